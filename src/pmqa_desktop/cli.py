@@ -1,0 +1,138 @@
+"""The ``pmqa-desktop`` command: the GUI, and its command-line face on the same entry point.
+
+    pmqa-desktop [--db FILE] [--lang th|en] [--smoke]      the application
+    pmqa-desktop import-text --db FILE --kind calendar|weekly|devplan --year 2554 [--org NAME] SOURCE.txt
+    pmqa-desktop demo --db FILE [--large]
+    pmqa-desktop print FORM --db FILE --year 2554 [--org NAME] [--plan ID] [--round 6|9|12] --out F.pdf
+    pmqa-desktop export --db FILE --out EXCHANGE [--org NAME] [--year 2554]
+    pmqa-desktop merge --db FILE INCOMING [--dry-run]
+    pmqa-desktop check FILE
+    pmqa-desktop backup --db FILE / restore --db FILE BACKUP
+
+Exit status: 0 done, 1 the user must act (message printed), 2 wrong arguments, 3 a bug.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from . import __version__
+from .core.errors import UserError
+from .i18n import _, set_language
+
+SUBCOMMANDS = ("import-text", "demo", "print", "export", "merge", "check", "backup", "restore")
+
+
+def _gui_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="pmqa-desktop", description=_("PMQA Desktop: plan and track PMQA work offline."),
+                                epilog=_("Commands: ") + ", ".join(SUBCOMMANDS))
+    p.add_argument("--db", help=_("database file to open (default: the one in your data folder)"))
+    p.add_argument("--lang", choices=("th", "en"), help=_("language of the program"))
+    p.add_argument("--smoke", action="store_true", help=_("paint the main window once and exit (tests, benchmarks)"))
+    p.add_argument("--version", action="version", version=f"PMQA Desktop {__version__}")
+    return p
+
+
+def _sub_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="pmqa-desktop")
+    p.add_argument("--lang", choices=("th", "en"))
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("import-text", help=_("import a seed-style text table"))
+    s.add_argument("--db", required=True)
+    s.add_argument("--kind", required=True, choices=("calendar", "weekly", "devplan"))
+    s.add_argument("--year", type=int, required=True)
+    s.add_argument("--org")
+    s.add_argument("source")
+
+    s = sub.add_parser("demo", help=_("write the demo database"))
+    s.add_argument("--db", required=True)
+    s.add_argument("--large", action="store_true")
+
+    s = sub.add_parser("print", help=_("print a form to PDF"))
+    s.add_argument("form", choices=("owners", "calendar", "weekly", "devplan", "kpi72", "progress"))
+    s.add_argument("--db", required=True)
+    s.add_argument("--year", type=int, required=True)
+    s.add_argument("--org")
+    s.add_argument("--plan")
+    s.add_argument("--round", type=int, choices=(6, 9, 12))
+    s.add_argument("--out", required=True)
+    s.add_argument("--thai-digits", action="store_true")
+
+    s = sub.add_parser("export", help=_("write an exchange file for another office"))
+    s.add_argument("--db", required=True)
+    s.add_argument("--out", required=True)
+    s.add_argument("--org", action="append")
+    s.add_argument("--year", type=int, action="append")
+    s.add_argument("--plan", action="append")
+
+    s = sub.add_parser("merge", help=_("merge an exchange file into a database"))
+    s.add_argument("--db", required=True)
+    s.add_argument("incoming")
+    s.add_argument("--dry-run", action="store_true")
+
+    s = sub.add_parser("check", help=_("check whether a file can be opened safely"))
+    s.add_argument("file")
+
+    s = sub.add_parser("backup", help=_("back up a database now"))
+    s.add_argument("--db", required=True)
+    s.add_argument("--list", action="store_true")
+
+    s = sub.add_parser("restore", help=_("restore a database from a backup"))
+    s.add_argument("--db", required=True)
+    s.add_argument("backup")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = None
+    if "--lang" in argv:
+        i = argv.index("--lang")
+        if i + 1 < len(argv):
+            lang = argv[i + 1]
+    set_language(lang)
+    try:
+        first = next((a for a in argv if not a.startswith("-")), None)
+        if first in SUBCOMMANDS:
+            args = _sub_parser().parse_args(argv)
+            return _run_command(args)
+        args = _gui_parser().parse_args(argv)
+        from .ui.app import run_gui
+        return run_gui(db=args.db, smoke=args.smoke, lang=args.lang)
+    except UserError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except SystemExit:
+        raise
+    except Exception:  # a bug: say so plainly, with the details for the developers
+        print(_("PMQA Desktop hit an internal error. Nothing was saved half-way; details follow."), file=sys.stderr)
+        traceback.print_exc()
+        return 3
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    cmd = args.command
+    if cmd == "demo":
+        from .core.demo import write_demo
+        path = write_demo(args.db, large=args.large)
+        print(_("Demo database written to {path}").format(path=path))
+        return 0
+    if cmd == "import-text":
+        from .core.importers.headless import import_text
+        return import_text(Path(args.db), args.kind, args.year, args.org, Path(args.source))
+    if cmd == "print":
+        from .printing.cli import run_print
+        return run_print(args)
+    if cmd in ("export", "merge", "check", "backup", "restore"):
+        from .core.sharing import cli as sharing_cli
+        return getattr(sharing_cli, "run_" + cmd)(args)
+    raise AssertionError(cmd)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""``pmqa-desktop import-text``: the same import as the GUI's, without the GUI."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ...i18n import _
+from ...settings import identity
+from ..errors import ImportProblem, UserError
+from ..storage import planning
+from ..storage.store import Actor, Store
+from .text_tables import decode
+
+
+def resolve_target(store: Store, org_name: str | None, title_province: str | None, year_be: int,
+                   create: bool = True) -> tuple[dict, str]:
+    """The organisation and fiscal year an import goes to.
+
+    The organisation is the one named (or, failing that, the one in the document's title;
+    created if new), else the file's only one.
+    """
+    orgs = planning.organisations(store)
+    org = None
+    name = org_name or (f"จังหวัด{title_province}" if title_province else None)
+    if name:
+        org = planning.find_organisation(store, name)
+        if org is None:
+            if not create:
+                raise UserError(_("There is no organisation named {name} in this file.").format(name=name))
+            oid = planning.add_organisation(store, name, province=title_province or "")
+            org = store.get("organisation", oid)
+    elif len(orgs) == 1:
+        org = orgs[0]
+    elif not orgs:
+        raise UserError(_("The file has no organisation yet: name one with --org."))
+    else:
+        raise UserError(_("The file holds several organisations: name one with --org ({names}).").format(
+            names=", ".join(o["name"] for o in orgs)))
+    year = planning.find_year(store, org["id"], year_be)
+    year_id = year["id"] if year else planning.add_fiscal_year(store, org["id"], year_be)
+    return org, year_id
+
+
+def import_text(db: Path, kind: str, year_be: int, org_name: str | None, source: Path) -> int:
+    from ..demo import ensure_catalog
+    from . import schedule_import
+    try:
+        text = decode(source.read_bytes())
+    except OSError as exc:
+        raise UserError(_("The file {path} cannot be read: {error}").format(path=source, error=exc.strerror)) from exc
+    if kind == "calendar":
+        preview = schedule_import.parse_calendar(text, year_be)
+    elif kind == "weekly":
+        preview = schedule_import.parse_weekly(text, year_be)
+    else:
+        from .devplan_import import parse_devplan  # issue: development plans
+        preview = parse_devplan(text, year_be)
+    for p in preview.problems:
+        label = _("error") if p.severity == "error" else _("note")
+        print(_("line {line}: {label}: {message}").format(line=p.line, label=label, message=p.message),
+              file=sys.stderr)
+    if preview.errors:
+        raise ImportProblem(_("Nothing was imported: {n} rows could not be read (listed above).").format(
+            n=len(preview.errors)))
+    ident = identity()
+    store = Store.open(db, Actor(office=ident.office, clerk=ident.clerk))
+    try:
+        with store.transaction():
+            ensure_catalog(store)
+            org, year_id = resolve_target(store, org_name, getattr(preview, "province", None), year_be)
+            if kind == "calendar":
+                n = schedule_import.apply_calendar(store, preview, year_id)
+            elif kind == "weekly":
+                n = schedule_import.apply_weekly(store, preview, year_id)
+            else:
+                from .devplan_import import apply_devplan
+                n = apply_devplan(store, preview, year_id)
+    finally:
+        store.close()
+    print(_("Imported {n} rows into {org}, fiscal year {year}.").format(n=n, org=org["name"], year=year_be))
+    return 0

@@ -1,0 +1,340 @@
+"""Import of the operations calendar and the weekly plan from seed-style text tables.
+
+Import is two steps: ``parse_*`` reads the text into a preview with a list of every row it
+could not read, touching nothing; ``apply_*`` writes the preview in one transaction, so
+an import is all or nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ...i18n import _
+from ..errors import ImportProblem
+from ..storage import planning
+from ..storage.store import Store
+from ..thai_calendar import MonthKey, parse_cell_date, parse_month_header
+from .text_tables import Line, Problem, read_lines, split_code, title_facts
+
+
+@dataclass
+class CalendarStepIn:
+    line: int
+    number: str
+    text: str
+    cells: dict[str, str] = field(default_factory=dict)   # month key -> text
+    remark: str = ""
+
+
+@dataclass
+class CalendarPreview:
+    title: str = ""
+    province: str | None = None
+    year_be: int | None = None
+    months: list[MonthKey] = field(default_factory=list)
+    steps: list[CalendarStepIn] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+@dataclass
+class WeeklyActivityIn:
+    month: str
+    week: int
+    text: str
+    span: int = 1
+
+
+@dataclass
+class WeeklyRowIn:
+    line: int
+    category: str
+    code: str
+    short_name: str
+    label: str
+    activities: list[WeeklyActivityIn] = field(default_factory=list)
+    remark: str = ""
+
+
+@dataclass
+class WeeklyPreview:
+    title: str = ""
+    province: str | None = None
+    year_be: int | None = None
+    months: list[MonthKey] = field(default_factory=list)
+    rows: list[WeeklyRowIn] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def _first_title(lines: list[Line], keyword: str) -> str:
+    """The form's title: a line of its own naming the form (and, best, the province)."""
+    cands = [ln.text for ln in lines if len(ln.filled) == 1 and keyword in ln.text
+             and not ln.text.startswith("หมายเหตุ")]
+    best = [t for t in cands if "จังหวัด" in t]
+    return (best or cands or [""])[0]
+
+
+def _read_month_row(cells: list[str], start: int, default_be: int | None, line: int,
+                    problems: list[Problem], step: int = 1) -> list[tuple[int, MonthKey]]:
+    """Month headers from ``start`` on, each ``step`` cells apart; typos settled by sequence."""
+    found: list[tuple[int, MonthKey]] = []
+    expected: MonthKey | None = None
+    for i in range(start, len(cells), step):
+        text = cells[i]
+        if not text:
+            if found:
+                break
+            continue
+        mk = parse_month_header(text, expected=expected, default_be=default_be)
+        if mk is None:
+            break
+        if expected is not None and mk != expected:
+            problems.append(Problem(line, _("Month heading '{text}' read as {month}, expected {expected}.").format(
+                text=text, month=mk.abbr(), expected=expected.abbr()), "warning"))
+        found.append((i, mk))
+        expected = mk.shifted(1)
+    return found
+
+
+# ---------------------------------------------------------------- calendar
+
+def parse_calendar(text: str, year_be: int | None = None) -> CalendarPreview:
+    lines = read_lines(text)
+    prev = CalendarPreview()
+    prev.title = _first_title(lines, "ปฏิทิน") or _first_title(lines, "จังหวัด")
+    prev.province, title_year = title_facts(prev.title)
+    prev.year_be = year_be or title_year
+    default_be = prev.year_be
+    month_cols: dict[int, MonthKey] = {}
+    remark_col: int | None = None
+    in_table = False
+    seen_numbers: set[str] = set()
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        first = ln.cells[0] if ln.cells else ""
+        if first.startswith("ลำดับ"):
+            remark_col = next((j for j, c in enumerate(ln.cells) if c.startswith("หมายเหตุ")), None)
+            if i + 1 < len(lines):
+                months = _read_month_row(lines[i + 1].cells, 2, default_be, lines[i + 1].number, prev.problems)
+                if not months:
+                    prev.problems.append(Problem(lines[i + 1].number, _("No month headings under the table heading.")))
+                else:
+                    month_cols = dict(months)
+                    if not prev.months:
+                        prev.months = [m for _i, m in months]
+                    elif [m for _i, m in months] != prev.months:
+                        prev.problems.append(Problem(lines[i + 1].number,
+                                                     _("This table's months differ from the first table's."), "warning"))
+            in_table = True
+            i += 2
+            continue
+        if ln.is_blank:
+            i += 1
+            continue
+        if not in_table or not month_cols:
+            i += 1
+            continue
+        number = first
+        if len(ln.filled) == 1 and not number.isdigit():
+            in_table = False  # a title or note line between tables
+            i += 1
+            continue
+        if not number.isdigit():
+            prev.problems.append(Problem(ln.number, _("Row has no step number: {text}").format(text=ln.text[:60])))
+            i += 1
+            continue
+        if number in seen_numbers:
+            prev.problems.append(Problem(ln.number, _("Step {n} appears twice.").format(n=number), "warning"))
+        seen_numbers.add(number)
+        step = CalendarStepIn(ln.number, number, ln.cells[1] if len(ln.cells) > 1 else "")
+        if not step.text:
+            prev.problems.append(Problem(ln.number, _("Step {n} has no text.").format(n=number), "warning"))
+        last_month_col = max(month_cols)
+        extra: list[str] = []
+        for j, cell in ln.filled:
+            if j <= 1:
+                continue
+            if j in month_cols:
+                col_month = month_cols[j]
+                target = col_month
+                parsed = parse_cell_date(cell, col_month, default_be)
+                if parsed.month is not None and parsed.month != col_month and parsed.month in prev.months:
+                    # A Word dump can shift a cell; the date written in it is what counts.
+                    target = parsed.month
+                    prev.problems.append(Problem(ln.number, _(
+                        "'{text}' stood under {col} but names {month}; placed in {month}.").format(
+                        text=cell, col=col_month.abbr(), month=parsed.month.abbr()), "warning"))
+                if parsed.typo:
+                    prev.problems.append(Problem(ln.number, _("Month name typo in '{text}' read as {month}.").format(
+                        text=cell, month=(parsed.month or target).abbr()), "warning"))
+                key = target.key
+                step.cells[key] = (step.cells[key] + " / " + cell) if key in step.cells else cell
+            elif j > last_month_col:
+                extra.append(cell)
+            else:
+                prev.problems.append(Problem(ln.number, _("Cell '{text}' is outside the month columns.").format(text=cell)))
+        step.remark = " ".join(extra)
+        if remark_col is None and extra:
+            prev.problems.append(Problem(ln.number, _("Text after the last month kept as the remark."), "warning"))
+        prev.steps.append(step)
+        i += 1
+    if not prev.steps and not any(p.severity == "error" for p in prev.problems):
+        prev.problems.append(Problem(0, _("No operations-calendar table (a heading row starting with ลำดับ) was found.")))
+    return prev
+
+
+def apply_calendar(store: Store, preview: CalendarPreview, year_id: str) -> int:
+    """Append the previewed steps to a year's calendar, all or nothing."""
+    if preview.errors:
+        raise ImportProblem(_("The import was not applied: {n} rows could not be read.").format(n=len(preview.errors)))
+    year = store.get("fiscal_year", year_id)
+    with store.transaction():
+        if preview.months:
+            current = planning.calendar_months(year)
+            if not planning.calendar_steps(store, year_id) or not set(m.key for m in preview.months) <= set(
+                    m.key for m in current):
+                planning.set_calendar_span(store, year_id, preview.months[0], len(preview.months))
+        if preview.title and not year["calendar_title"]:
+            store.update("fiscal_year", year_id, {"calendar_title": preview.title})
+        base = store.next_sort_key("calendar_step", {"year_id": year_id})
+        for k, step in enumerate(preview.steps):
+            planning.add_calendar_step(store, year_id, step.text, step.remark, base + k, step.cells)
+    return len(preview.steps)
+
+
+# ---------------------------------------------------------------- weekly plan
+
+def parse_weekly(text: str, year_be: int | None = None) -> WeeklyPreview:
+    lines = read_lines(text)
+    prev = WeeklyPreview()
+    prev.title = _first_title(lines, "แผนการดำเนินงาน") or _first_title(lines, "จังหวัด")
+    prev.province, title_year = title_facts(prev.title)
+    prev.year_be = year_be or title_year
+    default_be = prev.year_be
+    week_cols: dict[int, tuple[str, int]] = {}
+    category = ""
+    in_table = False
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        first = ln.cells[0] if ln.cells else ""
+        if first == "หมวด" and len(ln.cells) > 1 and ln.cells[1].startswith("รหัส"):
+            months = _read_month_row(ln.cells, 2, default_be, ln.number, prev.problems, step=4)
+            week_row = lines[i + 1] if i + 1 < len(lines) else None
+            if not months:
+                prev.problems.append(Problem(ln.number, _("No month headings in the weekly-plan heading row.")))
+                week_cols = {}
+            else:
+                week_cols = {}
+                for col, mk in months:
+                    for w in range(4):
+                        label = week_row.cells[col + w] if week_row and col + w < len(week_row.cells) else ""
+                        if label and label.upper() != f"W{w + 1}":
+                            prev.problems.append(Problem(week_row.number, _("Week heading '{t}' read as W{w}.").format(
+                                t=label, w=w + 1), "warning"))
+                        week_cols[col + w] = (mk.key, w + 1)
+                ms = [m for _c, m in months]
+                if not prev.months:
+                    prev.months = ms
+                elif ms != prev.months:
+                    prev.problems.append(Problem(ln.number, _("This table's months differ from the first table's."),
+                                                 "warning"))
+            in_table = True
+            i += 2
+            continue
+        if ln.is_blank:
+            i += 1
+            continue
+        if not in_table or not week_cols:
+            i += 1
+            continue
+        if len(ln.cells) < 2:
+            in_table = False
+            i += 1
+            continue
+        if first.strip():
+            category = first.strip()
+        parsed = split_code(ln.cells[1])
+        if parsed is None:
+            prev.problems.append(Problem(ln.number, _("No criterion code (such as LD 1) in '{text}'.").format(
+                text=ln.cells[1][:60])))
+            i += 1
+            continue
+        code, short = parsed
+        row = WeeklyRowIn(ln.number, category, code, short, ln.cells[1])
+        last = max(week_cols)
+        overflow: list[str] = []
+        for j, cell in ln.filled:
+            if j <= 1:
+                continue
+            if j in week_cols:
+                month, week = week_cols[j]
+                row.activities.append(WeeklyActivityIn(month, week, cell))
+            elif j > last:
+                overflow.append(cell)
+        if overflow:
+            row.remark = " | ".join(overflow)
+            prev.problems.append(Problem(ln.number, _(
+                "{code}: {n} cells stand beyond the last week column; kept in the row's remark.").format(
+                code=code, n=len(overflow)), "warning"))
+        prev.rows.append(row)
+        i += 1
+    if not prev.rows and not prev.errors:
+        prev.problems.append(Problem(0, _("No weekly-plan table (a heading row หมวด / รหัส) was found.")))
+    return prev
+
+
+def apply_weekly(store: Store, preview: WeeklyPreview, year_id: str) -> int:
+    """Append the previewed rows to a year's weekly plan, all or nothing.
+
+    Criteria named in the plan but missing from the catalog are added to it, so nothing is lost.
+    """
+    if preview.errors:
+        raise ImportProblem(_("The import was not applied: {n} rows could not be read.").format(n=len(preview.errors)))
+    year = store.get("fiscal_year", year_id)
+    with store.transaction():
+        if preview.months:
+            current = {m.key for m in _weekly_months(year)}
+            if not planning.weekly_rows(store, year_id) or not {m.key for m in preview.months} <= current:
+                planning.set_weekly_span(store, year_id, preview.months[0], len(preview.months))
+        if preview.title and not year["weekly_title"]:
+            store.update("fiscal_year", year_id, {"weekly_title": preview.title})
+        by_code = planning.criteria_by_code(store)
+        cats = {c["code"]: c for c in planning.categories(store)}
+        base = store.next_sort_key("weekly_row", {"year_id": year_id})
+        for k, row in enumerate(preview.rows):
+            crit = by_code.get(row.code)
+            if crit is None:
+                cat = cats.get(row.category) or _category_for_code(store, row.code)
+                cid = planning.add_criterion(store, cat["id"], row.code, row.short_name)
+                crit = store.get("criterion", cid)
+                by_code[row.code] = crit
+            elif not crit["short_name"] and row.short_name:
+                store.update("criterion", crit["id"], {"short_name": row.short_name})
+            rid = planning.add_weekly_row(store, year_id, crit["id"], "", base + k, row.remark)
+            for a in row.activities:
+                planning.add_weekly_activity(store, rid, a.month, a.week, a.text, a.span)
+    return len(preview.rows)
+
+
+def _weekly_months(year):
+    start = MonthKey.parse_key(year["weekly_start"])
+    return [start.shifted(i) for i in range(year["weekly_months"])]
+
+
+PREFIX_CATEGORY = {"LD": "1", "SP": "2", "CS": "3", "IT": "4", "HR": "5", "PM": "6", "RM": "7"}
+
+
+def _category_for_code(store: Store, code: str) -> dict:
+    want = PREFIX_CATEGORY.get(code[:2], "P")
+    for c in planning.categories(store):
+        if c["code"] == want:
+            return c
+    raise ImportProblem(_("The criteria catalog has no หมวด {code}.").format(code=want))

@@ -1,0 +1,97 @@
+"""Reading tab-separated dumps of Word tables (the seeds' form).
+
+Tabs separate cells; a space inside a cell is often only a line wrap in a narrow Word
+cell, so cell text is kept as written (spaces collapsed) and only codes are normalised.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Line:
+    number: int          # 1-based line number in the source
+    cells: list[str]
+
+    @property
+    def text(self) -> str:
+        return " ".join(c for c in self.cells if c).strip()
+
+    @property
+    def is_blank(self) -> bool:
+        return not any(c.strip() for c in self.cells)
+
+    @property
+    def filled(self) -> list[tuple[int, str]]:
+        return [(i, c) for i, c in enumerate(self.cells) if c.strip()]
+
+
+@dataclass
+class Problem:
+    line: int
+    message: str
+    severity: str = "error"   # 'error' stops the import; 'warning' is reported and kept
+
+
+@dataclass
+class SourceText:
+    lines: list[Line] = field(default_factory=list)
+
+
+def clean_cell(text: str) -> str:
+    text = text.replace("\u00a0", " ").replace("\r", "")
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def read_lines(text: str) -> list[Line]:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = []
+    for i, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+        lines.append(Line(i, [clean_cell(c) for c in raw.split("\t")]))
+    return lines
+
+
+def decode(data: bytes) -> str:
+    """Files come from Word and Excel on Windows: UTF-8 (with or without BOM), UTF-16, or TIS-620."""
+    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp874", errors="replace")
+
+
+_THAI = "\u0e00-\u0e7f"
+
+
+def dewrap(text: str) -> str:
+    """Remove spaces that are only Word line wraps: between two Thai letters."""
+    return re.sub(rf"(?<=[{_THAI}])\s+(?=[{_THAI}])", "", text)
+
+
+CODE_RE = re.compile(r"^\s*(LD|SP|CS|IT|HR|PM|RM)\s*(\d{1,2})\b\s*(.*)$", re.S)
+
+
+def split_code(text: str) -> tuple[str, str] | None:
+    """'LD 2 การมอบ อำนาจ' -> ('LD2', 'การมอบอำนาจ')."""
+    m = CODE_RE.match(text)
+    if not m:
+        return None
+    return m.group(1) + m.group(2), dewrap(m.group(3)).strip()
+
+
+PROVINCE_RE = re.compile(r"จังหวัด\s*([ก-๛]+)")
+YEAR_RE = re.compile(r"(?:พ\.ศ\.|ปี(?:งบประมาณ)?)\s*(\d{4})")
+
+
+def title_facts(title: str) -> tuple[str | None, int | None]:
+    """Province and fiscal year named in a form's title."""
+    prov = None
+    for m in PROVINCE_RE.finditer(title):
+        word = m.group(1)
+        if word not in ("และ", "ของ"):
+            prov = word
+    years = [int(y) for y in YEAR_RE.findall(title)]
+    return prov, (years[-1] if years else None)

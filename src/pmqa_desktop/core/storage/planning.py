@@ -1,0 +1,320 @@
+"""Organisations, fiscal years, the criteria catalog, owners, the operations calendar and the
+weekly plan: reading and writing them through a ``Store``."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from ...i18n import _
+from ..errors import ValidationError
+from ..thai_calendar import MonthKey, fiscal_year_start
+from .store import Store
+
+WEEKS_PER_MONTH = 4
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE_RE = re.compile(r"^[0-9๐-๙][0-9๐-๙\s\-().,/]{3,}(?:\s*(?:ต่อ|ext\.?|x)\s*[0-9๐-๙]+)?$")
+
+
+def sort_key_between(before: float | None, after: float | None) -> float:
+    if before is None and after is None:
+        return 1.0
+    if before is None:
+        return after - 1.0
+    if after is None:
+        return before + 1.0
+    return (before + after) / 2.0
+
+
+# ---------------------------------------------------------------- organisations and years
+
+def organisations(store: Store) -> list[dict[str, Any]]:
+    return store.select("organisation", order_by="sort_key, name")
+
+
+def find_organisation(store: Store, name: str) -> dict[str, Any] | None:
+    norm = _norm_name(name)
+    for org in organisations(store):
+        if _norm_name(org["name"]) == norm or (org["province"] and _norm_name(org["province"]) == norm):
+            return org
+    return None
+
+
+def _norm_name(name: str) -> str:
+    return re.sub(r"\s+", "", name or "")
+
+
+def add_organisation(store: Store, name: str, province: str = "", kind: str = "province",
+                     parent_id: str | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("An organisation needs a name."))
+    return store.insert("organisation", {
+        "name": name, "province": province, "kind": kind, "parent_id": parent_id,
+        "sort_key": store.next_sort_key("organisation", {})})
+
+
+def fiscal_years(store: Store, org_id: str) -> list[dict[str, Any]]:
+    return store.select("fiscal_year", {"org_id": org_id}, order_by="year_be")
+
+
+def find_year(store: Store, org_id: str, year_be: int) -> dict[str, Any] | None:
+    rows = store.select("fiscal_year", {"org_id": org_id, "year_be": year_be})
+    return rows[0] if rows else None
+
+
+def add_fiscal_year(store: Store, org_id: str, year_be: int, *, calendar_start: MonthKey | None = None,
+                    calendar_months: int = 12, weekly_start: MonthKey | None = None,
+                    weekly_months: int = 12, calendar_title: str = "", weekly_title: str = "") -> str:
+    if not 2400 <= int(year_be) <= 2700:
+        raise ValidationError(_("The fiscal year must be a Buddhist-era year such as 2554."))
+    if find_year(store, org_id, year_be):
+        raise ValidationError(_("This organisation already has fiscal year {year}.").format(year=year_be))
+    start = fiscal_year_start(year_be)
+    return store.insert("fiscal_year", {
+        "org_id": org_id, "year_be": int(year_be),
+        "calendar_start": (calendar_start or start).key, "calendar_months": calendar_months,
+        "weekly_start": (weekly_start or start).key, "weekly_months": weekly_months,
+        "calendar_title": calendar_title, "weekly_title": weekly_title})
+
+
+def calendar_months(year: dict[str, Any]) -> list[MonthKey]:
+    start = MonthKey.parse_key(year["calendar_start"])
+    return [start.shifted(i) for i in range(year["calendar_months"])]
+
+
+def weekly_columns(year: dict[str, Any]) -> list[tuple[MonthKey, int]]:
+    start = MonthKey.parse_key(year["weekly_start"])
+    return [(start.shifted(i), w) for i in range(year["weekly_months"]) for w in range(1, WEEKS_PER_MONTH + 1)]
+
+
+def set_calendar_span(store: Store, year_id: str, start: MonthKey, months: int) -> None:
+    if not 1 <= months <= 36:
+        raise ValidationError(_("The calendar can span 1 to 36 months."))
+    store.update("fiscal_year", year_id, {"calendar_start": start.key, "calendar_months": months})
+
+
+def set_weekly_span(store: Store, year_id: str, start: MonthKey, months: int) -> None:
+    if not 1 <= months <= 36:
+        raise ValidationError(_("The weekly plan can span 1 to 36 months."))
+    store.update("fiscal_year", year_id, {"weekly_start": start.key, "weekly_months": months})
+
+
+# ---------------------------------------------------------------- catalog
+
+def categories(store: Store) -> list[dict[str, Any]]:
+    return store.select("category", order_by="sort_key")
+
+
+def criteria(store: Store, category_id: str | None = None, include_retired: bool = False) -> list[dict[str, Any]]:
+    sql = ("SELECT c.* FROM criterion c JOIN category cat ON cat.id = c.category_id "
+           "WHERE c.deleted = 0" + (" AND c.category_id = ?" if category_id else "")
+           + ("" if include_retired else " AND c.retired = 0") + " ORDER BY cat.sort_key, c.sort_key")
+    return store.query(sql, [category_id] if category_id else [])
+
+
+def criteria_by_code(store: Store) -> dict[str, dict[str, Any]]:
+    return {normalise_code(c["code"]): c for c in criteria(store, include_retired=True)}
+
+
+def normalise_code(code: str) -> str:
+    return re.sub(r"\s+", "", code or "").upper()
+
+
+def add_criterion(store: Store, category_id: str, code: str, short_name: str = "", full_text: str = "",
+                  group_title: str = "", after_id: str | None = None) -> str:
+    code = normalise_code(code)
+    if not re.match(r"^[A-Z]{1,4}\d{0,3}[A-Z]?$", code):
+        raise ValidationError(_("A criterion code is letters and a number, such as LD1 or PM12."))
+    existing = criteria_by_code(store)
+    if code in existing and not existing[code]["retired"]:
+        raise ValidationError(_("Criterion {code} already exists.").format(code=code))
+    siblings = criteria(store, category_id, include_retired=True)
+    if after_id:
+        keys = [c["sort_key"] for c in siblings]
+        idx = next((i for i, c in enumerate(siblings) if c["id"] == after_id), len(siblings) - 1)
+        sort_key = sort_key_between(keys[idx], keys[idx + 1] if idx + 1 < len(keys) else None)
+    else:
+        sort_key = (siblings[-1]["sort_key"] + 1.0) if siblings else 1.0
+    return store.insert("criterion", {
+        "category_id": category_id, "code": code, "short_name": short_name.strip(),
+        "full_text": full_text.strip(), "group_title": group_title.strip(), "sort_key": sort_key})
+
+
+def update_criterion(store: Store, criterion_id: str, **values: Any) -> bool:
+    if "code" in values:
+        code = normalise_code(values["code"])
+        if not re.match(r"^[A-Z]{1,4}\d{0,3}[A-Z]?$", code):
+            raise ValidationError(_("A criterion code is letters and a number, such as LD1 or PM12."))
+        other = criteria_by_code(store).get(code)
+        if other and other["id"] != criterion_id and not other["retired"]:
+            raise ValidationError(_("Criterion {code} already exists.").format(code=code))
+        values["code"] = code
+    return store.update("criterion", criterion_id, values)
+
+
+# ---------------------------------------------------------------- owners
+
+OWNER_FIELDS = ("name", "position", "unit", "phone", "email")
+
+
+def validate_owner(values: dict[str, str]) -> None:
+    email = (values.get("email") or "").strip()
+    if email and not EMAIL_RE.match(email):
+        raise ValidationError(_("'{value}' is not an e-mail address (example: name@moi.go.th).").format(value=email))
+    phone = (values.get("phone") or "").strip()
+    if phone and not PHONE_RE.match(phone):
+        raise ValidationError(_("'{value}' is not a phone number (example: 0 3232 1234 ต่อ 12).").format(value=phone))
+
+
+def owner(store: Store, year_id: str, criterion_id: str) -> dict[str, Any] | None:
+    rows = store.select("criterion_owner", {"year_id": year_id, "criterion_id": criterion_id}, order_by="")
+    return rows[0] if rows else None
+
+
+def owners(store: Store, year_id: str) -> dict[str, dict[str, Any]]:
+    return {r["criterion_id"]: r for r in store.select("criterion_owner", {"year_id": year_id}, order_by="")}
+
+
+def set_owner(store: Store, year_id: str, criterion_id: str, values: dict[str, str]) -> str:
+    values = {k: (values.get(k) or "").strip() for k in OWNER_FIELDS if k in values}
+    validate_owner(values)
+    with store.transaction():
+        row = owner(store, year_id, criterion_id)
+        if row:
+            store.update("criterion_owner", row["id"], values)
+            return row["id"]
+        return store.insert("criterion_owner", {"year_id": year_id, "criterion_id": criterion_id, **values})
+
+
+# ---------------------------------------------------------------- operations calendar
+
+def calendar_steps(store: Store, year_id: str) -> list[dict[str, Any]]:
+    """Steps in order, each with ``cells``: month key -> cell row."""
+    steps = store.select("calendar_step", {"year_id": year_id}, order_by="sort_key")
+    if not steps:
+        return steps
+    cells: dict[str, dict[str, dict]] = defaultdict(dict)
+    for c in store.query(
+            "SELECT c.* FROM calendar_cell c JOIN calendar_step s ON s.id = c.step_id "
+            "WHERE s.year_id = ? AND c.deleted = 0 AND s.deleted = 0", (year_id,)):
+        cells[c["step_id"]][c["month"]] = c
+    for s in steps:
+        s["cells"] = cells.get(s["id"], {})
+    return steps
+
+
+def add_calendar_step(store: Store, year_id: str, text: str = "", remark: str = "",
+                      sort_key: float | None = None, cells: dict[str, str] | None = None) -> str:
+    with store.transaction():
+        sid = store.insert("calendar_step", {
+            "year_id": year_id, "text": text, "remark": remark,
+            "sort_key": sort_key if sort_key is not None else store.next_sort_key("calendar_step", {"year_id": year_id})})
+        for month, value in (cells or {}).items():
+            if value:
+                store.insert("calendar_cell", {"step_id": sid, "month": month, "text": value})
+    return sid
+
+
+def set_calendar_cell(store: Store, step_id: str, month: str, text: str) -> None:
+    with store.transaction():
+        rows = store.select("calendar_cell", {"step_id": step_id, "month": month}, order_by="", include_deleted=True)
+        live = [r for r in rows if not r["deleted"]]
+        if live:
+            store.update("calendar_cell", live[0]["id"], {"text": text})
+        elif text:
+            if rows:  # reuse a tombstoned cell so the month keeps one row across offices
+                store.update("calendar_cell", rows[0]["id"], {"text": text})
+                store.undelete("calendar_cell", rows[0]["id"])
+            else:
+                store.insert("calendar_cell", {"step_id": step_id, "month": month, "text": text})
+
+
+def calendar_cell_text(store: Store, step_id: str, month: str) -> str:
+    rows = store.select("calendar_cell", {"step_id": step_id, "month": month}, order_by="")
+    return rows[0]["text"] if rows else ""
+
+
+# ---------------------------------------------------------------- weekly plan
+
+def weekly_rows(store: Store, year_id: str) -> list[dict[str, Any]]:
+    """Rows grouped by หมวด (category order, then the row's own order); each with ``activities``."""
+    rows = store.query(
+        "SELECT w.*, c.code AS criterion_code, c.short_name AS criterion_name, c.category_id AS category_id, "
+        "cat.code AS category_code, cat.sort_key AS cat_sort, c.sort_key AS crit_sort "
+        "FROM weekly_row w LEFT JOIN criterion c ON c.id = w.criterion_id "
+        "LEFT JOIN category cat ON cat.id = c.category_id "
+        "WHERE w.year_id = ? AND w.deleted = 0 "
+        "ORDER BY COALESCE(cat.sort_key, 1e9), w.sort_key", (year_id,))
+    acts: dict[str, list[dict]] = defaultdict(list)
+    for a in store.query(
+            "SELECT a.* FROM weekly_activity a JOIN weekly_row w ON w.id = a.row_id "
+            "WHERE w.year_id = ? AND a.deleted = 0 AND w.deleted = 0 ORDER BY a.month, a.week", (year_id,)):
+        acts[a["row_id"]].append(a)
+    for r in rows:
+        r["activities"] = acts.get(r["id"], [])
+    return rows
+
+
+def add_weekly_row(store: Store, year_id: str, criterion_id: str | None, label: str = "",
+                   sort_key: float | None = None, remark: str = "") -> str:
+    return store.insert("weekly_row", {
+        "year_id": year_id, "criterion_id": criterion_id, "label": label, "remark": remark,
+        "sort_key": sort_key if sort_key is not None else store.next_sort_key("weekly_row", {"year_id": year_id})})
+
+
+def week_index(year: dict[str, Any], month: str, week: int) -> int:
+    start = MonthKey.parse_key(year["weekly_start"])
+    return start.months_until(MonthKey.parse_key(month)) * WEEKS_PER_MONTH + (week - 1)
+
+
+def week_at(year: dict[str, Any], index: int) -> tuple[str, int]:
+    start = MonthKey.parse_key(year["weekly_start"])
+    return start.shifted(index // WEEKS_PER_MONTH).key, index % WEEKS_PER_MONTH + 1
+
+
+def add_weekly_activity(store: Store, row_id: str, month: str, week: int, text: str, span: int = 1) -> str:
+    if not 1 <= week <= WEEKS_PER_MONTH:
+        raise ValidationError(_("A week is W1 to W4."))
+    if span < 1:
+        raise ValidationError(_("An activity spans at least one week."))
+    return store.insert("weekly_activity", {"row_id": row_id, "month": month, "week": week, "span": span, "text": text})
+
+
+# ---------------------------------------------------------------- rolling a year over
+
+def roll_over(store: Store, from_year_id: str, to_year_be: int | None = None) -> str:
+    """Create the next fiscal year from an earlier one: steps, weekly activities and owners
+    copied, every month shifted by the difference in years."""
+    src = store.get("fiscal_year", from_year_id)
+    if src is None:
+        raise ValidationError(_("The fiscal year to copy from no longer exists."))
+    to_year_be = to_year_be or src["year_be"] + 1
+    shift = (to_year_be - src["year_be"]) * 12
+
+    def sh(key: str | None) -> str | None:
+        return MonthKey.parse_key(key).shifted(shift).key if key else key
+
+    with store.transaction():
+        new_id_ = add_fiscal_year(
+            store, src["org_id"], to_year_be,
+            calendar_start=MonthKey.parse_key(sh(src["calendar_start"])), calendar_months=src["calendar_months"],
+            weekly_start=MonthKey.parse_key(sh(src["weekly_start"])), weekly_months=src["weekly_months"],
+            calendar_title=_shift_years_in_text(src["calendar_title"], to_year_be - src["year_be"]),
+            weekly_title=_shift_years_in_text(src["weekly_title"], to_year_be - src["year_be"]))
+        for step in calendar_steps(store, from_year_id):
+            add_calendar_step(store, new_id_, step["text"], step["remark"], step["sort_key"],
+                              {sh(m): c["text"] for m, c in step["cells"].items()})
+        for row in weekly_rows(store, from_year_id):
+            rid = add_weekly_row(store, new_id_, row["criterion_id"], row["label"], row["sort_key"], row["remark"])
+            for a in row["activities"]:
+                add_weekly_activity(store, rid, sh(a["month"]), a["week"], a["text"], a["span"])
+        for crit_id, o in owners(store, from_year_id).items():
+            store.insert("criterion_owner", {"year_id": new_id_, "criterion_id": crit_id,
+                                             **{k: o[k] for k in OWNER_FIELDS}})
+    return new_id_
+
+
+def _shift_years_in_text(text: str, delta: int) -> str:
+    """'... พ.ศ. 2554' becomes '... พ.ศ. 2555' in a rolled-over title."""
+    return re.sub(r"(?<!\d)(2[4-6]\d\d)(?!\d)", lambda m: str(int(m.group(1)) + delta), text or "")

@@ -1,0 +1,467 @@
+"""The one place that talks SQL to the database file.
+
+A ``Store`` wraps one SQLite file through sqlite-utils. Every change goes through
+``insert`` / ``update`` / ``delete`` / ``undelete``, which stamp the row with a new
+revision, the time, the office and the clerk, keep the superseded version in ``history``
+and run inside a transaction, so each edit is saved at once and survives a crash.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+import sqlite_utils
+
+from ...i18n import _
+from ..errors import (DamagedFileError, FileProblem, ForeignFileError, NewerFileError,
+                      ReadOnlyError, UserError)
+from . import schema
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BOOKKEEPING = ("id", "rev", "updated_at", "office", "clerk", "deleted")
+
+
+@dataclass
+class Actor:
+    """Who is editing: the office and clerk from the settings."""
+    office: str = ""
+    clerk: str = ""
+
+
+@dataclass
+class Change:
+    table: str
+    row_id: str
+    kind: str  # 'insert', 'update', 'delete', 'undelete'
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _columns(table: str) -> list[str]:
+    cols = []
+    for line in schema.TABLES[table].split(","):
+        name = line.strip().split()[0] if line.strip() else ""
+        if name:
+            cols.append(name)
+    return cols
+
+
+_OWN_COLUMNS = {t: _columns(t) for t in schema.TABLES}
+
+
+def own_columns(table: str) -> list[str]:
+    return _OWN_COLUMNS[table]
+
+
+class Store:
+    """One open database file."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None, actor: Actor,
+                 read_only: bool = False, read_only_reason: str = ""):
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.path = path
+        self.actor = actor
+        self.read_only = read_only
+        self.read_only_reason = read_only_reason
+        self._depth = 0
+        self._pending: list[Change] = []
+        self._listeners: list[Callable[[list[Change]], None]] = []
+        self._lock = threading.RLock()
+        self.last_clock = ""
+
+    # ------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, path: str | os.PathLike | None, actor: Actor | None = None, *,
+             create: bool = True, read_only: bool = False, check: str = "quick") -> "Store":
+        """Open (or create) a database file, refusing files we must not touch.
+
+        A file from a newer version opens read-only; a foreign or damaged file raises a
+        ``FileProblem`` with a message for the clerk, and the file is left untouched.
+        """
+        actor = actor or Actor()
+        if path is None or str(path) == ":memory:":
+            conn = _connect(":memory:")
+            store = cls(conn, None, actor)
+            store._initialise()
+            return store
+        path = Path(path)
+        exists = path.exists() and path.stat().st_size > 0
+        if not exists and not create:
+            raise FileProblem(_("The file {path} does not exist.").format(path=path))
+        if exists:
+            inspect_file(path)
+        ro_reason = ""
+        if exists:
+            version = _peek_version(path)
+            if version > schema.SCHEMA_VERSION:
+                read_only = True
+                ro_reason = _("This file was saved by a newer version of PMQA Desktop "
+                              "(schema {found}, this program knows {known}). It is opened "
+                              "read-only so nothing in it is lost; update the program to edit it.").format(
+                    found=version, known=schema.SCHEMA_VERSION)
+        if read_only:
+            conn = _connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = _connect(str(path))
+        store = cls(conn, path, actor, read_only=read_only,
+                    read_only_reason=ro_reason or (_("Opened read-only.") if read_only else ""))
+        try:
+            if exists and check:
+                store._integrity(check)
+            if not read_only:
+                store._initialise()
+        except Exception:
+            conn.close()
+            raise
+        return store
+
+    def _integrity(self, mode: str) -> None:
+        pragma = "quick_check" if mode == "quick" else "integrity_check"
+        try:
+            rows = self.conn.execute(f"PRAGMA {pragma}").fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise DamagedFileError(_("The file is damaged and cannot be opened."), str(exc)) from exc
+        if rows != [("ok",)]:
+            raise DamagedFileError(_("The file is damaged and cannot be opened."),
+                                   "; ".join(str(r[0]) for r in rows[:5]))
+
+    def _initialise(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > schema.SCHEMA_VERSION:
+            return
+        with self.transaction(notify=False):
+            while version < schema.SCHEMA_VERSION:
+                schema.MIGRATIONS[version](self.conn)
+                version += 1
+                self.conn.execute(f"PRAGMA user_version = {version}")
+            self.conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+            if self.meta("file_id") is None:
+                self.set_meta("file_id", new_id())
+                self.set_meta("created_at", now_iso())
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+    # ------------------------------------------------------------ meta
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        try:
+            row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.OperationalError:
+            return default
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._writable()
+        self.conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) "
+                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    # ------------------------------------------------------------ transactions
+    @contextlib.contextmanager
+    def transaction(self, notify: bool = True) -> Iterator[None]:
+        """All-or-nothing unit of work; nests through savepoints."""
+        with self._lock:
+            outer = self._depth == 0
+            name = f"sp{self._depth}"
+            if outer:
+                self.conn.execute("BEGIN IMMEDIATE")
+            else:
+                self.conn.execute(f"SAVEPOINT {name}")
+            self._depth += 1
+            mark = len(self._pending)
+            try:
+                yield
+            except BaseException:
+                self._depth -= 1
+                del self._pending[mark:]
+                if outer:
+                    self.conn.execute("ROLLBACK")
+                else:
+                    self.conn.execute(f"ROLLBACK TO {name}")
+                    self.conn.execute(f"RELEASE {name}")
+                raise
+            self._depth -= 1
+            if outer:
+                self.conn.execute("COMMIT")
+                changes, self._pending = self._pending, []
+                if notify and changes:
+                    for listener in list(self._listeners):
+                        listener(changes)
+            else:
+                self.conn.execute(f"RELEASE {name}")
+
+    def subscribe(self, listener: Callable[[list[Change]], None]) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[list[Change]], None]) -> None:
+        with contextlib.suppress(ValueError):
+            self._listeners.remove(listener)
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise ReadOnlyError(self.read_only_reason or _("This file is open read-only."))
+
+    def _stamp(self) -> dict[str, str]:
+        ts = now_iso()
+        if ts <= self.last_clock:  # keep our own clock strictly increasing
+            last = datetime.strptime(self.last_clock, "%Y-%m-%dT%H:%M:%S.%fZ")
+            ts = (last + timedelta(microseconds=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        self.last_clock = ts
+        return {"rev": new_id(), "updated_at": ts, "office": self.actor.office, "clerk": self.actor.clerk}
+
+    # ------------------------------------------------------------ row API
+    def insert(self, table: str, values: dict[str, Any], row_id: str | None = None) -> str:
+        self._writable()
+        cols = own_columns(table)
+        unknown = set(values) - set(cols)
+        if unknown:
+            raise KeyError(f"{table}: unknown columns {sorted(unknown)}")
+        row_id = row_id or new_id()
+        record = {"id": row_id, **self._stamp(), "deleted": 0, **values}
+        with self.transaction():
+            names = ", ".join(record)
+            marks = ", ".join("?" for _ in record)
+            self.conn.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(record.values()))
+            self._pending.append(Change(table, row_id, "insert"))
+        return row_id
+
+    def insert_many(self, table: str, rows: Iterable[dict[str, Any]]) -> list[str]:
+        """Bulk insert (imports, generated data); one transaction, no per-row notifications."""
+        self._writable()
+        ids: list[str] = []
+        stamp = self._stamp()
+        cols = ["id", "rev", "updated_at", "office", "clerk", "deleted"] + own_columns(table)
+        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
+
+        def gen():
+            for values in rows:
+                rid = values.get("id") or new_id()
+                ids.append(rid)
+                rec = {**{c: None for c in own_columns(table)}, **{k: v for k, v in values.items() if k != "id"}}
+                defaults = _DEFAULTS[table]
+                for c, d in defaults.items():
+                    if rec.get(c) is None and d is not None:
+                        rec[c] = d
+                yield [rid, new_id(), stamp["updated_at"], stamp["office"], stamp["clerk"], 0] + [rec[c] for c in own_columns(table)]
+        with self.transaction():
+            self.conn.executemany(sql, gen())
+            self._pending.append(Change(table, "*", "insert"))
+        return ids
+
+    def update(self, table: str, row_id: str, values: dict[str, Any]) -> bool:
+        """Change some columns of one row; returns False when nothing changed."""
+        self._writable()
+        cols = own_columns(table)
+        unknown = set(values) - set(cols)
+        if unknown:
+            raise KeyError(f"{table}: unknown columns {sorted(unknown)}")
+        with self.transaction():
+            old = self.get(table, row_id, include_deleted=True)
+            if old is None:
+                raise KeyError(f"{table}: no row {row_id}")
+            changed = {k: v for k, v in values.items() if old.get(k) != v}
+            if not changed:
+                return False
+            self._keep_history(table, old)
+            stamp = self._stamp()
+            record = {**changed, **stamp}
+            sets = ", ".join(f"{k} = ?" for k in record)
+            self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*record.values(), row_id])
+            self._pending.append(Change(table, row_id, "update"))
+        return True
+
+    def delete(self, table: str, row_id: str) -> list[tuple[str, str]]:
+        """Tombstone a row and its live descendants; returns every (table, id) tombstoned."""
+        self._writable()
+        done: list[tuple[str, str]] = []
+        with self.transaction():
+            self._set_deleted(table, row_id, 1, done)
+        return done
+
+    def undelete(self, table: str, row_ids: list[tuple[str, str]] | str) -> None:
+        """Bring back rows tombstoned by ``delete`` (what undo of a deletion does)."""
+        self._writable()
+        items = [(table, row_ids)] if isinstance(row_ids, str) else row_ids
+        with self.transaction():
+            for t, rid in items:
+                old = self.get(t, rid, include_deleted=True)
+                if old is None or not old["deleted"]:
+                    continue
+                self._keep_history(t, old)
+                stamp = self._stamp()
+                self.conn.execute(
+                    f"UPDATE {t} SET deleted = 0, rev = ?, updated_at = ?, office = ?, clerk = ? WHERE id = ?",
+                    [*stamp.values(), rid])
+                self._pending.append(Change(t, rid, "undelete"))
+
+    def _set_deleted(self, table: str, row_id: str, flag: int, done: list) -> None:
+        old = self.get(table, row_id, include_deleted=True)
+        if old is None or old["deleted"] == flag:
+            return
+        self._keep_history(table, old)
+        stamp = self._stamp()
+        self.conn.execute(
+            f"UPDATE {table} SET deleted = ?, rev = ?, updated_at = ?, office = ?, clerk = ? WHERE id = ?",
+            [flag, *stamp.values(), row_id])
+        done.append((table, row_id))
+        self._pending.append(Change(table, row_id, "delete"))
+        for child, (parent, fk) in schema.PARENTS.items():
+            if parent != table:
+                continue
+            for (cid,) in self.conn.execute(f"SELECT id FROM {child} WHERE {fk} = ? AND deleted = 0", (row_id,)):
+                self._set_deleted(child, cid, flag, done)
+
+    def _keep_history(self, table: str, old: dict[str, Any]) -> None:
+        data = {k: old[k] for k in own_columns(table)}
+        self.conn.execute(
+            "INSERT OR IGNORE INTO history(rev, table_name, row_id, parent_rev, data, updated_at, office, clerk, deleted) "
+            "VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?)",
+            (old["rev"], table, old["id"], json.dumps(data, ensure_ascii=False), old["updated_at"],
+             old["office"], old["clerk"], old["deleted"]))
+
+    # ------------------------------------------------------------ reading
+    def get(self, table: str, row_id: str, include_deleted: bool = False) -> dict[str, Any] | None:
+        cur = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+        row = cur.fetchone()
+        if row is None:
+            return None
+        rec = dict(zip([d[0] for d in cur.description], row))
+        if rec["deleted"] and not include_deleted:
+            return None
+        return rec
+
+    def select(self, table: str, where: dict[str, Any] | None = None, order_by: str = "sort_key",
+               include_deleted: bool = False) -> list[dict[str, Any]]:
+        clauses, params = [], []
+        for k, v in (where or {}).items():
+            if v is None:
+                clauses.append(f"{k} IS NULL")
+            else:
+                clauses.append(f"{k} = ?")
+                params.append(v)
+        if not include_deleted:
+            clauses.append("deleted = 0")
+        sql = f"SELECT * FROM {table}"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        if order_by and (order_by in own_columns(table) or order_by in BOOKKEEPING
+                         or all(p.strip().split()[0] in own_columns(table) + list(BOOKKEEPING)
+                                for p in order_by.split(","))):
+            sql += f" ORDER BY {order_by}"
+        cur = self.conn.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    def query(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        """Read-only helper for the storage layer's own modules."""
+        cur = self.conn.execute(sql, list(params))
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    def history_of(self, table: str, row_id: str) -> list[dict[str, Any]]:
+        """Every earlier version of a row, newest first."""
+        rows = self.query("SELECT * FROM history WHERE table_name = ? AND row_id = ? ORDER BY updated_at DESC",
+                          (table, row_id))
+        for r in rows:
+            r["data"] = json.loads(r["data"])
+        return rows
+
+    def next_sort_key(self, table: str, where: dict[str, Any]) -> float:
+        clauses = " AND ".join(f"{k} = ?" for k in where) or "1"
+        row = self.conn.execute(f"SELECT MAX(sort_key) FROM {table} WHERE {clauses}", list(where.values())).fetchone()
+        return (row[0] or 0.0) + 1.0
+
+
+_DEFAULTS: dict[str, dict[str, Any]] = {}
+
+
+def _parse_defaults() -> None:
+    for table, cols in schema.TABLES.items():
+        d: dict[str, Any] = {}
+        for line in cols.split(","):
+            parts = line.split()
+            if not parts:
+                continue
+            if "DEFAULT" in parts:
+                raw = parts[parts.index("DEFAULT") + 1]
+                if raw.startswith("'"):
+                    d[parts[0]] = raw.strip("'")
+                else:
+                    try:
+                        d[parts[0]] = int(raw)
+                    except ValueError:
+                        d[parts[0]] = float(raw)
+            else:
+                d[parts[0]] = None
+        _DEFAULTS[table] = d
+
+
+_parse_defaults()
+
+
+def _connect(target: str, uri: bool = False) -> sqlite3.Connection:
+    conn = sqlite3.connect(target, uri=uri, isolation_level=None, check_same_thread=False)
+    # Foreign schema objects (triggers, views) in a file we did not write must never run.
+    with contextlib.suppress(sqlite3.DatabaseError):
+        conn.execute("PRAGMA trusted_schema = OFF")
+    if hasattr(conn, "setconfig") and hasattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE"):
+        with contextlib.suppress(Exception):
+            conn.setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)
+    with contextlib.suppress(sqlite3.DatabaseError):
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("PRAGMA journal_mode = DELETE")  # never WAL: files travel and sit on shares
+        conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+def inspect_file(path: Path) -> None:
+    """Refuse what is plainly not ours before SQLite parses it: wrong header, wrong id."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+    except OSError as exc:
+        raise FileProblem(_("The file {path} cannot be read: {error}").format(path=path, error=exc.strerror)) from exc
+    if len(head) < 100 or not head.startswith(SQLITE_HEADER):
+        raise DamagedFileError(_("{name} is not a PMQA Desktop database: it is damaged or not a database at all.").format(
+            name=path.name))
+    app_id = int.from_bytes(head[68:72], "big")
+    user_version = int.from_bytes(head[60:64], "big")
+    if app_id != schema.APPLICATION_ID:
+        if app_id == 0 and user_version == 0 and _is_empty_sqlite(path):
+            return
+        raise ForeignFileError(_("{name} is a database of another program, not of PMQA Desktop. "
+                                 "It was not opened and has not been changed.").format(name=path.name))
+
+
+def _is_empty_sqlite(path: Path) -> bool:
+    try:
+        conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        try:
+            n = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            conn.close()
+        return n == 0
+    except sqlite3.DatabaseError:
+        return False
+
+
+def _peek_version(path: Path) -> int:
+    with open(path, "rb") as fh:
+        head = fh.read(100)
+    return int.from_bytes(head[60:64], "big")

@@ -1,0 +1,40 @@
+"""Where the program keeps its files: the user's data folder, unless told otherwise."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+APP_DIR_NAME = "PMQA Desktop"
+DEFAULT_DB_NAME = "pmqa.db"
+
+
+def data_dir() -> Path:
+    env = os.environ.get("PMQA_DATA_DIR")
+    if env:
+        base = Path(env)
+    elif sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming") / APP_DIR_NAME
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support" / APP_DIR_NAME
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "pmqa-desktop"
+    base.mkdir(parents=True, exist_ok=True)
+    return base
+
+
+def settings_dir() -> Path:
+    env = os.environ.get("PMQA_SETTINGS_DIR")
+    base = Path(env) if env else data_dir()
+    base.mkdir(parents=True, exist_ok=True)
+    return base
+
+
+def default_db_path() -> Path:
+    return data_dir() / DEFAULT_DB_NAME
+
+
+def backups_dir() -> Path:
+    d = data_dir() / "backups"
+    d.mkdir(parents=True, exist_ok=True)
+    return d

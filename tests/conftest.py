@@ -1,0 +1,47 @@
+"""Test setup: Qt offscreen, a private data folder, and the demo database as a fixture."""
+import os
+import shutil
+import sys
+from pathlib import Path
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("PMQA_LANG", "th")
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+_DEMO_CACHE: dict[str, Path] = {}
+
+
+@pytest.fixture(autouse=True)
+def _private_data(tmp_path, monkeypatch):
+    monkeypatch.setenv("PMQA_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PMQA_SETTINGS_DIR", str(tmp_path / "settings"))
+
+
+@pytest.fixture
+def demo_db(tmp_path, tmp_path_factory) -> Path:
+    """A fresh copy of the demo database (built once per session by the program's importers)."""
+    if "demo" not in _DEMO_CACHE:
+        from pmqa_desktop.core.demo import write_demo
+        _DEMO_CACHE["demo"] = write_demo(tmp_path_factory.mktemp("demo") / "demo.db")
+    dst = tmp_path / "demo.db"
+    shutil.copy(_DEMO_CACHE["demo"], dst)
+    return dst
+
+
+@pytest.fixture
+def demo_store(demo_db):
+    from pmqa_desktop.core.storage import Actor, Store
+    store = Store.open(demo_db, Actor(office="test-office", clerk="tester"))
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    """The real documents in ../shared/seeds when present, else the bundled copies."""
+    shared = ROOT.parent / "shared" / "seeds"
+    return shared if shared.is_dir() else ROOT / "resources" / "seeds"
