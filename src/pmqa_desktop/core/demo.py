@@ -124,3 +124,9 @@ def build_large(store: Store, agencies: int = LARGE_AGENCIES, years: int = LARGE
                                      "text": phrase(3)})
                         w += span
                 store.insert_many("weekly_activity", acts)
+        add_large_devplans(store, orgs, rnd)   # development plans, KPIs and rounds
+
+
+from .devplan_demo import add_large_devplans, add_rayong_demo  # noqa: E402  (development plans)
+
+DEMO_EXTRAS.append(add_rayong_demo)

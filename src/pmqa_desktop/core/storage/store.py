@@ -124,6 +124,10 @@ class Store:
         try:
             if exists and check:
                 store._integrity(check)
+            if exists:
+                # foreign triggers, views, tables or indexes: a crafted file, refused unread
+                from ..sharing.safety import verify_schema
+                verify_schema(conn, path)
             if not read_only:
                 store._initialise()
         except Exception:
@@ -150,7 +154,8 @@ class Store:
                 schema.MIGRATIONS[version](self.conn)
                 version += 1
                 self.conn.execute(f"PRAGMA user_version = {version}")
-            self.conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+            if self.conn.execute("PRAGMA application_id").fetchone()[0] != schema.APPLICATION_ID:
+                self.conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")  # (an unchanged file stays unchanged)
             if self.meta("file_id") is None:
                 self.set_meta("file_id", new_id())
                 self.set_meta("created_at", now_iso())
@@ -420,14 +425,70 @@ def _connect(target: str, uri: bool = False) -> sqlite3.Connection:
     # Foreign schema objects (triggers, views) in a file we did not write must never run.
     with contextlib.suppress(sqlite3.DatabaseError):
         conn.execute("PRAGMA trusted_schema = OFF")
-    if hasattr(conn, "setconfig") and hasattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE"):
-        with contextlib.suppress(Exception):
-            conn.setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)
+    set_defensive(conn)
     with contextlib.suppress(sqlite3.DatabaseError):
         conn.execute("PRAGMA foreign_keys = OFF")
         conn.execute("PRAGMA journal_mode = DELETE")  # never WAL: files travel and sit on shares
         conn.execute("PRAGMA synchronous = FULL")
     return conn
+
+
+SQLITE_DBCONFIG_DEFENSIVE = 1010
+
+
+def set_defensive(conn: sqlite3.Connection) -> bool:
+    """Switch on SQLite's defensive mode (no writable_schema, no journal_mode=OFF, ...).
+
+    Python 3.12+ has ``Connection.setconfig``; on 3.11 the flag is set through ctypes on the
+    connection's ``sqlite3*`` handle (the first field after the object header in CPython).
+    Returns whether the mode is known to be on.
+    """
+    if hasattr(conn, "setconfig"):
+        try:
+            conn.setconfig(getattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE", SQLITE_DBCONFIG_DEFENSIVE), True)
+            return True
+        except Exception:  # pragma: no cover - very old SQLite
+            return False
+    try:
+        import ctypes
+        import platform
+        import sys
+        if platform.python_implementation() != "CPython" or hasattr(sys, "gettotalrefcount"):
+            return False
+        lib = _sqlite_lib()
+        if lib is None:
+            return False
+        handle = ctypes.c_void_p.from_address(id(conn) + object.__basicsize__).value
+        if not handle:
+            return False
+        out = ctypes.c_int(-1)
+        rc = lib.sqlite3_db_config(ctypes.c_void_p(handle), ctypes.c_int(SQLITE_DBCONFIG_DEFENSIVE),
+                                   ctypes.c_int(1), ctypes.byref(out))
+        return rc == 0 and out.value == 1
+    except Exception:
+        return False
+
+
+_SQLITE_LIB: list = []
+
+
+def _sqlite_lib():
+    if not _SQLITE_LIB:
+        lib = None
+        try:
+            import ctypes
+            import _sqlite3
+            if os.name == "nt":
+                dll = Path(_sqlite3.__file__).with_name("sqlite3.dll")
+                lib = ctypes.CDLL(str(dll)) if dll.exists() else None
+            else:
+                lib = ctypes.CDLL(_sqlite3.__file__)  # dlsym searches its dependencies too
+            if lib is not None:
+                lib.sqlite3_db_config  # noqa: B018 - raises AttributeError when missing
+        except (OSError, AttributeError, ImportError):
+            lib = None
+        _SQLITE_LIB.append(lib)
+    return _SQLITE_LIB[0]
 
 
 def inspect_file(path: Path) -> None:

@@ -1,0 +1,102 @@
+"""Sharing the database between offices: exchange files, merge, safe open, locks, backups, history.
+
+Part of the core storage layer (no Qt). The main window opens its file with::
+
+    from pmqa_desktop.core.sharing import open_for_editing, release
+    store = open_for_editing(path, actor)      # checked, locked, backed up
+    if store.read_only: show store.read_only_reason
+    if store.sharing_notice: show it (e.g. the file is in a network folder)
+    ...
+    release(store)                             # on close: backup if changed, unlock, close
+"""
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from ...i18n import _
+from ..storage.store import Actor, Store
+from . import locking
+from .backup import backup_now, list_backups, restore_backup
+from .exchange import export
+from .history import cell_history, recent_changes, restore_value, restore_version, row_history
+from .merge import MergeReport, merge, open_conflicts, resolve_conflict, swap_conflict
+from .safety import CheckResult, CraftedFileError, check_file
+
+__all__ = ["open_for_editing", "release", "backup_now", "list_backups", "restore_backup", "export", "merge",
+           "MergeReport", "swap_conflict", "resolve_conflict", "open_conflicts", "check_file", "CheckResult",
+           "CraftedFileError", "row_history", "cell_history", "restore_value", "restore_version",
+           "recent_changes"]
+
+
+def open_for_editing(path: str | Path, actor: Actor | None = None, *, read_only: bool = False,
+                     backup: bool = True) -> Store:
+    """Open a database file the safe way: checked, locked against a second writer, backed up.
+
+    Returns a ``Store``; it is read-only (``store.read_only_reason`` says why) when the file
+    is from a newer version, already open in another copy of the program, or busy in another
+    program. ``store.sharing_notice`` holds a warning to show (network folder, failed backup).
+    Damaged, foreign or crafted files raise a ``FileProblem``. Call ``release(store)`` on close.
+    """
+    path = Path(path)
+    actor = actor or Actor()
+    reason = ""
+    lock = None
+    notices: list[str] = []
+    if not read_only:
+        lock, holder = locking.acquire(path)
+        if lock is None:
+            read_only = True
+            if holder is not None:
+                reason = _("{name} is already open in PMQA Desktop on computer {host} (user {user}, since {time}). "
+                           "It is opened read-only here so that two people do not overwrite each other's work; "
+                           "close it there, or work on a copy and merge it.").format(
+                    name=path.name, host=holder.host, user=holder.user or "?", time=holder.time)
+            else:
+                reason = _("{name} is in a folder where PMQA Desktop cannot write. It is opened "
+                           "read-only.").format(name=path.name)
+        elif not locking.probe_exclusive(path):
+            locking.release_lock(lock)
+            lock = None
+            read_only = True
+            reason = _("{name} is being changed by another program right now. It is opened read-only; "
+                       "close the other program and open it again to edit.").format(name=path.name)
+    if read_only and not path.exists():
+        from ..errors import FileProblem
+        raise FileProblem(_("The file {path} does not exist.").format(path=path))
+    try:
+        store = Store.open(path, actor, read_only=read_only)
+    except BaseException:
+        locking.release_lock(lock)
+        raise
+    if store.read_only and lock is not None:  # newer file: nothing will be written
+        locking.release_lock(lock)
+        lock = None
+    if reason:
+        store.read_only_reason = reason
+    if locking.is_network_path(path):
+        notices.append(_("{name} is in a shared network folder. Working on a database over the network can "
+                         "damage it; copy it to this computer, or exchange files with Export and Merge.").format(
+            name=path.name))
+    store.sharing_lock = lock
+    if backup and not store.read_only and path.exists():
+        try:
+            backup_now(store, "open", skip_if_unchanged=True)
+        except Exception as exc:  # a failed backup must not stop the clerk's work; say so
+            notices.append(str(exc))
+    store.sharing_notice = "\n".join(notices)
+    return store
+
+
+def release(store: Store | None, *, backup: bool = True) -> None:
+    """Close a store opened with ``open_for_editing``: back up if it changed, unlock, close."""
+    if store is None:
+        return
+    try:
+        if backup and not store.read_only and store.path is not None and Path(store.path).exists():
+            with contextlib.suppress(Exception):
+                backup_now(store, "close", skip_if_unchanged=True)
+    finally:
+        store.close()
+        locking.release_lock(getattr(store, "sharing_lock", None))
+        store.sharing_lock = None

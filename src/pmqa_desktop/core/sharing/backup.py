@@ -1,0 +1,219 @@
+"""Automatic rotating backups of a database file.
+
+Backups go to ``paths.backups_dir()/<file name>-<hash of its folder>/`` as complete SQLite
+copies made with the backup API (consistent even while the program edits). The name of
+each backup says when and why it was made: ``20261120T232500123456Z_merge_c42.db`` (the
+last part is the file's change counter, so an unchanged file is not backed up twice on
+open/close). Rotation keeps the newest ``KEEP_NEWEST`` plus the newest of each day for
+``KEEP_DAYS`` days.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import shutil
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from ... import paths
+from ...i18n import _
+from ..errors import FileProblem
+from ..storage.store import Actor, Store, _connect
+from . import locking
+from .safety import check_file
+from .fsutil import fsync_dir, fsync_file
+
+KEEP_NEWEST = 20
+KEEP_DAYS = 14
+_NAME = re.compile(r"^(\d{8}T\d{12})Z_([a-z0-9-]+)_c(\d+)\.db$")
+
+REASONS = {
+    "open": lambda: _("opened"),
+    "close": lambda: _("closed"),
+    "merge": lambda: _("before a merge"),
+    "import": lambda: _("before an import"),
+    "restore": lambda: _("before restoring a backup"),
+    "manual": lambda: _("made by hand"),
+}
+
+
+@dataclass
+class BackupInfo:
+    path: Path
+    created: datetime  # UTC
+    reason: str        # code: open, close, merge, import, restore, manual, ...
+    size: int
+    counter: int
+
+    @property
+    def reason_label(self) -> str:
+        fn = REASONS.get(self.reason)
+        return fn() if fn else self.reason
+
+    @property
+    def local_time(self) -> datetime:
+        return self.created.astimezone()
+
+
+def backup_folder(db_path: str | Path) -> Path:
+    db_path = Path(db_path).resolve()
+    digest = hashlib.sha1(os.path.normcase(str(db_path.parent)).encode("utf-8")).hexdigest()[:8]
+    folder = paths.backups_dir() / f"{db_path.name}-{digest}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _slug(reason: str) -> str:
+    s = re.sub(r"[^a-z0-9-]+", "-", reason.lower()).strip("-")
+    return s[:30] or "manual"
+
+
+def change_counter(path: Path) -> int:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(28)
+        return int.from_bytes(head[24:28], "big") if len(head) >= 28 else 0
+    except OSError:
+        return 0
+
+
+def list_backups(db_path: str | Path) -> list[BackupInfo]:
+    """Backups of this file, newest first."""
+    out = []
+    for p in backup_folder(db_path).iterdir():
+        m = _NAME.match(p.name)
+        if not m or not p.is_file():
+            continue
+        created = datetime.strptime(m.group(1), "%Y%m%dT%H%M%S%f").replace(tzinfo=timezone.utc)
+        out.append(BackupInfo(p, created, m.group(2), p.stat().st_size, int(m.group(3))))
+    out.sort(key=lambda b: b.created, reverse=True)
+    return out
+
+
+def _copy_consistent(conn: sqlite3.Connection, target: Path) -> None:
+    dst = sqlite3.connect(str(target), isolation_level=None)
+    try:
+        conn.backup(dst)
+        dst.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        dst.close()
+
+
+def backup_now(store: Store, reason: str = "manual", *, skip_if_unchanged: bool = False) -> Path | None:
+    """Back up the store's file now (call it before a merge or an import); returns the backup."""
+    if store.path is None:
+        return None
+    db_path = Path(store.path)
+    counter = change_counter(db_path)
+    if skip_if_unchanged:
+        existing = list_backups(db_path)
+        if existing and existing[0].counter == counter:
+            return None
+    folder = backup_folder(db_path)
+    stamp = datetime.now(timezone.utc)
+    final = folder / f"{stamp.strftime('%Y%m%dT%H%M%S%f')}Z_{_slug(reason)}_c{counter}.db"
+    tmp = folder / f".{uuid.uuid4().hex}.part"
+    try:
+        if getattr(store, "_depth", 0) == 0:
+            _copy_consistent(store.conn, tmp)
+        else:  # inside a transaction: copy the committed state through another connection
+            src = _connect(f"file:{db_path.as_posix()}?mode=ro", uri=True)
+            try:
+                _copy_consistent(src, tmp)
+            finally:
+                src.close()
+        fsync_file(tmp)
+        os.replace(tmp, final)
+        fsync_dir(folder)
+    except (OSError, sqlite3.Error) as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise FileProblem(_("A backup of {name} could not be made: {error}").format(
+            name=db_path.name, error=exc)) from exc
+    rotate(db_path)
+    return final
+
+
+def rotate(db_path: str | Path, keep_newest: int = KEEP_NEWEST, keep_days: int = KEEP_DAYS,
+           now: datetime | None = None) -> list[Path]:
+    """Delete old backups: keep the newest ``keep_newest`` and the newest of each of the last days."""
+    now = now or datetime.now(timezone.utc)
+    backups = list_backups(db_path)
+    keep = {b.path for b in backups[:keep_newest]}
+    seen_days: set = set()
+    for b in backups:  # newest first
+        day = b.local_time.date()
+        if now - b.created <= timedelta(days=keep_days) and day not in seen_days:
+            seen_days.add(day)
+            keep.add(b.path)
+    removed = []
+    for b in backups:
+        if b.path not in keep:
+            with contextlib.suppress(OSError):
+                b.path.unlink()
+                removed.append(b.path)
+    return removed
+
+
+def resolve_backup(db_path: str | Path, name: str | Path) -> Path:
+    """A backup given by path, by file name in the file's backup folder, or by its number in the list."""
+    p = Path(name)
+    if p.is_file():
+        return p
+    cand = backup_folder(db_path) / p.name
+    if cand.is_file():
+        return cand
+    if str(name).isdigit():
+        items = list_backups(db_path)
+        i = int(str(name)) - 1
+        if 0 <= i < len(items):
+            return items[i].path
+    raise FileProblem(_("There is no backup called {name}.").format(name=name))
+
+
+def restore_backup(db_path: str | Path, backup: str | Path, actor: Actor | None = None) -> Path | None:
+    """Replace ``db_path`` with a checked backup; the current file is backed up first.
+
+    The file must not be open for editing (close it first). Returns the backup of the
+    current file that was made before restoring (None if there was no current file).
+    """
+    db_path = Path(db_path)
+    backup = resolve_backup(db_path, backup)
+    check_file(backup)  # damaged, foreign or crafted backups are refused
+    lock, holder = locking.acquire(db_path)
+    if lock is None and holder is not None:
+        raise FileProblem(_("{name} is open in PMQA Desktop on {host}; close it there before restoring.").format(
+            name=db_path.name, host=holder.host))
+    try:
+        if not locking.probe_exclusive(db_path):
+            raise FileProblem(_("{name} is in use by another program; close it before restoring.").format(
+                name=db_path.name))
+        before = None
+        if db_path.exists() and db_path.stat().st_size > 0:
+            store = Store.open(db_path, actor or Actor(), read_only=True, check="")
+            try:
+                before = backup_now(store, "restore")
+            finally:
+                store.close()
+        journal = db_path.with_name(db_path.name + "-journal")
+        if journal.exists() and journal.stat().st_size > 0:
+            raise FileProblem(_("{name} has an unfinished change journal beside it; open it once in PMQA "
+                                "Desktop so it is repaired, then restore.").format(name=db_path.name))
+        tmp = db_path.with_name(f".{db_path.name}.{uuid.uuid4().hex[:8]}.part")
+        try:
+            shutil.copyfile(backup, tmp)
+            fsync_file(tmp)
+            os.replace(tmp, db_path)
+            fsync_dir(db_path.parent)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise FileProblem(_("The backup could not be restored: {error}").format(error=exc)) from exc
+        return before
+    finally:
+        locking.release_lock(lock)

@@ -1,0 +1,101 @@
+"""``pmqa-desktop export / merge / check / backup / restore`` (parsers are in ``pmqa_desktop.cli``).
+
+Exit status: 0 done, 1 the user must act (message printed). ``UserError`` raised here is
+printed by the caller.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ... import settings
+from ...i18n import _
+from ..storage.store import Actor
+from . import backup as backups
+from . import open_for_editing, release
+from .exchange import export
+from .merge import merge
+from .safety import check_file
+
+
+def _actor() -> Actor:
+    ident = settings.identity()
+    return Actor(office=ident.office, clerk=ident.clerk)
+
+
+def _human_size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    res = export(Path(args.db), Path(args.out), orgs=args.org, years=args.year, plans=args.plan)
+    print(_("Exchange file written: {path} ({size}).").format(path=res.path, size=_human_size(res.size)))
+    if res.selection:
+        print(_("Selection: {sel}").format(sel=res.selection))
+    return 0
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    db = Path(args.db)
+    if not db.is_file():
+        print(_("The file {path} does not exist.").format(path=db), file=sys.stderr)
+        return 1
+    store = open_for_editing(db, _actor(), read_only=bool(args.dry_run))
+    try:
+        if store.read_only and not args.dry_run:
+            print(store.read_only_reason, file=sys.stderr)
+            return 1
+        report = merge(store, Path(args.incoming), dry_run=bool(args.dry_run))
+        for line in report.lines():
+            print(line)
+        if report.backup:
+            print(_("Backup made before merging: {path}").format(path=report.backup))
+        if report.applied and report.conflicts:
+            print(_("{n} conflicts: the newer edit was kept; review them in the program "
+                    "(File > Merge a file...).").format(n=len(report.conflicts)))
+    finally:
+        release(store, backup=False)
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    res = check_file(Path(args.file))
+    print(res.message)
+    return 0
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    db = Path(args.db)
+    if args.list:
+        items = backups.list_backups(db)
+        if not items:
+            print(_("There are no backups of {name} yet.").format(name=db.name))
+        for i, b in enumerate(items, 1):
+            print(f"{i:3d}  {b.local_time.strftime('%Y-%m-%d %H:%M:%S')}  {_human_size(b.size):>9}  "
+                  f"{b.reason_label}  {b.path.name}")
+        return 0
+    if not db.is_file():
+        print(_("The file {path} does not exist.").format(path=db), file=sys.stderr)
+        return 1
+    from ..storage.store import Store
+    store = Store.open(db, _actor(), read_only=True, check="")
+    try:
+        path = backups.backup_now(store, "manual")
+    finally:
+        store.close()
+    print(_("Backup written: {path}").format(path=path))
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    db = Path(args.db)
+    before = backups.restore_backup(db, args.backup, _actor())
+    print(_("{name} restored from {backup}.").format(name=db.name, backup=Path(args.backup).name))
+    if before:
+        print(_("The file as it was before is kept as backup {path}").format(path=before))
+    return 0

@@ -1,0 +1,442 @@
+"""Merging another office's file into this one, with nothing lost.
+
+Every synced row is compared by id. For a row present on both sides with different
+revisions, the *ancestry* of a version is its row's history (superseded versions, here or
+merged in earlier):
+
+* only in the incoming file            -> added
+* incoming rev in local ancestry       -> local is newer, kept
+* local rev in incoming ancestry       -> fast-forward: the incoming version is taken
+* otherwise (both changed since they last met) -> a conflict: the newer edit wins
+  (``updated_at``, then office, then rev, so A into B and B into A end alike), the other
+  version goes to ``history`` and a ``conflict`` row lets the clerk review and swap it.
+
+Deletions travel as tombstones (deleted = 1 versions). The history tables are united, so
+every value ever written stays either current or in history. All changes are applied in
+one transaction after a backup; a second merge of the same file changes nothing.
+The incoming file is checked and read from a private copy (see ``safety``); only our own
+tables and columns are read, and every value is bound as a parameter.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ...i18n import _
+from ..errors import NewerFileError, UserError
+from ..storage import schema
+from ..storage.store import Change, Store, new_id, now_iso, own_columns
+from .faults import fault_point
+from .safety import open_incoming, verify_schema
+
+KINDS = ("add", "change", "delete", "conflict")
+_HIST_COLS = "rev, table_name, row_id, parent_rev, data, updated_at, office, clerk, deleted"
+
+
+@dataclass
+class Counts:
+    add: int = 0
+    change: int = 0
+    delete: int = 0
+    conflict: int = 0
+
+    def total(self) -> int:
+        return self.add + self.change + self.delete + self.conflict
+
+    def plus(self, other: "Counts") -> None:
+        for k in KINDS:
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+
+
+@dataclass
+class GroupReport:
+    key: tuple
+    label: str
+    tables: dict[str, Counts] = field(default_factory=dict)
+
+    def totals(self) -> Counts:
+        c = Counts()
+        for t in self.tables.values():
+            c.plus(t)
+        return c
+
+
+@dataclass
+class ConflictInfo:
+    table: str
+    row_id: str
+    kept_rev: str
+    other_rev: str
+    incoming_won: bool
+    group: str
+    conflict_id: str = ""
+
+
+@dataclass
+class MergeReport:
+    source: Path
+    dry_run: bool
+    groups: dict[tuple, GroupReport] = field(default_factory=dict)
+    conflicts: list[ConflictInfo] = field(default_factory=list)
+    history_added: int = 0
+    rows_taken: int = 0
+    applied: bool = False
+    backup: Path | None = None
+
+    def totals(self) -> Counts:
+        c = Counts()
+        for g in self.groups.values():
+            c.plus(g.totals())
+        return c
+
+    @property
+    def changes_nothing(self) -> bool:
+        return self.rows_taken == 0 and self.history_added == 0 and not self.conflicts
+
+    def sorted_groups(self) -> list[GroupReport]:
+        order = {"plan": 0, "year": 1, "general": 2}
+        return sorted(self.groups.values(), key=lambda g: (order.get(g.key[0], 3), g.label))
+
+    def lines(self) -> list[str]:
+        """The summary as printed by ``pmqa-desktop merge`` (and shown before applying)."""
+        t = self.totals()
+        head = _("Merge of {name}: {add} added, {change} changed, {delete} deleted, {conflict} conflicts.").format(
+            name=self.source.name, add=t.add, change=t.change, delete=t.delete, conflict=t.conflict)
+        out = [head]
+        for g in self.sorted_groups():
+            gt = g.totals()
+            out.append("  " + _("{label}: {add} added, {change} changed, {delete} deleted, {conflict} conflicts").format(
+                label=g.label, add=gt.add, change=gt.change, delete=gt.delete, conflict=gt.conflict))
+            for table, c in sorted(g.tables.items()):
+                out.append("      " + _("{table}: +{add} ~{change} -{delete} !{conflict}").format(
+                    table=table_label(table), add=c.add, change=c.change, delete=c.delete, conflict=c.conflict))
+        if self.history_added:
+            out.append(_("{n} earlier versions added to the history.").format(n=self.history_added))
+        if self.changes_nothing:
+            out.append(_("Nothing to merge: this file holds nothing new."))
+        elif self.dry_run:
+            out.append(_("Preview only: nothing was changed."))
+        elif self.applied:
+            out.append(_("Merged."))
+        return out
+
+
+def table_label(table: str) -> str:
+    labels = {
+        "organisation": _("organisations"), "fiscal_year": _("fiscal years"), "category": _("categories"),
+        "criterion": _("criteria"), "criterion_owner": _("criterion owners"),
+        "calendar_step": _("calendar steps"), "calendar_cell": _("calendar cells"),
+        "weekly_row": _("weekly plan rows"), "weekly_activity": _("weekly activities"),
+        "dev_plan": _("development plans"), "plan_activity": _("plan activities"), "plan_step": _("plan steps"),
+        "kpi": _("KPIs"), "kpi_result": _("KPI results"), "step_progress": _("step progress"),
+        "plan_approval": _("plan approvals"),
+    }
+    return labels.get(table, table)
+
+
+# ---------------------------------------------------------------- deciding
+
+@dataclass
+class _TablePlan:
+    take: list[str] = field(default_factory=list)   # replace/insert local with incoming version
+    lose: list[str] = field(default_factory=list)   # incoming version only into history
+    counted: list[tuple[str, str, str | None]] = field(default_factory=list)  # (id, kind, parent id)
+    max_clock: str = ""
+
+
+def _key(updated_at: str, office: str, rev: str) -> tuple[str, str, str]:
+    return (updated_at or "", office or "", rev or "")
+
+
+def _decide(store: Store) -> tuple[dict[str, _TablePlan], list[ConflictInfo]]:
+    conn = store.conn
+    plans: dict[str, _TablePlan] = {}
+    conflicts: list[ConflictInfo] = []
+    for table in schema.SYNCED_TABLES:
+        fk = schema.PARENTS.get(table, (None, None))[1]
+        fk_sql = f"i.{fk}" if fk else "NULL"
+        cur = conn.execute(
+            f"SELECT i.id, i.rev, i.updated_at, i.office, i.deleted, {fk_sql}, "
+            f"       l.rev, l.updated_at, l.office, l.deleted, "
+            f"       EXISTS(SELECT 1 FROM main.history h WHERE h.rev = i.rev), "
+            f"       CASE WHEN l.rev IS NULL THEN 0 "
+            f"            ELSE EXISTS(SELECT 1 FROM inc.history h WHERE h.rev = l.rev) END "
+            f"FROM inc.{table} i LEFT JOIN main.{table} l ON l.id = i.id "
+            f"WHERE l.rev IS NULL OR l.rev <> i.rev")
+        tp = _TablePlan()
+        maybe_conflicts = []
+        for (rid, irev, iat, ioff, idel, parent, lrev, lat, loff, ldel, inc_known, loc_known) in cur:
+            if lrev is None:
+                tp.take.append(rid)
+                if not idel:
+                    tp.counted.append((rid, "add", parent))
+                tp.max_clock = max(tp.max_clock, iat or "")
+            elif inc_known and not loc_known:
+                continue  # we already have this version and something newer
+            elif loc_known and not inc_known:
+                tp.take.append(rid)
+                kind = "delete" if idel and not ldel else "change"
+                tp.counted.append((rid, kind, parent))
+                tp.max_clock = max(tp.max_clock, iat or "")
+            else:
+                maybe_conflicts.append((rid, irev, iat, ioff, idel, parent, lrev, lat, loff, ldel))
+        if maybe_conflicts:
+            cols = own_columns(table) + ["deleted"]
+            sel = ", ".join(cols)
+            for (rid, irev, iat, ioff, idel, parent, lrev, lat, loff, ldel) in maybe_conflicts:
+                inc_row = conn.execute(f"SELECT {sel} FROM inc.{table} WHERE id = ?", (rid,)).fetchone()
+                loc_row = conn.execute(f"SELECT {sel} FROM main.{table} WHERE id = ?", (rid,)).fetchone()
+                incoming_wins = _key(iat, ioff, irev) > _key(lat, loff, lrev)
+                if incoming_wins:
+                    tp.take.append(rid)
+                    tp.max_clock = max(tp.max_clock, iat or "")
+                else:
+                    tp.lose.append(rid)
+                if inc_row == loc_row:
+                    # the same content written on both sides: nothing for the clerk to review
+                    continue
+                tp.counted.append((rid, "conflict", parent))
+                conflicts.append(ConflictInfo(table, rid, irev if incoming_wins else lrev,
+                                              lrev if incoming_wins else irev, incoming_wins, ""))
+        if tp.take or tp.lose or tp.counted:
+            plans[table] = tp
+    return plans, conflicts
+
+
+class _Grouper:
+    """Which development plan (or fiscal year, or catalog) a changed row belongs to."""
+
+    def __init__(self, store: Store):
+        self.conn = store.conn
+        self.maps: dict[str, dict[str, str]] = {}
+        self.labels: dict[tuple, str] = {}
+
+    def _map(self, table: str) -> dict[str, str]:
+        if table not in self.maps:
+            fk = schema.PARENTS[table][1]
+            m: dict[str, str] = {}
+            for db in ("main", "inc"):
+                m.update(self.conn.execute(f"SELECT id, {fk} FROM {db}.{table}"))
+            self.maps[table] = m
+        return self.maps[table]
+
+    def group(self, table: str, parent: str | None, row_id: str) -> tuple:
+        t, rid = table, row_id
+        first = True
+        while True:
+            if t == "dev_plan":
+                return ("plan", rid)
+            if t == "fiscal_year":
+                return ("year", rid)
+            if t not in schema.PARENTS:
+                return ("general", "catalog" if t in ("category", "criterion") else t)
+            nxt = parent if first else self._map(t).get(rid)
+            first = False
+            if nxt is None:
+                return ("general", t)
+            t, rid = schema.PARENTS[t][0], nxt
+
+    def _row(self, table: str, rid: str) -> dict[str, Any] | None:
+        for db in ("inc", "main"):
+            cur = self.conn.execute(f"SELECT * FROM {db}.{table} WHERE id = ?", (rid,))
+            row = cur.fetchone()
+            if row:
+                return dict(zip([d[0] for d in cur.description], row))
+        return None
+
+    def _year_label(self, year_id: str) -> str:
+        y = self._row("fiscal_year", year_id)
+        if not y:
+            return _("fiscal year (unknown)")
+        org = self._row("organisation", y["org_id"])
+        return _("{org}, fiscal year {year}").format(org=org["name"] if org else "?", year=y["year_be"])
+
+    def label(self, key: tuple) -> str:
+        if key not in self.labels:
+            kind, rid = key
+            if kind == "plan":
+                p = self._row("dev_plan", rid)
+                title = (p.get("title") or p.get("policy") or rid[:8]) if p else rid[:8]
+                year = self._year_label(p["year_id"]) if p else ""
+                self.labels[key] = _("Plan \u201c{title}\u201d ({year})").format(title=title, year=year)
+            elif kind == "year":
+                self.labels[key] = _("{year}: calendar, weekly plan and owners").format(year=self._year_label(rid))
+            elif rid == "catalog":
+                self.labels[key] = _("Criteria catalog")
+            elif rid == "organisation":
+                self.labels[key] = _("Organisations")
+            else:
+                self.labels[key] = table_label(rid)
+        return self.labels[key]
+
+
+# ---------------------------------------------------------------- applying
+
+def _history_rows(conn, db: str, table: str, ids_table: str) -> list[tuple]:
+    cols = own_columns(table)
+    cur = conn.execute(f"SELECT r.* FROM {db}.{table} r JOIN temp.{ids_table} t ON t.id = r.id")
+    names = [d[0] for d in cur.description]
+    out = []
+    for row in cur:
+        rec = dict(zip(names, row))
+        data = {k: rec[k] for k in cols}
+        out.append((rec["rev"], table, rec["id"], None, json.dumps(data, ensure_ascii=False),
+                    rec["updated_at"], rec["office"], rec["clerk"], rec["deleted"]))
+    return out
+
+
+def _fill(conn, ids_table: str, ids: list[str]) -> None:
+    conn.execute(f"DELETE FROM temp.{ids_table}")
+    conn.executemany(f"INSERT OR IGNORE INTO temp.{ids_table}(id) VALUES (?)", ((i,) for i in ids))
+
+
+def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictInfo], source: str) -> int:
+    conn = store.conn
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS merge_ids(id TEXT PRIMARY KEY)")
+    hist_sql = f"INSERT OR IGNORE INTO main.history ({_HIST_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    for table, tp in plans.items():
+        cols = ", ".join(["id", "rev", "updated_at", "office", "clerk", "deleted"] + own_columns(table))
+        if tp.take:
+            _fill(conn, "merge_ids", tp.take)
+            conn.executemany(hist_sql, _history_rows(conn, "main", table, "merge_ids"))
+            conn.execute(f"INSERT OR REPLACE INTO main.{table} ({cols}) SELECT {cols} FROM inc.{table} "
+                         f"WHERE id IN (SELECT id FROM temp.merge_ids)")
+            store._pending.append(Change(table, "*", "merge"))
+            fault_point("merge-apply")
+        if tp.lose:
+            _fill(conn, "merge_ids", tp.lose)
+            conn.executemany(hist_sql, _history_rows(conn, "inc", table, "merge_ids"))
+        if tp.max_clock > store.last_clock:
+            store.last_clock = tp.max_clock  # later local edits sort after what they have seen
+    names = ", ".join("?" for _ in schema.SYNCED_TABLES)
+    before = conn.total_changes
+    conn.execute(f"INSERT OR IGNORE INTO main.history ({_HIST_COLS}) SELECT {_HIST_COLS} FROM inc.history "
+                 f"WHERE table_name IN ({names}) AND json_valid(data)", schema.SYNCED_TABLES)
+    added = conn.total_changes - before
+    found = now_iso()
+    for c in conflicts:
+        c.conflict_id = new_id()
+        conn.execute("INSERT INTO main.conflict (id, table_name, row_id, kept_rev, other_rev, found_at, source, resolved) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, 0)", (c.conflict_id, c.table, c.row_id, c.kept_rev, c.other_rev,
+                                                         found, source))
+    conn.execute("DELETE FROM temp.merge_ids")
+    return added
+
+
+def _count_new_history(store: Store) -> int:
+    names = ", ".join("?" for _ in schema.SYNCED_TABLES)
+    return store.conn.execute(
+        f"SELECT count(*) FROM inc.history h WHERE h.table_name IN ({names}) AND json_valid(h.data) "
+        f"AND NOT EXISTS (SELECT 1 FROM main.history m WHERE m.rev = h.rev)", schema.SYNCED_TABLES).fetchone()[0]
+
+
+def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, backup: bool = True) -> MergeReport:
+    """Merge another office's file into ``store`` (or only preview it with ``dry_run``)."""
+    incoming_path = Path(incoming_path)
+    if not dry_run:
+        store._writable()
+    if store._depth:
+        raise RuntimeError("merge() must not be called inside a transaction")
+    report = MergeReport(source=incoming_path, dry_run=dry_run)
+    with open_incoming(incoming_path) as (copy, res):
+        if res.newer:
+            raise NewerFileError(_("{name} was saved by a newer version of PMQA Desktop; update the program "
+                                   "before merging it. Nothing was changed.").format(name=incoming_path.name))
+        with store._lock:
+            store.conn.execute("ATTACH DATABASE ? AS inc", (str(copy),))
+            try:
+                verify_schema(store.conn, incoming_path, db="inc")
+                plans, conflicts = _decide(store)
+                grouper = _Grouper(store)
+                for table, tp in plans.items():
+                    for rid, kind, parent in tp.counted:
+                        key = grouper.group(table, parent, rid)
+                        g = report.groups.get(key)
+                        if g is None:
+                            g = report.groups[key] = GroupReport(key, grouper.label(key))
+                        c = g.tables.setdefault(table, Counts())
+                        setattr(c, kind, getattr(c, kind) + 1)
+                conflict_groups = {}
+                for c in conflicts:
+                    key = grouper.group(c.table, None, c.row_id) if c.table in schema.PARENTS else \
+                        ("general", c.table)
+                    conflict_groups[id(c)] = grouper.label(key)
+                    c.group = conflict_groups[id(c)]
+                report.conflicts = conflicts
+                report.rows_taken = sum(len(tp.take) for tp in plans.values())
+                report.history_added = _count_new_history(store)
+                if dry_run or report.changes_nothing:
+                    return report
+                if backup:
+                    from .backup import backup_now
+                    report.backup = backup_now(store, "merge")
+                with store.transaction():
+                    report.history_added = _apply(store, plans, conflicts, incoming_path.name)
+                report.applied = True
+            finally:
+                store.conn.execute("DETACH DATABASE inc")
+    return report
+
+
+# ---------------------------------------------------------------- conflicts afterwards
+
+def open_conflicts(store: Store, include_resolved: bool = False) -> list[dict[str, Any]]:
+    """Conflicts for the clerk to review: the kept (current) and the other version of each row."""
+    sql = "SELECT * FROM conflict" + ("" if include_resolved else " WHERE resolved = 0") + " ORDER BY found_at DESC"
+    out = []
+    for c in store.query(sql):
+        if c["table_name"] not in schema.TABLES:
+            continue
+        current = store.get(c["table_name"], c["row_id"], include_deleted=True)
+        other = store.query("SELECT * FROM history WHERE rev = ?", (c["other_rev"],))
+        if other:
+            other = other[0]
+            other["data"] = json.loads(other["data"])
+        c["current"] = current
+        c["other"] = other or None
+        c["differs"] = sorted(k for k in own_columns(c["table_name"])
+                              if current and other and current.get(k) != other["data"].get(k))
+        out.append(c)
+    return out
+
+
+def swap_conflict(store: Store, conflict_id: str) -> str:
+    """Make the other version of a conflict current again, as a new edit (so it travels on).
+
+    Returns the new revision; the conflict now lists the replaced version as the other one.
+    """
+    store._writable()
+    rows = store.query("SELECT * FROM conflict WHERE id = ?", (conflict_id,))
+    if not rows:
+        raise UserError(_("That conflict no longer exists."))
+    c = rows[0]
+    table, rid = c["table_name"], c["row_id"]
+    if table not in schema.TABLES:
+        raise UserError(_("That conflict no longer exists."))
+    other = store.query("SELECT * FROM history WHERE rev = ?", (c["other_rev"],))
+    current = store.get(table, rid, include_deleted=True)
+    if not other or current is None:
+        raise UserError(_("The other version of this row is no longer in the history."))
+    other = other[0]
+    data = json.loads(other["data"])
+    with store.transaction():
+        values = {k: data[k] for k in own_columns(table) if k in data}
+        store.update(table, rid, values)
+        if bool(other["deleted"]) != bool(current["deleted"]):
+            if other["deleted"]:
+                store.delete(table, rid)
+            else:
+                store.undelete(table, rid)
+        new = store.get(table, rid, include_deleted=True)
+        store.conn.execute("UPDATE conflict SET kept_rev = ?, other_rev = ? WHERE id = ?",
+                           (new["rev"], current["rev"], conflict_id))
+    return new["rev"]
+
+
+def resolve_conflict(store: Store, conflict_id: str, resolved: bool = True) -> None:
+    """Mark a conflict as reviewed (it stays in the table, hidden from the open list)."""
+    store._writable()
+    with store.transaction():
+        store.conn.execute("UPDATE conflict SET resolved = ? WHERE id = ?", (1 if resolved else 0, conflict_id))

@@ -1,0 +1,215 @@
+"""Checking a database file before anything in it is trusted.
+
+An incoming file (USB stick, e-mail, shared folder) is untrusted input. Before the program
+reads a single row it checks, on a private copy so the original is never touched:
+
+* the SQLite header, that the file is not cut short, and PMQA's ``application_id``;
+* ``user_version``: a file from a newer program opens read-only and is not merged;
+* ``PRAGMA integrity_check``;
+* that ``sqlite_master`` holds exactly the tables and indexes this program creates: a
+  trigger, a view or an unknown table means a crafted file, which is refused without
+  running anything in it.
+
+Connections are made with ``trusted_schema`` off and SQLite's defensive mode on
+(see ``storage.store._connect``).
+"""
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+from ...i18n import _
+from ..errors import DamagedFileError, FileProblem, ForeignFileError
+from ..storage import schema
+from ..storage.store import SQLITE_HEADER, _connect, inspect_file
+
+# Tables SQLite itself may add (ANALYZE); harmless data for the query planner.
+_SQLITE_OWN = {"sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4"}
+
+
+class CraftedFileError(FileProblem):
+    """The file holds schema objects (triggers, views, tables) that this program never creates."""
+
+
+@dataclass
+class CheckResult:
+    path: Path
+    version: int
+    newer: bool
+    message: str
+    empty: bool = False
+
+    @property
+    def read_only(self) -> bool:
+        return self.newer
+
+
+def _norm(sql: str | None) -> str | None:
+    return " ".join(sql.split()) if sql else None
+
+
+@lru_cache(maxsize=None)
+def expected_schema(version: int = schema.SCHEMA_VERSION) -> dict[str, tuple[str, str, str | None]]:
+    """name -> (type, table, normalised SQL) of every object our migrations create up to ``version``."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for v in range(version):
+            schema.MIGRATIONS[v](conn)
+        return {name: (typ, tbl, _norm(sql)) for typ, name, tbl, sql in
+                conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")}
+    finally:
+        conn.close()
+
+
+def schema_problems(conn: sqlite3.Connection, db: str = "main") -> list[str]:
+    """What in the file's schema this program did not create (empty list: all ours).
+
+    ``db`` is a schema name of the connection ('main' or an attached name we chose).
+    """
+    if db not in ("main", "inc"):
+        raise ValueError(db)
+    version = conn.execute(f"PRAGMA {db}.user_version").fetchone()[0]
+    objects = conn.execute(f"SELECT type, name, tbl_name, sql FROM {db}.sqlite_master").fetchall()
+    newer = version > schema.SCHEMA_VERSION
+    expected = expected_schema(min(version, schema.SCHEMA_VERSION))
+    problems: list[str] = []
+    for typ, name, tbl, sql in objects:
+        if typ in ("trigger", "view"):
+            problems.append(f"{typ} {name}")
+            continue
+        if name in _SQLITE_OWN:
+            continue
+        if name.startswith("sqlite_autoindex_"):
+            if tbl in expected or newer:
+                continue
+            problems.append(f"{typ} {name}")
+            continue
+        if newer:
+            continue  # a newer program may add tables and indexes; we only read what we know
+        want = expected.get(name)
+        if want is None or want[0] != typ or want[1] != tbl or want[2] != _norm(sql):
+            problems.append(f"{typ} {name}")
+    if not newer:
+        present = {o[1] for o in objects}
+        missing = [n for n, (typ, _t, _s) in expected.items() if typ == "table" and n not in present]
+        if missing:
+            problems.append("missing " + ", ".join(sorted(missing)))
+    return problems
+
+
+def verify_schema(conn: sqlite3.Connection, path: Path | None, db: str = "main") -> None:
+    """Raise ``CraftedFileError`` unless the file's schema is exactly ours."""
+    try:
+        problems = schema_problems(conn, db)
+    except sqlite3.DatabaseError as exc:
+        raise DamagedFileError(_("The file is damaged and cannot be opened."), str(exc)) from exc
+    if problems:
+        name = path.name if path else ""
+        if any(p.startswith("missing ") for p in problems) and not any(
+                p.split()[0] in ("trigger", "view") for p in problems):
+            raise DamagedFileError(_("{name} is incomplete: parts of the PMQA Desktop database are "
+                                     "missing. It was not opened and has not been changed.").format(name=name),
+                                   "; ".join(problems[:10]))
+        raise CraftedFileError(
+            _("{name} contains database objects that PMQA Desktop never creates (triggers, views or "
+              "unknown tables). It may have been crafted to cause harm, so it was refused without "
+              "running anything in it, and it has not been changed.").format(name=name),
+            "; ".join(problems[:10]))
+
+
+def _check_header(path: Path) -> None:
+    """The header must be SQLite's and the file as long as the header says."""
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(100)
+    if len(head) < 100 or not head.startswith(SQLITE_HEADER):
+        raise DamagedFileError(_("{name} is not a PMQA Desktop database: it is damaged or not a "
+                                 "database at all.").format(name=path.name))
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(head[28:32], "big")
+    counter, valid_for = head[24:28], head[92:96]
+    if page_size < 512 or page_size & (page_size - 1):
+        raise DamagedFileError(_("{name} is damaged: its header is not valid.").format(name=path.name))
+    if counter == valid_for and pages and size < pages * page_size:
+        raise DamagedFileError(_("{name} is cut short ({size} of {expected} bytes): it was not copied "
+                                 "completely. Ask for the file again.").format(
+            name=path.name, size=size, expected=pages * page_size))
+
+
+def check_file(path: str | Path, *, _copy: bool = True) -> CheckResult:
+    """Check a file fully without changing it; raise a ``FileProblem`` with a message if it is bad."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileProblem(_("The file {path} does not exist.").format(path=path))
+    if path.stat().st_size == 0:
+        raise ForeignFileError(_("{name} is empty: it is not a PMQA Desktop database.").format(name=path.name))
+    if _copy:
+        with private_copy(path) as copy:
+            res = check_file(copy, _copy=False)
+            res.path = path
+            return res
+    _check_header(path)
+    inspect_file(path)
+    conn = _connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    try:
+        try:
+            rows = conn.execute("PRAGMA integrity_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise DamagedFileError(_("The file {name} is damaged and cannot be opened.").format(name=path.name),
+                                   str(exc)) from exc
+        if rows != [("ok",)]:
+            raise DamagedFileError(_("The file {name} is damaged and cannot be opened.").format(name=path.name),
+                                   "; ".join(str(r[0]) for r in rows[:5]))
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        n_objects = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if version == 0 and n_objects == 0:
+            raise ForeignFileError(_("{name} is an empty database, not a PMQA Desktop file.").format(name=path.name))
+        verify_schema(conn, path)
+    finally:
+        conn.close()
+    if version > schema.SCHEMA_VERSION:
+        msg = _("{name} was saved by a newer version of PMQA Desktop (schema {found}, this program knows "
+                "{known}). It can be opened read-only; update the program to edit or merge it.").format(
+            name=path.name, found=version, known=schema.SCHEMA_VERSION)
+        return CheckResult(path, version, True, msg)
+    return CheckResult(path, version, False,
+                       _("OK: {name} is a sound PMQA Desktop database (schema {version}).").format(
+                           name=path.name, version=version))
+
+
+@contextlib.contextmanager
+def private_copy(path: Path) -> Iterator[Path]:
+    """A copy of ``path`` in a private temporary folder, removed afterwards.
+
+    SQLite never opens the original, so a hot journal or a crafted file cannot change it.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="pmqa-check-"))
+    try:
+        copy = folder / (path.name or "incoming.db")
+        try:
+            shutil.copyfile(path, copy)
+        except OSError as exc:
+            raise FileProblem(_("The file {path} cannot be read: {error}").format(
+                path=path, error=exc.strerror or exc)) from exc
+        yield copy
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def open_incoming(path: str | Path) -> Iterator[tuple[Path, CheckResult]]:
+    """A checked private copy of an incoming file, ready to be attached read-only."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileProblem(_("The file {path} does not exist.").format(path=path))
+    with private_copy(path) as copy:
+        res = check_file(copy, _copy=False)
+        res.path = path
+        yield copy, res

@@ -1,0 +1,36 @@
+"""``pmqa-desktop print FORM --db FILE --year 2554 [--org NAME] [--plan ID] [--round 6|9|12]
+--out F.pdf [--thai-digits]``"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from ..core.errors import UserError
+from ..core.storage.store import Actor, Store
+from ..i18n import _
+from .render import PrintSettings, print_to_pdf, resolve
+
+
+def run_print(args: argparse.Namespace) -> int:
+    db = Path(args.db)
+    if not db.exists():
+        raise UserError(_("The file {path} does not exist.").format(path=db))
+    store = Store.open(db, Actor(office="print"), create=False, read_only=True)
+    try:
+        req = resolve(store, args.form, args.year, getattr(args, "org", None), getattr(args, "plan", None),
+                      getattr(args, "round", None))
+        ps = PrintSettings.load()
+        if getattr(args, "thai_digits", False):
+            ps.thai_digits = True
+        if getattr(args, "font", None):
+            ps.font = args.font
+        t0 = time.perf_counter()
+        pages = print_to_pdf(store, req, args.out, ps.options())
+        dt = time.perf_counter() - t0
+    finally:
+        store.close()
+    print(_("{pages} pages written to {path} in {secs:.1f} s").format(pages=pages, path=args.out, secs=dt),
+          file=sys.stderr)
+    return 0

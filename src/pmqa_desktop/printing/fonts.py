@@ -1,0 +1,218 @@
+"""Fonts for printed forms: TH Sarabun New / TH SarabunPSK when the PC has them, else the
+bundled TLWG Laksaman (GPL with font exception, see ``resources/fonts/``).
+
+Size. Official forms are set in TH Sarabun New 16 pt, a face drawn small for its point
+size. Laksaman (derived from the same SIPA design) is drawn about 1.5 times larger: its Thai
+consonant ก stands 0.602 em tall where TH Sarabun New's stands about 0.40 em. Every size
+in this package is a *nominal* TH Sarabun size; the face in use is set at
+``nominal * face.scale`` so that "16 pt" looks the same whichever font prints:
+
+    scale = SARABUN_KO_HEIGHT / height of ก in the face     (Laksaman: 0.400 / 0.602 = 0.664)
+
+TH Sarabun itself gets scale 1.0. The figure is measured from the font file at run time, so
+another font of the same design is sized right too.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import uharfbuzz as hb
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from ..core.errors import UserError
+from ..i18n import _
+from ..resources import resources_dir
+
+# Height of ก in TH Sarabun New, in em (the reference all nominal sizes are given in).
+SARABUN_KO_HEIGHT = 0.400
+
+FONT_CHOICES = ("auto", "sarabun", "laksaman")
+
+# File names as Windows and the SIPA packages install them.
+_SARABUN_NAMES = {
+    False: ("THSarabunNew.ttf", "THSarabun.ttf", "THSarabunPSK.ttf", "TH Sarabun New.ttf", "THSarabunIT๙.ttf"),
+    True: ("THSarabunNew Bold.ttf", "THSarabunNew-Bold.ttf", "THSarabun Bold.ttf", "THSarabunPSK-Bold.ttf",
+           "THSarabun-Bold.ttf", "TH Sarabun New Bold.ttf"),
+}
+_BUNDLED = {False: "Laksaman.ttf", True: "Laksaman-Bold.ttf"}
+
+_lock = threading.RLock()
+
+
+def font_dirs() -> list[Path]:
+    """Folders where installed fonts may be, most specific first."""
+    dirs: list[Path] = []
+    if sys.platform == "win32":
+        local = os.environ.get("LOCALAPPDATA")
+        if local:
+            dirs.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
+        dirs.append(Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts")
+    elif sys.platform == "darwin":
+        dirs += [Path.home() / "Library" / "Fonts", Path("/Library/Fonts")]
+    dirs += [Path.home() / ".fonts", Path.home() / ".local" / "share" / "fonts",
+             Path("/usr/local/share/fonts"), Path("/usr/share/fonts")]
+    return dirs
+
+
+@lru_cache(maxsize=1)
+def find_sarabun() -> dict[bool, Path] | None:
+    """TH Sarabun New (or PSK) regular and bold, when installed; None otherwise."""
+    wanted = {n.lower(): bold for bold, names in _SARABUN_NAMES.items() for n in names}
+    found: dict[bool, Path] = {}
+    for d in font_dirs():
+        if not d.is_dir():
+            continue
+        for root, _dirs, files in os.walk(d):
+            for f in files:
+                bold = wanted.get(f.lower())
+                if bold is not None and bold not in found:
+                    found[bold] = Path(root) / f
+            if False in found and True in found:
+                break
+        if False in found:
+            break
+    if False not in found:
+        return None
+    found.setdefault(True, found[False])
+    return found
+
+
+def bundled_font_paths() -> dict[bool, Path]:
+    base = resources_dir() / "fonts"
+    return {bold: base / name for bold, name in _BUNDLED.items()}
+
+
+@dataclass(frozen=True)
+class Glyph:
+    gid: int
+    cluster: int
+    x_advance: float   # 1/1000 em
+    x_offset: float
+    y_offset: float
+
+
+@dataclass(frozen=True)
+class Shaped:
+    glyphs: tuple[Glyph, ...]
+    advance: float     # 1/1000 em
+
+
+class Face:
+    """One font file: registered with ReportLab for embedding, shaped with uharfbuzz."""
+
+    def __init__(self, rl_name: str, path: Path):
+        self.rl_name = rl_name
+        self.path = path
+        try:
+            pdfmetrics.getFont(rl_name)
+        except KeyError:
+            pdfmetrics.registerFont(TTFont(rl_name, str(path)))
+        self.ttf: TTFont = pdfmetrics.getFont(rl_name)
+        self.ttf.hbFont(10)  # installs ReportLab's private-code allocator for unmapped glyphs
+        self.hb_face = self.ttf.hbFace
+        self.hb_font = hb.Font(self.hb_face)
+        self.upem = self.hb_face.upem
+        self._shape_cache: dict[str, Shaped] = {}
+        self._glyph_char: dict[int, int] = {}
+        self.ko_height = self._glyph_height("ก") or SARABUN_KO_HEIGHT
+        self.ascent = self.ttf.face.ascent / 1000.0
+        self.descent = -self.ttf.face.descent / 1000.0
+
+    def _glyph_height(self, ch: str) -> float:
+        buf = hb.Buffer()
+        buf.add_str(ch)
+        buf.guess_segment_properties()
+        hb.shape(self.hb_font, buf, {})
+        ext = self.hb_font.get_glyph_extents(buf.glyph_infos[0].codepoint)
+        return (ext.y_bearing / self.upem) if ext else 0.0
+
+    def shape(self, text: str) -> Shaped:
+        """Glyphs and positions from HarfBuzz, in 1/1000 em (cached per text)."""
+        got = self._shape_cache.get(text)
+        if got is not None:
+            return got
+        if not text:
+            return Shaped((), 0.0)
+        buf = hb.Buffer()
+        buf.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
+        buf.add_str(text)
+        buf.guess_segment_properties()
+        hb.shape(self.hb_font, buf, {"kern": True, "liga": True})
+        k = 1000.0 / self.upem
+        glyphs = tuple(Glyph(i.codepoint, i.cluster, p.x_advance * k, p.x_offset * k, p.y_offset * k)
+                       for i, p in zip(buf.glyph_infos, buf.glyph_positions))
+        got = Shaped(glyphs, sum(g.x_advance for g in glyphs))
+        if len(self._shape_cache) > 50000:
+            self._shape_cache.clear()
+        self._shape_cache[text] = got
+        return got
+
+    def char_for_glyph(self, gid: int) -> int:
+        """The code ReportLab's subsetter knows this glyph by (a private one if unmapped)."""
+        c = self._glyph_char.get(gid)
+        if c is not None:
+            return c
+        with _lock:
+            face = self.ttf.face
+            chars = face.glyphToChar.get(gid)
+            if chars:
+                c = chars[0]
+            else:
+                name = self.hb_font.glyph_to_string(gid)
+                adv = self.hb_font.get_glyph_h_advance(gid) * 1000.0 / self.upem
+                c = self.ttf.hbAddPrivate(name, gid, adv)
+            self._glyph_char[gid] = c
+        return c
+
+    def pdf_width(self, code: int) -> float:
+        """Width ReportLab writes for this code in the font's /Widths (1/1000 em)."""
+        return self.ttf.face.getCharWidth(code)
+
+
+class ThaiFont:
+    """A family (regular + bold) and the scale that makes its sizes TH Sarabun sizes."""
+
+    def __init__(self, label: str, paths: dict[bool, Path], key: str, force_scale: float | None = None):
+        self.label = label
+        self.key = key
+        self.faces = {bold: Face(f"PMQA-{key}-{'Bold' if bold else 'Regular'}", p) for bold, p in paths.items()}
+        reg = self.faces[False]
+        self.scale = force_scale if force_scale is not None else round(SARABUN_KO_HEIGHT / reg.ko_height, 4)
+
+    def face(self, bold: bool = False) -> Face:
+        return self.faces[bool(bold)]
+
+
+_fonts: dict[str, ThaiFont] = {}
+
+
+def get_font(choice: str = "auto") -> ThaiFont:
+    """The font family for printing. ``choice``: 'auto' (TH Sarabun if installed, else the
+    bundled Laksaman), 'sarabun' (must be installed) or 'laksaman' (bundled)."""
+    choice = (choice or "auto").lower()
+    if choice not in FONT_CHOICES:
+        raise UserError(_("Unknown print font '{name}'; choose auto, sarabun or laksaman.").format(name=choice))
+    with _lock:
+        if choice in _fonts:
+            return _fonts[choice]
+        sarabun = find_sarabun() if choice in ("auto", "sarabun") else None
+        if choice == "sarabun" and sarabun is None:
+            raise UserError(_("TH Sarabun New is not installed on this computer; "
+                              "install it or print with the bundled Laksaman font."))
+        if sarabun:
+            font = ThaiFont("TH Sarabun New", sarabun, "Sarabun", force_scale=1.0)
+        else:
+            paths = bundled_font_paths()
+            if not paths[False].exists():
+                raise UserError(_("The bundled print font is missing: {path}").format(path=paths[False]))
+            if not paths[True].exists():
+                paths[True] = paths[False]
+            font = ThaiFont("Laksaman", paths, "Laksaman")
+        _fonts[choice] = font
+        return font

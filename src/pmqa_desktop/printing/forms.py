@@ -1,0 +1,230 @@
+"""The printed forms, laid out as the seeds' forms: owners (seed 002), the operations calendar
+and the weekly plan (seed 000), development plans and form 7.2 (seed 001), and a round's
+progress report. Each ``build_*`` reads the core and returns a ``FormDocument``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import ceil
+
+from reportlab.lib import colors
+
+from ..core.storage import planning
+from ..core.storage.store import Store
+from ..core.thai_calendar import MonthKey, header_labels, parse_cell_date
+from ..i18n import _
+from .form_text import thai
+from .layout import BODY_SIZE, Block, Cell, FormDocument, Grid, Options, Row, Title, leading
+
+GROUP_FILL = colors.Color(0.95, 0.95, 0.95)
+HEAD_SIZE = 14.0
+
+
+@dataclass
+class FormRequest:
+    """What to print: the form, the organisation and fiscal year, and for plan forms a plan and a round."""
+    form: str
+    org: dict
+    year: dict
+    plan_id: str | None = None
+    round: int | None = None
+
+
+def _org_name(org: dict) -> str:
+    return org.get("name") or ""
+
+
+def _year_text(opts: Options, year: dict) -> str:
+    return opts.digits(str(year["year_be"]))
+
+
+def _fit(widths: list[float], total: float, flexible: int) -> list[float]:
+    """Give the column at index ``flexible`` whatever is left of ``total``."""
+    widths = list(widths)
+    widths[flexible] = max(30.0, total - (sum(widths) - widths[flexible]))
+    return widths
+
+
+# ---------------------------------------------------------------- owners (seed 002)
+
+def build_owners(store: Store, req: FormRequest, opts: Options) -> FormDocument:
+    doc = FormDocument(opts, "landscape", footer_left=_org_name(req.org))
+    doc.add(Title([thai(_("List of owners of the PMQA criteria, {org}, fiscal year {year}")).format(
+        org=_org_name(req.org), year=_year_text(opts, req.year))]))
+    W = doc.frame_w
+    widths = _fit([330, 120, 110, 100, 70, 110], W, 0)
+    head = Row([Cell(thai(t), align="center", bold=True, valign="middle", size=HEAD_SIZE) for t in (
+        _("Category / criterion"), _("Owner's name"), _("Position"), _("Unit"), _("Phone"), _("Owner's e-mail"))])
+    owners = planning.owners(store, req.year["id"])
+    body: list[Row] = []
+    cats = planning.categories(store)
+    crits = planning.criteria(store)
+    by_cat: dict[str, list[dict]] = {}
+    for c in crits:
+        by_cat.setdefault(c["category_id"], []).append(c)
+    for cat in cats:
+        body.append(Row([Cell(f"หมวด {cat['code']} {cat['name']}" if not cat["name"].startswith("หมวด")
+                              else cat["name"], bold=True, colspan=6, fill=GROUP_FILL)], keep_with_next=True))
+        group = None
+        for c in by_cat.get(cat["id"], []):
+            if c["group_title"] and c["group_title"] != group:
+                group = c["group_title"]
+                body.append(Row([Cell(group, bold=True, colspan=6)], keep_with_next=True))
+            o = owners.get(c["id"]) or {}
+            text = f"{c['code']} {c['full_text']}".strip()
+            body.append(Row([Cell(text), Cell(o.get("name", "")), Cell(o.get("position", "")),
+                             Cell(o.get("unit", "")), Cell(o.get("phone", "")), Cell(o.get("email", ""))]))
+    doc.add(Grid(widths, [head], body, size=BODY_SIZE))
+    return doc
+
+
+# ---------------------------------------------------------------- operations calendar (seed 000)
+
+def build_calendar(store: Store, req: FormRequest, opts: Options) -> FormDocument:
+    year = req.year
+    doc = FormDocument(opts, "landscape", footer_left=_org_name(req.org))
+    title = year.get("calendar_title") or thai(_(
+        "Operations calendar of the PMQA indicators, {org}, fiscal year {year}")).format(
+        org=_org_name(req.org), year=_year_text(opts, year))
+    doc.add(Title([title]))
+    months = planning.calendar_months(year)
+    n = len(months)
+    W = doc.frame_w
+    month_w = max(26.0, min(40.0, (W - 30 - 190 - 90) / n))
+    widths = _fit([30, 200] + [month_w] * n + [90], W, 1)
+    head1 = Row([Cell(thai(_("No.")), align="center", bold=True, size=HEAD_SIZE),
+                 Cell(thai(_("Course of action")), align="center", bold=True, size=HEAD_SIZE),
+                 Cell(thai(_("Period of operation, fiscal year {year}")).format(year=_year_text(opts, year)),
+                      align="center", bold=True, colspan=n, size=HEAD_SIZE),
+                 Cell(thai(_("Remarks")), align="center", bold=True, size=HEAD_SIZE)])
+    labels = header_labels(months, thai_digits=opts.thai_digits)
+    head2 = Row([Cell(), Cell()] + [Cell(lb, align="center", bold=True, size=12) for lb in labels] + [Cell()])
+    body = []
+    for i, step in enumerate(planning.calendar_steps(store, year["id"]), start=1):
+        cells = [Cell(opts.digits(str(i)), align="center"), Cell(step["text"])]
+        for m in months:
+            c = step["cells"].get(m.key)
+            text = c["text"] if c else ""
+            if text and opts.thai_digits and parse_cell_date(text, m).kind != "text":
+                text = opts.digits(text)
+            cells.append(Cell(text, align="center", size=12))
+        cells.append(Cell(step["remark"], size=13))
+        body.append(Row(cells))
+    doc.add(Grid(widths, [head1, head2], body, size=14))
+    return doc
+
+
+# ---------------------------------------------------------------- weekly plan (seed 000)
+
+def _bands(n: int, most: int = 4) -> list[tuple[int, int]]:
+    """Split n months into bands of at most ``most`` months, as even as possible."""
+    k = max(1, ceil(n / most))
+    per = ceil(n / k)
+    return [(a, min(n, a + per)) for a in range(0, n, per)]
+
+
+def build_weekly(store: Store, req: FormRequest, opts: Options) -> FormDocument:
+    year = req.year
+    doc = FormDocument(opts, "landscape", footer_left=_org_name(req.org))
+    title = year.get("weekly_title") or thai(_("PMQA work plan, {org}, fiscal year {year}")).format(
+        org=_org_name(req.org), year=_year_text(opts, year))
+    doc.add(Title([title]))
+    start = MonthKey.parse_key(year["weekly_start"])
+    months = [start.shifted(i) for i in range(year["weekly_months"])]
+    rows = planning.weekly_rows(store, year["id"])
+    # activities per row as week-index intervals
+    per_row = []
+    total_weeks = len(months) * planning.WEEKS_PER_MONTH
+    for r in rows:
+        acts = []
+        for a in r["activities"]:
+            s = planning.week_index(year, a["month"], a["week"])
+            e = s + max(1, int(a["span"] or 1))
+            s, e = max(0, s), min(total_weeks, e)
+            if s < e:
+                acts.append((s, e, a["text"]))
+        acts.sort()
+        per_row.append(acts)
+    W = doc.frame_w
+    bands = _bands(len(months))
+    for bi, (m0, m1) in enumerate(bands):
+        if bi:
+            from .layout import PageBreak
+            doc.add(PageBreak())
+            doc.add(Title([title + " (" + thai(_("Months {first} to {last}")).format(
+                first=months[m0].abbr(thai_digits=opts.thai_digits),
+                last=months[m1 - 1].abbr(thai_digits=opts.thai_digits)) + ")"], size=16))
+        nm = m1 - m0
+        nw = nm * planning.WEEKS_PER_MONTH
+        week_w = (W - 34 - 110) / nw
+        widths = _fit([34, 110] + [week_w] * nw, W, 1)
+        head1 = Row([Cell(thai(_("Category")), align="center", bold=True, size=HEAD_SIZE),
+                     Cell(thai(_("Code")), align="center", bold=True, size=HEAD_SIZE)]
+                    + [Cell(months[m].abbr(thai_digits=opts.thai_digits), align="center", bold=True,
+                            colspan=planning.WEEKS_PER_MONTH, size=13) for m in range(m0, m1)])
+        head2 = Row([Cell(), Cell()] + [Cell(opts.digits(f"W{w}"), align="center", bold=True, size=11)
+                                        for _m in range(nm) for w in range(1, planning.WEEKS_PER_MONTH + 1)])
+        w0, w1 = m0 * planning.WEEKS_PER_MONTH, m1 * planning.WEEKS_PER_MONTH
+        body = []
+        prev_cat = object()
+        for r, acts in zip(rows, per_row):
+            cat = r.get("category_code")
+            first_of_cat = cat != prev_cat
+            prev_cat = cat
+            code = f"{r['criterion_code'] or ''} {r['criterion_name'] or ''}".strip() if r.get("criterion_code") \
+                else (r.get("label") or "")
+            cells = [Cell(opts.digits(cat or "") if first_of_cat else "", align="center", bold=True),
+                     Cell(code, size=12)]
+            w = w0
+            for s, e, text in acts:
+                if e <= w or s >= w1:
+                    continue
+                s = max(s, w)
+                e = min(e, w1)
+                if s < w:  # overlaps the previous activity: share its cell
+                    continue
+                while w < s:
+                    cells.append(Cell())
+                    w += 1
+                cells.append(Cell(text, colspan=e - s, size=10, fill=colors.Color(0.93, 0.96, 1.0),
+                                  align="center"))
+                w = e
+            while w < w1:
+                cells.append(Cell())
+                w += 1
+            body.append(Row(cells))
+        doc.add(Grid(widths, [head1, head2], body, size=12))
+    return doc
+
+
+# ---------------------------------------------------------------- approval block
+
+def approval_block(opts: Options, org: dict, signer: str = "", position_lines: list[str] | None = None,
+                   signed_on: str = "", keep_prev: int = 2) -> Block:
+    """"พิจารณาเห็นชอบดำเนินการ", the dotted signature line, (name), position lines, date line."""
+    province = (org.get("province") or "").strip()
+    if position_lines is None:
+        position_lines = [thai(_("Deputy Governor of {province}, acting for")).format(province=province),
+                          thai(_("Governor of {province}")).format(province=province)]
+    dots = "." * 60
+    lines: list[tuple[str, bool]] = [(thai(_("Considered and approved for implementation")), True),
+                                     (thai(_("Signed")) + " " + dots, False),
+                                     ("(" + (signer or "." * 50) + ")", False)]
+    lines += [(p, False) for p in position_lines if p.strip()]
+    lines.append((thai(_("Signed on")) + " " + (opts.digits(signed_on) if signed_on else "." * 40), False))
+    size = BODY_SIZE
+    lead = leading(size)
+    height = lead * (len(lines) + 1) + 6
+
+    def draw(ctx, x, y):
+        cx = x + ctx_frame_w(ctx, x) * 0.68
+        yy = y - 6 - lead
+        for i, (text, bold) in enumerate(lines):
+            if text:
+                ctx.text(cx, yy, text, size, bold, align="center")
+            yy -= lead * (2 if i == 0 else 1)  # room to sign under the first line
+    return Block(height, draw, keep_prev=keep_prev)
+
+
+def ctx_frame_w(ctx, x) -> float:
+    return ctx.canvas._pagesize[0] - 2 * x

@@ -1,0 +1,405 @@
+"""A small page engine for the forms: titles, ruled grids whose heading rows repeat on every
+page, rows that move to the next page (or split between lines when taller than a page),
+blocks kept together (the approval block with the last rows of its form), and page numbers
+"หน้า 2/5" known before the first page is drawn (layout is done in full, then drawn).
+
+Drawing is straight onto a ReportLab canvas through ``TextWriter`` (shaped Thai, ActualText).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfgen.canvas import Canvas
+
+from ..core.thai_calendar import to_thai_digits
+from ..i18n import _
+from .fonts import ThaiFont
+from .form_text import thai
+from .thai_text_layout import TextWriter, longest_word_width, text_width, wrap
+
+MM = 72.0 / 25.4
+BODY_SIZE = 16.0          # nominal TH Sarabun sizes
+LINE_FACTOR = 1.08        # leading / nominal size
+PAD_X = 2.5
+PAD_Y = 1.5
+MIN_SHRINK = 0.75         # a cell may be set this much smaller so its longest word fits
+
+
+class Cancelled(Exception):
+    """The job was cancelled; nothing was written."""
+
+
+@dataclass
+class Options:
+    font: ThaiFont
+    thai_digits: bool = False
+
+    def digits(self, text: str) -> str:
+        return to_thai_digits(text) if self.thai_digits else text
+
+
+@dataclass
+class Cell:
+    text: str = ""
+    align: str = "left"          # left | center | right
+    bold: bool = False
+    size: float | None = None    # nominal size; None = the grid's
+    fill: object = None          # a reportlab colour
+    colspan: int = 1
+    valign: str = "top"          # top | middle
+    draw: Callable | None = None  # draw(ctx, x, y_top, w, h) instead of text (Gantt bars)
+    min_lines: int = 0
+    open_top: bool = False       # no rule above: the cell continues the one above (merged look)
+    open_bottom: bool = False
+
+
+@dataclass
+class Row:
+    cells: list[Cell]
+    keep_with_next: bool = False
+    rule_above: bool = True
+
+
+@dataclass
+class Grid:
+    widths: list[float]
+    header: list[Row]
+    body: list[Row]
+    size: float = BODY_SIZE
+    header_fill: object = colors.Color(0.90, 0.90, 0.90)
+    keep_last_with_next: int = 0
+
+
+@dataclass
+class Title:
+    lines: list[str]
+    size: float = 18.0
+    bold: bool = True
+    align: str = "center"
+    space_after: float = 6.0
+
+
+@dataclass
+class Block:
+    """A fixed block drawn by a function; never split. ``keep_prev`` rows of the grid before
+    it travel with it to a new page."""
+    height: float
+    draw: Callable
+    keep_prev: int = 0
+
+
+@dataclass
+class PageBreak:
+    pass
+
+
+# ---------------------------------------------------------------- laid-out units
+
+@dataclass
+class _Laid:
+    cells: list[tuple[float, float, Cell, list[str], float]]  # x offset, width, cell, lines, nominal size
+    height: float
+
+
+@dataclass
+class _Unit:
+    height: float
+    kind: str                      # 'row', 'title', 'block', 'break'
+    grid: "_GridLay | None" = None
+    laid: _Laid | None = None
+    draw: Callable | None = None
+    keep_next: bool = False
+    keep_prev: int = 0
+
+
+@dataclass
+class _GridLay:
+    grid: Grid
+    header: list[_Laid] = field(default_factory=list)
+    header_height: float = 0.0
+
+
+class Ctx:
+    """What drawing functions get: the canvas, the text writer and the options."""
+
+    def __init__(self, canvas: Canvas, opts: Options):
+        self.canvas = canvas
+        self.opts = opts
+        self.writer = TextWriter(canvas)
+
+    def size(self, nominal: float) -> float:
+        return nominal * self.opts.font.scale
+
+    def text(self, x: float, y: float, text: str, size: float = BODY_SIZE, bold: bool = False,
+             align: str = "left") -> None:
+        face = self.opts.font.face(bold)
+        s = self.size(size)
+        if align != "left":
+            w = text_width(face, s, text)
+            x -= w / 2 if align == "center" else w
+        self.writer.draw(face, s, x, y, text)
+
+
+def leading(size: float) -> float:
+    return size * LINE_FACTOR
+
+
+def baseline_offset(size: float) -> float:
+    """From the top of a line box to the baseline."""
+    return size * LINE_FACTOR * 0.78
+
+
+class FormDocument:
+    """Collects titles, grids and blocks, lays them out on pages, then draws them."""
+
+    def __init__(self, opts: Options, orientation: str = "portrait", margins_mm=(12, 12, 11, 12),
+                 footer_left: str = ""):
+        self.opts = opts
+        self.pagesize = landscape(A4) if orientation == "landscape" else A4
+        top, right, bottom, left = (m * MM for m in margins_mm)
+        self.left, self.right, self.top, self.bottom = left, right, top, bottom
+        self.frame_w = self.pagesize[0] - left - right
+        self.frame_h = self.pagesize[1] - top - bottom - 7 * MM  # footer room
+        self.items: list = []
+        self.footer_left = footer_left
+
+    def add(self, item) -> None:
+        self.items.append(item)
+
+    # ------------------------------------------------------------ measuring
+    def _wrap_cell(self, cell: Cell, width: float, size: float) -> tuple[list[str], float]:
+        """Lines of a cell and the nominal size used: a cell whose longest word is wider than
+        the cell is set smaller (down to MIN_SHRINK of its size) before any word is cut."""
+        nominal = cell.size or size
+        if cell.draw is not None:
+            return [""] * max(1, cell.min_lines), nominal
+        if not cell.text:
+            return [""] * cell.min_lines, nominal
+        face = self.opts.font.face(cell.bold)
+        avail = max(4.0, width - 2 * PAD_X)
+        widest = longest_word_width(face, cell.text)  # in 1/1000 em
+        if widest * nominal * self.opts.font.scale / 1000.0 > avail:
+            nominal = max(nominal * MIN_SHRINK, avail * 1000.0 / (widest * self.opts.font.scale) - 0.01)
+        s = nominal * self.opts.font.scale
+        lines = [ln.text for ln in wrap(face, s, cell.text, avail)]
+        while len(lines) < cell.min_lines:
+            lines.append("")
+        return lines, nominal
+
+    def _lay_row(self, row: Row, widths: list[float], size: float) -> _Laid:
+        out = []
+        x = 0.0
+        col = 0
+        h = 0.0
+        for cell in row.cells:
+            w = sum(widths[col:col + cell.colspan])
+            lines, csize = self._wrap_cell(cell, w, size)
+            out.append((x, w, cell, lines, csize))
+            h = max(h, len(lines) * leading(csize))
+            x += w
+            col += cell.colspan
+        return _Laid(out, max(h, leading(size)) + 2 * PAD_Y)
+
+    def _split_laid(self, laid: _Laid, size: float, avail: float) -> tuple[_Laid, _Laid]:
+        """Cut a row between lines so the first part fits ``avail``."""
+        first, rest = [], []
+        for x, w, cell, lines, csize in laid.cells:
+            n = max(1, int((avail - 2 * PAD_Y) // leading(csize)))
+            first.append((x, w, cell, lines[:n], csize))
+            rest.append((x, w, cell, lines[n:], csize))
+
+        def height(cells):
+            return max([len(ls) * leading(cs) for _, _, _c, ls, cs in cells] + [leading(size)]) + 2 * PAD_Y
+        return _Laid(first, height(first)), _Laid(rest, height(rest))
+
+    def _units(self) -> list[_Unit]:
+        units: list[_Unit] = []
+        for item in self.items:
+            if isinstance(item, Title):
+                s = item.size * self.opts.font.scale
+                face = self.opts.font.face(item.bold)
+                lines = []
+                for t in item.lines:
+                    lines.extend(ln.text for ln in wrap(face, s, t, self.frame_w))
+                h = len(lines) * leading(item.size) + item.space_after
+
+                def draw_title(ctx, x, y, item=item, lines=lines):
+                    for i, t in enumerate(lines):
+                        yy = y - baseline_offset(item.size) - i * leading(item.size)
+                        if item.align == "center":
+                            ctx.text(x + self.frame_w / 2, yy, t, item.size, item.bold, "center")
+                        else:
+                            ctx.text(x, yy, t, item.size, item.bold)
+                units.append(_Unit(h, "title", draw=draw_title, keep_next=True))
+            elif isinstance(item, Grid):
+                gl = _GridLay(item)
+                gl.header = [self._lay_row(r, item.widths, item.size) for r in item.header]
+                gl.header_height = sum(h.height for h in gl.header)
+                for r in item.body:
+                    laid = self._lay_row(r, item.widths, item.size)
+                    units.append(_Unit(laid.height, "row", grid=gl, laid=laid, keep_next=r.keep_with_next))
+            elif isinstance(item, Block):
+                units.append(_Unit(item.height, "block", draw=item.draw, keep_prev=item.keep_prev))
+            elif isinstance(item, PageBreak):
+                units.append(_Unit(0, "break"))
+        return units
+
+    # ------------------------------------------------------------ pagination
+    def paginate(self) -> list[list[_Unit]]:
+        units = self._units()
+        pages: list[list[_Unit]] = [[]]
+
+        def used(page):
+            h, prev = 0.0, None
+            for u in page:
+                if u.kind == "row" and (prev is None or prev.grid is not u.grid):
+                    h += u.grid.header_height
+                h += u.height
+                prev = u
+            return h
+
+        def need(page, u):
+            prev = page[-1] if page else None
+            extra = u.grid.header_height if u.kind == "row" and (prev is None or prev.grid is not u.grid) else 0.0
+            return extra + u.height
+
+        cur_h = 0.0
+        queue = units
+        i = 0
+        while i < len(queue):
+            u = queue[i]
+            i += 1
+            page = pages[-1]
+            if u.kind == "break":
+                if page:
+                    pages.append([])
+                    cur_h = 0.0
+                continue
+            nd = need(page, u)
+            if cur_h + nd <= self.frame_h + 0.01 or not page and u.kind != "row":
+                page.append(u)
+                cur_h = used(page)
+                continue
+            if u.kind == "row" and u.height > self.frame_h - u.grid.header_height:
+                # taller than a page: fill what is left of this one, go on over the next
+                size = u.grid.grid.size
+                avail = self.frame_h - cur_h - (nd - u.height)
+                if avail < 2 * leading(size) + 2 * PAD_Y:
+                    pages.append([])
+                    cur_h = 0.0
+                    i -= 1
+                    continue
+                part, rest = self._split_laid(u.laid, size, avail)
+                page.append(_Unit(part.height, "row", grid=u.grid, laid=part))
+                queue.insert(i, _Unit(rest.height, "row", grid=u.grid, laid=rest, keep_next=u.keep_next))
+                pages.append([])
+                cur_h = 0.0
+                continue
+            # does not fit: move to a new page, taking along what must stay with it
+            carry: list[_Unit] = []
+            take = u.keep_prev
+            while page and len(page) > 1 and (take > 0 or page[-1].keep_next):
+                if page[-1].kind == "row" and take > 0:
+                    take -= 1
+                carry.insert(0, page.pop())
+                if take <= 0 and not page[-1].keep_next:
+                    break
+            new = carry + [u]
+            if used(new) > self.frame_h:  # cannot keep together: keep only what is required
+                page.extend(carry)
+                new = [u]
+            pages.append(new)
+            cur_h = used(new)
+        return [p for p in pages if p]
+
+    # ------------------------------------------------------------ drawing
+    def _draw_laid(self, ctx: Ctx, laid: _Laid, x0: float, y_top: float, size: float, fill=None) -> None:
+        c = ctx.canvas
+        h = laid.height
+        for x, w, cell, lines, csize in laid.cells:
+            bg = cell.fill or fill
+            if bg is not None:
+                c.setFillColor(bg)
+                c.rect(x0 + x, y_top - h, w, h, stroke=0, fill=1)
+                c.setFillColor(colors.black)
+            xl, xr, yt, yb = x0 + x, x0 + x + w, y_top, y_top - h
+            c.line(xl, yt, xl, yb)
+            c.line(xr, yt, xr, yb)
+            if not cell.open_top:
+                c.line(xl, yt, xr, yt)
+            if not cell.open_bottom:
+                c.line(xl, yb, xr, yb)
+            if cell.draw is not None:
+                cell.draw(ctx, x0 + x, y_top, w, h)
+                continue
+            lead = leading(csize)
+            ty = y_top - PAD_Y
+            if cell.valign == "middle":
+                ty -= (h - 2 * PAD_Y - len(lines) * lead) / 2
+            face = self.opts.font.face(cell.bold)
+            s = csize * self.opts.font.scale
+            for i, t in enumerate(lines):
+                if not t:
+                    continue
+                yy = ty - baseline_offset(csize) - i * lead
+                if cell.align == "left":
+                    tx = x0 + x + PAD_X
+                else:
+                    tw = text_width(face, s, t)
+                    tx = x0 + x + (w - tw) / 2 if cell.align == "center" else x0 + x + w - PAD_X - tw
+                ctx.writer.draw(face, s, tx, yy, t)
+
+    def render(self, path: str | os.PathLike, progress: Callable[[int, int], None] | None = None,
+               cancelled: Callable[[], bool] | None = None, title: str = "") -> int:
+        """Write the PDF to ``path`` (through a temporary file, renamed at the end).
+        Returns the number of pages. Raises ``Cancelled`` if ``cancelled()`` turns true."""
+        pages = self.paginate()
+        n = len(pages)
+        path = Path(path)
+        tmp = path.with_name(path.name + ".part")
+        canvas = Canvas(str(tmp), pagesize=self.pagesize, pageCompression=1)
+        canvas.setTitle(title)
+        canvas.setCreator("PMQA Desktop")
+        canvas.setLineWidth(0.5)
+        ctx = Ctx(canvas, self.opts)
+        try:
+            for pno, page in enumerate(pages, start=1):
+                if cancelled and cancelled():
+                    raise Cancelled()
+                canvas.setLineWidth(0.5)
+                y = self.pagesize[1] - self.top
+                prev = None
+                for u in page:
+                    if u.kind == "row":
+                        if prev is None or prev.grid is not u.grid:
+                            for hl in u.grid.header:
+                                self._draw_laid(ctx, hl, self.left, y, u.grid.grid.size, u.grid.grid.header_fill)
+                                y -= hl.height
+                        self._draw_laid(ctx, u.laid, self.left, y, u.grid.grid.size)
+                    elif u.draw is not None:
+                        u.draw(ctx, self.left, y)
+                    y -= u.height
+                    prev = u
+                foot = thai(_("Page {page}/{pages}")).format(page=pno, pages=n)
+                ctx.text(self.pagesize[0] - self.right, self.bottom, self.opts.digits(foot), 14, align="right")
+                if self.footer_left:
+                    ctx.text(self.left, self.bottom, self.opts.digits(self.footer_left), 12)
+                canvas.showPage()
+                if progress:
+                    progress(pno, n)
+            if cancelled and cancelled():
+                raise Cancelled()
+            canvas.save()
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+            raise
+        return n

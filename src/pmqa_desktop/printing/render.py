@@ -1,0 +1,129 @@
+"""Printing a form to a PDF file: choosing the organisation/year/plan, building the form,
+writing it through a temporary file (a cancelled or failed job leaves no broken file).
+
+Used by the command line (``printing.cli``) and the GUI (``ui.print_actions``)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .. import settings
+from ..core.errors import UserError
+from ..core.storage import planning
+from ..core.storage.store import Store
+from ..i18n import _
+from . import forms
+from .fonts import get_font
+from .layout import Cancelled, FormDocument, Options
+
+FORMS = ("owners", "calendar", "weekly", "devplan", "kpi72", "progress")
+PLAN_FORMS = ("devplan", "kpi72", "progress")
+
+SETTING_THAI_DIGITS = "print_thai_digits"
+SETTING_FONT = "print_font"
+
+
+def form_labels() -> dict[str, str]:
+    return {
+        "owners": _("Criteria owners"),
+        "calendar": _("Operations calendar"),
+        "weekly": _("Weekly plan"),
+        "devplan": _("Development plans"),
+        "kpi72": _("KPI form 7.2"),
+        "progress": _("Progress report"),
+    }
+
+
+@dataclass
+class PrintSettings:
+    thai_digits: bool = False
+    font: str = "auto"
+
+    @classmethod
+    def load(cls) -> "PrintSettings":
+        vals = settings.read_all()
+        return cls(thai_digits=vals.get(SETTING_THAI_DIGITS, "0") in ("1", "true", "yes"),
+                   font=vals.get(SETTING_FONT, "auto") or "auto")
+
+    def save(self) -> None:
+        settings.set_values({SETTING_THAI_DIGITS: "1" if self.thai_digits else "0", SETTING_FONT: self.font})
+
+    def options(self) -> Options:
+        return Options(font=get_font(self.font), thai_digits=self.thai_digits)
+
+
+def orgs_with_year(store: Store, year_be: int) -> list[tuple[dict, dict]]:
+    out = []
+    for org in planning.organisations(store):
+        y = planning.find_year(store, org["id"], year_be)
+        if y:
+            out.append((org, y))
+    return out
+
+
+def resolve(store: Store, form: str, year_be: int, org_name: str | None = None, plan_id: str | None = None,
+            round_: int | None = None) -> forms.FormRequest:
+    """The organisation and fiscal year to print, with clear messages when they cannot be found."""
+    if form not in FORMS:
+        raise UserError(_("Unknown form '{form}'; choose one of: {forms}.").format(form=form, forms=", ".join(FORMS)))
+    if org_name:
+        org = planning.find_organisation(store, org_name)
+        if org is None:
+            names = ", ".join(o["name"] for o in planning.organisations(store))
+            raise UserError(_("No organisation named '{name}' in this file. Organisations: {names}.").format(
+                name=org_name, names=names or "-"))
+        year = planning.find_year(store, org["id"], year_be)
+        if year is None:
+            have = ", ".join(str(y["year_be"]) for y in planning.fiscal_years(store, org["id"]))
+            raise UserError(_("{org} has no fiscal year {year}. Years in the file: {years}.").format(
+                org=org["name"], year=year_be, years=have or "-"))
+    else:
+        found = orgs_with_year(store, year_be)
+        if not found:
+            raise UserError(_("No organisation in this file has fiscal year {year}.").format(year=year_be))
+        if len(found) > 1:
+            raise UserError(_("Several organisations have fiscal year {year}; choose one with --org: {names}.").format(
+                year=year_be, names=", ".join(o["name"] for o, _y in found)))
+        org, year = found[0]
+    if form == "progress" and round_ is None:
+        round_ = 12
+    if plan_id and form in PLAN_FORMS:
+        from .plan_forms import check_plan
+        check_plan(store, year, plan_id)
+    return forms.FormRequest(form, org, year, plan_id=plan_id, round=round_)
+
+
+def build(store: Store, req: forms.FormRequest, opts: Options) -> FormDocument:
+    if req.form == "owners":
+        return forms.build_owners(store, req, opts)
+    if req.form == "calendar":
+        return forms.build_calendar(store, req, opts)
+    if req.form == "weekly":
+        return forms.build_weekly(store, req, opts)
+    from . import plan_forms
+    return {"devplan": plan_forms.build_devplan, "kpi72": plan_forms.build_kpi72,
+            "progress": plan_forms.build_progress}[req.form](store, req, opts)
+
+
+def print_to_pdf(store: Store, req: forms.FormRequest, out: str | os.PathLike, opts: Options,
+                 progress: Callable[[int, int], None] | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> int:
+    """Write the form to ``out``; returns the page count. ``progress(done, total)`` is called
+    per page; ``cancelled()`` returning True stops the job (``Cancelled``) and nothing is left."""
+    out = Path(out)
+    if out.is_dir():
+        raise UserError(_("{path} is a folder; give a file name for the PDF.").format(path=out))
+    if not out.parent.exists():
+        raise UserError(_("The folder {path} does not exist.").format(path=out.parent))
+    doc = build(store, req, opts)
+    title = form_labels().get(req.form, req.form) + " - " + req.org["name"] + f" {req.year['year_be']}"
+    try:
+        return doc.render(out, progress=progress, cancelled=cancelled, title=title)
+    except PermissionError as exc:
+        raise UserError(_("Cannot write {path}: it may be open in another program.").format(path=out),
+                        str(exc)) from exc
+
+
+__all__ = ["FORMS", "PLAN_FORMS", "PrintSettings", "resolve", "build", "print_to_pdf", "Cancelled"]

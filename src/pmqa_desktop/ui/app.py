@@ -1,0 +1,171 @@
+"""Starting the GUI: the application object, language, a Thai-capable font, the first file.
+
+``run_gui(db=None, smoke=False, lang=None)`` is what ``pmqa-desktop`` runs. Without ``db``
+it opens the database in the user's data folder, writing the demo database there on the
+very first start so that the catalog and two demo provinces are there to look at.
+With ``smoke`` it shows the window, waits for its first paint, prints
+``smoke ok: <ms from process start to first paint>`` and exits 0.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+_T_IMPORT = time.perf_counter()
+
+APP_NAME = "PMQA Desktop"
+ORG_NAME = "PMQA Desktop"
+ORG_DOMAIN = "pmqa-desktop.local"
+# Fonts of the official Thai design first, then other good Thai UI fonts. The number is the
+# point size that matches an ordinary 10 pt UI font (TH Sarabun New is small per point).
+THAI_UI_FONTS = (("TH Sarabun New", 14.0), ("TH SarabunPSK", 14.0), ("Sarabun", 10.0), ("Laksaman", 11.0),
+                 ("Leelawadee UI", 9.0), ("Tahoma", 9.0))
+
+
+def ms_since_process_start() -> float:
+    """Milliseconds since this process started (the OS's own start time where we can read it)."""
+    try:
+        with open("/proc/self/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+        start_ticks = int(fields[19])   # field 22 of stat; two fields come before the ')'
+        hz = os.sysconf("SC_CLK_TCK")
+        with open("/proc/uptime", "rb") as fh:
+            uptime = float(fh.read().split()[0])
+        return max(0.0, (uptime - start_ticks / hz) * 1000.0)
+    except (OSError, ValueError, IndexError, AttributeError):
+        pass
+    if sys.platform == "win32":
+        try:
+            import ctypes
+            from ctypes import wintypes
+            ft = [wintypes.FILETIME() for _ in range(4)]
+            h = ctypes.windll.kernel32.GetCurrentProcess()
+            if ctypes.windll.kernel32.GetProcessTimes(h, *[ctypes.byref(f) for f in ft]):
+                created = (ft[0].dwHighDateTime << 32 | ft[0].dwLowDateTime) / 1e7 - 11644473600
+                return max(0.0, (time.time() - created) * 1000.0)
+        except Exception:
+            pass
+    return (time.perf_counter() - _T_IMPORT) * 1000.0
+
+
+def choose_ui_font(app) -> str:
+    """Use a Thai font of the official design when one is installed; otherwise the system's."""
+    from PySide6.QtGui import QFont, QFontDatabase
+    families = set(QFontDatabase.families())
+    for family, size in THAI_UI_FONTS:
+        if family in families:
+            f = QFont(family)
+            f.setPointSizeF(size)
+            app.setFont(f)
+            return family
+    return app.font().family()
+
+
+def _warm_up_word_breaks() -> None:
+    """Load the Thai dictionary in the background so the first wrapped text shows at once."""
+    def work() -> None:
+        try:
+            from ..core.thai_text import with_zwsp
+            with_zwsp("การดำเนินงาน")
+        except Exception:
+            pass
+    threading.Thread(target=work, name="thai-words", daemon=True).start()
+
+
+def open_first_database(window, db: str | None, smoke: bool) -> bool:
+    from ..core.errors import UserError
+    from ..i18n import _
+    from ..paths import default_db_path
+    if db:
+        path = Path(db)
+    else:
+        path = default_db_path()
+        if not path.exists():
+            from ..core.demo import write_demo
+            try:
+                write_demo(path)
+            except (UserError, OSError) as exc:
+                window.show_message(_("The demo database could not be written to {path}: {error}").format(
+                    path=path, error=exc), error=True)
+                return False
+    from PySide6.QtCore import Qt
+
+    from ..core.storage.store import Store
+    try:
+        store = Store.open(path, window._actor())
+    except (UserError, OSError) as exc:
+        reason = str(exc) if isinstance(exc, UserError) else (exc.strerror or str(exc))
+        message = _("{path} could not be opened: {reason}").format(path=path, reason=reason)
+        if smoke:
+            print(message, file=sys.stderr)
+            return False
+        from .qt_util import MessageDialog
+        box = MessageDialog(window, _("PMQA Desktop"), message, error=True)
+        box.add_button(_("Open another file…"), window.open_file_dialog)
+        box.setAttribute(Qt.WA_DeleteOnClose, False)
+        box.exec()
+        return window.store is not None
+    window._set_store(store)
+    window._add_recent(store.path)
+    return True
+
+
+def run_gui(db: str | None = None, smoke: bool = False, lang: str | None = None) -> int:
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from .. import settings as app_settings
+    from ..i18n import set_language
+    set_language(lang or app_settings.get("language") or None)
+
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setOrganizationName(ORG_NAME)
+    QCoreApplication.setOrganizationDomain(ORG_DOMAIN)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    choose_ui_font(app)
+
+    from .main_window import MainWindow
+    window = MainWindow()
+    ok = open_first_database(window, db, smoke)
+    if smoke and not ok:
+        return 1
+
+    if smoke:
+        state = {"done": False}
+
+        class FirstPaint(QObject):
+            def eventFilter(self, obj, event):  # noqa: N802
+                if event.type() == QEvent.Paint and not state["done"]:
+                    state["done"] = True
+                    # let this paint finish, then report
+                    QTimer.singleShot(0, finish)
+                return False
+
+        def finish() -> None:
+            print(f"smoke ok: {ms_since_process_start():.0f}", flush=True)
+            app.quit()
+
+        def fallback() -> None:   # a platform that never paints an unexposed window
+            if not state["done"]:
+                state["done"] = True
+                window.grab()
+                finish()
+
+        watcher = FirstPaint(window)
+        window.installEventFilter(watcher)
+        window.show()
+        QTimer.singleShot(10000, fallback)
+        app.exec()
+        window.close_store()
+        return 0
+
+    window.show()
+    window.raise_()
+    QTimer.singleShot(300, _warm_up_word_breaks)
+    app.setAttribute(Qt.AA_DontShowIconsInMenus, False)
+    rc = app.exec()
+    window.close_store()
+    return rc

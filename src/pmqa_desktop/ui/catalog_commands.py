@@ -1,0 +1,140 @@
+"""Undoable edits of the criteria catalog and the owners, over the core.
+
+Every edit runs once through ``perform``: the core function runs in one transaction while
+``core.storage.changeset`` records what it changed; only when it succeeded is a
+``StoreCommand`` pushed on the window's QUndoStack, so a refused edit (a ``UserError``)
+changes nothing and leaves nothing to undo.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from ..core.errors import UserError, ValidationError
+from ..core.storage import changeset, planning
+from ..core.storage.store import Store
+from ..i18n import _
+
+
+def _ignore(message: str) -> None:
+    pass
+
+
+class StoreCommand(QUndoCommand):
+    """One recorded edit: redo/undo replay the recorded change set in one transaction."""
+
+    report: Callable[[str], None] = staticmethod(_ignore)   # set by the main window
+
+    def __init__(self, store: Store, text: str, changes: changeset.ChangeSet):
+        super().__init__(text)
+        self.store = store
+        self.changes = changes
+        self._done = True   # pushed after the edit was made: the first redo has nothing to do
+
+    def redo(self) -> None:
+        if self._done:
+            self._done = False
+            return
+        try:
+            self.changes.redo(self.store)
+        except UserError as exc:
+            StoreCommand.report(str(exc))
+
+    def undo(self) -> None:
+        try:
+            self.changes.undo(self.store)
+        except UserError as exc:
+            StoreCommand.report(str(exc))
+
+
+def perform(stack: QUndoStack, store: Store, text: str, fn: Callable[[], Any]) -> Any:
+    """Run ``fn`` as one undoable edit and return its result.
+
+    A ``UserError`` from ``fn`` propagates with nothing changed and nothing pushed.
+    """
+    changes = changeset.record(store, fn)
+    if changes:
+        stack.push(StoreCommand(store, text, changes))
+    return changes.result
+
+
+# ---------------------------------------------------------------- catalog
+
+def add_criterion(stack: QUndoStack, store: Store, category_id: str, code: str, short_name: str = "",
+                  full_text: str = "", group_title: str = "", after_id: str | None = None) -> str:
+    return perform(stack, store, _("Add criterion {code}").format(code=planning.normalise_code(code)),
+                   lambda: planning.add_criterion(store, category_id, code, short_name, full_text,
+                                                  group_title, after_id))
+
+
+def edit_criterion(stack: QUndoStack, store: Store, criterion_id: str, **values: Any) -> bool:
+    """Rename (short name, full text, group title) and/or renumber (code) a criterion."""
+    crit = store.get("criterion", criterion_id)
+    if crit is None:
+        raise ValidationError(_("This criterion no longer exists."))
+    if "short_name" in values and not (values["short_name"] or "").strip():
+        raise ValidationError(_("A criterion needs a short name."))
+    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
+    if "code" in values and planning.normalise_code(values["code"]) != crit["code"]:
+        text = _("Renumber {old} as {new}").format(old=crit["code"], new=planning.normalise_code(values["code"]))
+    else:
+        text = _("Edit criterion {code}").format(code=crit["code"])
+    return bool(perform(stack, store, text, lambda: planning.update_criterion(store, criterion_id, **values)))
+
+
+def move_criterion(stack: QUndoStack, store: Store, criterion_id: str, delta: int) -> bool:
+    """Move a criterion up (-1) or down (+1) within its หมวด; False at either end."""
+    crit = store.get("criterion", criterion_id)
+    if crit is None:
+        return False
+    siblings = planning.criteria(store, crit["category_id"], include_retired=True)
+    idx = next(i for i, c in enumerate(siblings) if c["id"] == criterion_id)
+    j = idx + delta
+    if not 0 <= j < len(siblings):
+        return False
+    other = siblings[j]
+
+    def swap() -> None:
+        a, b = crit["sort_key"], other["sort_key"]
+        if a == b:
+            b = a + (0.5 if delta > 0 else -0.5)
+            a, b = b, a
+        store.update("criterion", criterion_id, {"sort_key": b})
+        store.update("criterion", other["id"], {"sort_key": a})
+
+    text = (_("Move {code} up") if delta < 0 else _("Move {code} down")).format(code=crit["code"])
+    perform(stack, store, text, swap)
+    return True
+
+
+def set_retired(stack: QUndoStack, store: Store, criterion_id: str, retired: bool) -> bool:
+    crit = store.get("criterion", criterion_id)
+    if crit is None or bool(crit["retired"]) == retired:
+        return False
+    if not retired:
+        clash = planning.criteria_by_code(store).get(crit["code"])
+        if clash and clash["id"] != criterion_id and not clash["retired"]:
+            raise ValidationError(_("Criterion {code} already exists; change this one's code first.").format(
+                code=crit["code"]))
+    text = (_("Retire {code}") if retired else _("Bring back {code}")).format(code=crit["code"])
+    perform(stack, store, text, lambda: store.update("criterion", criterion_id, {"retired": int(retired)}))
+    return True
+
+
+# ---------------------------------------------------------------- owners
+
+def save_owner(stack: QUndoStack, store: Store, year_id: str, criterion_id: str, values: dict[str, str]) -> bool:
+    """Validate and store a criterion's owner for one year; False when nothing changed."""
+    planning.validate_owner(values)
+    crit = store.get("criterion", criterion_id)
+    code = crit["code"] if crit else ""
+    current = planning.owner(store, year_id, criterion_id)
+    clean = {k: (values.get(k) or "").strip() for k in planning.OWNER_FIELDS}
+    if current and all((current.get(k) or "") == v for k, v in clean.items()):
+        return False
+    if not current and not any(clean.values()):
+        return False
+    perform(stack, store, _("Owner of {code}").format(code=code),
+            lambda: planning.set_owner(store, year_id, criterion_id, clean))
+    return True

@@ -1,0 +1,277 @@
+"""The right-hand pane for one criterion (or one หมวด): its full text, its place in the
+catalog, buttons to edit the catalog, and the owner editor for the selected fiscal year."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+                               QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
+
+from ..core.errors import UserError, ValidationError
+from ..core.storage import planning
+from ..core.storage.store import Change, Store
+from ..core.thai_text import with_zwsp
+from ..i18n import _
+from . import catalog_commands as cc
+from .tree_model import category_label, criterion_label
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+ERROR_STYLE = "QLineEdit { border: 2px solid #c62828; background: #fff0f0; }"
+
+
+class OwnerEditor(QGroupBox):
+    """Name, position, unit, phone, e-mail of a criterion's owner for one year."""
+
+    saved = Signal()
+
+    def __init__(self, window: "MainWindow", parent: QWidget | None = None):
+        super().__init__(_("Owner"), parent)
+        self.window = window
+        self.year_id: str | None = None
+        self.criterion_id: str | None = None
+        form = QFormLayout(self)
+        labels = {"name": _("Name"), "position": _("Position"), "unit": _("Unit"),
+                  "phone": _("Phone"), "email": _("E-mail")}
+        self.fields: dict[str, QLineEdit] = {}
+        for key in planning.OWNER_FIELDS:
+            edit = QLineEdit(self)
+            edit.setObjectName(f"owner_{key}")
+            edit.textEdited.connect(self._clear_error)
+            edit.returnPressed.connect(self.save)
+            self.fields[key] = edit
+            form.addRow(labels[key], edit)
+        self.fields["phone"].setPlaceholderText("0 3232 1234 ต่อ 12")
+        self.fields["email"].setPlaceholderText("name@moi.go.th")
+        self.error = QLabel(self)
+        self.error.setObjectName("owner_error")
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.save_button = QPushButton(_("Save owner"), self)
+        self.save_button.setObjectName("owner_save")
+        self.save_button.clicked.connect(self.save)
+        row = QHBoxLayout()
+        row.addWidget(self.error, 1)
+        row.addStretch(0)
+        row.addWidget(self.save_button, 0, Qt.AlignRight)
+        form.addRow(row)
+
+    def load(self, year_id: str | None, criterion_id: str | None, year_be: int | None) -> None:
+        self.year_id, self.criterion_id = year_id, criterion_id
+        self.setTitle(_("Owner in fiscal year {year}").format(year=year_be) if year_be else _("Owner"))
+        store = self.window.store
+        row = planning.owner(store, year_id, criterion_id) if (store and year_id and criterion_id) else None
+        for key, edit in self.fields.items():
+            edit.setText((row or {}).get(key, "") or "")
+            edit.setReadOnly(bool(store is None or store.read_only))
+        self.save_button.setEnabled(bool(store is not None and not store.read_only and year_id))
+        self._clear_error()
+
+    def values(self) -> dict[str, str]:
+        return {k: e.text() for k, e in self.fields.items()}
+
+    def _clear_error(self, *_args) -> None:
+        self.error.hide()
+        for e in self.fields.values():
+            e.setStyleSheet("")
+
+    def save(self) -> bool:
+        if not (self.year_id and self.criterion_id) or self.window.store is None:
+            return False
+        self._clear_error()
+        try:
+            changed = cc.save_owner(self.window.undo_stack, self.window.store, self.year_id, self.criterion_id,
+                                    self.values())
+        except ValidationError as exc:
+            msg = str(exc)
+            bad = "email" if _field_named(msg, self.fields["email"].text()) else (
+                "phone" if _field_named(msg, self.fields["phone"].text()) else None)
+            if bad:
+                self.fields[bad].setStyleSheet(ERROR_STYLE)
+                self.fields[bad].setFocus()
+            self.error.setText(msg)
+            self.error.show()
+            return False
+        except UserError as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            return False
+        if changed:
+            self.window.show_message(_("Owner saved."))
+        self.saved.emit()
+        return True
+
+
+def _field_named(message: str, value: str) -> bool:
+    value = value.strip()
+    return bool(value) and f"'{value}'" in message
+
+
+class DetailPane(QWidget):
+    """Shows one criterion or one หมวด of the catalog."""
+
+    show_weekly_requested = Signal(str)
+
+    def __init__(self, window: "MainWindow", parent: QWidget | None = None, compact: bool = False):
+        super().__init__(parent)
+        self.window = window
+        self.compact = compact
+        self.store: Store | None = None
+        self.year_id: str | None = None
+        self.criterion_id: str | None = None
+        self.category_id: str | None = None
+
+        outer = QVBoxLayout(self)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        lay = QVBoxLayout(body)
+
+        self.title = QLabel(body)
+        self.title.setObjectName("detail_title")
+        f = self.title.font()
+        f.setPointSizeF(f.pointSizeF() * 1.4)
+        f.setBold(True)
+        self.title.setFont(f)
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.subtitle = QLabel(body)
+        self.subtitle.setObjectName("detail_subtitle")
+        self.subtitle.setWordWrap(True)
+        self.subtitle.setStyleSheet("color: #555;")
+        self.full_text = QLabel(body)
+        self.full_text.setObjectName("detail_full_text")
+        self.full_text.setWordWrap(True)
+        self.full_text.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.full_text.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.full_text.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
+        lay.addWidget(self.title)
+        lay.addWidget(self.subtitle)
+        lay.addWidget(self.full_text)
+
+        buttons = QHBoxLayout()
+        self.edit_button = QPushButton(_("Rename / renumber…"), body)
+        self.edit_button.setObjectName("detail_edit")
+        self.up_button = QPushButton(_("Move up"), body)
+        self.up_button.setObjectName("detail_up")
+        self.down_button = QPushButton(_("Move down"), body)
+        self.down_button.setObjectName("detail_down")
+        self.retire_button = QPushButton(_("Retire"), body)
+        self.retire_button.setObjectName("detail_retire")
+        self.add_button = QPushButton(_("Add criterion…"), body)
+        self.add_button.setObjectName("detail_add")
+        self.weekly_button = QPushButton(_("Show in weekly plan"), body)
+        self.weekly_button.setObjectName("detail_weekly")
+        for b in (self.edit_button, self.up_button, self.down_button, self.retire_button, self.add_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.weekly_button)
+        lay.addLayout(buttons)
+
+        self.edit_button.clicked.connect(lambda: self.window.edit_criterion(self.criterion_id))
+        self.up_button.clicked.connect(lambda: self.window.move_criterion(self.criterion_id, -1))
+        self.down_button.clicked.connect(lambda: self.window.move_criterion(self.criterion_id, +1))
+        self.retire_button.clicked.connect(lambda: self.window.toggle_retired(self.criterion_id))
+        self.add_button.clicked.connect(
+            lambda: self.window.add_criterion(self.category_id, after_id=self.criterion_id))
+        self.weekly_button.clicked.connect(lambda: self.show_weekly_requested.emit(self.criterion_id or ""))
+
+        self.owner = OwnerEditor(window, body)
+        lay.addWidget(self.owner)
+        self.owner_summary = QLabel(body)
+        self.owner_summary.setObjectName("detail_owner_summary")
+        self.owner_summary.setWordWrap(True)
+        self.owner_summary.hide()
+        lay.addWidget(self.owner_summary)
+        self.details_button = QPushButton(_("Details and owner…"), body)
+        self.details_button.setObjectName("detail_more")
+        self.details_button.hide()
+        lay.addStretch(1)
+        if compact:
+            # below the weekly plan: what the criterion is and who owns it, no editing
+            lay.setContentsMargins(6, 2, 6, 2)
+            row = QHBoxLayout()
+            row.addWidget(self.subtitle, 1)
+            row.addWidget(self.details_button)
+            lay.insertLayout(1, row)
+            self.details_button.show()
+            self.details_button.clicked.connect(lambda: self.window.show_details(self.criterion_id))
+
+    # ------------------------------------------------------------ showing
+    def set_store(self, store: Store | None) -> None:
+        if self.store is not None:
+            self.store.unsubscribe(self._on_changes)
+        self.store = store
+        if store is not None:
+            store.subscribe(self._on_changes)
+        self.criterion_id = self.category_id = self.year_id = None
+
+    def _on_changes(self, changes: list[Change]) -> None:
+        if not self.isVisible() or self.store is None:
+            return
+        ids = {self.criterion_id, self.category_id, self.year_id}
+        if any(c.table in ("criterion", "category", "criterion_owner", "fiscal_year")
+               and (c.row_id in ids or c.table == "criterion_owner") for c in changes):
+            self.refresh()
+
+    def show_criterion(self, year_id: str | None, criterion_id: str) -> None:
+        self.year_id, self.criterion_id = year_id, criterion_id
+        crit = self.store.get("criterion", criterion_id) if self.store else None
+        self.category_id = crit["category_id"] if crit else None
+        self.refresh()
+
+    def show_category(self, year_id: str | None, category_id: str) -> None:
+        self.year_id, self.criterion_id, self.category_id = year_id, None, category_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        store = self.store
+        if store is None:
+            return
+        editable = not store.read_only
+        cat = store.get("category", self.category_id) if self.category_id else None
+        year = store.get("fiscal_year", self.year_id) if self.year_id else None
+        crit = store.get("criterion", self.criterion_id) if self.criterion_id else None
+        if crit is None:
+            self.criterion_id = None
+            self.title.setText(category_label(cat) if cat else "")
+            n = len(planning.criteria(store, cat["id"])) if cat else 0
+            self.subtitle.setText(_("{n} criteria").format(n=n) if cat else "")
+            self.full_text.setText("")
+            for b in (self.edit_button, self.up_button, self.down_button, self.retire_button, self.weekly_button):
+                b.hide()
+            self.add_button.setVisible(cat is not None)
+            self.add_button.setEnabled(editable)
+            self.owner.hide()
+            return
+        self.title.setText(criterion_label(crit) + (_(" (retired)") if crit["retired"] else ""))
+        parts = [category_label(cat) if cat else ""]
+        if crit["group_title"]:
+            parts.append(crit["group_title"])
+        self.subtitle.setText(" › ".join(p for p in parts if p))
+        self.full_text.setText(with_zwsp(crit["full_text"]) if crit["full_text"] else _("(no full text yet)"))
+        for b in (self.edit_button, self.up_button, self.down_button, self.retire_button, self.add_button):
+            b.setVisible(not self.compact)
+            b.setEnabled(editable)
+        self.weekly_button.setVisible(not self.compact and year is not None)
+        self.retire_button.setText(_("Bring back") if crit["retired"] else _("Retire"))
+        siblings = planning.criteria(store, crit["category_id"], include_retired=True)
+        pos = next((i for i, c in enumerate(siblings) if c["id"] == crit["id"]), 0)
+        self.up_button.setEnabled(editable and pos > 0)
+        self.down_button.setEnabled(editable and pos < len(siblings) - 1)
+        if self.compact:
+            self.owner.hide()
+            o = planning.owner(store, self.year_id, self.criterion_id) if year else None
+            parts = [o[k] for k in planning.OWNER_FIELDS if o and o[k]]
+            self.owner_summary.setText(_("Owner: {owner}").format(owner=", ".join(parts)) if parts
+                                       else _("No owner recorded for this year."))
+            self.owner_summary.show()
+            return
+        self.owner.setVisible(year is not None)
+        self.owner.load(self.year_id, self.criterion_id, year["year_be"] if year else None)

@@ -1,0 +1,177 @@
+"""Undo commands for the schedule grids: one ``QUndoCommand`` per user action.
+
+A command is a list of small operations on the core (``Op``), applied in order inside one
+store transaction and undone in reverse inside another, so an action is all-or-nothing and
+the models hear of it in one batch. Undoing a creation tombstones the rows and redoing it
+brings the same rows back (``Store.undelete``), so ids survive undo/redo.
+
+The first application happens in ``push`` before the command goes on the stack: if the core
+refuses the edit (a ``UserError``) nothing is pushed and the caller shows the message.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from ..core.storage import planning
+from ..core.storage.store import Store
+from ..core.thai_calendar import MonthKey
+
+log = logging.getLogger(__name__)
+
+
+class Op:
+    def redo(self, store: Store) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def undo(self, store: Store) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class UpdateOp(Op):
+    """Change some columns of one row (text, remark, sort_key, span ...)."""
+
+    def __init__(self, table: str, row_id: str, old: dict[str, Any], new: dict[str, Any]):
+        self.table, self.row_id, self.old, self.new = table, row_id, dict(old), dict(new)
+
+    def redo(self, store):
+        store.update(self.table, self.row_id, self.new)
+
+    def undo(self, store):
+        store.update(self.table, self.row_id, self.old)
+
+
+class CalendarCellOp(Op):
+    """Set the text of one month cell of a calendar step; an emptied cell is tombstoned, and
+    filling it again brings the same cell row back (``planning.set_calendar_cell``)."""
+
+    def __init__(self, step_id: str, month: str, old: str, new: str):
+        self.step_id, self.month, self.old, self.new = step_id, month, old, new
+
+    def _set(self, store, text: str) -> None:
+        if text:
+            planning.set_calendar_cell(store, self.step_id, self.month, text)
+        else:
+            for row in store.select("calendar_cell", {"step_id": self.step_id, "month": self.month}, order_by=""):
+                store.delete("calendar_cell", row["id"])
+
+    def redo(self, store):
+        self._set(store, self.new)
+
+    def undo(self, store):
+        self._set(store, self.old)
+
+
+class InsertOp(Op):
+    """Create a row the first time; later redos bring the same row back from its tombstone."""
+
+    def __init__(self, table: str, create: Callable[[Store], str]):
+        self.table, self.create = table, create
+        self.row_id: str | None = None
+        self.tombstoned: list[tuple[str, str]] = []
+
+    def redo(self, store):
+        if self.row_id is None:
+            self.row_id = self.create(store)
+        else:
+            store.undelete(self.table, self.tombstoned or [(self.table, self.row_id)])
+
+    def undo(self, store):
+        self.tombstoned = store.delete(self.table, self.row_id)
+
+
+class DeleteOp(Op):
+    """Tombstone a row (and its children); undo brings back exactly what was tombstoned."""
+
+    def __init__(self, table: str, row_id: str):
+        self.table, self.row_id = table, row_id
+        self.tombstoned: list[tuple[str, str]] = []
+
+    def redo(self, store):
+        self.tombstoned = store.delete(self.table, self.row_id)
+
+    def undo(self, store):
+        store.undelete(self.table, self.tombstoned)
+
+
+class CalendarSpanOp(Op):
+    """The calendar's month span (start month and number of months) of a fiscal year."""
+
+    def __init__(self, year_id: str, old: tuple[MonthKey, int], new: tuple[MonthKey, int]):
+        self.year_id, self.old, self.new = year_id, old, new
+
+    def redo(self, store):
+        planning.set_calendar_span(store, self.year_id, *self.new)
+
+    def undo(self, store):
+        planning.set_calendar_span(store, self.year_id, *self.old)
+
+
+class WeeklySpanOp(CalendarSpanOp):
+    def redo(self, store):
+        planning.set_weekly_span(store, self.year_id, *self.new)
+
+    def undo(self, store):
+        planning.set_weekly_span(store, self.year_id, *self.old)
+
+
+class GridCommand(QUndoCommand):
+    """One user action over the core."""
+
+    def __init__(self, store: Store, text: str, ops: list[Op] | None = None,
+                 after: Callable[[bool], None] | None = None):
+        super().__init__(text)
+        self.store = store
+        self.ops: list[Op] = list(ops or [])
+        self.after = after  # called with True after redo, False after undo (to restore the selection)
+        self._skip_first_redo = False
+
+    def add(self, op: Op) -> Op:
+        self.ops.append(op)
+        return op
+
+    def apply(self) -> None:
+        with self.store.transaction():
+            for op in self.ops:
+                op.redo(self.store)
+
+    def revert(self) -> None:
+        with self.store.transaction():
+            for op in reversed(self.ops):
+                op.undo(self.store)
+
+    def redo(self):
+        if self._skip_first_redo:
+            self._skip_first_redo = False
+        else:
+            try:
+                self.apply()
+            except Exception:  # the stack cannot refuse a redo; say what happened and keep going
+                log.exception("redo of %r failed", self.text())
+                return
+        if self.after:
+            self.after(True)
+
+    def undo(self):
+        try:
+            self.revert()
+        except Exception:
+            log.exception("undo of %r failed", self.text())
+            return
+        if self.after:
+            self.after(False)
+
+
+def push(stack: QUndoStack | None, command: GridCommand) -> bool:
+    """Apply ``command`` now and put it on ``stack``; a refused edit (``UserError``) propagates
+    and nothing is pushed. A command with no operations is dropped."""
+    if not command.ops:
+        return False
+    command.apply()
+    if stack is None:
+        return True
+    command._skip_first_redo = True
+    stack.push(command)
+    return True

@@ -1,0 +1,952 @@
+"""Qt table models over the store for the operations calendar and the weekly plan.
+
+The models read the core (``core.storage.planning``) and keep a light per-row cache; they
+never copy data into widgets. They listen to ``Store.subscribe`` and refresh incrementally,
+so an edit from anywhere (a command, an import, undo) shows at once. Every edit a user makes
+through a model is a ``GridCommand`` pushed on the undo stack.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import weakref
+from typing import Any, Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QUndoStack
+
+from ..core.errors import UserError, ValidationError
+from ..core.storage import planning
+from ..core.storage.store import Change, Store
+from ..core.thai_calendar import MonthKey, format_thai_date, header_labels, parse_cell_date
+from ..core.thai_text import strip_zwsp
+from ..i18n import _
+from .delegates import HeaderRowRole, RawTextRole
+from .grid_commands import (CalendarCellOp, CalendarSpanOp, DeleteOp, GridCommand, InsertOp, UpdateOp,
+                            WeeklySpanOp, push)
+
+MonthLabelRole = Qt.ItemDataRole.UserRole + 10   # header: the month label over a week column
+WeekLabelRole = Qt.ItemDataRole.UserRole + 11    # header: 'W1'..'W4'
+MonthGroupRole = Qt.ItemDataRole.UserRole + 12   # header: (label, first column, count) of a week column
+RowKeyRole = Qt.ItemDataRole.UserRole + 13      # id of the row (step id / weekly row id / heading key)
+
+EDITABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+def _subscribe(store: Store, model: "GridModel") -> Callable:
+    """Subscribe through a weak reference so a forgotten model does not stay alive."""
+    ref = weakref.ref(model)
+
+    def listener(changes: list[Change]) -> None:
+        m = ref()
+        if m is None:
+            store.unsubscribe(listener)
+            return
+        try:
+            m._on_changes(changes)
+        except RuntimeError:  # the Qt side is gone
+            store.unsubscribe(listener)
+    store.subscribe(listener)
+    return listener
+
+
+class GridModel(QAbstractTableModel):
+    """What both grids share: the store, the undo stack, commands, messages."""
+
+    message = Signal(str)            # a refused edit, for the view to show
+    focusRequested = Signal(str, int)  # row key, column: select it (after a command ran)
+    spansChanged = Signal()
+
+    def __init__(self, store: Store | None, undo_stack: QUndoStack | None, parent=None):
+        super().__init__(parent)
+        self.store: Store | None = None
+        self.undo_stack = undo_stack
+        self.year_id: str | None = None
+        self.year: dict[str, Any] | None = None
+        self._listener = None
+        if store is not None:
+            self.set_store(store)
+
+    # ------------------------------------------------------------ wiring
+    def set_store(self, store: Store | None) -> None:
+        if self.store is not None and self._listener is not None:
+            self.store.unsubscribe(self._listener)
+        self.store = store
+        self._listener = _subscribe(store, self) if store is not None else None
+        self.year_id = None
+        self.reload()
+
+    def detach(self) -> None:
+        if self.store is not None and self._listener is not None:
+            self.store.unsubscribe(self._listener)
+        self._listener = None
+
+    def set_year(self, year_id: str | None) -> None:
+        self.year_id = year_id
+        self.reload()
+
+    def reload(self) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def _on_changes(self, changes: list[Change]) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ commands
+    def run(self, command: GridCommand) -> bool:
+        """Apply a command and push it; a refused edit becomes a message, never a traceback."""
+        try:
+            return push(self.undo_stack, command)
+        except UserError as exc:
+            self.message.emit(str(exc))
+            return False
+
+    def command(self, text: str, focus: tuple[Callable[[], str | None], int] | None = None) -> GridCommand:
+        cmd = GridCommand(self.store, text)
+        if focus is not None:
+            key_fn, col = focus
+            ref = weakref.ref(self)
+
+            def after(_redo: bool) -> None:
+                m = ref()
+                key = key_fn()
+                if m is not None and key:
+                    m.focusRequested.emit(key, col)
+            cmd.after = after
+        return cmd
+
+    # ------------------------------------------------------------ for the views
+    def row_key(self, row: int) -> str:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def row_of_key(self, key: str) -> int:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def row_cells(self, row: int) -> list[tuple[int, int, str]]:
+        """(column, column span, text) of the cells whose text decides the row's height."""
+        return [(c, 1, self.cell_text(row, c)) for c in range(self.columnCount())]
+
+    def cell_text(self, row: int, col: int) -> str:
+        return self.data(self.index(row, col), RawTextRole) or ""
+
+    def spans(self) -> list[tuple[int, int, int, int]]:
+        return []
+
+    def block_text(self, top: int, left: int, bottom: int, right: int) -> list[list[str]]:
+        return [[self.cell_text(r, c) for c in range(left, right + 1)] for r in range(top, bottom + 1)]
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role == RowKeyRole:
+            return self.row_key(index.row())
+        return self._data(index.row(), index.column(), role)
+
+    def _data(self, row: int, col: int, role: int) -> Any:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def setData(self, index: QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        return self.set_block(index.row(), index.column(), [[strip_zwsp(str(value or ""))]], edit=True)
+
+    def set_block(self, top: int, left: int, block: list[list[str]], edit: bool = False) -> bool:  # pragma: no cover
+        raise NotImplementedError
+
+    def clear_cells(self, cells: list[tuple[int, int]]) -> bool:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+# ====================================================================== operations calendar
+
+class _Step:
+    __slots__ = ("id", "sort_key", "text", "remark", "cells")
+
+    def __init__(self, row: dict[str, Any], cells: dict[str, str]):
+        self.id = row["id"]
+        self.sort_key = row["sort_key"]
+        self.text = row["text"]
+        self.remark = row["remark"]
+        self.cells = cells
+
+
+class CalendarModel(GridModel):
+    """Rows: the year's calendar steps in order. Columns: number, step text, one per month of
+    the year's calendar span, remark."""
+
+    COL_NO = 0
+    COL_TEXT = 1
+    FIRST_MONTH = 2
+
+    def __init__(self, store: Store | None, undo_stack: QUndoStack | None, year_id: str | None = None, parent=None):
+        self._steps: list[_Step] = []
+        self._pos: dict[str, int] = {}
+        self.months: list[MonthKey] = []
+        self._keys: list[str] = []
+        self._labels: list[str] = []
+        super().__init__(store, undo_stack, parent)
+        if year_id:
+            self.set_year(year_id)
+
+    # ------------------------------------------------------------ loading
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._load()
+        self.endResetModel()
+
+    def _load(self) -> None:
+        self.year = self.store.get("fiscal_year", self.year_id) if (self.store and self.year_id) else None
+        if self.year is None:
+            self.months, self._keys, self._labels, self._steps = [], [], [], []
+        else:
+            self.months = planning.calendar_months(self.year)
+            self._keys = [m.key for m in self.months]
+            self._labels = header_labels(self.months)
+            self._steps = [_Step(s, {m: c["text"] for m, c in s["cells"].items()})
+                           for s in planning.calendar_steps(self.store, self.year_id)]
+        self._reindex()
+
+    def _reindex(self) -> None:
+        self._pos = {s.id: i for i, s in enumerate(self._steps)}
+
+    @property
+    def col_remark(self) -> int:
+        return self.FIRST_MONTH + len(self.months)
+
+    def month_of_column(self, col: int) -> MonthKey | None:
+        i = col - self.FIRST_MONTH
+        return self.months[i] if 0 <= i < len(self.months) else None
+
+    def step_id(self, row: int) -> str:
+        return self._steps[row].id
+
+    def row_key(self, row: int) -> str:
+        return self._steps[row].id
+
+    def row_of_key(self, key: str) -> int:
+        return self._pos.get(key, -1)
+
+    # ------------------------------------------------------------ Qt model
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._steps)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() or self.year is None else self.FIRST_MONTH + len(self.months) + 1
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Vertical:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return str(section + 1)
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section == self.COL_NO:
+                return _("No.")
+            if section == self.COL_TEXT:
+                return _("Operations")
+            if section == self.col_remark:
+                return _("Remarks")
+            i = section - self.FIRST_MONTH
+            if 0 <= i < len(self._labels):
+                return self._labels[i]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            m = self.month_of_column(section)
+            if m is not None:
+                return m.full()
+        return None
+
+    def cell_text(self, row: int, col: int) -> str:
+        s = self._steps[row]
+        if col == self.COL_NO:
+            return str(row + 1)
+        if col == self.COL_TEXT:
+            return s.text
+        if col == self.col_remark:
+            return s.remark
+        i = col - self.FIRST_MONTH
+        return s.cells.get(self._keys[i], "") if 0 <= i < len(self._keys) else ""
+
+    def _data(self, row: int, col: int, role: int) -> Any:
+        if row >= len(self._steps):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, RawTextRole):
+            return self.cell_text(row, col)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if col == self.COL_NO or self.FIRST_MONTH <= col < self.col_remark:
+                return int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            m = self.month_of_column(col)
+            if m is not None:
+                return describe_cell_date(self.cell_text(row, col), m, self.year["year_be"] if self.year else None)
+        return None
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if index.column() == self.COL_NO or (self.store is not None and self.store.read_only):
+            return READ_ONLY
+        return EDITABLE
+
+    def row_cells(self, row: int) -> list[tuple[int, int, str]]:
+        s = self._steps[row]
+        out = [(self.COL_TEXT, 1, s.text), (self.col_remark, 1, s.remark)]
+        for i, k in enumerate(self._keys):
+            t = s.cells.get(k)
+            if t:
+                out.append((self.FIRST_MONTH + i, 1, t))
+        return out
+
+    # ------------------------------------------------------------ change notifications
+    def _on_changes(self, changes: list[Change]) -> None:
+        if self.year_id is None:
+            return
+        if any(c.row_id == "*" and c.table in ("calendar_step", "calendar_cell") for c in changes) \
+                or any(c.table == "fiscal_year" and c.row_id == self.year_id for c in changes) \
+                or sum(c.table in ("calendar_step", "calendar_cell") for c in changes) > 400:
+            self.reload()
+            self.spansChanged.emit()
+            return
+        seen: set[tuple[str, str]] = set()
+        for c in changes:
+            if (c.table, c.row_id) in seen:
+                continue
+            seen.add((c.table, c.row_id))
+            if c.table == "calendar_step":
+                self._refresh_step(c.row_id)
+            elif c.table == "calendar_cell":
+                self._refresh_cell(c.row_id)
+
+    def _refresh_cell(self, cell_id: str) -> None:
+        row = self.store.get("calendar_cell", cell_id, include_deleted=True)
+        if row is None:
+            return
+        pos = self._pos.get(row["step_id"])
+        if pos is None:
+            return
+        step = self._steps[pos]
+        text = planning.calendar_cell_text(self.store, step.id, row["month"])
+        if text:
+            step.cells[row["month"]] = text
+        else:
+            step.cells.pop(row["month"], None)
+        if row["month"] in self._keys:
+            col = self.FIRST_MONTH + self._keys.index(row["month"])
+            idx = self.index(pos, col)
+            self.dataChanged.emit(idx, idx)
+
+    def _insert_pos(self, sort_key: float, exclude: int | None = None) -> int:
+        keys = [s.sort_key for i, s in enumerate(self._steps) if i != exclude]
+        return bisect.bisect_right(keys, sort_key)
+
+    def _refresh_step(self, step_id: str) -> None:
+        row = self.store.get("calendar_step", step_id)
+        pos = self._pos.get(step_id)
+        if row is None or row["year_id"] != self.year_id:
+            if pos is not None:
+                self.beginRemoveRows(QModelIndex(), pos, pos)
+                del self._steps[pos]
+                self._reindex()
+                self.endRemoveRows()
+                self._numbers_changed(pos)
+            return
+        if pos is None:
+            cells = {c["month"]: c["text"] for c in self.store.select("calendar_cell", {"step_id": step_id}, order_by="")
+                     if c["text"]}
+            new = self._insert_pos(row["sort_key"])
+            self.beginInsertRows(QModelIndex(), new, new)
+            self._steps.insert(new, _Step(row, cells))
+            self._reindex()
+            self.endInsertRows()
+            self._numbers_changed(new)
+            return
+        step = self._steps[pos]
+        step.text, step.remark = row["text"], row["remark"]
+        if row["sort_key"] != step.sort_key:
+            step.sort_key = row["sort_key"]
+            new = self._insert_pos(step.sort_key, exclude=pos)
+            if new != pos:
+                dest = new + 1 if new > pos else new
+                self.beginMoveRows(QModelIndex(), pos, pos, QModelIndex(), dest)
+                self._steps.insert(new, self._steps.pop(pos))
+                self._reindex()
+                self.endMoveRows()
+                self._numbers_changed(min(pos, new))
+                pos = new
+        self.dataChanged.emit(self.index(pos, 0), self.index(pos, self.columnCount() - 1))
+
+    def _numbers_changed(self, first: int) -> None:
+        if self._steps and first < len(self._steps):
+            self.dataChanged.emit(self.index(first, self.COL_NO), self.index(len(self._steps) - 1, self.COL_NO),
+                                  [Qt.ItemDataRole.DisplayRole])
+
+    # ------------------------------------------------------------ edits
+    def _cell_op(self, row: int, col: int, text: str):
+        s = self._steps[row]
+        if col == self.COL_TEXT:
+            return UpdateOp("calendar_step", s.id, {"text": s.text}, {"text": text}) if text != s.text else None
+        if col == self.col_remark:
+            return UpdateOp("calendar_step", s.id, {"remark": s.remark}, {"remark": text}) if text != s.remark else None
+        m = self.month_of_column(col)
+        if m is not None:
+            old = s.cells.get(m.key, "")
+            return CalendarCellOp(s.id, m.key, old, text) if text != old else None
+        return None
+
+    def set_block(self, top: int, left: int, block: list[list[str]], edit: bool = False) -> bool:
+        """Write a block of texts at (top, left): one command; rows past the end become new steps."""
+        if self.year is None or not block:
+            return False
+        block = [[strip_zwsp(c) for c in r] for r in block]
+        n_rows = len(self._steps)
+        text = _("Edit cell") if edit else _("Paste {rows} x {cols} cells").format(rows=len(block), cols=len(block[0]))
+        cmd = self.command(text, focus=(lambda k=self._steps[top].id if top < n_rows else None: k, left)
+                           if top < n_rows else None)
+        last_key = self._steps[-1].sort_key if self._steps else 0.0
+        new_ids: list[InsertOp] = []
+        for r, values in enumerate(block):
+            row = top + r
+            if row < n_rows:
+                for j, value in enumerate(values):
+                    op = self._cell_op(row, left + j, value)
+                    if op is not None:
+                        cmd.add(op)
+            else:
+                fields = {"text": "", "remark": "", "cells": {}}
+                for j, value in enumerate(values):
+                    col = left + j
+                    if col == self.COL_TEXT:
+                        fields["text"] = value
+                    elif col == self.col_remark:
+                        fields["remark"] = value
+                    elif self.month_of_column(col) is not None and value:
+                        fields["cells"][self.month_of_column(col).key] = value
+                last_key += 1.0
+                year_id, key = self.year_id, last_key
+                new_ids.append(cmd.add(InsertOp("calendar_step", lambda st, f=fields, y=year_id, k=key:
+                                                planning.add_calendar_step(st, y, f["text"], f["remark"], k, f["cells"]))))
+        if top >= n_rows and new_ids:
+            cmd.after = self.command("", focus=(lambda: new_ids[0].row_id, left)).after
+        return self.run(cmd)
+
+    def clear_cells(self, cells: list[tuple[int, int]]) -> bool:
+        cmd = self.command(_("Clear {n} cells").format(n=len(cells)))
+        for row, col in cells:
+            op = self._cell_op(row, col, "")
+            if op is not None:
+                cmd.add(op)
+        return self.run(cmd)
+
+    def insert_step(self, row: int, below: bool = False) -> bool:
+        """A new empty step above (or below) ``row``; at the end when the table is empty."""
+        if self.year is None:
+            return False
+        n = len(self._steps)
+        if n == 0:
+            before, after = None, None
+        elif below:
+            before = self._steps[row].sort_key
+            after = self._steps[row + 1].sort_key if row + 1 < n else None
+        else:
+            before = self._steps[row - 1].sort_key if row > 0 else None
+            after = self._steps[row].sort_key
+        key = planning.sort_key_between(before, after)
+        year_id = self.year_id
+        op = InsertOp("calendar_step", lambda st: planning.add_calendar_step(st, year_id, "", "", key))
+        cmd = self.command(_("Insert step"), focus=(lambda: op.row_id, self.COL_TEXT))
+        cmd.add(op)
+        return self.run(cmd)
+
+    def delete_steps(self, rows: list[int]) -> bool:
+        rows = sorted(set(r for r in rows if 0 <= r < len(self._steps)))
+        if not rows:
+            return False
+        cmd = self.command(_("Delete {n} steps").format(n=len(rows)))
+        for r in rows:
+            cmd.add(DeleteOp("calendar_step", self._steps[r].id))
+        return self.run(cmd)
+
+    def move_step(self, row: int, delta: int, col: int = COL_TEXT) -> bool:
+        """Move one step up (delta -1) or down (+1) by giving it a sort key past its neighbour."""
+        n = len(self._steps)
+        target = row + delta
+        if not (0 <= row < n and 0 <= target < n):
+            return False
+        s = self._steps[row]
+        if delta > 0:
+            a = self._steps[target].sort_key
+            b = self._steps[target + 1].sort_key if target + 1 < n else None
+        else:
+            a = self._steps[target - 1].sort_key if target > 0 else None
+            b = self._steps[target].sort_key
+        new_key = planning.sort_key_between(a, b)
+        if (a is not None and new_key <= a) or (b is not None and new_key >= b):  # keys too close or equal: renumber
+            return self._renumber_and_move(row, target, col)
+        sid = s.id
+        cmd = self.command(_("Move step"), focus=(lambda: sid, col))
+        cmd.add(UpdateOp("calendar_step", sid, {"sort_key": s.sort_key}, {"sort_key": new_key}))
+        return self.run(cmd)
+
+    def _renumber_and_move(self, row: int, target: int, col: int) -> bool:
+        order = list(self._steps)
+        order.insert(target, order.pop(row))
+        sid = self._steps[row].id
+        cmd = self.command(_("Move step"), focus=(lambda: sid, col))
+        for k, s in enumerate(order):
+            if s.sort_key != float(k + 1):
+                cmd.add(UpdateOp("calendar_step", s.id, {"sort_key": s.sort_key}, {"sort_key": float(k + 1)}))
+        return self.run(cmd)
+
+    def set_month_span(self, start: MonthKey, months: int) -> bool:
+        if self.year is None:
+            return False
+        old = (MonthKey.parse_key(self.year["calendar_start"]), self.year["calendar_months"])
+        if old == (start, months):
+            return False
+        if not 1 <= months <= 36:
+            self.message.emit(_("The calendar can span 1 to 36 months."))
+            return False
+        cmd = self.command(_("Change the calendar's months"))
+        cmd.add(CalendarSpanOp(self.year_id, old, (start, months)))
+        return self.run(cmd)
+
+
+def describe_cell_date(text: str, month: MonthKey, year_be: int | None) -> str | None:
+    """What the program understood of a month cell, for its tooltip."""
+    if not text.strip():
+        return None
+    d = parse_cell_date(text, month, year_be)
+    if d.kind in ("day", "range", "days") and d.month is not None:
+        dates = [format_thai_date(day, d.month, full=True) for day in d.days]
+        joined = (" - " if d.kind == "range" else ", ").join(dates)
+        note = _(" (month name corrected)") if d.typo else ""
+        return _("Read as: {dates}").format(dates=joined) + note
+    if d.kind == "recurring":
+        return _("Read as: a recurring day ({text})").format(text=d.note)
+    if d.kind == "month" and d.month is not None:
+        return _("Read as: the month {month}").format(month=d.month.full())
+    return _("Free text (not read as a date)")
+
+
+# ====================================================================== weekly plan
+
+class _WRow:
+    __slots__ = ("key", "kind", "title", "category_code", "data", "starts", "cover", "dspan")
+
+    def __init__(self, key: str, kind: str, title: str = "", category_code: str = "", data=None):
+        self.key, self.kind, self.title, self.category_code, self.data = key, kind, title, category_code, data
+        self.starts: dict[int, dict] = {}   # week index -> activity starting there
+        self.cover: dict[int, int] = {}     # week index -> week index of the activity covering it
+        self.dspan: dict[int, int] = {}     # week index -> span as shown (clipped at the next activity)
+
+
+def criterion_label(code: str | None, name: str | None) -> str:
+    """'LD 2 การมอบอำนาจ' as the weekly plan writes it."""
+    code = re.sub(r"^([A-Za-z]+)(\d)", r"\1 \2", code or "")
+    return (code + " " + (name or "")).strip()
+
+
+class WeeklyPlanModel(GridModel):
+    """Rows: a heading per หมวด and the year's weekly rows under it. Columns: the criterion
+    ('LD 2 การมอบอำนาจ'), months x W1-W4, remark. An activity over several weeks is one span."""
+
+    COL_CODE = 0
+    FIRST_WEEK = 1
+
+    def __init__(self, store: Store | None, undo_stack: QUndoStack | None, year_id: str | None = None, parent=None):
+        self._rows: list[_WRow] = []
+        self._pos: dict[str, int] = {}
+        self.columns: list[tuple[MonthKey, int]] = []
+        self._month_labels: list[str] = []
+        self._bold = QFont()
+        self._bold.setBold(True)
+        super().__init__(store, undo_stack, parent)
+        if year_id:
+            self.set_year(year_id)
+
+    # ------------------------------------------------------------ loading
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._load()
+        self.endResetModel()
+        self.spansChanged.emit()
+
+    def _load(self) -> None:
+        self.year = self.store.get("fiscal_year", self.year_id) if (self.store and self.year_id) else None
+        if self.year is None:
+            self.columns, self._month_labels, self._rows = [], [], []
+            self._pos = {}
+            return
+        self.columns = planning.weekly_columns(self.year)
+        months = [m for m, w in self.columns if w == 1]
+        self._month_labels = header_labels(months)
+        self._rows = self._build_rows()
+        self._pos = {r.key: i for i, r in enumerate(self._rows)}
+
+    def _build_rows(self) -> list[_WRow]:
+        names = {c["code"]: c["name"] for c in planning.categories(self.store)}
+        n_weeks = len(self.columns)
+        out: list[_WRow] = []
+        current = object()
+        for r in planning.weekly_rows(self.store, self.year_id):
+            cat = r.get("category_code")
+            if cat != current:
+                current = cat
+                if cat is None:
+                    title = _("Other rows")
+                else:
+                    title = _("Category {code} {name}").format(code=cat, name=names.get(cat, "")).strip()
+                out.append(_WRow("cat:" + str(cat), "heading", title, cat or ""))
+            wr = _WRow(r["id"], "row", criterion_label(r.get("criterion_code"), r.get("criterion_name")) or r["label"],
+                       cat or "", r)
+            starts = []
+            for a in r["activities"]:
+                w = planning.week_index(self.year, a["month"], a["week"])
+                if 0 <= w < n_weeks and w not in wr.starts:
+                    wr.starts[w] = a
+                    starts.append(w)
+            starts.sort()
+            for k, w in enumerate(starts):
+                limit = starts[k + 1] if k + 1 < len(starts) else n_weeks
+                span = max(1, min(int(wr.starts[w]["span"] or 1), limit - w))
+                wr.dspan[w] = span
+                for x in range(w + 1, w + span):
+                    wr.cover[x] = w
+            out.append(wr)
+        return out
+
+    def _on_changes(self, changes: list[Change]) -> None:
+        if self.year_id is None:
+            return
+        if any(c.table == "fiscal_year" and c.row_id == self.year_id for c in changes):
+            year = self.store.get("fiscal_year", self.year_id)
+            if year is None or year["weekly_start"] != self.year["weekly_start"] \
+                    or year["weekly_months"] != self.year["weekly_months"]:
+                self.reload()
+                return
+        if not any(c.table in ("weekly_row", "weekly_activity", "criterion", "category") for c in changes):
+            return
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Re-read the rows; keep selections and the current cell on the same rows."""
+        new_rows = self._build_rows()
+        old_keys = [r.key for r in self._rows]
+        new_keys = [r.key for r in new_rows]
+        if old_keys == new_keys:
+            self._rows = new_rows
+            if self._rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, self.columnCount() - 1))
+            self.spansChanged.emit()
+            return
+        self.layoutAboutToBeChanged.emit()
+        new_pos = {k: i for i, k in enumerate(new_keys)}
+        old_list = self.persistentIndexList()
+        new_list = []
+        for idx in old_list:
+            key = old_keys[idx.row()] if idx.row() < len(old_keys) else None
+            r = new_pos.get(key, -1)
+            new_list.append(self.createIndex(r, idx.column()) if r >= 0 else QModelIndex())
+        self._rows = new_rows
+        self._pos = new_pos
+        self.changePersistentIndexList(old_list, new_list)
+        self.layoutChanged.emit()
+        self.spansChanged.emit()
+
+    # ------------------------------------------------------------ geometry
+    @property
+    def col_remark(self) -> int:
+        return self.FIRST_WEEK + len(self.columns)
+
+    def week_of_column(self, col: int) -> int | None:
+        w = col - self.FIRST_WEEK
+        return w if 0 <= w < len(self.columns) else None
+
+    def row_key(self, row: int) -> str:
+        return self._rows[row].key
+
+    def row_of_key(self, key: str) -> int:
+        return self._pos.get(key, -1)
+
+    def is_heading(self, row: int) -> bool:
+        return 0 <= row < len(self._rows) and self._rows[row].kind == "heading"
+
+    def rows_of_criterion(self, criterion_id: str) -> list[int]:
+        return [i for i, r in enumerate(self._rows) if r.kind == "row" and r.data.get("criterion_id") == criterion_id]
+
+    def activity_at(self, row: int, col: int) -> tuple[int, dict] | None:
+        """(start week, activity) of the activity shown in (row, col), if any."""
+        w = self.week_of_column(col)
+        if w is None or not 0 <= row < len(self._rows):
+            return None
+        r = self._rows[row]
+        start = w if w in r.starts else r.cover.get(w)
+        return (start, r.starts[start]) if start is not None else None
+
+    def display_span(self, row: int, week: int) -> int:
+        return self._rows[row].dspan.get(week, 1)
+
+    def spans(self) -> list[tuple[int, int, int, int]]:
+        out = []
+        n_cols = self.columnCount()
+        for i, r in enumerate(self._rows):
+            if r.kind == "heading":
+                if n_cols > 1:
+                    out.append((i, 0, 1, n_cols))
+                continue
+            for w, span in r.dspan.items():
+                if span > 1:
+                    out.append((i, self.FIRST_WEEK + w, 1, span))
+        return out
+
+    # ------------------------------------------------------------ Qt model
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() or self.year is None else self.FIRST_WEEK + len(self.columns) + 1
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Vertical:
+            return None
+        w = self.week_of_column(section)
+        if w is not None:
+            month, week = self.columns[w]
+            label = self._month_labels[w // planning.WEEKS_PER_MONTH]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return "{} W{}".format(label, week)
+            if role == MonthLabelRole:
+                return label
+            if role == WeekLabelRole:
+                return "W{}".format(week)
+            if role == MonthGroupRole:
+                first = self.FIRST_WEEK + (w // planning.WEEKS_PER_MONTH) * planning.WEEKS_PER_MONTH
+                return (label, first, planning.WEEKS_PER_MONTH)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return _("{month}, week {week}").format(month=month.full(), week=week)
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section == self.COL_CODE:
+                return _("Criterion")
+            if section == self.col_remark:
+                return _("Remarks")
+        return None
+
+    def cell_text(self, row: int, col: int) -> str:
+        r = self._rows[row]
+        if r.kind == "heading":
+            return r.title if col == self.COL_CODE else ""
+        if col == self.COL_CODE:
+            return r.title
+        if col == self.col_remark:
+            return r.data["remark"] or ""
+        w = self.week_of_column(col)
+        if w is not None and w in r.starts:
+            return r.starts[w]["text"] or ""
+        return ""
+
+    def _data(self, row: int, col: int, role: int) -> Any:
+        if row >= len(self._rows):
+            return None
+        r = self._rows[row]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, RawTextRole):
+            return self.cell_text(row, col)
+        if role == HeaderRowRole:
+            return r.kind == "heading"
+        if role == Qt.ItemDataRole.FontRole and (r.kind == "heading" or col == self.COL_CODE):
+            return self._bold if r.kind == "heading" else None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if r.kind == "heading":
+                return QBrush(QColor(222, 232, 245))
+            w = self.week_of_column(col)
+            if w is not None and w in r.starts:
+                return QBrush(QColor(255, 244, 214))
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        if role == Qt.ItemDataRole.ToolTipRole and r.kind == "row":
+            w = self.week_of_column(col)
+            if w is not None and w in r.starts:
+                span = r.dspan.get(w, 1)
+                return _("{text}\n({n} weeks)").format(text=r.starts[w]["text"], n=span) if span > 1 else None
+        return None
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        r = self._rows[index.row()]
+        if r.kind == "heading" or index.column() == self.COL_CODE or (self.store is not None and self.store.read_only):
+            return READ_ONLY
+        w = self.week_of_column(index.column())
+        if w is not None and w in r.cover:
+            return READ_ONLY
+        return EDITABLE
+
+    def row_cells(self, row: int) -> list[tuple[int, int, str]]:
+        r = self._rows[row]
+        if r.kind == "heading":
+            return [(0, self.columnCount(), r.title)]
+        out = [(self.COL_CODE, 1, r.title), (self.col_remark, 1, r.data["remark"] or "")]
+        for w, a in r.starts.items():
+            out.append((self.FIRST_WEEK + w, r.dspan.get(w, 1), a["text"] or ""))
+        return out
+
+    # ------------------------------------------------------------ edits
+    def _cell_op(self, row: int, col: int, text: str):
+        r = self._rows[row]
+        if r.kind != "row":
+            return None
+        if col == self.col_remark:
+            old = r.data["remark"] or ""
+            return UpdateOp("weekly_row", r.key, {"remark": old}, {"remark": text}) if text != old else None
+        w = self.week_of_column(col)
+        if w is None or w in r.cover:
+            return None
+        act = r.starts.get(w)
+        if act is not None:
+            if text == (act["text"] or ""):
+                return None
+            if not text.strip():
+                return DeleteOp("weekly_activity", act["id"])
+            return UpdateOp("weekly_activity", act["id"], {"text": act["text"]}, {"text": text})
+        if not text.strip():
+            return None
+        month, week = self.columns[w]
+        row_id = r.key
+        return InsertOp("weekly_activity",
+                        lambda st: planning.add_weekly_activity(st, row_id, month.key, week, text, 1))
+
+    def set_block(self, top: int, left: int, block: list[list[str]], edit: bool = False) -> bool:
+        """Write a block at (top, left) over the plan's rows (headings are skipped); one command."""
+        if self.year is None or not block:
+            return False
+        block = [[strip_zwsp(c) for c in r] for r in block]
+        rows = [i for i in range(top, len(self._rows)) if self._rows[i].kind == "row"][:len(block)]
+        if not rows:
+            return False
+        text = _("Edit cell") if edit else _("Paste {rows} x {cols} cells").format(rows=len(block), cols=len(block[0]))
+        key = self._rows[rows[0]].key
+        cmd = self.command(text, focus=(lambda: key, left))
+        for row, values in zip(rows, block):
+            for j, value in enumerate(values):
+                op = self._cell_op(row, left + j, value)
+                if op is not None:
+                    cmd.add(op)
+        return self.run(cmd)
+
+    def clear_cells(self, cells: list[tuple[int, int]]) -> bool:
+        cmd = self.command(_("Clear {n} cells").format(n=len(cells)))
+        done = set()
+        for row, col in cells:
+            hit = self.activity_at(row, col)
+            if hit is not None:
+                col = self.FIRST_WEEK + hit[0]
+            if (row, col) in done:
+                continue
+            done.add((row, col))
+            op = self._cell_op(row, col, "")
+            if op is not None:
+                cmd.add(op)
+        return self.run(cmd)
+
+    def change_span(self, row: int, col: int, delta: int) -> bool:
+        """Extend (delta +1) or shrink (-1) the activity shown in (row, col) by one week."""
+        hit = self.activity_at(row, col)
+        if hit is None:
+            self.message.emit(_("There is no activity in this cell to extend or shrink."))
+            return False
+        start, act = hit
+        shown = self.display_span(row, start)
+        new = shown + delta
+        if new < 1:
+            self.message.emit(_("An activity spans at least one week."))
+            return False
+        end = start + new - 1
+        if end >= len(self.columns):
+            self.message.emit(_("The activity already reaches the last week of the plan."))
+            return False
+        if delta > 0 and end in self._rows[row].starts:
+            self.message.emit(_("The next week already holds another activity."))
+            return False
+        key = self._rows[row].key
+        cmd = self.command(_("Extend activity") if delta > 0 else _("Shrink activity"),
+                           focus=(lambda: key, self.FIRST_WEEK + start))
+        cmd.add(UpdateOp("weekly_activity", act["id"], {"span": act["span"]}, {"span": new}))
+        return self.run(cmd)
+
+    def add_row(self, criterion_id: str | None, after_row: int | None = None, label: str = "") -> bool:
+        """A new weekly row for a criterion, after ``after_row`` when it is in the same หมวด, else last in its หมวด."""
+        if self.year is None:
+            return False
+        crit = self.store.get("criterion", criterion_id) if criterion_id else None
+        cat_code = None
+        if crit is not None:
+            cat = self.store.get("category", crit["category_id"])
+            cat_code = cat["code"] if cat else None
+        group = [i for i, r in enumerate(self._rows) if r.kind == "row" and (r.category_code or None) == cat_code]
+        key = None
+        if after_row is not None and after_row in group:
+            k = group.index(after_row)
+            a = self._rows[after_row].data["sort_key"]
+            b = self._rows[group[k + 1]].data["sort_key"] if k + 1 < len(group) else None
+            key = planning.sort_key_between(a, b)
+        elif group:
+            key = self._rows[group[-1]].data["sort_key"] + 1.0
+        year_id = self.year_id
+        op = InsertOp("weekly_row", lambda st: planning.add_weekly_row(st, year_id, criterion_id, label, key))
+        cmd = self.command(_("Add weekly row"), focus=(lambda: op.row_id, self.COL_CODE))
+        cmd.add(op)
+        return self.run(cmd)
+
+    def delete_rows(self, rows: list[int]) -> bool:
+        rows = sorted(set(r for r in rows if 0 <= r < len(self._rows) and self._rows[r].kind == "row"))
+        if not rows:
+            return False
+        cmd = self.command(_("Delete {n} weekly rows").format(n=len(rows)))
+        for r in rows:
+            cmd.add(DeleteOp("weekly_row", self._rows[r].key))
+        return self.run(cmd)
+
+    def move_row(self, row: int, delta: int, col: int = COL_CODE) -> bool:
+        """Move a row up or down inside its หมวด."""
+        if not (0 <= row < len(self._rows)) or self._rows[row].kind != "row":
+            return False
+        cat = self._rows[row].category_code
+        group = [i for i, r in enumerate(self._rows) if r.kind == "row" and r.category_code == cat]
+        k = group.index(row)
+        t = k + delta
+        if not 0 <= t < len(group):
+            return False
+        keys = [self._rows[i].data["sort_key"] for i in group]
+        if delta > 0:
+            a, b = keys[t], (keys[t + 1] if t + 1 < len(keys) else None)
+        else:
+            a, b = (keys[t - 1] if t > 0 else None), keys[t]
+        new_key = planning.sort_key_between(a, b)
+        rid = self._rows[row].key
+        cmd = self.command(_("Move weekly row"), focus=(lambda: rid, col))
+        if (a is not None and new_key <= a) or (b is not None and new_key >= b):
+            order = [self._rows[i] for i in group]
+            order.insert(t, order.pop(k))
+            for n, r in enumerate(order):
+                if r.data["sort_key"] != float(n + 1):
+                    cmd.add(UpdateOp("weekly_row", r.key, {"sort_key": r.data["sort_key"]}, {"sort_key": float(n + 1)}))
+        else:
+            cmd.add(UpdateOp("weekly_row", rid, {"sort_key": keys[k]}, {"sort_key": new_key}))
+        return self.run(cmd)
+
+    def set_month_span(self, start: MonthKey, months: int) -> bool:
+        if self.year is None:
+            return False
+        old = (MonthKey.parse_key(self.year["weekly_start"]), self.year["weekly_months"])
+        if old == (start, months):
+            return False
+        if not 1 <= months <= 36:
+            self.message.emit(_("The weekly plan can span 1 to 36 months."))
+            return False
+        cmd = self.command(_("Change the weekly plan's months"))
+        cmd.add(WeeklySpanOp(self.year_id, old, (start, months)))
+        return self.run(cmd)
+
+
+__all__ = ["CalendarModel", "WeeklyPlanModel", "criterion_label", "describe_cell_date",
+           "MonthLabelRole", "WeekLabelRole", "MonthGroupRole", "RowKeyRole", "ValidationError",
+           "QPersistentModelIndex"]

@@ -1,0 +1,663 @@
+"""The schedule grids: spreadsheet-like table views and the widgets the main window embeds.
+
+``CalendarView(store, undo_stack)`` and ``WeeklyPlanView(store, undo_stack)`` are QWidgets with
+``set_year(year_id)`` and ``set_store(store)``; ``WeeklyPlanView.show_criterion(id)`` selects a
+criterion's rows. Keys: arrows, Tab/Shift+Tab, Enter (down), F2 or typing edits, Delete clears
+the selection, Home/End, Ctrl+Home/End, Ctrl+C/Ctrl+V (Excel/Word blocks), Ctrl+Z/Ctrl+Y,
+Alt+Up/Alt+Down move a row, Ctrl+Shift+Right/Left extend or shrink a weekly activity.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, QModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QPainter, QUndoStack
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView,
+                               QInputDialog, QLabel, QMenu, QSpinBox, QStyle, QStyleOptionHeader, QTableView,
+                               QToolBar, QVBoxLayout, QWidget)
+
+from ..core.storage import planning
+from ..core.storage.store import Store
+from ..core.thai_calendar import MonthKey, fiscal_year_start
+from ..i18n import _
+from .clipboard import parse_tsv, to_html, to_tsv
+from .delegates import CellEditor, ThaiWrapDelegate
+from .grid_models import CalendarModel, GridModel, MonthGroupRole, WeeklyPlanModel, WeekLabelRole, criterion_label
+
+
+class GridTableView(QTableView):
+    """A QTableView that behaves like a spreadsheet over a ``GridModel``."""
+
+    moveRowRequested = Signal(int)     # -1 up, +1 down
+    spanChangeRequested = Signal(int)  # +1 extend, -1 shrink
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.cell_delegate = ThaiWrapDelegate(self)
+        self.setItemDelegate(self.cell_delegate)
+        self.setWordWrap(False)  # the delegate wraps, between Thai words
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+                             | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.setTabKeyNavigation(True)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        vh = self.verticalHeader()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self._line = self.fontMetrics().lineSpacing() + 8
+        vh.setDefaultSectionSize(self._line)
+        vh.setMinimumSectionSize(self._line)
+        self._heights: dict[str, int] = {}
+        self._fitting = False
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.fit_visible_rows)
+        self.verticalScrollBar().valueChanged.connect(self.fit_visible_rows)
+        self.horizontalHeader().sectionResized.connect(self._columns_resized)
+        self.column_widths: dict[int, int] = {}
+
+    # ------------------------------------------------------------ model wiring
+    def setModel(self, model) -> None:
+        old = self.model()
+        if isinstance(old, GridModel):
+            for sig, slot in self._connections(old):
+                try:
+                    sig.disconnect(slot)
+                except (RuntimeError, TypeError):
+                    pass
+        super().setModel(model)
+        if isinstance(model, GridModel):
+            for sig, slot in self._connections(model):
+                sig.connect(slot)
+        self._model_reset()
+
+    def _connections(self, model: GridModel):
+        return [(model.dataChanged, self._data_changed), (model.modelReset, self._model_reset),
+                (model.rowsInserted, self._rows_changed), (model.rowsRemoved, self._rows_changed),
+                (model.rowsMoved, self._rows_changed), (model.layoutChanged, self._rows_changed),
+                (model.spansChanged, self.apply_spans), (model.focusRequested, self.focus_key)]
+
+    def grid(self) -> GridModel:
+        return self.model()
+
+    def _model_reset(self) -> None:
+        self._heights.clear()
+        self.apply_column_widths()
+        self.apply_spans()
+        self.schedule_fit()
+
+    def _rows_changed(self, *args) -> None:
+        self.schedule_fit()
+
+    def _data_changed(self, top: QModelIndex, bottom: QModelIndex, roles=()) -> None:
+        model = self.grid()
+        if top.column() == bottom.column() == 0 and top.row() != bottom.row():
+            return  # only the generated numbers changed
+        for r in range(top.row(), min(bottom.row(), model.rowCount() - 1) + 1):
+            self._heights.pop(model.row_key(r), None)
+        self.schedule_fit()
+
+    def _columns_resized(self, *args) -> None:
+        self._heights.clear()
+        self.schedule_fit()
+
+    def apply_column_widths(self) -> None:
+        model = self.model()
+        if model is None:
+            return
+        hh = self.horizontalHeader()
+        hh.blockSignals(True)
+        for c in range(model.columnCount()):
+            hh.resizeSection(c, self.column_width(c))
+        hh.blockSignals(False)
+
+    def column_width(self, col: int) -> int:  # overridden per grid
+        return 100
+
+    def apply_spans(self) -> None:
+        self.clearSpans()
+        model = self.model()
+        if isinstance(model, GridModel):
+            for row, col, rs, cs in model.spans():
+                self.setSpan(row, col, rs, cs)
+        self._heights.clear()
+        self.schedule_fit()
+
+    # ------------------------------------------------------------ row heights (lazy, cached)
+    def schedule_fit(self) -> None:
+        self._fit_timer.start()
+
+    def row_height(self, row: int) -> int:
+        model = self.grid()
+        key = model.row_key(row)
+        h = self._heights.get(key)
+        if h is None:
+            hh = self.horizontalHeader()
+            font = self.font()
+            h = self._line
+            for col, span, text in model.row_cells(row):
+                if not text:
+                    continue
+                width = sum(hh.sectionSize(c) for c in range(col, col + span))
+                h = max(h, self.cell_delegate.text_height(text, width, font))
+            h = min(h, 600)
+            self._heights[key] = h
+        return h
+
+    def fit_visible_rows(self, *args) -> None:
+        """Fit the heights of the rows in view (and a few more); never all rows."""
+        model = self.model()
+        if not isinstance(model, GridModel) or self._fitting:
+            return
+        n = model.rowCount()
+        if n == 0:
+            return
+        self._fitting = True
+        try:
+            vh = self.verticalHeader()
+            for _ in range(4):
+                first = max(0, vh.logicalIndexAt(0))
+                last = vh.logicalIndexAt(self.viewport().height() - 1)
+                last = n - 1 if last < 0 else min(n - 1, last + 2)
+                changed = False
+                for r in range(first, last + 1):
+                    h = self.row_height(r)
+                    if vh.sectionSize(r) != h:
+                        vh.resizeSection(r, h)
+                        changed = True
+                if not changed:
+                    break
+        finally:
+            self._fitting = False
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.schedule_fit()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.fit_visible_rows()
+
+    # ------------------------------------------------------------ selection helpers
+    def focus_key(self, key: str, col: int) -> None:
+        model = self.grid()
+        row = model.row_of_key(key)
+        if row < 0:
+            return
+        col = max(0, min(col, model.columnCount() - 1))
+        idx = model.index(row, col)
+        self.setCurrentIndex(idx)
+        self.scrollTo(idx)
+
+    def selected_rect(self) -> tuple[int, int, int, int] | None:
+        """Bounding rectangle (top, left, bottom, right) of the selection, spans included."""
+        idxs = self.selectionModel().selectedIndexes() if self.selectionModel() else []
+        if not idxs:
+            cur = self.currentIndex()
+            if not cur.isValid():
+                return None
+            idxs = [cur]
+        top = min(i.row() for i in idxs)
+        left = min(i.column() for i in idxs)
+        bottom = max(i.row() + self.rowSpan(i.row(), i.column()) - 1 for i in idxs)
+        right = max(i.column() + self.columnSpan(i.row(), i.column()) - 1 for i in idxs)
+        return top, left, bottom, right
+
+    def selected_rows(self) -> list[int]:
+        rows = {i.row() for i in (self.selectionModel().selectedIndexes() if self.selectionModel() else [])}
+        if not rows and self.currentIndex().isValid():
+            rows = {self.currentIndex().row()}
+        return sorted(rows)
+
+    # ------------------------------------------------------------ clipboard and clearing
+    def copy_selection(self) -> bool:
+        rect = self.selected_rect()
+        if rect is None:
+            return False
+        block = self.grid().block_text(*rect)
+        mime = QMimeData()
+        mime.setText(to_tsv(block))
+        mime.setHtml(to_html(block))
+        QGuiApplication.clipboard().setMimeData(mime)
+        return True
+
+    def paste(self) -> bool:
+        cur = self.currentIndex()
+        if not cur.isValid():
+            rect = self.selected_rect()
+            if rect is None:
+                return False
+            row, col = rect[0], rect[1]
+        else:
+            row, col = cur.row(), cur.column()
+        block = parse_tsv(QGuiApplication.clipboard().text())
+        if not block:
+            return False
+        return self.grid().set_block(row, col, block)
+
+    def cut(self) -> bool:
+        return self.copy_selection() and self.delete_selection()
+
+    def delete_selection(self) -> bool:
+        idxs = self.selectionModel().selectedIndexes() if self.selectionModel() else []
+        if not idxs and self.currentIndex().isValid():
+            idxs = [self.currentIndex()]
+        cells = [(i.row(), i.column()) for i in idxs if i.flags() & Qt.ItemFlag.ItemIsEditable]
+        return bool(cells) and self.grid().clear_cells(sorted(cells))
+
+    # ------------------------------------------------------------ keys and editing
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, mods = event.key(), event.modifiers()
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        alt = bool(mods & Qt.KeyboardModifier.AltModifier)
+        model = self.model()
+        if isinstance(model, GridModel) and self.state() != QAbstractItemView.State.EditingState:
+            stack = model.undo_stack
+            if event.matches(QKeySequence.StandardKey.Undo):
+                if stack is not None:
+                    stack.undo()
+                return
+            if event.matches(QKeySequence.StandardKey.Redo) or (ctrl and key == Qt.Key.Key_Y):
+                if stack is not None:
+                    stack.redo()
+                return
+            if event.matches(QKeySequence.StandardKey.Copy):
+                self.copy_selection()
+                return
+            if event.matches(QKeySequence.StandardKey.Paste):
+                self.paste()
+                return
+            if event.matches(QKeySequence.StandardKey.Cut):
+                self.cut()
+                return
+            if key == Qt.Key.Key_Delete and not (ctrl or alt):
+                self.delete_selection()
+                return
+            if alt and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+                self.moveRowRequested.emit(-1 if key == Qt.Key.Key_Up else 1)
+                return
+            if ctrl and shift and key in (Qt.Key.Key_Right, Qt.Key.Key_Left):
+                self.spanChangeRequested.emit(1 if key == Qt.Key.Key_Right else -1)
+                return
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (ctrl or alt):
+                self.move_current(-1 if shift else 1, 0)
+                return
+        super().keyPressEvent(event)
+
+    def move_current(self, drow: int, dcol: int) -> None:
+        model = self.model()
+        cur = self.currentIndex()
+        if model is None or not cur.isValid():
+            return
+        row, col = cur.row(), cur.column()
+        if dcol > 0:
+            col = col + self.columnSpan(row, col)
+        elif dcol < 0:
+            col = col - 1
+        if drow > 0:
+            row = row + self.rowSpan(row, col)
+        elif drow < 0:
+            row = row - 1
+        row = max(0, min(model.rowCount() - 1, row))
+        col = max(0, min(model.columnCount() - 1, col))
+        idx = model.index(row, col)
+        self.setCurrentIndex(idx)
+        self.scrollTo(idx)
+
+    def edit(self, index, trigger=None, event=None):  # noqa: D401 - Qt override (both overloads)
+        if trigger is None:
+            return super().edit(index)
+        self.cell_delegate.replace_on_edit = trigger == QAbstractItemView.EditTrigger.AnyKeyPressed
+        try:
+            return super().edit(index, trigger, event)
+        finally:
+            self.cell_delegate.replace_on_edit = False
+
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        how = getattr(editor, "move_after", None)
+        super().closeEditor(editor, hint)
+        if how == "down":
+            self.move_current(1, 0)
+        elif how == "next":
+            self.move_current(0, 1)
+        elif how == "previous":
+            self.move_current(0, -1)
+        self.setFocus()
+
+    def current_editor(self) -> CellEditor | None:
+        for ed in self.findChildren(CellEditor):
+            if ed.isVisible():
+                return ed
+        return None
+
+
+class WeekHeader(QHeaderView):
+    """Two-level horizontal header: the month (B.E. year) over its W1..W4 columns."""
+
+    def __init__(self, parent=None):
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setSectionsClickable(True)
+        self.setHighlightSections(True)
+
+    def sizeHint(self) -> QSize:
+        s = super().sizeHint()
+        s.setHeight(2 * (self.fontMetrics().height() + 8))
+        return s
+
+    def paintSection(self, painter: QPainter, rect: QRect, logical: int) -> None:
+        model = self.model()
+        group = model.headerData(logical, Qt.Orientation.Horizontal, MonthGroupRole) if model else None
+        if not group:
+            super().paintSection(painter, rect, logical)
+            return
+        label, first, count = group
+        half = rect.height() // 2
+        left = self.sectionViewportPosition(first)
+        width = sum(self.sectionSize(c) for c in range(first, first + count))
+        painter.save()
+        painter.setClipRect(rect)
+        opt = QStyleOptionHeader()
+        self.initStyleOption(opt)
+        opt.state |= QStyle.StateFlag.State_Enabled
+        opt.textAlignment = Qt.AlignmentFlag.AlignCenter
+        opt.section = logical
+        opt.position = QStyleOptionHeader.SectionPosition.Middle
+        opt.rect = QRect(left, rect.top(), width, half)
+        opt.text = label
+        self.style().drawControl(QStyle.ControlElement.CE_Header, opt, painter, self)
+        opt.rect = QRect(rect.left(), rect.top() + half, rect.width(), rect.height() - half)
+        opt.text = model.headerData(logical, Qt.Orientation.Horizontal, WeekLabelRole)
+        self.style().drawControl(QStyle.ControlElement.CE_Header, opt, painter, self)
+        painter.restore()
+
+
+class _GridPage(QWidget):
+    """Toolbar + grid + a line for messages."""
+
+    messageRaised = Signal(str)
+
+    def __init__(self, store: Store | None, undo_stack: QUndoStack | None, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.undo_stack = undo_stack
+        self.toolbar = QToolBar(self)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.table = GridTableView(self)
+        self.status = QLabel(self)
+        self.status.setStyleSheet("color: #a00000;")
+        self.status.setWordWrap(True)
+        self.status.hide()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addWidget(self.toolbar)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.status)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self._clear_status = QTimer(self)
+        self._clear_status.setSingleShot(True)
+        self._clear_status.setInterval(8000)
+        self._clear_status.timeout.connect(self.status.hide)
+
+    def _action(self, text: str, slot, tip: str = "") -> QAction:
+        act = QAction(text, self)
+        if tip:
+            act.setToolTip(tip)
+            act.setStatusTip(tip)
+        act.triggered.connect(slot)
+        return act
+
+    def show_message(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.show()
+        self._clear_status.start()
+        self.messageRaised.emit(text)
+
+    def _bind(self, model: GridModel) -> None:
+        model.message.connect(self.show_message)
+
+    def _context_menu(self, pos) -> None:
+        menu = QMenu(self)
+        for act in self.context_actions():
+            if act is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(act)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def context_actions(self) -> list:
+        return []
+
+    def _current_row(self) -> int:
+        cur = self.table.currentIndex()
+        return cur.row() if cur.isValid() else -1
+
+    def _month_choices(self, fy_be: int) -> list[MonthKey]:
+        start = fiscal_year_start(fy_be)
+        return [start.shifted(i) for i in range(-12, 13)]
+
+    def _make_span_widgets(self, title: str):
+        box = QWidget(self)
+        lay = QHBoxLayout(box)
+        lay.setContentsMargins(8, 0, 0, 0)
+        lay.addWidget(QLabel(title, box))
+        combo = QComboBox(box)
+        spin = QSpinBox(box)
+        spin.setRange(1, 36)
+        spin.setSuffix(_(" months"))
+        lay.addWidget(combo)
+        lay.addWidget(spin)
+        self.toolbar.addWidget(box)
+        return combo, spin
+
+    def _sync_span_widgets(self, combo: QComboBox, spin: QSpinBox, start_key: str | None, months: int | None,
+                           fy_be: int | None) -> None:
+        combo.blockSignals(True)
+        spin.blockSignals(True)
+        combo.clear()
+        if fy_be is not None and start_key:
+            choices = self._month_choices(fy_be)
+            start = MonthKey.parse_key(start_key)
+            if start not in choices:
+                choices.append(start)
+                choices.sort()
+            for m in choices:
+                combo.addItem(m.full(), m.key)
+            combo.setCurrentIndex(combo.findData(start.key))
+            spin.setValue(months or 12)
+        combo.setEnabled(fy_be is not None)
+        spin.setEnabled(fy_be is not None)
+        combo.blockSignals(False)
+        spin.blockSignals(False)
+
+
+class CalendarView(_GridPage):
+    """The operations calendar of one fiscal year: numbered steps x months, remark."""
+
+    def __init__(self, store: Store | None, undo_stack: QUndoStack | None, parent=None):
+        super().__init__(store, undo_stack, parent)
+        self.model = CalendarModel(store, undo_stack, parent=self)
+        self._bind(self.model)
+        self.table.column_width = self._column_width
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.moveRowRequested.connect(self.move_step)
+        self.model.modelReset.connect(self._sync_span)
+        self.act_insert_above = self._action(_("Insert step above"), lambda: self.insert_step(False),
+                                             _("Insert an empty step above the current one"))
+        self.act_insert_below = self._action(_("Insert step below"), lambda: self.insert_step(True),
+                                             _("Insert an empty step below the current one"))
+        self.act_delete = self._action(_("Delete steps"), self.delete_steps, _("Delete the selected steps"))
+        self.act_up = self._action(_("Move up"), lambda: self.move_step(-1), _("Move the step up (Alt+Up)"))
+        self.act_down = self._action(_("Move down"), lambda: self.move_step(1), _("Move the step down (Alt+Down)"))
+        for a in (self.act_insert_above, self.act_insert_below, self.act_delete, self.act_up, self.act_down):
+            self.toolbar.addAction(a)
+        self.toolbar.addSeparator()
+        self.span_start, self.span_months = self._make_span_widgets(_("Months from"))
+        self.span_start.currentIndexChanged.connect(self._span_edited)
+        self.span_months.valueChanged.connect(self._span_edited)
+        self._sync_span()
+
+    def _column_width(self, col: int) -> int:
+        if col == CalendarModel.COL_NO:
+            return 44
+        if col == CalendarModel.COL_TEXT:
+            return 360
+        if col == self.model.col_remark:
+            return 200
+        return 84
+
+    def context_actions(self) -> list:
+        return [self.act_insert_above, self.act_insert_below, self.act_delete, None, self.act_up, self.act_down]
+
+    # -- contract with the main window
+    def set_store(self, store: Store | None) -> None:
+        self.store = store
+        self.model.set_store(store)
+
+    def set_year(self, year_id: str | None) -> None:
+        self.model.set_year(year_id)
+        if self.model.rowCount():
+            self.table.setCurrentIndex(self.model.index(0, CalendarModel.COL_TEXT))
+
+    # -- actions
+    def insert_step(self, below: bool = False) -> bool:
+        row = self._current_row()
+        if row < 0:
+            row = self.model.rowCount() - 1 if below else 0
+        return self.model.insert_step(max(row, 0), below=below)
+
+    def delete_steps(self) -> bool:
+        return self.model.delete_steps(self.table.selected_rows())
+
+    def move_step(self, delta: int) -> bool:
+        cur = self.table.currentIndex()
+        if not cur.isValid():
+            return False
+        return self.model.move_step(cur.row(), delta, cur.column())
+
+    def _sync_span(self) -> None:
+        y = self.model.year
+        self._sync_span_widgets(self.span_start, self.span_months, y["calendar_start"] if y else None,
+                                y["calendar_months"] if y else None, y["year_be"] if y else None)
+
+    def _span_edited(self, *args) -> None:
+        key = self.span_start.currentData()
+        if key and self.model.year is not None:
+            if not self.model.set_month_span(MonthKey.parse_key(key), self.span_months.value()):
+                self._sync_span()
+
+
+class WeeklyPlanView(_GridPage):
+    """The weekly plan of one fiscal year: criteria grouped by หมวด x months x W1-W4."""
+
+    def __init__(self, store: Store | None, undo_stack: QUndoStack | None, parent=None):
+        super().__init__(store, undo_stack, parent)
+        self.model = WeeklyPlanModel(store, undo_stack, parent=self)
+        self._bind(self.model)
+        self.table.setHorizontalHeader(WeekHeader(self.table))
+        self.table.column_width = self._column_width
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.moveRowRequested.connect(self.move_row)
+        self.table.spanChangeRequested.connect(self.change_span)
+        self.model.modelReset.connect(self._sync_span)
+        self.act_add = self._action(_("Add row..."), self.add_row, _("Add a row for a criterion"))
+        self.act_delete = self._action(_("Delete rows"), self.delete_rows, _("Delete the selected rows"))
+        self.act_up = self._action(_("Move up"), lambda: self.move_row(-1), _("Move the row up (Alt+Up)"))
+        self.act_down = self._action(_("Move down"), lambda: self.move_row(1), _("Move the row down (Alt+Down)"))
+        self.act_extend = self._action(_("Extend to next week"), lambda: self.change_span(1),
+                                       _("Let the activity run one week longer (Ctrl+Shift+Right)"))
+        self.act_shrink = self._action(_("Shrink by one week"), lambda: self.change_span(-1),
+                                       _("Let the activity end one week earlier (Ctrl+Shift+Left)"))
+        for a in (self.act_add, self.act_delete, self.act_up, self.act_down, None, self.act_extend, self.act_shrink):
+            if a is None:
+                self.toolbar.addSeparator()
+            else:
+                self.toolbar.addAction(a)
+        self.toolbar.addSeparator()
+        self.span_start, self.span_months = self._make_span_widgets(_("Months from"))
+        self.span_start.currentIndexChanged.connect(self._span_edited)
+        self.span_months.valueChanged.connect(self._span_edited)
+        self.choose_criterion = self._ask_criterion  # replaceable (tests, main window)
+        self._sync_span()
+
+    def _column_width(self, col: int) -> int:
+        if col == WeeklyPlanModel.COL_CODE:
+            return 200
+        if col == self.model.col_remark:
+            return 220
+        return 66
+
+    def context_actions(self) -> list:
+        return [self.act_extend, self.act_shrink, None, self.act_add, self.act_delete, None, self.act_up, self.act_down]
+
+    # -- contract with the main window
+    def set_store(self, store: Store | None) -> None:
+        self.store = store
+        self.model.set_store(store)
+
+    def set_year(self, year_id: str | None) -> None:
+        self.model.set_year(year_id)
+
+    def show_criterion(self, criterion_id: str) -> bool:
+        """Scroll to and select the row(s) of a criterion."""
+        rows = self.model.rows_of_criterion(criterion_id)
+        if not rows:
+            return False
+        sel = self.table.selectionModel()
+        sel.clearSelection()
+        self.table.setCurrentIndex(self.model.index(rows[0], WeeklyPlanModel.COL_CODE))
+        for r in rows:
+            sel.select(self.model.index(r, 0), sel.SelectionFlag.Select | sel.SelectionFlag.Rows)
+        self.table.scrollTo(self.model.index(rows[0], WeeklyPlanModel.COL_CODE),
+                            QAbstractItemView.ScrollHint.PositionAtTop)
+        return True
+
+    # -- actions
+    def _ask_criterion(self) -> str | None:
+        crits = planning.criteria(self.store)
+        if not crits:
+            return None
+        labels = [criterion_label(c["code"], c["short_name"]) for c in crits]
+        text, ok = QInputDialog.getItem(self, _("Add row"), _("Criterion for the new row:"), labels, 0, False)
+        if not ok:
+            return None
+        return crits[labels.index(text)]["id"]
+
+    def add_row(self) -> bool:
+        if self.model.year is None:
+            return False
+        crit = self.choose_criterion()
+        if not crit:
+            return False
+        row = self._current_row()
+        return self.model.add_row(crit, after_row=row if row >= 0 else None)
+
+    def delete_rows(self) -> bool:
+        return self.model.delete_rows(self.table.selected_rows())
+
+    def move_row(self, delta: int) -> bool:
+        cur = self.table.currentIndex()
+        if not cur.isValid():
+            return False
+        return self.model.move_row(cur.row(), delta, cur.column())
+
+    def change_span(self, delta: int) -> bool:
+        cur = self.table.currentIndex()
+        if not cur.isValid():
+            return False
+        return self.model.change_span(cur.row(), cur.column(), delta)
+
+    def _sync_span(self) -> None:
+        y = self.model.year
+        self._sync_span_widgets(self.span_start, self.span_months, y["weekly_start"] if y else None,
+                                y["weekly_months"] if y else None, y["year_be"] if y else None)
+
+    def _span_edited(self, *args) -> None:
+        key = self.span_start.currentData()
+        if key and self.model.year is not None:
+            if not self.model.set_month_span(MonthKey.parse_key(key), self.span_months.value()):
+                self._sync_span()

@@ -1,0 +1,727 @@
+"""The main window: the criteria tree on the left, the selected page on the right.
+
+Implements the API that feature modules use (see ``ui/extensions.py``).
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (QAbstractItemView, QLabel, QMainWindow, QMenu, QSplitter,
+                               QStackedWidget, QTreeView, QWidget)
+
+from .. import __version__
+from .. import settings as app_settings
+from ..core.errors import UserError
+from ..core.storage import planning
+from ..core.storage.store import Actor, Store
+from ..i18n import _
+from . import catalog_commands as cc
+from .catalog_commands import StoreCommand
+from .detail_pane import DetailPane
+from .extensions import EXTENSION_MODULES
+from .qt_util import MessageDialog, message
+from .tree_model import TreeModel
+
+MAX_RECENT = 8
+
+
+def _grid_classes() -> tuple[Any, Any]:
+    """The calendar and weekly-plan views, or None while they are not there."""
+    try:
+        from .grid_views import CalendarView, WeeklyPlanView
+    except ImportError as exc:
+        if exc.name and exc.name.startswith("pmqa_desktop.ui.grid"):
+            return None, None
+        raise
+    return CalendarView, WeeklyPlanView
+
+
+class _Placeholder(QLabel):
+    """Stands in for a view that is not built yet."""
+
+    def __init__(self, text: str, parent: QWidget | None = None):
+        super().__init__(text, parent)
+        self.setAlignment(Qt.AlignCenter)
+        self.setWordWrap(True)
+        self.year_id: str | None = None
+
+    def set_year(self, year_id: str | None) -> None:
+        self.year_id = year_id
+
+    def set_store(self, store: Store) -> None:
+        pass
+
+    def show_criterion(self, criterion_id: str) -> None:
+        pass
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store | None = None, parent: QWidget | None = None, install_extensions: bool = True):
+        super().__init__(parent)
+        self.setObjectName("main_window")
+        self.store: Store | None = None
+        self.undo_stack = QUndoStack(self)
+        self.menus: dict[str, QMenu] = {}
+        self._year_pages: list[tuple[str, str, Callable[["MainWindow", str], QWidget]]] = []
+        self._page_widgets: dict[tuple[str, str], QWidget] = {}
+        self._file_listeners: list[Callable[[Store], None]] = []
+        self._shown_key: tuple | None = None
+        self._saved_key: tuple | None = None
+        self._saved_expanded: list[tuple] = []
+        self.last_message_box: MessageDialog | None = None
+        self.last_dialog: Any = None
+        StoreCommand.report = staticmethod(lambda msg: self.show_message(msg, error=True))
+
+        # ---- left: the tree
+        self.tree_model = TreeModel(None, self)
+        self.tree = QTreeView(self)
+        self.tree.setObjectName("tree")
+        self.tree.setModel(self.tree_model)
+        self.tree.setHeaderHidden(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.tree.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._tree_menu)
+        self.tree.selectionModel().currentChanged.connect(self._on_current_changed)
+        self.tree_model.modelAboutToBeReset.connect(self._save_tree_state)
+        self.tree_model.modelReset.connect(self._restore_tree_state)
+
+        # ---- right: the pages
+        self.stack = QStackedWidget(self)
+        self.stack.setObjectName("pages")
+        self.welcome = QLabel(self.stack)
+        self.welcome.setObjectName("welcome")
+        self.welcome.setAlignment(Qt.AlignCenter)
+        self.welcome.setWordWrap(True)
+        self.stack.addWidget(self.welcome)
+        self.detail = DetailPane(self, self.stack)
+        self.detail.setObjectName("detail_pane")
+        self.detail.show_weekly_requested.connect(self.show_in_weekly)
+        self.stack.addWidget(self.detail)
+        self.calendar_view: QWidget | None = None
+        self.weekly_view: QWidget | None = None
+        self.weekly_detail = DetailPane(self, None, compact=True)
+        self.weekly_detail.setObjectName("weekly_detail_pane")
+        self.right = QSplitter(Qt.Vertical, self)
+        self.right.addWidget(self.stack)
+        self.right.addWidget(self.weekly_detail)
+        self.right.setStretchFactor(0, 4)
+        self.right.setStretchFactor(1, 1)
+        self.weekly_detail.hide()
+
+        self.splitter = QSplitter(Qt.Horizontal, self)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self.right)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([360, 920])
+        self.setCentralWidget(self.splitter)
+
+        # ---- status bar
+        self.file_label = QLabel(self)
+        self.file_label.setObjectName("file_label")
+        self.statusBar().addPermanentWidget(self.file_label)
+        self.readonly_label = QLabel(self)
+        self.readonly_label.setObjectName("readonly_label")
+        self.readonly_label.setStyleSheet("color: #b71c1c; font-weight: bold;")
+        self.readonly_label.hide()
+        self.statusBar().addPermanentWidget(self.readonly_label)
+
+        self._build_menus()
+        # a fixed minimum size: the layout then never changes it while the window is up
+        self.setMinimumSize(720, 480)
+        self.resize(1280, 800)
+        if store is not None:
+            self._set_store(store)
+        else:
+            self._update_title()
+        if install_extensions:
+            self._install_extensions()
+
+    # ================================================================ extension API
+    def current_org_id(self) -> str | None:
+        node = self.tree_model.node(self.tree.currentIndex())
+        if node.kind == "org":
+            return node.key[1]
+        year = self.current_year_id()
+        return self.tree_model.org_of_year(year) if year else None
+
+    def current_year_id(self) -> str | None:
+        idx = self.tree.currentIndex()
+        if idx.isValid():
+            return self.tree_model.year_of(idx)
+        orgs = self.tree_model.orgs()
+        if orgs:
+            return self.tree_model.year_of(self.tree_model.index_of(orgs[0]))
+        return None
+
+    def current_criterion_id(self) -> str | None:
+        return self.tree_model.criterion_of(self.tree.currentIndex())
+
+    def register_year_page(self, key: str, label: str, factory: Callable[["MainWindow", str], QWidget]) -> None:
+        self._year_pages.append((key, label, factory))
+        self.tree_model.add_year_page(key, label)
+
+    def register_file_listener(self, fn: Callable[[Store], None]) -> None:
+        self._file_listeners.append(fn)
+
+    def open_database(self, path: str | Path, read_only: bool = False) -> bool:
+        """Open another file; on a problem show the message and keep the current one."""
+        try:
+            store = Store.open(Path(path), self._actor(), read_only=read_only)
+        except UserError as exc:
+            self.show_message(_("{path} was not opened: {reason}").format(path=path, reason=str(exc)), error=True)
+            return False
+        except OSError as exc:
+            self.show_message(_("{path} was not opened: {reason}").format(path=path, reason=exc.strerror or exc),
+                              error=True)
+            return False
+        self._set_store(store)
+        self._add_recent(store.path)
+        self.show_message(_("Opened {path}").format(path=store.path))
+        return True
+
+    def reload(self) -> None:
+        if self.store is None or self.store.path is None:
+            return
+        key = self._shown_key
+        path, ro = self.store.path, self.store.read_only
+        try:
+            store = Store.open(path, self._actor(), read_only=ro)
+        except UserError as exc:
+            self.show_message(str(exc), error=True)
+            return
+        self._set_store(store)
+        if key:
+            self.select_key(key)
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        self.statusBar().showMessage(text.splitlines()[0] if text else "", 0 if error else 8000)
+        if error:
+            self.last_message_box = message(self, text, error=True)
+
+    # ================================================================ store
+    def _actor(self) -> Actor:
+        ident = app_settings.identity()
+        return Actor(office=ident.office, clerk=ident.clerk)
+
+    def apply_identity(self) -> None:
+        if self.store is not None:
+            self.store.actor = self._actor()
+
+    def _set_store(self, store: Store) -> None:
+        old = self.store
+        self.undo_stack.clear()
+        for w in self._page_widgets.values():
+            self.stack.removeWidget(w)
+            w.deleteLater()
+        self._page_widgets.clear()
+        self._shown_key = None
+        self.store = store
+        self.detail.set_store(store)
+        self.weekly_detail.set_store(store)
+        self.weekly_detail.hide()
+        self._ensure_grid_views()
+        for view in (self.calendar_view, self.weekly_view):
+            if view is not None:
+                view.set_store(store)
+        self.tree_model.set_store(store)
+        if old is not None and old is not store:
+            old.close()
+        ro = store.read_only
+        self.readonly_label.setVisible(ro)
+        self.readonly_label.setText(_("Read-only") if ro else "")
+        if ro:
+            self.statusBar().showMessage(store.read_only_reason or _("This file is open read-only."))
+        for a in self._edit_actions:
+            a.setEnabled(not ro)
+        self._update_title()
+        self._select_start()
+        for fn in list(self._file_listeners):
+            try:
+                fn(store)
+            except Exception:  # a feature's bug must not stop the file from opening
+                traceback.print_exc()
+
+    def _ensure_grid_views(self) -> None:
+        if self.calendar_view is not None or self.store is None:
+            return
+        cal_cls, week_cls = _grid_classes()
+        if cal_cls is None:
+            self.calendar_view = _Placeholder(_("The operations calendar is being built."), self.stack)
+            self.weekly_view = _Placeholder(_("The weekly plan is being built."), self.stack)
+        else:
+            self.calendar_view = cal_cls(self.store, self.undo_stack, self.stack)
+            self.weekly_view = week_cls(self.store, self.undo_stack, self.stack)
+        self.calendar_view.setObjectName("calendar_view")
+        self.weekly_view.setObjectName("weekly_view")
+        self.stack.addWidget(self.calendar_view)
+        self.stack.addWidget(self.weekly_view)
+
+    def _update_title(self) -> None:
+        if self.store is not None and self.store.path is not None:
+            path = str(self.store.path)
+            ro = _(" (read-only)") if self.store.read_only else ""
+            self.setWindowTitle(_("PMQA Desktop — {path}{ro}").format(path=path, ro=ro))
+            self.file_label.setText(path)
+            self.file_label.setToolTip(path)
+            self.welcome.setText(_("<h2>PMQA Desktop</h2><p>File: {path}</p><p>Choose an organisation's fiscal year, "
+                                   "its operations calendar or weekly plan, or a criterion in the tree.</p>").format(
+                path=path))
+        else:
+            self.setWindowTitle(_("PMQA Desktop"))
+            self.file_label.setText(_("No file open"))
+            self.welcome.setText(_("<h2>PMQA Desktop</h2><p>No file is open. Use File > Open.</p>"))
+
+    def _select_start(self) -> None:
+        orgs = self.tree_model.orgs()
+        if not orgs:
+            self.stack.setCurrentWidget(self.welcome)
+            return
+        org_index = self.tree_model.index_of(orgs[0])
+        self.tree.expand(org_index)
+        year_id = self.tree_model.year_of(org_index)
+        if year_id:
+            idx = self.tree_model.find(("year", year_id))
+            self.tree.expand(idx)
+            self.select_key(("calendar", year_id))
+        else:
+            self.tree.setCurrentIndex(org_index)
+
+    # ================================================================ tree
+    def select_key(self, key: tuple) -> bool:
+        idx = self.tree_model.find(key)
+        if not idx.isValid():
+            return False
+        parent = idx.parent()
+        while parent.isValid():
+            self.tree.expand(parent)
+            parent = parent.parent()
+        self.tree.setCurrentIndex(idx)
+        self.tree.scrollTo(idx)
+        return True
+
+    def _save_tree_state(self) -> None:
+        idx = self.tree.currentIndex()
+        self._saved_key = self.tree_model.node(idx).key if idx.isValid() else None
+        expanded: list[tuple] = []
+
+        def walk(parent: QModelIndex) -> None:
+            node = self.tree_model.node(parent)
+            for child in node._children or []:
+                ci = self.tree_model.index_of(child)
+                if child._children is not None and self.tree.isExpanded(ci):
+                    expanded.append(child.key)
+                    walk(ci)
+        walk(QModelIndex())
+        self._saved_expanded = expanded
+
+    def _restore_tree_state(self) -> None:
+        for key in self._saved_expanded:
+            idx = self.tree_model.find(key)
+            if idx.isValid():
+                self.tree.expand(idx)
+        key = self._saved_key
+        self._saved_key, self._saved_expanded = None, []
+        if key is None:
+            return
+        if not self.select_key(key):
+            # the node went away (undo of an add, a retired criterion hidden): select its parent
+            if key[0] == "criterion":
+                crit = self.store.get("criterion", key[2], include_deleted=True) if self.store else None
+                if crit and self.select_key(("category", key[1], crit["category_id"])):
+                    return
+            if len(key) > 1 and self.select_key(("year", key[1])):
+                return
+            self._shown_key = None
+            self.stack.setCurrentWidget(self.welcome)
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        node = self.tree_model.node(current)
+        if not current.isValid():
+            return
+        if node.key == self._shown_key and node.kind != "criterion":
+            if node.kind == "category":
+                self.detail.refresh()
+            return
+        self._shown_key = node.key
+        kind = node.kind
+        if kind != "criterion":
+            self.weekly_detail.hide()
+        if kind == "org":
+            years = len(node._children or []) if node._children is not None else len(
+                planning.fiscal_years(self.store, node.key[1]))
+            self.welcome.setText(_("<h2>{name}</h2><p>{n} fiscal years in this file.</p>"
+                                   "<p>Tools > New fiscal year or Roll over adds another.</p>").format(
+                name=node.label, n=years))
+            self.stack.setCurrentWidget(self.welcome)
+        elif kind in ("year", "calendar"):
+            self.calendar_view.set_year(node.key[1])
+            self.stack.setCurrentWidget(self.calendar_view)
+        elif kind == "weekly":
+            self.weekly_view.set_year(node.key[1])
+            self.stack.setCurrentWidget(self.weekly_view)
+        elif kind == "page":
+            self.stack.setCurrentWidget(self._year_page(node.key[2], node.key[1]))
+        elif kind == "category":
+            self.detail.show_category(node.key[1], node.key[2])
+            self.stack.setCurrentWidget(self.detail)
+        elif kind == "criterion":
+            year_id, crit_id = node.key[1], node.key[2]
+            weekly_front = (self.stack.currentWidget() is self.weekly_view
+                            and getattr(self, "_weekly_year", None) == year_id)
+            if weekly_front:
+                self.show_in_weekly(crit_id)
+            else:
+                self.weekly_detail.hide()
+                self.detail.show_criterion(year_id, crit_id)
+                self.stack.setCurrentWidget(self.detail)
+        if kind in ("weekly",):
+            self._weekly_year = node.key[1]
+
+    def show_in_weekly(self, criterion_id: str) -> None:
+        """Bring the weekly plan to the front at this criterion's rows, details below it."""
+        year_id = self.current_year_id()
+        if not criterion_id or not year_id or self.weekly_view is None:
+            return
+        if getattr(self, "_weekly_year", None) != year_id or self.stack.currentWidget() is not self.weekly_view:
+            self.weekly_view.set_year(year_id)
+            self._weekly_year = year_id
+        self.stack.setCurrentWidget(self.weekly_view)
+        self.weekly_view.show_criterion(criterion_id)
+        if not self.weekly_detail.isVisible():
+            self.weekly_detail.show()
+            total = sum(self.right.sizes())
+            self.right.setSizes([max(200, total - 170), 170])
+        self.weekly_detail.show_criterion(year_id, criterion_id)
+
+    def show_details(self, criterion_id: str | None) -> None:
+        """From below the weekly plan to the full detail pane (catalog buttons, owner editor)."""
+        year_id = self.current_year_id()
+        if not criterion_id:
+            return
+        self.weekly_detail.hide()
+        self.detail.show_criterion(year_id, criterion_id)
+        self.stack.setCurrentWidget(self.detail)
+
+    def _year_page(self, key: str, year_id: str) -> QWidget:
+        w = self._page_widgets.get((key, year_id))
+        if w is None:
+            factory = next(f for k, _l, f in self._year_pages if k == key)
+            try:
+                w = factory(self, year_id)
+            except Exception as exc:  # a feature's bug: say so, keep the window usable
+                traceback.print_exc()
+                w = QLabel(_("This page could not be shown: {error}").format(error=exc))
+            self._page_widgets[(key, year_id)] = w
+            self.stack.addWidget(w)
+        return w
+
+    def _tree_menu(self, pos: QPoint) -> None:
+        menu = self.tree_context_menu(self.tree.indexAt(pos))
+        if menu is not None and not menu.isEmpty():
+            menu.popup(self.tree.viewport().mapToGlobal(pos))
+
+    def tree_context_menu(self, index: QModelIndex) -> QMenu | None:
+        """The context menu for a tree node (built here so tests can trigger its actions)."""
+        if not index.isValid() or self.store is None:
+            return None
+        node = self.tree_model.node(index)
+        ro = self.store.read_only
+        menu = QMenu(self.tree)
+        menu.setAttribute(Qt.WA_DeleteOnClose)
+
+        def add(text: str, fn: Callable[[], Any], enabled: bool = True) -> QAction:
+            act = menu.addAction(text)
+            act.triggered.connect(fn)
+            act.setEnabled(enabled and not ro)
+            return act
+        if node.kind == "criterion":
+            cid, retired = node.key[2], bool(node.data.get("retired"))
+            cat = node.data["category_id"]
+            add(_("Rename / renumber…"), lambda: self.edit_criterion(cid))
+            add(_("Move up"), lambda: self.move_criterion(cid, -1), node.row > 0)
+            add(_("Move down"), lambda: self.move_criterion(cid, +1), node.row < len(node.parent._children) - 1)
+            add(_("Bring back") if retired else _("Retire"), lambda: self.toggle_retired(cid))
+            menu.addSeparator()
+            add(_("Add criterion after this one…"), lambda: self.add_criterion(cat, after_id=cid))
+            a = menu.addAction(_("Show in weekly plan"))
+            a.triggered.connect(lambda: self.show_in_weekly(cid))
+        elif node.kind == "category":
+            add(_("Add criterion…"), lambda: self.add_criterion(node.key[2]))
+        elif node.kind in ("year", "calendar", "weekly"):
+            add(_("Import text table…"), self.import_text)
+            add(_("Roll over to a new fiscal year…"), lambda: self.roll_over(node.key[1]))
+        elif node.kind == "org":
+            add(_("New fiscal year…"), lambda: self.new_year(node.key[1]))
+            add(_("Add organisation…"), self.add_organisation)
+        return menu
+
+    # ================================================================ catalog actions
+    def _dialog(self, dlg: Any) -> Any:
+        dlg.setAttribute(Qt.WA_DeleteOnClose)
+        self.last_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def _category_of(self, criterion_id: str) -> str | None:
+        crit = self.store.get("criterion", criterion_id) if self.store else None
+        return crit["category_id"] if crit else None
+
+    def edit_criterion(self, criterion_id: str | None):
+        from .dialogs import CriterionDialog
+        if not criterion_id or self.store is None:
+            return None
+        return self._dialog(CriterionDialog(self, self._category_of(criterion_id), criterion_id))
+
+    def add_criterion(self, category_id: str | None, after_id: str | None = None):
+        from .dialogs import CriterionDialog
+        if not category_id or self.store is None:
+            return None
+        dlg = CriterionDialog(self, category_id, None, after_id)
+        year = self.current_year_id()
+
+        def done() -> None:
+            if dlg.result_value and year:
+                self.select_key(("criterion", year, dlg.result_value))
+        dlg.accepted.connect(done)
+        return self._dialog(dlg)
+
+    def move_criterion(self, criterion_id: str | None, delta: int) -> None:
+        if criterion_id:
+            self._guarded(lambda: cc.move_criterion(self.undo_stack, self.store, criterion_id, delta))
+
+    def toggle_retired(self, criterion_id: str | None) -> None:
+        if not criterion_id or self.store is None:
+            return
+        crit = self.store.get("criterion", criterion_id)
+        if crit is None:
+            return
+        if not crit["retired"] and not self.tree_model.show_retired:
+            self.show_message(_("{code} is retired; View > Show retired criteria shows it again.").format(
+                code=crit["code"]))
+        self._guarded(lambda: cc.set_retired(self.undo_stack, self.store, criterion_id, not crit["retired"]))
+
+    def _guarded(self, fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except UserError as exc:
+            self.show_message(str(exc), error=True)
+            return None
+
+    # ================================================================ menus
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        self._edit_actions: list[QAction] = []
+
+        def menu(key: str, title: str) -> QMenu:
+            m = mb.addMenu(title)
+            m.setObjectName(f"menu_{key}")
+            self.menus[key] = m
+            return m
+
+        def action(m: QMenu, text: str, fn: Callable[[], Any], shortcut: Any = None, name: str = "",
+                   edits: bool = False) -> QAction:
+            a = QAction(text, self)
+            if shortcut is not None:
+                if isinstance(shortcut, (list, tuple)):
+                    a.setShortcuts([QKeySequence(s) for s in shortcut])
+                else:
+                    a.setShortcut(QKeySequence(shortcut))
+            a.triggered.connect(lambda checked=False: fn())
+            if name:
+                a.setObjectName(name)
+                setattr(self, name, a)
+            if edits:
+                self._edit_actions.append(a)
+            m.addAction(a)
+            return a
+
+        f = menu("file", _("&File"))
+        action(f, _("&Open…"), self.open_file_dialog, QKeySequence.Open, "action_open")
+        self.recent_menu = f.addMenu(_("Open &recent"))
+        self.recent_menu.setObjectName("menu_recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        action(f, _("Show file &location"), self.show_file_location, None, "action_show_location")
+        f.addSeparator()
+        action(f, _("&Import text table…"), self.import_text, None, "action_import", edits=True)
+        f.addSeparator()
+        action(f, _("&Quit"), self.close, QKeySequence.Quit, "action_quit")
+
+        e = menu("edit", _("&Edit"))
+        self.action_undo = self.undo_stack.createUndoAction(self, _("&Undo"))
+        self.action_undo.setShortcut(QKeySequence.Undo)
+        self.action_undo.setObjectName("action_undo")
+        self.action_redo = self.undo_stack.createRedoAction(self, _("&Redo"))
+        self.action_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        self.action_redo.setObjectName("action_redo")
+        e.addAction(self.action_undo)
+        e.addAction(self.action_redo)
+        e.addSeparator()
+        action(e, _("Rename / renumber criterion…"), lambda: self.edit_criterion(self.current_criterion_id()),
+               None, "action_edit_criterion", edits=True)
+        action(e, _("Add criterion…"), self._add_criterion_here, None, "action_add_criterion", edits=True)
+
+        v = menu("view", _("&View"))
+        self.action_show_retired = QAction(_("Show retired criteria"), self)
+        self.action_show_retired.setCheckable(True)
+        self.action_show_retired.setObjectName("action_show_retired")
+        self.action_show_retired.toggled.connect(self.tree_model.set_show_retired)
+        v.addAction(self.action_show_retired)
+        action(v, _("Expand all"), self.tree.expandAll, None, "action_expand_all")
+        action(v, _("Collapse all"), self.tree.collapseAll, None, "action_collapse_all")
+
+        t = menu("tools", _("&Tools"))
+        action(t, _("&Settings…"), self.open_settings, None, "action_settings")
+        t.addSeparator()
+        action(t, _("&New fiscal year…"), lambda: self.new_year(self.current_org_id()), None, "action_new_year",
+               edits=True)
+        action(t, _("&Roll over a fiscal year…"), lambda: self.roll_over(self.current_year_id()), None,
+               "action_roll_over", edits=True)
+        action(t, _("&Add organisation…"), self.add_organisation, None, "action_add_org", edits=True)
+
+        menu("print", _("&Print"))
+        h = menu("help", _("&Help"))
+        action(h, _("&About PMQA Desktop"), self.about, None, "action_about")
+
+    def _add_criterion_here(self) -> None:
+        node = self.tree_model.node(self.tree.currentIndex())
+        if node.kind == "category":
+            self.add_criterion(node.key[2])
+        elif node.kind == "criterion":
+            self.add_criterion(node.data["category_id"], after_id=node.key[2])
+        else:
+            self.show_message(_("Choose a หมวด or a criterion in the tree first."))
+
+    # ================================================================ file actions
+    def open_file_dialog(self) -> None:
+        from .dialogs import ask_open_file
+        start = str(self.store.path.parent) if self.store is not None and self.store.path else str(Path.home())
+        fn = ask_open_file(self, start)
+        if fn:
+            self.open_database(fn)
+
+    def recent_files(self) -> list[str]:
+        try:
+            items = json.loads(app_settings.get("recent_files", "[]"))
+        except ValueError:
+            items = []
+        return [str(p) for p in items if isinstance(p, str)]
+
+    def _add_recent(self, path: Path | None) -> None:
+        if path is None:
+            return
+        items = [p for p in self.recent_files() if p != str(path)]
+        items.insert(0, str(path))
+        try:
+            app_settings.set_values({"recent_files": json.dumps(items[:MAX_RECENT], ensure_ascii=False)})
+        except OSError:
+            pass
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        items = self.recent_files()
+        if not items:
+            a = self.recent_menu.addAction(_("(none yet)"))
+            a.setEnabled(False)
+        for p in items:
+            a = self.recent_menu.addAction(p)
+            a.triggered.connect(lambda checked=False, p=p: self.open_database(p))
+
+    def show_file_location(self) -> MessageDialog:
+        path = str(self.store.path) if self.store is not None and self.store.path else _("(in memory, not saved)")
+        box = MessageDialog(self, _("Where this file is"), _("The database open now is:\n{path}").format(path=path))
+        if self.store is not None and self.store.path:
+            folder = self.store.path.parent
+            box.add_button(_("Open folder"), lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
+        self.last_message_box = box
+        box.open()
+        return box
+
+    def import_text(self, path: str | None = None, kind: str = "calendar"):
+        from .dialogs import ImportDialog
+        if self.store is None:
+            return None
+        return self._dialog(ImportDialog(self, path, kind))
+
+    def roll_over(self, year_id: str | None = None):
+        from .dialogs import RollOverDialog
+        if self.store is None:
+            return None
+        dlg = RollOverDialog(self, year_id)
+        dlg.accepted.connect(lambda: dlg.result_value and self.select_key(("calendar", dlg.result_value)))
+        return self._dialog(dlg)
+
+    def new_year(self, org_id: str | None = None):
+        from .dialogs import AddYearDialog
+        if self.store is None:
+            return None
+        dlg = AddYearDialog(self, org_id)
+        dlg.accepted.connect(lambda: dlg.result_value and self.select_key(("calendar", dlg.result_value)))
+        return self._dialog(dlg)
+
+    def add_organisation(self):
+        from .dialogs import AddOrganisationDialog
+        if self.store is None:
+            return None
+        dlg = AddOrganisationDialog(self)
+
+        def done() -> None:
+            oid, yid = dlg.result_value or (None, None)
+            if yid:
+                self.select_key(("calendar", yid))
+            elif oid:
+                self.select_key(("org", oid))
+        dlg.accepted.connect(done)
+        return self._dialog(dlg)
+
+    def open_settings(self):
+        from .dialogs import SettingsDialog
+        return self._dialog(SettingsDialog(self))
+
+    def about(self) -> MessageDialog:
+        self.last_message_box = message(self, _(
+            "PMQA Desktop {version}\nPlan and track PMQA work offline, for Thai provincial offices.\n"
+            "Free software under the GNU GPL, version 3 or later.").format(version=__version__),
+            title=_("About PMQA Desktop"))
+        return self.last_message_box
+
+    # ================================================================ extensions
+    def _install_extensions(self) -> None:
+        for name in EXTENSION_MODULES:
+            try:
+                mod = importlib.import_module(name)
+            except ImportError as exc:
+                if exc.name == name:
+                    continue
+                traceback.print_exc()
+                self.show_message(_("A part of the program could not be loaded ({name}): {error}").format(
+                    name=name, error=exc), error=True)
+                continue
+            except Exception as exc:
+                traceback.print_exc()
+                self.show_message(_("A part of the program could not be loaded ({name}): {error}").format(
+                    name=name, error=exc), error=True)
+                continue
+            try:
+                mod.install(self)
+            except Exception as exc:
+                traceback.print_exc(file=sys.stderr)
+                self.show_message(_("A part of the program could not be loaded ({name}): {error}").format(
+                    name=name, error=exc), error=True)
+
+    def close_store(self) -> None:
+        """Let go of the file (tests, and before the process ends)."""
+        if self.store is not None:
+            self.tree_model.set_store(None)
+            self.store.close()
+            self.store = None
+

@@ -1,0 +1,383 @@
+"""Print menu: a preview of every form inside the program, printing, and saving the PDF.
+
+The form is read from the open file in the GUI thread (fast), then laid out and written to a
+temporary PDF in a worker thread with a cancellable progress dialog; a cancelled job leaves
+no file. Pages are shown and printed through pypdfium2 (QtPdf is not part of
+PySide6-Essentials): each page is rendered to a QImage.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSize, Qt, QThread, Signal
+from PySide6.QtGui import QAction, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QHBoxLayout, QLabel, QMessageBox, QProgressDialog, QPushButton, QScrollArea,
+                               QSpinBox, QVBoxLayout, QWidget)
+
+from ..core.errors import UserError
+from ..core.storage import devplan as dp
+from ..core.storage import planning
+from ..i18n import _
+from ..printing.fonts import FONT_CHOICES
+from ..printing.layout import Cancelled
+from ..printing.render import FORMS, PLAN_FORMS, PrintSettings, build, form_labels
+from ..printing.forms import FormRequest
+
+
+def _pdfium():
+    import pypdfium2
+    return pypdfium2
+
+
+def page_image(pdf_path: str | Path, index: int, dpi: float) -> QImage:
+    """One PDF page as a QImage at ``dpi``."""
+    pdfium = _pdfium()
+    doc = pdfium.PdfDocument(str(pdf_path))
+    try:
+        page = doc[index]
+        bitmap = page.render(scale=dpi / 72.0, rev_byteorder=True)
+        w, h, stride = bitmap.width, bitmap.height, bitmap.stride
+        fmt = QImage.Format_RGB888 if bitmap.n_channels == 3 else QImage.Format_RGBA8888
+        img = QImage(bytes(bitmap.buffer), w, h, stride, fmt).copy()
+        page.close()
+        return img
+    finally:
+        doc.close()
+
+
+def page_count(pdf_path: str | Path) -> int:
+    doc = _pdfium().PdfDocument(str(pdf_path))
+    try:
+        return len(doc)
+    finally:
+        doc.close()
+
+
+class _Worker(QObject):
+    progress = Signal(int, int)
+    finished = Signal(int, str)     # pages, error message ('' when fine; 'cancelled')
+
+    def __init__(self, doc, out: Path, title: str):
+        super().__init__()
+        self.doc = doc
+        self.out = out
+        self.title = title
+        self.cancel_flag = threading.Event()
+
+    def run(self) -> None:
+        try:
+            n = self.doc.render(self.out, progress=lambda i, t: self.progress.emit(i, t),
+                                cancelled=self.cancel_flag.is_set, title=self.title)
+            self.finished.emit(n, "")
+        except Cancelled:
+            self.finished.emit(0, "cancelled")
+        except UserError as exc:
+            self.finished.emit(0, str(exc))
+        except Exception as exc:  # a bug: shown, never a crash of the window
+            import traceback
+            traceback.print_exc()
+            self.finished.emit(0, _("Printing failed: {error}").format(error=exc))
+
+
+class PreviewDialog(QDialog):
+    """Choose plan/round/digits/font, see the pages, print them or save the PDF."""
+
+    def __init__(self, window, form: str, parent: QWidget | None = None):
+        super().__init__(parent or window)
+        self.window = window
+        self.form = form
+        self.setObjectName(f"print_preview_{form}")
+        self.setWindowTitle(_("Print preview: {form}").format(form=form_labels()[form]))
+        self.resize(1000, 760)
+        self._tmpdir = tempfile.TemporaryDirectory(prefix="pmqa-print-")
+        self.pdf_path: Path | None = None
+        self.pages = 0
+        self._thread: QThread | None = None
+        self._worker: _Worker | None = None
+        self.last_error = ""
+        self._progress: QProgressDialog | None = None
+        self.settings = PrintSettings.load()
+
+        lay = QVBoxLayout(self)
+        opts = QHBoxLayout()
+        self.plan_box = QComboBox()
+        self.plan_box.setObjectName("print_plan")
+        self.round_box = QComboBox()
+        self.round_box.setObjectName("print_round")
+        for r in (6, 9, 12):
+            self.round_box.addItem(_("{n} months").format(n=r), r)
+        self.round_box.setCurrentIndex(2)
+        self.digits_box = QCheckBox(_("Thai digits"))
+        self.digits_box.setObjectName("print_thai_digits")
+        self.digits_box.setChecked(self.settings.thai_digits)
+        self.font_box = QComboBox()
+        self.font_box.setObjectName("print_font")
+        for key, label in zip(FONT_CHOICES, (_("Automatic"), _("TH Sarabun New"), _("Laksaman (bundled)"))):
+            self.font_box.addItem(label, key)
+        self.font_box.setCurrentIndex(max(0, FONT_CHOICES.index(self.settings.font)
+                                          if self.settings.font in FONT_CHOICES else 0))
+        if form in PLAN_FORMS:
+            opts.addWidget(QLabel(_("Plan:")))
+            opts.addWidget(self.plan_box, 1)
+            self._fill_plans()
+        if form == "progress":
+            opts.addWidget(QLabel(_("Round:")))
+            opts.addWidget(self.round_box)
+        opts.addWidget(self.digits_box)
+        opts.addWidget(QLabel(_("Font:")))
+        opts.addWidget(self.font_box)
+        self.refresh_button = QPushButton(_("Refresh"))
+        self.refresh_button.setObjectName("print_refresh")
+        self.refresh_button.clicked.connect(self.refresh)
+        opts.addWidget(self.refresh_button)
+        if form not in PLAN_FORMS:
+            opts.addStretch(1)
+        lay.addLayout(opts)
+
+        nav = QHBoxLayout()
+        self.page_spin = QSpinBox()
+        self.page_spin.setObjectName("print_page")
+        self.page_spin.setMinimum(1)
+        self.page_spin.valueChanged.connect(self._show_page)
+        self.page_label = QLabel("")
+        nav.addWidget(QLabel(_("Page:")))
+        nav.addWidget(self.page_spin)
+        nav.addWidget(self.page_label)
+        nav.addStretch(1)
+        lay.addLayout(nav)
+
+        self.view = QLabel()
+        self.view.setObjectName("print_page_view")
+        self.view.setAlignment(Qt.AlignCenter)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.view)
+        lay.addWidget(scroll, 1)
+
+        buttons = QDialogButtonBox()
+        self.print_button = buttons.addButton(_("Print…"), QDialogButtonBox.ActionRole)
+        self.print_button.setObjectName("print_print")
+        self.save_button = buttons.addButton(_("Save PDF…"), QDialogButtonBox.ActionRole)
+        self.save_button.setObjectName("print_save")
+        close = buttons.addButton(QDialogButtonBox.Close)
+        close.clicked.connect(self.reject)
+        self.print_button.clicked.connect(lambda: self.print_pages())
+        self.save_button.clicked.connect(lambda: self.save_pdf())
+        lay.addWidget(buttons)
+        self._set_ready(False)
+
+    # ------------------------------------------------------------ data
+    def _fill_plans(self) -> None:
+        self.plan_box.clear()
+        self.plan_box.addItem(_("All plans of the year"), None)
+        year_id = self.window.current_year_id()
+        if year_id and self.window.store is not None:
+            for p in dp.plans(self.window.store, year_id):
+                self.plan_box.addItem(p["title"] or p["policy"] or p["id"], p["id"])
+
+    def request(self) -> FormRequest:
+        store = self.window.store
+        year_id = self.window.current_year_id()
+        if store is None or not year_id:
+            raise UserError(_("Choose a fiscal year in the tree first."))
+        year = store.get("fiscal_year", year_id)
+        org = store.get("organisation", year["org_id"])
+        plan_id = self.plan_box.currentData() if self.form in PLAN_FORMS else None
+        rnd = self.round_box.currentData() if self.form == "progress" else None
+        return FormRequest(self.form, org, year, plan_id=plan_id, round=rnd)
+
+    def _current_settings(self) -> PrintSettings:
+        return PrintSettings(thai_digits=self.digits_box.isChecked(), font=self.font_box.currentData() or "auto")
+
+    # ------------------------------------------------------------ rendering
+    def _set_ready(self, ready: bool) -> None:
+        self.print_button.setEnabled(ready)
+        self.save_button.setEnabled(ready)
+        self.page_spin.setEnabled(ready)
+
+    def refresh(self, wait: bool = False) -> None:
+        """Build the form and write it to a temporary PDF in a worker thread."""
+        if self._thread is not None:
+            return
+        self.settings = self._current_settings()
+        try:
+            self.settings.save()
+            req = self.request()
+            doc = build(self.window.store, req, self.settings.options())
+        except UserError as exc:
+            self.last_error = str(exc)
+            QMessageBox.warning(self, _("Print"), str(exc))
+            return
+        self._set_ready(False)
+        out = Path(self._tmpdir.name) / f"{self.form}.pdf"
+        # the old preview goes: what is shown is always the job that finished last
+        self.pdf_path = None
+        self.pages = 0
+        self.view.clear()
+        try:
+            out.unlink()
+        except FileNotFoundError:
+            pass
+        title = form_labels()[self.form] + " - " + req.org["name"] + f" {req.year['year_be']}"
+        self._progress = QProgressDialog(_("Preparing the pages…"), _("Cancel"), 0, 0, self)
+        self._progress.setObjectName("print_progress")
+        self._progress.setWindowModality(Qt.WindowModal)
+        self._progress.setMinimumDuration(400)
+        self._worker = _Worker(doc, out, title)
+        self._thread = QThread(self)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.progress.connect(self._on_progress)
+        self._worker.finished.connect(self._on_finished)
+        self._progress.canceled.connect(self._worker.cancel_flag.set)
+        self._thread.start()
+        if wait:
+            self.wait_done()
+
+    def cancel(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel_flag.set()
+
+    def wait_done(self, timeout_ms: int = 60000) -> None:
+        from PySide6.QtCore import QCoreApplication, QElapsedTimer
+        t = QElapsedTimer()
+        t.start()
+        while self._thread is not None and t.elapsed() < timeout_ms:
+            QCoreApplication.processEvents()
+            QThread.msleep(5)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if self._progress is not None:
+            self._progress.setMaximum(total)
+            self._progress.setValue(done)
+
+    def _on_finished(self, pages: int, error: str) -> None:
+        thread, self._thread = self._thread, None
+        worker, self._worker = self._worker, None
+        if thread is not None:
+            thread.quit()
+            thread.wait()
+        if worker is not None:
+            worker.deleteLater()
+        if self._progress is not None:
+            self._progress.reset()
+            self._progress.deleteLater()
+            self._progress = None
+        self.last_error = error
+        if error:
+            if error != "cancelled":
+                QMessageBox.warning(self, _("Print"), error)
+            self.pdf_path = None
+            self.pages = 0
+            self.view.clear()
+            self.page_label.setText(_("Cancelled.") if error == "cancelled" else "")
+            return
+        self.pdf_path = Path(self._tmpdir.name) / f"{self.form}.pdf"
+        self.pages = pages
+        self.page_spin.blockSignals(True)
+        self.page_spin.setMaximum(max(1, pages))
+        self.page_spin.setValue(1)
+        self.page_spin.blockSignals(False)
+        self._set_ready(True)
+        self._show_page(1)
+
+    def _show_page(self, number: int) -> None:
+        if not self.pdf_path or not self.pages:
+            return
+        img = page_image(self.pdf_path, number - 1, 96)
+        self.view.setPixmap(QPixmap.fromImage(img))
+        self.page_label.setText(_("of {n}").format(n=self.pages))
+
+    # ------------------------------------------------------------ output
+    def save_pdf(self, path: str | None = None) -> Path | None:
+        if not self.pdf_path:
+            return None
+        if path is None:
+            path, _filter = QFileDialog.getSaveFileName(self, _("Save PDF"), f"{self.form}.pdf", _("PDF files (*.pdf)"))
+            if not path:
+                return None
+        dest = Path(path)
+        tmp = dest.with_name(dest.name + ".part")
+        try:
+            shutil.copyfile(self.pdf_path, tmp)
+            os.replace(tmp, dest)
+        except OSError as exc:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+            QMessageBox.warning(self, _("Save PDF"), _("Cannot write {path}: {error}").format(path=dest, error=exc))
+            return None
+        self.window.show_message(_("Saved {path}").format(path=dest))
+        return dest
+
+    def print_pages(self, printer=None) -> bool:
+        """Send the pages to a printer (the print dialog unless a QPrinter is given)."""
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+        if not self.pdf_path:
+            return False
+        if printer is None:
+            printer = QPrinter(QPrinter.HighResolution)
+            dlg = QPrintDialog(printer, self)
+            if dlg.exec() != QDialog.Accepted:
+                return False
+        dpi = min(300, max(72, printer.resolution()))
+        progress = QProgressDialog(_("Printing…"), _("Cancel"), 0, self.pages, self)
+        progress.setWindowModality(Qt.WindowModal)
+        painter = QPainter()
+        if not painter.begin(printer):
+            QMessageBox.warning(self, _("Print"), _("The printer could not be started."))
+            return False
+        try:
+            for i in range(self.pages):
+                if progress.wasCanceled():
+                    printer.abort() if hasattr(printer, "abort") else None
+                    return False
+                if i:
+                    printer.newPage()
+                img = page_image(self.pdf_path, i, dpi)
+                target = painter.viewport()
+                size = img.size().scaled(target.size(), Qt.KeepAspectRatio)
+                painter.setViewport(target.x(), target.y(), size.width(), size.height())
+                painter.setWindow(img.rect())
+                painter.drawImage(0, 0, img)
+                painter.setViewport(target)
+                progress.setValue(i + 1)
+        finally:
+            painter.end()
+            progress.deleteLater()
+        return True
+
+    def done(self, result: int) -> None:
+        self.cancel()
+        self.wait_done(10000)
+        super().done(result)
+        self._tmpdir.cleanup()
+
+
+def open_preview(window, form: str, show: bool = True) -> PreviewDialog | None:
+    if window.store is None or not window.current_year_id():
+        window.show_message(_("Choose a fiscal year in the tree first."), error=True)
+        return None
+    dlg = PreviewDialog(window, form)
+    if show:
+        dlg.show()
+        dlg.refresh()
+    return dlg
+
+
+def install(window) -> None:
+    menu = window.menus["print"]
+    window.print_actions = {}
+    labels = form_labels()
+    for form in FORMS:
+        a = QAction(_("{form}…").format(form=labels[form]), window)
+        a.setObjectName(f"action_print_{form}")
+        a.triggered.connect(lambda checked=False, f=form: open_preview(window, f))
+        menu.addAction(a)
+        window.print_actions[form] = a

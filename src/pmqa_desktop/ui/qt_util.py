@@ -1,0 +1,60 @@
+"""Small Qt helpers shared by the window and the dialogs."""
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QStyle, QVBoxLayout,
+                               QWidget)
+
+from ..i18n import _
+
+
+class MessageDialog(QDialog):
+    """A message with a Close button and optional extra buttons, opened without blocking.
+
+    Used instead of QMessageBox, which fixes its own size after it is shown (which some
+    platforms, including the offscreen one the tests use, can only warn about).
+    """
+
+    def __init__(self, parent: QWidget | None, title: str, text: str, error: bool = False):
+        super().__init__(parent)
+        self.setObjectName("message_box")
+        self.setWindowTitle(title)
+        self._text = text
+        icon = QLabel(self)
+        pix = QStyle.SP_MessageBoxWarning if error else QStyle.SP_MessageBoxInformation
+        icon.setPixmap(self.style().standardIcon(pix).pixmap(40, 40))
+        icon.setAlignment(Qt.AlignTop)
+        self.label = QLabel(text, self)
+        self.label.setObjectName("message_text")
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.label.setMinimumWidth(380)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.accepted.connect(self.accept)
+        row = QHBoxLayout()
+        row.addWidget(icon)
+        row.addWidget(self.label, 1)
+        lay = QVBoxLayout(self)
+        lay.addLayout(row, 1)
+        lay.addWidget(self.buttons)
+        self.setMinimumSize(460, 160)
+        self.setAttribute(Qt.WA_DeleteOnClose)
+
+    def text(self) -> str:
+        return self._text
+
+    def add_button(self, text: str, fn: Callable[[], None], close: bool = True) -> QPushButton:
+        b = self.buttons.addButton(text, QDialogButtonBox.ActionRole)
+        b.clicked.connect(fn)
+        if close:
+            b.clicked.connect(self.accept)
+        return b
+
+
+def message(parent: QWidget | None, text: str, error: bool = False, title: str | None = None) -> MessageDialog:
+    box = MessageDialog(parent, title or _("PMQA Desktop"), text, error)
+    box.open()
+    return box

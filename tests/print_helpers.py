@@ -1,0 +1,46 @@
+"""Helpers for the printing tests: pdftotext/pdftoppm, and matching source texts against
+extracted lines where a line may break only at a word boundary."""
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+from pmqa_desktop.printing.thai_text_layout import break_positions
+
+
+def pdftotext(pdf: Path, *flags: str) -> str:
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", *flags, str(pdf), "-"], check=True,
+                         capture_output=True)
+    return out.stdout.decode("utf-8")
+
+
+def wrapped_pattern(text: str) -> re.Pattern:
+    """A regex matching ``text`` as printed: a line break (\\n) may stand only at a break
+    position; whitespace in the source may become spaces and/or a line break."""
+    cuts = [0] + break_positions(text) + [len(text)]
+    toks: list[str | None] = []          # None stands for whitespace
+    for a, b in zip(cuts, cuts[1:]):
+        for part in re.split(r"(\s+)", text[a:b]):
+            if not part:
+                continue
+            tok = None if part.isspace() else re.escape(part)
+            if tok is None and toks and toks[-1] is None:
+                continue
+            toks.append(tok)
+    pat = ""
+    for i, tok in enumerate(toks):
+        if tok is None:
+            pat += r"[ \n]+"
+        else:
+            if i and toks[i - 1] is not None:
+                pat += r"\n?"
+            pat += tok
+    return re.compile(pat)
+
+
+def found_wrapped(text: str, extracted: str) -> bool:
+    text = re.sub(r"[ \t]+", " ", text.strip())
+    if not text:
+        return True
+    return wrapped_pattern(text).search(extracted) is not None

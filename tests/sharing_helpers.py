@@ -1,0 +1,67 @@
+"""Helpers for the sharing tests (offices editing copies of one file)."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+from pmqa_desktop.core.storage import schema
+from pmqa_desktop.core.storage.store import Actor, Store
+
+
+def data_digest(path_or_store) -> dict:
+    """Everything that travels: every synced row (all columns) and the history (parsed)."""
+    if isinstance(path_or_store, Store):
+        conn, close = path_or_store.conn, False
+    else:
+        conn, close = sqlite3.connect(f"file:{Path(path_or_store).as_posix()}?mode=ro", uri=True), True
+    try:
+        out = {}
+        for t in schema.SYNCED_TABLES:
+            out[t] = sorted(conn.execute(f"SELECT * FROM {t}").fetchall())
+        out["history"] = sorted(
+            (r[0], r[1], r[2], json.dumps(json.loads(r[3]), sort_keys=True), r[4], r[5], r[6], r[7])
+            for r in conn.execute("SELECT rev, table_name, row_id, data, updated_at, office, clerk, deleted "
+                                  "FROM history"))
+        return out
+    finally:
+        if close:
+            conn.close()
+
+
+def file_state(path: Path) -> tuple[bytes, int]:
+    st = os.stat(path)
+    return Path(path).read_bytes(), st.st_mtime_ns
+
+
+def office_copies(src: Path, folder: Path, names=("A", "B", "C")) -> dict[str, Store]:
+    stores = {}
+    for n in names:
+        dst = folder / f"office_{n}.db"
+        shutil.copy(src, dst)
+        stores[n] = Store.open(dst, Actor(office=f"office-{n}", clerk=f"clerk-{n}"))
+    return stores
+
+
+def integrity_ok(path: Path) -> bool:
+    conn = sqlite3.connect(str(path))
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    finally:
+        conn.close()
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch):
+    """Messages in English for assertions on their wording (the Thai catalog is filled in later)."""
+    from pmqa_desktop.i18n import set_language
+    monkeypatch.setenv("PMQA_LANG", "en")
+    set_language("en")
+    yield
+    monkeypatch.undo()
+    set_language(None)

@@ -1,0 +1,412 @@
+"""The main window: tree, criterion detail pane, catalog edits with undo/redo, owners,
+opening files, extensions, and the --smoke start. Driven through real widgets."""
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+
+from pmqa_desktop.core.storage import planning
+from pmqa_desktop.i18n import _
+from pmqa_desktop.ui import main_window as mw_module
+from pmqa_desktop.ui.app import open_first_database
+from pmqa_desktop.ui.main_window import MainWindow
+from pmqa_desktop.ui.tree_model import KEY_ROLE, category_label, year_label
+
+
+@pytest.fixture
+def window(qtbot, demo_db):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    assert w.open_database(demo_db)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close_store()
+
+
+def type_text(qtbot, widget, text):
+    """Type text into a widget key by key (QTest cannot type Thai letters; a key event can)."""
+    for ch in text:
+        if ch.isascii():
+            qtbot.keyClicks(widget, ch)
+        else:
+            for kind in (QEvent.KeyPress, QEvent.KeyRelease):
+                QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.NoModifier, ch))
+
+
+def child_texts(model, parent):
+    return [model.index(r, 0, parent).data() for r in range(model.rowCount(parent))]
+
+
+def child_named(model, parent, text):
+    for r in range(model.rowCount(parent)):
+        idx = model.index(r, 0, parent)
+        if idx.data() == text:
+            return idx
+    raise AssertionError(f"{text!r} not among {child_texts(model, parent)}")
+
+
+def click_tree(qtbot, window, index):
+    window.tree.scrollTo(index)
+    rect = window.tree.visualRect(index)
+    assert rect.isValid()
+    qtbot.mouseClick(window.tree.viewport(), Qt.LeftButton, pos=rect.center())
+    assert window.tree.currentIndex() == index
+
+
+def criterion_index(window, code, year_be=2554, org="จังหวัดราชบุรี"):
+    m = window.tree_model
+    org_i = child_named(m, window.tree.rootIndex(), org)
+    year_i = child_named(m, org_i, year_label(year_be))
+    for r in range(m.rowCount(year_i)):
+        cat_i = m.index(r, 0, year_i)
+        for c in range(m.rowCount(cat_i)):
+            idx = m.index(c, 0, cat_i)
+            if str(idx.data()).split()[0] == code:
+                return idx
+    raise AssertionError(code)
+
+
+def select_criterion(qtbot, window, code):
+    idx = criterion_index(window, code)
+    window.tree.expand(idx.parent())
+    click_tree(qtbot, window, idx)
+    return idx
+
+
+def crit(store, code):
+    return next(c for c in planning.criteria(store, include_retired=True) if c["code"] == code)
+
+
+# ---------------------------------------------------------------- start and tree
+
+def test_first_start_writes_demo_and_tree_shows_catalog(qtbot, tmp_path):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    data = Path(os.environ["PMQA_DATA_DIR"])
+    assert not (data / "pmqa.db").exists()
+    assert open_first_database(w, None, smoke=False)
+    assert (data / "pmqa.db").exists()
+    assert w.store.path == data / "pmqa.db"
+    assert str(data / "pmqa.db") in w.windowTitle()
+    assert w.file_label.text() == str(data / "pmqa.db")
+    w.show()
+    qtbot.waitExposed(w)
+    m = w.tree_model
+    root = w.tree.rootIndex()
+    assert child_texts(m, root) == ["จังหวัดราชบุรี", "จังหวัดระยอง"]
+    org = child_named(m, root, "จังหวัดราชบุรี")
+    year = child_named(m, org, year_label(2554))
+    kids = child_texts(m, year)
+    assert kids[:2] == [_("Operations calendar"), _("Weekly plan")]
+    cats = [category_label(c) for c in planning.categories(w.store)]
+    assert kids[2:] == cats and len(cats) == 8
+    cat1 = child_named(m, year, category_label({"code": "1", "name": "การนำองค์กร"}))
+    assert "LD2 การมอบอำนาจ" in child_texts(m, cat1)
+    assert child_texts(m, cat1)[:3] == ["LD1 การกำหนดทิศทางงานทำงาน", "LD2 การมอบอำนาจ", "LD3 กิจกรรมการเรียนรู้"]
+    # the start page is the first year's calendar, its node selected
+    assert w.tree.currentIndex().data(KEY_ROLE)[0] == "calendar"
+    assert w.stack.currentWidget() is w.calendar_view
+    w.close_store()
+
+
+def test_selecting_a_criterion_shows_full_text_and_owner_editor(qtbot, window):
+    select_criterion(qtbot, window, "LD2")
+    assert window.stack.currentWidget() is window.detail
+    c = crit(window.store, "LD2")
+    shown = window.detail.full_text.text().replace("\u200b", "")
+    assert shown == c["full_text"] and len(shown) > 50
+    assert window.detail.title.text() == "LD2 การมอบอำนาจ"
+    assert "การนำองค์กร" in window.detail.subtitle.text()
+    assert window.detail.owner.isVisible()
+    assert window.current_criterion_id() == c["id"]
+    assert window.store.get("fiscal_year", window.current_year_id())["year_be"] == 2554
+    # a criterion under a sub-heading shows it
+    select_criterion(qtbot, window, "LD6")
+    assert "ธรรมาภิบาลและความรับผิดชอบต่อสังคม" in window.detail.subtitle.text()
+
+
+def test_show_in_weekly_plan_keeps_details_below(qtbot, window):
+    select_criterion(qtbot, window, "LD2")
+    qtbot.mouseClick(window.detail.weekly_button, Qt.LeftButton)
+    assert window.stack.currentWidget() is window.weekly_view
+    assert window.weekly_detail.isVisible()
+    assert window.weekly_detail.title.text() == "LD2 การมอบอำนาจ"
+    # with the weekly plan in front, picking another criterion keeps it there
+    select_criterion(qtbot, window, "SP1")
+    assert window.stack.currentWidget() is window.weekly_view
+    assert window.weekly_detail.title.text().startswith("SP1 ")
+
+
+# ---------------------------------------------------------------- catalog edits
+
+def open_edit_dialog(qtbot, window, code):
+    select_criterion(qtbot, window, code)
+    qtbot.mouseClick(window.detail.edit_button, Qt.LeftButton)
+    dlg = window.last_dialog
+    assert dlg is not None and dlg.isVisible()
+    return dlg
+
+
+def test_rename_undo_redo(qtbot, window):
+    original = crit(window.store, "LD2")
+    dlg = open_edit_dialog(qtbot, window, "LD2")
+    dlg.short_name.selectAll()
+    type_text(qtbot, dlg.short_name, "การกระจายอำนาจการตัดสินใจ")
+    dlg.full_text.selectAll()
+    type_text(qtbot, dlg.full_text, "ข้อความเต็มใหม่")
+    qtbot.mouseClick(dlg.ok_button, Qt.LeftButton)
+    assert not dlg.isVisible()
+    c = crit(window.store, "LD2")
+    assert (c["short_name"], c["full_text"]) == ("การกระจายอำนาจการตัดสินใจ", "ข้อความเต็มใหม่")
+    idx = window.tree.currentIndex()
+    assert idx.data() == "LD2 การกระจายอำนาจการตัดสินใจ"    # selection kept through the refresh
+    assert window.detail.title.text() == "LD2 การกระจายอำนาจการตัดสินใจ"
+    assert window.undo_stack.count() == 1
+    window.action_undo.trigger()
+    c = crit(window.store, "LD2")
+    assert (c["short_name"], c["full_text"]) == ("การมอบอำนาจ", original["full_text"])
+    assert window.tree.currentIndex().data() == "LD2 การมอบอำนาจ"
+    window.action_redo.trigger()
+    assert crit(window.store, "LD2")["short_name"] == "การกระจายอำนาจการตัดสินใจ"
+    assert window.tree.currentIndex().data() == "LD2 การกระจายอำนาจการตัดสินใจ"
+
+
+def test_renumber_bad_code_shows_error_and_changes_nothing(qtbot, window):
+    before = crit(window.store, "LD2")
+    dlg = open_edit_dialog(qtbot, window, "LD2")
+    for bad in ("LD-2!", "LD3"):   # not a code; a code another criterion has
+        dlg.code.selectAll()
+        type_text(qtbot, dlg.code, bad)
+        qtbot.mouseClick(dlg.ok_button, Qt.LeftButton)
+        assert dlg.isVisible()
+        assert dlg.error.isVisible() and dlg.error.text()
+        assert "c62828" in dlg.code.styleSheet()
+        assert window.store.get("criterion", before["id"]) == before
+        assert window.undo_stack.count() == 0
+    dlg.code.selectAll()
+    type_text(qtbot, dlg.code, "ld 9")
+    qtbot.mouseClick(dlg.ok_button, Qt.LeftButton)
+    assert not dlg.isVisible()
+    assert window.store.get("criterion", before["id"])["code"] == "LD9"
+    assert window.tree.currentIndex().data() == "LD9 การมอบอำนาจ"
+    window.action_undo.trigger()
+    assert window.store.get("criterion", before["id"])["code"] == "LD2"
+
+
+def test_retire_hides_and_bring_back(qtbot, window):
+    select_criterion(qtbot, window, "LD3")
+    qtbot.mouseClick(window.detail.retire_button, Qt.LeftButton)
+    c = crit(window.store, "LD3")
+    assert c["retired"] == 1
+    m = window.tree_model
+    cat_index = criterion_index(window, "LD2").parent()   # indexes do not outlive a refresh
+    assert not any(t.startswith("LD3") for t in child_texts(m, cat_index))
+    assert window.tree.currentIndex().data(KEY_ROLE)[0] == "category"
+    window.action_show_retired.trigger()
+    cat_index = window.tree.currentIndex()
+    label = _("{label} (retired)").format(label="LD3 กิจกรรมการเรียนรู้")
+    assert label in child_texts(m, cat_index)
+    retired_idx = child_named(m, cat_index, label)
+    assert retired_idx.data(Qt.ForegroundRole) is not None
+    click_tree(qtbot, window, retired_idx)
+    assert window.detail.retire_button.text() == _("Bring back")
+    qtbot.mouseClick(window.detail.retire_button, Qt.LeftButton)
+    assert crit(window.store, "LD3")["retired"] == 0
+    window.action_undo.trigger()
+    window.action_undo.trigger()
+    assert crit(window.store, "LD3")["retired"] == 0
+    assert window.undo_stack.index() == 0
+
+
+def test_move_down_and_add_criterion_through_context_menu(qtbot, window):
+    select_criterion(qtbot, window, "LD1")
+    qtbot.mouseClick(window.detail.down_button, Qt.LeftButton)
+    cat_index = window.tree.currentIndex().parent()
+    assert [t.split()[0] for t in child_texts(window.tree_model, cat_index)][:3] == ["LD2", "LD1", "LD3"]
+    assert window.tree.currentIndex().data().startswith("LD1")
+    window.action_undo.trigger()
+    cat_index = window.tree.currentIndex().parent()
+    assert [t.split()[0] for t in child_texts(window.tree_model, cat_index)][:3] == ["LD1", "LD2", "LD3"]
+    # add LD8 after LD7 from the criterion's context menu
+    idx = criterion_index(window, "LD7")
+    menu = window.tree_context_menu(idx)
+    act = next(a for a in menu.actions() if a.text() == _("Add criterion after this one…"))
+    act.trigger()
+    dlg = window.last_dialog
+    type_text(qtbot, dlg.code, "LD8")
+    type_text(qtbot, dlg.short_name, "การสื่อสารภายในองค์กร")
+    qtbot.mouseClick(dlg.ok_button, Qt.LeftButton)
+    assert not dlg.isVisible()
+    cat_index = criterion_index(window, "LD1").parent()
+    assert child_texts(window.tree_model, cat_index)[-1] == "LD8 การสื่อสารภายในองค์กร"
+    assert window.tree.currentIndex().data() == "LD8 การสื่อสารภายในองค์กร"
+    window.action_undo.trigger()
+    cat_index = criterion_index(window, "LD1").parent()
+    assert child_texts(window.tree_model, cat_index)[-1].startswith("LD7")
+    assert "LD8" not in planning.criteria_by_code(window.store)
+    window.action_redo.trigger()
+    assert "LD8" in planning.criteria_by_code(window.store)
+
+
+# ---------------------------------------------------------------- owners
+
+def test_owner_email_validation_and_undo(qtbot, window):
+    select_criterion(qtbot, window, "IT5")
+    owner = window.detail.owner
+    year_id = window.current_year_id()
+    cid = crit(window.store, "IT5")["id"]
+    type_text(qtbot, owner.fields["name"], "นางสาวสมใจ ใจดี")
+    type_text(qtbot, owner.fields["phone"], "0 3232 1234 ต่อ 12")
+    type_text(qtbot, owner.fields["email"], "somjai.moi.go.th")
+    qtbot.mouseClick(owner.save_button, Qt.LeftButton)
+    assert owner.error.isVisible() and "somjai.moi.go.th" in owner.error.text()
+    assert "c62828" in owner.fields["email"].styleSheet()
+    assert owner.fields["phone"].styleSheet() == ""
+    assert planning.owner(window.store, year_id, cid) is None
+    assert window.undo_stack.count() == 0
+    owner.fields["email"].selectAll()
+    type_text(qtbot, owner.fields["email"], "somjai@moi.go.th")
+    assert not owner.error.isVisible()
+    qtbot.keyClick(owner.fields["email"], Qt.Key_Return)
+    row = planning.owner(window.store, year_id, cid)
+    assert (row["name"], row["phone"], row["email"]) == ("นางสาวสมใจ ใจดี", "0 3232 1234 ต่อ 12", "somjai@moi.go.th")
+    # a bad phone number is refused too
+    owner.fields["phone"].selectAll()
+    type_text(qtbot, owner.fields["phone"], "โทร ไม่มี")
+    qtbot.mouseClick(owner.save_button, Qt.LeftButton)
+    assert "c62828" in owner.fields["phone"].styleSheet()
+    assert planning.owner(window.store, year_id, cid)["phone"] == "0 3232 1234 ต่อ 12"
+    window.action_undo.trigger()
+    assert planning.owner(window.store, year_id, cid) is None
+    assert owner.fields["name"].text() == ""
+    window.action_redo.trigger()
+    assert owner.fields["email"].text() == "somjai@moi.go.th"
+
+
+# ---------------------------------------------------------------- files
+
+def test_foreign_and_damaged_files_are_refused(qtbot, window, tmp_path):
+    foreign = tmp_path / "other.sqlite"
+    con = sqlite3.connect(foreign)
+    con.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+    con.execute("INSERT INTO customers(name) VALUES ('x')")
+    con.commit()
+    con.close()
+    foreign_bytes = foreign.read_bytes()
+    damaged = tmp_path / "damaged.db"
+    damaged.write_bytes(b"this is not a database at all" * 10)
+    path_before = window.store.path
+    for bad in (foreign, damaged):
+        assert not window.open_database(bad)
+        box = window.last_message_box
+        assert box is not None and box.isVisible()
+        assert bad.name in box.text()
+        box.close()
+        assert window.store.path == path_before
+        assert planning.organisations(window.store)
+    assert foreign.read_bytes() == foreign_bytes
+
+
+def test_edits_are_in_the_file_when_reopened(qtbot, window, tmp_path):
+    other = tmp_path / "copy.db"
+    shutil.copy(window.store.path, other)
+    dlg = open_edit_dialog(qtbot, window, "SP1")
+    dlg.short_name.selectAll()
+    type_text(qtbot, dlg.short_name, "ขั้นตอนการจัดทำแผน")
+    qtbot.mouseClick(dlg.ok_button, Qt.LeftButton)
+    path = window.store.path
+    # File > Open of another file, then back: the edit is in the first file, not the copy
+    assert window.open_database(other)
+    assert window.undo_stack.count() == 0
+    assert crit(window.store, "SP1")["short_name"] != "ขั้นตอนการจัดทำแผน"
+    window.close_store()
+    w2 = MainWindow()
+    qtbot.addWidget(w2)
+    assert w2.open_database(path)
+    assert crit(w2.store, "SP1")["short_name"] == "ขั้นตอนการจัดทำแผน"
+    assert str(path) in w2.recent_files()[0]
+    w2.close_store()
+
+
+def test_show_file_location(qtbot, window):
+    box = window.show_file_location()
+    assert str(window.store.path) in box.text()
+    box.close()
+
+
+def test_newer_file_opens_read_only(qtbot, window, tmp_path):
+    newer = tmp_path / "newer.db"
+    shutil.copy(window.store.path, newer)
+    con = sqlite3.connect(newer)
+    con.execute("PRAGMA user_version = 99")
+    con.commit()
+    con.close()
+    assert window.open_database(newer)
+    assert window.store.read_only
+    assert window.readonly_label.isVisible()
+    assert "read-only" in window.statusBar().currentMessage() or window.store.read_only_reason
+    assert not window.action_import.isEnabled()
+    select_criterion(qtbot, window, "LD2")
+    assert not window.detail.edit_button.isEnabled()
+    assert window.detail.owner.fields["email"].isReadOnly()
+
+
+def test_extensions_plug_in(qtbot, demo_db, monkeypatch):
+    from PySide6.QtWidgets import QLabel
+    calls = []
+
+    def install(win):
+        win.register_year_page("devplan", "แผนพัฒนาองค์การ", lambda w, yid: QLabel(f"plan page {yid}"))
+        win.register_file_listener(lambda store: calls.append(store.path))
+        win.menus["print"].addAction("พิมพ์แบบฟอร์ม")
+    good = types.ModuleType("pmqa_test_ext_good")
+    good.install = install
+    broken = types.ModuleType("pmqa_test_ext_broken")
+
+    def bad_install(win):
+        raise RuntimeError("boom in install")
+    broken.install = bad_install
+    monkeypatch.setitem(sys.modules, "pmqa_test_ext_good", good)
+    monkeypatch.setitem(sys.modules, "pmqa_test_ext_broken", broken)
+    monkeypatch.setattr(mw_module, "EXTENSION_MODULES",
+                        ("pmqa_test_ext_missing", "pmqa_test_ext_good", "pmqa_test_ext_broken"))
+    w = MainWindow()
+    qtbot.addWidget(w)
+    assert "boom in install" in w.last_message_box.text()
+    w.last_message_box.close()
+    assert w.open_database(demo_db)
+    assert calls == [demo_db]
+    w.show()
+    m = w.tree_model
+    org = child_named(m, w.tree.rootIndex(), "จังหวัดราชบุรี")
+    year = child_named(m, org, year_label(2554))
+    page = child_named(m, year, "แผนพัฒนาองค์การ")
+    click_tree(qtbot, w, page)
+    assert w.stack.currentWidget().text() == f"plan page {w.current_year_id()}"
+    assert [a.text() for a in w.menus["print"].actions()] == ["พิมพ์แบบฟอร์ม"]
+    w.close_store()
+
+
+def test_smoke_subprocess(demo_db, tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run([sys.executable, "-m", "pmqa_desktop", "--smoke", "--db", str(demo_db)],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("smoke ok: ")
+    assert float(proc.stdout.split(":")[1]) > 0
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"garbage" * 50)
+    proc = subprocess.run([sys.executable, "-m", "pmqa_desktop", "--smoke", "--db", str(bad)],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 1 and "bad.db" in proc.stderr

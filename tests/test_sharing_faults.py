@@ -1,0 +1,150 @@
+"""Processes killed half-way: the live file stays sound and holds all or none of the merge;
+an export killed half-way leaves no half file behind the final name."""
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from pmqa_desktop.core.demo import build_large
+from pmqa_desktop.core.sharing import check_file, merge
+from pmqa_desktop.core.storage.store import Actor, Store
+from sharing_helpers import data_digest, integrity_ok, english  # noqa: F401 (autouse fixture)
+
+SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory):
+    """A medium file and another office's copy with a third of the weekly activities changed."""
+    d = tmp_path_factory.mktemp("faults")
+    base = d / "base.db"
+    s = Store.open(base, Actor("base", "b"))
+    s.conn.execute("PRAGMA synchronous = OFF")
+    build_large(s, agencies=3, years=2, steps_per_year=300)
+    s.close()
+    incoming = d / "incoming.db"
+    shutil.copy(base, incoming)
+    s = Store.open(incoming, Actor("far", "f"))
+    s.conn.execute("PRAGMA synchronous = OFF")
+    rows = s.select("weekly_activity", order_by="id")
+    with s.transaction():
+        for r in rows[::3]:
+            s.update("weekly_activity", r["id"], {"text": r["text"] + " (แก้ไข)"})
+    s.close()
+    # the expected result of a complete merge
+    done = d / "done.db"
+    shutil.copy(base, done)
+    s = Store.open(done, Actor("home", "h"))
+    merge(s, incoming, backup=False)
+    s.close()
+    return base, incoming, data_digest(base), data_digest(done)
+
+
+def _run(args, env_extra=None, **kw):
+    env = dict(os.environ, PYTHONPATH=SRC, **(env_extra or {}))
+    code = "import sys; from pmqa_desktop.cli import main; sys.exit(main(sys.argv[1:]))"
+    return subprocess.Popen([sys.executable, "-c", code, *args], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **kw)
+
+
+def _wait_for_point(proc, name, timeout=60):
+    end = time.time() + timeout
+    while time.time() < end:
+        line = proc.stderr.readline()
+        if f"PMQA-FAULT-POINT {name}" in line:
+            return
+        if not line and proc.poll() is not None:
+            raise AssertionError("process ended before the fault point: " + proc.stderr.read())
+    raise AssertionError("fault point not reached")
+
+
+def _after_kill_state(live):
+    s = Store.open(live, Actor("check", "c"))  # opening rolls back an unfinished transaction
+    try:
+        return data_digest(s)
+    finally:
+        s.close()
+
+
+def test_merge_killed_inside_its_transaction_changes_nothing(pair, tmp_path):
+    base, incoming, before, after = pair
+    live = tmp_path / "live.db"
+    shutil.copy(base, live)
+    proc = _run(["merge", "--db", str(live), str(incoming)], {"PMQA_FAULT_PAUSE": "merge-apply"})
+    _wait_for_point(proc, "merge-apply")
+    assert (tmp_path / "live.db-journal").exists()  # really in the middle of writing
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert _after_kill_state(live) == before
+    assert integrity_ok(live)
+    # and the merge can simply be done again
+    s = Store.open(live, Actor("home", "h"))
+    try:
+        merge(s, incoming, backup=False)
+        assert data_digest(s) == after
+    finally:
+        s.close()
+
+
+def test_merge_killed_at_random_moments_is_all_or_nothing(pair, tmp_path):
+    base, incoming, before, after = pair
+    live = tmp_path / "live.db"
+    shutil.copy(base, live)
+    t0 = time.time()
+    proc = _run(["merge", "--db", str(live), str(incoming)])
+    proc.wait()
+    full = time.time() - t0
+    assert proc.returncode == 0, proc.stderr.read()
+    assert data_digest(live) == after
+    rnd = random.Random(5)
+    outcomes = []
+    for i in range(5):
+        shutil.copy(base, live)
+        for extra in ("-journal", ".lock"):
+            p = tmp_path / ("live.db" + extra)
+            if p.exists():
+                p.unlink()
+        proc = _run(["merge", "--db", str(live), str(incoming)])
+        time.sleep(rnd.uniform(0.3, 1.0) * full)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        state = _after_kill_state(live)
+        assert integrity_ok(live)
+        assert state in (before, after)
+        outcomes.append("all" if state == after else "none")
+    assert outcomes  # (which of the two happened depends on timing; both are correct)
+
+
+@pytest.mark.parametrize("point", ["export-copy", "export-rename"])
+def test_export_killed_leaves_no_half_file(pair, tmp_path, point):
+    base, incoming, before, after = pair
+    out = tmp_path / "exchange.db"
+    proc = _run(["export", "--db", str(base), "--out", str(out)], {"PMQA_FAULT_PAUSE": point})
+    _wait_for_point(proc, point)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not out.exists()
+    assert integrity_ok(base) and data_digest(base) == before
+    # a second export afterwards works and produces a sound file
+    proc = _run(["export", "--db", str(base), "--out", str(out)])
+    proc.wait()
+    assert proc.returncode == 0 and check_file(out).message.startswith("OK")
+
+
+def test_export_killed_at_random_moments(pair, tmp_path):
+    base, incoming, before, after = pair
+    rnd = random.Random(7)
+    for i in range(4):
+        out = tmp_path / f"exchange{i}.db"
+        proc = _run(["export", "--db", str(base), "--out", str(out), "--year", "2560"])
+        time.sleep(rnd.uniform(0.2, 1.5))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if out.exists():  # finished before the kill: then it must be complete
+            assert check_file(out)
+    assert data_digest(base) == before

@@ -1,0 +1,181 @@
+"""Merging offices' copies: adds, fast-forwards, conflicts, tombstones, idempotence, symmetry."""
+import shutil
+
+import pytest
+
+from pmqa_desktop.core.errors import NewerFileError, ReadOnlyError
+from pmqa_desktop.core.sharing import merge, open_conflicts, swap_conflict
+from pmqa_desktop.core.sharing.merge import resolve_conflict
+from pmqa_desktop.core.storage.store import Actor, Store
+from sharing_helpers import data_digest, office_copies, english  # noqa: F401 (autouse fixture)
+
+
+@pytest.fixture
+def offices(demo_db, tmp_path):
+    stores = office_copies(demo_db, tmp_path)
+    yield stores
+    for s in stores.values():
+        s.close()
+
+
+def steps(store):
+    return store.select("calendar_step")
+
+
+def test_changes_on_one_side_are_taken_and_report_counts_per_year(offices):
+    a, b = offices["A"], offices["B"]
+    s = steps(a)
+    a.update("calendar_step", s[0]["id"], {"text": "edited at A"})
+    new_id = a.insert("calendar_step", {"year_id": s[0]["year_id"], "text": "new at A"})
+    a.delete("calendar_step", s[1]["id"])
+    preview = merge(b, a.path, dry_run=True)
+    assert not preview.applied and b.get("calendar_step", new_id) is None  # preview changes nothing
+    t = preview.totals()
+    assert (t.add, t.change, t.conflict) == (1, 1, 0)
+    assert t.delete >= 1
+    labels = [g.label for g in preview.sorted_groups()]
+    assert any("2554" in label for label in labels)
+    report = merge(b, a.path)
+    assert report.applied and report.backup is not None and report.backup.exists()
+    assert b.get("calendar_step", s[0]["id"])["text"] == "edited at A"
+    assert b.get("calendar_step", new_id)["text"] == "new at A"
+    assert b.get("calendar_step", s[1]["id"]) is None  # the tombstone travelled
+    assert b.get("calendar_step", s[1]["id"], include_deleted=True)["deleted"] == 1
+    assert data_digest(a) == data_digest(b)
+
+
+def test_local_newer_is_kept(offices):
+    a, b = offices["A"], offices["B"]
+    sid = steps(a)[0]["id"]
+    a.update("calendar_step", sid, {"text": "v1"})
+    merge(b, a.path)
+    b.update("calendar_step", sid, {"text": "v2 at B"})
+    report = merge(b, a.path)  # A still has v1, which B has already seen
+    assert report.changes_nothing
+    assert b.get("calendar_step", sid)["text"] == "v2 at B"
+    merge(a, b.path)  # fast-forward at A
+    assert a.get("calendar_step", sid)["text"] == "v2 at B"
+    assert data_digest(a) == data_digest(b)
+
+
+def test_conflict_newer_wins_other_kept_and_swappable(offices):
+    a, b = offices["A"], offices["B"]
+    sid = steps(a)[2]["id"]
+    a.update("calendar_step", sid, {"remark": "A's remark"})
+    b.update("calendar_step", sid, {"remark": "B's remark"})  # later: wins
+    report = merge(a, b.path)
+    assert report.totals().conflict == 1 and len(report.conflicts) == 1
+    assert a.get("calendar_step", sid)["remark"] == "B's remark"
+    conflicts = open_conflicts(a)
+    assert len(conflicts) == 1 and conflicts[0]["other"]["data"]["remark"] == "A's remark"
+    assert conflicts[0]["differs"] == ["remark"]
+    # B into A and A into B end alike
+    merge(b, a.path)
+    assert data_digest(a) == data_digest(b)
+    # the clerk swaps: the other version becomes current as a new edit that travels on
+    swap_conflict(a, conflicts[0]["id"])
+    assert a.get("calendar_step", sid)["remark"] == "A's remark"
+    after = open_conflicts(a)[0]
+    assert after["other"]["data"]["remark"] == "B's remark"
+    merge(b, a.path)
+    assert b.get("calendar_step", sid)["remark"] == "A's remark"
+    resolve_conflict(a, conflicts[0]["id"])
+    assert open_conflicts(a) == []
+
+
+def test_same_content_on_both_sides_is_not_a_conflict_for_the_clerk(offices):
+    a, b = offices["A"], offices["B"]
+    sid = steps(a)[0]["id"]
+    a.update("calendar_step", sid, {"remark": "same"})
+    b.update("calendar_step", sid, {"remark": "same"})
+    report = merge(a, b.path)
+    assert report.conflicts == [] and open_conflicts(a) == []
+    merge(b, a.path)
+    assert data_digest(a) == data_digest(b)
+
+
+def test_delete_against_edit_is_a_conflict_and_nothing_is_lost(offices):
+    a, b = offices["A"], offices["B"]
+    sid = steps(a)[4]["id"]
+    a.delete("calendar_step", sid)
+    b.update("calendar_step", sid, {"text": "edited later at B"})
+    report = merge(a, b.path)
+    assert report.totals().conflict == 1
+    assert a.get("calendar_step", sid)["text"] == "edited later at B"
+    revs = {h["data"]["text"] for h in a.history_of("calendar_step", sid)}
+    assert any(h["deleted"] for h in a.history_of("calendar_step", sid))  # the tombstone is kept
+    assert revs
+
+
+def test_merging_twice_changes_nothing(offices, tmp_path):
+    a, b = offices["A"], offices["B"]
+    for i, s in enumerate(steps(a)[:5]):
+        a.update("calendar_step", s["id"], {"text": f"A{i}"})
+        b.update("calendar_step", s["id"], {"remark": f"B{i}"})
+    merge(b, a.path)
+    before = data_digest(b)
+    conflicts_before = b.query("SELECT count(*) AS n FROM conflict")[0]["n"]
+    again = merge(b, a.path)
+    assert again.changes_nothing and not again.applied
+    assert data_digest(b) == before
+    assert b.query("SELECT count(*) AS n FROM conflict")[0]["n"] == conflicts_before
+
+
+def test_merge_is_symmetric(offices, tmp_path):
+    a, b = offices["A"], offices["B"]
+    ss = steps(a)
+    a.update("calendar_step", ss[0]["id"], {"text": "A0"})
+    b.update("calendar_step", ss[0]["id"], {"text": "B0"})
+    b.update("calendar_step", ss[1]["id"], {"text": "B1"})
+    a.delete("calendar_step", ss[2]["id"])
+    a_copy, b_copy = tmp_path / "a_copy.db", tmp_path / "b_copy.db"
+    shutil.copy(a.path, a_copy)
+    shutil.copy(b.path, b_copy)
+    sa = Store.open(a_copy, Actor("x", "x"))
+    sb = Store.open(b_copy, Actor("y", "y"))
+    try:
+        merge(sa, b.path, backup=False)   # B into A
+        merge(sb, a.path, backup=False)   # A into B
+        assert data_digest(sa) == data_digest(sb)
+    finally:
+        sa.close()
+        sb.close()
+
+
+def test_read_only_store_may_only_preview(offices):
+    a, b = offices["A"], offices["B"]
+    a.update("calendar_step", steps(a)[0]["id"], {"text": "x"})
+    ro = Store.open(b.path, Actor(), read_only=True)
+    try:
+        assert merge(ro, a.path, dry_run=True).totals().change == 1
+        with pytest.raises(ReadOnlyError):
+            merge(ro, a.path)
+    finally:
+        ro.close()
+
+
+def test_newer_incoming_is_not_merged(offices, tmp_path):
+    import sqlite3
+    a, b = offices["A"], offices["B"]
+    newer = tmp_path / "newer.db"
+    shutil.copy(a.path, newer)
+    conn = sqlite3.connect(newer)
+    conn.execute("PRAGMA user_version = 99")
+    conn.commit()
+    conn.close()
+    before = data_digest(b)
+    with pytest.raises(NewerFileError):
+        merge(b, newer)
+    assert data_digest(b) == before
+
+
+def test_merge_notifies_listeners_and_keeps_clock_ahead(offices):
+    a, b = offices["A"], offices["B"]
+    sid = steps(a)[0]["id"]
+    a.update("calendar_step", sid, {"text": "A"})
+    seen = []
+    b.subscribe(seen.append)
+    merge(b, a.path)
+    assert seen and any(c.table == "calendar_step" for c in seen[0])
+    b.update("calendar_step", sid, {"text": "B after merge"})
+    assert b.get("calendar_step", sid)["updated_at"] > a.get("calendar_step", sid)["updated_at"]
