@@ -168,3 +168,26 @@ def test_demo_dashboard_shows_colours(demo_store):
     assert d.overdue >= 1
     assert all(p.scores[6] is not None and p.scores[9] is not None for p in d.plans)
     assert all(p.progress[9] is not None for p in d.plans)
+
+
+def test_round_report_of_one_plan(store, year):
+    pid, (s1, s2) = _plan(store, year)
+    k = dp.add_kpi(store, pid, "7.2", "ร้อยละความพึงพอใจ", weight=1.0, t1=60, t2=65, t3=70, t4=75, t5=80)
+    dp.set_step_progress(store, s1, 6, status="done", evidence="รายงานการประชุม", reported_on="2010-04-01")
+    dp.set_step_progress(store, s2, 9, status="in_progress", percent=40)
+    dp.set_kpi_result(store, k, 9, "72%", note="แบบสอบถาม")
+    r = dash.round_report(store, pid, 9)
+    steps = r.activities[0]["steps"]
+    assert (steps[0].status, steps[0].carried, steps[0].evidence, steps[0].overdue) == ("done", True, "รายงานการประชุม", False)
+    assert (steps[1].status, steps[1].percent, steps[1].carried, steps[1].overdue) == ("in_progress", 40.0, False, False)
+    assert r.progress == pytest.approx(70.0)
+    assert list(r.kpis) == ["7.1", "7.2", "7.3", "7.4"] and r.kpis["7.1"] == []
+    kr = r.kpis["7.2"][0]
+    assert (kr.actual, kr.note, kr.score.display()) == (72.0, "แบบสอบถาม", "3.4000")
+    assert r.score.display() == "3.4000"
+    # as of round 6 the second step has no report yet, and round 12 (after ก.ย.) it is overdue
+    r6 = dash.round_report(store, pid, 6)
+    assert r6.activities[0]["steps"][1].status == "" and r6.kpis["7.2"][0].actual is None
+    r12 = dash.round_report(store, pid, 12)
+    assert r12.activities[0]["steps"][1].overdue and r12.activities[0]["steps"][1].carried
+    assert dash.step_status_label("done") == "Done"

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
+from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QLabel
 
 from pmqa_desktop.core.devplan_demo import rayong_year
 from pmqa_desktop.core.storage import devplan as dp
 from pmqa_desktop.ui import devplan_pages as pages
 from pmqa_desktop.ui.delegates import CellEditor
 from pmqa_desktop.ui.devplan_models import (COL_BUDGET, COL_END, COL_M0, COL_RESP, COL_START, COL_TEXT, K_ACTUAL,
-                                            K_SCORE, K_WEIGHT, P_PERCENT, P_STATUS)
+                                            K_DIR, K_SCORE, K_WEIGHT, P_PERCENT, P_STATUS)
 from pmqa_desktop.ui.gantt import month_cell_rect
 from pmqa_desktop.ui.main_window import MainWindow
 
@@ -297,6 +297,7 @@ def test_round_result_gives_score_and_undo(qtbot, page, window, year_id):
 def test_weights_not_summing_to_one_are_flagged(qtbot, page, window, year_id):
     plan = plan_named(window.store, year_id, "แนวนโยบาย 2")
     page.select_plan(plan["id"])
+    page.tabs.setCurrentWidget(page.kpi_editor)
     ed = page.kpi_editor
     km, view = ed.model, ed.view
     row = next(r for r in range(km.rowCount()) if km.kpi_at(r))
@@ -321,6 +322,7 @@ def test_step_progress_for_a_round(qtbot, page, window, year_id):
     store = window.store
     plan = plan_named(store, year_id, "แนวนโยบาย 2")
     page.select_plan(plan["id"])
+    page.tabs.setCurrentWidget(page.kpi_editor)
     ed = page.kpi_editor
     ed.set_round(12)
     pm, view = ed.progress_model, ed.progress_view
@@ -392,3 +394,94 @@ def test_approval_needs_a_name(qtbot, page, window, year_id):
     assert page.error_label.isVisibleTo(page) and page.error_label.text()
     assert dp.plan(window.store, pid)["status"] == "draft"
     assert window.undo_stack.count() == depth
+
+
+def test_month_picker_on_f2_sets_start_month(qtbot, page, window, year_id):
+    store = window.store
+    plan = plan_named(store, year_id, "แผนหมวด 3")
+    page.select_plan(plan["id"])
+    m, view = page.grid_model, page.grid
+    row = next(r for r in range(m.rowCount()) if m.is_step(r) and m.step_at(r)["start_month"] == "2010-02"
+               and m.step_at(r)["end_month"] == "2010-03")
+    sid = m.step_at(row)["id"]
+    go(view, row, COL_START)
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    combo = view.findChild(QComboBox, "choice_editor")
+    assert combo is not None and combo.isVisible()
+    assert combo.currentData() == "2010-02"
+    i = combo.findData("2009-12")
+    assert combo.itemText(i) == "ธ.ค.52"
+    combo.setCurrentIndex(i)
+    combo.activated.emit(i)
+    assert dp.step(store, sid)["start_month"] == "2009-12"
+    assert m.span_of(m.row_of_key(sid)) == (2, 5)
+    window.undo_stack.undo()
+    assert dp.step(store, sid)["start_month"] == "2010-02"
+
+
+def test_kpi_direction_picked_from_a_list(qtbot, page, window, year_id):
+    store = window.store
+    plan = plan_named(store, year_id, "แผนหมวด 3")
+    page.select_plan(plan["id"])
+    page.tabs.setCurrentWidget(page.kpi_editor)
+    ed = page.kpi_editor
+    km, view = ed.model, ed.view
+    row = next(r for r in range(km.rowCount()) if km.kpi_at(r) and km.kpi_at(r)["direction"] == "lower")
+    kid = km.kpi_at(row)["id"]
+    assert "ไม่พึงพอใจ" in ed.ladder_label.text()            # the seed's slip: lower-is-better, rising ladder
+    go(view, row, K_DIR)
+    type_text(view, "x")                                       # typing does not open a list
+    assert view.findChild(QComboBox, "choice_editor") is None or not view.findChild(
+        QComboBox, "choice_editor").isVisible()
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    combo = view.findChild(QComboBox, "choice_editor")
+    i = combo.findData("higher")
+    combo.setCurrentIndex(i)
+    combo.activated.emit(i)
+    assert dp.kpi(store, kid)["direction"] == "higher"
+    assert not ed.ladder_label.isVisibleTo(ed)               # the flag went away
+    window.undo_stack.undo()
+    assert dp.kpi(store, kid)["direction"] == "lower"
+    assert ed.ladder_label.isVisibleTo(ed)
+
+
+def test_milestone_ladder_dialog_scores_by_steps_done(qtbot, page, window, year_id):
+    store = window.store
+    plan = plan_named(store, year_id, "แนวนโยบาย 2")
+    page.select_plan(plan["id"])
+    page.tabs.setCurrentWidget(page.kpi_editor)
+    ed = page.kpi_editor
+    kid = ed.add_kpi("7.4", "ระดับความสำเร็จของการจัดทำแผนบริหารความเสี่ยง", weight=0, ladder_kind="milestone")
+    assert kid
+    steps = dp.plan_steps(store, plan["id"])
+    dlg = ed.edit_milestones(kid)
+    for k in range(5):                                         # level k+1: step k done
+        dlg.lists[k].item(k % len(steps)).setCheckState(Qt.CheckState.Checked)
+    dlg.accept()
+    k = dp.kpi(store, kid)
+    assert k["ladder_kind"] == "milestone"
+    from pmqa_desktop.core.scoring import milestones_of
+    levels = milestones_of(k)
+    assert [lv[0]["step_id"] for lv in levels] == [steps[i % len(steps)]["id"] for i in range(5)]
+    row = ed.model.row_of_key(kid)
+    assert ed.model.dimension_at(row) == "7.4"
+    assert steps[0]["text"] in ed.model.cell_text(row, 6)     # level 1 lists its step
+    window.undo_stack.undo()
+    assert milestones_of(dp.kpi(store, kid)) == []
+
+
+def test_read_only_file_refuses_edits(qtbot, demo_db):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    assert w.open_database(demo_db, read_only=True)
+    w.show()
+    try:
+        yid = rayong_year(w.store)
+        p = pages.open_page(w, yid, pages.DEVPLAN_PAGE)
+        m = p.grid_model
+        row = next(r for r in range(m.rowCount()) if m.is_step(r))
+        assert not (m.flags(m.index(row, COL_TEXT)) & Qt.ItemFlag.ItemIsEditable)
+        assert not p.add_step_button.isEnabled() and not p.approve_button.isEnabled()
+        assert not p.grid.hit(month_cell_rect(p.grid, row, 3).center())
+    finally:
+        w.close_store()

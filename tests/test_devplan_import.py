@@ -245,21 +245,24 @@ def test_shifted_and_typo_rows_read_by_content():
         "1. ประชุม\t2 เดือน\tพ.ม. 53\tธ.ค. 53" + "\t" * 14 + "- รายงาน\tฝ่าย ก\tฝ่าย ข\t30,000",
         # an arrow, then the tail; duration missing, ditto
         "2. สรุป\tม.ค. 54\tม.ค. 54" + "\t" * 10 + "↓\t- สรุป\t\"\t\"\t10,000",
+        # a Gantt bar drawn with box lines, a dash for "no money"
+        "3. รายงาน\t1 เดือน\tก.พ. 54\tก.พ. 54\t\t\t\t\t────\t\t\t- รายงาน\tฝ่าย ค\t\"\t—",
     ])
     p = di.parse_devplan(text)
     assert p.year_be == 2554 and p.errors == []
-    s1, s2 = p.steps
+    s1, s2, s3 = p.steps
+    assert (s3.output, s3.responsible, s3.related, s3.budget, s3.budget_note) == ("- รายงาน", "ฝ่ายค", "ฝ่ายข", None, "—")
     assert (s1.start.key, s1.end.key, s1.budget, s1.related) == ("2010-11", "2010-12", 30000, "ฝ่ายข")
     assert (s2.start.key, s2.duration, s2.responsible, s2.related, s2.budget) == ("2011-01", "", "ฝ่ายก", "ฝ่ายข", 10000)
     assert p.activities[0].total == 40000 == p.activities[0].stated_budget
 
 
-def test_command_line_import(tmp_path, capsys):
+def test_command_line_import(tmp_path, capsys, monkeypatch):
     from pmqa_desktop.cli import main
     from pmqa_desktop.resources import seed_path
+    monkeypatch.setenv("PMQA_LANG", "en")
     db = tmp_path / "x.db"
-    assert main(["import-text", "--lang", "en", "--db", str(db), "--kind", "devplan", "--year", "2553",
-                 str(seed_path(SEED))]) == 0
+    assert main(["import-text", "--db", str(db), "--kind", "devplan", "--year", "2553", str(seed_path(SEED))]) == 0
     out = capsys.readouterr()
     assert "จังหวัดระยอง" in out.out and "line 57" in out.err
     store = Store.open(db)

@@ -184,6 +184,14 @@ def test_approval_freezes_and_editing_starts_revision_two(store, plan_id):
     assert dp.plan_state(store, plan_id) == (2, "draft")
     ap2 = dp.approve_plan(store, plan_id, "ผู้ว่า", "ผู้ว่าราชการจังหวัดระยอง")
     assert [v["revision"] for v in dp.approved_versions(store, plan_id)] == [1, 2]
+    # approving the same revision again corrects its record, it does not freeze a second copy
+    assert dp.approve_plan(store, plan_id, "ผู้ว่าฯ", ["ผู้ว่าราชการจังหวัดระยอง"], "2010-01-20") == ap2
+    assert [(v["revision"], v["signer_name"]) for v in dp.approved_versions(store, plan_id)] == [(1, "สุพรีพจน์ จอองพานิช"),
+                                                                                                (2, "ผู้ว่าฯ")]
+    assert dp.update_approval(store, ap2, signer_name="นายสมชาย ใจดี", signed_on="2010-02-01")
+    assert dp.approved_versions(store, plan_id)[1]["signer_name"] == "นายสมชาย ใจดี"
+    assert dp.approved_versions(store, plan_id)[1]["signed_on"] == "2010-02-01"
+    assert dp.plan_state(store, plan_id) == (2, "approved")
     # undo of an approval
     dp.withdraw_approval(store, ap2)
     assert dp.plan_state(store, plan_id) == (2, "draft")

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QApplication
 
 from pmqa_desktop.core.storage import Actor, Store, planning
 from pmqa_desktop.core.thai_calendar import MonthKey
-from pmqa_desktop.core.thai_text import ZWSP
-from pmqa_desktop.ui.delegates import CellEditor, display_text
+from pmqa_desktop.core.thai_text import ZWSP, break_opportunities
+from pmqa_desktop.ui.delegates import CellEditor, display_text, load_word_breaks, word_breaks_ready
 from pmqa_desktop.ui.grid_models import CalendarModel, WeeklyPlanModel
 from pmqa_desktop.ui.grid_views import CalendarView, WeeklyPlanView
 
@@ -101,11 +101,11 @@ def test_type_in_cell_then_undo_and_redo_with_keys(qtbot, cal, demo_store, year_
     sid = cal.model.step_id(1)
     type_into_cell(qtbot, cal, "15 ม.ค. 54")
     assert planning.calendar_cell_text(demo_store, sid, "2011-01") == "15 ม.ค. 54"
-    assert cal.model.index(1, col).data() == "15 ม.ค. 54"
+    assert cal.model.index(1, col).data(Qt.ItemDataRole.EditRole) == "15 ม.ค. 54"
     assert cal.table.currentIndex().row() == 2  # Enter moved down
     qtbot.keyClick(cal.table, Qt.Key.Key_Z, CTRL)
     assert planning.calendar_cell_text(demo_store, sid, "2011-01") == ""
-    assert cal.model.index(1, col).data() == ""
+    assert cal.model.index(1, col).data(Qt.ItemDataRole.EditRole) == ""
     qtbot.keyClick(cal.table, Qt.Key.Key_Y, CTRL)
     assert planning.calendar_cell_text(demo_store, sid, "2011-01") == "15 ม.ค. 54"
 
@@ -136,7 +136,7 @@ def test_paste_block_from_excel_is_one_undo_and_grows_rows(qtbot, cal, demo_stor
     assert after[n - 1]["cells"]["2010-10"]["text"] == '1 ต.ค. 53\nและ "ประชุม"'
     assert after[n]["text"] == "ขั้นตอนใหม่" and after[n]["cells"]["2010-10"]["text"] == "2 ต.ค. 53"
     assert cal.model.rowCount() == n + 1
-    assert cal.model.index(n, col).data() == "2 ต.ค. 53"
+    assert cal.model.index(n, col).data(Qt.ItemDataRole.EditRole) == "2 ต.ค. 53"
     new_id = after[n]["id"]
     cal.undo_stack_ref.undo()  # the whole block in one step
     again = steps(demo_store, year_id)
@@ -176,7 +176,7 @@ def test_alt_down_moves_step_and_undo(qtbot, cal, demo_store, year_id):
     assert moved == [ids[1], ids[0]] + ids[2:]
     assert cal.table.currentIndex().row() == 1  # the selection follows the step
     assert cal.model.step_id(1) == ids[0]
-    assert cal.model.index(0, CalendarModel.COL_NO).data() == "1"
+    assert cal.model.index(0, CalendarModel.COL_NO).data(Qt.ItemDataRole.EditRole) == "1"
     qtbot.keyClick(cal.table, Qt.Key.Key_Up, ALT)
     qtbot.keyClick(cal.table, Qt.Key.Key_Up, ALT)  # already at the top: nothing happens
     assert [s["id"] for s in steps(demo_store, year_id)] == ids
@@ -272,6 +272,9 @@ def test_keyboard_navigation_home_end(qtbot, cal):
 
 
 def test_rows_fit_wrapped_thai_text(qtbot, cal):
+    load_word_breaks()
+    qtbot.waitUntil(word_breaks_ready, timeout=60000)
+    qtbot.wait(1)  # the 'ready' signal is delivered through the event loop
     t = cal.table
     long_row = max(range(cal.model.rowCount()), key=lambda r: len(cal.model.cell_text(r, 1)))
     short_row = min(range(cal.model.rowCount()), key=lambda r: len(cal.model.cell_text(r, 1)))
@@ -281,6 +284,15 @@ def test_rows_fit_wrapped_thai_text(qtbot, cal):
     text = cal.model.cell_text(long_row, 1)
     shown = display_text(text)
     assert ZWSP in shown and shown.replace(ZWSP, "") == text
+    assert cal.model.index(long_row, 1).data() == shown  # what Qt lays out carries the word breaks
+    # every line of the wrapped text starts at a word boundary
+    layout, _h = t.cell_delegate.layouts.layout(text, t.columnWidth(1) - 8, t.font(), Qt.AlignmentFlag.AlignLeft)
+    starts = [layout.lineAt(i).textStart() for i in range(1, layout.lineCount())]
+    assert len(starts) >= 2
+    bounds = set(break_opportunities(text))
+    for st in starts:
+        raw = len(shown[:st].replace(ZWSP, ""))
+        assert raw in bounds, (text[:raw], text[raw:])
 
 
 def test_edits_survive_reopening_the_file(qtbot, cal, demo_store, year_id, demo_db):

@@ -57,18 +57,18 @@ def test_calendar_model_matches_the_seed(cal, seed):
     assert cal.columnCount() == 2 + len(months) + 1
     assert [cal.month_of_column(c) for c in range(cal.FIRST_MONTH, cal.col_remark)] == months
     for r, step in enumerate(parsed.steps):
-        assert cal.index(r, CalendarModel.COL_NO).data() == str(r + 1)
-        assert cal.index(r, CalendarModel.COL_TEXT).data() == step.text
-        assert cal.index(r, cal.col_remark).data() == step.remark
+        assert cal.index(r, CalendarModel.COL_NO).data(Qt.ItemDataRole.EditRole) == str(r + 1)
+        assert cal.index(r, CalendarModel.COL_TEXT).data(Qt.ItemDataRole.EditRole) == step.text
+        assert cal.index(r, cal.col_remark).data(Qt.ItemDataRole.EditRole) == step.remark
         for c in range(cal.FIRST_MONTH, cal.col_remark):
-            assert cal.index(r, c).data() == step.cells.get(cal.month_of_column(c).key, "")
+            assert cal.index(r, c).data(Qt.ItemDataRole.EditRole) == step.cells.get(cal.month_of_column(c).key, "")
 
 
 def test_calendar_flags_and_tooltips(cal):
     assert not cal.flags(cal.index(0, CalendarModel.COL_NO)) & Qt.ItemFlag.ItemIsEditable
     assert cal.flags(cal.index(0, CalendarModel.COL_TEXT)) & Qt.ItemFlag.ItemIsEditable
     row, col = next((r, c) for r in range(cal.rowCount()) for c in range(cal.FIRST_MONTH, cal.col_remark)
-                    if cal.index(r, c).data() == "9 - 10 มิ.ย. 54")
+                    if cal.index(r, c).data(Qt.ItemDataRole.EditRole) == "9 - 10 มิ.ย. 54")
     tip = cal.index(row, col).data(Qt.ItemDataRole.ToolTipRole)
     assert "9 มิถุนายน 2554 - 10 มิถุนายน 2554" in tip
     assert cal.index(row, CalendarModel.COL_TEXT).data(Qt.ItemDataRole.ToolTipRole) is None
@@ -91,10 +91,10 @@ def test_calendar_follows_changes_made_elsewhere(cal, demo_store, year_id):
     sid = planning.add_calendar_step(demo_store, year_id, "ขั้นตอนจากที่อื่น", "", key, {"2011-01": "5 ม.ค. 54"})
     assert inserted == [(1, 1)]
     assert cal.step_id(1) == sid
-    assert cal.index(1, cal.FIRST_MONTH + 3).data() == "5 ม.ค. 54"
-    assert cal.index(2, CalendarModel.COL_NO).data() == "3"
+    assert cal.index(1, cal.FIRST_MONTH + 3).data(Qt.ItemDataRole.EditRole) == "5 ม.ค. 54"
+    assert cal.index(2, CalendarModel.COL_NO).data(Qt.ItemDataRole.EditRole) == "3"
     planning.set_calendar_cell(demo_store, steps[0]["id"], "2011-01", "7 ม.ค. 54")
-    assert cal.index(0, cal.FIRST_MONTH + 3).data() == "7 ม.ค. 54"
+    assert cal.index(0, cal.FIRST_MONTH + 3).data(Qt.ItemDataRole.EditRole) == "7 ม.ค. 54"
     demo_store.delete("calendar_step", sid)
     assert cal.rowCount() == len(steps) and cal.step_id(1) == steps[1]["id"]
     planning.set_calendar_span(demo_store, year_id, MonthKey(2010, 10), 12)

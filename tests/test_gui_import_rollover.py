@@ -12,6 +12,7 @@ from pmqa_desktop.core.demo import read_seed
 from pmqa_desktop.core.errors import ValidationError
 from pmqa_desktop.core.storage import planning
 from pmqa_desktop.core.thai_calendar import MonthKey
+from pmqa_desktop.i18n import _
 from pmqa_desktop.resources import SEED_CALENDAR_WEEKLY
 from pmqa_desktop.ui.main_window import MainWindow
 from pmqa_desktop.ui.tree_model import KEY_ROLE
@@ -134,7 +135,8 @@ def test_import_preview_shows_problems_and_blocks_errors(qtbot, window, tmp_path
     type_text(qtbot, dlg.path, str(bad))
     qtbot.mouseClick(dlg.preview_button, Qt.LeftButton)
     problems = [dlg.problems.item(i).text() for i in range(dlg.problems.count())]
-    assert any("line 9" in p and "ขั้นตอนที่ไม่มีลำดับ" in p for p in problems)
+    error_line = _("line {line}: {label}: {message}").format(line=9, label=_("error"), message="")
+    assert any(p.startswith(error_line) and "ขั้นตอนที่ไม่มีลำดับ" in p for p in problems)
     assert any("9 - 10 มิ.ย. 54" in p for p in problems)      # the seed's shifted cell, a note
     assert dlg.table.rowCount() == 18
     assert dlg.table.item(0, 0).text() == "1"

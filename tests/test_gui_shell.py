@@ -109,8 +109,10 @@ def test_first_start_writes_demo_and_tree_shows_catalog(qtbot, tmp_path):
     year = child_named(m, org, year_label(2554))
     kids = child_texts(m, year)
     assert kids[:2] == [_("Operations calendar"), _("Weekly plan")]
+    pages = [label for _key, label in m.year_pages]     # pages the feature modules added
+    assert kids[2:2 + len(pages)] == pages
     cats = [category_label(c) for c in planning.categories(w.store)]
-    assert kids[2:] == cats and len(cats) == 8
+    assert kids[2 + len(pages):] == cats and len(cats) == 8
     cat1 = child_named(m, year, category_label({"code": "1", "name": "การนำองค์กร"}))
     assert "LD2 การมอบอำนาจ" in child_texts(m, cat1)
     assert child_texts(m, cat1)[:3] == ["LD1 การกำหนดทิศทางงานทำงาน", "LD2 การมอบอำนาจ", "LD3 กิจกรรมการเรียนรู้"]

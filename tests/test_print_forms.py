@@ -265,7 +265,7 @@ def test_page_images_stay_in_the_page(demo_db, tmp_path):
     subprocess.run(["pdftoppm", "-r", "20", "-gray", "-f", "1", "-l", "1", str(out), str(tmp_path / "p")], check=True)
     pgm = next(tmp_path.glob("p*.pgm"))
     data = pgm.read_bytes()
-    header, _, pix = data.split(b"\n", 3)[0], None, data.split(b"\n", 3)[3]
+    pix = data.split(b"\n", 3)[3]
     w, h = map(int, data.split(b"\n", 3)[1].split())
     band = 5  # 5 px at 20 dpi = 6 mm: inside the 11-12 mm margins
     for y in range(h):

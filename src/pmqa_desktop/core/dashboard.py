@@ -18,6 +18,8 @@ Public API::
     compute_dashboard(store, year_id, today=None, settings=None) -> YearDashboard
     compute_dashboards(store, year_ids, today=None, settings=None) -> dict[year_id, YearDashboard]
     plan_scores(store, plan_id) -> dict[round, PlanScore]
+    round_report(store, plan_id, round) -> RoundReport     (the 6/9/12-month report of one plan)
+    step_status_label(status) -> str
     round_month(year_be, round) -> MonthKey; as_of_round(year_be, round) -> MonthKey (a "today")
     STATUS_ORDER, worst(statuses), status_label(status)
 """
@@ -270,28 +272,35 @@ def _plan_status(p: dict, steps: list[dict], prog: dict[str, dict[int, dict]], k
     latest = max(rounds_seen) if rounds_seen else None
     ps.latest_round = latest
     today_key = today.key
-    # progress per round
-    for rnd in ROUNDS:
-        if latest is None or rnd > latest or not steps:
-            ps.progress[rnd] = None
-            continue
-        vals = []
-        for s in steps:
-            row = _carried(prog.get(s["id"]), rnd)
+    today_index = today.year * 12 + today.month - 1
+    # one pass over the steps: progress per round (carried forward), overdue, time elapsed
+    sums = {r: 0.0 for r in ROUNDS}
+    counts = {r: 0 for r in ROUNDS}
+    expected_sum, expected_n = 0.0, 0
+    for s in steps:
+        rows = prog.get(s["id"])
+        row = None
+        for rnd in ROUNDS:
+            if rows and rnd in rows:
+                row = rows[rnd]
             if row is not None and row["status"] == "cancelled":
                 continue
             v = _percent_of(row)
-            vals.append(0.0 if v is None else v)
-        ps.progress[rnd] = _mean(vals)
-    # overdue steps (latest report of any round)
-    for s in steps:
-        if not s["end_month"] or s["end_month"] >= today_key:
-            continue
-        row = _carried(prog.get(s["id"]), 12)
-        if row is not None and (row["status"] in ("done", "cancelled") or (row["percent"] or 0) >= 100):
-            continue
-        ps.overdue_steps.append(OverdueStep(s["id"], s["activity_id"], p["id"], s["number"], s["text"],
-                                            s["end_month"]))
+            sums[rnd] += 0.0 if v is None else v
+            counts[rnd] += 1
+        end = s["end_month"]
+        if end and end < today_key and not (row is not None and (row["status"] in ("done", "cancelled")
+                                                                 or (row["percent"] or 0) >= 100)):
+            ps.overdue_steps.append(OverdueStep(s["id"], s["activity_id"], p["id"], s["number"], s["text"], end))
+        e = _expected(s["start_month"], end, today_index)
+        if e is not None:
+            expected_sum += e
+            expected_n += 1
+    for rnd in ROUNDS:
+        if latest is None or rnd > latest or not steps:
+            ps.progress[rnd] = None
+        else:
+            ps.progress[rnd] = sums[rnd] / counts[rnd] if counts[rnd] else None
     # KPI scores per round
     prepared = None
     for rnd in ROUNDS:
@@ -315,8 +324,7 @@ def _plan_status(p: dict, steps: list[dict], prog: dict[str, dict[int, dict]], k
     if ps.overdue_steps:
         ps.status = "red"
         ps.reasons.append(_("{n} step(s) past their end month and not done.").format(n=len(ps.overdue_steps)))
-    today_index = today.year * 12 + today.month - 1
-    expected = _mean([_expected(s["start_month"], s["end_month"], today_index) for s in steps])
+    expected = expected_sum / expected_n if expected_n else None
     ps.expected_percent = expected
     if latest is not None:
         ps.percent_done = ps.progress.get(latest)
@@ -385,3 +393,79 @@ def plan_scores(store: Store, plan_id: str) -> dict[int, PlanScore]:
                 for k in kpis if k["ladder_kind"] == "milestone"}
         out[rnd] = score_plan(kpis, actual, done)
     return out
+
+
+# ---------------------------------------------------------------- one plan's round report
+
+def step_status_label(status: str) -> str:
+    return {"": _("Not reported"), "not_started": _("Not started"), "in_progress": _("In progress"),
+            "done": _("Done"), "cancelled": _("Cancelled")}.get(status or "", status)
+
+
+@dataclass
+class StepReport:
+    step: dict                      # plan_step row (+ 'activity_number')
+    status: str                     # this round's report ('' if none; see ``carried``)
+    percent: float | None
+    evidence: str
+    reported_on: str | None
+    carried: bool                   # True when the values come from an earlier round
+    overdue: bool
+
+
+@dataclass
+class KpiReport:
+    kpi: dict
+    actual: float | None
+    note: str
+    reported_on: str | None
+    score: Any                      # scoring.KpiScore
+
+
+@dataclass
+class RoundReport:
+    plan: dict
+    round: int
+    activities: list[dict]          # activity rows + 'total', 'steps': [StepReport]
+    kpis: dict[str, list[KpiReport]]   # dimension -> KPI rows (all four dimensions present)
+    score: PlanScore
+    progress: float | None          # mean percent done over the steps (cancelled left out)
+
+
+def round_report(store: Store, plan_id: str, rnd: int, today: MonthKey | None = None) -> RoundReport:
+    """What the 6/9/12-month progress report of one plan shows (GUI and print): each step's
+    status for the round (carried from an earlier round when not reported again), each KPI's
+    result and score, the weighted score and the overall progress."""
+    if rnd not in ROUNDS:
+        raise ValueError(rnd)
+    tree = dp.plan_tree(store, plan_id)
+    prog = dp.plan_progress(store, plan_id)
+    res = dp.plan_kpi_results(store, plan_id)
+    if today is None:
+        year = store.get("fiscal_year", tree["plan"]["year_id"])
+        today = as_of_round(year["year_be"], rnd) if year else MonthKey(date.today().year, date.today().month)
+    acts, percents = [], []
+    for a in tree["activities"]:
+        rows = []
+        for s in a["steps"]:
+            own = (prog.get(s["id"]) or {}).get(rnd)
+            row = own or _carried(prog.get(s["id"]), rnd)
+            pct = _percent_of(row)
+            done = row is not None and (row["status"] in ("done", "cancelled") or (row["percent"] or 0) >= 100)
+            overdue = bool(s["end_month"]) and s["end_month"] < today.key and not done
+            rows.append(StepReport({**s, "activity_number": a["number"]}, row["status"] if row else "",
+                                   pct, row["evidence"] if row else "", row["reported_on"] if row else None,
+                                   own is None and row is not None, overdue))
+            if not (row and row["status"] == "cancelled"):
+                percents.append(pct or 0.0)
+        acts.append({**{k: v for k, v in a.items() if k != "steps"}, "steps": rows})
+    actual = {kid: r[rnd]["actual"] for kid, r in res.items() if rnd in r}
+    done_by = {k["id"]: [[_step_done(prog.get(it.get("step_id") or ""), rnd) for it in level]
+                         for level in milestones_of(k)]
+               for dim in tree["kpis"].values() for k in dim if k["ladder_kind"] == "milestone"}
+    all_kpis = [k for dim in tree["kpis"].values() for k in dim]
+    score = score_plan(all_kpis, actual, done_by)
+    kpis = {d: [KpiReport(k, actual.get(k["id"]), (res.get(k["id"], {}).get(rnd) or {}).get("note", ""),
+                          (res.get(k["id"], {}).get(rnd) or {}).get("reported_on"), score.scores[k["id"]])
+                for k in rows] for d, rows in tree["kpis"].items()}
+    return RoundReport(tree["plan"], rnd, acts, kpis, score, _mean(percents) if percents else None)

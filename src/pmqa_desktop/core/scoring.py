@@ -33,7 +33,9 @@ Public API::
     weighted_score(pairs) -> float | None
     score_plan(kpis, actual_by_kpi, done_by_kpi=None) -> PlanScore
     plan_value(kpis, actual_by_kpi, done_by_kpi=None) -> float | None   (same value, no detail)
-    format_score(value, places=4, thai_digits=False) -> str
+    format_score(value, places=4, thai_digits=False) -> str;  format_plain(value) -> str
+    below_rule_choices() -> [(rule, label)];  direction_label(direction) -> str
+    prepare(kpi) -> Prepared;  prepared_score(prepared, actual, done=None) -> float | None
 """
 from __future__ import annotations
 
@@ -416,6 +418,16 @@ def plan_value(kpis: Sequence[Mapping[str, Any] | Prepared], actual_by_kpi: Mapp
 
 
 # ---------------------------------------------------------------- display
+
+def below_rule_choices() -> list[tuple[str, str]]:
+    """(rule, short label) for a choice box."""
+    return [("zero", _("Short of level 1: 0 points")), ("one", _("Short of level 1: 1 point")),
+            ("linear0", _("Short of level 1: linear from 0"))]
+
+
+def direction_label(direction: str) -> str:
+    return _("Lower is better") if direction == "lower" else _("Higher is better")
+
 
 def format_score(value: float | None, places: int = 4, thai_digits: bool = False) -> str:
     """3.4 -> '3.4000' (the 4 decimals of KPI agreements); None -> '-'."""

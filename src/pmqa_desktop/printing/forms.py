@@ -14,7 +14,7 @@ from ..core.storage.store import Store
 from ..core.thai_calendar import MonthKey, header_labels, parse_cell_date
 from ..i18n import _
 from .form_text import thai
-from .layout import BODY_SIZE, Block, Cell, FormDocument, Grid, Options, Row, Title, leading
+from .layout import BODY_SIZE, Block, Cell, FormDocument, Grid, Options, PageBreak, Row, Title, leading
 
 GROUP_FILL = colors.Color(0.95, 0.95, 0.95)
 HEAD_SIZE = 14.0
@@ -149,7 +149,6 @@ def build_weekly(store: Store, req: FormRequest, opts: Options) -> FormDocument:
     bands = _bands(len(months))
     for bi, (m0, m1) in enumerate(bands):
         if bi:
-            from .layout import PageBreak
             doc.add(PageBreak())
             doc.add(Title([title + " (" + thai(_("Months {first} to {last}")).format(
                 first=months[m0].abbr(thai_digits=opts.thai_digits),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
@@ -20,7 +21,7 @@ from ..core.thai_calendar import to_thai_digits
 from ..i18n import _
 from .fonts import ThaiFont
 from .form_text import thai
-from .thai_text_layout import TextWriter, longest_word_width, text_width, wrap
+from .thai_text_layout import TextWriter, longest_word_width, num, text_width, wrap
 
 MM = 72.0 / 25.4
 BODY_SIZE = 16.0          # nominal TH Sarabun sizes
@@ -182,6 +183,8 @@ class FormDocument:
             return [""] * cell.min_lines, nominal
         face = self.opts.font.face(cell.bold)
         avail = max(4.0, width - 2 * PAD_X)
+        if "\n" not in cell.text and text_width(face, nominal * self.opts.font.scale, cell.text) <= avail:
+            return [cell.text.strip()] + [""] * (cell.min_lines - 1), nominal
         widest = longest_word_width(face, cell.text)  # in 1/1000 em
         if widest * nominal * self.opts.font.scale / 1000.0 > avail:
             nominal = max(nominal * MIN_SHRINK, avail * 1000.0 / (widest * self.opts.font.scale) - 0.01)
@@ -321,21 +324,23 @@ class FormDocument:
     def _draw_laid(self, ctx: Ctx, laid: _Laid, x0: float, y_top: float, size: float, fill=None) -> None:
         c = ctx.canvas
         h = laid.height
+        rules: list[str] = []
         for x, w, cell, lines, csize in laid.cells:
             bg = cell.fill or fill
             if bg is not None:
                 c.setFillColor(bg)
                 c.rect(x0 + x, y_top - h, w, h, stroke=0, fill=1)
                 c.setFillColor(colors.black)
-            xl, xr, yt, yb = x0 + x, x0 + x + w, y_top, y_top - h
-            c.line(xl, yt, xl, yb)
-            c.line(xr, yt, xr, yb)
+            xl, xr, yt, yb = num(x0 + x), num(x0 + x + w), num(y_top), num(y_top - h)
+            rules.append(f"{xl} {yt} m {xl} {yb} l {xr} {yt} m {xr} {yb} l")
             if not cell.open_top:
-                c.line(xl, yt, xr, yt)
+                rules.append(f"{xl} {yt} m {xr} {yt} l")
             if not cell.open_bottom:
-                c.line(xl, yb, xr, yb)
+                rules.append(f"{xl} {yb} m {xr} {yb} l")
             if cell.draw is not None:
                 cell.draw(ctx, x0 + x, y_top, w, h)
+                continue
+            if not any(lines):
                 continue
             lead = leading(csize)
             ty = y_top - PAD_Y
@@ -353,6 +358,8 @@ class FormDocument:
                     tw = text_width(face, s, t)
                     tx = x0 + x + (w - tw) / 2 if cell.align == "center" else x0 + x + w - PAD_X - tw
                 ctx.writer.draw(face, s, tx, yy, t)
+        if rules:
+            c._code.append("n " + " ".join(rules) + " S")
 
     def render(self, path: str | os.PathLike, progress: Callable[[int, int], None] | None = None,
                cancelled: Callable[[], bool] | None = None, title: str = "") -> int:
@@ -362,6 +369,8 @@ class FormDocument:
         n = len(pages)
         path = Path(path)
         tmp = path.with_name(path.name + ".part")
+        old_a85 = rl_config.useA85
+        rl_config.useA85 = 0   # Flate only: ASCII85 doubles the time of writing the file
         canvas = Canvas(str(tmp), pagesize=self.pagesize, pageCompression=1)
         canvas.setTitle(title)
         canvas.setCreator("PMQA Desktop")
@@ -402,4 +411,6 @@ class FormDocument:
             except OSError:
                 pass
             raise
+        finally:
+            rl_config.useA85 = old_a85
         return n

@@ -9,11 +9,11 @@ from reportlab.lib import colors
 from ..core import dashboard
 from ..core.budget import format_baht, format_budget
 from ..core.errors import UserError
-from ..core.scoring import format_plain, format_score, ladder_thresholds, milestones_of
+from ..core.scoring import format_plain, format_score, milestones_of
 from ..core.storage import devplan as dp
 from ..core.storage import planning
 from ..core.storage.store import Store
-from ..core.thai_calendar import MONTH_FULL, MonthKey, fiscal_months, format_month, header_labels
+from ..core.thai_calendar import MONTH_FULL, MonthKey, fiscal_months, format_month
 from ..i18n import _
 from .form_text import thai
 from .forms import GROUP_FILL, HEAD_SIZE, FormRequest, _fit, _org_name, _year_text, approval_block
@@ -126,7 +126,6 @@ def build_devplan(store: Store, req: FormRequest, opts: Options) -> FormDocument
     doc = FormDocument(opts, "landscape", footer_left=_org_name(req.org))
     year_be = req.year["year_be"]
     months = fiscal_months(year_be)
-    labels = header_labels(months, thai_digits=opts.thai_digits)
     labels = [m.abbr(with_year=False, thai_digits=opts.thai_digits) for m in months]
     W = doc.frame_w
     mw = 18.0

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reportlab.lib.rl_accel import fp_str
+from functools import lru_cache
 
 from ..core.thai_text import break_opportunities
 from .fonts import Face
@@ -30,8 +30,24 @@ _LEADING = set("เแโใไ")
 _SPACE_RE = re.compile(r"\s+")
 
 
+def num(v: float) -> str:
+    """A number for a PDF content stream (ReportLab's fp_str is slow without its C part)."""
+    s = "%.3f" % v
+    s = s.rstrip("0").rstrip(".")
+    return "0" if s in ("", "-0") else s
+
+
+@lru_cache(maxsize=50000)
+def _break_positions(text: str) -> tuple[int, ...]:
+    return tuple(_compute_breaks(text))
+
+
 def break_positions(text: str) -> list[int]:
     """Offsets where a printed line may break: between Thai words, and after spaces."""
+    return list(_break_positions(text))
+
+
+def _compute_breaks(text: str) -> list[int]:
     pos = set(break_opportunities(text))
     for m in _SPACE_RE.finditer(text):
         if 0 < m.start():
@@ -184,7 +200,7 @@ class TextWriter:
             body = self._cache[key] = self._body(face, size, text)
         actual = "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
         self.canvas._code.append(
-            f"/Span <</ActualText {actual}>> BDC BT 1 0 0 1 {fp_str(x)} {fp_str(y)} Tm {body} ET EMC")
+            f"/Span <</ActualText {actual}>> BDC BT 1 0 0 1 {num(x)} {num(y)} Tm {body} ET EMC")
 
     def draw_lines(self, face: Face, size: float, x: float, y: float, lines: list[str], leading: float,
                    align: str = "left", width: float = 0.0) -> None:
@@ -216,7 +232,7 @@ class TextWriter:
 
         for subset, chunk in segs:
             flush()
-            ops.append(f"{ttf.getSubsetInternalName(subset, self.doc)} {fp_str(size)} Tf")
+            ops.append(f"{ttf.getSubsetInternalName(subset, self.doc)} {num(size)} Tf")
             for byte in chunk:
                 g = shaped.glyphs[gi]
                 code = codes[gi]
@@ -225,11 +241,11 @@ class TextWriter:
                 gy = g.y_offset * k
                 if abs(gy - rise) > 1e-6:
                     flush()
-                    ops.append(f"{fp_str(gy)} Ts")
+                    ops.append(f"{num(gy)} Ts")
                     rise = gy
                 adj = (cur_x - gx) * 1000.0 / size
                 if abs(adj) > 0.01:
-                    tj.append(fp_str(adj))
+                    tj.append(num(adj))
                 tj.append("(" + escape(bytes((byte,))) + ")")
                 cur_x = gx + face.pdf_width(code) * k
                 pen += g.x_advance * k

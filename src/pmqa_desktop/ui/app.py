@@ -118,8 +118,10 @@ def run_gui(db: str | None = None, smoke: bool = False, lang: str | None = None)
     from PySide6.QtWidgets import QApplication
 
     from .. import settings as app_settings
-    from ..i18n import set_language
-    set_language(lang or app_settings.get("language") or None)
+    from ..i18n import LANGUAGES, language, set_language
+    want = (lang or app_settings.get("language") or os.environ.get("PMQA_LANG") or "th").split("_")[0].lower()
+    if want in LANGUAGES and want != language():   # the command line has loaded one already
+        set_language(want)
 
     QCoreApplication.setApplicationName(APP_NAME)
     QCoreApplication.setOrganizationName(ORG_NAME)

@@ -1,18 +1,20 @@
-"""Painting and editing grid cells that hold multi-line Thai text.
+"""Showing, measuring and editing grid cells that hold multi-line Thai text.
 
-Qt breaks Thai lines between words only through libthai, which Windows lacks. The delegate
-therefore lays text out itself with ``QTextLayout`` after putting zero-width spaces between
-Thai words (``core.thai_text.with_zwsp``): display only, the model and the store never see
-them. Layouts and heights are cached by (text, width) so repaints and row-height fitting
-stay cheap with thousands of rows.
+Qt breaks Thai lines between words only through libthai, which Windows lacks. The models
+therefore hand Qt display text with zero-width spaces between Thai words
+(``display_text`` here, from ``core.thai_text.with_zwsp``); Qt's line breaker honours them
+on every system. It is display only: the edit role, the clipboard and the store never carry
+them. Heights of wrapped texts are measured with ``QTextLayout`` on the same display text
+and cached by (text, width), so fitting rows stays cheap with thousands of rows.
 """
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 
-from PySide6.QtCore import QModelIndex, QPointF, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPainter, QPalette, QPen, QTextLayout, QTextOption
-from PySide6.QtWidgets import (QAbstractItemDelegate, QPlainTextEdit, QStyle, QStyledItemDelegate,
+from PySide6.QtCore import QModelIndex, QObject, QPointF, QRect, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QTextLayout, QTextOption
+from PySide6.QtWidgets import (QAbstractItemDelegate, QPlainTextEdit, QStyledItemDelegate,
                                QStyleOptionViewItem, QWidget)
 
 from ..core.thai_text import strip_zwsp, with_zwsp
@@ -42,12 +44,49 @@ class _LRU(OrderedDict):
 
 
 _DISPLAY = _LRU(20000)
+_READY = threading.Event()
+_LOADING = threading.Lock()
+_NOTIFIER: list = []
+
+
+class _WordBreaks(QObject):
+    ready = Signal()
+
+
+def word_breaks_notifier() -> _WordBreaks:
+    """Emits ``ready`` (in the GUI thread) once the Thai dictionary is loaded."""
+    if not _NOTIFIER:
+        _NOTIFIER.append(_WordBreaks())
+    return _NOTIFIER[0]
+
+
+def word_breaks_ready() -> bool:
+    return _READY.is_set()
+
+
+def load_word_breaks() -> None:
+    """Load the Thai dictionary in a background thread (it takes seconds); the grids show
+    plain text until then and re-wrap when ``ready`` fires, so a start never waits for it."""
+    notifier = word_breaks_notifier()
+    if _READY.is_set() or not _LOADING.acquire(blocking=False):
+        return
+
+    def work() -> None:
+        try:
+            with_zwsp("การดำเนินงาน")
+        finally:
+            _READY.set()
+            notifier.ready.emit()
+    threading.Thread(target=work, name="thai-word-breaks", daemon=True).start()
 
 
 def display_text(text: str) -> str:
-    """Text with Thai word breaks marked for Qt (cached)."""
+    """Text with Thai word breaks marked for Qt (cached); plain text while the dictionary loads."""
     if not text:
         return ""
+    if not _READY.is_set():
+        load_word_breaks()
+        return text
     return _DISPLAY.get_or(text, lambda: with_zwsp(text))
 
 
@@ -138,62 +177,15 @@ class ThaiWrapDelegate(QStyledItemDelegate):
         self.layouts = TextLayouts()
         self.replace_on_edit = False  # set by the view when typing starts the edit (Excel-like)
 
-    # ------------------------------------------------------------ painting
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        # Everything comes from the Python model directly: no initStyleOption()/index.data(),
-        # which cost a round trip through C++ per role (and, in PySide6 6.12 on Python 3.11,
-        # leak a reference to None each time they return nothing).
-        model = index.model()
-        row, col = index.row(), index.column()
-        get = getattr(model, "_data", None)
-        if get is None:
-            return super().paint(painter, option, index)
-        raw = model.cell_text(row, col)
-        state = option.state
-        selected = bool(state & QStyle.StateFlag.State_Selected)
-        palette = option.palette
-        group = QPalette.ColorGroup.Active if state & QStyle.StateFlag.State_Active else QPalette.ColorGroup.Inactive
-        rect = option.rect
-        if selected:
-            painter.fillRect(rect, palette.color(group, QPalette.ColorRole.Highlight))
-        else:
-            bg = get(row, col, Qt.ItemDataRole.BackgroundRole)
-            if bg is not None:
-                painter.fillRect(rect, bg)
-        if raw:
-            font = get(row, col, Qt.ItemDataRole.FontRole) or option.font
-            align = get(row, col, Qt.ItemDataRole.TextAlignmentRole)
-            align = Qt.AlignmentFlag(align) if align is not None else Qt.AlignmentFlag.AlignLeft
-            inner = rect.adjusted(PAD_X, PAD_Y, -PAD_X, -PAD_Y)
-            layout, height = self.layouts.layout(raw, inner.width(), font,
-                                                 align & Qt.AlignmentFlag.AlignHorizontal_Mask or Qt.AlignmentFlag.AlignLeft)
-            painter.save()
-            painter.setClipRect(rect)
-            painter.setPen(palette.color(group, QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
-            top = inner.top()
-            if align & Qt.AlignmentFlag.AlignVCenter and height < inner.height():
-                top += (inner.height() - height) / 2
-            layout.draw(painter, QPointF(inner.left(), top))
-            painter.restore()
-        if state & QStyle.StateFlag.State_HasFocus:
-            painter.save()
-            pen = QPen(palette.color(group, QPalette.ColorRole.Highlight).darker(130))
-            pen.setWidth(2)
-            painter.setPen(pen)
-            painter.drawRect(rect.adjusted(1, 1, -1, -1))
-            painter.restore()
-
+    # ------------------------------------------------------------ measuring
+    # Painting is left to Qt's own (C++) delegate: the model's display text already carries
+    # the zero-width spaces, so Qt's line breaker wraps Thai between words on every system,
+    # and no Python runs per painted cell. Row heights are measured here, lazily, by the view.
     def text_height(self, text: str, width: int, font: QFont) -> int:
         """Height a cell needs for ``text`` at a column width (padding included)."""
         if not text:
             return 0
         return self.layouts.height(text, max(1, width - 2 * PAD_X), font) + 2 * PAD_Y + 1
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
-        model = index.model()
-        raw = model.cell_text(index.row(), index.column()) if hasattr(model, "cell_text") else ""
-        width = option.rect.width() if option.rect.width() > 0 else 100
-        return QSize(width, max(self.text_height(str(raw), width, option.font), QFontMetrics(option.font).lineSpacing() + 2 * PAD_Y))
 
     # ------------------------------------------------------------ editing
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget:

@@ -24,6 +24,7 @@ from ..core.storage.store import Change, Store
 from ..core.thai_calendar import MonthKey, fiscal_months
 from ..i18n import _
 from . import devplan_commands as cmd
+from .delegates import display_text
 from .grid_models import EDITABLE, READ_ONLY, GridModel
 
 # ---------------------------------------------------------------- plan grid columns
@@ -42,6 +43,8 @@ TOTAL_BG = QBrush(QColor("#f1f1f1"))
 WARN_BG = QBrush(QColor("#ffe0b2"))
 ERROR_BG = QBrush(QColor("#ffcdd2"))
 DIM_BG = QBrush(QColor("#e8f5e9"))
+TOP_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+TOP_CENTER = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
 BOLD = QFont()
 BOLD.setBold(True)
 
@@ -137,6 +140,10 @@ class _PlanModelBase(GridModel):
     @property
     def read_only(self) -> bool:
         return self.snapshot is not None or self.store is None or bool(getattr(self.store, "read_only", False))
+
+    @read_only.setter
+    def read_only(self, value: bool) -> None:   # GridModel sets it from the store; derived here
+        pass
 
     def _on_changes(self, changes: list[Change]) -> None:
         if self.snapshot is None and self.plan_id is not None:
@@ -350,6 +357,13 @@ class PlanGridModel(_PlanModelBase):
                 return format_baht(d.get("stated_budget")) if d.get("stated_budget") is not None else ""
         return self.cell_text(row, col)
 
+    def month_choices(self) -> list[tuple[str, str]]:
+        """The month picker: three months either side of the fiscal year, and 'none'."""
+        if not self.months:
+            return []
+        return [("", _("(no month)"))] + [(m.key, m.abbr()) for m in
+                                          (self.months[0].shifted(k) for k in range(-3, N_MONTHS + 3))]
+
     def mismatch(self, row: int) -> str:
         """A warning sentence when an activity's stated budget differs from its steps' sum."""
         kind, d = self._rows[row]
@@ -362,8 +376,17 @@ class PlanGridModel(_PlanModelBase):
         if not 0 <= row < len(self._rows):
             return None
         kind, d = self._rows[row]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display_text(self.cell_text(row, col))   # Thai word breaks marked for Qt's wrapping
+        if role == Qt.ItemDataRole.EditRole:
             return self.cell_text(row, col)
+        if kind == "step" and col in (COL_START, COL_END):
+            if role == ChoicesRole:
+                return self.month_choices()
+            if role == ValueRole:
+                return d.get("start_month" if col == COL_START else "end_month") or ""
+            if role == TypedChoiceRole:
+                return True
         if role == Qt.ItemDataRole.BackgroundRole:
             if kind == "act":
                 return WARN_BG if col == COL_BUDGET and self.mismatch(row) else ACTIVITY_BG
@@ -376,8 +399,8 @@ class PlanGridModel(_PlanModelBase):
             if col == COL_BUDGET:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
             if col in (COL_DURATION, COL_START, COL_END):
-                return int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-            return None
+                return TOP_CENTER
+            return TOP_LEFT
         if role == Qt.ItemDataRole.ToolTipRole:
             if kind == "act" and col == COL_BUDGET:
                 warn = self.mismatch(row)
@@ -490,6 +513,7 @@ KPI_FIELD_OF_COL = {K_NUM: "number", K_TEXT: "text", K_CURRENT: "current_data", 
 
 ChoicesRole = Qt.ItemDataRole.UserRole + 40     # [(value, label)] for a choice column
 ValueRole = Qt.ItemDataRole.UserRole + 41       # the stored value behind a choice cell
+TypedChoiceRole = Qt.ItemDataRole.UserRole + 42  # True: typing edits as text, F2/double-click picks
 
 
 def direction_choices() -> list[tuple[str, str]]:
@@ -642,7 +666,9 @@ class KpiModel(_PlanModelBase):
         if not 0 <= row < len(self._rows):
             return None
         kind, d = self._rows[row]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display_text(self.cell_text(row, col))   # Thai word breaks marked for Qt's wrapping
+        if role == Qt.ItemDataRole.EditRole:
             return self.cell_text(row, col)
         if role == ChoicesRole:
             return self.choices(col)
@@ -664,8 +690,8 @@ class KpiModel(_PlanModelBase):
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole and kind == "kpi":
             if col in (K_WEIGHT, K_ACTUAL, K_SCORE) or K_T1 <= col <= K_T5:
-                return int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-            return None
+                return TOP_CENTER
+            return TOP_LEFT
         if role == Qt.ItemDataRole.ToolTipRole and kind == "kpi":
             msgs = []
             if K_T1 <= col <= K_T5 or col == K_DIR:
@@ -841,12 +867,16 @@ class ProgressModel(_PlanModelBase):
         if not 0 <= row < len(self._rows):
             return None
         kind, d = self._rows[row]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display_text(self.cell_text(row, col))   # Thai word breaks marked for Qt's wrapping
+        if role == Qt.ItemDataRole.EditRole:
             return self.cell_text(row, col)
         if role == ChoicesRole:
             return self.choices(col)
         if role == ValueRole and col == P_STATUS:
             return (self.report(row) or {}).get("status") or ""
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return TOP_CENTER if col == P_PERCENT else TOP_LEFT
         if role == Qt.ItemDataRole.BackgroundRole and kind == "act":
             return ACTIVITY_BG
         if role == Qt.ItemDataRole.FontRole and kind == "act":

@@ -36,7 +36,7 @@ DASHBOARD_PAGE = "dashboard"
 _PAGES: "weakref.WeakValueDictionary[tuple[int, str, str], QWidget]" = weakref.WeakValueDictionary()
 
 GRID_WIDTHS = {COL_TEXT: 300, COL_DURATION: 70, COL_START: 62, COL_END: 62, COL_OUTPUT: 200, COL_RESP: 150,
-               COL_REL: 130, COL_BUDGET: 90, **{COL_M0 + i: 46 for i in range(N_MONTHS)}}
+               COL_REL: 130, COL_BUDGET: 110, **{COL_M0 + i: 46 for i in range(N_MONTHS)}}
 
 
 def _year_be(store: Store, year_id: str) -> int:
@@ -76,7 +76,8 @@ class PlanDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(buttons)
-        self.resize(520, 160)
+        self.setMinimumSize(520, 170)
+        self.resize(560, 180)
 
     def values(self) -> dict[str, Any]:
         return {"title": self.title.text().strip(), "category_id": self.category.currentData(),
@@ -121,6 +122,7 @@ class ApprovalDialog(QDialog):
         lay.addLayout(form)
         lay.addWidget(QLabel(_("The approved version is kept; later edits start the next version."), self))
         lay.addWidget(self.buttons)
+        self.setMinimumSize(560, 320)
 
     def _show_thai(self, *_a) -> None:
         d = self.date.date()
@@ -177,6 +179,7 @@ class SnapshotDialog(QDialog):
         lay.addWidget(info)
         lay.addWidget(tabs, 1)
         lay.addWidget(buttons)
+        self.setMinimumSize(800, 450)
         self.resize(1100, 600)
 
 
@@ -251,6 +254,7 @@ class DevPlanPage(QWidget):
         self.grid.widths = GRID_WIDTHS
         self.grid.setModel(self.grid_model)
         self.grid_model.message.connect(self.show_error)
+        self.grid.moveRowRequested.connect(self.move_row)          # Alt+Up / Alt+Down
         self.grid_model.modelReset.connect(self._refresh_header)
         self.grid_model.dataChanged.connect(lambda *a: self._refresh_header())
         self.kpi_editor = KpiEditor(store, undo_stack, self)
@@ -458,6 +462,7 @@ class DevPlanPage(QWidget):
         dlg.setObjectName("add_activity_dialog")
         dlg.setWindowTitle(_("Add activity"))
         dlg.setLabelText(_("Title of the activity:"))
+        dlg.setMinimumSize(420, 140)
         dlg.textValueSelected.connect(lambda t: t.strip() and self.add_activity(t.strip()))
         return self._dialog(dlg)
 

@@ -116,6 +116,7 @@ class CriterionDialog(_CheckedDialog):
         crit = store.get("criterion", criterion_id) if criterion_id else None
         cat = store.get("category", category_id)
         form = QFormLayout()
+        self._original_code = crit["code"] if crit else ""
         self.code = QLineEdit(crit["code"] if crit else "", self)
         self.code.setObjectName("crit_code")
         self.code.setPlaceholderText(_("for example LD8"))
@@ -142,10 +143,10 @@ class CriterionDialog(_CheckedDialog):
                 "group_title": self.group_title.text(), "full_text": self.full_text.toPlainText()}
 
     def error_field(self, message: str) -> QWidget | None:
-        if "code" in message.lower() or self.code.text().strip().upper() in message:
-            return self.code
         if not self.short_name.text().strip():
             return self.short_name
+        if self.criterion_id is None or planning.normalise_code(self.code.text()) != self._original_code:
+            return self.code
         return None
 
     def apply(self) -> str:

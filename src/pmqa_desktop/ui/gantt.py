@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QStyle, QStyledItem
 
 from ..core.thai_text import strip_zwsp
 from .delegates import CellEditor, ThaiWrapDelegate
-from .devplan_models import COL_M0, COL_OUTPUT, N_MONTHS, ChoicesRole, PlanGridModel, ValueRole
+from .devplan_models import COL_M0, COL_OUTPUT, N_MONTHS, ChoicesRole, PlanGridModel, TypedChoiceRole, ValueRole
 from .grid_views import GridTableView
 
 BAR = QColor("#2f6db3")
@@ -71,7 +71,7 @@ class ChoiceDelegate(PlanCellDelegate):
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget:
         choices = index.model().data(index, ChoicesRole)
-        if not choices:
+        if not choices or (self.replace_on_edit and index.model().data(index, TypedChoiceRole)):
             return super().createEditor(parent, option, index)
         combo = QComboBox(parent)
         combo.setObjectName("choice_editor")
@@ -130,8 +130,9 @@ class GanttDelegate(QStyledItemDelegate):
             return
         step = model.step_at(index.row())
         colour = BAR_PREVIEW if step and step["id"] in model.preview else BAR
-        h = max(6, min(12, rect.height() // 3))
-        top = rect.top() + (rect.height() - h) / 2
+        line = option.fontMetrics.lineSpacing() + 6          # the first text line of the row
+        h = max(6, min(12, line // 2))
+        top = rect.top() + (min(rect.height(), line) - h) / 2 + 1
         left = rect.left() + (4 if m == start else 0)
         right = rect.right() + 1 - (4 if m == end else 0)
         painter.save()
@@ -200,7 +201,7 @@ class DevGridView(GridTableView):
 
     def edit(self, index, trigger=None, event=None):  # noqa: D401 - Qt override
         if trigger == QAbstractItemView.EditTrigger.AnyKeyPressed and index.isValid() \
-                and index.model().data(index, ChoicesRole):
+                and index.model().data(index, ChoicesRole) and not index.model().data(index, TypedChoiceRole):
             return False   # typing does not open a drop-down; F2 or a double-click does
         return super().edit(index, trigger, event) if trigger is not None else super().edit(index)
 
@@ -262,7 +263,10 @@ class PlanGridView(DevGridView):
                 step = model.step_at(row)
                 self._drag = {"mode": mode, "row": row, "anchor": m, "orig": (start, end), "step_id": step["id"],
                               "span": (start, end)}
+                hs, vs = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
                 self.setCurrentIndex(model.index(row, COL_M0 + m))
+                self.horizontalScrollBar().setValue(hs)   # the grid must not scroll under the mouse
+                self.verticalScrollBar().setValue(vs)
                 if mode == "new":
                     self._drag["orig"] = (m, m)
                     self._drag["span"] = (m, m)

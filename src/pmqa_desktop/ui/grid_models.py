@@ -12,16 +12,26 @@ import re
 import weakref
 from typing import Any, Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QUndoStack
 
-from ..core.errors import UserError, ValidationError
+from ..core.errors import UserError
 from ..core.storage import planning
 from ..core.storage.store import Change, Store
 from ..core.thai_calendar import MonthKey, format_thai_date, header_labels, parse_cell_date
 from ..core.thai_text import strip_zwsp
 from ..i18n import _
-from .delegates import HeaderRowRole, RawTextRole
+from .delegates import HeaderRowRole, RawTextRole, display_text
+
+
+_BRUSHES: list = []
+
+
+def _brushes() -> list:
+    """Backgrounds: a หมวด heading row, a week cell holding an activity."""
+    if not _BRUSHES:
+        _BRUSHES.extend([QBrush(QColor(222, 232, 245)), QBrush(QColor(255, 244, 214))])
+    return _BRUSHES
 from .grid_commands import (CalendarCellOp, CalendarSpanOp, DeleteOp, GridCommand, InsertOp, UpdateOp,
                             WeeklySpanOp, push)
 
@@ -29,6 +39,19 @@ MonthLabelRole = Qt.ItemDataRole.UserRole + 10   # header: the month label over 
 WeekLabelRole = Qt.ItemDataRole.UserRole + 11    # header: 'W1'..'W4'
 MonthGroupRole = Qt.ItemDataRole.UserRole + 12   # header: (label, first column, count) of a week column
 RowKeyRole = Qt.ItemDataRole.UserRole + 13      # id of the row (step id / weekly row id / heading key)
+
+# roles as plain ints: Qt passes ints, and comparing Python enums per painted cell is slow
+DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+EDIT = int(Qt.ItemDataRole.EditRole)
+RAW = int(RawTextRole)
+TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+FONT = int(Qt.ItemDataRole.FontRole)
+BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+HEADING = int(HeaderRowRole)
+ROWKEY = int(RowKeyRole)
+TOP_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+TOP_CENTER = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
 
 EDITABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
 READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -64,6 +87,7 @@ class GridModel(QAbstractTableModel):
         self.undo_stack = undo_stack
         self.year_id: str | None = None
         self.year: dict[str, Any] | None = None
+        self.read_only = False
         self._listener = None
         if store is not None:
             self.set_store(store)
@@ -73,6 +97,7 @@ class GridModel(QAbstractTableModel):
         if self.store is not None and self._listener is not None:
             self.store.unsubscribe(self._listener)
         self.store = store
+        self.read_only = bool(store is not None and store.read_only)
         self._listener = _subscribe(store, self) if store is not None else None
         self.year_id = None
         self.reload()
@@ -88,6 +113,12 @@ class GridModel(QAbstractTableModel):
 
     def reload(self) -> None:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def refresh_display(self) -> None:
+        """The display texts changed (the Thai word breaks became known): repaint everything."""
+        if self.rowCount() and self.columnCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1),
+                                  [Qt.ItemDataRole.DisplayRole])
 
     def _on_changes(self, changes: list[Change]) -> None:  # pragma: no cover - interface
         raise NotImplementedError
@@ -138,7 +169,7 @@ class GridModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        if role == RowKeyRole:
+        if role == ROWKEY:
             return self.row_key(index.row())
         return self._data(index.row(), index.column(), role)
 
@@ -160,7 +191,7 @@ class GridModel(QAbstractTableModel):
 # ====================================================================== operations calendar
 
 class _Step:
-    __slots__ = ("id", "sort_key", "text", "remark", "cells")
+    __slots__ = ("id", "sort_key", "text", "remark", "cells", "shown")
 
     def __init__(self, row: dict[str, Any], cells: dict[str, str]):
         self.id = row["id"]
@@ -168,6 +199,7 @@ class _Step:
         self.text = row["text"]
         self.remark = row["remark"]
         self.cells = cells
+        self.shown: list[str] | None = None  # display texts of the row, made when first painted
 
 
 class CalendarModel(GridModel):
@@ -208,6 +240,14 @@ class CalendarModel(GridModel):
 
     def _reindex(self) -> None:
         self._pos = {s.id: i for i, s in enumerate(self._steps)}
+        n = self.FIRST_MONTH + len(self.months) + 1
+        self._align = [TOP_CENTER if c == self.COL_NO or self.FIRST_MONTH <= c < n - 1 else TOP_LEFT for c in range(n)]
+
+
+    def refresh_display(self) -> None:
+        for s in self._steps:
+            s.shown = None
+        super().refresh_display()
 
     @property
     def col_remark(self) -> int:
@@ -266,24 +306,30 @@ class CalendarModel(GridModel):
         return s.cells.get(self._keys[i], "") if 0 <= i < len(self._keys) else ""
 
     def _data(self, row: int, col: int, role: int) -> Any:
-        if row >= len(self._steps):
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, RawTextRole):
-            return self.cell_text(row, col)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if col == self.COL_NO or self.FIRST_MONTH <= col < self.col_remark:
-                return int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        # the hot path while painting: a few int comparisons and a cached list per row
+        if role == DISPLAY:
+            if col == 0:
+                return str(row + 1)
+            try:
+                step = self._steps[row]
+            except IndexError:
+                return None
+            shown = step.shown
+            if shown is None:
+                shown = step.shown = [display_text(self.cell_text(row, c)) for c in range(self.columnCount())]
+            return shown[col] if col < len(shown) else None
+        if role == ALIGN:
+            return self._align[col] if col < len(self._align) else None
+        if role == EDIT or role == RAW:
+            return self.cell_text(row, col) if row < len(self._steps) else None
+        if role == TOOLTIP and row < len(self._steps):
             m = self.month_of_column(col)
             if m is not None:
                 return describe_cell_date(self.cell_text(row, col), m, self.year["year_be"] if self.year else None)
         return None
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        if index.column() == self.COL_NO or (self.store is not None and self.store.read_only):
+        if index.column() == 0 or self.read_only:
             return READ_ONLY
         return EDITABLE
 
@@ -329,6 +375,7 @@ class CalendarModel(GridModel):
             step.cells[row["month"]] = text
         else:
             step.cells.pop(row["month"], None)
+        step.shown = None
         if row["month"] in self._keys:
             col = self.FIRST_MONTH + self._keys.index(row["month"])
             idx = self.index(pos, col)
@@ -361,6 +408,7 @@ class CalendarModel(GridModel):
             return
         step = self._steps[pos]
         step.text, step.remark = row["text"], row["remark"]
+        step.shown = None
         if row["sort_key"] != step.sort_key:
             step.sort_key = row["sort_key"]
             new = self._insert_pos(step.sort_key, exclude=pos)
@@ -748,21 +796,24 @@ class WeeklyPlanModel(GridModel):
         if row >= len(self._rows):
             return None
         r = self._rows[row]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, RawTextRole):
+        if role == DISPLAY:
+            return display_text(self.cell_text(row, col))
+        if role == EDIT or role == RAW:
             return self.cell_text(row, col)
-        if role == HeaderRowRole:
-            return r.kind == "heading"
-        if role == Qt.ItemDataRole.FontRole and (r.kind == "heading" or col == self.COL_CODE):
-            return self._bold if r.kind == "heading" else None
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == BACKGROUND:
             if r.kind == "heading":
-                return QBrush(QColor(222, 232, 245))
-            w = self.week_of_column(col)
-            if w is not None and w in r.starts:
-                return QBrush(QColor(255, 244, 214))
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        if role == Qt.ItemDataRole.ToolTipRole and r.kind == "row":
+                return _brushes()[0]
+            w = col - self.FIRST_WEEK
+            if w in r.starts:
+                return _brushes()[1]
+            return None
+        if role == ALIGN:
+            return TOP_LEFT
+        if role == FONT:
+            return self._bold if r.kind == "heading" else None
+        if role == HEADING:
+            return r.kind == "heading"
+        if role == TOOLTIP and r.kind == "row":
             w = self.week_of_column(col)
             if w is not None and w in r.starts:
                 span = r.dspan.get(w, 1)
@@ -770,10 +821,8 @@ class WeeklyPlanModel(GridModel):
         return None
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
         r = self._rows[index.row()]
-        if r.kind == "heading" or index.column() == self.COL_CODE or (self.store is not None and self.store.read_only):
+        if r.kind == "heading" or index.column() == 0 or self.read_only:
             return READ_ONLY
         w = self.week_of_column(index.column())
         if w is not None and w in r.cover:
@@ -948,5 +997,4 @@ class WeeklyPlanModel(GridModel):
 
 
 __all__ = ["CalendarModel", "WeeklyPlanModel", "criterion_label", "describe_cell_date",
-           "MonthLabelRole", "WeekLabelRole", "MonthGroupRole", "RowKeyRole", "ValidationError",
-           "QPersistentModelIndex"]
+           "MonthLabelRole", "WeekLabelRole", "MonthGroupRole", "RowKeyRole"]

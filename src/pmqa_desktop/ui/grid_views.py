@@ -19,7 +19,7 @@ from ..core.storage.store import Store
 from ..core.thai_calendar import MonthKey, fiscal_year_start
 from ..i18n import _
 from .clipboard import parse_tsv, to_html, to_tsv
-from .delegates import CellEditor, ThaiWrapDelegate
+from .delegates import CellEditor, ThaiWrapDelegate, word_breaks_notifier
 from .grid_models import CalendarModel, GridModel, MonthGroupRole, WeeklyPlanModel, WeekLabelRole, criterion_label
 
 
@@ -33,7 +33,7 @@ class GridTableView(QTableView):
         super().__init__(parent)
         self.cell_delegate = ThaiWrapDelegate(self)
         self.setItemDelegate(self.cell_delegate)
-        self.setWordWrap(False)  # the delegate wraps, between Thai words
+        self.setWordWrap(True)  # Qt wraps; the display text marks the Thai word breaks
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -55,7 +55,7 @@ class GridTableView(QTableView):
         self._fit_timer.timeout.connect(self.fit_visible_rows)
         self.verticalScrollBar().valueChanged.connect(self.fit_visible_rows)
         self.horizontalHeader().sectionResized.connect(self._columns_resized)
-        self.column_widths: dict[int, int] = {}
+        word_breaks_notifier().ready.connect(self._word_breaks_ready)
 
     # ------------------------------------------------------------ model wiring
     def setModel(self, model) -> None:
@@ -96,6 +96,14 @@ class GridTableView(QTableView):
             return  # only the generated numbers changed
         for r in range(top.row(), min(bottom.row(), model.rowCount() - 1) + 1):
             self._heights.pop(model.row_key(r), None)
+        self.schedule_fit()
+
+    def _word_breaks_ready(self) -> None:
+        self.cell_delegate.layouts.clear()
+        self._heights.clear()
+        model = self.model()
+        if isinstance(model, GridModel):
+            model.refresh_display()
         self.schedule_fit()
 
     def _columns_resized(self, *args) -> None:
@@ -156,7 +164,7 @@ class GridTableView(QTableView):
         self._fitting = True
         try:
             vh = self.verticalHeader()
-            for _ in range(4):
+            for _attempt in range(4):
                 first = max(0, vh.logicalIndexAt(0))
                 last = vh.logicalIndexAt(self.viewport().height() - 1)
                 last = n - 1 if last < 0 else min(n - 1, last + 2)

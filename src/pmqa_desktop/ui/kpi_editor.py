@@ -55,6 +55,7 @@ class MilestoneDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
+        self.setMinimumSize(520, 380)
         self.resize(560, 420)
 
     def levels(self) -> list[list[dict]]:
@@ -104,7 +105,7 @@ class KpiEditor(QWidget):
         self.view = DevGridView(self)
         self.view.setObjectName("kpi_grid")
         self.view.widths = {K_NUM: 36, K_TEXT: 250, K_CURRENT: 90, K_TARGET: 70, K_WEIGHT: 56, K_UNIT: 50,
-                            K_DIR: 110, K_LADDER: 100, K_RULE: 100, K_ACTUAL: 80, K_SCORE: 80,
+                            K_DIR: 110, K_LADDER: 100, K_RULE: 100, K_ACTUAL: 110, K_SCORE: 110,
                             **{K_T1 + i: 52 for i in range(5)}}
         self.view.setModel(self.model)
         self.model.message.connect(self.show_error)
@@ -133,7 +134,7 @@ class KpiEditor(QWidget):
         self.progress_model = ProgressModel(store, undo_stack, self)
         self.progress_view = DevGridView(self)
         self.progress_view.setObjectName("progress_grid")
-        self.progress_view.widths = {P_STEP: 340, P_SPAN: 110, P_STATUS: 120, P_PERCENT: 90, P_EVIDENCE: 240,
+        self.progress_view.widths = {P_STEP: 340, P_SPAN: 110, P_STATUS: 130, P_PERCENT: 120, P_EVIDENCE: 240,
                                      P_DATE: 110}
         self.progress_view.setModel(self.progress_model)
         self.progress_model.message.connect(self.show_error)
@@ -271,6 +272,7 @@ class KpiEditor(QWidget):
         dlg.setObjectName("add_kpi_dialog")
         dlg.setWindowTitle(_("Add KPI"))
         dlg.setLabelText(_("KPI text (dimension {dim}):").format(dim=dim))
+        dlg.setMinimumSize(420, 140)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.textValueSelected.connect(lambda text: text.strip() and self.add_kpi(dim, text, weight=None))
         self.last_dialog = dlg

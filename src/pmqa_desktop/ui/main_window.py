@@ -318,17 +318,22 @@ class MainWindow(QMainWindow):
             node = self.tree_model.node(parent)
             for child in node._children or []:
                 ci = self.tree_model.index_of(child)
-                if child._children is not None and self.tree.isExpanded(ci):
+                if child._children is not None and child.kind in ("org", "year", "category") \
+                        and self.tree.isExpanded(ci):
                     expanded.append(child.key)
                     walk(ci)
         walk(QModelIndex())
         self._saved_expanded = expanded
 
     def _restore_tree_state(self) -> None:
-        for key in self._saved_expanded:
-            idx = self.tree_model.find(key)
-            if idx.isValid():
-                self.tree.expand(idx)
+        self.tree.setUpdatesEnabled(False)
+        try:
+            for key in self._saved_expanded:
+                idx = self.tree_model.find(key)
+                if idx.isValid():
+                    self.tree.expand(idx)
+        finally:
+            self.tree.setUpdatesEnabled(True)
         key = self._saved_key
         self._saved_key, self._saved_expanded = None, []
         if key is None:

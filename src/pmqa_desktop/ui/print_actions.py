@@ -13,15 +13,14 @@ import tempfile
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSize, Qt, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtGui import QAction, QImage, QPainter, QPixmap
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
                                QHBoxLayout, QLabel, QMessageBox, QProgressDialog, QPushButton, QScrollArea,
                                QSpinBox, QVBoxLayout, QWidget)
 
 from ..core.errors import UserError
 from ..core.storage import devplan as dp
-from ..core.storage import planning
 from ..i18n import _
 from ..printing.fonts import FONT_CHOICES
 from ..printing.layout import Cancelled

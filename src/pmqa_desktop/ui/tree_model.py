@@ -19,6 +19,8 @@ from ..i18n import _
 
 KEY_ROLE = Qt.UserRole + 1
 KIND_ROLE = Qt.UserRole + 2
+_FLAGS = Qt.ItemIsEnabled | Qt.ItemIsSelectable   # built once: PySide enum arithmetic is slow
+_NO_FLAGS = Qt.NoItemFlags
 # tables whose changes reshape the tree
 TREE_TABLES = frozenset({"organisation", "fiscal_year", "category", "criterion"})
 
@@ -64,6 +66,7 @@ class TreeModel(QAbstractItemModel):
         self._root = Node("root", ("root",), "", None)
         self._cats: list[dict] = []
         self._crits: dict[str, list[dict]] = {}
+        self._crit_by_id: dict[str, dict] = {}
         self._by_key: dict[tuple, Node] = {}
         self._year_org: dict[str, str] = {}
         if store is not None:
@@ -102,8 +105,11 @@ class TreeModel(QAbstractItemModel):
         else:
             s = self.store
             self._cats = planning.categories(s)
+            self._labels = (_("Operations calendar"), _("Weekly plan"),
+                            {c["id"]: category_label(c) for c in self._cats})
             crits = planning.criteria(s, include_retired=True)
             self._crits = {c["id"]: [] for c in self._cats}
+            self._crit_by_id = {c["id"]: c for c in crits}
             for c in crits:
                 self._crits.setdefault(c["category_id"], []).append(c)
             orgs = []
@@ -133,12 +139,13 @@ class TreeModel(QAbstractItemModel):
 
     def _build_year(self, node: Node) -> None:
         yid = node.data["id"]
-        kids = [Node("calendar", ("calendar", yid), _("Operations calendar"), node),
-                Node("weekly", ("weekly", yid), _("Weekly plan"), node)]
+        cal_label, weekly_label, cat_labels = self._labels
+        kids = [Node("calendar", ("calendar", yid), cal_label, node),
+                Node("weekly", ("weekly", yid), weekly_label, node)]
         for key, label in self.year_pages:
             kids.append(Node("page", ("page", yid, key), label, node))
         for cat in self._cats:
-            kids.append(Node("category", ("category", yid, cat["id"]), category_label(cat), node, cat))
+            kids.append(Node("category", ("category", yid, cat["id"]), cat_labels[cat["id"]], node, cat))
         node.set_children(kids)
         for k in kids:
             self._by_key[k.key] = k
@@ -173,7 +180,7 @@ class TreeModel(QAbstractItemModel):
                 if year is not None:
                     self._children(year)
                     if kind == "criterion":
-                        crit = next((c for cs in self._crits.values() for c in cs if c["id"] == key[2]), None)
+                        crit = self._crit_by_id.get(key[2])
                         if crit is not None:
                             cat = self._by_key.get(("category", key[1], crit["category_id"]))
                             if cat is not None:
@@ -230,7 +237,7 @@ class TreeModel(QAbstractItemModel):
         return 1
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
-        return Qt.ItemIsEnabled | Qt.ItemIsSelectable if index.isValid() else Qt.NoItemFlags
+        return _FLAGS if index.isValid() else _NO_FLAGS
 
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole) -> Any:
         if not index.isValid():

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ...i18n import _
-from ..budget import is_budget_like, parse_budget
+from ..budget import format_baht, is_budget_like, parse_budget
 from ..errors import ImportProblem, ValidationError
 from ..scoring import check_ladder, parse_number
 from ..storage import devplan as dp
@@ -41,7 +41,7 @@ from ..thai_calendar import (MONTH_ABBR, MonthKey, fiscal_months, from_thai_digi
                              parse_cell_date, parse_month_header)
 from .text_tables import Line, Problem, dewrap, read_lines
 
-ARROWS = set("↓↑→←↔⇣⇢⟶—─►▶▼▲⬇➔➜➝➞") | {"-->", "->", "<->", "<-->"}
+ARROWS = set("↓↑→←↔⇣⇢⟶─►▶▼▲⬇➔➜➝➞") | {"-->", "->", "<->", "<-->"}   # not "—": that is a no-money mark
 HEAD_RE = re.compile(r"^กิจกรรม\s*/\s*ขั้นตอน")
 ACTIVITY_RE = re.compile(r"^กิจกรรมที่\s*(?P<num>[\d๐-๙]+)\s*(?P<title>.*?)\s*(?:(?P<amt>[\d๐-๙][\d๐-๙,]*)\s*บาท)?\s*$")
 NUMBER_RE = re.compile(r"^\s*(?P<num>\(\s*[\d๐-๙]+\s*\)|[\d๐-๙]+(?:\.[\d๐-๙]+)*\.?)\s*(?P<rest>.*)$", re.S)
@@ -185,7 +185,7 @@ class DevPlanPreview:
 
 def _is_arrow(cell: str) -> bool:
     c = cell.strip()
-    return bool(c) and (c in ARROWS or all(ch in "↓↑→←↔-–—>─ " for ch in c) and any(ch in "↓↑→←↔>" for ch in c))
+    return bool(c) and (c in ARROWS or all(ch in "↓↑→←↔-–—>─ " for ch in c) and any(ch in "↓↑→←↔>─" for ch in c))
 
 
 def _month_readings(text: str, year_be: int | None) -> list[MonthKey]:
@@ -400,9 +400,11 @@ class _Parser:
         # the tail: output, responsible, related, budget
         arrows = [k for k, c in enumerate(cells) if k > lead_used and _is_arrow(c)]
         if arrows:
-            start = arrows[-1] + 1
-            tail = (cells[start:start + 4] + ["", "", "", ""])[:4]
-            extra = cells[start + 4:]
+            after = cells[arrows[-1] + 1:]          # trailing empties already stripped
+            if len(after) > 4:                      # empty month cells after the bar
+                extra, tail = after[:-4], after[-4:]
+            else:
+                extra, tail = [], (after + ["", "", "", ""])[:4]
             middle = cells[lead_used + 1:arrows[-1]]
         elif len(cells) > lead_used + 1 and is_budget_like(cells[-1]):
             start = max(lead_used + 1, len(cells) - 4)
@@ -673,7 +675,7 @@ class _Parser:
             for a in plan.activities:
                 if a.stated_budget is not None and a.stated_budget != a.total:
                     self.problem(a.line, _("Activity {n} states {stated} baht but its steps add up to {total} baht.")
-                                 .format(n=a.number, stated=f"{a.stated_budget:,}", total=f"{a.total:,}"))
+                                 .format(n=a.number, stated=format_baht(a.stated_budget), total=format_baht(a.total)))
         provinces = Counter(m.group(1) for ln in self.lines for m in PROVINCE_RE.finditer(ln.text))
         if provinces:
             self.prev.province = provinces.most_common(1)[0][0]

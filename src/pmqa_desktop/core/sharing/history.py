@@ -95,12 +95,15 @@ def restore_version(store: Store, table: str, row_id: str, rev: str) -> bool:
 
 
 def recent_changes(store: Store, limit: int = 200) -> list[dict[str, Any]]:
-    """The latest edits of the file: each superseded version with the row's current state.
+    """The latest edits of the file, newest first: each superseded version and the version that
+    replaced it (the next one in time), with who made that change and when.
 
-    Entries: table, row_id, rev (old version), old (data), old_deleted, updated_at/office/clerk of
-    the old version, current (row dict or None), columns (that differ now).
+    Entries: table, row_id, rev (old version), old (data), old_deleted, new (data of the next
+    version), new_deleted, updated_at/office/clerk (of the change, i.e. the next version),
+    columns (that the change touched), current (the row now).
     """
     rows = store.query("SELECT * FROM history ORDER BY updated_at DESC LIMIT ?", (int(limit),))
+    versions_of: dict[tuple[str, str], list[dict[str, Any]]] = {}
     out = []
     for h in rows:
         table = h["table_name"]
@@ -110,9 +113,19 @@ def recent_changes(store: Store, limit: int = 200) -> list[dict[str, Any]]:
             old = json.loads(h["data"])
         except ValueError:
             continue
+        key = (table, h["row_id"])
+        if key not in versions_of:
+            versions_of[key] = sorted(row_history(store, table, h["row_id"]),
+                                      key=lambda v: (v["updated_at"], v["current"]))
+        later = [v for v in versions_of[key] if v["rev"] != h["rev"] and
+                 (v["updated_at"], v["current"]) >= (h["updated_at"], False)]
+        nxt = later[0] if later else None
+        if nxt is None:
+            continue
+        cols = [k for k in own_columns(table) if nxt["data"].get(k) != old.get(k)]
         cur = store.get(table, h["row_id"], include_deleted=True)
-        cols = [k for k in own_columns(table) if cur is not None and cur.get(k) != old.get(k)]
         out.append({"table": table, "row_id": h["row_id"], "rev": h["rev"], "old": old,
-                    "old_deleted": h["deleted"], "updated_at": h["updated_at"], "office": h["office"],
-                    "clerk": h["clerk"], "current": cur, "columns": cols})
+                    "old_deleted": h["deleted"], "new": nxt["data"], "new_deleted": nxt["deleted"],
+                    "updated_at": nxt["updated_at"], "office": nxt["office"], "clerk": nxt["clerk"],
+                    "columns": cols, "current": cur})
     return out

@@ -222,6 +222,16 @@ class _Grouper:
             self.maps[table] = m
         return self.maps[table]
 
+    def parent_of(self, table: str, row_id: str) -> str | None:
+        if table not in schema.PARENTS:
+            return None
+        fk = schema.PARENTS[table][1]
+        for db in ("inc", "main"):
+            row = self.conn.execute(f"SELECT {fk} FROM {db}.{table} WHERE id = ?", (row_id,)).fetchone()
+            if row:
+                return row[0]
+        return None
+
     def group(self, table: str, parent: str | None, row_id: str) -> tuple:
         t, rid = table, row_id
         first = True
@@ -358,12 +368,9 @@ def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, bac
                             g = report.groups[key] = GroupReport(key, grouper.label(key))
                         c = g.tables.setdefault(table, Counts())
                         setattr(c, kind, getattr(c, kind) + 1)
-                conflict_groups = {}
                 for c in conflicts:
-                    key = grouper.group(c.table, None, c.row_id) if c.table in schema.PARENTS else \
-                        ("general", c.table)
-                    conflict_groups[id(c)] = grouper.label(key)
-                    c.group = conflict_groups[id(c)]
+                    parent = grouper.parent_of(c.table, c.row_id)
+                    c.group = grouper.label(grouper.group(c.table, parent, c.row_id))
                 report.conflicts = conflicts
                 report.rows_taken = sum(len(tp.take) for tp in plans.values())
                 report.history_added = _count_new_history(store)

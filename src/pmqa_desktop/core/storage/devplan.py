@@ -27,8 +27,8 @@ Public API (store first everywhere)::
   kpi_results / set_kpi_result / clear_kpi_result / plan_kpi_results
   step_progress / set_step_progress / plan_progress
   budget_summary / budget_mismatches
-  plan_tree / plan_state / set_plan_state
-  approve_plan / approvals / approved_versions / load_snapshot / withdraw_approval
+  plan_tree / plan_state / set_plan_state / plan_id_of
+  approve_plan / update_approval / approvals / approved_versions / load_snapshot / withdraw_approval
   year_dashboard_rows (the few queries the dashboard needs)
 """
 from __future__ import annotations
@@ -123,7 +123,8 @@ def _year_be_of_plan(store: Store, plan_id: str) -> int | None:
     return rows[0]["year_be"] if rows else None
 
 
-def _plan_id_of(store: Store, table: str, row_id: str) -> str | None:
+def plan_id_of(store: Store, table: str, row_id: str) -> str | None:
+    """The plan a row of 'dev_plan', 'plan_activity', 'plan_step', 'kpi' or 'plan_approval' belongs to."""
     if table == "dev_plan":
         return row_id
     if table in ("plan_activity", "kpi", "plan_approval"):
@@ -134,6 +135,9 @@ def _plan_id_of(store: Store, table: str, row_id: str) -> str | None:
                            "WHERE s.id = ?", (row_id,))
         return rows[0]["plan_id"] if rows else None
     raise KeyError(table)
+
+
+_plan_id_of = plan_id_of   # older name, kept for callers
 
 
 def _touch(store: Store, plan_id: str | None) -> None:
@@ -711,7 +715,10 @@ def set_plan_state(store: Store, plan_id: str, state: tuple[int, str]) -> None:
 def approve_plan(store: Store, plan_id: str, signer_name: str, position_lines: str | Iterable[str],
                  signed_on: Any = None) -> str:
     """Record the approval and freeze the plan: a ``plan_approval`` row for the current
-    revision with a JSON snapshot; the plan's status becomes 'approved'."""
+    revision with a JSON snapshot; the plan's status becomes 'approved'.  Returns its id.
+
+    If the current revision is already approved, its approval record is corrected instead
+    (same id returned; the snapshot is not retaken)."""
     if not isinstance(position_lines, str):
         position_lines = "\n".join(x.strip() for x in position_lines if x and x.strip())
     signer_name = (signer_name or "").strip()
@@ -719,6 +726,12 @@ def approve_plan(store: Store, plan_id: str, signer_name: str, position_lines: s
         raise ValidationError(_("Type the name of the person who approved the plan."))
     with store.transaction():
         p = _require(plan(store, plan_id), _("plan"), plan_id)
+        if p["status"] == "approved":
+            same = [a for a in approvals(store, plan_id) if a["revision"] == p["revision"]]
+            if same:   # this revision is already approved: the record is corrected, nothing new is frozen
+                update_approval(store, same[-1]["id"], signer_name=signer_name, position_lines=position_lines,
+                                signed_on=signed_on)
+                return same[-1]["id"]
         snap = plan_tree(store, plan_id)
         snap["plan"] = {**snap["plan"], "status": "approved"}
         aid = store.insert("plan_approval", {
@@ -727,6 +740,24 @@ def approve_plan(store: Store, plan_id: str, signer_name: str, position_lines: s
             "snapshot": json.dumps(snap, ensure_ascii=False, default=str)})
         store.update("dev_plan", plan_id, {"status": "approved"})
         return aid
+
+
+def update_approval(store: Store, approval_id: str, *, signer_name: str | None = None,
+                    position_lines: str | Iterable[str] | None = None, signed_on: Any = None) -> bool:
+    """Correct an approval record (name, position lines, date); the frozen snapshot is untouched."""
+    vals: dict[str, Any] = {}
+    if signer_name is not None:
+        if not signer_name.strip():
+            raise ValidationError(_("Type the name of the person who approved the plan."))
+        vals["signer_name"] = signer_name.strip()
+    if position_lines is not None:
+        if not isinstance(position_lines, str):
+            position_lines = "\n".join(x.strip() for x in position_lines if x and x.strip())
+        vals["position_lines"] = position_lines.strip()
+    if signed_on is not None:
+        vals["signed_on"] = _iso_date(signed_on)
+    _require(store.get("plan_approval", approval_id), _("approval"), approval_id)
+    return store.update("plan_approval", approval_id, vals) if vals else False
 
 
 def approvals(store: Store, plan_id: str) -> list[dict[str, Any]]:
@@ -763,8 +794,9 @@ def withdraw_approval(store: Store, approval_id: str) -> list[tuple[str, str]]:
 def year_dashboard_rows(store: Store, year_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     """Everything the dashboard needs for some fiscal years, in four queries:
 
-    'plans' (with category code/name), 'steps' (with plan_id, year_id), 'progress'
-    (step_id, round, status, percent), 'kpis' (with plan_id) and 'results' (kpi_id, round, actual).
+    'plans' (with category code/name), 'steps' (with plan_id), 'progress' (step_id, round,
+    status, percent), 'kpis' (the scoring columns only, with plan_id) and 'results'
+    (kpi_id, round, actual).
     """
     if not year_ids:
         return {"plans": [], "steps": [], "progress": [], "kpis": [], "results": []}
@@ -774,19 +806,26 @@ def year_dashboard_rows(store: Store, year_ids: list[str]) -> dict[str, list[dic
         "c.code AS category_code, c.name AS category_name, c.sort_key AS category_sort "
         f"FROM dev_plan p LEFT JOIN category c ON c.id = p.category_id WHERE p.deleted = 0 AND p.year_id IN ({marks}) "
         "ORDER BY p.year_id, p.sort_key", year_ids)
-    steps_ = store.query(
-        "SELECT s.id, s.activity_id, a.plan_id, s.start_month, s.end_month, s.number, s.text "
-        "FROM plan_step s JOIN plan_activity a ON a.id = s.activity_id JOIN dev_plan p ON p.id = a.plan_id "
-        f"WHERE s.deleted = 0 AND a.deleted = 0 AND p.deleted = 0 AND p.year_id IN ({marks}) "
-        "ORDER BY a.sort_key, s.sort_key", year_ids)
-    progress = store.query(
-        "SELECT g.step_id, g.round, g.status, g.percent FROM step_progress g "
-        "JOIN plan_step s ON s.id = g.step_id JOIN plan_activity a ON a.id = s.activity_id "
-        "JOIN dev_plan p ON p.id = a.plan_id "
-        f"WHERE g.deleted = 0 AND s.deleted = 0 AND a.deleted = 0 AND p.deleted = 0 AND p.year_id IN ({marks})",
-        year_ids)
+    steps_: list[dict[str, Any]] = []
+    progress: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    cur = store.conn.execute(   # steps and their progress rows in one pass
+        "SELECT s.id, s.activity_id, a.plan_id, s.start_month, s.end_month, s.number, s.text, "
+        "g.round, g.status, g.percent "
+        "FROM dev_plan p JOIN plan_activity a ON a.plan_id = p.id AND a.deleted = 0 "
+        "JOIN plan_step s ON s.activity_id = a.id AND s.deleted = 0 "
+        "LEFT JOIN step_progress g ON g.step_id = s.id AND g.deleted = 0 "
+        f"WHERE p.deleted = 0 AND p.year_id IN ({marks}) ORDER BY a.sort_key, s.sort_key", year_ids)
+    for sid, aid, pid, start, end, number, text, rnd, status, percent in cur:
+        if sid not in seen:
+            seen.add(sid)
+            steps_.append({"id": sid, "activity_id": aid, "plan_id": pid, "start_month": start, "end_month": end,
+                           "number": number, "text": text})
+        if rnd is not None:
+            progress.append({"step_id": sid, "round": rnd, "status": status, "percent": percent})
     kpis_ = store.query(
-        "SELECT k.* FROM kpi k JOIN dev_plan p ON p.id = k.plan_id "
+        "SELECT k.id, k.plan_id, k.dimension, k.sort_key, k.weight, k.direction, k.ladder_kind, k.t1, k.t2, k.t3, "
+        "k.t4, k.t5, k.milestones, k.below_rule FROM kpi k JOIN dev_plan p ON p.id = k.plan_id "
         f"WHERE k.deleted = 0 AND p.deleted = 0 AND p.year_id IN ({marks}) ORDER BY k.dimension, k.sort_key",
         year_ids)
     results = store.query(

@@ -1,0 +1,150 @@
+"""File > Export / Merge / Backups and Edit > History, driven through the real widgets."""
+import shutil
+import sqlite3
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from pmqa_desktop.core.sharing import check_file, list_backups
+from pmqa_desktop.core.storage.store import Actor, Store
+from pmqa_desktop.ui.main_window import MainWindow
+from sharing_helpers import english  # noqa: F401 (autouse fixture)
+
+
+@pytest.fixture
+def window(qtbot, demo_db):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    assert w.open_database(demo_db)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close_store()
+
+
+def click(qtbot, button):
+    assert button.isEnabled()
+    qtbot.mouseClick(button, Qt.LeftButton)
+
+
+def test_menus_are_installed(window):
+    texts = [a.text().replace("&", "") for a in window.menus["file"].actions()]
+    assert any("Export" in t for t in texts) and any("Merge" in t for t in texts) and any("Backups" in t for t in texts)
+    assert texts.index(window.action_export.text().replace("&", "")) < texts.index(window.action_quit.text().replace("&", ""))
+    edit = [a.text().replace("&", "") for a in window.menus["edit"].actions()]
+    assert any("History" in t for t in edit) and any("Recent" in t for t in edit)
+
+
+def test_export_selected_organisation(qtbot, window, tmp_path):
+    window.action_export.trigger()
+    dlg = window.sharing.last_dialog
+    assert dlg.objectName() == "export_dialog"
+    for i in range(dlg.orgs.count()):
+        it = dlg.orgs.item(i)
+        if "ระยอง" in it.text():
+            it.setCheckState(Qt.Unchecked)
+    out = tmp_path / "to_other.db"
+    dlg.path.setText(str(out))
+    click(qtbot, dlg.buttons.button(QDialogButtonBox.Ok))
+    assert out.exists() and check_file(out)
+    names = [r[0] for r in sqlite3.connect(out).execute("SELECT name FROM organisation")]
+    assert names == ["จังหวัดราชบุรี"]
+
+
+def test_merge_preview_apply_swap_undo_and_restore_backup(qtbot, window, demo_db, tmp_path):
+    other = tmp_path / "other.db"
+    shutil.copy(demo_db, other)
+    store = window.store
+    sid = store.select("calendar_step")[0]["id"]
+    store.update("calendar_step", sid, {"remark": "ours"})
+    original_text = store.get("calendar_step", sid)["text"]
+    s = Store.open(other, Actor("Rayong office", "Suda"))
+    s.update("calendar_step", sid, {"remark": "theirs"})   # later: wins
+    s.update("calendar_step", s.select("calendar_step")[1]["id"], {"text": "changed there"})
+    s.close()
+
+    window.action_merge.trigger()
+    dlg = window.sharing.last_dialog
+    dlg.path.setText(str(other))
+    click(qtbot, dlg.preview_button)
+    assert dlg.tree.topLevelItemCount() == 1
+    top = dlg.tree.topLevelItem(0)
+    assert "2554" in top.text(0) and top.text(2) == "1" and top.text(4) == "1"
+    assert window.store.get("calendar_step", sid)["remark"] == "ours"  # preview changed nothing
+    click(qtbot, dlg.apply_button)
+    assert window.store.get("calendar_step", sid)["remark"] == "theirs"
+    assert dlg.pages.currentIndex() == 1 and dlg.conflicts.rowCount() == 1
+    assert "Suda" in dlg.conflicts.item(0, 2).text()
+    dlg.conflicts.selectRow(0)
+    click(qtbot, dlg.swap_button)
+    assert window.store.get("calendar_step", sid)["remark"] == "ours"
+    window.undo_stack.undo()
+    assert window.store.get("calendar_step", sid)["remark"] == "theirs"
+    window.undo_stack.redo()
+    assert window.store.get("calendar_step", sid)["remark"] == "ours"
+    dlg.conflicts.selectRow(0)
+    click(qtbot, dlg.reviewed_button)
+    assert dlg.conflicts.rowCount() == 0
+    dlg.close()
+
+    # Backups: select the one made before the merge, Restore, confirm
+    window.action_backups.trigger()
+    bd = window.sharing.last_dialog
+    reasons = [bd.table.item(r, 1).text() for r in range(bd.table.rowCount())]
+    row = reasons.index("before a merge")
+    assert not bd.restore_button.isEnabled()
+    bd.table.selectRow(row)
+    click(qtbot, bd.restore_button)
+    box = bd.confirm
+    restore = [b for b in box.buttons.buttons() if b.text() == "Restore"][0]
+    click(qtbot, restore)
+    assert window.store is not None
+    assert window.store.get("calendar_step", sid)["remark"] == "ours"
+    assert window.store.select("calendar_step")[1]["text"] != "changed there"
+    assert window.store.get("calendar_step", sid)["text"] == original_text
+    assert "before restoring a backup" in [b.reason_label for b in list_backups(demo_db)]
+
+
+def test_history_of_a_cell_and_recent_changes(qtbot, window):
+    from pmqa_desktop.ui.sharing_dialogs import HistoryDialog
+    store = window.store
+    sid = store.select("calendar_step")[0]["id"]
+    store.update("calendar_step", sid, {"remark": "first"})
+    store.update("calendar_step", sid, {"remark": "second"})
+    window.action_recent_changes.trigger()
+    dlg = window.sharing.last_dialog
+    assert dlg.objectName() == "recent_changes_dialog" and dlg.list.rowCount() >= 2
+    assert "second" in dlg.list.item(0, 4).text() and "first" in dlg.list.item(0, 3).text()
+    assert "remark" in dlg.list.item(0, 2).text()
+    dlg.list.selectRow(0)
+    click(qtbot, dlg.restore_button)
+    assert window.store.get("calendar_step", sid)["remark"] == "first"
+    dlg.close()
+    hd = HistoryDialog(window, "calendar_step", sid, "remark")
+    qtbot.addWidget(hd)
+    values = [hd.list.item(r, 0).text() for r in range(hd.list.rowCount())]
+    assert values[0].startswith("first") and "(current)" in values[0] and values[1] == "second"
+    hd.list.selectRow(1)
+    click(qtbot, hd.restore_button)
+    assert window.store.get("calendar_step", sid)["remark"] == "second"
+    window.undo_stack.undo()
+    assert window.store.get("calendar_step", sid)["remark"] == "first"
+
+
+def test_history_follows_the_focused_calendar_cell(qtbot, window):
+    from PySide6.QtWidgets import QTableView
+    from pmqa_desktop.ui.sharing_dialogs import selected_cell
+    year = window.current_year_id()
+    assert window.select_key(("calendar", year))
+    views = [v for v in window.calendar_view.findChildren(QTableView) if hasattr(v.model(), "step_id")]
+    if not views:
+        pytest.fail("the calendar grid is not a QTableView over a model with step_id()")
+    view = views[0]
+    model = view.model()
+    view.setFocus()
+    view.setCurrentIndex(model.index(0, model.col_remark))
+    table, rid, col = selected_cell(window)
+    assert (table, col) == ("calendar_step", "remark") and rid == model.step_id(0)
+    window.action_history.trigger()
+    assert window.sharing.last_dialog.objectName() == "history_dialog"
