@@ -11,7 +11,7 @@ from pmqa_desktop.core import dashboard as dash
 from pmqa_desktop.core.devplan_demo import rayong_year
 from pmqa_desktop.core.storage import devplan as dp
 from pmqa_desktop.ui import devplan_pages as pages
-from pmqa_desktop.ui.dashboard_view import C_OVERDUE, C_S9, C_STATUS
+from pmqa_desktop.ui.dashboard_view import C_OVERDUE, C_S9, C_STATUS, JumpRole
 from pmqa_desktop.ui.delegates import CellEditor
 from pmqa_desktop.ui.devplan_models import COL_TEXT, K_ACTUAL, K_SCORE
 from pmqa_desktop.ui.main_window import MainWindow
@@ -70,7 +70,9 @@ def test_colours_in_words_counts_and_scores(board, window, year_id):
     expected = dash.compute_dashboard(store, year_id, board.today(), board.settings).plan(red["id"])
     assert item.text(C_OVERDUE) == str(expected.overdue) and expected.overdue > 0
     assert item.text(C_S9) == f"{expected.scores[9]:.4f}"
-    assert item.childCount() == expected.overdue                  # the overdue steps under the plan
+    kids = [item.child(k).data(0, JumpRole) for k in range(item.childCount())]
+    assert [k["id"] for k in kids if k["table"] == "plan_step"] == [s.step_id for s in expected.overdue_steps]
+    assert len([k for k in kids if k["table"] == "kpi"]) == len(dp.kpis(store, red["id"]))
     cat = item.parent()
     assert cat.data(C_STATUS, Qt.ItemDataRole.UserRole) == "red"
     assert str(expected.overdue) in board.summary.text()
@@ -127,8 +129,9 @@ def test_double_click_overdue_step_jumps_to_its_row(qtbot, board, window, year_i
     red = plan_named(window.store, year_id, "แผนหมวด 3")
     plan_item = board.item_for("dev_plan", red["id"])
     plan_item.setExpanded(True)
-    step_item = plan_item.child(0)
-    step_id = step_item.data(0, Qt.ItemDataRole.UserRole + 60)["id"]
+    step_item = next(plan_item.child(k) for k in range(plan_item.childCount())
+                     if plan_item.child(k).data(0, JumpRole)["table"] == "plan_step")
+    step_id = step_item.data(0, JumpRole)["id"]
     board.tree.scrollToItem(step_item)
     rect = board.tree.visualItemRect(step_item)
     qtbot.mouseClick(board.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())   # a real double-click:
@@ -162,3 +165,20 @@ def test_go_to_plan_and_refresh_only_when_visible(qtbot, board, window, year_id)
     pages.open_page(window, year_id, pages.DASHBOARD_PAGE)
     qtbot.waitUntil(lambda: len(calls) == 1, timeout=3000)
     assert not board._dirty
+
+
+def test_kpi_row_shows_scores_and_enter_jumps_to_it(qtbot, board, window, year_id):
+    store = window.store
+    plan = plan_named(store, year_id, "แผนหมวด 3")
+    kpi = next(k for k in dp.kpis(store, plan["id"]) if k["direction"] == "higher")
+    item = board.item_for("kpi", kpi["id"])
+    assert item is not None
+    scores = dash.plan_scores(store, plan["id"])
+    assert item.text(C_S9) == scores[9].scores[kpi["id"]].display(4)
+    board.tree.setCurrentItem(item)
+    board.tree.setFocus()
+    qtbot.keyClick(board.tree, Qt.Key.Key_Return)
+    page = pages.page_for(window, year_id, pages.DEVPLAN_PAGE)
+    assert window.stack.currentWidget() is page and page.tabs.currentWidget() is page.kpi_editor
+    ed = page.kpi_editor
+    assert ed.model.row_key(ed.view.currentIndex().row()) == kpi["id"]

@@ -364,6 +364,7 @@ def test_approve_then_edit_starts_revision_two_snapshot_readable(qtbot, page, wi
     assert (p["revision"], p["status"]) == (2, "draft")
     assert page.approve_button.isEnabled()
     assert "2" in page.state_label.text()
+    assert "2" in window.statusBar().currentMessage() and "1" in window.statusBar().currentMessage()
     # the approved version stays readable, read-only
     snap = page.view_version(appr[0]["id"])
     sm = snap.grid_model
@@ -485,3 +486,28 @@ def test_read_only_file_refuses_edits(qtbot, demo_db):
         assert not p.grid.hit(month_cell_rect(p.grid, row, 3).center())
     finally:
         w.close_store()
+
+
+def test_context_menu_adds_first_step_and_delete_plan_undo(qtbot, page, window, year_id):
+    store = window.store
+    plan = plan_named(store, year_id, "แนวนโยบาย 2")
+    page.select_plan(plan["id"])
+    m = page.grid_model
+    aid = m.activity_ids()[0]
+    first_before = dp.steps(store, aid)[0]["id"]
+    go(page.grid, m.row_of_key("a:" + aid), COL_TEXT)
+    menu = page.grid_menu()
+    act = next(a for a in menu.actions() if a.text() == page.add_step_button.text())
+    act.trigger()
+    new_first = dp.steps(store, aid)[0]["id"]
+    assert new_first != first_before                          # on the heading: the new step goes first
+    assert m.row_of_key(new_first) == m.row_of_key("a:" + aid) + 1
+    assert page.grid.currentIndex().row() == m.row_of_key(new_first)
+    page.delete_plan()
+    assert dp.plan(store, plan["id"]) is None
+    assert page.plan_id != plan["id"]
+    window.undo_stack.undo()
+    assert dp.plan(store, plan["id"]) is not None
+    assert page.plan_model.row_of(plan["id"]) >= 0
+    window.undo_stack.undo()
+    assert dp.steps(store, aid)[0]["id"] == first_before

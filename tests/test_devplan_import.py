@@ -2,6 +2,8 @@
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pmqa_desktop.core.errors import ImportProblem
 from pmqa_desktop.core.importers import devplan_import as di
@@ -280,3 +282,61 @@ def test_demo_has_the_rayong_plans_with_round_results(demo_store):
     res = dp.plan_kpi_results(demo_store, plans[1]["id"])
     assert res and all(set(r) == {6, 9} for r in res.values())
     assert dp.plan_progress(demo_store, plans[1]["id"])
+
+
+def _seed_lines():
+    from pmqa_desktop.resources import seed_path
+    return decode(seed_path(SEED).read_bytes()).split("\n")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_any_mangled_fragment_is_reported_never_crashes(data):
+    """Shuffled, dropped and shifted rows of the seed: problems are listed, nothing raises."""
+    lines = _seed_lines()
+    picked = data.draw(st.lists(st.sampled_from(lines), min_size=1, max_size=40))
+    out = []
+    for ln in picked:
+        cells = ln.split("\t")
+        op = data.draw(st.sampled_from(["keep", "shift_left", "shift_right", "drop_cell", "junk"]))
+        if op == "shift_left" and len(cells) > 1:
+            cells = cells[1:]
+        elif op == "shift_right":
+            cells = [""] + cells
+        elif op == "drop_cell" and len(cells) > 2:
+            k = data.draw(st.integers(0, len(cells) - 1))
+            cells = cells[:k] + cells[k + 1:]
+        elif op == "junk":
+            cells = cells + [data.draw(st.sampled_from(["↓", "ในม.", "๕๐,๐๐๐", "มิ.ค. 53", "(", "7.3", "3 คะแนน", "x"]))]
+        out.append("\t".join(cells))
+    p = di.parse_devplan("\n".join(out), data.draw(st.sampled_from([2553, None])))
+    for prob in p.problems:
+        assert prob.line >= 1 and prob.message and prob.severity in ("error", "warning")
+    if not p.errors:
+        store = Store.open(None, Actor())
+        org = planning.add_organisation(store, "จังหวัดระยอง")
+        year = planning.add_fiscal_year(store, org, 2553)
+        di.apply_devplan(store, p, year)
+        assert len([s for pl in dp.plans(store, year) for s in dp.plan_steps(store, pl["id"])]) == len(p.steps)
+        store.close()
+
+
+def test_approval_block_with_a_date_and_a_form_before_any_step():
+    text = "\n".join([
+        "กิจกรรม/ขั้นตอน\tระยะเวลา\tเริ่มต้น\tสิ้นสุด\tปีงบประมาณ 2553" + "\t" * 12,
+        "1. ประชุม\t1 เดือน\tต.ค. 52\tต.ค. 52" + "\t" * 12 + "- รายงาน\tฝ่าย ก\t-\t๕๐,๐๐๐",
+        "",
+        "พิจารณาเห็นชอบดำเนินการ",
+        "ลงนาม ณ วันที่ ๑๕ มิ.ย. ๕๓",
+        "(นายสมชาย ใจดี)",
+        "รองผู้ว่าราชการจังหวัดระยอง ปฏิบัติราชการแทน",
+        "ผู้ว่าราชการจังหวัดระยอง",
+    ])
+    p = di.parse_devplan(text)
+    assert p.errors == []
+    a = p.approvals[0]
+    assert (a.signer_name, a.signed_on.isoformat()) == ("นายสมชาย ใจดี", "2010-06-15")
+    assert a.position_lines == ["รองผู้ว่าราชการจังหวัดระยอง ปฏิบัติราชการแทน", "ผู้ว่าราชการจังหวัดระยอง"]
+    assert p.steps[0].budget == 50000 and p.steps[0].start.key == "2009-10"
+    # no form 7.2 names the plan: a provisional title, said so
+    assert p.plans[0].title and any("provisional title" in w.message for w in p.warnings)

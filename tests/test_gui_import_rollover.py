@@ -262,3 +262,23 @@ def test_settings_dialog_sets_who_is_editing(qtbot, window):
     planning.update_criterion(window.store, crit["id"], short_name="ทิศทาง")
     row = window.store.get("criterion", crit["id"])
     assert (row["clerk"], row["office"]) == ("นางสาวสมใจ", "สำนักงานจังหวัดราชบุรี")
+
+
+def test_import_for_a_province_not_in_the_file_creates_it(qtbot, window, tmp_path):
+    text = read_seed(SEED_CALENDAR_WEEKLY).replace("จังหวัดราชบุรี", "จังหวัดเพชรบุรี")
+    src = write(tmp_path, "phetchaburi.txt", text)
+    dlg = window.import_text(str(src), kind="weekly")
+    assert dlg.org.currentData() == ("new", "จังหวัดเพชรบุรี")
+    assert dlg.year.value() == 2554
+    set_spin(qtbot, dlg.year, 2555)
+    qtbot.mouseClick(dlg.preview_button, Qt.LeftButton)      # previewing again keeps the clerk's choices
+    assert dlg.year.value() == 2555 and dlg.org.currentData() == ("new", "จังหวัดเพชรบุรี")
+    qtbot.mouseClick(dlg.import_button, Qt.LeftButton)
+    assert not dlg.isVisible()
+    org = planning.find_organisation(window.store, "จังหวัดเพชรบุรี")
+    assert org["province"] == "เพชรบุรี"
+    y = planning.find_year(window.store, org["id"], 2555)
+    assert len(planning.weekly_rows(window.store, y["id"])) == 39
+    assert window.tree.currentIndex().data(KEY_ROLE) == ("weekly", y["id"])
+    window.action_undo.trigger()
+    assert planning.find_organisation(window.store, "จังหวัดเพชรบุรี") is None

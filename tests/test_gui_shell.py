@@ -412,3 +412,67 @@ def test_smoke_subprocess(demo_db, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "pmqa_desktop", "--smoke", "--db", str(bad)],
                           capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 1 and "bad.db" in proc.stderr
+
+
+def test_reload_after_another_program_changed_the_file(qtbot, window):
+    from pmqa_desktop.core.storage import Actor, Store
+    select_criterion(qtbot, window, "LD4")
+    other = Store.open(window.store.path, Actor(office="other-office"))
+    planning.add_organisation(other, "สำนักงานจังหวัดเพชรบุรี")
+    other.close()
+    assert window.tree_model.rowCount() == 2
+    window.reload()
+    assert "สำนักงานจังหวัดเพชรบุรี" in child_texts(window.tree_model, window.tree.rootIndex())
+    assert window.tree.currentIndex().data().startswith("LD4")     # where the clerk was
+
+
+def test_keyboard_undo_redo_and_recent_files(qtbot, window):
+    select_criterion(qtbot, window, "LD1")
+    qtbot.mouseClick(window.detail.down_button, Qt.LeftButton)
+    assert crit(window.store, "LD1")["sort_key"] > crit(window.store, "LD2")["sort_key"]
+    window.activateWindow()
+    qtbot.waitActive(window)
+    window.tree.setFocus()
+    qtbot.keyClick(window.tree, Qt.Key_Z, Qt.ControlModifier)
+    assert crit(window.store, "LD1")["sort_key"] < crit(window.store, "LD2")["sort_key"]
+    qtbot.keyClick(window.tree, Qt.Key_Y, Qt.ControlModifier)
+    assert crit(window.store, "LD1")["sort_key"] > crit(window.store, "LD2")["sort_key"]
+    qtbot.keyClick(window.tree, Qt.Key_Z, Qt.ControlModifier)
+    qtbot.keyClick(window.tree, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert crit(window.store, "LD1")["sort_key"] > crit(window.store, "LD2")["sort_key"]
+    # File > Open recent lists the file; choosing it opens it again
+    window._fill_recent()
+    entries = [a.text() for a in window.recent_menu.actions()]
+    assert entries == [str(window.store.path)]
+    window.recent_menu.actions()[0].trigger()
+    assert window.undo_stack.count() == 0 and window.store.path == Path(entries[0])
+
+
+def test_open_read_only_on_request(qtbot, window):
+    path = window.store.path
+    assert window.open_database(path, read_only=True)
+    assert window.store.read_only and window.readonly_label.isVisible()
+    assert window.windowTitle().endswith(_(" (read-only)"))
+    select_criterion(qtbot, window, "LD2")
+    assert not window.detail.retire_button.isEnabled()
+    assert not window.detail.owner.save_button.isEnabled()
+    menu = window.tree_context_menu(window.tree.currentIndex())
+    assert not any(a.isEnabled() for a in menu.actions() if a.text() == _("Retire"))
+
+
+def test_category_page_lists_criteria_and_owners(qtbot, window):
+    year_id = window.current_year_id()
+    it5 = crit(window.store, "IT5")
+    planning.set_owner(window.store, year_id, it5["id"], {"name": "นายเก่ง มาก", "phone": "0 3233 7000"})
+    idx = criterion_index(window, "IT5").parent()
+    click_tree(qtbot, window, idx)
+    table = window.detail.criteria_table
+    assert window.stack.currentWidget() is window.detail and table.isVisible()
+    rows = [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
+    codes = [c["code"] for c in planning.criteria(window.store, it5["category_id"])]
+    assert [r[0].split()[0] for r in rows] == codes == ["IT1", "IT2", "IT3", "IT4", "IT5", "IT6", "IT7"]
+    assert rows[4][1] == "นายเก่ง มาก" and rows[4][4] == "0 3233 7000"
+    rect = table.visualItemRect(table.item(4, 0))
+    qtbot.mouseDClick(table.viewport(), Qt.LeftButton, pos=rect.center())
+    assert window.current_criterion_id() == it5["id"]
+    assert window.detail.owner.fields["name"].text() == "นายเก่ง มาก"

@@ -144,7 +144,9 @@ def test_parse_number_rejects_garbage_with_a_message(text):
 @pytest.mark.parametrize("text,amount,note", [("30,000", 30000, ""), ("๕๐,๐๐๐", 50000, ""),
                                               ("150,000 บาท", 150000, ""), ("1.5 ล้านบาท", 1500000, ""),
                                               ("ในม.", None, "ในม."), ("", None, ""), ("20000", 20000, ""),
-                                              ("30,000.00", 30000, "")])
+                                              ("30,000.00", 30000, ""), ("50,000.-", 50000, ""),
+                                              ("50,000.- บาท", 50000, ""), ("๒๐,๐๐๐ บ.", 20000, ""),
+                                              ("งบปกติ", None, "งบปกติ"), ("-", None, "-")])
 def test_parse_budget(text, amount, note):
     b = parse_budget(text)
     assert (b.amount, b.note) == (amount, note)

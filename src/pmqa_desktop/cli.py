@@ -37,7 +37,6 @@ def _gui_parser() -> argparse.ArgumentParser:
 
 def _sub_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pmqa-desktop")
-    p.add_argument("--lang", choices=("th", "en"))
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("import-text", help=_("import a seed-style text table"))
@@ -89,17 +88,23 @@ def _sub_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = None
-    if "--lang" in argv:
-        i = argv.index("--lang")
-        if i + 1 < len(argv):
+    # --lang may stand anywhere (before or after a subcommand); take it out first
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv):
             lang = argv[i + 1]
+            del argv[i:i + 2]
+            break
+        if a.startswith("--lang="):
+            lang = a.split("=", 1)[1]
+            del argv[i]
+            break
     set_language(lang)
     try:
         first = next((a for a in argv if not a.startswith("-")), None)
         if first in SUBCOMMANDS:
             args = _sub_parser().parse_args(argv)
             return _run_command(args)
-        args = _gui_parser().parse_args(argv)
+        args = _gui_parser().parse_args(argv + (["--lang", lang] if lang else []))
         from .ui.app import run_gui
         return run_gui(db=args.db, smoke=args.smoke, lang=args.lang)
     except UserError as exc:

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..i18n import _
+from ..i18n import language as _language
 from .errors import ValidationError
 from .thai_calendar import from_thai_digits, to_thai_digits
 
@@ -256,12 +257,13 @@ _STATIC_CACHE: dict[tuple, tuple] = {}
 def _static(kpi: Mapping[str, Any]) -> tuple:
     """What does not depend on the result: flags, thresholds, rule sentence, rule, direction
     (memoised: the dashboard scores every KPI for every round)."""
-    from ..i18n import language
-    ms = kpi.get("milestones") if kpi.get("ladder_kind") == "milestone" else None
+    get = kpi.get
+    kind = get("ladder_kind", "linear")
+    ms = get("milestones") if kind == "milestone" else None
     if ms is not None and not isinstance(ms, str):
         ms = json.dumps(ms, sort_keys=True)
-    key = (language(), kpi.get("ladder_kind", "linear"), kpi.get("direction"), kpi.get("below_rule"), ms,
-           *(kpi.get(f"t{k}") for k in range(1, LEVELS + 1)))
+    key = (_language(), kind, get("direction"), get("below_rule"), ms,
+           get("t1"), get("t2"), get("t3"), get("t4"), get("t5"))
     hit = _STATIC_CACHE.get(key)
     if hit is None:
         rule = kpi.get("below_rule") or "zero"

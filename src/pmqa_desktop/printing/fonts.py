@@ -18,6 +18,7 @@ import os
 import sys
 import threading
 from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 from pathlib import Path
 
@@ -88,8 +89,7 @@ def bundled_font_paths() -> dict[bool, Path]:
     return {bold: base / name for bold, name in _BUNDLED.items()}
 
 
-@dataclass(frozen=True)
-class Glyph:
+class Glyph(NamedTuple):
     gid: int
     cluster: int
     x_advance: float   # 1/1000 em
@@ -119,7 +119,9 @@ class Face:
         self.hb_font = hb.Font(self.hb_face)
         self.upem = self.hb_face.upem
         self._shape_cache: dict[str, Shaped] = {}
+        self._advance_cache: dict[str, float] = {}
         self._glyph_char: dict[int, int] = {}
+        self.widths: dict[int, float] = {}   # code -> /Widths entry, filled as used
         self.ko_height = self._glyph_height("ก") or SARABUN_KO_HEIGHT
         self.ascent = self.ttf.face.ascent / 1000.0
         self.descent = -self.ttf.face.descent / 1000.0
@@ -151,6 +153,27 @@ class Face:
         if len(self._shape_cache) > 50000:
             self._shape_cache.clear()
         self._shape_cache[text] = got
+        return got
+
+    def advance(self, text: str) -> float:
+        """Width of ``text`` shaped, in 1/1000 em (cached; what line breaking measures)."""
+        got = self._advance_cache.get(text)
+        if got is not None:
+            return got
+        sh = self._shape_cache.get(text)
+        if sh is not None:
+            got = sh.advance
+        elif not text:
+            got = 0.0
+        else:
+            buf = hb.Buffer()
+            buf.add_str(text)
+            buf.guess_segment_properties()
+            hb.shape(self.hb_font, buf, {"kern": True, "liga": True})
+            got = sum(p.x_advance for p in buf.glyph_positions) * 1000.0 / self.upem
+        if len(self._advance_cache) > 200000:
+            self._advance_cache.clear()
+        self._advance_cache[text] = got
         return got
 
     def char_for_glyph(self, gid: int) -> int:

@@ -155,6 +155,14 @@ def baseline_offset(size: float) -> float:
     return size * LINE_FACTOR * 0.78
 
 
+def _extend(segs: list[tuple[str, str]], a: str, b: str) -> None:
+    """Add the rule a..b, joining it to the previous one when they touch."""
+    if segs and segs[-1][1] == a:
+        segs[-1] = (segs[-1][0], b)
+    else:
+        segs.append((a, b))
+
+
 class FormDocument:
     """Collects titles, grids and blocks, lays them out on pages, then draws them."""
 
@@ -168,6 +176,7 @@ class FormDocument:
         self.frame_h = self.pagesize[1] - top - bottom - 7 * MM  # footer room
         self.items: list = []
         self.footer_left = footer_left
+        self._xcache: dict[float, str] = {}
 
     def add(self, item) -> None:
         self.items.append(item)
@@ -324,23 +333,29 @@ class FormDocument:
     def _draw_laid(self, ctx: Ctx, laid: _Laid, x0: float, y_top: float, size: float, fill=None) -> None:
         c = ctx.canvas
         h = laid.height
-        rules: list[str] = []
+        yt, yb = num(y_top), num(y_top - h)
+        xs = self._xcache
+        vert: list[str] = []
+        top: list[tuple[str, str]] = []
+        bottom: list[tuple[str, str]] = []
+        right = ""
         for x, w, cell, lines, csize in laid.cells:
             bg = cell.fill or fill
             if bg is not None:
                 c.setFillColor(bg)
                 c.rect(x0 + x, y_top - h, w, h, stroke=0, fill=1)
                 c.setFillColor(colors.black)
-            xl, xr, yt, yb = num(x0 + x), num(x0 + x + w), num(y_top), num(y_top - h)
-            rules.append(f"{xl} {yt} m {xl} {yb} l {xr} {yt} m {xr} {yb} l")
+            xl = xs.get(x0 + x) or xs.setdefault(x0 + x, num(x0 + x))
+            right = xs.get(x0 + x + w) or xs.setdefault(x0 + x + w, num(x0 + x + w))
+            vert.append(f"{xl} {yt} m {xl} {yb} l")
             if not cell.open_top:
-                rules.append(f"{xl} {yt} m {xr} {yt} l")
+                _extend(top, xl, right)
             if not cell.open_bottom:
-                rules.append(f"{xl} {yb} m {xr} {yb} l")
+                _extend(bottom, xl, right)
             if cell.draw is not None:
                 cell.draw(ctx, x0 + x, y_top, w, h)
                 continue
-            if not any(lines):
+            if not lines or not any(lines):
                 continue
             lead = leading(csize)
             ty = y_top - PAD_Y
@@ -348,18 +363,21 @@ class FormDocument:
                 ty -= (h - 2 * PAD_Y - len(lines) * lead) / 2
             face = self.opts.font.face(cell.bold)
             s = csize * self.opts.font.scale
+            base = ty - baseline_offset(csize)
             for i, t in enumerate(lines):
                 if not t:
                     continue
-                yy = ty - baseline_offset(csize) - i * lead
+                yy = base - i * lead
                 if cell.align == "left":
                     tx = x0 + x + PAD_X
                 else:
                     tw = text_width(face, s, t)
                     tx = x0 + x + (w - tw) / 2 if cell.align == "center" else x0 + x + w - PAD_X - tw
                 ctx.writer.draw(face, s, tx, yy, t)
-        if rules:
-            c._code.append("n " + " ".join(rules) + " S")
+        vert.append(f"{right} {yt} m {right} {yb} l")
+        vert += [f"{a} {yt} m {b} {yt} l" for a, b in top]
+        vert += [f"{a} {yb} m {b} {yb} l" for a, b in bottom]
+        c._code.append("n " + " ".join(vert) + " S")
 
     def render(self, path: str | os.PathLike, progress: Callable[[int, int], None] | None = None,
                cancelled: Callable[[], bool] | None = None, title: str = "") -> int:

@@ -86,13 +86,13 @@ class Line:
 
 
 def text_width(face: Face, size: float, text: str) -> float:
-    return face.shape(text).advance * size / 1000.0
+    return face.advance(text) * size / 1000.0
 
 
 def longest_word_width(face: Face, text: str) -> float:
     """Advance of the widest unbreakable piece of ``text``, in 1/1000 em."""
     cuts = [0] + break_positions(text) + [len(text)]
-    return max((face.shape(text[a:b].strip()).advance for a, b in zip(cuts, cuts[1:])), default=0.0)
+    return max((face.advance(text[a:b].strip()) for a, b in zip(cuts, cuts[1:])), default=0.0)
 
 
 def wrap(face: Face, size: float, text: str, width: float) -> list[Line]:
@@ -110,11 +110,11 @@ def _wrap_para(face: Face, size: float, text: str, width: float, base: int) -> l
     if not text.strip():
         return [Line("", base, 0.0)]
     k = size / 1000.0
-    full = face.shape(text).advance * k
+    full = face.advance(text) * k
     if full <= width:
         s = len(text) - len(text.lstrip())
         t = text.strip()
-        return [Line(t, base + s, full if t == text else face.shape(t).advance * k)]
+        return [Line(t, base + s, full if t == text else face.advance(t) * k)]
     cuts = [0] + break_positions(text) + [len(text)]
     pieces = [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1)]
     lines: list[Line] = []
@@ -128,11 +128,11 @@ def _wrap_para(face: Face, size: float, text: str, width: float, base: int) -> l
         lead = len(t) - len(t.lstrip())
         t = t.lstrip()
         if t:
-            lines.append(Line(t, base + a + lead, face.shape(t).advance * k))
+            lines.append(Line(t, base + a + lead, face.advance(t) * k))
 
     for a, b in pieces:
         piece = text[a:b]
-        pw = face.shape(piece.rstrip()).advance * k if piece.strip() else 0.0
+        pw = face.advance(piece.rstrip()) * k if piece.strip() else 0.0
         if cur_start is None:
             if not piece.strip():
                 continue
@@ -140,11 +140,11 @@ def _wrap_para(face: Face, size: float, text: str, width: float, base: int) -> l
                 for ha, hb_ in _hard_split(face, size, text, a, b, width):
                     emit(ha, hb_)
                 continue
-            cur_start, cur_end, cur_w = a, b, face.shape(piece).advance * k
+            cur_start, cur_end, cur_w = a, b, face.advance(piece) * k
             continue
         if cur_w + pw <= width + 0.01:
             cur_end = b
-            cur_w += face.shape(piece).advance * k
+            cur_w += face.advance(piece) * k
             continue
         emit(cur_start, cur_end)
         cur_start = None
@@ -154,7 +154,7 @@ def _wrap_para(face: Face, size: float, text: str, width: float, base: int) -> l
             for ha, hb_ in _hard_split(face, size, text, a, b, width):
                 emit(ha, hb_)
             continue
-        cur_start, cur_end, cur_w = a, b, face.shape(piece).advance * k
+        cur_start, cur_end, cur_w = a, b, face.advance(piece) * k
     if cur_start is not None:
         emit(cur_start, cur_end)
     return lines
@@ -169,7 +169,7 @@ def _hard_split(face: Face, size: float, text: str, a: int, b: int, width: float
     start = 0
     last_ok = None
     for c in cuts[1:]:
-        if face.shape(word[start:c]).advance * k <= width or last_ok is None:
+        if face.advance(word[start:c]) * k <= width or last_ok is None:
             last_ok = c
             if c == len(word):
                 parts.append((a + start, a + c))
@@ -180,6 +180,9 @@ def _hard_split(face: Face, size: float, text: str, a: int, b: int, width: float
         if c == len(word):
             parts.append((a + start, a + c))
     return parts
+
+
+_ESCAPED = [chr(b) if 32 <= b < 127 and chr(b) not in "()\\" else "\\%03o" % b for b in range(256)]
 
 
 class TextWriter:
@@ -212,43 +215,60 @@ class TextWriter:
             self.draw(face, size, x + dx, y - i * leading, t)
 
     def _body(self, face: Face, size: float, text: str) -> str:
+        """The text-object operators placing each shaped glyph where HarfBuzz put it:
+        ``TJ`` numbers move x to the glyph's pen position + x offset, ``Ts`` sets its y offset."""
         shaped = face.shape(text)
-        codes = [face.char_for_glyph(g.gid) for g in shaped.glyphs]
+        glyphs = shaped.glyphs
+        codes = [face.char_for_glyph(g.gid) for g in glyphs]
         ttf = face.ttf
         segs = ttf.splitString("".join(map(chr, codes)), self.doc)
         k = size / 1000.0
+        widths = face.widths
         ops: list[str] = []
-        pen = 0.0
-        cur_x = 0.0
-        rise = 0.0
+        pen = cur_x = rise = 0.0
         gi = 0
         tj: list[str] = []
-        escape = self.canvas._escape
+        run: list[str] = []
+
+        def flush_run():
+            if run:
+                tj.append("(" + "".join(run) + ")")
+                run.clear()
 
         def flush():
+            flush_run()
             if tj:
                 ops.append("[" + " ".join(tj) + "] TJ")
                 tj.clear()
 
+        fnum = num
+        run_append = run.append
+        escaped = _ESCAPED
+        inv = 1000.0 / size
         for subset, chunk in segs:
             flush()
-            ops.append(f"{ttf.getSubsetInternalName(subset, self.doc)} {num(size)} Tf")
+            ops.append(f"{ttf.getSubsetInternalName(subset, self.doc)} {fnum(size)} Tf")
             for byte in chunk:
-                g = shaped.glyphs[gi]
+                gid, _cl, xadv, xoff, yoff = glyphs[gi]
                 code = codes[gi]
                 gi += 1
-                gx = pen + g.x_offset * k
-                gy = g.y_offset * k
-                if abs(gy - rise) > 1e-6:
-                    flush()
-                    ops.append(f"{num(gy)} Ts")
-                    rise = gy
-                adj = (cur_x - gx) * 1000.0 / size
-                if abs(adj) > 0.01:
-                    tj.append(num(adj))
-                tj.append("(" + escape(bytes((byte,))) + ")")
-                cur_x = gx + face.pdf_width(code) * k
-                pen += g.x_advance * k
+                gx = pen + xoff * k
+                if yoff or rise:
+                    gy = yoff * k
+                    if gy != rise:
+                        flush()
+                        ops.append(f"{fnum(gy)} Ts")
+                        rise = gy
+                adj = (cur_x - gx) * inv
+                if adj > 0.01 or adj < -0.01:
+                    flush_run()
+                    tj.append(fnum(adj))
+                run_append(escaped[byte])
+                w = widths.get(code)
+                if w is None:
+                    w = widths[code] = face.pdf_width(code)
+                cur_x = gx + w * k
+                pen += xadv * k
         flush()
         if rise:
             ops.append("0 Ts")

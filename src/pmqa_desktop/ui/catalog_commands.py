@@ -7,9 +7,11 @@ changes nothing and leaves nothing to undo.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+import contextlib
+from typing import Any, Callable, Iterator
 
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
 
 from ..core.errors import UserError, ValidationError
 from ..core.storage import changeset, planning
@@ -19,6 +21,16 @@ from ..i18n import _
 
 def _ignore(message: str) -> None:
     pass
+
+
+@contextlib.contextmanager
+def busy() -> Iterator[None]:
+    """A wait cursor while a long edit (a roll-over, an import, their undo) runs."""
+    QGuiApplication.setOverrideCursor(Qt.WaitCursor)
+    try:
+        yield
+    finally:
+        QGuiApplication.restoreOverrideCursor()
 
 
 class StoreCommand(QUndoCommand):
@@ -37,13 +49,15 @@ class StoreCommand(QUndoCommand):
             self._done = False
             return
         try:
-            self.changes.redo(self.store)
+            with busy():
+                self.changes.redo(self.store)
         except UserError as exc:
             StoreCommand.report(str(exc))
 
     def undo(self) -> None:
         try:
-            self.changes.undo(self.store)
+            with busy():
+                self.changes.undo(self.store)
         except UserError as exc:
             StoreCommand.report(str(exc))
 
@@ -53,7 +67,8 @@ def perform(stack: QUndoStack, store: Store, text: str, fn: Callable[[], Any]) -
 
     A ``UserError`` from ``fn`` propagates with nothing changed and nothing pushed.
     """
-    changes = changeset.record(store, fn)
+    with busy():
+        changes = changeset.record(store, fn)
     if changes:
         stack.push(StoreCommand(store, text, changes))
     return changes.result

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGroupBox, 
 
 from ..core import dashboard as dash
 from ..core.scoring import format_score
+from ..core.storage import devplan as dp
 from ..core.storage.store import Store
 from ..core.thai_calendar import MonthKey, fiscal_months
 from ..i18n import _
@@ -136,8 +137,8 @@ class RoundsChart(QWidget):
                     p.drawEllipse(pt, 3.5 if bold else 2.5, 3.5 if bold else 2.5)
                     if bold:
                         p.setPen(QColor("#222222"))
-                        p.drawText(QRectF(pt.x() + 5, pt.y() - fm.height(), 60, fm.height()),
-                                   Qt.AlignmentFlag.AlignLeft, f"{v:.0f}%")
+                        label = QRectF(pt.x() - 60, pt.y() - fm.height() - 8, 52, fm.height() + 4)
+                        p.drawText(label, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{v:.0f}%")
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.setPen(QPen(colour, 3 if bold else 1.5))
                 p.drawPath(path)
@@ -317,6 +318,12 @@ class DashboardView(QWidget):
         current = self.tree.currentItem()
         cur_target = current.data(0, JumpRole) if current is not None else None
         self.data = dash.compute_dashboard(self.store, self.year_id, self.today(), self.settings)
+        # the KPIs under each plan with their scores per round (a click jumps to the KPI's row)
+        self._kpis, self._kpi_scores = {}, {}
+        for ps in self.data.plans:
+            self._kpis[ps.plan_id] = dp.kpis(self.store, ps.plan_id)
+            if self._kpis[ps.plan_id]:
+                self._kpi_scores[ps.plan_id] = dash.plan_scores(self.store, ps.plan_id)
         self._fill_tree(cur_target)
         d = self.data
         self.summary.setText(_("FY {year}: {status}, {n} overdue step(s), {plans} plan(s)").format(
@@ -358,6 +365,16 @@ class DashboardView(QWidget):
                 tip = "\n".join(ps.reasons + ps.score_flags) or dash.status_label(ps.status)
                 for col in range(7):
                     pi.setToolTip(col, tip)
+                for k in self._kpis.get(pid, []):
+                    ki = QTreeWidgetItem(pi, [_("KPI {dim} {text}").format(dim=k["dimension"], text=k["text"])])
+                    detail = self._kpi_scores.get(pid, {})
+                    for col, r in ((C_S6, 6), (C_S9, 9), (C_S12, 12)):
+                        sc = detail.get(r).scores.get(k["id"]) if detail.get(r) else None
+                        ki.setText(col, sc.display(4) if sc else "-")
+                    ki.setData(0, JumpRole, {"table": "kpi", "id": k["id"], "plan_id": pid})
+                    ki.setToolTip(0, k["text"])
+                    if keep and keep.get("table") == "kpi" and keep.get("id") == k["id"]:
+                        select = ki
                 for os_ in ps.overdue_steps:
                     si = QTreeWidgetItem(pi, [_("Step {number} {text} (ended {month})").format(
                         number=os_.number, text=os_.text, month=month_label(os_.end_month))])

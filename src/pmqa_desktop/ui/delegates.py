@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from PySide6.QtCore import QModelIndex, QObject, QPointF, QRect, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, QPointF, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QTextLayout, QTextOption
 from PySide6.QtWidgets import (QAbstractItemDelegate, QPlainTextEdit, QStyledItemDelegate,
                                QStyleOptionViewItem, QWidget)
@@ -80,14 +80,31 @@ def load_word_breaks() -> None:
     threading.Thread(target=work, name="thai-word-breaks", daemon=True).start()
 
 
+_REQUESTED: list = []
+
+
+def _request_load() -> None:
+    """Start loading a moment after the first paint, so the import does not slow the start."""
+    if not _REQUESTED:
+        _REQUESTED.append(True)
+        word_breaks_notifier()
+        QTimer.singleShot(250, load_word_breaks)
+
+
 def display_text(text: str) -> str:
     """Text with Thai word breaks marked for Qt (cached); plain text while the dictionary loads."""
     if not text:
         return ""
+    shown = _DISPLAY.get(text)  # hot path while painting: a plain lookup
+    if shown is not None:
+        return shown
     if not _READY.is_set():
-        load_word_breaks()
+        _request_load()
         return text
-    return _DISPLAY.get_or(text, lambda: with_zwsp(text))
+    shown = _DISPLAY[text] = with_zwsp(text)
+    if len(_DISPLAY) > _DISPLAY.size:
+        _DISPLAY.popitem(last=False)
+    return shown
 
 
 class TextLayouts:
@@ -97,7 +114,7 @@ class TextLayouts:
         self._layouts = _LRU(size)
         self._heights = _LRU(50000)
         self.option = QTextOption()
-        self.option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.option.setWrapMode(QTextOption.WrapMode.WordWrap)  # as Qt's item delegate lays it out
 
     def clear(self) -> None:
         self._layouts.clear()

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QScrollArea, QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from ..core.errors import UserError, ValidationError
 from ..core.storage import planning
@@ -184,6 +185,21 @@ class DetailPane(QWidget):
 
         self.owner = OwnerEditor(window, body)
         lay.addWidget(self.owner)
+        # a หมวด: its criteria and their owners in the selected year
+        self.criteria_table = QTableWidget(body)
+        self.criteria_table.setObjectName("detail_criteria_table")
+        self.criteria_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.criteria_table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.criteria_table.verticalHeader().hide()
+        self.criteria_table.setWordWrap(True)
+        self.criteria_table.setColumnCount(6)
+        self.criteria_table.setHorizontalHeaderLabels(
+            [_("Criterion"), _("Name"), _("Position"), _("Unit"), _("Phone"), _("E-mail")])
+        self.criteria_table.horizontalHeader().setStretchLastSection(True)
+        self.criteria_table.cellDoubleClicked.connect(self._open_row)
+        self.criteria_table.setMinimumHeight(240)
+        self.criteria_table.hide()
+        lay.addWidget(self.criteria_table, 1)
         self.owner_summary = QLabel(body)
         self.owner_summary.setObjectName("detail_owner_summary")
         self.owner_summary.setWordWrap(True)
@@ -220,6 +236,32 @@ class DetailPane(QWidget):
                and (c.row_id in ids or c.table == "criterion_owner") for c in changes):
             self.refresh()
 
+    def _fill_criteria(self, store: Store, cat: dict | None, year: dict | None) -> None:
+        t = self.criteria_table
+        if cat is None or self.compact:
+            t.hide()
+            return
+        crits = planning.criteria(store, cat["id"])
+        owners = planning.owners(store, year["id"]) if year else {}
+        t.setRowCount(len(crits))
+        for r, c in enumerate(crits):
+            o = owners.get(c["id"]) or {}
+            vals = [criterion_label(c)] + [o.get(k, "") or "" for k in planning.OWNER_FIELDS]
+            for col, v in enumerate(vals):
+                item = QTableWidgetItem(v)
+                item.setData(Qt.UserRole, c["id"])
+                if col == 0 and c["full_text"]:
+                    item.setToolTip(c["full_text"][:400])
+                t.setItem(r, col, item)
+        t.setColumnWidth(0, 300)
+        t.resizeRowsToContents()
+        t.show()
+
+    def _open_row(self, row: int, _col: int) -> None:
+        item = self.criteria_table.item(row, 0)
+        if item is not None and self.year_id:
+            self.window.select_key(("criterion", self.year_id, item.data(Qt.UserRole)))
+
     def show_criterion(self, year_id: str | None, criterion_id: str) -> None:
         self.year_id, self.criterion_id = year_id, criterion_id
         crit = self.store.get("criterion", criterion_id) if self.store else None
@@ -249,7 +291,10 @@ class DetailPane(QWidget):
             self.add_button.setVisible(cat is not None)
             self.add_button.setEnabled(editable)
             self.owner.hide()
+            self.owner_summary.hide()
+            self._fill_criteria(store, cat, year)
             return
+        self.criteria_table.hide()
         self.title.setText(criterion_label(crit) + (_(" (retired)") if crit["retired"] else ""))
         parts = [category_label(cat) if cat else ""]
         if crit["group_title"]:

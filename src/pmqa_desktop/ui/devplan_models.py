@@ -202,6 +202,7 @@ class PlanGridModel(_PlanModelBase):
     """
 
     previewChanged = Signal()
+    TABLES = ("dev_plan", "plan_activity", "plan_step")
 
     def __init__(self, store: Store | None, undo_stack: QUndoStack | None, year_be: int | None = None, parent=None):
         self._rows: list[tuple] = []
@@ -541,6 +542,8 @@ class KpiModel(_PlanModelBase):
     """Form 7.2: the four dimensions (always shown) and their KPIs, with a round's actual
     value and the computed score (4 decimals)."""
 
+    TABLES = ("dev_plan", "kpi", "kpi_result", "step_progress", "plan_step")   # steps: milestone names
+
     def __init__(self, store: Store | None, undo_stack: QUndoStack | None, parent=None):
         self._rows: list[tuple] = []
         self.round = 6
@@ -788,6 +791,8 @@ P_COLS = 6
 
 class ProgressModel(_PlanModelBase):
     """The plan's steps with their report for the selected round."""
+
+    TABLES = ("dev_plan", "plan_activity", "plan_step", "step_progress")
 
     def __init__(self, store: Store | None, undo_stack: QUndoStack | None, parent=None):
         self._rows: list[tuple] = []

@@ -14,8 +14,8 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-                               QInputDialog, QLabel, QLineEdit, QListView, QPlainTextEdit, QPushButton, QSplitter,
-                               QTabWidget, QToolButton, QVBoxLayout, QWidget)
+                               QInputDialog, QLabel, QLineEdit, QListView, QMenu, QPlainTextEdit, QPushButton, QSplitter,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from ..core.budget import format_baht
 from ..core.errors import UserError
@@ -201,6 +201,8 @@ class DevPlanPage(QWidget):
         self.year_be = _year_be(store, year_id)
         self.plan_id: str | None = None
         self.last_dialog: Any = None
+        self._state: tuple | None = None       # (plan id, revision, status) as last shown
+        self._seen: tuple | None = None        # ... as last seen by the change listener
 
         # ---- left: the plans
         self.plan_model = PlanListModel(store, year_id, self)
@@ -255,6 +257,7 @@ class DevPlanPage(QWidget):
         self.grid.setModel(self.grid_model)
         self.grid_model.message.connect(self.show_error)
         self.grid.moveRowRequested.connect(self.move_row)          # Alt+Up / Alt+Down
+        self.grid.customContextMenuRequested.connect(self._grid_menu)
         self.grid_model.modelReset.connect(self._refresh_header)
         self.grid_model.dataChanged.connect(lambda *a: self._refresh_header())
         self.kpi_editor = KpiEditor(store, undo_stack, self)
@@ -317,6 +320,7 @@ class DevPlanPage(QWidget):
         self.grid_model.set_plan(plan_id)
         self.kpi_editor.set_plan(plan_id)
         self._refresh_header()
+        self._seen = self._state
         self.planChanged.emit(plan_id or "")
 
     def select_plan(self, plan_id: str) -> bool:
@@ -348,10 +352,17 @@ class DevPlanPage(QWidget):
 
     # ------------------------------------------------------------ header
     def _on_changes(self, changes: list[Change]) -> None:
+        before = self._seen
         self._refresh_header()
+        after = self._seen = self._state
+        if before and after and before[0] == after[0] and before[2] == "approved" and after[2] == "draft" \
+                and after[1] == before[1] + 1 and self.window_ is not None:
+            self.window_.show_message(_("Version {n} stays approved and readable; this edit starts version {m}.")
+                                      .format(n=before[1], m=after[1]))
 
     def _refresh_header(self) -> None:
         p = dp.plan(self.store, self.plan_id) if self.plan_id else None
+        self._state = (p["id"], p["revision"], p["status"]) if p else None
         has = p is not None
         for b in (self.add_activity_button, self.add_step_button, self.delete_row_button, self.up_button,
                   self.down_button, self.approve_button, self.rename_plan_button, self.delete_plan_button):
@@ -441,6 +452,27 @@ class DevPlanPage(QWidget):
             self._guard(lambda: cmd.delete_plan(self.undo_stack, self.store, pid))
 
     # ------------------------------------------------------------ rows
+    def grid_menu(self) -> QMenu:
+        """The grid's context menu (built here so tests can trigger its actions)."""
+        menu = QMenu(self.grid)
+        ro = self.store.read_only or not self.plan_id
+        for text, fn in ((_("Add step"), self.add_step), (_("Add activity…"), self.add_activity_dialog),
+                         (_("Delete row"), self.delete_row), (_("Move up"), lambda: self.move_row(-1)),
+                         (_("Move down"), lambda: self.move_row(1))):
+            act = menu.addAction(text)
+            act.triggered.connect(lambda checked=False, fn=fn: fn())
+            act.setEnabled(not ro)
+        menu.addSeparator()
+        menu.addAction(_("Copy"), self.grid.copy_selection)
+        paste = menu.addAction(_("Paste"), self.grid.paste)
+        paste.setEnabled(not ro)
+        return menu
+
+    def _grid_menu(self, pos) -> None:
+        menu = self.grid_menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.grid.viewport().mapToGlobal(pos))
+
     def _current_row(self) -> int:
         cur = self.grid.currentIndex()
         return cur.row() if cur.isValid() else -1
@@ -482,8 +514,7 @@ class DevPlanPage(QWidget):
         after = step["id"] if step else None
         if after is None:
             rows = dp.steps(self.store, act["id"])
-            if row >= 0 and self.grid_model.row_key(row).startswith("a:"):
-                after, index = None, 0
+            if row >= 0 and self.grid_model.row_key(row).startswith("a:"):   # on the heading: first step
                 return self._add_step_at(act["id"], text, None, 0, fields)
             after = rows[-1]["id"] if rows else None
         return self._add_step_at(act["id"], text, after, None, fields)

@@ -25,6 +25,7 @@ from ..core.storage import planning
 from ..core.thai_calendar import MonthKey, fiscal_year_of
 from ..i18n import _
 from . import catalog_commands as cc
+from .qt_util import translate_buttons
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -65,6 +66,7 @@ class _CheckedDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
         self.buttons.accepted.connect(self._try_accept)
         self.buttons.rejected.connect(self.reject)
+        translate_buttons(self.buttons)
         self.result_value: Any = None
         # a fixed minimum size: the layout then never changes it when a message appears
         self.setMinimumSize(460, 220)
@@ -358,6 +360,7 @@ class ImportDialog(QDialog):
         self.imported = 0
         self._text: str | None = None
         self._loaded_path: str | None = None
+        self._guessed_for: str | None = None
 
         self.path = QLineEdit(str(path) if path else "", self)
         self.path.setObjectName("import_path")
@@ -420,6 +423,7 @@ class ImportDialog(QDialog):
 
         self.error = _error_label(self)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Cancel, self)
+        translate_buttons(self.buttons)
         self.import_button = self.buttons.addButton(_("Import"), QDialogButtonBox.AcceptRole)
         self.import_button.setObjectName("import_apply")
         self.import_button.setEnabled(False)
@@ -476,14 +480,21 @@ class ImportDialog(QDialog):
         kind = self.kind.currentData()
         parse = schedule_import.parse_calendar if kind == "calendar" else schedule_import.parse_weekly
         preview = parse(text)
+        new_file = self._loaded_path != self._guessed_for
         if preview.year_be is None:
             preview = parse(text, self.year.value())
-        else:
+        elif new_file:   # a new file: its title says where it belongs; after that the clerk decides
             self.year.setValue(preview.year_be)
-        if preview.province:
-            org = planning.find_organisation(self.window.store, "จังหวัด" + preview.province)
-            if org:
-                self.org.setCurrentIndex(max(0, self.org.findData(org["id"])))
+        if preview.province and new_file:
+            name = "จังหวัด" + preview.province
+            org = planning.find_organisation(self.window.store, name)
+            idx = self.org.findData(org["id"]) if org else self.org.findData(("new", name))
+            if idx < 0:
+                self.org.addItem(_("{name} (new organisation, named in the file's title)").format(name=name),
+                                 ("new", name))
+                idx = self.org.count() - 1
+            self.org.setCurrentIndex(idx)
+        self._guessed_for = self._loaded_path
         self.preview = preview
         if kind == "calendar":
             self._fill_calendar(preview)
@@ -551,10 +562,15 @@ class ImportDialog(QDialog):
             self.error.show()
             return
 
+        province = prev.province or ""
+
         def run() -> tuple[str, int]:
             ensure_catalog(w.store)
-            year = planning.find_year(w.store, org_id, year_be)
-            yid = year["id"] if year else planning.add_fiscal_year(w.store, org_id, year_be)
+            oid = org_id
+            if isinstance(oid, tuple):   # named in the title, created with the import
+                oid = planning.add_organisation(w.store, oid[1], province=province)
+            year = planning.find_year(w.store, oid, year_be)
+            yid = year["id"] if year else planning.add_fiscal_year(w.store, oid, year_be)
             apply_fn = schedule_import.apply_calendar if kind == "calendar" else schedule_import.apply_weekly
             return yid, apply_fn(w.store, prev, yid)
 
@@ -565,7 +581,8 @@ class ImportDialog(QDialog):
             self.error.setText(_("Nothing was imported: {reason}").format(reason=str(exc)))
             self.error.show()
             return
-        org = w.store.get("organisation", org_id)
+        year = w.store.get("fiscal_year", self.year_id)
+        org = w.store.get("organisation", year["org_id"]) if year else None
         w.show_message(_("Imported {n} rows into {org}, fiscal year {year}.").format(
             n=self.imported, org=org["name"] if org else "", year=year_be))
         w.select_key((kind, self.year_id))

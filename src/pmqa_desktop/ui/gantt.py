@@ -9,7 +9,7 @@ it is released (Esc cancels).
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QCursor, QMouseEvent, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QCursor, QMouseEvent, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
                                QWidget)
 

@@ -597,7 +597,7 @@ class WeeklyPlanView(_GridPage):
             return 200
         if col == self.model.col_remark:
             return 220
-        return 66
+        return 84
 
     def context_actions(self) -> list:
         return [self.act_extend, self.act_shrink, None, self.act_add, self.act_delete, None, self.act_up, self.act_down]

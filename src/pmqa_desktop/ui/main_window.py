@@ -401,12 +401,12 @@ class MainWindow(QMainWindow):
             self.weekly_view.set_year(year_id)
             self._weekly_year = year_id
         self.stack.setCurrentWidget(self.weekly_view)
-        self.weekly_view.show_criterion(criterion_id)
-        if not self.weekly_detail.isVisible():
+        if not self.weekly_detail.isVisible():   # first the pane below, so the plan keeps its scroll
             self.weekly_detail.show()
             total = sum(self.right.sizes())
-            self.right.setSizes([max(200, total - 170), 170])
+            self.right.setSizes([max(200, total - 200), 200])
         self.weekly_detail.show_criterion(year_id, criterion_id)
+        self.weekly_view.show_criterion(criterion_id)
 
     def show_details(self, criterion_id: str | None) -> None:
         """From below the weekly plan to the full detail pane (catalog buttons, owner editor)."""

@@ -10,6 +10,15 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
 from ..i18n import _
 
 
+def translate_buttons(box: QDialogButtonBox) -> None:
+    """Our own words on the standard buttons (Qt ships no Thai translation of its own)."""
+    words = {QDialogButtonBox.Ok: _("OK"), QDialogButtonBox.Cancel: _("Cancel"), QDialogButtonBox.Close: _("Close")}
+    for which, text in words.items():
+        b = box.button(which)
+        if b is not None:
+            b.setText(text)
+
+
 class MessageDialog(QDialog):
     """A message with a Close button and optional extra buttons, opened without blocking.
 
@@ -32,6 +41,7 @@ class MessageDialog(QDialog):
         self.label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.label.setMinimumWidth(380)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
+        translate_buttons(self.buttons)
         self.buttons.rejected.connect(self.reject)
         self.buttons.accepted.connect(self.accept)
         row = QHBoxLayout()
