@@ -74,6 +74,7 @@ def test_page_lists_plans_activities_with_sums_and_gantt_header(page, window, ye
     store = window.store
     plan = plan_named(store, year_id, "แผนหมวด 3")
     assert page.select_plan(plan["id"])
+    assert pages.current_plan_id(window) == plan["id"]
     m = page.grid_model
     assert m.headerData(COL_M0, Qt.Orientation.Horizontal) == "ต.ค.52"
     assert m.headerData(COL_M0 + 11, Qt.Orientation.Horizontal) == "ก.ย.53"

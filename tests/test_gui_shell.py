@@ -468,11 +468,41 @@ def test_category_page_lists_criteria_and_owners(qtbot, window):
     click_tree(qtbot, window, idx)
     table = window.detail.criteria_table
     assert window.stack.currentWidget() is window.detail and table.isVisible()
-    rows = [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
+    rows = [[table.item(r, c).text().replace("\u200b", "") for c in range(table.columnCount())]
+            for r in range(table.rowCount())]
     codes = [c["code"] for c in planning.criteria(window.store, it5["category_id"])]
     assert [r[0].split()[0] for r in rows] == codes == ["IT1", "IT2", "IT3", "IT4", "IT5", "IT6", "IT7"]
     assert rows[4][1] == "นายเก่ง มาก" and rows[4][4] == "0 3233 7000"
+    table.scrollToItem(table.item(4, 0))
     rect = table.visualItemRect(table.item(4, 0))
+    assert table.viewport().rect().contains(rect.center())
+    qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=rect.center())
     qtbot.mouseDClick(table.viewport(), Qt.LeftButton, pos=rect.center())
     assert window.current_criterion_id() == it5["id"]
     assert window.detail.owner.fields["name"].text() == "นายเก่ง มาก"
+
+
+def test_a_recent_file_that_is_gone_is_not_recreated(qtbot, window, tmp_path):
+    gone = tmp_path / "moved-away.db"
+    shutil.copy(window.store.path, gone)
+    assert window.open_database(gone)
+    assert window.open_database(tmp_path / "demo.db")
+    gone.unlink()
+    window._fill_recent()
+    act = next(a for a in window.recent_menu.actions() if a.text() == str(gone))
+    act.trigger()
+    assert not gone.exists()
+    assert window.store.path == tmp_path / "demo.db"
+    assert "moved-away.db" in window.last_message_box.text()
+
+
+def test_a_new_file_named_on_the_command_line_starts_with_the_catalog(qtbot, tmp_path):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    new = tmp_path / "new.db"
+    assert open_first_database(w, str(new), smoke=False)
+    assert new.exists() and w.store.path == new
+    assert w.tree_model.rowCount() == 0                      # no organisation yet
+    assert len(planning.criteria(w.store)) == len(planning.criteria_by_code(w.store)) > 40
+    assert w.stack.currentWidget() is w.welcome
+    w.close_store()

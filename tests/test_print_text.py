@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from reportlab.pdfgen.canvas import Canvas
 
 from pmqa_desktop.core.thai_text import break_opportunities
-from pmqa_desktop.printing.fonts import SARABUN_KO_HEIGHT, get_font
+from pmqa_desktop.printing.fonts import SARABUN_KO_HEIGHT, Glyph, get_font
 from pmqa_desktop.printing.layout import PAD_X, Cell, FormDocument, Grid, Options, Row
 from pmqa_desktop.printing.thai_text_layout import (TextWriter, break_positions, cluster_positions, text_width,
                                                      wrap)
@@ -211,7 +211,7 @@ def test_shaper_positions_reach_the_pdf(tmp_path, font, text):
     assert len(placed) == len(shaped.glyphs)
     pen = 0.0
     moved = 0
-    for (cp, x, y), g in zip(placed, shaped.glyphs):
+    for (cp, x, y), g in zip(placed, map(Glyph._make, shaped.glyphs)):
         assert face.char_for_glyph(g.gid) == cp
         assert x == pytest.approx(50 + pen + g.x_offset * size / 1000, abs=0.02)
         assert y == pytest.approx(700 + g.y_offset * size / 1000, abs=0.02)
@@ -228,7 +228,7 @@ def test_substituted_glyphs_need_actual_text(tmp_path, font):
     codes); the ActualText span is what makes extraction right."""
     face = font.face()
     text = "ญู ฐู ป่า น้ำ"
-    codes = [face.char_for_glyph(g.gid) for g in face.shape(text).glyphs]
+    codes = [face.char_for_glyph(Glyph._make(g).gid) for g in face.shape(text).glyphs]
     assert any(c >= 0xE000 for c in codes)
     canvas = Canvas(str(tmp_path / "a.pdf"))
     TextWriter(canvas).draw(face, 20, 50, 700, text)

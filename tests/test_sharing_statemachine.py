@@ -146,6 +146,6 @@ class Offices(RuleBasedStateMachine):
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
-Offices.TestCase.settings = settings(max_examples=25, stateful_step_count=20, deadline=None,
+Offices.TestCase.settings = settings(max_examples=20, stateful_step_count=20, deadline=None,
                                      suppress_health_check=[HealthCheck.too_slow])
 TestOffices = Offices.TestCase

@@ -219,7 +219,7 @@ class TextWriter:
         ``TJ`` numbers move x to the glyph's pen position + x offset, ``Ts`` sets its y offset."""
         shaped = face.shape(text)
         glyphs = shaped.glyphs
-        codes = [face.char_for_glyph(g.gid) for g in glyphs]
+        codes = [face.char_for_glyph(g[0]) for g in glyphs]
         ttf = face.ttf
         segs = ttf.splitString("".join(map(chr, codes)), self.doc)
         k = size / 1000.0

@@ -95,7 +95,11 @@ def open_first_database(window, db: str | None, smoke: bool) -> bool:
 
     from ..core.storage.store import Store
     try:
+        new_file = not path.exists() or path.stat().st_size == 0
         store = Store.open(path, window._actor())
+        if new_file and not store.read_only:   # a new file starts with the standard criteria catalog
+            from ..core.demo import ensure_catalog
+            ensure_catalog(store)
     except (UserError, OSError) as exc:
         reason = str(exc) if isinstance(exc, UserError) else (exc.strerror or str(exc))
         message = _("{path} could not be opened: {reason}").format(path=path, reason=reason)

@@ -4,7 +4,7 @@ Each หมวด (and the plans tied to a policy only) and each plan is green /
 status in words too, the count of overdue steps, the weighted KPI score per round and the
 progress; below, a chart of progress and scores over the rounds (painted with QPainter).
 An "as of" month selector decides what counts as overdue; the yellow thresholds are settings
-(``core.dashboard.DashboardSettings``) edited and saved on the page. Double-click (or Enter,
+(``core.dashboard.DashboardSettings``) edited and saved on the page. A click (or Enter,
 or "Go to row") jumps to the plan, step or KPI. The page recomputes when the store changes,
 at most once per event-loop turn and only while it is visible.
 """
@@ -234,7 +234,8 @@ class DashboardView(QWidget):
         for c, wdt in ((C_STATUS, 130), (C_OVERDUE, 100), (C_S6, 110), (C_S9, 110), (C_S12, 110), (C_PROGRESS, 90)):
             hh.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
             self.tree.setColumnWidth(c, wdt)
-        self.tree.itemDoubleClicked.connect(lambda item, _c: self.jump(item))
+        # a click on an item jumps to its row, as the clerk expects of a dashboard
+        self.tree.itemClicked.connect(lambda item, _c: self.jump(item))
         self.tree.currentItemChanged.connect(lambda *_a: self._update_chart())
         self.chart = RoundsChart(self)
 

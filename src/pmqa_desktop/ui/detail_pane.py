@@ -248,12 +248,13 @@ class DetailPane(QWidget):
             o = owners.get(c["id"]) or {}
             vals = [criterion_label(c)] + [o.get(k, "") or "" for k in planning.OWNER_FIELDS]
             for col, v in enumerate(vals):
-                item = QTableWidgetItem(v)
+                item = QTableWidgetItem(with_zwsp(v) if col in (1, 2, 3) and v else v)   # Thai wraps between words
                 item.setData(Qt.UserRole, c["id"])
                 if col == 0 and c["full_text"]:
                     item.setToolTip(c["full_text"][:400])
                 t.setItem(r, col, item)
-        t.setColumnWidth(0, 300)
+        for col, width in enumerate((300, 150, 170, 170, 110)):
+            t.setColumnWidth(col, width)
         t.resizeRowsToContents()
         t.show()
 
@@ -286,6 +287,7 @@ class DetailPane(QWidget):
             n = len(planning.criteria(store, cat["id"])) if cat else 0
             self.subtitle.setText(_("{n} criteria").format(n=n) if cat else "")
             self.full_text.setText("")
+            self.full_text.hide()
             for b in (self.edit_button, self.up_button, self.down_button, self.retire_button, self.weekly_button):
                 b.hide()
             self.add_button.setVisible(cat is not None)
@@ -301,6 +303,7 @@ class DetailPane(QWidget):
             parts.append(crit["group_title"])
         self.subtitle.setText(" › ".join(p for p in parts if p))
         self.full_text.setText(with_zwsp(crit["full_text"]) if crit["full_text"] else _("(no full text yet)"))
+        self.full_text.show()
         for b in (self.edit_button, self.up_button, self.down_button, self.retire_button, self.add_button):
             b.setVisible(not self.compact)
             b.setEnabled(editable)

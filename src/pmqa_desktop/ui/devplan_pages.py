@@ -87,10 +87,24 @@ class PlanDialog(QDialog):
 DEFAULT_POSITIONS = "รองผู้ว่าราชการจังหวัด ปฏิบัติราชการแทน\nผู้ว่าราชการจังหวัด"
 
 
+def default_positions(store: Store, plan: dict) -> str:
+    """The position lines last used for a plan of the same year, else the province's governor."""
+    used = [a for p in dp.plans(store, plan["year_id"]) for a in dp.approvals(store, p["id"]) if a["position_lines"]]
+    if used:
+        return max(used, key=lambda a: a["updated_at"])["position_lines"]
+    year = store.get("fiscal_year", plan["year_id"])
+    org = store.get("organisation", year["org_id"]) if year and year.get("org_id") else None
+    province = (org.get("province") or "").strip() if org else ""
+    if not province and org and org["name"].startswith("จังหวัด"):
+        province = org["name"][len("จังหวัด"):].strip()
+    return (f"รองผู้ว่าราชการจังหวัด{province} ปฏิบัติราชการแทน\nผู้ว่าราชการจังหวัด{province}" if province
+            else DEFAULT_POSITIONS)
+
+
 class ApprovalDialog(QDialog):
     """Record who approved the plan: name, position lines and the date."""
 
-    def __init__(self, parent: QWidget | None, plan: dict):
+    def __init__(self, parent: QWidget | None, plan: dict, store: Store | None = None):
         super().__init__(parent)
         self.setObjectName("approval_dialog")
         self.setWindowTitle(_("Record approval"))
@@ -99,7 +113,7 @@ class ApprovalDialog(QDialog):
         self.name.setPlaceholderText(_("e.g. นายสมชาย ใจดี"))
         self.positions = QPlainTextEdit(self)
         self.positions.setObjectName("position_lines")
-        self.positions.setPlainText(DEFAULT_POSITIONS)
+        self.positions.setPlainText(default_positions(store, plan) if store is not None else DEFAULT_POSITIONS)
         self.positions.setFixedHeight(72)
         self.date = QDateEdit(self)
         self.date.setObjectName("signed_on")
@@ -333,7 +347,9 @@ class DevPlanPage(QWidget):
 
     def select_step(self, step_id: str) -> bool:
         """Show the plan of a step and put the cursor on the step's row."""
-        pid = dp._plan_id_of(self.store, "plan_step", step_id)  # noqa: SLF001 - a read helper of the core
+        s = dp.step(self.store, step_id)
+        a = dp.activity(self.store, s["activity_id"]) if s else None
+        pid = a["plan_id"] if a else None
         if not pid or not self.select_plan(pid):
             return False
         self.tabs.setCurrentWidget(self.grid)
@@ -570,7 +586,7 @@ class DevPlanPage(QWidget):
         p = dp.plan(self.store, self.plan_id) if self.plan_id else None
         if p is None:
             return None
-        dlg = ApprovalDialog(self, p)
+        dlg = ApprovalDialog(self, p, self.store)
 
         def done() -> None:
             name, lines, d = dlg.values()
@@ -590,6 +606,12 @@ class DevPlanPage(QWidget):
 
 def page_for(window: Any, year_id: str, key: str = DEVPLAN_PAGE) -> QWidget | None:
     return _PAGES.get((id(window), year_id, key))
+
+
+def current_plan_id(window: Any) -> str | None:
+    """The plan shown on the plans page in front, if any (e.g. to preselect it for printing)."""
+    w = window.stack.currentWidget() if hasattr(window, "stack") else None
+    return w.plan_id if isinstance(w, DevPlanPage) else None
 
 
 def open_page(window: Any, year_id: str, key: str = DEVPLAN_PAGE) -> QWidget | None:

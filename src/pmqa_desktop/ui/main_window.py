@@ -176,7 +176,7 @@ class MainWindow(QMainWindow):
     def open_database(self, path: str | Path, read_only: bool = False) -> bool:
         """Open another file; on a problem show the message and keep the current one."""
         try:
-            store = Store.open(Path(path), self._actor(), read_only=read_only)
+            store = Store.open(Path(path), self._actor(), read_only=read_only, create=False)
         except UserError as exc:
             self.show_message(_("{path} was not opened: {reason}").format(path=path, reason=str(exc)), error=True)
             return False
@@ -195,7 +195,7 @@ class MainWindow(QMainWindow):
         key = self._shown_key
         path, ro = self.store.path, self.store.read_only
         try:
-            store = Store.open(path, self._actor(), read_only=ro)
+            store = Store.open(path, self._actor(), read_only=ro, create=False)
         except UserError as exc:
             self.show_message(str(exc), error=True)
             return
@@ -284,6 +284,10 @@ class MainWindow(QMainWindow):
     def _select_start(self) -> None:
         orgs = self.tree_model.orgs()
         if not orgs:
+            self.welcome.setText(_("<h2>PMQA Desktop</h2><p>File: {path}</p><p>This file has no organisation yet. "
+                                   "Tools > Add organisation adds your province or agency; File > Import text "
+                                   "table brings in a calendar or weekly plan typed in Word.</p>").format(
+                path=self.store.path if self.store is not None else ""))
             self.stack.setCurrentWidget(self.welcome)
             return
         org_index = self.tree_model.index_of(orgs[0])

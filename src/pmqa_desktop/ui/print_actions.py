@@ -370,7 +370,20 @@ def open_preview(window, form: str, show: bool = True) -> PreviewDialog | None:
     return dlg
 
 
+def _warm_up() -> None:
+    """Load the word dictionary and the print font in the background, so the first preview
+    does not wait for them (about a second on a clerk's PC)."""
+    try:
+        from ..core.thai_text import break_opportunities
+        from ..printing.fonts import get_font
+        break_opportunities("ทดสอบการตัดคำ")
+        get_font(PrintSettings.load().font)
+    except Exception:  # a missing font is reported when printing, not here
+        pass
+
+
 def install(window) -> None:
+    threading.Thread(target=_warm_up, name="print-warm-up", daemon=True).start()
     menu = window.menus["print"]
     window.print_actions = {}
     labels = form_labels()

@@ -82,6 +82,7 @@ class MergeReport:
     conflicts: list[ConflictInfo] = field(default_factory=list)
     history_added: int = 0
     rows_taken: int = 0
+    versions_kept_aside: int = 0  # incoming versions that lost a conflict: into our history
     applied: bool = False
     backup: Path | None = None
 
@@ -93,7 +94,8 @@ class MergeReport:
 
     @property
     def changes_nothing(self) -> bool:
-        return self.rows_taken == 0 and self.history_added == 0 and not self.conflicts
+        return (self.rows_taken == 0 and self.history_added == 0 and self.versions_kept_aside == 0
+                and not self.conflicts)
 
     def sorted_groups(self) -> list[GroupReport]:
         order = {"plan": 0, "year": 1, "general": 2}
@@ -411,6 +413,7 @@ def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, bac
                     c.group = grouper.label(grouper.group(c.table, parent, c.row_id))
                 report.conflicts = conflicts
                 report.rows_taken = sum(len(tp.take) + len(tp.new) for tp in plans.values())
+                report.versions_kept_aside = sum(len(tp.lose) for tp in plans.values())
                 report.history_added = _count_new_history(store)
                 if dry_run or report.changes_nothing:
                     return report
