@@ -135,8 +135,9 @@ view.setModel(ref)
 view.resize(1400, 900)
 for c in range(ref.columnCount()):
     view.setColumnWidth(c, cal.table.columnWidth(c))
+view.verticalHeader().hide()
 for r in range(ref.rowCount()):
-    view.setRowHeight(r, cal.table.rowHeight(r) if cal.table.rowHeight(r) > 40 else 60)
+    view.setRowHeight(r, cal.table.row_height(r))  # the same heights, so the same cells per page
 view.show()
 app.processEvents()
 scroll(view, "reference_plain_qt_table")

@@ -98,7 +98,8 @@ def run_ours(db: Path, year: int, org: str, work: Path) -> tuple[int, float, flo
     code = (
         "import sys, time; t0 = time.perf_counter(); sys.path.insert(0, %r)\n"
         "from pmqa_desktop.core.storage.store import Actor, Store\n"
-        "from pmqa_desktop.printing.render import FORMS, PrintSettings, print_to_pdf, resolve\n"
+        "from pmqa_desktop.printing.render import FORMS, PrintSettings, prewarm, print_to_pdf, resolve\n"
+        "prewarm('laksaman')  # as the command line does\n"
         "store = Store.open(%r, Actor(office='bench'), read_only=True)\n"
         "opts = PrintSettings(font='laksaman').options()\n"
         "for form in FORMS:\n"

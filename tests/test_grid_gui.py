@@ -483,3 +483,32 @@ def test_weekly_paste_and_copy_block(qtbot, weekly, demo_store):
     assert QApplication.clipboard().text() == "ก\tข\nค\t\n"
     qtbot.keyClick(weekly.table, Qt.Key.Key_Z, CTRL)
     assert (m.cell_text(r, col), m.cell_text(r, col + 1), m.cell_text(r + 1, col)) == ("", "", "")
+
+
+# ---------------------------------------------------------------- inside the main window
+
+def test_grids_in_the_main_window_share_its_undo_stack(qtbot, demo_db):
+    from pmqa_desktop.ui.main_window import MainWindow
+    w = MainWindow()
+    qtbot.addWidget(w)
+    assert w.open_database(demo_db)
+    w.show()
+    qtbot.waitExposed(w)
+    store = w.store
+    org = planning.find_organisation(store, "จังหวัดราชบุรี")
+    yid = planning.find_year(store, org["id"], 2554)["id"]
+    w.select_key(("calendar", yid))
+    cal = w.calendar_view
+    assert isinstance(cal, CalendarView) and cal.model.year_id == yid
+    col = month_col(cal.model, "2011-07")
+    go(cal, 2, col)
+    type_into_cell(qtbot, cal, "1 ก.ค. 54")
+    sid = cal.model.step_id(2)
+    assert planning.calendar_cell_text(store, sid, "2011-07") == "1 ก.ค. 54"
+    assert w.undo_stack.count() == 1
+    qtbot.keyClick(cal.table, Qt.Key.Key_Z, CTRL)  # the window's Undo action or the grid: never both
+    assert planning.calendar_cell_text(store, sid, "2011-07") == ""
+    crit = planning.criteria_by_code(store)["IT3"]
+    w.weekly_view.set_year(yid)
+    assert w.weekly_view.show_criterion(crit["id"])
+    w.close_store()

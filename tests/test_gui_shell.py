@@ -506,3 +506,31 @@ def test_a_new_file_named_on_the_command_line_starts_with_the_catalog(qtbot, tmp
     assert len(planning.criteria(w.store)) == len(planning.criteria_by_code(w.store)) > 40
     assert w.stack.currentWidget() is w.welcome
     w.close_store()
+
+
+def test_catalog_keys_in_the_tree(qtbot, window):
+    select_criterion(qtbot, window, "LD1")
+    window.activateWindow()
+    qtbot.waitActive(window)
+    window.tree.setFocus()
+    qtbot.keyClick(window.tree, Qt.Key_Down, Qt.ControlModifier)
+    cat_index = window.tree.currentIndex().parent()
+    assert [t.split()[0] for t in child_texts(window.tree_model, cat_index)][:2] == ["LD2", "LD1"]
+    qtbot.keyClick(window.tree, Qt.Key_Up, Qt.ControlModifier)
+    cat_index = window.tree.currentIndex().parent()
+    assert [t.split()[0] for t in child_texts(window.tree_model, cat_index)][:2] == ["LD1", "LD2"]
+    qtbot.keyClick(window.tree, Qt.Key_Delete)
+    assert crit(window.store, "LD1")["retired"] == 1
+    window.action_undo.trigger()
+    assert crit(window.store, "LD1")["retired"] == 0
+    select_criterion(qtbot, window, "LD1")
+    window.tree.setFocus()
+    qtbot.keyClick(window.tree, Qt.Key_F2)
+    dlg = window.last_dialog
+    assert dlg.isVisible() and dlg.code.text() == "LD1"
+    dlg.reject()
+    qtbot.keyClick(window.tree, Qt.Key_Insert)
+    dlg = window.last_dialog
+    assert dlg.isVisible() and dlg.code.text() == "" and dlg.after_id == crit(window.store, "LD1")["id"]
+    dlg.reject()
+    assert window.undo_stack.count() == 3

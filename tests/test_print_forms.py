@@ -169,6 +169,7 @@ def test_progress_scores(demo_store, tmp_path):
     texts = check_pages(pdf, n)
     allt = "\n".join(texts)
     assert "รอบ 9 เดือน" in allt
+    flagged = False
     for p in dp.plans(demo_store, year["id"]):
         score = dashboard.plan_scores(demo_store, p["id"])[9]
         shown = score.display(4)
@@ -176,6 +177,11 @@ def test_progress_scores(demo_store, tmp_path):
         assert shown in allt
         for s in dp.plan_steps(demo_store, p["id"]):
             assert found_wrapped(rough(s["text"]), allt)
+        for ks in score.scores.values():
+            for f in ks.flags:   # e.g. the seed's dissatisfaction KPI with an ascending ladder
+                flagged = True
+                assert found_wrapped(thai(_("Note: {text}")).format(text=f.message), allt), f.message
+    assert flagged
     assert thai(_("done")) in allt and thai(_("red")) in allt
 
 

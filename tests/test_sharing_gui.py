@@ -148,3 +148,15 @@ def test_history_follows_the_focused_calendar_cell(qtbot, window):
     assert (table, col) == ("calendar_step", "remark") and rid == model.step_id(0)
     window.action_history.trigger()
     assert window.sharing.last_dialog.objectName() == "history_dialog"
+
+
+def test_automatic_backups_on_open_and_close(qtbot, window, demo_db):
+    window.sharing.auto_backup.wait()
+    assert [b.reason for b in list_backups(demo_db)] == ["open"]
+    window.reload()  # the same, unchanged file: no second backup
+    window.sharing.auto_backup.wait()
+    assert len(list_backups(demo_db)) == 1
+    store = window.store
+    store.update("calendar_step", store.select("calendar_step")[0]["id"], {"text": "changed"})
+    window.close()
+    assert [b.reason for b in list_backups(demo_db)] == ["close", "open"]

@@ -179,3 +179,27 @@ def test_merge_notifies_listeners_and_keeps_clock_ahead(offices):
     assert seen and any(c.table == "calendar_step" for c in seen[0])
     b.update("calendar_step", sid, {"text": "B after merge"})
     assert b.get("calendar_step", sid)["updated_at"] > a.get("calendar_step", sid)["updated_at"]
+
+
+def test_report_counts_per_development_plan(offices):
+    a, b = offices["A"], offices["B"]
+    plans = a.select("dev_plan", order_by="title")
+    assert len(plans) >= 2
+    p0, p1 = plans[0], plans[1]
+    acts0 = a.select("plan_activity", {"plan_id": p0["id"]})
+    step0 = a.select("plan_step", {"activity_id": acts0[0]["id"]})[0]
+    a.update("plan_step", step0["id"], {"output": "ผลผลิตใหม่"})
+    kpi1 = a.select("kpi", {"plan_id": p1["id"]})[0]
+    result1 = a.select("kpi_result", {"kpi_id": kpi1["id"]}, order_by="round")[0]
+    a.update("kpi_result", result1["id"], {"note": "บันทึก"})
+    a.update("dev_plan", p1["id"], {"status": "draft"})
+    a.insert("plan_step", {"activity_id": acts0[0]["id"], "text": "ขั้นตอนเพิ่ม"})
+    report = merge(b, a.path, dry_run=True)
+    by_plan = {g.key[1]: g for g in report.groups.values() if g.key[0] == "plan"}
+    assert set(by_plan) == {p0["id"], p1["id"]}
+    g0, g1 = by_plan[p0["id"]], by_plan[p1["id"]]
+    assert p0["title"] in g0.label and p1["title"] in g1.label
+    assert (g0.tables["plan_step"].change, g0.tables["plan_step"].add) == (1, 1)
+    assert g1.tables["kpi_result"].change == 1 and g1.tables["dev_plan"].change == 1
+    text = "\n".join(report.lines())
+    assert p0["title"] in text and p1["title"] in text

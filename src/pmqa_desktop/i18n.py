@@ -19,21 +19,49 @@ _language = "th"
 
 
 def _load(lang: str) -> _gettext.NullTranslations:
+    """The catalog of ``lang``: a compiled .mo beside the .po or in the cache, else compiled now.
+
+    Compiling a .po with Babel costs about a second, so the result is kept (beside the .po when
+    that folder is writable, else in the user's cache) and reused while the .po is unchanged.
+    """
     base = i18n_dir() / lang / "LC_MESSAGES"
     po, mo = base / f"{DOMAIN}.po", base / f"{DOMAIN}.mo"
-    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
-        with open(mo, "rb") as fh:
-            return _gettext.GNUTranslations(fh)
-    if po.exists():
-        from babel.messages.mofile import write_mo
-        from babel.messages.pofile import read_po
-        with open(po, "rb") as fh:
-            catalog = read_po(fh, locale=lang)
-        buf = io.BytesIO()
-        write_mo(buf, catalog)
-        buf.seek(0)
-        return _gettext.GNUTranslations(buf)
-    return _gettext.NullTranslations()
+    if not po.exists():
+        return _read_mo(mo) if mo.exists() else _gettext.NullTranslations()
+    stamp = po.stat().st_mtime
+    for cand in (mo, _cache_dir() / f"{DOMAIN}-{lang}.mo"):
+        if cand.exists() and cand.stat().st_mtime >= stamp:
+            try:
+                return _read_mo(cand)
+            except (OSError, ValueError):
+                pass
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    with open(po, "rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    data = buf.getvalue()
+    for cand in (mo, _cache_dir() / f"{DOMAIN}-{lang}.mo"):
+        try:
+            cand.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cand.with_name(cand.name + f".{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, cand)
+            break
+        except OSError:
+            continue
+    return _gettext.GNUTranslations(io.BytesIO(data))
+
+
+def _read_mo(path: Path) -> _gettext.GNUTranslations:
+    with open(path, "rb") as fh:
+        return _gettext.GNUTranslations(fh)
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("LOCALAPPDATA") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "pmqa-desktop" / "i18n"
 
 
 def set_language(lang: str | None = None) -> str:

@@ -10,13 +10,14 @@ from pathlib import Path
 from ..core.errors import UserError
 from ..core.storage.store import Actor, Store
 from ..i18n import _
-from .render import PrintSettings, print_to_pdf, resolve
+from .render import PrintSettings, prewarm, print_to_pdf, resolve
 
 
 def run_print(args: argparse.Namespace) -> int:
     db = Path(args.db)
     if not db.exists():
         raise UserError(_("The file {path} does not exist.").format(path=db))
+    prewarm(PrintSettings.load().font)
     store = Store.open(db, Actor(office="print"), create=False, read_only=True)
     try:
         req = resolve(store, args.form, args.year, getattr(args, "org", None), getattr(args, "plan", None),

@@ -80,6 +80,7 @@ THAI: dict[str, str] = {
     "Steps": "ขั้นตอนการดำเนินงาน",
     "Rule below the first threshold: {rule}": "เกณฑ์เมื่อผลต่ำกว่าขั้นแรก: {rule}",
     "no result": "ยังไม่รายงานผล",
+    "Note: {text}": "หมายเหตุ: {text}",
     "done": "ดำเนินการแล้ว",
     "in progress": "อยู่ระหว่างดำเนินการ",
     "not started": "ยังไม่ดำเนินการ",

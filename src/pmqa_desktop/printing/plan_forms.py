@@ -129,7 +129,7 @@ def build_devplan(store: Store, req: FormRequest, opts: Options) -> FormDocument
     labels = [m.abbr(with_year=False, thai_digits=opts.thai_digits) for m in months]
     W = doc.frame_w
     mw = 18.0
-    widths = _fit([150, 44, 38, 38] + [mw] * 12 + [120, 72, 58, 52], W, 0)
+    widths = _fit([150, 44, 38, 38] + [mw] * 12 + [112, 96, 58, 52], W, 0)
     ncols = len(widths)
     hs = HEAD_SIZE
     head1 = Row([Cell(thai(_("Activity / step")), align="center", bold=True, size=hs, open_bottom=True),
@@ -377,9 +377,12 @@ def build_progress(store: Store, req: FormRequest, opts: Options) -> FormDocumen
                               fill=STATUS_FILL.get(colour, GROUP_FILL))]))
         doc.add(Grid(kw, [khead], body, size=BODY_SIZE))
         rules = sorted({ks.rule_text for ks in scores.scores.values() if ks and ks.below and ks.rule_text})
-        if rules:
-            doc.add(Title([thai(_("Rule below the first threshold: {rule}")).format(rule=r) for r in rules],
-                          size=13, bold=False, align="left", space_after=2))
+        notes = [thai(_("Rule below the first threshold: {rule}")).format(rule=r) for r in rules]
+        # what the scoring flags for the clerk (a ladder against its direction, weights not summing to 1)
+        flags = [f.message for ks in scores.scores.values() if ks for f in ks.flags] + [f.message for f in scores.flags]
+        notes += [thai(_("Note: {text}")).format(text=m) for m in dict.fromkeys(flags)]
+        if notes:
+            doc.add(Title(notes, size=13, bold=False, align="left", space_after=2))
         doc.add(Title([" "], size=6, bold=False, space_after=0))
         prog = dp.plan_progress(store, p["id"])
         sbody = []

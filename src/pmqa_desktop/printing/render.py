@@ -5,6 +5,7 @@ Used by the command line (``printing.cli``) and the GUI (``ui.print_actions``)."
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -52,6 +53,22 @@ class PrintSettings:
 
     def options(self) -> Options:
         return Options(font=get_font(self.font), thai_digits=self.thai_digits)
+
+
+def prewarm(font: str = "auto") -> threading.Thread:
+    """Load the word dictionary (about a second) and the print font in a background thread,
+    while the caller opens and checks the file: SQLite's check runs without the GIL, so the
+    two overlap. Harmless if the caller gets there first (it then simply waits for them)."""
+    def work() -> None:
+        try:
+            from ..core.thai_text import break_opportunities
+            break_opportunities("ทดสอบการตัดคำ")
+            get_font(font)
+        except Exception:  # a missing font or dictionary is reported by the print itself
+            pass
+    t = threading.Thread(target=work, name="print-prewarm", daemon=True)
+    t.start()
+    return t
 
 
 def orgs_with_year(store: Store, year_be: int) -> list[tuple[dict, dict]]:

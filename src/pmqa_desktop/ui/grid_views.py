@@ -428,6 +428,7 @@ class _GridPage(QWidget):
 
     def _context_menu(self, pos) -> None:
         menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         for act in self.context_actions():
             if act is None:
                 menu.addSeparator()

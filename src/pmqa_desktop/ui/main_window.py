@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemView, QLabel, QMainWindow, QMenu, QSplitter,
                                QStackedWidget, QTreeView, QWidget)
 
@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self._page_widgets: dict[tuple[str, str], QWidget] = {}
         self._file_listeners: list[Callable[[Store], None]] = []
         self._shown_key: tuple | None = None
+        self._weekly_year: str | None = None      # the year the weekly view shows
         self._saved_key: tuple | None = None
         self._saved_expanded: list[tuple] = []
         self.last_message_box: MessageDialog | None = None
@@ -136,6 +137,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.readonly_label)
 
         self._build_menus()
+        self._tree_keys()
         # a fixed minimum size: the layout then never changes it while the window is up
         self.setMinimumSize(720, 480)
         self.resize(1280, 800)
@@ -225,6 +227,7 @@ class MainWindow(QMainWindow):
             w.deleteLater()
         self._page_widgets.clear()
         self._shown_key = None
+        self._weekly_year = None
         self.store = store
         self.detail.set_store(store)
         self.weekly_detail.set_store(store)
@@ -377,6 +380,7 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.calendar_view)
         elif kind == "weekly":
             self.weekly_view.set_year(node.key[1])
+            self._weekly_year = node.key[1]
             self.stack.setCurrentWidget(self.weekly_view)
         elif kind == "page":
             self.stack.setCurrentWidget(self._year_page(node.key[2], node.key[1]))
@@ -386,22 +390,20 @@ class MainWindow(QMainWindow):
         elif kind == "criterion":
             year_id, crit_id = node.key[1], node.key[2]
             weekly_front = (self.stack.currentWidget() is self.weekly_view
-                            and getattr(self, "_weekly_year", None) == year_id)
+                            and self._weekly_year == year_id)
             if weekly_front:
                 self.show_in_weekly(crit_id)
             else:
                 self.weekly_detail.hide()
                 self.detail.show_criterion(year_id, crit_id)
                 self.stack.setCurrentWidget(self.detail)
-        if kind in ("weekly",):
-            self._weekly_year = node.key[1]
 
     def show_in_weekly(self, criterion_id: str) -> None:
         """Bring the weekly plan to the front at this criterion's rows, details below it."""
         year_id = self.current_year_id()
         if not criterion_id or not year_id or self.weekly_view is None:
             return
-        if getattr(self, "_weekly_year", None) != year_id or self.stack.currentWidget() is not self.weekly_view:
+        if self._weekly_year != year_id:
             self.weekly_view.set_year(year_id)
             self._weekly_year = year_id
         self.stack.setCurrentWidget(self.weekly_view)
@@ -448,24 +450,28 @@ class MainWindow(QMainWindow):
         menu = QMenu(self.tree)
         menu.setAttribute(Qt.WA_DeleteOnClose)
 
-        def add(text: str, fn: Callable[[], Any], enabled: bool = True) -> QAction:
+        def add(text: str, fn: Callable[[], Any], enabled: bool = True, key: str = "") -> QAction:
             act = menu.addAction(text)
             act.triggered.connect(fn)
             act.setEnabled(enabled and not ro)
+            if key:   # shown for the tree's own keys (F2, Ctrl+Up, ...), active only in the menu
+                act.setShortcut(QKeySequence(key))
+                act.setShortcutContext(Qt.WidgetShortcut)
             return act
         if node.kind == "criterion":
             cid, retired = node.key[2], bool(node.data.get("retired"))
             cat = node.data["category_id"]
-            add(_("Rename / renumber…"), lambda: self.edit_criterion(cid))
-            add(_("Move up"), lambda: self.move_criterion(cid, -1), node.row > 0)
-            add(_("Move down"), lambda: self.move_criterion(cid, +1), node.row < len(node.parent._children) - 1)
-            add(_("Bring back") if retired else _("Retire"), lambda: self.toggle_retired(cid))
+            add(_("Rename / renumber…"), lambda: self.edit_criterion(cid), key="F2")
+            add(_("Move up"), lambda: self.move_criterion(cid, -1), node.row > 0, key="Ctrl+Up")
+            add(_("Move down"), lambda: self.move_criterion(cid, +1), node.row < len(node.parent._children) - 1,
+                key="Ctrl+Down")
+            add(_("Bring back") if retired else _("Retire"), lambda: self.toggle_retired(cid), key="Del")
             menu.addSeparator()
-            add(_("Add criterion after this one…"), lambda: self.add_criterion(cat, after_id=cid))
+            add(_("Add criterion after this one…"), lambda: self.add_criterion(cat, after_id=cid), key="Ins")
             a = menu.addAction(_("Show in weekly plan"))
             a.triggered.connect(lambda: self.show_in_weekly(cid))
         elif node.kind == "category":
-            add(_("Add criterion…"), lambda: self.add_criterion(node.key[2]))
+            add(_("Add criterion…"), lambda: self.add_criterion(node.key[2]), key="Ins")
         elif node.kind in ("year", "calendar", "weekly"):
             add(_("Import text table…"), self.import_text)
             add(_("Roll over to a new fiscal year…"), lambda: self.roll_over(node.key[1]))
@@ -601,7 +607,26 @@ class MainWindow(QMainWindow):
         h = menu("help", _("&Help"))
         action(h, _("&About PMQA Desktop"), self.about, None, "action_about")
 
+    def _tree_keys(self) -> None:
+        """Catalog editing from the keyboard while the tree has the focus."""
+        def here(fn: Callable[[str], Any]) -> Callable[[], None]:
+            def run() -> None:
+                cid = self.current_criterion_id()
+                if cid and self.store is not None and not self.store.read_only:
+                    fn(cid)
+            return run
+        keys = ((QKeySequence(Qt.Key_F2), here(self.edit_criterion)),
+                (QKeySequence("Ctrl+Up"), here(lambda cid: self.move_criterion(cid, -1))),
+                (QKeySequence("Ctrl+Down"), here(lambda cid: self.move_criterion(cid, +1))),
+                (QKeySequence(Qt.Key_Delete), here(self.toggle_retired)),
+                (QKeySequence(Qt.Key_Insert), self._add_criterion_here))
+        for seq, fn in keys:
+            sc = QShortcut(seq, self.tree, context=Qt.WidgetShortcut)
+            sc.activated.connect(fn)
+
     def _add_criterion_here(self) -> None:
+        if self.store is None or self.store.read_only:
+            return
         node = self.tree_model.node(self.tree.currentIndex())
         if node.kind == "category":
             self.add_criterion(node.key[2])

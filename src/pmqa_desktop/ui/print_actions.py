@@ -24,7 +24,7 @@ from ..core.storage import devplan as dp
 from ..i18n import _
 from ..printing.fonts import FONT_CHOICES
 from ..printing.layout import Cancelled
-from ..printing.render import FORMS, PLAN_FORMS, PrintSettings, build, form_labels
+from ..printing.render import FORMS, PLAN_FORMS, PrintSettings, build, form_labels, prewarm
 from ..printing.forms import FormRequest
 
 
@@ -91,6 +91,7 @@ class PreviewDialog(QDialog):
         self.window = window
         self.form = form
         self.setObjectName(f"print_preview_{form}")
+        self.setAttribute(Qt.WA_DeleteOnClose)
         self.setWindowTitle(_("Print preview: {form}").format(form=form_labels()[form]))
         self.resize(1000, 760)
         self._tmpdir = tempfile.TemporaryDirectory(prefix="pmqa-print-")
@@ -370,20 +371,8 @@ def open_preview(window, form: str, show: bool = True) -> PreviewDialog | None:
     return dlg
 
 
-def _warm_up() -> None:
-    """Load the word dictionary and the print font in the background, so the first preview
-    does not wait for them (about a second on a clerk's PC)."""
-    try:
-        from ..core.thai_text import break_opportunities
-        from ..printing.fonts import get_font
-        break_opportunities("ทดสอบการตัดคำ")
-        get_font(PrintSettings.load().font)
-    except Exception:  # a missing font is reported when printing, not here
-        pass
-
-
 def install(window) -> None:
-    threading.Thread(target=_warm_up, name="print-warm-up", daemon=True).start()
+    prewarm(PrintSettings.load().font)   # the first preview does not wait for the dictionary
     menu = window.menus["print"]
     window.print_actions = {}
     labels = form_labels()

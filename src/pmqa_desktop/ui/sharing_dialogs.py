@@ -9,7 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6.QtCore import Qt
+import threading
+
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QStackedWidget,
@@ -773,6 +775,50 @@ class SharingActions:
         return self._open(RecentChangesDialog(self.window))
 
 
+class _AutoBackup(QObject):
+    """Backups when a file is opened (in a background thread, so a large file does not delay the
+    window) and when the window closes, unless the file has not changed since the last backup."""
+
+    def __init__(self, window: "MainWindow"):
+        super().__init__(window)
+        self.window = window
+        self.threads: list[threading.Thread] = []
+        window.register_file_listener(self.opened)
+        window.installEventFilter(self)
+
+    def opened(self, store) -> None:
+        if store is None or store.read_only or store.path is None:
+            return
+        path = Path(store.path)
+
+        def run() -> None:
+            try:
+                sharing.backup_file(path, "open", skip_if_unchanged=True)
+            except Exception:  # noqa: BLE001 - a failed automatic backup must never disturb the clerk
+                pass
+        t = threading.Thread(target=run, name="pmqa-backup", daemon=True)
+        self.threads = [x for x in self.threads if x.is_alive()] + [t]
+        t.start()
+
+    def wait(self, timeout: float = 30.0) -> None:
+        for t in list(self.threads):
+            t.join(timeout)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        if obj is self.window and event.type() == QEvent.Close:
+            self.wait()
+            store = self.window.store
+            if store is not None and not store.read_only and store.path is not None:
+                try:
+                    sharing.backup_now(store, "close", skip_if_unchanged=True)
+                except Exception:  # noqa: BLE001
+                    pass
+        return False
+
+
 def install(window: "MainWindow") -> SharingActions:
     window.sharing = SharingActions(window)
+    window.sharing.auto_backup = _AutoBackup(window)
+    if window.store is not None:
+        window.sharing.auto_backup.opened(window.store)
     return window.sharing

@@ -17,13 +17,13 @@ from pathlib import Path
 from ...i18n import _
 from ..storage.store import Actor, Store
 from . import locking
-from .backup import backup_now, list_backups, restore_backup
+from .backup import backup_file, backup_now, list_backups, restore_backup
 from .exchange import export
 from .history import cell_history, recent_changes, restore_value, restore_version, row_history
 from .merge import MergeReport, merge, open_conflicts, resolve_conflict, swap_conflict
 from .safety import CheckResult, CraftedFileError, check_file
 
-__all__ = ["open_for_editing", "release", "backup_now", "list_backups", "restore_backup", "export", "merge",
+__all__ = ["open_for_editing", "release", "backup_now", "backup_file", "list_backups", "restore_backup", "export", "merge",
            "MergeReport", "swap_conflict", "resolve_conflict", "open_conflicts", "check_file", "CheckResult",
            "CraftedFileError", "row_history", "cell_history", "restore_value", "restore_version",
            "recent_changes"]

@@ -108,7 +108,16 @@ def backup_now(store: Store, reason: str = "manual", *, skip_if_unchanged: bool 
     """Back up the store's file now (call it before a merge or an import); returns the backup."""
     if store.path is None:
         return None
-    db_path = Path(store.path)
+    own = store.conn if getattr(store, "_depth", 0) == 0 else None
+    return _backup(Path(store.path), reason, skip_if_unchanged, own)
+
+
+def backup_file(db_path: str | Path, reason: str = "manual", *, skip_if_unchanged: bool = False) -> Path | None:
+    """Back up a file through a connection of its own (safe from another thread)."""
+    return _backup(Path(db_path), reason, skip_if_unchanged, None)
+
+
+def _backup(db_path: Path, reason: str, skip_if_unchanged: bool, own: sqlite3.Connection | None) -> Path | None:
     counter = change_counter(db_path)
     if skip_if_unchanged:
         existing = list_backups(db_path)
@@ -119,10 +128,11 @@ def backup_now(store: Store, reason: str = "manual", *, skip_if_unchanged: bool 
     final = folder / f"{stamp.strftime('%Y%m%dT%H%M%S%f')}Z_{_slug(reason)}_c{counter}.db"
     tmp = folder / f".{uuid.uuid4().hex}.part"
     try:
-        if getattr(store, "_depth", 0) == 0:
-            _copy_consistent(store.conn, tmp)
-        else:  # inside a transaction: copy the committed state through another connection
+        if own is not None:
+            _copy_consistent(own, tmp)
+        else:  # another thread, or inside a transaction: the committed state through another connection
             src = _connect(f"file:{db_path.as_posix()}?mode=ro", uri=True)
+            src.execute("PRAGMA busy_timeout = 10000")
             try:
                 _copy_consistent(src, tmp)
             finally:
@@ -152,6 +162,10 @@ def rotate(db_path: str | Path, keep_newest: int = KEEP_NEWEST, keep_days: int =
             seen_days.add(day)
             keep.add(b.path)
     removed = []
+    for part in backup_folder(db_path).glob(".*.part"):  # left by a crash or a killed process
+        with contextlib.suppress(OSError):
+            if now.timestamp() - part.stat().st_mtime > 3600:
+                part.unlink()
     for b in backups:
         if b.path not in keep:
             with contextlib.suppress(OSError):

@@ -45,7 +45,7 @@ def run_merge(args: argparse.Namespace) -> int:
     if not db.is_file():
         print(_("The file {path} does not exist.").format(path=db), file=sys.stderr)
         return 1
-    store = open_for_editing(db, _actor(), read_only=bool(args.dry_run))
+    store = open_for_editing(db, _actor(), read_only=bool(args.dry_run), backup=False)  # merge() backs up
     try:
         if store.read_only and not args.dry_run:
             print(store.read_only_reason, file=sys.stderr)

@@ -221,6 +221,7 @@ class _Grouper:
         self.conn = store.conn
         self.maps: dict[str, dict[str, str]] = {}
         self.labels: dict[tuple, str] = {}
+        self._memo: dict[tuple, tuple] = {}
 
     def _map(self, table: str) -> dict[str, str]:
         if table not in self.maps:
@@ -242,6 +243,15 @@ class _Grouper:
         return None
 
     def group(self, table: str, parent: str | None, row_id: str) -> tuple:
+        if table in schema.PARENTS and parent is not None and table not in ("dev_plan", "fiscal_year"):
+            key = (table, parent)  # rows under the same parent belong to the same plan / year
+            hit = self._memo.get(key)
+            if hit is None:
+                hit = self._memo[key] = self._group(table, parent, row_id)
+            return hit
+        return self._group(table, parent, row_id)
+
+    def _group(self, table: str, parent: str | None, row_id: str) -> tuple:
         t, rid = table, row_id
         first = True
         while True:
