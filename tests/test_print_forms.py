@@ -98,6 +98,17 @@ def test_owners_calendar_weekly(demo_store, tmp_path):
     assert n_acts > 50
 
 
+def test_weekly_overlapping_activities_both_printed(demo_store, tmp_path):
+    year = planning.find_year(demo_store, planning.find_organisation(demo_store, "จังหวัดราชบุรี")["id"], 2554)
+    row = planning.weekly_rows(demo_store, year["id"])[0]
+    month = year["weekly_start"]
+    planning.add_weekly_activity(demo_store, row["id"], month, 2, "กิจกรรมซ้อนทับที่หนึ่ง", span=3)
+    planning.add_weekly_activity(demo_store, row["id"], month, 3, "กิจกรรมซ้อนทับที่สอง", span=1)
+    pdf, n = render(demo_store, "weekly", 2554, tmp_path)
+    allt = "\n".join(pages_text(pdf, n))
+    assert found_wrapped("กิจกรรมซ้อนทับที่หนึ่ง", allt) and found_wrapped("กิจกรรมซ้อนทับที่สอง", allt)
+
+
 def _rayong(store):
     org = planning.find_organisation(store, "จังหวัดระยอง")
     return planning.find_year(store, org["id"], 2553)

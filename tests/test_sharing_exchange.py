@@ -114,3 +114,50 @@ def test_missing_folder_and_self_overwrite_are_refused(demo_store, tmp_path):
         export(demo_store, tmp_path / "nope" / "x.db")
     with pytest.raises(FileProblem):
         export(demo_store, demo_store.path)
+
+
+def test_odd_folder_names_work(demo_db, tmp_path):
+    import shutil as sh
+    from pmqa_desktop.core.sharing import backup_now, open_for_editing, release
+    folder = tmp_path / "ข้อมูล #1 ?50% ok"
+    folder.mkdir()
+    db = folder / "แผน ปี 54.db"
+    sh.copy(demo_db, db)
+    out = folder / "ส่งออก #2.db"
+    export(db, out)
+    assert check_file(out).message.startswith("OK")
+    s = open_for_editing(db, Actor("A", "a"))
+    try:
+        assert not s.read_only
+        assert backup_now(s, "manual").exists()
+        assert merge(s, out).changes_nothing
+    finally:
+        release(s)
+    ro = Store.open(db, Actor(), read_only=True)
+    try:
+        assert ro.select("organisation")
+    finally:
+        ro.close()
+
+
+def test_plan_selection_keeps_one_plan_with_its_year_and_organisation(demo_store, tmp_path):
+    plans = demo_store.select("dev_plan", order_by="title")
+    assert len(plans) >= 2
+    keep, drop = plans[0], plans[1]
+    out = tmp_path / "one_plan.db"
+    res = export(demo_store, out, plans=[keep["id"][:12]])  # an id prefix is enough
+    assert "plans" in res.selection
+    conn = sqlite3.connect(out)
+    assert [r[0] for r in conn.execute("SELECT id FROM dev_plan")] == [keep["id"]]
+    kept_steps = conn.execute("SELECT count(*) FROM plan_step s JOIN plan_activity a ON a.id = s.activity_id "
+                              "WHERE a.plan_id = ?", (keep["id"],)).fetchone()[0]
+    assert kept_steps == demo_store.query(
+        "SELECT count(*) AS n FROM plan_step s JOIN plan_activity a ON a.id = s.activity_id WHERE a.plan_id = ?",
+        (keep["id"],))[0]["n"] > 0
+    assert conn.execute("SELECT count(*) FROM plan_activity WHERE plan_id = ?", (drop["id"],)).fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM kpi WHERE plan_id = ?", (drop["id"],)).fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM history WHERE row_id = ?", (drop["id"],)).fetchone()[0] == 0
+    year = conn.execute("SELECT org_id FROM fiscal_year WHERE id = ?", (keep["year_id"],)).fetchone()
+    assert year is not None
+    assert conn.execute("SELECT count(*) FROM organisation WHERE id = ?", (year[0],)).fetchone()[0] == 1
+    conn.close()

@@ -103,7 +103,7 @@ def test_merge_killed_at_random_moments_is_all_or_nothing(pair, tmp_path):
     assert data_digest(live) == after
     rnd = random.Random(5)
     outcomes = []
-    for i in range(3):
+    for i in range(5):
         shutil.copy(base, live)
         for extra in ("-journal", ".lock"):
             p = tmp_path / ("live.db" + extra)
@@ -117,7 +117,7 @@ def test_merge_killed_at_random_moments_is_all_or_nothing(pair, tmp_path):
         assert integrity_ok(live)
         assert state in (before, after)
         outcomes.append("all" if state == after else "none")
-    assert outcomes  # (which of the two happened depends on timing; both are correct)
+    print("kill outcomes:", outcomes)  # which of the two happened depends on timing; both are correct
 
 
 @pytest.mark.parametrize("point", ["export-copy", "export-rename"])

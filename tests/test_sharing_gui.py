@@ -160,3 +160,10 @@ def test_automatic_backups_on_open_and_close(qtbot, window, demo_db):
     store.update("calendar_step", store.select("calendar_step")[0]["id"], {"text": "changed"})
     window.close()
     assert [b.reason for b in list_backups(demo_db)] == ["close", "open"]
+
+
+def test_read_only_file_cannot_be_merged_into(qtbot, window, demo_db):
+    assert window.open_database(demo_db, read_only=True)
+    assert not window.action_merge.isEnabled()
+    assert window.open_database(demo_db)
+    assert window.action_merge.isEnabled()

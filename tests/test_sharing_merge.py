@@ -203,3 +203,21 @@ def test_report_counts_per_development_plan(offices):
     assert g1.tables["kpi_result"].change == 1 and g1.tables["dev_plan"].change == 1
     text = "\n".join(report.lines())
     assert p0["title"] in text and p1["title"] in text
+
+
+def test_a_far_future_or_garbled_time_stamp_does_not_break_our_clock(offices, tmp_path):
+    import sqlite3
+    a, b = offices["A"], offices["B"]
+    ids = [s["id"] for s in steps(a)[:2]]
+    a.update("calendar_step", ids[0], {"text": "from the future"})
+    a.update("calendar_step", ids[1], {"text": "garbled clock"})
+    a.close()
+    conn = sqlite3.connect(a.path)
+    conn.execute("UPDATE calendar_step SET updated_at = '9999-12-31T00:00:00.000000Z' WHERE id = ?", (ids[0],))
+    conn.execute("UPDATE calendar_step SET updated_at = 'not a time' WHERE id = ?", (ids[1],))
+    conn.commit()
+    conn.close()
+    merge(b, a.path)
+    assert b.get("calendar_step", ids[0])["text"] == "from the future"
+    b.update("calendar_step", ids[1], {"text": "edited after the merge"})  # our clock still works
+    assert b.get("calendar_step", ids[1])["updated_at"] < "9999"

@@ -4,13 +4,14 @@ Invariants: no edit is lost (every value an office wrote or received is current 
 history of its file), merging the same file twice changes nothing, A into B and B into A
 end in the same data, and after merging every pair to quiescence all copies are identical.
 """
+import json
 import shutil
 import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from pmqa_desktop.core.sharing import merge
 from pmqa_desktop.core.storage import planning
@@ -25,7 +26,6 @@ def present_values(store: Store) -> set[tuple[str, str]]:
     """(row id, text) for every version of every calendar step in the file."""
     out = {(r["id"], r["text"]) for r in store.select("calendar_step", include_deleted=True)}
     for h in store.query("SELECT row_id, data FROM history WHERE table_name = 'calendar_step'"):
-        import json
         out.add((h["row_id"], json.loads(h["data"])["text"]))
     return out
 
@@ -146,6 +146,6 @@ class Offices(RuleBasedStateMachine):
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
-Offices.TestCase.settings = settings(max_examples=20, stateful_step_count=20, deadline=None,
+Offices.TestCase.settings = settings(max_examples=40, stateful_step_count=25, deadline=None,
                                      suppress_health_check=[HealthCheck.too_slow])
 TestOffices = Offices.TestCase

@@ -143,8 +143,16 @@ def build_weekly(store: Store, req: FormRequest, opts: Options) -> FormDocument:
             s, e = max(0, s), min(total_weeks, e)
             if s < e:
                 acts.append((s, e, a["text"]))
-        acts.sort()
-        per_row.append(acts)
+        acts.sort(key=lambda t: (t[0], t[1]))
+        # activities that overlap share one merged cell (both texts printed, none lost)
+        merged: list[tuple[int, int, str]] = []
+        for s, e, text in acts:
+            if merged and s < merged[-1][1]:
+                ps, pe, ptext = merged[-1]
+                merged[-1] = (ps, max(pe, e), ptext + "\n" + text)
+            else:
+                merged.append((s, e, text))
+        per_row.append(merged)
     W = doc.frame_w
     bands = _bands(len(months))
     for bi, (m0, m1) in enumerate(bands):
@@ -180,8 +188,6 @@ def build_weekly(store: Store, req: FormRequest, opts: Options) -> FormDocument:
                     continue
                 s = max(s, w)
                 e = min(e, w1)
-                if s < w:  # overlaps the previous activity: share its cell
-                    continue
                 while w < s:
                     cells.append(Cell())
                     w += 1

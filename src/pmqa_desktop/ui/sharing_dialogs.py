@@ -730,6 +730,8 @@ class SharingActions:
         edit_actions = getattr(window, "_edit_actions", None)
         if isinstance(edit_actions, list):
             edit_actions.append(self.action_merge)  # merging writes: off for a read-only file
+        if window.store is not None:
+            self.action_merge.setEnabled(not window.store.read_only)
 
     def _action(self, text: str, fn: Callable[[], Any], name: str) -> QAction:
         a = QAction(text, self.window)

@@ -23,7 +23,7 @@ from pathlib import Path
 from ... import paths
 from ...i18n import _
 from ..errors import FileProblem
-from ..storage.store import Actor, Store, _connect
+from ..storage.store import read_only_uri, Actor, Store, _connect
 from . import locking
 from .safety import check_file
 from .fsutil import fsync_dir, fsync_file
@@ -95,10 +95,12 @@ def list_backups(db_path: str | Path) -> list[BackupInfo]:
     return out
 
 
-def _copy_consistent(conn: sqlite3.Connection, target: Path) -> None:
+def _copy_consistent(conn: sqlite3.Connection, target: Path, pages: int = -1) -> None:
+    """Copy through the backup API; in steps of ``pages`` when another connection may write, so
+    its commits are never held up for long (SQLite restarts the copy if the file changed)."""
     dst = sqlite3.connect(str(target), isolation_level=None)
     try:
-        conn.backup(dst)
+        conn.backup(dst, pages=pages, sleep=0.01)
         dst.execute("PRAGMA journal_mode = DELETE")
     finally:
         dst.close()
@@ -131,10 +133,10 @@ def _backup(db_path: Path, reason: str, skip_if_unchanged: bool, own: sqlite3.Co
         if own is not None:
             _copy_consistent(own, tmp)
         else:  # another thread, or inside a transaction: the committed state through another connection
-            src = _connect(f"file:{db_path.as_posix()}?mode=ro", uri=True)
+            src = _connect(read_only_uri(db_path), uri=True)
             src.execute("PRAGMA busy_timeout = 10000")
             try:
-                _copy_consistent(src, tmp)
+                _copy_consistent(src, tmp, pages=2048)
             finally:
                 src.close()
         fsync_file(tmp)

@@ -21,7 +21,7 @@ from typing import Iterable
 from ...i18n import _
 from ..errors import FileProblem, UserError
 from ..storage import schema
-from ..storage.store import Store, _connect, inspect_file, new_id, now_iso
+from ..storage.store import read_only_uri, Store, _connect, inspect_file, new_id, now_iso
 from .faults import fault_point
 from .fsutil import fsync_dir, fsync_file
 from .safety import verify_schema
@@ -155,7 +155,7 @@ def export(source: Store | str | Path, out: str | Path, *, orgs: list[str] | Non
     tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.part")
     src = dst = None
     try:
-        src = _connect(f"file:{src_path.as_posix()}?mode=ro", uri=True)
+        src = _connect(read_only_uri(src_path), uri=True)
         src.execute("PRAGMA busy_timeout = 10000")
         verify_schema(src, src_path)
         dst = _open_destination(tmp)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -303,6 +304,16 @@ class _Grouper:
 
 # ---------------------------------------------------------------- applying
 
+def _plausible_clock(ts: str) -> bool:
+    """A time stamp in our format and not far in the future (a wrong clock or a crafted file must
+    not push our own clock away)."""
+    try:
+        t = datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    except (TypeError, ValueError):
+        return False
+    return t <= datetime.now(timezone.utc) + timedelta(days=1)
+
+
 def _history_rows(conn, db: str, table: str, ids_table: str) -> list[tuple]:
     cols = own_columns(table)
     cur = conn.execute(f"SELECT r.* FROM {db}.{table} r JOIN temp.{ids_table} t ON t.id = r.id")
@@ -348,7 +359,7 @@ def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictI
         if tp.lose:
             _fill(conn, "merge_ids", tp.lose)
             conn.executemany(hist_sql, _history_rows(conn, "inc", table, "merge_ids"))
-        if tp.max_clock > store.last_clock:
+        if tp.max_clock > store.last_clock and _plausible_clock(tp.max_clock):
             store.last_clock = tp.max_clock  # later local edits sort after what they have seen
     names = ", ".join("?" for _ in schema.SYNCED_TABLES)
     before = conn.total_changes

@@ -27,7 +27,7 @@ from typing import Iterator
 from ...i18n import _
 from ..errors import DamagedFileError, FileProblem, ForeignFileError
 from ..storage import schema
-from ..storage.store import SQLITE_HEADER, _connect, inspect_file
+from ..storage.store import read_only_uri, SQLITE_HEADER, _connect, inspect_file
 
 # Tables SQLite itself may add (ANALYZE); harmless data for the query planner.
 _SQLITE_OWN = {"sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4"}
@@ -162,7 +162,7 @@ def check_file(path: str | Path, *, thorough: bool = True, _copy: bool = True) -
             return res
     _check_header(path)
     inspect_file(path)
-    conn = _connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    conn = _connect(read_only_uri(path), uri=True)
     try:
         try:
             conn.execute("PRAGMA mmap_size = 1073741824")  # (a private copy: nobody else writes it)

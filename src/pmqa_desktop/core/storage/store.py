@@ -18,7 +18,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-import sqlite_utils
 
 from ...i18n import _
 from ..errors import (DamagedFileError, FileProblem, ForeignFileError, NewerFileError,
@@ -73,7 +72,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path | None, actor: Actor,
                  read_only: bool = False, read_only_reason: str = ""):
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        self._db = None
         self.path = path
         self.actor = actor
         self.read_only = read_only
@@ -83,6 +82,14 @@ class Store:
         self._listeners: list[Callable[[list[Change]], None]] = []
         self._lock = threading.RLock()
         self.last_clock = ""
+
+    @property
+    def db(self):
+        """The file as a ``sqlite_utils.Database`` (imported on first use: it costs start-up time)."""
+        if self._db is None:
+            import sqlite_utils
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     # ------------------------------------------------------------ opening
     @classmethod
@@ -115,7 +122,7 @@ class Store:
                               "read-only so nothing in it is lost; update the program to edit it.").format(
                     found=version, known=schema.SCHEMA_VERSION)
         if read_only:
-            conn = _connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+            conn = _connect(read_only_uri(path), uri=True)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = _connect(str(path))
@@ -436,6 +443,12 @@ def _connect(target: str, uri: bool = False) -> sqlite3.Connection:
 SQLITE_DBCONFIG_DEFENSIVE = 1010
 
 
+def read_only_uri(path: Path) -> str:
+    """A SQLite URI opening ``path`` read-only; '#', '?', '%' and spaces in folder names are escaped."""
+    from urllib.parse import quote
+    return "file:" + quote(Path(path).as_posix(), safe="/:") + "?mode=ro"
+
+
 def set_defensive(conn: sqlite3.Connection) -> bool:
     """Switch on SQLite's defensive mode (no writable_schema, no journal_mode=OFF, ...).
 
@@ -512,7 +525,7 @@ def inspect_file(path: Path) -> None:
 
 def _is_empty_sqlite(path: Path) -> bool:
     try:
-        conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             n = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         finally:
