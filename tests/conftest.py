@@ -45,3 +45,26 @@ def seeds_dir() -> Path:
     """The real documents in ../shared/seeds when present, else the bundled copies."""
     shared = ROOT.parent / "shared" / "seeds"
     return shared if shared.is_dir() else ROOT / "resources" / "seeds"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Tear Qt down in order before Python does: close windows, run deferred deletes, and let
+    the background dictionary loaders finish, so nothing is left to crash the interpreter exit."""
+    import threading
+    for t in threading.enumerate():
+        if t is not threading.current_thread() and t.name.startswith("thai-word"):
+            t.join(timeout=30)
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance()
+    if app is None:
+        return
+    for w in QApplication.topLevelWidgets():
+        w.close()
+        w.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    app.processEvents()
+    import gc
+    gc.collect()

@@ -20,6 +20,7 @@ def window(qtbot, demo_db):
     w.show()
     qtbot.waitExposed(w)
     yield w
+    w.sharing.auto_backup.wait()
     w.close_store()
 
 

@@ -6,6 +6,7 @@ memory when no up-to-date .mo is beside them, so a fresh checkout needs no build
 from __future__ import annotations
 
 import gettext as _gettext
+import hashlib
 import io
 import os
 from pathlib import Path
@@ -19,22 +20,26 @@ _language = "th"
 
 
 def _load(lang: str) -> _gettext.NullTranslations:
-    """The catalog of ``lang``: a compiled .mo beside the .po or in the cache, else compiled now.
+    """The catalog of ``lang``: a .mo beside the .po when newer (an installed build), else the
+    .po compiled by Babel.
 
-    Compiling a .po with Babel costs about a second, so the result is kept (beside the .po when
-    that folder is writable, else in the user's cache) and reused while the .po is unchanged.
+    Compiling costs about a second, so the result is cached in the user's cache folder under a
+    name made from the .po's path, size and time, and reused while the .po is unchanged.
     """
     base = i18n_dir() / lang / "LC_MESSAGES"
     po, mo = base / f"{DOMAIN}.po", base / f"{DOMAIN}.mo"
     if not po.exists():
         return _read_mo(mo) if mo.exists() else _gettext.NullTranslations()
-    stamp = po.stat().st_mtime
-    for cand in (mo, _cache_dir() / f"{DOMAIN}-{lang}.mo"):
-        if cand.exists() and cand.stat().st_mtime >= stamp:
-            try:
-                return _read_mo(cand)
-            except (OSError, ValueError):
-                pass
+    st = po.stat()
+    if mo.exists() and mo.stat().st_mtime >= st.st_mtime:
+        return _read_mo(mo)
+    key = hashlib.sha1(f"{po.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:16]
+    cached = _cache_dir() / f"{DOMAIN}-{lang}-{key}.mo"
+    if cached.exists():
+        try:
+            return _read_mo(cached)
+        except (OSError, ValueError):
+            pass
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
     with open(po, "rb") as fh:
@@ -42,15 +47,13 @@ def _load(lang: str) -> _gettext.NullTranslations:
     buf = io.BytesIO()
     write_mo(buf, catalog)
     data = buf.getvalue()
-    for cand in (mo, _cache_dir() / f"{DOMAIN}-{lang}.mo"):
-        try:
-            cand.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cand.with_name(cand.name + f".{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, cand)
-            break
-        except OSError:
-            continue
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_name(cached.name + f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, cached)
+    except OSError:
+        pass  # no cache: compile again next time
     return _gettext.GNUTranslations(io.BytesIO(data))
 
 
