@@ -61,6 +61,9 @@ def pytest_sessionfinish(session, exitstatus):
     app = QApplication.instance()
     if app is None:
         return
+    from pmqa_desktop.ui.clipboard import hand_clipboard_to_qt
+    hand_clipboard_to_qt()   # the same as the program does when it quits
+    QApplication.clipboard().clear()
     for w in QApplication.topLevelWidgets():
         w.close()
         w.deleteLater()

@@ -282,3 +282,26 @@ def test_import_for_a_province_not_in_the_file_creates_it(qtbot, window, tmp_pat
     assert window.tree.currentIndex().data(KEY_ROLE) == ("weekly", y["id"])
     window.action_undo.trigger()
     assert planning.find_organisation(window.store, "จังหวัดเพชรบุรี") is None
+
+
+def test_import_development_plans_with_preview_then_undo(qtbot, window, tmp_path):
+    """Seed 001 through the same previewed, all-or-nothing import dialog, into a new year."""
+    from pmqa_desktop.core.storage import devplan as dp
+    from pmqa_desktop.resources import SEED_DEVPLAN
+    src = write(tmp_path, "rayong.txt", read_seed(SEED_DEVPLAN))
+    dlg = window.import_text(str(src), kind="devplan")
+    assert dlg.kind.currentData() == "devplan"
+    assert dlg.table.rowCount() > 20            # activities, steps and KPIs shown before importing
+    shown = {dlg.table.item(r, 1).text() for r in range(dlg.table.rowCount()) if dlg.table.item(r, 1)}
+    assert any("ร้อยละความพึงพอใจของผู้รับบริการ" in t for t in shown)
+    assert dlg.problems.count() > 0 and not dlg.preview.errors   # notes listed, nothing blocking
+    dlg.org.setCurrentIndex(dlg.org.findData(org_id(window.store, "จังหวัดระยอง")))
+    set_spin(qtbot, dlg.year, 2554)
+    qtbot.mouseClick(dlg.import_button, Qt.LeftButton)
+    assert not dlg.isVisible()
+    y = year_of(window.store, "จังหวัดระยอง", 2554)
+    plans = dp.plans(window.store, y["id"])
+    assert len(plans) == 2
+    assert sum(len(dp.plan_steps(window.store, p["id"])) for p in plans) == 21
+    window.action_undo.trigger()
+    assert all(not dp.plans(window.store, y2["id"]) for y2 in [y] if window.store.get("fiscal_year", y2["id"]))

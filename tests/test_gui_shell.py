@@ -534,3 +534,20 @@ def test_catalog_keys_in_the_tree(qtbot, window):
     assert dlg.isVisible() and dlg.code.text() == "" and dlg.after_id == crit(window.store, "LD1")["id"]
     dlg.reject()
     assert window.undo_stack.count() == 3
+
+
+def test_second_window_on_the_same_file_is_read_only_with_a_message(qtbot, window, demo_db):
+    """Two copies of the program on one file: the second gets a read-only view and is told why."""
+    second = MainWindow()
+    qtbot.addWidget(second)
+    try:
+        assert second.open_database(demo_db)
+        assert second.store.read_only and not window.store.read_only
+        assert "read-only" in second.store.read_only_reason or "อ่านอย่างเดียว" in second.store.read_only_reason
+        assert second.last_message_box is not None
+        assert second.readonly_label.isVisible() or not second.isVisible()
+        org = planning.organisations(window.store)[0]
+        planning.add_organisation(window.store, "จังหวัดทดสอบ")   # the first window still edits
+        assert org["id"]
+    finally:
+        second.close_store()

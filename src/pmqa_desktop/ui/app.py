@@ -93,10 +93,10 @@ def open_first_database(window, db: str | None, smoke: bool) -> bool:
                 return False
     from PySide6.QtCore import Qt
 
-    from ..core.storage.store import Store
+    from ..core.sharing import open_for_editing
     try:
         new_file = not path.exists() or path.stat().st_size == 0
-        store = Store.open(path, window._actor())
+        store = open_for_editing(path, window._actor())
         if new_file and not store.read_only:   # a new file starts with the standard criteria catalog
             from ..core.demo import ensure_catalog
             ensure_catalog(store)
@@ -132,6 +132,8 @@ def run_gui(db: str | None = None, smoke: bool = False, lang: str | None = None)
     QCoreApplication.setOrganizationDomain(ORG_DOMAIN)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     choose_ui_font(app)
+    from .clipboard import hand_clipboard_to_qt
+    app.aboutToQuit.connect(hand_clipboard_to_qt)
 
     from .main_window import MainWindow
     window = MainWindow()

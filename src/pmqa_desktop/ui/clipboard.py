@@ -102,3 +102,38 @@ def _closing_quote(text: str, start: int) -> int | None:
             return None
         i += 1
     return None
+
+
+# The QMimeData this program last put on the clipboard (see ``hand_clipboard_to_qt``).
+_OURS: list = []
+
+
+def put_on_clipboard(text: str, html: str = "") -> None:
+    """Put a copied block on the clipboard as tab-separated text (and an HTML table)."""
+    from PySide6.QtCore import QMimeData
+    from PySide6.QtGui import QGuiApplication
+    mime = QMimeData()
+    mime.setText(text)
+    if html:
+        mime.setHtml(html)
+    QGuiApplication.clipboard().setMimeData(mime)
+    _OURS[:] = [mime]
+
+
+def hand_clipboard_to_qt() -> None:
+    """Before Python shuts down, swap clipboard data made in Python for a copy Qt owns.
+
+    Qt frees the clipboard's data after the interpreter has gone, and freeing a QMimeData that
+    Python created at that point crashes the program's exit. The text stays for pasting.
+    """
+    from PySide6.QtGui import QGuiApplication
+    import shiboken6
+    if not _OURS:
+        return
+    mime = _OURS.pop()
+    cb = QGuiApplication.clipboard()
+    if cb is None or not shiboken6.isValid(mime):
+        return
+    current = cb.mimeData()
+    if current is not None and shiboken6.getCppPointer(current) == shiboken6.getCppPointer(mime):
+        cb.setText(mime.text())

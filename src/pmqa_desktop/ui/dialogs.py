@@ -372,6 +372,7 @@ class ImportDialog(QDialog):
         self.kind.setObjectName("import_kind")
         self.kind.addItem(_("Operations calendar"), "calendar")
         self.kind.addItem(_("Weekly plan"), "weekly")
+        self.kind.addItem(_("Development plans and form 7.2"), "devplan")
         self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
         self.org = QComboBox(self)
         self.org.setObjectName("import_org")
@@ -478,7 +479,10 @@ class ImportDialog(QDialog):
             self.error.show()
             return
         kind = self.kind.currentData()
-        parse = schedule_import.parse_calendar if kind == "calendar" else schedule_import.parse_weekly
+        if kind == "devplan":
+            from ..core.importers.devplan_import import parse_devplan as parse
+        else:
+            parse = schedule_import.parse_calendar if kind == "calendar" else schedule_import.parse_weekly
         preview = parse(text)
         new_file = self._loaded_path != self._guessed_for
         if preview.year_be is None:
@@ -500,6 +504,10 @@ class ImportDialog(QDialog):
             self._fill_calendar(preview)
             n = len(preview.steps)
             what = _("{n} steps to import").format(n=n)
+        elif kind == "devplan":
+            self._fill_devplan(preview)
+            n = len(preview.steps) + len(preview.kpis)
+            what = preview.summary()
         else:
             self._fill_weekly(preview)
             n = len(preview.rows)
@@ -548,6 +556,35 @@ class ImportDialog(QDialog):
             self.table.setItem(r, len(headers) - 1, _item(row.remark))
         self.table.setColumnWidth(1, 240)
 
+    def _fill_devplan(self, prev) -> None:
+        """One row per activity heading, step and KPI, in the document's order."""
+        from ..core.budget import format_budget
+        from ..core.thai_calendar import format_month
+        headers = [_("Plan"), _("Activity / step / KPI"), _("Duration"), _("Start"), _("End"),
+                   _("Responsible"), _("Related"), _("Budget")]
+        rows: list[list[str]] = []
+        for plan in prev.plans:
+            title = plan.title or plan.policy
+            for act in plan.activities:
+                rows.append([title, f"{act.number} {act.title}".strip(), "", "", "", "", "",
+                             format_budget(act.stated_budget, "") if act.stated_budget else ""])
+                for st in act.steps:
+                    rows.append(["", st.text, st.duration, format_month(st.start) if st.start else st.raw_start,
+                                 format_month(st.end) if st.end else st.raw_end, st.responsible, st.related,
+                                 format_budget(st.budget, st.budget_note)])
+            for k in plan.kpis:
+                ladder = " / ".join(f"{v:g}" for _k, v in sorted(k.thresholds.items()))
+                rows.append([title, f"{k.dimension} {k.text}", k.target, "", "", ladder, "",
+                             f"{k.weight:g}" if k.weight is not None else ""])
+        self.table.setColumnCount(len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setRowCount(len(rows))
+        for r, vals in enumerate(rows):
+            for c, v in enumerate(vals):
+                self.table.setItem(r, c, _item(v))
+        self.table.setColumnWidth(0, 160)
+        self.table.setColumnWidth(1, 320)
+
     # ------------------------------------------------------------ applying
     def _apply(self) -> None:
         from ..core.demo import ensure_catalog
@@ -571,10 +608,19 @@ class ImportDialog(QDialog):
                 oid = planning.add_organisation(w.store, oid[1], province=province)
             year = planning.find_year(w.store, oid, year_be)
             yid = year["id"] if year else planning.add_fiscal_year(w.store, oid, year_be)
-            apply_fn = schedule_import.apply_calendar if kind == "calendar" else schedule_import.apply_weekly
+            if kind == "devplan":
+                from ..core.importers.devplan_import import apply_devplan as apply_fn
+            else:
+                apply_fn = schedule_import.apply_calendar if kind == "calendar" else schedule_import.apply_weekly
             return yid, apply_fn(w.store, prev, yid)
 
-        label = _("Import calendar") if kind == "calendar" else _("Import weekly plan")
+        label = {"calendar": _("Import calendar"), "weekly": _("Import weekly plan"),
+                 "devplan": _("Import development plans")}[kind]
+        try:
+            from ..core.sharing import backup_now
+            backup_now(w.store, "import")   # the file as it was, before the import
+        except Exception as exc:  # a failed backup is reported, the import still possible
+            w.show_message(str(exc))
         try:
             self.year_id, self.imported = cc.perform(w.undo_stack, w.store, label, run)
         except UserError as exc:
@@ -585,7 +631,8 @@ class ImportDialog(QDialog):
         org = w.store.get("organisation", year["org_id"]) if year else None
         w.show_message(_("Imported {n} rows into {org}, fiscal year {year}.").format(
             n=self.imported, org=org["name"] if org else "", year=year_be))
-        w.select_key((kind, self.year_id))
+        if kind in ("calendar", "weekly"):
+            w.select_key((kind, self.year_id))
         self.accept()
 
 

@@ -8,7 +8,7 @@ Alt+Up/Alt+Down move a row, Ctrl+Shift+Right/Left extend or shrink a weekly acti
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QPainter, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView,
                                QInputDialog, QLabel, QMenu, QSpinBox, QStyle, QStyleOptionHeader, QTableView,
@@ -18,7 +18,7 @@ from ..core.storage import planning
 from ..core.storage.store import Store
 from ..core.thai_calendar import MonthKey, fiscal_year_start
 from ..i18n import _
-from .clipboard import parse_tsv, to_html, to_tsv
+from .clipboard import put_on_clipboard, parse_tsv, to_html, to_tsv
 from .delegates import CellEditor, ThaiWrapDelegate, word_breaks_notifier
 from .grid_models import CalendarModel, GridModel, MonthGroupRole, WeeklyPlanModel, WeekLabelRole, criterion_label
 
@@ -224,10 +224,7 @@ class GridTableView(QTableView):
         if rect is None:
             return False
         block = self.grid().block_text(*rect)
-        mime = QMimeData()
-        mime.setText(to_tsv(block))
-        mime.setHtml(to_html(block))
-        QGuiApplication.clipboard().setMimeData(mime)
+        put_on_clipboard(to_tsv(block), to_html(block))
         return True
 
     def paste(self) -> bool:

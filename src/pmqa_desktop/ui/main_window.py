@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QLabel, QMainWindow, QMenu, QS
 
 from .. import __version__
 from .. import settings as app_settings
-from ..core.errors import UserError
+from ..core.errors import FileProblem, UserError
 from ..core.storage import planning
 from ..core.storage.store import Actor, Store
 from ..i18n import _
@@ -177,8 +177,11 @@ class MainWindow(QMainWindow):
 
     def open_database(self, path: str | Path, read_only: bool = False) -> bool:
         """Open another file; on a problem show the message and keep the current one."""
+        from ..core.sharing import open_for_editing
         try:
-            store = Store.open(Path(path), self._actor(), read_only=read_only, create=False)
+            if not Path(path).exists():
+                raise FileProblem(_("The file {path} does not exist.").format(path=path))
+            store = open_for_editing(Path(path), self._actor(), read_only=read_only)
         except UserError as exc:
             self.show_message(_("{path} was not opened: {reason}").format(path=path, reason=str(exc)), error=True)
             return False
@@ -195,9 +198,11 @@ class MainWindow(QMainWindow):
         if self.store is None or self.store.path is None:
             return
         key = self._shown_key
+        from ..core.sharing import open_for_editing, release
         path, ro = self.store.path, self.store.read_only
+        release(self.store, backup=False)   # let go of the lock before taking it again
         try:
-            store = Store.open(path, self._actor(), read_only=ro, create=False)
+            store = open_for_editing(path, self._actor(), read_only=ro, backup=False)
         except UserError as exc:
             self.show_message(str(exc), error=True)
             return
@@ -238,12 +243,19 @@ class MainWindow(QMainWindow):
                 view.set_store(store)
         self.tree_model.set_store(store)
         if old is not None and old is not store:
-            old.close()
+            from ..core.sharing import release
+            release(old)
         ro = store.read_only
         self.readonly_label.setVisible(ro)
         self.readonly_label.setText(_("Read-only") if ro else "")
         if ro:
             self.statusBar().showMessage(store.read_only_reason or _("This file is open read-only."))
+        notice = getattr(store, "sharing_notice", "")
+        forced = ro and store.read_only_reason not in ("", _("Opened read-only."))
+        if forced or notice:
+            # a second opener, a newer file or a network folder: the clerk must see why
+            self.show_message("\n".join(t for t in ((store.read_only_reason if forced else ""), notice) if t),
+                              error=True)
         for a in self._edit_actions:
             a.setEnabled(not ro)
         self._update_title()
@@ -755,7 +767,8 @@ class MainWindow(QMainWindow):
     def close_store(self) -> None:
         """Let go of the file (tests, and before the process ends)."""
         if self.store is not None:
+            from ..core.sharing import release
             self.tree_model.set_store(None)
-            self.store.close()
+            release(self.store)
             self.store = None
 

@@ -65,6 +65,9 @@ def import_text(db: Path, kind: str, year_be: int, org_name: str | None, source:
     ident = identity()
     store = Store.open(db, Actor(office=ident.office, clerk=ident.clerk))
     try:
+        if store.path is not None and store.path.exists() and planning.organisations(store):
+            from ..sharing import backup_now
+            backup_now(store, "import")   # the file as it was, before the import
         with store.transaction():
             ensure_catalog(store)
             org, year_id = resolve_target(store, org_name, getattr(preview, "province", None), year_be)

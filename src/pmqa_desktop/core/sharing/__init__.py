@@ -43,6 +43,9 @@ def open_for_editing(path: str | Path, actor: Actor | None = None, *, read_only:
     reason = ""
     lock = None
     notices: list[str] = []
+    if path.exists() and path.stat().st_size > 0:
+        from ..storage.store import inspect_file
+        inspect_file(path)   # a foreign or damaged file is refused before we lock or probe it
     if not read_only:
         lock, holder = locking.acquire(path)
         if lock is None:

@@ -189,6 +189,8 @@ def probe_exclusive(db_path: str | Path, timeout: float = 0.2) -> bool:
         return True
     except sqlite3.OperationalError:
         return False
+    except sqlite3.DatabaseError:
+        return True   # not a database at all: Store.open refuses it with the right message
     finally:
         conn.close()
 

@@ -254,7 +254,7 @@ class Store:
         return row_id
 
     def insert_many(self, table: str, rows: Iterable[dict[str, Any]]) -> list[str]:
-        """Bulk insert (imports, generated data); one transaction, no per-row notifications."""
+        """Bulk insert (imports, generated data) in one transaction with one executemany."""
         self._writable()
         ids: list[str] = []
         stamp = self._stamp()
@@ -273,7 +273,7 @@ class Store:
                 yield [rid, new_id(), stamp["updated_at"], stamp["office"], stamp["clerk"], 0] + [rec[c] for c in own_columns(table)]
         with self.transaction():
             self.conn.executemany(sql, gen())
-            self._pending.append(Change(table, "*", "insert"))
+            self._pending.extend(Change(table, rid, "insert") for rid in ids)
         return ids
 
     def update(self, table: str, row_id: str, values: dict[str, Any]) -> bool:
