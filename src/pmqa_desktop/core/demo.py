@@ -10,7 +10,7 @@ from .importers import catalog_import, schedule_import
 from .importers.text_tables import decode
 from .storage import planning
 from .storage.store import Actor, Store
-from .thai_calendar import MonthKey, fiscal_year_start
+from .thai_calendar import fiscal_year_start
 
 DEMO_OFFICE = "demo"
 

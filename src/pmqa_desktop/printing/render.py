@@ -19,22 +19,10 @@ from . import forms
 from .fonts import get_font
 from .layout import Cancelled, FormDocument, Options
 
-FORMS = ("owners", "calendar", "weekly", "devplan", "kpi72", "progress")
-PLAN_FORMS = ("devplan", "kpi72", "progress")
+from .form_names import FORMS, PLAN_FORMS, form_labels  # noqa: F401  (re-exported)
 
 SETTING_THAI_DIGITS = "print_thai_digits"
 SETTING_FONT = "print_font"
-
-
-def form_labels() -> dict[str, str]:
-    return {
-        "owners": _("Criteria owners"),
-        "calendar": _("Operations calendar"),
-        "weekly": _("Weekly plan"),
-        "devplan": _("Development plans"),
-        "kpi72": _("KPI form 7.2"),
-        "progress": _("Progress report"),
-    }
 
 
 @dataclass

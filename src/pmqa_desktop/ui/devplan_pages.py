@@ -30,8 +30,7 @@ from .devplan_models import (COL_BUDGET, COL_DURATION, COL_END, COL_M0, COL_OUTP
 from .gantt import PlanGridView
 from .kpi_editor import KpiEditor
 
-DEVPLAN_PAGE = "devplans"
-DASHBOARD_PAGE = "dashboard"
+from .devplan_entry import DASHBOARD_PAGE, DEVPLAN_PAGE  # noqa: F401  (page keys)
 
 _PAGES: "weakref.WeakValueDictionary[tuple[int, str, str], QWidget]" = weakref.WeakValueDictionary()
 
@@ -665,5 +664,5 @@ def _jump(window: Any, year_id: str, target: dict) -> None:
 
 
 def install(window: Any) -> None:
-    window.register_year_page(DEVPLAN_PAGE, _("Development plans"), make_devplan_page)
-    window.register_year_page(DASHBOARD_PAGE, _("Dashboard"), make_dashboard_page)
+    from .devplan_entry import install as install_pages
+    install_pages(window)

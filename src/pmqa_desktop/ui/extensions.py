@@ -17,7 +17,7 @@ What a module may use of the window (``ui.main_window.MainWindow``):
     window.show_message(text, error=False)
 """
 EXTENSION_MODULES = (
-    "pmqa_desktop.ui.devplan_pages",     # development plans, KPI form 7.2, rounds, dashboard
-    "pmqa_desktop.ui.print_actions",     # print preview / print / save PDF
+    "pmqa_desktop.ui.devplan_entry",     # development plans, KPI form 7.2, rounds, dashboard
+    "pmqa_desktop.ui.print_entry",       # print preview / print / save PDF
     "pmqa_desktop.ui.sharing_dialogs",   # export, merge, backups, history
 )

@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
-from PySide6.QtGui import QAction, QImage, QPainter, QPixmap
+from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
                                QHBoxLayout, QLabel, QMessageBox, QProgressDialog, QPushButton, QScrollArea,
                                QSpinBox, QVBoxLayout, QWidget)
@@ -24,7 +24,7 @@ from ..core.storage import devplan as dp
 from ..i18n import _
 from ..printing.fonts import FONT_CHOICES
 from ..printing.layout import Cancelled
-from ..printing.render import FORMS, PLAN_FORMS, PrintSettings, build, form_labels, prewarm
+from ..printing.render import PLAN_FORMS, PrintSettings, build, form_labels
 from ..printing.forms import FormRequest
 
 
@@ -372,13 +372,6 @@ def open_preview(window, form: str, show: bool = True) -> PreviewDialog | None:
 
 
 def install(window) -> None:
-    prewarm(PrintSettings.load().font)   # the first preview does not wait for the dictionary
-    menu = window.menus["print"]
-    window.print_actions = {}
-    labels = form_labels()
-    for form in FORMS:
-        a = QAction(_("{form}…").format(form=labels[form]), window)
-        a.setObjectName(f"action_print_{form}")
-        a.triggered.connect(lambda checked=False, f=form: open_preview(window, f))
-        menu.addAction(a)
-        window.print_actions[form] = a
+    """The Print menu (kept here for callers of the old entry point)."""
+    from .print_entry import install as install_menu
+    install_menu(window)

@@ -20,8 +20,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 
 from ...i18n import _
-from ..errors import (DamagedFileError, FileProblem, ForeignFileError, NewerFileError,
-                      ReadOnlyError, UserError)
+from ..errors import DamagedFileError, FileProblem, ForeignFileError, ReadOnlyError
 from . import schema
 
 SQLITE_HEADER = b"SQLite format 3\x00"
