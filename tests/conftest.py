@@ -19,6 +19,7 @@ _DEMO_CACHE: dict[str, Path] = {}
 def _private_data(tmp_path, monkeypatch):
     monkeypatch.setenv("PMQA_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PMQA_SETTINGS_DIR", str(tmp_path / "settings"))
+    monkeypatch.setenv("PMQA_CACHE_DIR", str(tmp_path / "cache"))
 
 
 @pytest.fixture

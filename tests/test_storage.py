@@ -107,3 +107,27 @@ def test_truncated_file_is_refused(tmp_path, demo_db):
     bad.write_bytes(data[: len(data) // 2])
     with pytest.raises(DamagedFileError):
         Store.open(bad)
+
+
+def test_a_file_is_checked_again_when_anyone_changed_it(tmp_path, demo_db, monkeypatch):
+    """An untouched file we closed need not be checked again; any change brings the check back."""
+    from pmqa_desktop.core.storage import store as store_module
+    calls = []
+    real = Store._integrity
+    monkeypatch.setattr(Store, "_integrity", lambda self, mode: (calls.append(mode), real(self, mode))[1])
+    Store.open(demo_db).close()
+    Store.open(demo_db).close()
+    assert calls == ["quick"]                       # the second open trusted the first check
+    conn = sqlite3.connect(demo_db)
+    conn.execute("UPDATE organisation SET name = name || ' '")   # another program writes to it
+    conn.commit()
+    conn.close()
+    assert not store_module.passed_check_before(demo_db)
+    Store.open(demo_db).close()
+    assert calls == ["quick", "quick"]
+    # damage behind our back is still caught
+    data = bytearray(demo_db.read_bytes())
+    data[len(data) // 2: len(data) // 2 + 4096] = b"\xff" * 4096
+    demo_db.write_bytes(bytes(data))
+    with pytest.raises(DamagedFileError):
+        Store.open(demo_db)

@@ -63,8 +63,8 @@ def _read_mo(path: Path) -> _gettext.GNUTranslations:
 
 
 def _cache_dir() -> Path:
-    base = os.environ.get("LOCALAPPDATA") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "pmqa-desktop" / "i18n"
+    from .paths import cache_dir
+    return cache_dir() / "i18n"
 
 
 def set_language(lang: str | None = None) -> str:

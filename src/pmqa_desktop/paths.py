@@ -38,3 +38,12 @@ def backups_dir() -> Path:
     d = data_dir() / "backups"
     d.mkdir(parents=True, exist_ok=True)
     return d
+
+
+def cache_dir() -> Path:
+    """Files the program can rebuild (compiled catalogs, which files passed their check)."""
+    env = os.environ.get("PMQA_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("LOCALAPPDATA") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "pmqa-desktop"

@@ -328,6 +328,15 @@ class CalendarModel(GridModel):
                 return describe_cell_date(self.cell_text(row, col), m, self.year["year_be"] if self.year else None)
         return None
 
+    def is_blank(self, row: int, col: int) -> bool:
+        """Nothing to draw in this cell (the delegate then skips it)."""
+        try:
+            step = self._steps[row]
+        except IndexError:
+            return False
+        shown = step.shown
+        return shown is not None and col < len(shown) and not shown[col] and col != 0
+
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
         if index.column() == 0 or self.read_only:
             return READ_ONLY
@@ -791,6 +800,13 @@ class WeeklyPlanModel(GridModel):
         if w is not None and w in r.starts:
             return r.starts[w]["text"] or ""
         return ""
+
+    def is_blank(self, row: int, col: int) -> bool:
+        """An empty week of a criterion row: no text, no colour (the delegate skips it)."""
+        if row >= len(self._rows) or col < self.FIRST_WEEK or col == self.col_remark:
+            return False
+        r = self._rows[row]
+        return r.kind != "heading" and (col - self.FIRST_WEEK) not in r.starts
 
     def _data(self, row: int, col: int, role: int) -> Any:
         if row >= len(self._rows):

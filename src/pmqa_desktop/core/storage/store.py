@@ -128,8 +128,9 @@ class Store:
         store = cls(conn, path, actor, read_only=read_only,
                     read_only_reason=ro_reason or (_("Opened read-only.") if read_only else ""))
         try:
-            if exists and check:
+            if exists and check and not (check == "quick" and passed_check_before(path)):
                 store._integrity(check)
+                remember_checked(path)
             if exists:
                 # foreign triggers, views, tables or indexes: a crafted file, refused unread
                 from ..sharing.safety import verify_schema
@@ -169,6 +170,8 @@ class Store:
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.conn.close()
+            if self.path is not None and not self.read_only:
+                remember_checked(self.path)   # as we leave it: consistent, written by us
 
     # ------------------------------------------------------------ meta
     def meta(self, key: str, default: str | None = None) -> str | None:
@@ -501,6 +504,52 @@ def _sqlite_lib():
             lib = None
         _SQLITE_LIB.append(lib)
     return _SQLITE_LIB[0]
+
+
+# ---------------------------------------------------------------- files that passed their check
+
+def _fingerprint(path: Path) -> list:
+    """Size, modification time and SQLite's file change counter: any write changes one of them."""
+    st = path.stat()
+    with open(path, "rb") as fh:
+        head = fh.read(28)
+    return [st.st_size, st.st_mtime_ns, head[24:28].hex()]
+
+
+def _checked_file() -> Path:
+    from ...paths import cache_dir
+    return cache_dir() / "checked-files.json"
+
+
+def passed_check_before(path: Path) -> bool:
+    """True when this file is exactly as it was when it last passed the check or we closed it.
+
+    Checking a large file costs most of a second at every start; a file nobody has touched
+    since need not be checked again. A file from elsewhere, or changed by anyone, always is.
+    """
+    try:
+        known = json.loads(_checked_file().read_text(encoding="utf-8"))
+        return known.get(str(path.resolve())) == _fingerprint(path)
+    except (OSError, ValueError):
+        return False
+
+
+def remember_checked(path: Path) -> None:
+    target = _checked_file()
+    try:
+        try:
+            known = json.loads(target.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            known = {}
+        known[str(path.resolve())] = _fingerprint(path)
+        if len(known) > 200:   # keep the newest entries only
+            known = dict(list(known.items())[-200:])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(known), encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError:
+        pass   # no cache: the file is simply checked again next time
 
 
 def inspect_file(path: Path) -> None:
