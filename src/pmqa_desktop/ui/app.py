@@ -121,9 +121,10 @@ def run_gui(db: str | None = None, smoke: bool = False, lang: str | None = None)
     from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from .. import settings as app_settings
+
+    from . import qt_settings
     from ..i18n import LANGUAGES, language, set_language
-    want = (lang or app_settings.get("language") or os.environ.get("PMQA_LANG") or "th").split("_")[0].lower()
+    want = (lang or qt_settings.get("language") or os.environ.get("PMQA_LANG") or "th").split("_")[0].lower()
     if want in LANGUAGES and want != language():   # the command line has loaded one already
         set_language(want)
 

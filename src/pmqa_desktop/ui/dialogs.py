@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QListWidgetItem, QPlainTextEdit, QPushButton, QSpinBox, QSplitter, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from .. import settings as app_settings
+from . import qt_settings
 from ..core.errors import UserError
 from ..core.storage import planning
 from ..core.thai_calendar import MonthKey, fiscal_year_of
@@ -311,7 +311,7 @@ class RollOverDialog(_CheckedDialog):
 class SettingsDialog(_CheckedDialog):
     def __init__(self, window: "MainWindow"):
         super().__init__(window, _("Settings"))
-        vals = app_settings.read_all()
+        vals = qt_settings.read_all()
         form = QFormLayout()
         self.clerk = QLineEdit(vals.get("clerk_name", ""), self)
         self.clerk.setObjectName("settings_clerk")
@@ -340,7 +340,7 @@ class SettingsDialog(_CheckedDialog):
         values = {"clerk_name": self.clerk.text().strip(), "office": self.office.text().strip(),
                   "language": self.language.currentData()}
         try:
-            app_settings.set_values(values)
+            qt_settings.set_values(values)
         except OSError as exc:
             raise UserError(_("The settings could not be saved: {error}").format(error=exc.strerror)) from exc
         self.window.apply_identity()

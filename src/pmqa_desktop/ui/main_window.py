@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QLabel, QMainWindow, QMenu, QS
 
 from .. import __version__
 from .. import settings as app_settings
+from . import qt_settings
 from ..core.errors import FileProblem, UserError
 from ..core.storage import planning
 from ..core.storage.store import Actor, Store
@@ -657,7 +658,7 @@ class MainWindow(QMainWindow):
 
     def recent_files(self) -> list[str]:
         try:
-            items = json.loads(app_settings.get("recent_files", "[]"))
+            items = json.loads(qt_settings.get("recent_files", "[]"))
         except ValueError:
             items = []
         return [str(p) for p in items if isinstance(p, str)]
@@ -668,7 +669,7 @@ class MainWindow(QMainWindow):
         items = [p for p in self.recent_files() if p != str(path)]
         items.insert(0, str(path))
         try:
-            app_settings.set_values({"recent_files": json.dumps(items[:MAX_RECENT], ensure_ascii=False)})
+            qt_settings.set_values({"recent_files": json.dumps(items[:MAX_RECENT], ensure_ascii=False)})
         except OSError:
             pass
 

@@ -26,17 +26,22 @@ class CalendarStepIn:
 
 
 @dataclass
-class CalendarPreview:
+class _Preview:
+    """What a parse found: the form's title, province and year, its months, and the problems."""
     title: str = ""
     province: str | None = None
     year_be: int | None = None
     months: list[MonthKey] = field(default_factory=list)
-    steps: list[CalendarStepIn] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
+
+
+@dataclass
+class CalendarPreview(_Preview):
+    steps: list[CalendarStepIn] = field(default_factory=list)
 
 
 @dataclass
@@ -59,17 +64,8 @@ class WeeklyRowIn:
 
 
 @dataclass
-class WeeklyPreview:
-    title: str = ""
-    province: str | None = None
-    year_be: int | None = None
-    months: list[MonthKey] = field(default_factory=list)
+class WeeklyPreview(_Preview):
     rows: list[WeeklyRowIn] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
 
 
 def _first_title(lines: list[Line], keyword: str) -> str:
