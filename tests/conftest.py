@@ -16,10 +16,10 @@ _DEMO_CACHE: dict[str, Path] = {}
 
 
 @pytest.fixture(autouse=True)
-def _private_data(tmp_path, monkeypatch):
+def _private_data(tmp_path, tmp_path_factory, monkeypatch):
     monkeypatch.setenv("PMQA_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PMQA_SETTINGS_DIR", str(tmp_path / "settings"))
-    monkeypatch.setenv("PMQA_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("PMQA_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture
