@@ -6,7 +6,7 @@ memory when no up-to-date .mo is beside them, so a fresh checkout needs no build
 from __future__ import annotations
 
 import gettext as _gettext
-import hashlib
+import zlib
 import io
 import os
 from pathlib import Path
@@ -33,7 +33,7 @@ def _load(lang: str) -> _gettext.NullTranslations:
     st = po.stat()
     if mo.exists() and mo.stat().st_mtime >= st.st_mtime:
         return _read_mo(mo)
-    key = hashlib.sha1(f"{po.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:16]
+    key = "%08x" % zlib.crc32(f"{po.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode())
     cached = _cache_dir() / f"{DOMAIN}-{lang}-{key}.mo"
     if cached.exists():
         try:
@@ -52,6 +52,9 @@ def _load(lang: str) -> _gettext.NullTranslations:
         tmp = cached.with_name(cached.name + f".{os.getpid()}.tmp")
         tmp.write_bytes(data)
         os.replace(tmp, cached)
+        for old in cached.parent.glob(f"{DOMAIN}-{lang}-*.mo"):   # earlier versions of the catalog
+            if old != cached:
+                old.unlink()
     except OSError:
         pass  # no cache: compile again next time
     return _gettext.GNUTranslations(io.BytesIO(data))

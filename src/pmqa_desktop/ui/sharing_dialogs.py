@@ -22,11 +22,18 @@ from ..core import sharing
 from ..core.errors import UserError
 from ..core.sharing import backup as backups
 from ..core.sharing import locking
-from ..core.sharing.merge import MergeReport, table_label
 from ..i18n import _
 from .qt_util import MessageDialog
 
+
+def table_label(table: str) -> str:
+    """A table's name for the clerk (the merge code, loaded on first use, knows them)."""
+    from ..core.sharing.merge import table_label as label
+    return label(table)
+
+
 if TYPE_CHECKING:  # pragma: no cover
+    from ..core.sharing.merge import MergeReport
     from .main_window import MainWindow
 
 

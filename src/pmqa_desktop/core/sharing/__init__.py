@@ -18,10 +18,26 @@ from ...i18n import _
 from ..storage.store import Actor, Store
 from . import locking
 from .backup import backup_file, backup_now, list_backups, restore_backup
-from .exchange import export
-from .history import cell_history, recent_changes, restore_value, restore_version, row_history
-from .merge import MergeReport, merge, open_conflicts, resolve_conflict, swap_conflict
-from .safety import CheckResult, CraftedFileError, check_file
+
+# Loaded on first use (PEP 562), so opening a file at start-up does not import the merge code.
+_LAZY = {
+    "export": "exchange",
+    "cell_history": "history", "recent_changes": "history", "restore_value": "history",
+    "restore_version": "history", "row_history": "history",
+    "MergeReport": "merge", "merge": "merge", "open_conflicts": "merge", "resolve_conflict": "merge",
+    "swap_conflict": "merge",
+    "CheckResult": "safety", "CraftedFileError": "safety", "check_file": "safety",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(name)
+    import importlib
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
 
 __all__ = ["open_for_editing", "release", "backup_now", "backup_file", "list_backups", "restore_backup", "export", "merge",
            "MergeReport", "swap_conflict", "resolve_conflict", "open_conflicts", "check_file", "CheckResult",
