@@ -587,10 +587,11 @@ def describe_cell_date(text: str, month: MonthKey, year_be: int | None) -> str |
 # ====================================================================== weekly plan
 
 class _WRow:
-    __slots__ = ("key", "kind", "title", "category_code", "data", "starts", "cover", "dspan")
+    __slots__ = ("key", "kind", "title", "category_code", "data", "starts", "cover", "dspan", "shown")
 
     def __init__(self, key: str, kind: str, title: str = "", category_code: str = "", data=None):
         self.key, self.kind, self.title, self.category_code, self.data = key, kind, title, category_code, data
+        self.shown: list[str] | None = None  # display texts of the row, made when first painted
         self.starts: dict[int, dict] = {}   # week index -> activity starting there
         self.cover: dict[int, int] = {}     # week index -> week index of the activity covering it
         self.dspan: dict[int, int] = {}     # week index -> span as shown (clipped at the next activity)
@@ -710,6 +711,11 @@ class WeeklyPlanModel(GridModel):
         self.spansChanged.emit()
 
     # ------------------------------------------------------------ geometry
+    def refresh_display(self) -> None:
+        for r in self._rows:
+            r.shown = None
+        super().refresh_display()
+
     @property
     def col_remark(self) -> int:
         return self.FIRST_WEEK + len(self.columns)
@@ -812,16 +818,19 @@ class WeeklyPlanModel(GridModel):
         if row >= len(self._rows):
             return None
         r = self._rows[row]
-        if role == DISPLAY:
-            return display_text(self.cell_text(row, col))
+        if role == DISPLAY:   # the hot path while painting: a cached list per row
+            shown = r.shown
+            if shown is None:
+                shown = r.shown = [display_text(self.cell_text(row, c)) for c in range(self.columnCount())]
+            return shown[col] if col < len(shown) else None
         if role == EDIT or role == RAW:
             return self.cell_text(row, col)
         if role == BACKGROUND:
+            brushes = _BRUSHES or _brushes()
             if r.kind == "heading":
-                return _brushes()[0]
-            w = col - self.FIRST_WEEK
-            if w in r.starts:
-                return _brushes()[1]
+                return brushes[0]
+            if (col - self.FIRST_WEEK) in r.starts:
+                return brushes[1]
             return None
         if role == ALIGN:
             return TOP_LEFT
