@@ -11,10 +11,13 @@ become conflicts), adds some rows and deletes a few. Then office A's file is mer
 office B's. Prints, among others:
 
     merge_preview_s   merge(dry_run=True): check the incoming copy, compare, count per plan
-    merge_apply_s     merge() without the backup: the same plus applying in one transaction
+    merge_apply_s     merge() without the backup, right after the preview (reuses its checked copy
+                      and decisions when neither file changed) and applying in one transaction
+    merge_clerk_s     preview + apply: the merge as the clerk runs it (backup reported apart)
+    merge_cold_s      merge() with no preview before it (check, compare and apply)
     backup_s          the backup taken before a merge
     merge_back_s      B's merged file into A (the other direction)
-Target: merge_apply_s < 2.
+Target: merge_clerk_s < 2 (issue 5).
 """
 from __future__ import annotations
 
@@ -114,9 +117,12 @@ def main(argv: list[str] | None = None) -> None:
             t0, c0 = time.perf_counter(), time.process_time()
             report = merge(store, a, backup=False)
             t_apply, c_apply = time.perf_counter() - t0, time.process_time() - c0
-            print(f"merge_apply_s={t_apply:.2f}  target<2  {'OK' if t_apply < 2 else 'SLOWER THAN TARGET'}  "
+            print(f"merge_apply_s={t_apply:.2f}  "
                   f"cpu_s={c_apply:.2f}  load_avg={os.getloadavg()[0]:.1f}  "
                   f"(rows taken={report.rows_taken}, history added={report.history_added})")
+            print(f"merge_clerk_s={t_prev + t_apply:.2f}  (preview + apply as the clerk runs it: the apply reuses "
+                  f"the preview's checked copy and decisions; backup not included)  target<2  "
+                  f"{'OK' if t_prev + t_apply < 2 else 'SLOWER THAN TARGET'}")
             t0 = time.perf_counter()
             again = merge(store, a, backup=False)
             print(f"merge_again_s={time.perf_counter() - t0:.2f}  changes_nothing={again.changes_nothing}")
@@ -127,6 +133,16 @@ def main(argv: list[str] | None = None) -> None:
             t0 = time.perf_counter()
             merge(store, b, backup=False)
             print(f"merge_back_s={time.perf_counter() - t0:.2f}")
+        finally:
+            store.close()
+        b2 = work / "office_b2.db"
+        shutil.copy(ready_b, b2)
+        store = Store.open(b2, Actor("office-B", "clerk"))
+        try:
+            t0 = time.perf_counter()
+            merge(store, ready_a, backup=False)
+            print(f"merge_cold_s={time.perf_counter() - t0:.2f}  (merge() with no preview before it: "
+                  f"copy + quick_check + compare + apply)")
         finally:
             store.close()
     finally:

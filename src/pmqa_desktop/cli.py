@@ -35,6 +35,27 @@ def _gui_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _simple_gui_args(argv: list[str], lang: str | None) -> argparse.Namespace | None:
+    """The usual GUI command lines (``--db FILE``, ``--smoke``) read without building the argparse
+    parser, which costs the start a few ms; anything else (help, version, mistakes) goes to argparse."""
+    if lang is not None and lang not in ("th", "en"):
+        return None
+    db, smoke, i = None, False, 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--smoke" and not smoke:
+            smoke = True
+        elif a == "--db" and db is None and i + 1 < len(argv) and not argv[i + 1].startswith("-"):
+            db = argv[i + 1]
+            i += 1
+        elif a.startswith("--db=") and db is None and len(a) > 5:
+            db = a[5:]
+        else:
+            return None
+        i += 1
+    return argparse.Namespace(db=db, lang=lang, smoke=smoke)
+
+
 def _sub_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pmqa-desktop")
     sub = p.add_subparsers(dest="command", required=True)
@@ -85,7 +106,28 @@ def _sub_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _keep_compiled_modules() -> None:
+    """Let Python keep the compiled form of the program's modules between starts.
+
+    Where the environment forbids writing ``.pyc`` files next to the sources (PYTHONDONTWRITEBYTECODE,
+    a read-only or shared install), every start would compile the whole program again (~0.2 s). Keep
+    them in the user's cache folder instead, away from the sources. Only for a real start of the
+    program (``main()`` without arguments), never for a caller inside another Python program.
+    """
+    if not sys.dont_write_bytecode or sys.pycache_prefix is not None:
+        return
+    try:
+        from .paths import cache_dir
+        sys.pycache_prefix = str(cache_dir() / "pycache")
+        sys.dont_write_bytecode = False
+    except Exception:   # a cache is an optimisation; never stop the program for it
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    program_start = argv is None
+    if program_start:
+        _keep_compiled_modules()
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = None
     # --lang may stand anywhere (before or after a subcommand); take it out first
@@ -104,9 +146,14 @@ def main(argv: list[str] | None = None) -> int:
         if first in SUBCOMMANDS:
             args = _sub_parser().parse_args(argv)
             return _run_command(args)
-        args = _gui_parser().parse_args(argv + (["--lang", lang] if lang else []))
-        from .ui.app import run_gui
-        return run_gui(db=args.db, smoke=args.smoke, lang=args.lang)
+        args = _simple_gui_args(argv, lang) or _gui_parser().parse_args(argv + (["--lang", lang] if lang else []))
+        from .ui.app import pause_gc_for_start, resume_gc, run_gui
+        if program_start:
+            pause_gc_for_start()   # on again after the first paint
+        try:
+            return run_gui(db=args.db, smoke=args.smoke, lang=args.lang)
+        finally:
+            resume_gc()
     except UserError as exc:
         print(str(exc), file=sys.stderr)
         return 1

@@ -5,7 +5,6 @@ and the core read it here, without Qt.
 """
 from __future__ import annotations
 
-import configparser
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +50,7 @@ def qt_unquote(value: str) -> str:
 
 
 def read_all() -> dict[str, str]:
+    import configparser   # here, not at the top: the GUI reads the file through QSettings
     cp = configparser.ConfigParser(interpolation=None)
     cp.optionxform = str
     path = settings_path()
@@ -67,6 +67,7 @@ def get(key: str, default: str = "") -> str:
 
 
 def set_values(values: dict[str, str]) -> None:
+    import configparser
     cp = configparser.ConfigParser(interpolation=None)
     cp.optionxform = str
     path = settings_path()

@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from dataclasses import dataclass
 from typing import NamedTuple
 from functools import lru_cache
 from pathlib import Path
@@ -98,10 +97,45 @@ class Glyph(NamedTuple):
     y_offset: float
 
 
-@dataclass(frozen=True)
 class Shaped:
-    glyphs: tuple[Glyph, ...]
-    advance: float     # 1/1000 em
+    """A shaped text: ``advance`` in 1/1000 em and ``glyphs`` as ``Glyph``-shaped tuples
+    (gid, cluster, x_advance, x_offset, y_offset), 1/1000 em.
+
+    Kept as HarfBuzz gave it (``gids``; ``pos`` = (x_offset, y_offset, x_advance, y_advance) in
+    font units; ``scale`` = 1000 / units per em): drawing needs nothing more, and making tuples
+    for thousands of lines costs more than shaping them, so ``glyphs`` is made on demand."""
+
+    __slots__ = ("gids", "pos", "scale", "_advance", "_glyphs", "_face", "_text")
+
+    def __init__(self, gids: list[int], pos: list[tuple[int, int, int, int]], scale: float,
+                 face: "Face | None" = None, text: str = ""):
+        self.gids = gids
+        self.pos = pos
+        self.scale = scale
+        self._advance: float | None = None
+        self._glyphs: tuple | None = None
+        self._face = face
+        self._text = text
+
+    @property
+    def advance(self) -> float:
+        if self._advance is None:
+            k = self.scale
+            self._advance = float(sum([p[2] for p in self.pos])) if k == 1.0 else sum([p[2] * k for p in self.pos])
+        return self._advance
+
+    @property
+    def glyphs(self) -> tuple[Glyph, ...]:
+        if self._glyphs is None:
+            k = self.scale
+            clusters = self._face._clusters(self._text) if self._face is not None else []
+            self._glyphs = tuple((g, c, p[2] * k, p[0] * k, p[1] * k)
+                                 for g, c, p in zip(self.gids, clusters, self.pos))
+        return self._glyphs
+
+
+_EMPTY = Shaped([], [], 1.0)
+_FEATURES = {"kern": True, "liga": True}
 
 
 class Face:
@@ -110,15 +144,15 @@ class Face:
     def __init__(self, rl_name: str, path: Path):
         self.rl_name = rl_name
         self.path = path
-        try:
-            pdfmetrics.getFont(rl_name)
-        except KeyError:
+        # (not getFont: for an unknown name it first searches every Type 1 font file on the disk)
+        if rl_name not in pdfmetrics._fonts:
             pdfmetrics.registerFont(TTFont(rl_name, str(path)))
         self.ttf: TTFont = pdfmetrics.getFont(rl_name)
         self.ttf.hbFont(10)  # installs ReportLab's private-code allocator for unmapped glyphs
         self.hb_face = self.ttf.hbFace
         self.hb_font = hb.Font(self.hb_face)
         self.upem = self.hb_face.upem
+        self._k = 1000.0 / self.upem
         self._shape_cache: dict[str, Shaped] = {}
         self._advance_cache: dict[str, float] = {}
         self._glyph_char: dict[int, int] = {}
@@ -136,27 +170,30 @@ class Face:
         return (ext.y_bearing / self.upem) if ext else 0.0
 
     def shape(self, text: str) -> Shaped:
-        """Glyphs and positions from HarfBuzz, in 1/1000 em (cached per text)."""
+        """Glyphs and positions from HarfBuzz (cached per text)."""
         got = self._shape_cache.get(text)
         if got is not None:
             return got
         if not text:
-            return Shaped((), 0.0)
-        buf = hb.Buffer()
-        buf.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
-        buf.add_str(text)
-        buf.guess_segment_properties()
-        hb.shape(self.hb_font, buf, {"kern": True, "liga": True})
-        k = 1000.0 / self.upem
-        # plain tuples laid out as ``Glyph`` (gid, cluster, x_advance, x_offset, y_offset): many
-        # thousands are made per form and a tuple is several times cheaper than a NamedTuple
-        glyphs = tuple((i.codepoint, i.cluster, p.x_advance * k, p.x_offset * k, p.y_offset * k)
-                       for i, p in zip(buf.glyph_infos, buf.glyph_positions))
-        got = Shaped(glyphs, sum(g[2] for g in glyphs))
+            return _EMPTY
+        buf = self._shaped_buffer(text)
+        got = Shaped([i.codepoint for i in buf.glyph_infos], [p.position for p in buf.glyph_positions],
+                     self._k, self, text)
         if len(self._shape_cache) > 50000:
             self._shape_cache.clear()
         self._shape_cache[text] = got
         return got
+
+    def _shaped_buffer(self, text: str) -> hb.Buffer:
+        buf = hb.Buffer()
+        buf.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
+        buf.add_str(text)
+        buf.guess_segment_properties()
+        hb.shape(self.hb_font, buf, _FEATURES)
+        return buf
+
+    def _clusters(self, text: str) -> list[int]:
+        return [i.cluster for i in self._shaped_buffer(text).glyph_infos]
 
     def advance(self, text: str) -> float:
         """Width of ``text`` shaped, in 1/1000 em (cached; what line breaking measures)."""
@@ -172,11 +209,18 @@ class Face:
             buf = hb.Buffer()
             buf.add_str(text)
             buf.guess_segment_properties()
-            hb.shape(self.hb_font, buf, {"kern": True, "liga": True})
-            got = sum(p.x_advance for p in buf.glyph_positions) * 1000.0 / self.upem
+            hb.shape(self.hb_font, buf, _FEATURES)
+            got = sum([p.x_advance for p in buf.glyph_positions]) * 1000.0 / self.upem
         if len(self._advance_cache) > 200000:
             self._advance_cache.clear()
         self._advance_cache[text] = got
+        return got
+
+    def drawn_advance(self, text: str) -> float:
+        """``advance`` of a text about to be drawn: shaped once for both (1/1000 em)."""
+        got = self._advance_cache.get(text)
+        if got is None:
+            got = self._advance_cache[text] = self.shape(text).advance
         return got
 
     def char_for_glyph(self, gid: int) -> int:

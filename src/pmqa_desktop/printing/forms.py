@@ -100,14 +100,19 @@ def build_calendar(store: Store, req: FormRequest, opts: Options) -> FormDocumen
     labels = header_labels(months, thai_digits=opts.thai_digits)
     head2 = Row([Cell(), Cell()] + [Cell(lb, align="center", bold=True, size=12) for lb in labels] + [Cell()])
     body = []
+    keyed = [(m, m.key) for m in months]   # MonthKey.key formats a string on every call
+    month_cells: dict[str, Cell] = {}      # cells are never changed: one per distinct date text
     for i, step in enumerate(planning.calendar_steps(store, year["id"]), start=1):
         cells = [Cell(opts.digits(str(i)), align="center"), Cell(step["text"])]
-        for m in months:
-            c = step["cells"].get(m.key)
+        for m, key in keyed:
+            c = step["cells"].get(key)
             text = c["text"] if c else ""
             if text and opts.thai_digits and parse_cell_date(text, m).kind != "text":
                 text = opts.digits(text)
-            cells.append(Cell(text, align="center", size=12))
+            cell = month_cells.get(text)
+            if cell is None:
+                cell = month_cells[text] = Cell(text, align="center", size=12)
+            cells.append(cell)
         cells.append(Cell(step["remark"], size=13))
         body.append(Row(cells))
     doc.add(Grid(widths, [head1, head2], body, size=14))

@@ -16,9 +16,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-
 from functools import lru_cache
+
+from reportlab.lib.rl_accel import fp_str as _rl_fp_str
 
 from ..core.thai_text import break_opportunities
 from .fonts import Face
@@ -30,11 +30,34 @@ _LEADING = set("เแโใไ")
 _SPACE_RE = re.compile(r"\s+")
 
 
+_NUMS: dict[float, str] = {}
+_FP: dict[float, str] = {}
+
+
+def fp_str(v: float) -> str:
+    """ReportLab's ``fp_str`` for one number, cached (same text, without its slow Python loop)."""
+    got = _FP.get(v)
+    if got is None:
+        if len(_FP) > 100000:
+            _FP.clear()
+        got = _FP[v] = _rl_fp_str(v)
+    return got
+
+
+
 def num(v: float) -> str:
-    """A number for a PDF content stream (ReportLab's fp_str is slow without its C part)."""
+    """A number for a PDF content stream (ReportLab's fp_str is slow without its C part).
+    Cached: a form repeats the same few hundred coordinates thousands of times."""
+    got = _NUMS.get(v)
+    if got is not None:
+        return got
     s = "%.3f" % v
     s = s.rstrip("0").rstrip(".")
-    return "0" if s in ("", "-0") else s
+    s = "0" if s in ("", "-0") else s
+    if len(_NUMS) > 100000:
+        _NUMS.clear()
+    _NUMS[v] = s
+    return s
 
 
 @lru_cache(maxsize=50000)
@@ -48,13 +71,30 @@ def break_positions(text: str) -> list[int]:
 
 
 def _compute_breaks(text: str) -> list[int]:
-    pos = set(break_opportunities(text))
+    """Word boundaries inside each space-free stretch (cached per stretch: a form repeats the
+    same words thousands of times), and both edges of every run of spaces. The same offsets
+    as asking ``break_opportunities`` for the whole text: its words never span a space."""
+    out: list[int] = []
+    n = len(text)
+    pos = 0
     for m in _SPACE_RE.finditer(text):
-        if 0 < m.start():
-            pos.add(m.start())
-        if m.end() < len(text):
-            pos.add(m.end())
-    return sorted(p for p in pos if 0 < p < len(text) and _may_break(text, p))
+        a, b = m.start(), m.end()
+        if a > pos:
+            out.extend([pos + p for p in _token_breaks(text[pos:a])] if pos else _token_breaks(text[pos:a]))
+        if a > 0 and _may_break(text, a):
+            out.append(a)
+        if b < n and _may_break(text, b):
+            out.append(b)
+        pos = b
+    if pos < n:
+        out.extend([pos + p for p in _token_breaks(text[pos:])] if pos else _token_breaks(text))
+    return out
+
+
+@lru_cache(maxsize=50000)
+def _token_breaks(token: str) -> tuple[int, ...]:
+    """Allowed breaks strictly inside a stretch of text without spaces."""
+    return tuple(p for p in break_opportunities(token) if 0 < p < len(token) and _may_break(token, p))
 
 
 _NO_START = set(".,:;!?%)]}\u0e46\u0e2f")   # never begin a line (closing marks, ๆ, ฯ)
@@ -78,11 +118,29 @@ def cluster_positions(text: str) -> list[int]:
     return [i for i in range(1, len(text)) if text[i] not in _ATTACHED and text[i - 1] not in _LEADING]
 
 
-@dataclass
 class Line:
-    text: str
-    start: int        # offset of the line's first character in the source paragraph
-    width: float      # points
+    """One wrapped line: its text, the offset of its first character in the source paragraph,
+    and its width in points (measured on first use: most lines are only drawn, and drawing
+    shapes them anyway)."""
+
+    __slots__ = ("text", "start", "_width", "_face", "_k")
+
+    def __init__(self, text: str, start: int, width: float | None = None, face: Face | None = None,
+                 k: float = 0.0):
+        self.text = text
+        self.start = start
+        self._width = width
+        self._face = face
+        self._k = k
+
+    @property
+    def width(self) -> float:
+        if self._width is None:
+            self._width = self._face.advance(self.text) * self._k
+        return self._width
+
+    def __repr__(self) -> str:
+        return f"Line({self.text!r}, {self.start}, {self.width})"
 
 
 def text_width(face: Face, size: float, text: str) -> float:
@@ -91,8 +149,28 @@ def text_width(face: Face, size: float, text: str) -> float:
 
 def longest_word_width(face: Face, text: str) -> float:
     """Advance of the widest unbreakable piece of ``text``, in 1/1000 em."""
-    cuts = [0] + break_positions(text) + [len(text)]
-    return max((face.advance(text[a:b].strip()) for a, b in zip(cuts, cuts[1:])), default=0.0)
+    return max((p[5] for p in _pieces(face, text)), default=0.0)
+
+
+@lru_cache(maxsize=4096)
+def _pieces(face: Face, text: str) -> tuple[tuple[int, int, bool, float, float, float], ...]:
+    """The unbreakable pieces of ``text`` between its break positions, measured once for both
+    ``longest_word_width`` and wrapping: (start, end, blank, advance without trailing spaces
+    (0 when blank), advance as is, advance stripped), all in 1/1000 em."""
+    cuts = [0] + list(_break_positions(text)) + [len(text)]
+    adv = face.advance
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        piece = text[a:b]
+        stripped = piece.strip()
+        ws = adv(stripped)
+        if not stripped:
+            out.append((a, b, True, 0.0, adv(piece), ws))
+            continue
+        r = piece.rstrip()
+        wr = ws if r == stripped else adv(r)
+        out.append((a, b, False, wr, wr if r == piece else adv(piece), ws))
+    return tuple(out)
 
 
 def wrap(face: Face, size: float, text: str, width: float) -> list[Line]:
@@ -114,9 +192,7 @@ def _wrap_para(face: Face, size: float, text: str, width: float, base: int) -> l
     if full <= width:
         s = len(text) - len(text.lstrip())
         t = text.strip()
-        return [Line(t, base + s, full if t == text else face.advance(t) * k)]
-    cuts = [0] + break_positions(text) + [len(text)]
-    pieces = [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1)]
+        return [Line(t, base + s, full if t == text else None, face, k)]
     lines: list[Line] = []
     cur_start: int | None = None
     cur_end = 0
@@ -128,33 +204,32 @@ def _wrap_para(face: Face, size: float, text: str, width: float, base: int) -> l
         lead = len(t) - len(t.lstrip())
         t = t.lstrip()
         if t:
-            lines.append(Line(t, base + a + lead, face.advance(t) * k))
+            lines.append(Line(t, base + a + lead, None, face, k))
 
-    for a, b in pieces:
-        piece = text[a:b]
-        pw = face.advance(piece.rstrip()) * k if piece.strip() else 0.0
+    for a, b, blank, pw_em, full_em, _ws in _pieces(face, text):
+        pw = pw_em * k
         if cur_start is None:
-            if not piece.strip():
+            if blank:
                 continue
             if pw > width:
                 for ha, hb_ in _hard_split(face, size, text, a, b, width):
                     emit(ha, hb_)
                 continue
-            cur_start, cur_end, cur_w = a, b, face.advance(piece) * k
+            cur_start, cur_end, cur_w = a, b, full_em * k
             continue
         if cur_w + pw <= width + 0.01:
             cur_end = b
-            cur_w += face.advance(piece) * k
+            cur_w += full_em * k
             continue
         emit(cur_start, cur_end)
         cur_start = None
-        if not piece.strip():
+        if blank:
             continue
         if pw > width:
             for ha, hb_ in _hard_split(face, size, text, a, b, width):
                 emit(ha, hb_)
             continue
-        cur_start, cur_end, cur_w = a, b, face.advance(piece) * k
+        cur_start, cur_end, cur_w = a, b, full_em * k
     if cur_start is not None:
         emit(cur_start, cur_end)
     return lines
@@ -191,85 +266,120 @@ class TextWriter:
     def __init__(self, canvas):
         self.canvas = canvas
         self.doc = canvas._doc
-        self._cache: dict[tuple, str] = {}
+        self._cache: dict[tuple, tuple[str, str]] = {}
+        # per face: glyph id -> (subset, the glyph's byte as written in a PDF string, /Widths entry)
+        self._glyphs: dict[str, dict[int, tuple[int, str, float]]] = {}
 
     def draw(self, face: Face, size: float, x: float, y: float, text: str) -> None:
         """Draw ``text`` (one line) with its baseline starting at (x, y)."""
         if not text:
             return
         key = (face.rl_name, size, text)
-        body = self._cache.get(key)
-        if body is None:
-            body = self._cache[key] = self._body(face, size, text)
-        actual = "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
-        self.canvas._code.append(
-            f"/Span <</ActualText {actual}>> BDC BT 1 0 0 1 {num(x)} {num(y)} Tm {body} ET EMC")
+        got = self._cache.get(key)
+        if got is None:
+            actual = "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+            got = self._cache[key] = (f"/Span <</ActualText {actual}>> BDC BT 1 0 0 1 ",
+                                      f" Tm {self._body(face, size, text)} ET EMC")
+        self.canvas._code.append(got[0] + num(x) + " " + num(y) + got[1])
 
     def draw_lines(self, face: Face, size: float, x: float, y: float, lines: list[str], leading: float,
                    align: str = "left", width: float = 0.0) -> None:
         for i, t in enumerate(lines):
             dx = 0.0
             if align != "left" and width:
-                w = text_width(face, size, t)
+                w = face.drawn_advance(t) * size / 1000.0
                 dx = (width - w) / 2 if align == "center" else (width - w)
             self.draw(face, size, x + dx, y - i * leading, t)
+
+    def _glyph_table(self, face: Face, size: float, gids: list[int]) -> dict[int, tuple[int, str, float]]:
+        """Per glyph at this size: its subset, its byte as written in a PDF string and its /Widths
+        advance in points. New glyphs join the document's subsets in the order they first appear,
+        as drawing them one line at a time would."""
+        table = self._glyphs.get((face.rl_name, size))
+        if table is None:
+            table = self._glyphs[(face.rl_name, size)] = {}
+        new = [g for g in gids if g not in table]
+        if new:
+            base = self._glyphs.get(face.rl_name)
+            if base is None:
+                base = self._glyphs[face.rl_name] = {}
+            todo = [g for g in new if g not in base]
+            if todo:
+                codes = [face.char_for_glyph(g) for g in todo]
+                i = 0
+                widths = face.widths
+                for subset, chunk in face.ttf.splitString("".join(map(chr, codes)), self.doc):
+                    for byte in chunk:
+                        code = codes[i]
+                        w = widths.get(code)
+                        if w is None:
+                            w = widths[code] = face.pdf_width(code)
+                        base[todo[i]] = (subset, _ESCAPED[byte], w)
+                        i += 1
+            k = size / 1000.0
+            for g in new:
+                subset, esc, w = base[g]
+                table[g] = (subset, esc, w * k)
+        return table
 
     def _body(self, face: Face, size: float, text: str) -> str:
         """The text-object operators placing each shaped glyph where HarfBuzz put it:
         ``TJ`` numbers move x to the glyph's pen position + x offset, ``Ts`` sets its y offset."""
         shaped = face.shape(text)
-        glyphs = shaped.glyphs
-        codes = [face.char_for_glyph(g[0]) for g in glyphs]
+        gids = shaped.gids
+        table = self._glyph_table(face, size, gids)
         ttf = face.ttf
-        segs = ttf.splitString("".join(map(chr, codes)), self.doc)
-        k = size / 1000.0
-        widths = face.widths
+        doc = self.doc
+        K = shaped.scale
+        k = size / 1000.0 if K == 1.0 else None   # font units -> points in one step (exact when K is 1)
+        k1 = size / 1000.0
+        inv = 1000.0 / size
+        fnum = num
         ops: list[str] = []
-        pen = cur_x = rise = 0.0
-        gi = 0
         tj: list[str] = []
         run: list[str] = []
-
-        def flush_run():
-            if run:
-                tj.append("(" + "".join(run) + ")")
-                run.clear()
-
-        def flush():
-            flush_run()
-            if tj:
-                ops.append("[" + " ".join(tj) + "] TJ")
-                tj.clear()
-
-        fnum = num
-        run_append = run.append
-        escaped = _ESCAPED
-        inv = 1000.0 / size
-        for subset, chunk in segs:
-            flush()
-            ops.append(f"{ttf.getSubsetInternalName(subset, self.doc)} {fnum(size)} Tf")
-            for byte in chunk:
-                gid, _cl, xadv, xoff, yoff = glyphs[gi]
-                code = codes[gi]
-                gi += 1
-                gx = pen + xoff * k
-                if yoff or rise:
-                    gy = yoff * k
-                    if gy != rise:
-                        flush()
-                        ops.append(f"{fnum(gy)} Ts")
-                        rise = gy
+        pen = cur_x = rise = 0.0
+        cur_subset = -1
+        for gid, (xo, yo, xa, _ya) in zip(gids, shaped.pos):
+            subset, esc, wk = table[gid]
+            if subset != cur_subset:
+                if run:
+                    tj.append("(" + "".join(run) + ")")
+                    run = []
+                if tj:
+                    ops.append("[" + " ".join(tj) + "] TJ")
+                    tj = []
+                ops.append(f"{ttf.getSubsetInternalName(subset, doc)} {fnum(size)} Tf")
+                cur_subset = subset
+            if xo:
+                gx = pen + (xo * k if k is not None else xo * K * k1)
+            else:
+                gx = pen
+            if yo or rise:
+                gy = yo * k if k is not None else yo * K * k1
+                if gy != rise:
+                    if run:
+                        tj.append("(" + "".join(run) + ")")
+                        run = []
+                    if tj:
+                        ops.append("[" + " ".join(tj) + "] TJ")
+                        tj = []
+                    ops.append(f"{fnum(gy)} Ts")
+                    rise = gy
+            if cur_x != gx:
                 adj = (cur_x - gx) * inv
                 if adj > 0.01 or adj < -0.01:
-                    flush_run()
+                    if run:
+                        tj.append("(" + "".join(run) + ")")
+                        run = []
                     tj.append(fnum(adj))
-                run_append(escaped[byte])
-                w = widths.get(code)
-                if w is None:
-                    w = widths[code] = face.pdf_width(code)
-                cur_x = gx + w * k
-                pen += xadv * k
-        flush()
+            run.append(esc)
+            cur_x = gx + wk
+            pen += xa * k if k is not None else xa * K * k1
+        if run:
+            tj.append("(" + "".join(run) + ")")
+        if tj:
+            ops.append("[" + " ".join(tj) + "] TJ")
         if rise:
             ops.append("0 Ts")
         return " ".join(ops)

@@ -8,6 +8,7 @@ With ``smoke`` it shows the window, waits for its first paint, prints
 """
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -64,6 +65,26 @@ def choose_ui_font(app) -> str:
     return app.font().family()
 
 
+_GC_PAUSED = [False]
+
+
+def pause_gc_for_start() -> None:
+    """No cyclic garbage collection while the program starts (imports and building the window
+    make many objects and few cycles; collecting them would only slow the start)."""
+    if gc.isenabled():
+        gc.disable()
+        _GC_PAUSED[0] = True
+
+
+def resume_gc() -> None:
+    """After the first paint: what start-up built lives as long as the program, so it is set
+    aside from later collections (``gc.freeze``), and collection is switched on again."""
+    if _GC_PAUSED[0]:
+        _GC_PAUSED[0] = False
+        gc.freeze()
+        gc.enable()
+
+
 def _warm_up_word_breaks() -> None:
     """Load the Thai dictionary in the background so the first wrapped text shows at once."""
     def work() -> None:
@@ -96,7 +117,8 @@ def open_first_database(window, db: str | None, smoke: bool) -> bool:
     from ..core.sharing import open_for_editing
     try:
         new_file = not path.exists() or path.stat().st_size == 0
-        store = open_for_editing(path, window._actor())
+        # the automatic backup on open runs in the background when the sharing part is installed
+        store = open_for_editing(path, window._actor(), backup=not window.backs_up_on_open())
         if new_file and not store.read_only:   # a new file starts with the standard criteria catalog
             from ..core.demo import ensure_catalog
             ensure_catalog(store)
@@ -142,29 +164,32 @@ def run_gui(db: str | None = None, smoke: bool = False, lang: str | None = None)
     if smoke and not ok:
         return 1
 
-    if smoke:
-        state = {"done": False}
+    state = {"done": False}
 
-        class FirstPaint(QObject):
-            def eventFilter(self, obj, event):  # noqa: N802
-                if event.type() == QEvent.Paint and not state["done"]:
-                    state["done"] = True
-                    # let this paint finish, then report
-                    QTimer.singleShot(0, finish)
-                return False
-
-        def finish() -> None:
+    def after_first_paint() -> None:
+        resume_gc()
+        if smoke:
             print(f"smoke ok: {ms_since_process_start():.0f}", flush=True)
             app.quit()
 
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802
+            if event.type() == QEvent.Paint and not state["done"]:
+                state["done"] = True
+                obj.removeEventFilter(self)
+                # let this paint finish, then report
+                QTimer.singleShot(0, after_first_paint)
+            return False
+
+    watcher = FirstPaint(window)
+    window.installEventFilter(watcher)
+    if smoke:
         def fallback() -> None:   # a platform that never paints an unexposed window
             if not state["done"]:
                 state["done"] = True
                 window.grab()
-                finish()
+                after_first_paint()
 
-        watcher = FirstPaint(window)
-        window.installEventFilter(watcher)
         window.show()
         QTimer.singleShot(10000, fallback)
         app.exec()

@@ -7,7 +7,6 @@ writes Excel's form, so a block copied here pastes into Excel cell for cell.
 """
 from __future__ import annotations
 
-import html
 
 from ..core.thai_text import strip_zwsp
 
@@ -26,6 +25,7 @@ def to_tsv(block: list[list[str]]) -> str:
 
 def to_html(block: list[list[str]]) -> str:
     """The same block as an HTML table (Word and LibreOffice prefer it when present)."""
+    import html   # on first copy, not at the program's start
     rows = []
     for row in block:
         cells = "".join("<td>{}</td>".format(html.escape(strip_zwsp(c or "")).replace("\n", "<br>")) for c in row)

@@ -19,5 +19,5 @@ What a module may use of the window (``ui.main_window.MainWindow``):
 EXTENSION_MODULES = (
     "pmqa_desktop.ui.devplan_entry",     # development plans, KPI form 7.2, rounds, dashboard
     "pmqa_desktop.ui.print_entry",       # print preview / print / save PDF
-    "pmqa_desktop.ui.sharing_dialogs",   # export, merge, backups, history
+    "pmqa_desktop.ui.sharing_entry",     # export, merge, backups, history (dialogs in sharing_dialogs)
 )

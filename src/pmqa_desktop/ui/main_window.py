@@ -9,15 +9,14 @@ import json
 import sys
 import traceback
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemView, QLabel, QMainWindow, QMenu, QSplitter,
                                QStackedWidget, QTreeView, QWidget)
 
 from .. import __version__
-from .. import settings as app_settings
 from . import qt_settings
 from ..core.errors import FileProblem, UserError
 from ..core.storage import planning
@@ -25,10 +24,12 @@ from ..core.storage.store import Actor, Store
 from ..i18n import _
 from . import catalog_commands as cc
 from .catalog_commands import StoreCommand
-from .detail_pane import DetailPane
 from .extensions import EXTENSION_MODULES
-from .qt_util import MessageDialog, message
 from .tree_model import TreeModel
+
+if TYPE_CHECKING:
+    from .detail_pane import DetailPane
+    from .qt_util import MessageDialog
 
 MAX_RECENT = 8
 
@@ -103,20 +104,15 @@ class MainWindow(QMainWindow):
         self.welcome.setAlignment(Qt.AlignCenter)
         self.welcome.setWordWrap(True)
         self.stack.addWidget(self.welcome)
-        self.detail = DetailPane(self, self.stack)
-        self.detail.setObjectName("detail_pane")
-        self.detail.show_weekly_requested.connect(self.show_in_weekly)
-        self.stack.addWidget(self.detail)
+        # the detail panes are built when first needed (see the properties below): the first
+        # paint shows the calendar, and building them would only slow the start
+        self._detail: DetailPane | None = None
         self.calendar_view: QWidget | None = None
         self.weekly_view: QWidget | None = None
-        self.weekly_detail = DetailPane(self, None, compact=True)
-        self.weekly_detail.setObjectName("weekly_detail_pane")
+        self._weekly_detail: DetailPane | None = None
         self.right = QSplitter(Qt.Vertical, self)
         self.right.addWidget(self.stack)
-        self.right.addWidget(self.weekly_detail)
         self.right.setStretchFactor(0, 4)
-        self.right.setStretchFactor(1, 1)
-        self.weekly_detail.hide()
 
         self.splitter = QSplitter(Qt.Horizontal, self)
         self.splitter.setObjectName("main_splitter")
@@ -148,6 +144,38 @@ class MainWindow(QMainWindow):
             self._update_title()
         if install_extensions:
             self._install_extensions()
+
+    # ================================================================ detail panes (built on first use)
+    @property
+    def detail(self) -> "DetailPane":
+        """The criterion / หมวด page of the stack."""
+        if self._detail is None:
+            from .detail_pane import DetailPane
+            pane = DetailPane(self, self.stack)
+            pane.setObjectName("detail_pane")
+            pane.show_weekly_requested.connect(self.show_in_weekly)
+            pane.set_store(self.store)
+            self.stack.addWidget(pane)
+            self._detail = pane
+        return self._detail
+
+    @property
+    def weekly_detail(self) -> "DetailPane":
+        """The compact criterion pane below the weekly plan (hidden until a criterion is chosen there)."""
+        if self._weekly_detail is None:
+            from .detail_pane import DetailPane
+            pane = DetailPane(self, None, compact=True)
+            pane.setObjectName("weekly_detail_pane")
+            pane.set_store(self.store)
+            pane.hide()
+            self.right.addWidget(pane)
+            self.right.setStretchFactor(1, 1)
+            self._weekly_detail = pane
+        return self._weekly_detail
+
+    def _hide_weekly_detail(self) -> None:
+        if self._weekly_detail is not None:
+            self._weekly_detail.hide()
 
     # ================================================================ extension API
     def current_org_id(self) -> str | None:
@@ -182,7 +210,8 @@ class MainWindow(QMainWindow):
         try:
             if not Path(path).exists():
                 raise FileProblem(_("The file {path} does not exist.").format(path=path))
-            store = open_for_editing(Path(path), self._actor(), read_only=read_only)
+            store = open_for_editing(Path(path), self._actor(), read_only=read_only,
+                                     backup=not self.backs_up_on_open())
         except UserError as exc:
             self.show_message(_("{path} was not opened: {reason}").format(path=path, reason=str(exc)), error=True)
             return False
@@ -211,15 +240,22 @@ class MainWindow(QMainWindow):
         if key:
             self.select_key(key)
 
+    def backs_up_on_open(self) -> bool:
+        """True when the automatic backups (``ui.sharing_entry``) back up every file opened here, in
+        the background; the file then need not be backed up before the window can show it."""
+        return getattr(getattr(self, "sharing", None), "auto_backup", None) is not None
+
     def show_message(self, text: str, error: bool = False) -> None:
         self.statusBar().showMessage(text.splitlines()[0] if text else "", 0 if error else 8000)
         if error:
+            from .qt_util import message
             self.last_message_box = message(self, text, error=True)
 
     # ================================================================ store
     def _actor(self) -> Actor:
-        ident = app_settings.identity()
-        return Actor(office=ident.office, clerk=ident.clerk)
+        # the same settings file as ``settings.identity()``, read through QSettings (already loaded)
+        values = qt_settings.read_all()
+        return Actor(office=values.get("office", ""), clerk=values.get("clerk_name", ""))
 
     def apply_identity(self) -> None:
         if self.store is not None:
@@ -235,9 +271,10 @@ class MainWindow(QMainWindow):
         self._shown_key = None
         self._weekly_year = None
         self.store = store
-        self.detail.set_store(store)
-        self.weekly_detail.set_store(store)
-        self.weekly_detail.hide()
+        for pane in (self._detail, self._weekly_detail):
+            if pane is not None:
+                pane.set_store(store)
+        self._hide_weekly_detail()
         self._ensure_grid_views()
         for view in (self.calendar_view, self.weekly_view):
             if view is not None:
@@ -374,13 +411,13 @@ class MainWindow(QMainWindow):
         if not current.isValid():
             return
         if node.key == self._shown_key and node.kind != "criterion":
-            if node.kind == "category":
-                self.detail.refresh()
+            if node.kind == "category" and self._detail is not None:
+                self._detail.refresh()
             return
         self._shown_key = node.key
         kind = node.kind
         if kind != "criterion":
-            self.weekly_detail.hide()
+            self._hide_weekly_detail()
         if kind == "org":
             years = len(node._children or []) if node._children is not None else len(
                 planning.fiscal_years(self.store, node.key[1]))
@@ -407,7 +444,7 @@ class MainWindow(QMainWindow):
             if weekly_front:
                 self.show_in_weekly(crit_id)
             else:
-                self.weekly_detail.hide()
+                self._hide_weekly_detail()
                 self.detail.show_criterion(year_id, crit_id)
                 self.stack.setCurrentWidget(self.detail)
 
@@ -432,7 +469,7 @@ class MainWindow(QMainWindow):
         year_id = self.current_year_id()
         if not criterion_id:
             return
-        self.weekly_detail.hide()
+        self._hide_weekly_detail()
         self.detail.show_criterion(year_id, criterion_id)
         self.stack.setCurrentWidget(self.detail)
 
@@ -666,8 +703,11 @@ class MainWindow(QMainWindow):
     def _add_recent(self, path: Path | None) -> None:
         if path is None:
             return
-        items = [p for p in self.recent_files() if p != str(path)]
+        current = self.recent_files()
+        items = [p for p in current if p != str(path)]
         items.insert(0, str(path))
+        if items[:MAX_RECENT] == current:   # already first: nothing to write (most starts)
+            return
         try:
             qt_settings.set_values({"recent_files": json.dumps(items[:MAX_RECENT], ensure_ascii=False)})
         except OSError:
@@ -685,6 +725,10 @@ class MainWindow(QMainWindow):
 
     def show_file_location(self) -> MessageDialog:
         path = str(self.store.path) if self.store is not None and self.store.path else _("(in memory, not saved)")
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        from .qt_util import MessageDialog
         box = MessageDialog(self, _("Where this file is"), _("The database open now is:\n{path}").format(path=path))
         if self.store is not None and self.store.path:
             folder = self.store.path.parent
@@ -735,6 +779,7 @@ class MainWindow(QMainWindow):
         return self._dialog(SettingsDialog(self))
 
     def about(self) -> MessageDialog:
+        from .qt_util import message
         self.last_message_box = message(self, _(
             "PMQA Desktop {version}\nPlan and track PMQA work offline, for Thai provincial offices.\n"
             "Free software under the GNU GPL, version 3 or later.").format(version=__version__),
@@ -767,6 +812,9 @@ class MainWindow(QMainWindow):
 
     def close_store(self) -> None:
         """Let go of the file (tests, and before the process ends)."""
+        auto_backup = getattr(getattr(self, "sharing", None), "auto_backup", None)
+        if auto_backup is not None:
+            auto_backup.wait()   # a backup on open still running in the background finishes first
         if self.store is not None:
             from ..core.sharing import release
             self.tree_model.set_store(None)

@@ -12,6 +12,8 @@ Part of the core storage layer (no Qt). The main window opens its file with::
 from __future__ import annotations
 
 import contextlib
+import sys
+import types
 from pathlib import Path
 
 from ...i18n import _
@@ -28,6 +30,20 @@ _LAZY = {
     "swap_conflict": "merge",
     "CheckResult": "safety", "CraftedFileError": "safety", "check_file": "safety",
 }
+
+
+class _Package(types.ModuleType):
+    """Keeps ``sharing.merge`` the function: importing the submodule ``sharing.merge`` (as
+    ``from .merge import table_label`` does) would otherwise put the module in its place."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if (name in _LAZY and _LAZY[name] == name and isinstance(value, types.ModuleType)
+                and value.__name__ == f"{__name__}.{name}"):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str):

@@ -10,7 +10,6 @@ open/close). Rotation keeps the newest ``KEEP_NEWEST`` plus the newest of each d
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import shutil
@@ -62,6 +61,7 @@ class BackupInfo:
 
 def backup_folder(db_path: str | Path) -> Path:
     db_path = Path(db_path).resolve()
+    import hashlib   # here: the program's start does not wait for it
     digest = hashlib.sha1(os.path.normcase(str(db_path.parent)).encode("utf-8")).hexdigest()[:8]
     folder = paths.backups_dir() / f"{db_path.name}-{digest}"
     folder.mkdir(parents=True, exist_ok=True)

@@ -15,10 +15,8 @@ store never uses WAL anywhere (journal_mode=DELETE).
 from __future__ import annotations
 
 import contextlib
-import getpass
 import json
 import os
-import socket
 import sqlite3
 import sys
 import threading
@@ -47,8 +45,9 @@ class LockInfo:
     def mine(cls) -> "LockInfo":
         user = ""
         with contextlib.suppress(Exception):
+            import getpass   # here, not at the top: the program's start does not wait for it
             user = getpass.getuser()
-        return cls(pid=os.getpid(), host=socket.gethostname(), user=user,
+        return cls(pid=os.getpid(), host=hostname(), user=user,
                    time=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
@@ -60,6 +59,15 @@ class FileLock:
 
     def release(self) -> None:
         release_lock(self)
+
+
+def hostname() -> str:
+    """This computer's name, as ``socket.gethostname()`` gives it (without importing socket where
+    the system call is at hand: the program's start does not wait for the socket module)."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket
+    return socket.gethostname()
 
 
 def lock_path_for(db_path: Path) -> Path:
@@ -114,7 +122,7 @@ def _is_stale(info: LockInfo | None, lock_path: Path) -> bool:
             age = datetime.now().timestamp() - lock_path.stat().st_mtime
             return age > 60
         return True
-    if info.host != socket.gethostname():
+    if info.host != hostname():
         return False  # cannot see another computer's processes: respect it
     if info.pid == os.getpid():
         return True  # our own leftover (this process would have it in _HELD otherwise)
@@ -144,9 +152,10 @@ def acquire(db_path: str | Path) -> tuple[FileLock | None, LockInfo | None]:
                 # read-only folder (CD, protected share): no lock possible; report as no holder
                 return None, None
             try:
+                # no fsync: the lock only has to be seen by other copies of the program, which
+                # the write does; after a crash an empty or missing lock is stale anyway (see
+                # _is_stale), and waiting for the disk here slowed every start by tens of ms
                 os.write(fd, json.dumps(asdict(info)).encode("utf-8"))
-                with contextlib.suppress(OSError):
-                    os.fsync(fd)
             finally:
                 os.close(fd)
             lock = FileLock(db_path, lock_path, info)

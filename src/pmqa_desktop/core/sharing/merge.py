@@ -19,7 +19,12 @@ tables and columns are read, and every value is bound as a parameter.
 """
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
+import sqlite3
+import threading
+import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -143,10 +148,12 @@ def table_label(table: str) -> str:
 
 @dataclass
 class _TablePlan:
-    take: list[str] = field(default_factory=list)   # replace/insert local with incoming version
-    keep_local: list[str] = field(default_factory=list)  # taken rows whose local version is not in inc history
-    new: list[str] = field(default_factory=list)         # taken rows we do not have at all
-    lose: list[str] = field(default_factory=list)   # incoming version only into history
+    # rowids: ``l`` in our file, ``i`` in the incoming copy (the decision is only used with the
+    # same two files, see ``_Prepared``)
+    take: list[tuple[int, int]] = field(default_factory=list)  # (l, i): local row replaced by the incoming version
+    keep_local: list[int] = field(default_factory=list)  # l: taken rows whose local version is not in inc history
+    new: list[int] = field(default_factory=list)         # i: taken rows we do not have at all
+    lose: list[int] = field(default_factory=list)        # i: incoming version only into history
     counted: list[tuple[str, str, str | None]] = field(default_factory=list)  # (id, kind, parent id)
     max_clock: str = ""
 
@@ -162,49 +169,47 @@ def _decide(store: Store) -> tuple[dict[str, _TablePlan], list[ConflictInfo]]:
     for table in schema.SYNCED_TABLES:
         fk = schema.PARENTS.get(table, (None, None))[1]
         fk_sql = f"i.{fk}" if fk else "NULL"
+        same = " AND ".join(f"i.{c} IS l.{c}" for c in own_columns(table) + ["deleted"])
         cur = conn.execute(
-            f"SELECT i.id, i.rev, i.updated_at, i.office, i.deleted, {fk_sql}, "
+            f"SELECT i.rowid, l.rowid, i.id, i.rev, i.updated_at, i.office, i.deleted, {fk_sql}, "
             f"       l.rev, l.updated_at, l.office, l.deleted, "
             f"       EXISTS(SELECT 1 FROM main.history h WHERE h.rev = i.rev), "
             f"       CASE WHEN l.rev IS NULL THEN 0 "
-            f"            ELSE EXISTS(SELECT 1 FROM inc.history h WHERE h.rev = l.rev) END "
-            f"FROM inc.{table} i LEFT JOIN main.{table} l ON l.id = i.id "
+            f"            ELSE EXISTS(SELECT 1 FROM inc.history h WHERE h.rev = l.rev) END, "
+            f"       CASE WHEN l.rev IS NULL THEN 0 ELSE ({same}) END "
             # fast path: copies of one file keep their rowids, so most unchanged rows are found
             # by an integer-key look-up before the look-up by id
-            f"WHERE NOT EXISTS (SELECT 1 FROM main.{table} x WHERE x.rowid = i.rowid AND x.id = i.id "
-            f"                  AND x.rev = i.rev) "
-            f"AND (l.rev IS NULL OR l.rev <> i.rev)")
+            f"FROM inc.{table} i LEFT JOIN main.{table} x ON x.rowid = i.rowid "
+            f"LEFT JOIN main.{table} l ON l.id = i.id "
+            f"WHERE (x.id IS NOT i.id OR x.rev IS NOT i.rev) AND l.rev IS NOT i.rev "
+            # rows changed here only (we have the incoming version in our history, and they do not
+            # have ours) stay as they are: left out here rather than returned and skipped
+            f"AND (l.rev IS NULL OR NOT EXISTS(SELECT 1 FROM main.history h WHERE h.rev = i.rev) "
+            f"     OR EXISTS(SELECT 1 FROM inc.history h WHERE h.rev = l.rev))")
         tp = _TablePlan()
-        maybe_conflicts = []
-        for (rid, irev, iat, ioff, idel, parent, lrev, lat, loff, ldel, inc_known, loc_known) in cur:
+        for (irow, lrow, rid, irev, iat, ioff, idel, parent, lrev, lat, loff, ldel, inc_known, loc_known,
+             same_content) in cur:
             if lrev is None:
-                tp.new.append(rid)
+                tp.new.append(irow)
                 if not idel:
                     tp.counted.append((rid, "add", parent))
                 tp.max_clock = max(tp.max_clock, iat or "")
             elif inc_known and not loc_known:
                 continue  # we already have this version and something newer
             elif loc_known and not inc_known:
-                tp.take.append(rid)
+                tp.take.append((lrow, irow))
                 kind = "delete" if idel and not ldel else "change"
                 tp.counted.append((rid, kind, parent))
                 tp.max_clock = max(tp.max_clock, iat or "")
-            else:
-                maybe_conflicts.append((rid, irev, iat, ioff, idel, parent, lrev, lat, loff, ldel))
-        if maybe_conflicts:
-            cols = own_columns(table) + ["deleted"]
-            sel = ", ".join(cols)
-            for (rid, irev, iat, ioff, idel, parent, lrev, lat, loff, ldel) in maybe_conflicts:
-                inc_row = conn.execute(f"SELECT {sel} FROM inc.{table} WHERE id = ?", (rid,)).fetchone()
-                loc_row = conn.execute(f"SELECT {sel} FROM main.{table} WHERE id = ?", (rid,)).fetchone()
+            else:  # both changed since they last met
                 incoming_wins = _key(iat, ioff, irev) > _key(lat, loff, lrev)
                 if incoming_wins:
-                    tp.take.append(rid)
-                    tp.keep_local.append(rid)
+                    tp.take.append((lrow, irow))
+                    tp.keep_local.append(lrow)
                     tp.max_clock = max(tp.max_clock, iat or "")
                 else:
-                    tp.lose.append(rid)
-                if inc_row == loc_row:
+                    tp.lose.append(irow)
+                if same_content:
                     # the same content written on both sides: nothing for the clerk to review
                     continue
                 tp.counted.append((rid, "conflict", parent))
@@ -314,9 +319,10 @@ def _plausible_clock(ts: str) -> bool:
     return t <= datetime.now(timezone.utc) + timedelta(days=1)
 
 
-def _history_rows(conn, db: str, table: str, ids_table: str) -> list[tuple]:
+def _history_rows(conn, db: str, table: str) -> list[tuple]:
+    """The rows of ``db.table`` whose rowids are in ``temp.merge_rows``, as history records."""
     cols = own_columns(table)
-    cur = conn.execute(f"SELECT r.* FROM {db}.{table} r JOIN temp.{ids_table} t ON t.id = r.id")
+    cur = conn.execute(f"SELECT r.* FROM temp.merge_rows t CROSS JOIN {db}.{table} r ON r.rowid = t.r")
     names = [d[0] for d in cur.description]
     out = []
     for row in cur:
@@ -327,60 +333,68 @@ def _history_rows(conn, db: str, table: str, ids_table: str) -> list[tuple]:
     return out
 
 
-def _fill(conn, ids_table: str, ids: list[str]) -> None:
-    conn.execute(f"DELETE FROM temp.{ids_table}")
-    conn.executemany(f"INSERT OR IGNORE INTO temp.{ids_table}(id) VALUES (?)", ((i,) for i in ids))
+def _fill(conn, rows: list[int]) -> None:
+    conn.execute("DELETE FROM temp.merge_rows")
+    conn.executemany("INSERT OR IGNORE INTO temp.merge_rows(r) VALUES (?)", ((r,) for r in sorted(rows)))
+
+
+def _fill_pairs(conn, pairs: list[tuple[int, int]]) -> None:
+    conn.execute("DELETE FROM temp.merge_pairs")
+    conn.executemany("INSERT OR IGNORE INTO temp.merge_pairs(l, i) VALUES (?, ?)", sorted(pairs))
 
 
 def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictInfo], source: str) -> int:
     conn = store.conn
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS merge_ids(id TEXT PRIMARY KEY)")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS merge_rows(r INTEGER PRIMARY KEY)")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS merge_pairs(l INTEGER PRIMARY KEY, i INTEGER NOT NULL)")
     hist_sql = f"INSERT OR IGNORE INTO main.history ({_HIST_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
     for table, tp in plans.items():
         cols = ", ".join(["id", "rev", "updated_at", "office", "clerk", "deleted"] + own_columns(table))
         if tp.keep_local:  # (a fast-forwarded local version is in the incoming history already)
-            _fill(conn, "merge_ids", tp.keep_local)
-            conn.executemany(hist_sql, _history_rows(conn, "main", table, "merge_ids"))
+            _fill(conn, tp.keep_local)
+            conn.executemany(hist_sql, _history_rows(conn, "main", table))
         if tp.take:  # in place, so the row keeps its rowid (see the fast path in _decide)
-            _fill(conn, "merge_ids", tp.take)
+            _fill_pairs(conn, tp.take)
             sets = ", ".join(f"{c} = i.{c}" for c in cols.split(", ") if c != "id")
-            conn.execute(f"UPDATE main.{table} AS l SET {sets} FROM inc.{table} AS i "
-                         f"WHERE i.id = l.id AND l.id IN (SELECT id FROM temp.merge_ids)")
+            conn.execute(f"UPDATE main.{table} AS l SET {sets} FROM temp.merge_pairs AS p "
+                         f"CROSS JOIN inc.{table} AS i ON i.rowid = p.i WHERE l.rowid = p.l AND l.id = i.id")
         if tp.new:  # with the incoming rowid where it is free here, so later comparisons are quick
-            _fill(conn, "merge_ids", tp.new)
-            conn.execute(f"INSERT OR IGNORE INTO main.{table} (rowid, {cols}) SELECT i.rowid, {cols} FROM inc.{table} i "
-                         f"WHERE i.id IN (SELECT id FROM temp.merge_ids) "
-                         f"AND NOT EXISTS (SELECT 1 FROM main.{table} x WHERE x.rowid = i.rowid)")
-            conn.execute(f"INSERT OR IGNORE INTO main.{table} ({cols}) SELECT {cols} FROM inc.{table} "
-                         f"WHERE id IN (SELECT id FROM temp.merge_ids)")
+            _fill(conn, tp.new)
+            conn.execute(f"INSERT OR IGNORE INTO main.{table} (rowid, {cols}) SELECT i.rowid, {cols} "
+                         f"FROM temp.merge_rows t CROSS JOIN inc.{table} i ON i.rowid = t.r "
+                         f"WHERE NOT EXISTS (SELECT 1 FROM main.{table} x WHERE x.rowid = i.rowid)")
+            conn.execute(f"INSERT OR IGNORE INTO main.{table} ({cols}) SELECT {cols} "
+                         f"FROM temp.merge_rows t CROSS JOIN inc.{table} i ON i.rowid = t.r")
         if tp.take or tp.new:
             store._pending.append(Change(table, "*", "merge"))
             fault_point("merge-apply")
         if tp.lose:
-            _fill(conn, "merge_ids", tp.lose)
-            conn.executemany(hist_sql, _history_rows(conn, "inc", table, "merge_ids"))
+            _fill(conn, tp.lose)
+            conn.executemany(hist_sql, _history_rows(conn, "inc", table))
         if tp.max_clock > store.last_clock and _plausible_clock(tp.max_clock):
             store.last_clock = tp.max_clock  # later local edits sort after what they have seen
     names = ", ".join("?" for _ in schema.SYNCED_TABLES)
     before = conn.total_changes
-    conn.execute(f"INSERT OR IGNORE INTO main.history ({_HIST_COLS}) SELECT {_HIST_COLS} FROM inc.history "
-                 f"WHERE table_name IN ({names}) AND json_valid(data)", schema.SYNCED_TABLES)
+    conn.execute(f"INSERT OR IGNORE INTO main.history ({_HIST_COLS}) SELECT {_HIST_COLS} FROM inc.history h "
+                 f"WHERE NOT EXISTS (SELECT 1 FROM main.history m WHERE m.rev = h.rev) "
+                 f"AND table_name IN ({names}) AND json_valid(data)", schema.SYNCED_TABLES)
     added = conn.total_changes - before
     found = now_iso()
     for c in conflicts:
         c.conflict_id = new_id()
-        conn.execute("INSERT INTO main.conflict (id, table_name, row_id, kept_rev, other_rev, found_at, source, resolved) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, 0)", (c.conflict_id, c.table, c.row_id, c.kept_rev, c.other_rev,
-                                                         found, source))
-    conn.execute("DELETE FROM temp.merge_ids")
+    conn.executemany("INSERT INTO main.conflict (id, table_name, row_id, kept_rev, other_rev, found_at, source, resolved) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+                     [(c.conflict_id, c.table, c.row_id, c.kept_rev, c.other_rev, found, source) for c in conflicts])
+    conn.execute("DELETE FROM temp.merge_rows")
+    conn.execute("DELETE FROM temp.merge_pairs")
     return added
 
 
 def _count_new_history(store: Store) -> int:
     names = ", ".join("?" for _ in schema.SYNCED_TABLES)
     return store.conn.execute(
-        f"SELECT count(*) FROM inc.history h WHERE h.table_name IN ({names}) AND json_valid(h.data) "
-        f"AND NOT EXISTS (SELECT 1 FROM main.history m WHERE m.rev = h.rev)", schema.SYNCED_TABLES).fetchone()[0]
+        f"SELECT count(*) FROM inc.history h WHERE NOT EXISTS (SELECT 1 FROM main.history m WHERE m.rev = h.rev) "
+        f"AND h.table_name IN ({names}) AND json_valid(h.data)", schema.SYNCED_TABLES).fetchone()[0]
 
 
 def _speed_up(store: Store) -> tuple[int, int]:
@@ -402,46 +416,173 @@ def _restore_speed(store: Store, saved: tuple[int, int]) -> None:
     store.conn.execute(f"PRAGMA main.mmap_size = {int(saved[1])}")
 
 
+def _state(store: Store) -> tuple[int, int]:
+    """Changes to our file since: our own (total_changes) and other connections' commits."""
+    conn = store.conn
+    return conn.total_changes, conn.execute("PRAGMA main.data_version").fetchone()[0]
+
+
+def _same_bytes(a: Path, b: Path, chunk: int = 1 << 22) -> bool:
+    try:
+        if a.stat().st_size != b.stat().st_size:
+            return False
+        with open(a, "rb") as fa, open(b, "rb") as fb:
+            while True:
+                x = fa.read(chunk)
+                if x != fb.read(chunk):
+                    return False
+                if not x:
+                    return True
+    except OSError:
+        return False
+
+
+def _stat_key(path: Path) -> tuple | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+@dataclass
+class _Prepared:
+    """What a preview found, kept so that applying right after it need not check and compare again.
+
+    It is used only for the same store, with our file unchanged since (``_state``) and the
+    incoming file byte for byte the private copy that was checked and compared.
+    """
+    store: Any        # weakref.ref to the Store
+    stat: tuple | None
+    stack: contextlib.ExitStack  # owns the private copy
+    copy: Path
+    state: tuple[int, int]
+    plans: dict[str, _TablePlan]
+    conflicts: list[ConflictInfo]
+    report: MergeReport
+
+    def close(self) -> None:
+        self.stack.close()
+
+
+_prepared: _Prepared | None = None
+_prepared_lock = threading.Lock()
+
+
+def _take_prepared() -> _Prepared | None:
+    global _prepared
+    with _prepared_lock:
+        p, _prepared = _prepared, None
+    return p
+
+
+def _put_prepared(p: _Prepared) -> None:
+    global _prepared
+    with _prepared_lock:
+        old, _prepared = _prepared, p
+    if old is not None:
+        old.close()
+
+
+def _drop_prepared() -> None:
+    p = _take_prepared()
+    if p is not None:
+        p.close()
+
+
+atexit.register(_drop_prepared)
+
+
+def _reusable(p: _Prepared | None, store: Store, incoming_path: Path) -> bool:
+    if p is None or p.store() is not store or p.stat is None or p.stat != _stat_key(incoming_path):
+        return False
+    try:
+        with store._lock:
+            if _state(store) != p.state:
+                return False
+    except sqlite3.Error:
+        return False
+    return _same_bytes(incoming_path, p.copy)
+
+
+def _compare(store: Store, report: MergeReport) -> tuple[dict[str, _TablePlan], list[ConflictInfo]]:
+    """Decide every row and fill the report's counts (``inc`` attached)."""
+    plans, conflicts = _decide(store)
+    grouper = _Grouper(store)
+    report.groups = {}
+    tally: dict[tuple, int] = {}  # (group key, table, kind) -> rows
+    for table, tp in plans.items():
+        for rid, kind, parent in tp.counted:
+            k = (grouper.group(table, parent, rid), table, kind)
+            tally[k] = tally.get(k, 0) + 1
+    for (key, table, kind), n in tally.items():
+        g = report.groups.get(key)
+        if g is None:
+            g = report.groups[key] = GroupReport(key, grouper.label(key))
+        c = g.tables.setdefault(table, Counts())
+        setattr(c, kind, getattr(c, kind) + n)
+    for c in conflicts:
+        parent = grouper.parent_of(c.table, c.row_id)
+        c.group = grouper.label(grouper.group(c.table, parent, c.row_id))
+    report.conflicts = conflicts
+    report.rows_taken = sum(len(tp.take) + len(tp.new) for tp in plans.values())
+    report.versions_kept_aside = sum(len(tp.lose) for tp in plans.values())
+    report.history_added = _count_new_history(store)
+    return plans, conflicts
+
+
 def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, backup: bool = True) -> MergeReport:
-    """Merge another office's file into ``store`` (or only preview it with ``dry_run``)."""
+    """Merge another office's file into ``store`` (or only preview it with ``dry_run``).
+
+    A preview keeps its checked private copy and its decisions; merging the same file into the
+    same store right after it reuses them if neither file has changed since (the incoming file
+    is compared byte for byte with the checked copy). Otherwise everything is done again.
+    """
     incoming_path = Path(incoming_path)
     if not dry_run:
         store._writable()
     if store._depth:
         raise RuntimeError("merge() must not be called inside a transaction")
     report = MergeReport(source=incoming_path, dry_run=dry_run)
-    with open_incoming(incoming_path, thorough=False) as (copy, res):
-        if res.newer:
-            raise NewerFileError(_("{name} was saved by a newer version of PMQA Desktop; update the program "
-                                   "before merging it. Nothing was changed.").format(name=incoming_path.name))
+    prev = _take_prepared()
+    with contextlib.ExitStack() as stack:
+        reuse = not dry_run and _reusable(prev, store, incoming_path)
+        if reuse:
+            stack.callback(prev.close)
+            copy = prev.copy
+            plans, conflicts, state = prev.plans, prev.conflicts, prev.state
+            report.groups = prev.report.groups
+            report.conflicts = conflicts
+            report.rows_taken = prev.report.rows_taken
+            report.versions_kept_aside = prev.report.versions_kept_aside
+            report.history_added = prev.report.history_added
+        else:
+            if prev is not None:
+                prev.close()
+            stat = _stat_key(incoming_path)
+            copy, res = stack.enter_context(open_incoming(incoming_path, thorough=False))
+            if res.newer:
+                raise NewerFileError(_("{name} was saved by a newer version of PMQA Desktop; update the program "
+                                       "before merging it. Nothing was changed.").format(name=incoming_path.name))
         with store._lock:
             store.conn.execute("ATTACH DATABASE ? AS inc", (str(copy),))
             saved = _speed_up(store)
             try:
-                verify_schema(store.conn, incoming_path, db="inc")
-                plans, conflicts = _decide(store)
-                grouper = _Grouper(store)
-                for table, tp in plans.items():
-                    for rid, kind, parent in tp.counted:
-                        key = grouper.group(table, parent, rid)
-                        g = report.groups.get(key)
-                        if g is None:
-                            g = report.groups[key] = GroupReport(key, grouper.label(key))
-                        c = g.tables.setdefault(table, Counts())
-                        setattr(c, kind, getattr(c, kind) + 1)
-                for c in conflicts:
-                    parent = grouper.parent_of(c.table, c.row_id)
-                    c.group = grouper.label(grouper.group(c.table, parent, c.row_id))
-                report.conflicts = conflicts
-                report.rows_taken = sum(len(tp.take) + len(tp.new) for tp in plans.values())
-                report.versions_kept_aside = sum(len(tp.lose) for tp in plans.values())
-                report.history_added = _count_new_history(store)
+                if not reuse:
+                    verify_schema(store.conn, incoming_path, db="inc")
+                    state = _state(store)
+                    plans, conflicts = _compare(store, report)
+                    if dry_run:
+                        _put_prepared(_Prepared(weakref.ref(store), stat, stack.pop_all(), copy, state,
+                                                plans, conflicts, report))
                 if dry_run or report.changes_nothing:
                     return report
                 if backup:
                     from .backup import backup_now
                     report.backup = backup_now(store, "merge")
                 with store.transaction():
+                    if _state(store) != state:  # written to since the comparison: compare again
+                        plans, conflicts = _compare(store, report)
                     report.history_added = _apply(store, plans, conflicts, incoming_path.name)
                 report.applied = True
             finally:

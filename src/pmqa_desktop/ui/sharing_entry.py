@@ -1,0 +1,158 @@
+"""File > Export / Merge / Backups and Edit > History in the menus, and the automatic backups.
+
+Plugged into the main window by ``install(window)`` (see ``ui.extensions``). The dialogs
+themselves (``ui.sharing_dialogs``) load when one is first opened, so the start does not
+wait for them.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction
+
+from ..core import sharing
+from ..i18n import _
+
+if TYPE_CHECKING:  # pragma: no cover
+    from PySide6.QtWidgets import QDialog
+
+    from .main_window import MainWindow
+
+
+class SharingActions:
+    def __init__(self, window: "MainWindow"):
+        self.window = window
+        self.last_dialog: QDialog | None = None
+        f, e = window.menus["file"], window.menus["edit"]
+        before = getattr(window, "action_quit", None)
+        self.action_export = self._action(_("E&xport for another office…"), self.export, "action_export")
+        self.action_merge = self._action(_("&Merge a file from another office…"), self.merge, "action_merge")
+        self.action_backups = self._action(_("&Backups…"), self.backups, "action_backups")
+        sep = QAction(window)
+        sep.setSeparator(True)
+        for a in (self.action_export, self.action_merge, self.action_backups, sep):
+            if before is not None and before in f.actions():
+                f.insertAction(before, a)
+            else:
+                f.addAction(a)
+        e.addSeparator()
+        self.action_history = self._action(_("&History of the selected cell…"), self.history, "action_history")
+        self.action_recent = self._action(_("Recent &changes…"), self.recent, "action_recent_changes")
+        e.addAction(self.action_history)
+        e.addAction(self.action_recent)
+        edit_actions = getattr(window, "_edit_actions", None)
+        if isinstance(edit_actions, list):
+            edit_actions.append(self.action_merge)  # merging writes: off for a read-only file
+        if window.store is not None:
+            self.action_merge.setEnabled(not window.store.read_only)
+
+    def _action(self, text: str, fn: Callable[[], Any], name: str) -> QAction:
+        a = QAction(text, self.window)
+        a.setObjectName(name)
+        a.triggered.connect(lambda checked=False: fn())
+        setattr(self.window, name, a)
+        return a
+
+    def _open(self, dlg: QDialog) -> QDialog:
+        dlg.setAttribute(Qt.WA_DeleteOnClose)
+        self.last_dialog = dlg
+        self.window.last_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def _need_file(self) -> bool:
+        store = self.window.store
+        if store is None or store.path is None:
+            self.window.show_message(_("Open a database file first."), error=True)
+            return False
+        return True
+
+    def export(self) -> QDialog | None:
+        from .sharing_dialogs import ExportDialog
+        return self._open(ExportDialog(self.window)) if self._need_file() else None
+
+    def merge(self, path: str | None = None) -> QDialog | None:
+        from .sharing_dialogs import MergeDialog
+        return self._open(MergeDialog(self.window, path)) if self._need_file() else None
+
+    def backups(self) -> QDialog | None:
+        from .sharing_dialogs import BackupsDialog
+        return self._open(BackupsDialog(self.window)) if self._need_file() else None
+
+    def history(self) -> QDialog | None:
+        if self.window.store is None:
+            return None
+        from .sharing_dialogs import HistoryDialog, selected_cell
+        cell = selected_cell(self.window)
+        if cell is None:
+            return self.recent()
+        return self._open(HistoryDialog(self.window, *cell))
+
+    def recent(self) -> QDialog | None:
+        if self.window.store is None:
+            return None
+        from .sharing_dialogs import RecentChangesDialog
+        return self._open(RecentChangesDialog(self.window))
+
+
+class _AutoBackup(QObject):
+    """Backups when a file is opened (in a background thread, so a large file does not delay the
+    window) and when the window closes, unless the file has not changed since the last backup.
+    A backup on open that fails is reported to the clerk (the work goes on)."""
+
+    failed = Signal(str)
+
+    def __init__(self, window: "MainWindow"):
+        super().__init__(window)
+        self.window = window
+        self.threads: list[threading.Thread] = []
+        self.failed.connect(self._report, Qt.QueuedConnection)
+        window.register_file_listener(self.opened)
+        window.installEventFilter(self)
+
+    def opened(self, store) -> None:
+        if store is None or store.read_only or store.path is None:
+            return
+        path = Path(store.path)
+        failed = self.failed
+
+        def run() -> None:
+            try:
+                sharing.backup_file(path, "open", skip_if_unchanged=True)
+            except Exception as exc:  # noqa: BLE001 - a failed automatic backup must never stop the clerk's work
+                try:
+                    failed.emit(str(exc))
+                except RuntimeError:   # the window is gone already
+                    pass
+        t = threading.Thread(target=run, name="pmqa-backup", daemon=True)
+        self.threads = [x for x in self.threads if x.is_alive()] + [t]
+        t.start()
+
+    def _report(self, text: str) -> None:
+        self.window.show_message(text, error=True)
+
+    def wait(self, timeout: float = 30.0) -> None:
+        for t in list(self.threads):
+            t.join(timeout)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        if obj is self.window and event.type() == QEvent.Close:
+            self.wait()
+            store = self.window.store
+            if store is not None and not store.read_only and store.path is not None:
+                try:
+                    sharing.backup_now(store, "close", skip_if_unchanged=True)
+                except Exception:  # noqa: BLE001
+                    pass
+        return False
+
+
+def install(window: "MainWindow") -> SharingActions:
+    window.sharing = SharingActions(window)
+    window.sharing.auto_backup = _AutoBackup(window)
+    if window.store is not None:
+        window.sharing.auto_backup.opened(window.store)
+    return window.sharing
