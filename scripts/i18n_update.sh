@@ -17,8 +17,9 @@ POT=i18n/$DOMAIN.pot
 # them; run with I18N_KEEP_OBSOLETE=0 to drop them.
 OBSOLETE=""; [ "${I18N_KEEP_OBSOLETE:-1}" = 0 ] && OBSOLETE=--ignore-obsolete
 
+VERSION=$(sed -n 's/^version *= *"\(.*\)"/\1/p' pyproject.toml | head -1)
 "$PYBABEL" extract -F i18n/babel.cfg -k _ -k ngettext \
-    --project="PMQA Desktop" --copyright-holder="PMQA Desktop contributors" \
+    --project="PMQA Desktop" --version="${VERSION:-0}" --copyright-holder="PMQA Desktop contributors" \
     --msgid-bugs-address="" --sort-by-file --width=100 -o "$POT" src 2>/dev/null
 
 for lang in th en; do

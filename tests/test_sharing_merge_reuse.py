@@ -105,3 +105,19 @@ def test_preview_for_another_store_is_not_used(offices, checks):
     assert len(checks) == 2
     assert c.get("calendar_step", sid)["text"] == "edited at A"
     assert b.get("calendar_step", sid)["text"] != "edited at A"  # the preview changed nothing in B
+
+
+def test_changed_indexed_columns_travel_and_indexes_stay_sound(offices):
+    """Rows whose indexed columns (sort key, parent) change are rewritten with their index entries."""
+    a, b = offices["A"], offices["B"]
+    s1, s2 = a.select("calendar_step")[:2]
+    a.update("calendar_step", s1["id"], {"sort_key": 12345.5})
+    a.update("calendar_step", s2["id"], {"text": "text only"})
+    merge(b, a.path)
+    assert b.get("calendar_step", s1["id"])["sort_key"] == 12345.5
+    assert b.get("calendar_step", s2["id"])["text"] == "text only"
+    found = b.conn.execute("SELECT id FROM calendar_step INDEXED BY ix_calendar_step_year "
+                           "WHERE year_id = ? AND sort_key = 12345.5", (s1["year_id"],)).fetchall()
+    assert found == [(s1["id"],)]
+    assert b.conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert data_digest(a) == data_digest(b)

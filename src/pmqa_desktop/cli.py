@@ -19,8 +19,14 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .core.errors import UserError
-from .i18n import _, set_language
+
+# The rest of the program (messages, errors) is imported in main(), after _keep_compiled_modules()
+# has said where the compiled modules are kept, so that they too start from their compiled form.
+
+
+def _(message: str) -> str:
+    from .i18n import _ as translate
+    return translate(message)
 
 SUBCOMMANDS = ("import-text", "demo", "print", "export", "merge", "check", "backup", "restore")
 
@@ -140,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
             lang = a.split("=", 1)[1]
             del argv[i]
             break
+    from .core.errors import UserError
+    from .i18n import set_language
     set_language(lang)
     try:
         first = next((a for a in argv if not a.startswith("-")), None)

@@ -101,9 +101,10 @@ class Shaped:
     """A shaped text: ``advance`` in 1/1000 em and ``glyphs`` as ``Glyph``-shaped tuples
     (gid, cluster, x_advance, x_offset, y_offset), 1/1000 em.
 
-    Kept as HarfBuzz gave it (``gids``; ``pos`` = (x_offset, y_offset, x_advance, y_advance) in
-    font units; ``scale`` = 1000 / units per em): drawing needs nothing more, and making tuples
-    for thousands of lines costs more than shaping them, so ``glyphs`` is made on demand."""
+    Kept as HarfBuzz gave it (``gids``; ``pos`` = HarfBuzz's (x_offset, y_offset, x_advance,
+    y_advance) per glyph in font units; ``scale`` = 1000 / units per em): drawing needs nothing
+    more, and making the scaled tuples for thousands of lines costs more than shaping them, so
+    ``glyphs`` is made on demand."""
 
     __slots__ = ("gids", "pos", "scale", "_advance", "_glyphs", "_face", "_text")
 

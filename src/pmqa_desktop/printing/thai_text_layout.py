@@ -28,6 +28,7 @@ _ATTACHED = set(chr(c) for c in (0x0E31, *range(0x0E33, 0x0E3B), *range(0x0E47, 
 # Leading vowels written before their consonant (never end a line).
 _LEADING = set("เแโใไ")
 _SPACE_RE = re.compile(r"\s+")
+_SPACE_SPLIT = re.compile(r"(\s+)")
 
 
 _NUMS: dict[float, str] = {}
@@ -74,20 +75,26 @@ def _compute_breaks(text: str) -> list[int]:
     """Word boundaries inside each space-free stretch (cached per stretch: a form repeats the
     same words thousands of times), and both edges of every run of spaces. The same offsets
     as asking ``break_opportunities`` for the whole text: its words never span a space."""
+    parts = _SPACE_SPLIT.split(text)   # stretch, spaces, stretch, spaces, ..., stretch
+    if len(parts) == 1:
+        return list(_token_breaks(text)) if text else []
     out: list[int] = []
     n = len(text)
     pos = 0
-    for m in _SPACE_RE.finditer(text):
-        a, b = m.start(), m.end()
-        if a > pos:
-            out.extend([pos + p for p in _token_breaks(text[pos:a])] if pos else _token_breaks(text[pos:a]))
-        if a > 0 and _may_break(text, a):
-            out.append(a)
-        if b < n and _may_break(text, b):
-            out.append(b)
-        pos = b
-    if pos < n:
-        out.extend([pos + p for p in _token_breaks(text[pos:])] if pos else _token_breaks(text))
+    odd = False
+    for part in parts:
+        end = pos + len(part)
+        if odd:
+            if pos > 0 and _may_break(text, pos):
+                out.append(pos)
+            if end < n and _may_break(text, end):
+                out.append(end)
+        elif part:
+            br = _token_breaks(part)
+            if br:
+                out.extend([pos + p for p in br] if pos else br)
+        pos = end
+        odd = not odd
     return out
 
 
@@ -269,6 +276,7 @@ class TextWriter:
         self._cache: dict[tuple, tuple[str, str]] = {}
         # per face: glyph id -> (subset, the glyph's byte as written in a PDF string, /Widths entry)
         self._glyphs: dict[str, dict[int, tuple[int, str, float]]] = {}
+        self._tf: dict[tuple, str] = {}   # (face, subset, size) -> its "Tf" operator
 
     def draw(self, face: Face, size: float, x: float, y: float, text: str) -> None:
         """Draw ``text`` (one line) with its baseline starting at (x, y)."""
@@ -280,7 +288,7 @@ class TextWriter:
             actual = "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
             got = self._cache[key] = (f"/Span <</ActualText {actual}>> BDC BT 1 0 0 1 ",
                                       f" Tm {self._body(face, size, text)} ET EMC")
-        self.canvas._code.append(got[0] + num(x) + " " + num(y) + got[1])
+        self.canvas._code.append(got[0] + (_NUMS.get(x) or num(x)) + " " + (_NUMS.get(y) or num(y)) + got[1])
 
     def draw_lines(self, face: Face, size: float, x: float, y: float, lines: list[str], leading: float,
                    align: str = "left", width: float = 0.0) -> None:
@@ -328,19 +336,19 @@ class TextWriter:
         shaped = face.shape(text)
         gids = shaped.gids
         table = self._glyph_table(face, size, gids)
-        ttf = face.ttf
-        doc = self.doc
         K = shaped.scale
-        k = size / 1000.0 if K == 1.0 else None   # font units -> points in one step (exact when K is 1)
-        k1 = size / 1000.0
+        # positions in 1/1000 em (font units when the font has 1000 per em, as both fonts do)
+        pos = shaped.pos if K == 1.0 else [(p[0] * K, p[1] * K, p[2] * K, 0) for p in shaped.pos]
+        k = size / 1000.0
         inv = 1000.0 / size
         fnum = num
+        tf = self._tf
         ops: list[str] = []
         tj: list[str] = []
         run: list[str] = []
         pen = cur_x = rise = 0.0
         cur_subset = -1
-        for gid, (xo, yo, xa, _ya) in zip(gids, shaped.pos):
+        for gid, (xo, yo, xa, _ya) in zip(gids, pos):
             subset, esc, wk = table[gid]
             if subset != cur_subset:
                 if run:
@@ -349,14 +357,15 @@ class TextWriter:
                 if tj:
                     ops.append("[" + " ".join(tj) + "] TJ")
                     tj = []
-                ops.append(f"{ttf.getSubsetInternalName(subset, doc)} {fnum(size)} Tf")
+                key = (face.rl_name, subset, size)
+                op = tf.get(key)
+                if op is None:
+                    op = tf[key] = f"{face.ttf.getSubsetInternalName(subset, self.doc)} {fnum(size)} Tf"
+                ops.append(op)
                 cur_subset = subset
-            if xo:
-                gx = pen + (xo * k if k is not None else xo * K * k1)
-            else:
-                gx = pen
+            gx = pen + xo * k if xo else pen
             if yo or rise:
-                gy = yo * k if k is not None else yo * K * k1
+                gy = yo * k
                 if gy != rise:
                     if run:
                         tj.append("(" + "".join(run) + ")")
@@ -375,7 +384,7 @@ class TextWriter:
                     tj.append(fnum(adj))
             run.append(esc)
             cur_x = gx + wk
-            pen += xa * k if k is not None else xa * K * k1
+            pen += xa * k
         if run:
             tj.append("(" + "".join(run) + ")")
         if tj:

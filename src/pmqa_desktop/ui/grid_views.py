@@ -164,9 +164,12 @@ class GridTableView(QTableView):
         self._fitting = True
         try:
             vh = self.verticalHeader()
+            # the vertical header always has the viewport's height (QTableView.updateGeometries, also
+            # when hidden); asking it, not viewport(), spares the start PySide's look-up of the
+            # viewport's type, which builds the Python types of all the other QtWidgets classes
             for _attempt in range(4):
                 first = max(0, vh.logicalIndexAt(0))
-                last = vh.logicalIndexAt(self.viewport().height() - 1)
+                last = vh.logicalIndexAt(vh.height() - 1)
                 last = n - 1 if last < 0 else min(n - 1, last + 2)
                 changed = False
                 for r in range(first, last + 1):

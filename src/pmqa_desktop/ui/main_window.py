@@ -108,7 +108,8 @@ class MainWindow(QMainWindow):
         # paint shows the calendar, and building them would only slow the start
         self._detail: DetailPane | None = None
         self.calendar_view: QWidget | None = None
-        self.weekly_view: QWidget | None = None
+        self._weekly_view: QWidget | None = None   # built when first shown (see weekly_view)
+        self._weekly_cls: Any = None
         self._weekly_detail: DetailPane | None = None
         self.right = QSplitter(Qt.Vertical, self)
         self.right.addWidget(self.stack)
@@ -276,7 +277,7 @@ class MainWindow(QMainWindow):
                 pane.set_store(store)
         self._hide_weekly_detail()
         self._ensure_grid_views()
-        for view in (self.calendar_view, self.weekly_view):
+        for view in (self.calendar_view, self._weekly_view):
             if view is not None:
                 view.set_store(store)
         self.tree_model.set_store(store)
@@ -307,17 +308,27 @@ class MainWindow(QMainWindow):
     def _ensure_grid_views(self) -> None:
         if self.calendar_view is not None or self.store is None:
             return
-        cal_cls, week_cls = _grid_classes()
+        cal_cls, self._weekly_cls = _grid_classes()
         if cal_cls is None:
             self.calendar_view = _Placeholder(_("The operations calendar is being built."), self.stack)
-            self.weekly_view = _Placeholder(_("The weekly plan is being built."), self.stack)
         else:
             self.calendar_view = cal_cls(self.store, self.undo_stack, self.stack)
-            self.weekly_view = week_cls(self.store, self.undo_stack, self.stack)
         self.calendar_view.setObjectName("calendar_view")
-        self.weekly_view.setObjectName("weekly_view")
         self.stack.addWidget(self.calendar_view)
-        self.stack.addWidget(self.weekly_view)
+
+    @property
+    def weekly_view(self) -> QWidget | None:
+        """The weekly-plan page; built the first time it is asked for (the first paint shows the
+        calendar), None while no file is open."""
+        if self._weekly_view is None and self.calendar_view is not None and self.store is not None:
+            if self._weekly_cls is None:
+                view = _Placeholder(_("The weekly plan is being built."), self.stack)
+            else:
+                view = self._weekly_cls(self.store, self.undo_stack, self.stack)
+            view.setObjectName("weekly_view")
+            self.stack.addWidget(view)
+            self._weekly_view = view
+        return self._weekly_view
 
     def _update_title(self) -> None:
         if self.store is not None and self.store.path is not None:
@@ -439,7 +450,7 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.detail)
         elif kind == "criterion":
             year_id, crit_id = node.key[1], node.key[2]
-            weekly_front = (self.stack.currentWidget() is self.weekly_view
+            weekly_front = (self._weekly_view is not None and self.stack.currentWidget() is self._weekly_view
                             and self._weekly_year == year_id)
             if weekly_front:
                 self.show_in_weekly(crit_id)

@@ -21,6 +21,9 @@ KEY_ROLE = Qt.UserRole + 1
 KIND_ROLE = Qt.UserRole + 2
 _FLAGS = Qt.ItemIsEnabled | Qt.ItemIsSelectable   # built once: PySide enum arithmetic is slow
 _NO_FLAGS = Qt.NoItemFlags
+# plain ints: data() runs for every visible row and role, and comparing with PySide enums is slow
+_DISPLAY, _TOOLTIP = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole)
+_FOREGROUND, _FONT = int(Qt.ItemDataRole.ForegroundRole), int(Qt.ItemDataRole.FontRole)
 # tables whose changes reshape the tree
 TREE_TABLES = frozenset({"organisation", "fiscal_year", "category", "criterion"})
 
@@ -243,17 +246,17 @@ class TreeModel(QAbstractItemModel):
         if not index.isValid():
             return None
         node: Node = index.internalPointer()
-        if role == Qt.DisplayRole:
+        if role == _DISPLAY:
             if node.kind == "criterion" and node.data.get("retired"):
                 return _("{label} (retired)").format(label=node.label)
             return node.label
-        if role == Qt.ToolTipRole:
+        if role == _TOOLTIP:
             if node.kind == "criterion" and node.data.get("full_text") and not node.tooltip:
                 node.tooltip = with_zwsp(node.data["full_text"][:400])
             return node.tooltip or (node.label if node.kind in ("category", "org") else None)
-        if role == Qt.ForegroundRole and node.kind == "criterion" and node.data.get("retired"):
+        if role == _FOREGROUND and node.kind == "criterion" and node.data.get("retired"):
             return QBrush(QColor("#8a8a8a"))
-        if role == Qt.FontRole and node.kind in ("org", "year"):
+        if role == _FONT and node.kind in ("org", "year"):
             f = QFont()
             f.setBold(True)
             return f

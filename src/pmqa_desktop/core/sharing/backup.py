@@ -61,8 +61,11 @@ class BackupInfo:
 
 def backup_folder(db_path: str | Path) -> Path:
     db_path = Path(db_path).resolve()
-    import hashlib   # here: the program's start does not wait for it
-    digest = hashlib.sha1(os.path.normcase(str(db_path.parent)).encode("utf-8")).hexdigest()[:8]
+    try:
+        from _sha1 import sha1   # Python's own; importing hashlib loads OpenSSL, which a start need not wait for
+    except ImportError:  # pragma: no cover - a Python built without it
+        from hashlib import sha1
+    digest = sha1(os.path.normcase(str(db_path.parent)).encode("utf-8")).hexdigest()[:8]
     folder = paths.backups_dir() / f"{db_path.name}-{digest}"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
@@ -82,6 +85,13 @@ def change_counter(path: Path) -> int:
         return 0
 
 
+def _stamp_time(stamp: str) -> datetime:
+    """The UTC time of a backup name's stamp, ``YYYYmmddTHHMMSSffffff`` (as ``_NAME`` matched it);
+    read by hand, as ``strptime`` first loads Python's locale-aware parser."""
+    return datetime(int(stamp[0:4]), int(stamp[4:6]), int(stamp[6:8]), int(stamp[9:11]), int(stamp[11:13]),
+                    int(stamp[13:15]), int(stamp[15:21]), tzinfo=timezone.utc)
+
+
 def list_backups(db_path: str | Path) -> list[BackupInfo]:
     """Backups of this file, newest first."""
     out = []
@@ -89,7 +99,7 @@ def list_backups(db_path: str | Path) -> list[BackupInfo]:
         m = _NAME.match(p.name)
         if not m or not p.is_file():
             continue
-        created = datetime.strptime(m.group(1), "%Y%m%dT%H%M%S%f").replace(tzinfo=timezone.utc)
+        created = _stamp_time(m.group(1))
         out.append(BackupInfo(p, created, m.group(2), p.stat().st_size, int(m.group(3))))
     out.sort(key=lambda b: b.created, reverse=True)
     return out

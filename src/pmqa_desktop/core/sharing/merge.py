@@ -22,6 +22,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import json
+import re
 import sqlite3
 import threading
 import weakref
@@ -319,6 +320,18 @@ def _plausible_clock(ts: str) -> bool:
     return t <= datetime.now(timezone.utc) + timedelta(days=1)
 
 
+def _indexed_columns() -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for stmt in schema.INDEXES:
+        m = re.search(r"\bON\s+(\w+)\s*\(([^)]*)\)", stmt)
+        if m:
+            out.setdefault(m.group(1), set()).update(c.strip() for c in m.group(2).split(","))
+    return out
+
+
+_INDEXED = _indexed_columns()  # table -> columns in one of our indexes (besides id)
+
+
 def _history_rows(conn, db: str, table: str) -> list[tuple]:
     """The rows of ``db.table`` whose rowids are in ``temp.merge_rows``, as history records."""
     cols = own_columns(table)
@@ -355,9 +368,19 @@ def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictI
             conn.executemany(hist_sql, _history_rows(conn, "main", table))
         if tp.take:  # in place, so the row keeps its rowid (see the fast path in _decide)
             _fill_pairs(conn, tp.take)
-            sets = ", ".join(f"{c} = i.{c}" for c in cols.split(", ") if c != "id")
-            conn.execute(f"UPDATE main.{table} AS l SET {sets} FROM temp.merge_pairs AS p "
-                         f"CROSS JOIN inc.{table} AS i ON i.rowid = p.i WHERE l.rowid = p.l AND l.id = i.id")
+            values = [c for c in cols.split(", ") if c != "id"]
+            keys = [c for c in values if c in _INDEXED.get(table, ())]
+            upd = (f"UPDATE main.{table} AS l SET {{sets}} FROM temp.merge_pairs AS p "
+                   f"CROSS JOIN inc.{table} AS i ON i.rowid = p.i WHERE l.rowid = p.l AND l.id = i.id")
+            if keys:
+                # an indexed column in SET rewrites its index entries even when the value stays
+                # the same: rows whose indexed values are unchanged (nearly all) leave them out
+                same_keys = " AND ".join(f"l.{c} IS i.{c}" for c in keys)
+                conn.execute(upd.format(sets=", ".join(f"{c} = i.{c}" for c in values if c not in keys))
+                             + f" AND {same_keys}")
+                conn.execute(upd.format(sets=", ".join(f"{c} = i.{c}" for c in values)) + f" AND NOT ({same_keys})")
+            else:
+                conn.execute(upd.format(sets=", ".join(f"{c} = i.{c}" for c in values)))
         if tp.new:  # with the incoming rowid where it is free here, so later comparisons are quick
             _fill(conn, tp.new)
             conn.execute(f"INSERT OR IGNORE INTO main.{table} (rowid, {cols}) SELECT i.rowid, {cols} "
@@ -521,8 +544,11 @@ def _compare(store: Store, report: MergeReport) -> tuple[dict[str, _TablePlan], 
             g = report.groups[key] = GroupReport(key, grouper.label(key))
         c = g.tables.setdefault(table, Counts())
         setattr(c, kind, getattr(c, kind) + n)
+    parents = {(table, rid): parent for table, tp in plans.items()
+               for rid, kind, parent in tp.counted if kind == "conflict"}
     for c in conflicts:
-        parent = grouper.parent_of(c.table, c.row_id)
+        key = (c.table, c.row_id)
+        parent = parents[key] if key in parents else grouper.parent_of(c.table, c.row_id)
         c.group = grouper.label(grouper.group(c.table, parent, c.row_id))
     report.conflicts = conflicts
     report.rows_taken = sum(len(tp.take) + len(tp.new) for tp in plans.values())
