@@ -156,6 +156,8 @@ class Face:
         self._k = 1000.0 / self.upem
         self._shape_cache: dict[str, Shaped] = {}
         self._advance_cache: dict[str, float] = {}
+        # unbreakable piece of a line -> its measures (see thai_text_layout._pieces)
+        self.piece_metrics: dict[str, tuple[bool, float, float, float]] = {}
         self._glyph_char: dict[int, int] = {}
         self.widths: dict[int, float] = {}   # code -> /Widths entry, filled as used
         self.ko_height = self._glyph_height("ก") or SARABUN_KO_HEIGHT
@@ -214,6 +216,7 @@ class Face:
             got = sum([p.x_advance for p in buf.glyph_positions]) * 1000.0 / self.upem
         if len(self._advance_cache) > 200000:
             self._advance_cache.clear()
+            self.piece_metrics.clear()
         self._advance_cache[text] = got
         return got
 

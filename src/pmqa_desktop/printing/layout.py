@@ -8,8 +8,6 @@ Drawing is straight onto a ReportLab canvas through ``TextWriter`` (shaped Thai,
 from __future__ import annotations
 
 import os
-import queue
-import threading
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,60 +37,17 @@ FLATE_LEVEL = 1
 
 
 class _Flate(pdfdoc.PDFStreamFilterZCompress):
-    """ReportLab's Flate filter for one document, faster two ways:
-
-    * at a low level: a long form's page streams compress about 2.5 times faster than at
-      zlib's default and come out about a fifth bigger;
-    * finished pages' streams are compressed in a helper thread, a batch at a time (zlib runs
-      without the GIL, so this overlaps drawing the next pages; batches keep the thread
-      switches few), and ``encode`` then hands ReportLab the ready bytes. Anything not
-      compressed ahead is done here."""
-
-    BATCH = 16
-
-    def __init__(self):
-        self._done: dict[int, tuple[str, bytes]] = {}
-        self._queue: queue.SimpleQueue | None = None
-        self._thread: threading.Thread | None = None
-        self._batch: list[str] = []
+    """ReportLab's Flate filter at a low level: a long form's page streams compress about 2.5
+    times faster than at zlib's default and come out about a fifth bigger. (Compressing
+    finished pages in a helper thread was tried: the thread switches cost what it saved.)"""
 
     def encode(self, text):
-        got = self._done.get(id(text))
-        if got is not None and got[0] is text:
-            return got[1]
         if isinstance(text, str):
             text = text.encode("utf8")
         return zlib.compress(text, FLATE_LEVEL)
 
-    def submit(self, stream) -> None:
-        if not isinstance(stream, str):
-            return
-        self._batch.append(stream)
-        if len(self._batch) < self.BATCH:
-            return
-        if self._thread is None:
-            self._queue = queue.SimpleQueue()
-            self._thread = threading.Thread(target=self._work, name="pdf-flate", daemon=True)
-            self._thread.start()
-        self._queue.put(self._batch)
-        self._batch = []
 
-    def _work(self) -> None:
-        while True:
-            batch = self._queue.get()
-            if batch is None:
-                return
-            for stream in batch:
-                self._done[id(stream)] = (stream, zlib.compress(stream.encode("utf8"), FLATE_LEVEL))
-
-    def finish(self) -> None:
-        """Wait for the helper thread (call before saving, and on every way out); the last
-        pages, fewer than a batch, are left to ``encode``."""
-        self._batch = []
-        if self._thread is not None:
-            self._queue.put(None)
-            self._thread.join()
-            self._thread = None
+_FLATE = _Flate()
 
 
 class Cancelled(Exception):
@@ -262,6 +217,7 @@ class FormDocument:
         self.items: list = []
         self.footer_left = footer_left
         self._xcache: dict[float, str] = {}
+        self._wrapped: dict[tuple, tuple] = {}   # (id(cell), width, size) -> (cell, lines, size)
 
     def add(self, item) -> None:
         self.items.append(item)
@@ -302,10 +258,15 @@ class FormDocument:
         x = 0.0
         col = 0
         h = 0.0
+        memo = self._wrapped
         for cell in row.cells:
             span = cell.colspan
             w = widths[col] if span == 1 else sum(widths[col:col + span])
-            lines, csize = self._wrap_cell(cell, w, size)
+            # the same Cell object (forms share one per repeated text) wraps the same way
+            got = memo.get((id(cell), w, size))
+            if got is None or got[0] is not cell:
+                got = memo[(id(cell), w, size)] = (cell, *self._wrap_cell(cell, w, size))
+            _c, lines, csize = got
             out.append((x, w, cell, lines, csize))
             lh = len(lines) * (csize * LINE_FACTOR)
             if lh > h:
@@ -509,7 +470,7 @@ class FormDocument:
         tmp = path.with_name(path.name + ".part")
         old_a85, old_flate = rl_config.useA85, pdfdoc.PDFZCompress
         rl_config.useA85 = 0   # Flate only: ASCII85 doubles the time of writing the file
-        flate = pdfdoc.PDFZCompress = _Flate()
+        pdfdoc.PDFZCompress = _FLATE
         canvas = Canvas(str(tmp), pagesize=self.pagesize, pageCompression=1)
         canvas.setTitle(title)
         canvas.setCreator("PMQA Desktop")
@@ -538,12 +499,10 @@ class FormDocument:
                 if self.footer_left:
                     ctx.text(self.left, self.bottom, self.opts.digits(self.footer_left), 12)
                 canvas.showPage()
-                flate.submit(canvas._doc.Pages.pages[-1].stream)
                 if progress:
                     progress(pno, n)
             if cancelled and cancelled():
                 raise Cancelled()
-            flate.finish()
             canvas.save()
             os.replace(tmp, path)
         except BaseException:
@@ -553,6 +512,5 @@ class FormDocument:
                 pass
             raise
         finally:
-            flate.finish()
             rl_config.useA85, pdfdoc.PDFZCompress = old_a85, old_flate
         return n

@@ -85,9 +85,10 @@ def _compute_breaks(text: str) -> list[int]:
     for part in parts:
         end = pos + len(part)
         if odd:
-            if pos > 0 and _may_break(text, pos):
+            # _may_break at the edges of a run of spaces, where one side is a space
+            if pos > 0 and text[pos - 1] not in _NO_END:
                 out.append(pos)
-            if end < n and _may_break(text, end):
+            if end < n and text[end] not in _NO_START:
                 out.append(end)
         elif part:
             br = _token_breaks(part)
@@ -165,19 +166,27 @@ def _pieces(face: Face, text: str) -> tuple[tuple[int, int, bool, float, float, 
     ``longest_word_width`` and wrapping: (start, end, blank, advance without trailing spaces
     (0 when blank), advance as is, advance stripped), all in 1/1000 em."""
     cuts = [0] + list(_break_positions(text)) + [len(text)]
-    adv = face.advance
+    known = face.piece_metrics
     out = []
     for a, b in zip(cuts, cuts[1:]):
         piece = text[a:b]
-        stripped = piece.strip()
-        ws = adv(stripped)
-        if not stripped:
-            out.append((a, b, True, 0.0, adv(piece), ws))
-            continue
-        r = piece.rstrip()
-        wr = ws if r == stripped else adv(r)
-        out.append((a, b, False, wr, wr if r == piece else adv(piece), ws))
+        m = known.get(piece)
+        if m is None:
+            m = known[piece] = _piece_metrics(face, piece)
+        out.append((a, b) + m)
     return tuple(out)
+
+
+def _piece_metrics(face: Face, piece: str) -> tuple[bool, float, float, float]:
+    """(blank, advance without trailing spaces (0 when blank), advance as is, advance stripped)."""
+    adv = face.advance
+    stripped = piece.strip()
+    ws = adv(stripped)
+    if not stripped:
+        return (True, 0.0, adv(piece), ws)
+    r = piece.rstrip()
+    wr = ws if r == stripped else adv(r)
+    return (False, wr, wr if r == piece else adv(piece), ws)
 
 
 def wrap(face: Face, size: float, text: str, width: float) -> list[Line]:
