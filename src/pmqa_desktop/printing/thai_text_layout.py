@@ -172,6 +172,8 @@ def _pieces(face: Face, text: str) -> tuple[tuple[int, int, bool, float, float, 
         piece = text[a:b]
         m = known.get(piece)
         if m is None:
+            if len(known) > 200000:
+                known.clear()
             m = known[piece] = _piece_metrics(face, piece)
         out.append((a, b) + m)
     return tuple(out)
