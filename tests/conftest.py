@@ -42,6 +42,19 @@ def demo_store(demo_db):
 
 
 @pytest.fixture
+def window(qtbot, demo_db):
+    """The main window on a fresh copy of the demo database, shown."""
+    from pmqa_desktop.ui.main_window import MainWindow
+    w = MainWindow()
+    qtbot.addWidget(w)
+    assert w.open_database(demo_db)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close_store()
+
+
+@pytest.fixture
 def seeds_dir() -> Path:
     """The real documents in ../shared/seeds when present, else the bundled copies."""
     shared = ROOT.parent / "shared" / "seeds"

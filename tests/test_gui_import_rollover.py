@@ -2,7 +2,6 @@
 settings: through the main window's dialogs, with undo/redo."""
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
@@ -14,19 +13,7 @@ from pmqa_desktop.core.storage import planning
 from pmqa_desktop.core.thai_calendar import MonthKey
 from pmqa_desktop.i18n import _
 from pmqa_desktop.resources import SEED_CALENDAR_WEEKLY
-from pmqa_desktop.ui.main_window import MainWindow
 from pmqa_desktop.ui.tree_model import KEY_ROLE
-
-
-@pytest.fixture
-def window(qtbot, demo_db):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    assert w.open_database(demo_db)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close_store()
 
 
 def type_text(qtbot, widget, text):

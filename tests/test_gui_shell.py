@@ -10,7 +10,6 @@ import sys
 import types
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
@@ -21,17 +20,6 @@ from pmqa_desktop.ui import main_window as mw_module
 from pmqa_desktop.ui.app import open_first_database
 from pmqa_desktop.ui.main_window import MainWindow
 from pmqa_desktop.ui.tree_model import KEY_ROLE, category_label, year_label
-
-
-@pytest.fixture
-def window(qtbot, demo_db):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    assert w.open_database(demo_db)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close_store()
 
 
 def type_text(qtbot, widget, text):

@@ -10,24 +10,12 @@ from PySide6.QtCore import Qt
 from pmqa_desktop import settings
 from pmqa_desktop.printing.render import FORMS
 from pmqa_desktop.ui import print_actions
-from pmqa_desktop.ui.main_window import MainWindow
 from pmqa_desktop.ui.tree_model import year_label
 
 from print_helpers import pdftotext
 
 # the offscreen platform plugin says this for every top-level dialog; not a program fault
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
-
-@pytest.fixture
-def window(qtbot, demo_db):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    assert w.open_database(demo_db)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close_store()
 
 
 def select_year(qtbot, window, org: str, year_be: int):
