@@ -625,7 +625,7 @@ class KpiModel(_PlanModelBase):
         if K_T1 <= section <= K_T5:
             return _("Level {k}").format(k=section - K_T1 + 1)
         return {K_NUM: _("No."), K_TEXT: _("KPI"), K_CURRENT: _("Current data"), K_TARGET: _("Target"),
-                K_WEIGHT: _("Weight"), K_UNIT: _("Unit"), K_DIR: _("Direction"), K_LADDER: _("Ladder"),
+                K_WEIGHT: _("Weight"), K_UNIT: _("Unit of measure"), K_DIR: _("Direction"), K_LADDER: _("Ladder"),
                 K_RULE: _("Short of level 1"), K_ACTUAL: _("Result, round {r}").format(r=self.round),
                 K_SCORE: _("Score, round {r}").format(r=self.round)}.get(section)
 
