@@ -132,6 +132,29 @@ class GridModel(QAbstractTableModel):
             self.message.emit(str(exc))
             return False
 
+    # the year's month span: (start field, count field) of fiscal_year and the undo op, per grid
+    SPAN_FIELDS: tuple[str, str] = ("", "")
+    SPAN_OP: Any = None
+
+    def span_texts(self) -> tuple[str, str]:  # pragma: no cover - interface
+        """(message for a count out of range, name of the undo step)."""
+        raise NotImplementedError
+
+    def set_month_span(self, start: MonthKey, months: int) -> bool:
+        if self.year is None:
+            return False
+        start_field, count_field = self.SPAN_FIELDS
+        old = (MonthKey.parse_key(self.year[start_field]), self.year[count_field])
+        if old == (start, months):
+            return False
+        out_of_range, label = self.span_texts()
+        if not 1 <= months <= 36:
+            self.message.emit(out_of_range)
+            return False
+        cmd = self.command(label)
+        cmd.add(self.SPAN_OP(self.year_id, old, (start, months)))
+        return self.run(cmd)
+
     def command(self, text: str, focus: tuple[Callable[[], str | None], int] | None = None) -> GridCommand:
         cmd = GridCommand(self.store, text)
         if focus is not None:
@@ -553,18 +576,11 @@ class CalendarModel(GridModel):
                 cmd.add(UpdateOp("calendar_step", s.id, {"sort_key": s.sort_key}, {"sort_key": float(k + 1)}))
         return self.run(cmd)
 
-    def set_month_span(self, start: MonthKey, months: int) -> bool:
-        if self.year is None:
-            return False
-        old = (MonthKey.parse_key(self.year["calendar_start"]), self.year["calendar_months"])
-        if old == (start, months):
-            return False
-        if not 1 <= months <= 36:
-            self.message.emit(_("The calendar can span 1 to 36 months."))
-            return False
-        cmd = self.command(_("Change the calendar's months"))
-        cmd.add(CalendarSpanOp(self.year_id, old, (start, months)))
-        return self.run(cmd)
+    SPAN_FIELDS = ("calendar_start", "calendar_months")
+    SPAN_OP = CalendarSpanOp
+
+    def span_texts(self) -> tuple[str, str]:
+        return _("The calendar can span 1 to 36 months."), _("Change the calendar's months")
 
 
 def describe_cell_date(text: str, month: MonthKey, year_be: int | None) -> str | None:
@@ -1007,18 +1023,11 @@ class WeeklyPlanModel(GridModel):
             cmd.add(UpdateOp("weekly_row", rid, {"sort_key": keys[k]}, {"sort_key": new_key}))
         return self.run(cmd)
 
-    def set_month_span(self, start: MonthKey, months: int) -> bool:
-        if self.year is None:
-            return False
-        old = (MonthKey.parse_key(self.year["weekly_start"]), self.year["weekly_months"])
-        if old == (start, months):
-            return False
-        if not 1 <= months <= 36:
-            self.message.emit(_("The weekly plan can span 1 to 36 months."))
-            return False
-        cmd = self.command(_("Change the weekly plan's months"))
-        cmd.add(WeeklySpanOp(self.year_id, old, (start, months)))
-        return self.run(cmd)
+    SPAN_FIELDS = ("weekly_start", "weekly_months")
+    SPAN_OP = WeeklySpanOp
+
+    def span_texts(self) -> tuple[str, str]:
+        return _("The weekly plan can span 1 to 36 months."), _("Change the weekly plan's months")
 
 
 __all__ = ["CalendarModel", "WeeklyPlanModel", "criterion_label", "describe_cell_date",
