@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QUndoStack
+from PySide6.QtGui import QColor, QGuiApplication, QKeyEvent, QUndoStack
 from PySide6.QtWidgets import QApplication
 
 from pmqa_desktop.core.storage import Actor, Store, planning
 from pmqa_desktop.core.thai_calendar import MonthKey
 from pmqa_desktop.core.thai_text import ZWSP, break_opportunities
-from pmqa_desktop.ui.delegates import CellEditor, display_text, load_word_breaks, word_breaks_ready
+from pmqa_desktop.ui.delegates import CellEditor, HeaderRowRole, display_text, load_word_breaks, word_breaks_ready
 from pmqa_desktop.ui.grid_models import CalendarModel, WeeklyPlanModel
 from pmqa_desktop.ui.grid_views import CalendarView, WeeklyPlanView
 
@@ -512,3 +512,103 @@ def test_grids_in_the_main_window_share_its_undo_stack(qtbot, demo_db):
     w.weekly_view.set_year(yid)
     assert w.weekly_view.show_criterion(crit["id"])
     w.close_store()
+
+
+# ---------------------------------------------------------------- what the grids paint
+# The grids paint their cells themselves (GridTableView.paintEvent); these look at the pixels.
+
+def _shot(view):
+    return view.table.viewport().grab().toImage()
+
+
+def _colours(img, rect):
+    """The set of RGB colours inside ``rect`` of ``img`` (the part within the picture)."""
+    rect = rect.intersected(img.rect())
+    out = set()
+    for y in range(rect.top(), rect.bottom() + 1):
+        for x in range(rect.left(), rect.right() + 1):
+            out.add(img.pixelColor(x, y).rgb() & 0xFFFFFF)
+    return out
+
+
+def _dark(colours, limit=110):
+    return [c for c in colours if max((c >> 16) & 255, (c >> 8) & 255, c & 255) < limit]
+
+
+def _ready(qtbot):
+    load_word_breaks()
+    qtbot.waitUntil(word_breaks_ready, timeout=60000)
+    qtbot.wait(1)
+
+
+def test_calendar_paints_text_selection_grid_and_clips(qtbot, cal, demo_store, year_id):
+    _ready(qtbot)
+    t, m = cal.table, cal.model
+    pal = t.palette()
+    base = pal.color(pal.ColorGroup.Active, pal.ColorRole.Base).rgb() & 0xFFFFFF
+    col = month_col(m, "2011-03")
+    row = next(r for r in range(m.rowCount()) if m.cell_text(r, col) and not m.cell_text(r, col + 1))
+    t.scrollTo(m.index(row, col))
+    t.fit_visible_rows()
+    img = _shot(cal)
+    filled, empty = t.visualRect(m.index(row, col)), t.visualRect(m.index(row, col + 1))
+    assert _dark(_colours(img, filled)), "the date in the cell is drawn"
+    assert _colours(img, empty) == {base}, "an empty cell is left blank"
+    grid = img.pixelColor(filled.right() + 1, filled.center().y()).rgb() & 0xFFFFFF
+    assert grid != base and img.pixelColor(filled.center().x(), filled.bottom() + 1).rgb() & 0xFFFFFF == grid
+
+    # a selected empty cell is filled with the selection colour; the cursor cell gets a frame
+    t.setFocus()
+    t.setCurrentIndex(m.index(row, col + 1))
+    img = _shot(cal)
+    highlight = pal.color(pal.ColorGroup.Active, pal.ColorRole.Highlight).rgb() & 0xFFFFFF
+    inner = empty.adjusted(3, 3, -3, -3)
+    assert _colours(img, inner) == {highlight}
+    assert highlight not in _colours(img, filled)
+
+    # a word wider than its cell stays inside it (the next cell keeps its background)
+    m.set_block(row, col + 1, [["X" * 120]])
+    t.setCurrentIndex(m.index(row, 1))
+    t.fit_visible_rows()
+    img = _shot(cal)
+    wide, after = t.visualRect(m.index(row, col + 1)), t.visualRect(m.index(row, col + 2))
+    assert _dark(_colours(img, wide))
+    assert _colours(img, after) == {base}
+
+
+def test_cell_pictures_match_direct_drawing(qtbot, cal):
+    """Texts are drawn straight the first time and from cached pictures after: the same pixels."""
+    _ready(qtbot)
+    cal.table.cell_delegate.layouts.clear()
+    first, second, third = _shot(cal), _shot(cal), _shot(cal)
+    assert cal.table.cell_delegate.layouts._pixmaps, "the second paint made pictures"
+    assert second == third
+    # blending onto a transparent picture may round a pixel's channel by one
+    diffs = [abs(x - y) for x, y in zip(bytes(first.constBits()), bytes(second.constBits())) if x != y]
+    assert len(diffs) < 50 and max(diffs, default=0) <= 2, (len(diffs), max(diffs))
+
+
+def test_weekly_paints_headings_and_spans_as_one_cell(qtbot, weekly, demo_store):
+    _ready(qtbot)
+    t, m = weekly.table, weekly.model
+    heading = next(r for r in range(m.rowCount()) if m.data(m.index(r, 0), HeaderRowRole))
+    t.setCurrentIndex(m.index(heading + 1, 3))  # the cursor elsewhere
+    img = _shot(weekly)
+
+    rect = t.visualRect(m.index(heading, 0))
+    assert rect.width() > t.viewport().width() - 20, "the heading spans the row"
+    band = _colours(img, rect.adjusted(0, rect.height() - 3, 0, -1))  # under the title: only its colour
+    assert band == {QColor(222, 232, 245).rgb() & 0xFFFFFF}
+    assert _dark(_colours(img, rect)), "the title is drawn"
+
+    r = data_row(weekly, "LD2")
+    planning.add_weekly_activity(demo_store, m.row_key(r), "2011-08", 1, "จัดประชุมติดตามผล", 3)
+    col = week_col(m, "2011-08", 1)
+    t.scrollTo(m.index(r, col))
+    t.fit_visible_rows()
+    img = _shot(weekly)
+    span = t.visualRect(m.index(r, col))
+    assert span.width() >= 3 * t.columnWidth(col) - 3
+    bottom = _colours(img, span.adjusted(1, span.height() - 3, -1, -1))
+    assert bottom == {QColor(255, 244, 214).rgb() & 0xFFFFFF}, "no grid lines inside the three weeks"
+    assert _dark(_colours(img, span))

@@ -4,16 +4,18 @@ Qt breaks Thai lines between words only through libthai, which Windows lacks. Th
 therefore hand Qt display text with zero-width spaces between Thai words
 (``display_text`` here, from ``core.thai_text.with_zwsp``); Qt's line breaker honours them
 on every system. It is display only: the edit role, the clipboard and the store never carry
-them. Heights of wrapped texts are measured with ``QTextLayout`` on the same display text
-and cached by (text, width), so fitting rows stays cheap with thousands of rows.
+them. ``TextLayouts`` lays texts out with ``QTextLayout`` on the same display text, cached by
+(text, width): the views measure row heights from these layouts and the schedule grids paint
+the same layouts (``GridTableView.paintEvent``), so fitting rows and scrolling stay cheap with
+thousands of rows.
 """
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
 
-from PySide6.QtCore import QModelIndex, QObject, QPointF, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QTextLayout, QTextOption
+from PySide6.QtCore import QModelIndex, QObject, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPixmap, QTextLayout, QTextOption
 from PySide6.QtWidgets import (QStyle, QAbstractItemDelegate, QPlainTextEdit, QStyledItemDelegate,
                                QStyleOptionViewItem, QWidget)
 
@@ -108,26 +110,40 @@ def display_text(text: str) -> str:
 
 
 class TextLayouts:
-    """Wrapped layouts of cell texts at given widths, cached."""
+    """Wrapped layouts of cell texts at given widths, their heights and rendered pictures, cached.
+
+    The grids measure a row's height from these layouts and paint the same layouts (``draw``);
+    a text painted a second time is kept as a picture per (text, width, font, colour), so
+    scrolling back over a page is a copy of pictures, and a date that appears in hundreds of
+    cells is laid out and drawn once.
+    """
+
+    PIXMAP_BUDGET = 64 << 20  # bytes of cached cell pictures
 
     def __init__(self, size: int = 4000):
         self._layouts = _LRU(size)
         self._heights = _LRU(50000)
+        self._pixmaps: OrderedDict = OrderedDict()
+        self._seen: OrderedDict = OrderedDict()
+        self._pixmap_bytes = 0
         self.option = QTextOption()
         self.option.setWrapMode(QTextOption.WrapMode.WordWrap)  # as Qt's item delegate lays it out
 
     def clear(self) -> None:
         self._layouts.clear()
         self._heights.clear()
+        self._pixmaps.clear()
+        self._seen.clear()
+        self._pixmap_bytes = 0
 
-    def layout(self, text: str, width: int, font: QFont, align: Qt.AlignmentFlag) -> tuple[QTextLayout, float]:
-        key = (text, width, font.key(), int(align))
+    def layout(self, text: str, width: int, font: QFont, align, font_key: str | None = None) -> tuple[QTextLayout, float]:
+        key = (text, width, font_key or font.key(), int(align))
         return self._layouts.get_or(key, lambda: self._make(text, width, font, align))
 
     def _make(self, text, width, font, align):
         layout = QTextLayout(display_text(text).replace("\n", "\u2028"), font)
         opt = QTextOption(self.option)
-        opt.setAlignment(align)
+        opt.setAlignment(Qt.AlignmentFlag(int(align)))
         layout.setTextOption(opt)
         layout.beginLayout()
         y = 0.0
@@ -143,12 +159,69 @@ class TextLayouts:
         layout.endLayout()
         return layout, y
 
-    def height(self, text: str, width: int, font: QFont) -> int:
+    def height(self, text: str, width: int, font: QFont, font_key: str | None = None) -> int:
         """Pixel height of ``text`` wrapped at ``width`` (without padding)."""
         if not text:
             return 0
-        key = (text, width, font.key())
-        return self._heights.get_or(key, lambda: int(self._make(text, width, font, Qt.AlignmentFlag.AlignLeft)[1] + 0.999))
+        fkey = font_key or font.key()
+        key = (text, width, fkey)
+        h = self._heights.get(key)
+        if h is None:
+            # laid out as it will be painted (left-aligned texts then reuse this layout)
+            h = self._heights[key] = int(self.layout(text, width, font, _LEFT, fkey)[1] + 0.999)
+            if len(self._heights) > self._heights.size:
+                self._heights.popitem(last=False)
+        return h
+
+    def draw(self, painter: QPainter, x: int, y: int, text: str, width: int, max_height: int, font: QFont,
+             font_key: str, align: int, colour: QColor, dpr: float) -> None:
+        """Draw ``text`` wrapped at ``width`` with its top left at (x, y), cut at ``max_height``.
+
+        A text seen once is drawn straight from its layout; seen again, it is drawn into a
+        cached picture first, so texts that come back (scrolling back, dates repeated in
+        many cells) cost a copy, and a long scroll over unique texts costs no pictures.
+        """
+        if max_height <= 0:
+            return
+        key = (text, width, font_key, align, colour.rgba(), dpr)
+        pm = self._pixmaps.get(key)
+        if pm is None:
+            if key not in self._seen:
+                self._seen[key] = True
+                if len(self._seen) > 20000:
+                    self._seen.popitem(last=False)
+                layout = self.layout(text, width, font, align, font_key)[0]
+                painter.save()  # a word longer than the cell is wide, or a text taller, stays inside
+                painter.setClipRect(x, y, width, max_height)
+                painter.setPen(colour)
+                layout.draw(painter, QPointF(x, y))
+                painter.restore()
+                return
+            pm = self._picture(key, text, width, font, font_key, align, colour, dpr)
+        else:
+            self._pixmaps.move_to_end(key)
+        ph = min(pm.height(), int(max_height * dpr))
+        painter.drawPixmap(QPointF(x, y), pm, QRectF(0, 0, pm.width(), ph))
+
+    def _picture(self, key, text, width, font, font_key, align, colour, dpr) -> QPixmap:
+        layout, h = self.layout(text, width, font, align, font_key)
+        w, h = max(1, width), max(1, int(h + 0.999))
+        pm = QPixmap(int(w * dpr + 0.5), int(h * dpr + 0.5))
+        pm.setDevicePixelRatio(dpr)
+        pm.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pm)
+        p.setPen(colour)
+        layout.draw(p, QPointF(0, 0))
+        p.end()
+        self._pixmaps[key] = pm
+        self._pixmap_bytes += pm.width() * pm.height() * 4
+        while self._pixmap_bytes > self.PIXMAP_BUDGET and len(self._pixmaps) > 1:
+            _k, old = self._pixmaps.popitem(last=False)
+            self._pixmap_bytes -= old.width() * old.height() * 4
+        return pm
+
+
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
 
 class CellEditor(QPlainTextEdit):
@@ -198,9 +271,9 @@ class ThaiWrapDelegate(QStyledItemDelegate):
         self.replace_on_edit = False  # set by the view when typing starts the edit (Excel-like)
 
     # ------------------------------------------------------------ measuring
-    # Painting is left to Qt's own (C++) delegate: the model's display text already carries
-    # the zero-width spaces, so Qt's line breaker wraps Thai between words on every system,
-    # and no Python runs per painted cell. Row heights are measured here, lazily, by the view.
+    # The calendar and weekly plan paint their cells themselves (GridTableView.paintEvent);
+    # other grids using this delegate leave painting to Qt's own delegate: the model's display
+    # text already carries the zero-width spaces, so Qt's line breaker wraps Thai between words.
     def paint(self, painter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         # Most month cells of a calendar are empty: one Python call here saves Qt's five or so
         # calls to the model for a cell that has nothing to draw (selection and focus still do).

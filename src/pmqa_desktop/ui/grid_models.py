@@ -351,6 +351,24 @@ class CalendarModel(GridModel):
                 return describe_cell_date(self.cell_text(row, col), m, self.year["year_be"] if self.year else None)
         return None
 
+    def paint_row(self, row: int) -> list[tuple[int, str, int, Any, bool]]:
+        """What the grid draws in a row: (column, stored text, alignment, background brush or None,
+        bold) of each cell with something in it (see ``GridTableView.paintEvent``)."""
+        s = self._steps[row]
+        align = self._align
+        out = [(0, str(row + 1), align[0], None, False)]
+        if s.text:
+            out.append((self.COL_TEXT, s.text, align[self.COL_TEXT], None, False))
+        first = self.FIRST_MONTH
+        for i, k in enumerate(self._keys):
+            t = s.cells.get(k)
+            if t:
+                out.append((first + i, t, align[first + i], None, False))
+        if s.remark:
+            col = self.col_remark
+            out.append((col, s.remark, align[col], None, False))
+        return out
+
     def is_blank(self, row: int, col: int) -> bool:
         """Nothing to draw in this cell (the delegate then skips it)."""
         try:
@@ -822,6 +840,22 @@ class WeeklyPlanModel(GridModel):
         if w is not None and w in r.starts:
             return r.starts[w]["text"] or ""
         return ""
+
+    def paint_row(self, row: int) -> list[tuple[int, str, int, Any, bool]]:
+        """(column, stored text, alignment, background brush or None, bold) of each cell with
+        something to draw; an activity is drawn once, at the week it starts."""
+        r = self._rows[row]
+        brushes = _BRUSHES or _brushes()
+        if r.kind == "heading":
+            return [(self.COL_CODE, r.title, TOP_LEFT, brushes[0], True)]
+        out = [(self.COL_CODE, r.title, TOP_LEFT, None, False)] if r.title else []
+        first = self.FIRST_WEEK
+        for w, a in r.starts.items():
+            out.append((first + w, a["text"] or "", TOP_LEFT, brushes[1], False))
+        remark = r.data["remark"] or ""
+        if remark:
+            out.append((self.col_remark, remark, TOP_LEFT, None, False))
+        return out
 
     def is_blank(self, row: int, col: int) -> bool:
         """An empty week of a criterion row: no text, no colour (the delegate skips it)."""

@@ -8,10 +8,12 @@ Alt+Up/Alt+Down move a row, Ctrl+Shift+Right/Left extend or shrink a weekly acti
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QPainter, QUndoStack
+from PySide6.QtCore import QLine, QModelIndex, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (QAction, QColor, QFont, QGuiApplication, QKeyEvent, QKeySequence, QPainter, QPaintEvent,
+                           QPalette, QPen, QUndoStack)
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView,
-                               QInputDialog, QLabel, QMenu, QSpinBox, QStyle, QStyleOptionHeader, QTableView,
+                               QInputDialog, QLabel, QMenu, QSpinBox, QStyle, QStyleOptionHeader, QStyleOptionViewItem,
+                               QTableView,
                                QToolBar, QVBoxLayout, QWidget)
 
 from ..core.storage import planning
@@ -19,7 +21,7 @@ from ..core.storage.store import Store
 from ..core.thai_calendar import MonthKey, fiscal_year_start
 from ..i18n import _
 from .clipboard import put_on_clipboard, parse_tsv, to_html, to_tsv
-from .delegates import CellEditor, ThaiWrapDelegate, word_breaks_notifier
+from .delegates import PAD_X, PAD_Y, CellEditor, ThaiWrapDelegate, word_breaks_notifier
 from .grid_models import CalendarModel, GridModel, MonthGroupRole, WeeklyPlanModel, WeekLabelRole, criterion_label
 
 
@@ -48,6 +50,7 @@ class GridTableView(QTableView):
         vh.setDefaultSectionSize(self._line)
         vh.setMinimumSectionSize(self._line)
         self._heights: dict[str, int] = {}
+        self._row_spans: dict[int, dict[int, int]] | None = {}
         self._fitting = False
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
@@ -125,12 +128,138 @@ class GridTableView(QTableView):
 
     def apply_spans(self) -> None:
         self.clearSpans()
+        self._row_spans = {}
         model = self.model()
         if isinstance(model, GridModel):
             for row, col, rs, cs in model.spans():
                 self.setSpan(row, col, rs, cs)
+                if rs == 1:
+                    self._row_spans.setdefault(row, {})[col] = cs
+                else:  # (the grids span columns only; anything else is left to Qt's painting)
+                    self._row_spans = None
+                    break
         self._heights.clear()
         self.schedule_fit()
+
+    # ------------------------------------------------------------ painting
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Paint the grid in one pass over the model's rows.
+
+        Qt's own painting calls into a Python model five or more times per cell (index, flags
+        twice, the delegate and its seven roles), which alone costs more than a frame on a page
+        of a large calendar. Here a row costs one Python call that lists its non-empty cells,
+        and a wrapped Thai text is a cached picture (``TextLayouts.pixmap``) of the same layout
+        that decided the row's height. Grids this does not cover (row spans, other delegates)
+        are left to Qt.
+        """
+        model = self.model()
+        if (self._row_spans is None or not hasattr(model, "paint_row")
+                or type(self.itemDelegate()) is not ThaiWrapDelegate):
+            return super().paintEvent(event)
+        n_rows, n_cols = model.rowCount(), model.columnCount()
+        if not n_rows or not n_cols:
+            return
+        area = event.rect()
+        vh, hh = self.verticalHeader(), self.horizontalHeader()
+        first_r = vh.logicalIndexAt(area.top())
+        first_c = hh.logicalIndexAt(area.left())
+        if first_r < 0 or first_c < 0:
+            return
+        last_r = vh.logicalIndexAt(area.bottom())
+        last_r = n_rows - 1 if last_r < 0 else last_r
+        last_c = hh.logicalIndexAt(area.right())
+        last_c = n_cols - 1 if last_c < 0 else last_c
+        xs = [hh.sectionViewportPosition(c) for c in range(n_cols)]
+        ws = [hh.sectionSize(c) for c in range(n_cols)]
+        x_end = xs[last_c] + ws[last_c]
+
+        pal = self.palette()
+        group = (QPalette.ColorGroup.Disabled if not self.isEnabled()
+                 else QPalette.ColorGroup.Active if self.isActiveWindow() else QPalette.ColorGroup.Inactive)
+        highlight = pal.brush(group, QPalette.ColorRole.Highlight)
+        colours = (pal.color(group, QPalette.ColorRole.Text), pal.color(group, QPalette.ColorRole.HighlightedText))
+        font = self.font()
+        bold = QFont(font)
+        bold.setBold(True)
+        fonts = ((font, font.key()), (bold, bold.key()))
+        selection = self.selectionModel()
+        ranges = [(g.top(), g.left(), g.bottom(), g.right()) for g in selection.selection()] if selection else []
+        cur = self.currentIndex()
+        cur_rc = (cur.row(), cur.column()) if cur.isValid() and self.hasFocus() else None
+        cache = self.cell_delegate.layouts
+        spans = self._row_spans
+        painter = QPainter(self.viewport())
+        dpr = painter.device().devicePixelRatioF()
+        lines: list[tuple[int, int, int, int]] = []  # grid lines as (x, y, width, height)
+        boundaries = [xs[c] + ws[c] - 1 for c in range(first_c, last_c + 1)]
+        run_top = None  # a run of rows without spans gets whole vertical grid lines
+        focus_rect = None
+        y = h = 0
+        for r in range(first_r, last_r + 1):
+            y, h = vh.sectionViewportPosition(r), vh.sectionSize(r)
+            starts = spans.get(r)
+            selected_cols: set[int] = set()
+            for top, left, bottom, right in ranges:
+                if top <= r <= bottom:
+                    selected_cols.update(range(max(left, first_c), min(right, last_c) + 1))
+            if starts:  # cells joined across columns: the spans decide the cells' extents
+                if run_top is not None:
+                    lines.extend((x, run_top, 1, y - run_top) for x in boundaries)
+                    run_top = None
+                c = first_c
+                for sc, cs in starts.items():
+                    if sc < first_c < sc + cs:
+                        c = sc
+                while c <= last_c:
+                    cs = starts.get(c, 1)
+                    x, w = xs[c], sum(ws[c:c + cs])
+                    lines.append((x + w - 1, y, 1, h))
+                    if c in selected_cols or (cs > 1 and not selected_cols.isdisjoint(range(c, c + cs))):
+                        painter.fillRect(x, y, w - 1, h - 1, highlight)
+                    c += cs
+            else:
+                if run_top is None:
+                    run_top = y
+                for c in sorted(selected_cols):
+                    painter.fillRect(xs[c], y, ws[c] - 1, h - 1, highlight)
+            lines.append((xs[first_c], y + h - 1, x_end - xs[first_c], 1))
+            for c, text, align, brush, is_bold in model.paint_row(r):
+                cs = starts.get(c, 1) if starts else 1
+                if c > last_c or c + cs <= first_c:
+                    continue
+                x, w = xs[c], (ws[c] if cs == 1 else sum(ws[c:c + cs]))
+                selected = c in selected_cols
+                if brush is not None and not selected:
+                    painter.fillRect(x, y, w - 1, h - 1, brush)
+                if text:
+                    f, fkey = fonts[is_bold]
+                    cache.draw(painter, x + PAD_X, y + PAD_Y, text, max(1, w - 2 * PAD_X), h - 1 - 2 * PAD_Y,
+                               f, fkey, align, colours[selected], dpr)
+            if cur_rc is not None and cur_rc[0] == r and first_c <= cur_rc[1] <= last_c:
+                c = cur_rc[1]
+                cs = starts.get(c, 1) if starts else 1
+                focus_rect = QRect(xs[c], y, sum(ws[c:c + cs]) - 1, h - 1)
+        if run_top is not None:
+            lines.extend((x, run_top, 1, y + h - run_top) for x in boundaries)
+        if self.showGrid():
+            pen = self._grid_pen()
+            if pen.style() == Qt.PenStyle.SolidLine:  # one-pixel rectangles fill four times faster than lines
+                colour = pen.color()
+                for x, y, w, h in lines:
+                    painter.fillRect(x, y, w, h, colour)
+            else:
+                painter.setPen(pen)
+                painter.drawLines([QLine(x, y, x + w - 1, y + h - 1) for x, y, w, h in lines])
+        if focus_rect is not None and self.state() != QAbstractItemView.State.EditingState:
+            painter.setPen(QPen(highlight.color().darker(125), 2))
+            painter.drawRect(focus_rect.adjusted(1, 1, -1, -1))
+        painter.end()
+
+    def _grid_pen(self) -> QPen:
+        opt = QStyleOptionViewItem()
+        self.initViewItemOption(opt)
+        colour = QColor.fromRgba(self.style().styleHint(QStyle.StyleHint.SH_Table_GridLineColor, opt, self) & 0xFFFFFFFF)
+        return QPen(colour, 0, self.gridStyle())
 
     # ------------------------------------------------------------ row heights (lazy, cached)
     def schedule_fit(self) -> None:
