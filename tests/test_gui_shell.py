@@ -539,3 +539,62 @@ def test_second_window_on_the_same_file_is_read_only_with_a_message(qtbot, windo
         assert org["id"]
     finally:
         second.close_store()
+
+
+def _menu_action(window, index, text):
+    menu = window.tree_context_menu(index)
+    return next(a for a in menu.actions() if a.text() == text)
+
+
+def test_delete_a_fiscal_year_asks_then_undo_brings_it_back(qtbot, window):
+    m, store = window.tree_model, window.store
+    org_i = child_named(m, window.tree.rootIndex(), "จังหวัดราชบุรี")
+    year_i = child_named(m, org_i, year_label(2554))
+    click_tree(qtbot, window, year_i)
+    year_id = window.current_year_id()
+    _menu_action(window, year_i, _("Delete this fiscal year…")).trigger()
+    box = window.last_message_box
+    assert "2554" in box.text() and "จังหวัดราชบุรี" in box.text()
+    # Cancel changes nothing
+    qtbot.mouseClick(box.buttons.button(box.buttons.StandardButton.Close), Qt.LeftButton)
+    assert store.get("fiscal_year", year_id) is not None
+    _menu_action(window, year_i, _("Delete this fiscal year…")).trigger()
+    box = window.last_message_box
+    delete = next(b for b in box.buttons.buttons() if b.text() == _("Delete"))
+    qtbot.mouseClick(delete, Qt.LeftButton)
+    assert store.get("fiscal_year", year_id) is None
+    assert store.get("fiscal_year", year_id, include_deleted=True)["deleted"] == 1   # a tombstone
+    steps = store.select("calendar_step", {"year_id": year_id}, include_deleted=True)
+    assert len(steps) == 18 and all(s["deleted"] for s in steps)   # its calendar went with it, kept
+    org_i = child_named(m, window.tree.rootIndex(), "จังหวัดราชบุรี")
+    assert year_label(2554) not in child_texts(m, org_i)
+    assert window.tree.currentIndex() == org_i        # the selection falls back to the organisation
+    window.action_undo.trigger()
+    org_i = child_named(m, window.tree.rootIndex(), "จังหวัดราชบุรี")
+    assert year_label(2554) in child_texts(m, org_i)
+    assert store.get("fiscal_year", year_id) is not None
+    assert len(planning.calendar_steps(store, year_id)) == 18
+    window.action_redo.trigger()
+    assert store.get("fiscal_year", year_id) is None
+
+
+def test_rename_and_delete_an_organisation(qtbot, window):
+    m, store = window.tree_model, window.store
+    org_i = child_named(m, window.tree.rootIndex(), "จังหวัดระยอง")
+    org_id = org_i.data(KEY_ROLE)[1]
+    _menu_action(window, org_i, _("Rename organisation…")).trigger()
+    dlg = window.last_dialog
+    dlg.name.clear()
+    qtbot.mouseClick(dlg.ok_button, Qt.LeftButton)
+    assert dlg.isVisible() and dlg.error.text(), "an empty name is refused in the dialog"
+    type_text(qtbot, dlg.name, "จังหวัดระยอง (สนจ.)")
+    qtbot.mouseClick(dlg.ok_button, Qt.LeftButton)
+    assert store.get("organisation", org_id)["name"] == "จังหวัดระยอง (สนจ.)"
+    org_i = child_named(m, window.tree.rootIndex(), "จังหวัดระยอง (สนจ.)")
+    _menu_action(window, org_i, _("Delete this organisation…")).trigger()
+    box = window.last_message_box
+    qtbot.mouseClick(next(b for b in box.buttons.buttons() if b.text() == _("Delete")), Qt.LeftButton)
+    assert child_texts(m, window.tree.rootIndex()) == ["จังหวัดราชบุรี"]
+    window.action_undo.trigger()
+    window.action_undo.trigger()
+    assert child_texts(m, window.tree.rootIndex()) == ["จังหวัดราชบุรี", "จังหวัดระยอง"]

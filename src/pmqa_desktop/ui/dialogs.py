@@ -217,6 +217,35 @@ class AddOrganisationDialog(_CheckedDialog):
         return cc.perform(w.undo_stack, w.store, _("Add organisation {name}").format(name=name.strip()), run)
 
 
+class RenameOrganisationDialog(_CheckedDialog):
+    """Change an organisation's name and province (one undo step)."""
+
+    def __init__(self, window: "MainWindow", org_id: str):
+        super().__init__(window, _("Rename organisation"))
+        self.org_id = org_id
+        org = window.store.get("organisation", org_id) or {"name": "", "province": ""}
+        form = QFormLayout()
+        self.name = QLineEdit(org["name"], self)
+        self.name.setObjectName("org_name")
+        self.province = QLineEdit(org["province"] or "", self)
+        self.province.setObjectName("org_province")
+        form.addRow(_("Name"), self.name)
+        form.addRow(_("Province"), self.province)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.error)
+        lay.addWidget(self.buttons)
+
+    def error_field(self, message: str) -> QWidget | None:
+        return self.name
+
+    def apply(self) -> str:
+        w, name = self.window, self.name.text().strip()
+        cc.perform(w.undo_stack, w.store, _("Rename organisation {name}").format(name=name),
+                   lambda: planning.rename_organisation(w.store, self.org_id, name, self.province.text()))
+        return self.org_id
+
+
 class AddYearDialog(_CheckedDialog):
     """A new, empty fiscal year for an organisation."""
 

@@ -414,6 +414,15 @@ class MainWindow(QMainWindow):
                     return
             if len(key) > 1 and self.select_key(("year", key[1])):
                 return
+            # a deleted year (or organisation): its organisation, else the first one
+            year = self.store.get("fiscal_year", key[1], include_deleted=True) if (self.store and len(key) > 1) else None
+            org_id = year["org_id"] if year else (key[1] if key[0] == "org" else None)
+            if org_id and self.select_key(("org", org_id)):
+                return
+            first = self.tree_model.index(0, 0)
+            if first.isValid():
+                self.tree.setCurrentIndex(first)
+                return
             self._shown_key = None
             self.stack.setCurrentWidget(self.welcome)
 
@@ -536,9 +545,15 @@ class MainWindow(QMainWindow):
         elif node.kind in ("year", "calendar", "weekly"):
             add(_("Import text table…"), self.import_text)
             add(_("Roll over to a new fiscal year…"), lambda: self.roll_over(node.key[1]))
+            if node.kind == "year":
+                menu.addSeparator()
+                add(_("Delete this fiscal year…"), lambda: self.delete_year(node.key[1]))
         elif node.kind == "org":
             add(_("New fiscal year…"), lambda: self.new_year(node.key[1]))
             add(_("Add organisation…"), self.add_organisation)
+            add(_("Rename organisation…"), lambda: self.rename_organisation(node.key[1]))
+            menu.addSeparator()
+            add(_("Delete this organisation…"), lambda: self.delete_organisation(node.key[1]))
         return menu
 
     # ================================================================ catalog actions
@@ -784,6 +799,44 @@ class MainWindow(QMainWindow):
                 self.select_key(("org", oid))
         dlg.accepted.connect(done)
         return self._dialog(dlg)
+
+    def rename_organisation(self, org_id: str | None):
+        from .dialogs import RenameOrganisationDialog
+        if self.store is None or not org_id:
+            return None
+        return self._dialog(RenameOrganisationDialog(self, org_id))
+
+    def delete_year(self, year_id: str | None) -> "MessageDialog | None":
+        """Ask, then delete a fiscal year as one undo step (a tombstone: nothing is erased)."""
+        year = self.store.get("fiscal_year", year_id) if (self.store and year_id) else None
+        if year is None:
+            return None
+        org = self.store.get("organisation", year["org_id"]) or {"name": ""}
+        text = _("Delete fiscal year {year} of {org}, with its calendar, weekly plan, owners and plans?\n\n"
+                 "Edit > Undo brings it back. The deletion goes with this file to the offices you share it "
+                 "with.").format(year=year["year_be"], org=org["name"])
+        label = _("Delete fiscal year {year}").format(year=year["year_be"])
+        return self._confirm_delete(text, label, lambda: planning.delete_fiscal_year(self.store, year_id))
+
+    def delete_organisation(self, org_id: str | None) -> "MessageDialog | None":
+        org = self.store.get("organisation", org_id) if (self.store and org_id) else None
+        if org is None:
+            return None
+        years = planning.fiscal_years(self.store, org_id)
+        text = _("Delete {org} and its {n} fiscal years?\n\nEdit > Undo brings it back. The deletion goes with "
+                 "this file to the offices you share it with.").format(org=org["name"], n=len(years))
+        label = _("Delete organisation {name}").format(name=org["name"])
+        return self._confirm_delete(text, label, lambda: planning.delete_organisation(self.store, org_id))
+
+    def _confirm_delete(self, text: str, label: str, fn: Callable[[], Any]) -> "MessageDialog":
+        from .qt_util import MessageDialog
+        box = MessageDialog(self, _("Delete"), text, error=True)
+        box.setObjectName("confirm_delete")
+        box.buttons.button(box.buttons.StandardButton.Close).setText(_("Cancel"))
+        box.add_button(_("Delete"), lambda: self._guarded(lambda: cc.perform(self.undo_stack, self.store, label, fn)))
+        box.open()
+        self.last_message_box = box
+        return box
 
     def open_settings(self):
         from .dialogs import SettingsDialog

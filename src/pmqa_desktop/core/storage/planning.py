@@ -54,6 +54,40 @@ def add_organisation(store: Store, name: str, province: str = "", kind: str = "p
         "sort_key": store.next_sort_key("organisation", {})})
 
 
+def rename_organisation(store: Store, org_id: str, name: str, province: str | None = None) -> bool:
+    """Change an organisation's name (and province); False when nothing changed."""
+    org = store.get("organisation", org_id)
+    if org is None:
+        raise ValidationError(_("This organisation no longer exists."))
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("An organisation needs a name."))
+    values = {"name": name}
+    if province is not None:
+        values["province"] = province.strip()
+    if all(org[k] == v for k, v in values.items()):
+        return False
+    store.update("organisation", org_id, values)
+    return True
+
+
+def delete_organisation(store: Store, org_id: str) -> None:
+    """Delete an organisation with its years and everything in them. Every row becomes a
+    tombstone (nothing is erased: undo brings it all back), and the deletion travels to the
+    offices the file is shared with."""
+    if store.get("organisation", org_id) is None:
+        raise ValidationError(_("This organisation no longer exists."))
+    store.delete("organisation", org_id)
+
+
+def delete_fiscal_year(store: Store, year_id: str) -> None:
+    """Delete a fiscal year with its calendar, weekly plan, owners and plans, as tombstones
+    (see ``delete_organisation``)."""
+    if store.get("fiscal_year", year_id) is None:
+        raise ValidationError(_("This fiscal year no longer exists."))
+    store.delete("fiscal_year", year_id)
+
+
 def fiscal_years(store: Store, org_id: str) -> list[dict[str, Any]]:
     return store.select("fiscal_year", {"org_id": org_id}, order_by="year_be")
 
