@@ -598,3 +598,30 @@ def test_rename_and_delete_an_organisation(qtbot, window):
     window.action_undo.trigger()
     window.action_undo.trigger()
     assert child_texts(m, window.tree.rootIndex()) == ["จังหวัดราชบุรี", "จังหวัดระยอง"]
+
+
+def test_settings_dialog_saves_identity_and_offers_a_restart_in_the_new_language(qtbot, window, monkeypatch):
+    from PySide6.QtCore import QProcess
+    from PySide6.QtGui import QAction
+    from pmqa_desktop.ui import qt_settings
+    started = []
+    monkeypatch.setattr(QProcess, "startDetached", staticmethod(lambda exe, args: started.append((exe, args)) or True))
+    path = window.store.path
+    window.findChild(QAction, "action_settings").trigger()
+    dlg = window.last_dialog
+    dlg.clerk.clear()
+    type_text(qtbot, dlg.clerk, "นางสาวมาลี ใจดี")
+    dlg.language.setCurrentIndex(dlg.language.findData("en"))
+    qtbot.mouseClick(dlg.ok_button, Qt.LeftButton)
+    assert qt_settings.read_all()["clerk_name"] == "นางสาวมาลี ใจดี"
+    assert qt_settings.read_all()["language"] == "en"
+    assert window.store.actor.clerk == "นางสาวมาลี ใจดี"       # later edits carry the new name
+    box = window.last_message_box
+    assert box.objectName() == "offer_restart"
+    # said in the language in use and in the one chosen
+    assert "Restart now?" in box.text()
+    assert _("The program shows the new language when it starts again. Restart now?") in box.text()
+    restart = next(b for b in box.buttons.buttons() if "Restart now" in b.text())
+    qtbot.mouseClick(restart, Qt.LeftButton)
+    assert started and started[0][1][-2:] == ["--db", str(path)]
+    assert window.store is None                              # the file was let go before the new start

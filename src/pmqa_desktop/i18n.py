@@ -89,6 +89,11 @@ def _(message: str) -> str:
     return _current.gettext(message)
 
 
+def gettext_in(lang: str, message: str) -> str:
+    """``message`` in a given language (for a message about switching to it)."""
+    return (_load(lang) if lang in LANGUAGES else _current).gettext(message)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _current.ngettext(singular, plural, n)
 

@@ -359,7 +359,7 @@ class SettingsDialog(_CheckedDialog):
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         note = QLabel(_("Your name and office are stored with every change you make, so that merged files show "
-                        "who changed what. A new language takes effect at the next start."), self)
+                        "who changed what. A new language takes effect when the program starts again."), self)
         note.setWordWrap(True)
         lay.addWidget(note)
         lay.addWidget(self.error)
@@ -373,6 +373,9 @@ class SettingsDialog(_CheckedDialog):
         except OSError as exc:
             raise UserError(_("The settings could not be saved: {error}").format(error=exc.strerror)) from exc
         self.window.apply_identity()
+        from ..i18n import language
+        if values["language"] != language():
+            self.window.offer_restart(values["language"])
         return values
 
 

@@ -838,6 +838,39 @@ class MainWindow(QMainWindow):
         self.last_message_box = box
         return box
 
+    def offer_restart(self, lang: str) -> "MessageDialog":
+        """After a change of language: offer to start again now, in the new language too."""
+        from ..i18n import gettext_in
+        from .qt_util import MessageDialog
+        here = _("The program shows the new language when it starts again. Restart now?")
+        there = gettext_in(lang, "The program shows the new language when it starts again. Restart now?")
+        box = MessageDialog(self, _("Language"), here if here == there else f"{here}\n\n{there}")
+        box.setObjectName("offer_restart")
+        here, there = _("Restart now"), gettext_in(lang, "Restart now")
+        box.add_button(here if here == there else f"{here} / {there}", self.restart)
+        box.open()
+        self.last_message_box = box
+        return box
+
+    def restart(self) -> bool:
+        """Start the program again on the same file, then end this one (the file is let go first,
+        so the new one does not find it in use)."""
+        from PySide6.QtCore import QProcess
+        from PySide6.QtWidgets import QApplication
+        path = self.store.path if self.store is not None else None
+        args = [] if getattr(sys, "frozen", False) else ["-m", "pmqa_desktop"]
+        if path is not None:
+            args += ["--db", str(path)]
+        self.close_store()
+        ok = QProcess.startDetached(sys.executable, args)
+        if isinstance(ok, tuple):   # (started, pid) in some PySide versions
+            ok = ok[0]
+        if not ok:
+            self.show_message(_("The program could not be started again; start it yourself."), error=True)
+            return False
+        QApplication.quit()
+        return True
+
     def open_settings(self):
         from .dialogs import SettingsDialog
         return self._dialog(SettingsDialog(self))
