@@ -8,6 +8,7 @@
                          open the large file, show one agency-year's weekly plan, and the 2,000-step calendar
     scroll_*_mean_ms / _p95_ms
                          one page of scrolling with a synchronous viewport repaint, over 200 steps
+    peak_rss_mb          the process's peak memory after those scrolls
 
 Targets: start within 2x of the bare window; a scroll step under 16 ms.
 Set PMQA_BENCH_DIR to keep the generated files between runs (the large one takes a while).
@@ -119,6 +120,10 @@ weekly.set_year(p_year["id"])
 app.processEvents()
 scroll(weekly.table, "weekly_vertical")
 scroll(weekly.table, "weekly_horizontal", horizontal=True)
+import resource
+print(f"peak_rss_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}  "
+      f"(the whole process after the scrolls above; cached cell pictures are capped at "
+      f"{cal.table.cell_delegate.layouts.PIXMAP_BUDGET >> 20} MB per grid)")
 
 # reference: Qt's own C++ model and delegate with the same texts, to read the figures above on a busy machine
 from PySide6.QtGui import QStandardItemModel, QStandardItem
