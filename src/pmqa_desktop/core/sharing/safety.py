@@ -19,10 +19,11 @@ import contextlib
 import shutil
 import sqlite3
 import tempfile
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 from ...i18n import _
 from ..errors import DamagedFileError, FileProblem, ForeignFileError
@@ -44,6 +45,8 @@ class CheckResult:
     newer: bool
     message: str
     empty: bool = False
+    # with ``open_incoming(background=True)``: waits for the page check (raises if damaged)
+    wait: Callable[[], Any] = field(default=lambda: None, repr=False, compare=False)
 
     @property
     def read_only(self) -> bool:
@@ -164,22 +167,30 @@ def check_file(path: str | Path, *, thorough: bool = True, _copy: bool = True) -
     inspect_file(path)
     conn = _connect(read_only_uri(path), uri=True)
     try:
-        try:
-            conn.execute("PRAGMA mmap_size = 1073741824")  # (a private copy: nobody else writes it)
-            rows = conn.execute("PRAGMA integrity_check" if thorough else "PRAGMA quick_check").fetchall()
-        except sqlite3.DatabaseError as exc:
-            raise DamagedFileError(_("The file {name} is damaged and cannot be opened.").format(name=path.name),
-                                   str(exc)) from exc
-        if rows != [("ok",)]:
-            raise DamagedFileError(_("The file {name} is damaged and cannot be opened.").format(name=path.name),
-                                   "; ".join(str(r[0]) for r in rows[:5]))
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        n_objects = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if version == 0 and n_objects == 0:
-            raise ForeignFileError(_("{name} is an empty database, not a PMQA Desktop file.").format(name=path.name))
-        verify_schema(conn, path)
+        _check_pages(conn, path, thorough)
+        return _check_schema(conn, path)
     finally:
         conn.close()
+
+
+def _check_pages(conn: sqlite3.Connection, path: Path, thorough: bool) -> None:
+    try:
+        conn.execute("PRAGMA mmap_size = 1073741824")  # (a private copy: nobody else writes it)
+        rows = conn.execute("PRAGMA integrity_check" if thorough else "PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise DamagedFileError(_("The file {name} is damaged and cannot be opened.").format(name=path.name),
+                               str(exc)) from exc
+    if rows != [("ok",)]:
+        raise DamagedFileError(_("The file {name} is damaged and cannot be opened.").format(name=path.name),
+                               "; ".join(str(r[0]) for r in rows[:5]))
+
+
+def _check_schema(conn: sqlite3.Connection, path: Path) -> CheckResult:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    n_objects = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if version == 0 and n_objects == 0:
+        raise ForeignFileError(_("{name} is an empty database, not a PMQA Desktop file.").format(name=path.name))
+    verify_schema(conn, path)
     if version > schema.SCHEMA_VERSION:
         msg = _("{name} was saved by a newer version of PMQA Desktop (schema {found}, this program knows "
                 "{known}). It can be opened read-only; update the program to edit or merge it.").format(
@@ -188,6 +199,56 @@ def check_file(path: str | Path, *, thorough: bool = True, _copy: bool = True) -
     return CheckResult(path, version, False,
                        _("OK: {name} is a sound PMQA Desktop database (schema {version}).").format(
                            name=path.name, version=version))
+
+
+class PageCheck:
+    """``integrity_check`` / ``quick_check`` of a private copy running in a thread (SQLite works
+    without Python's lock, so it runs beside the caller's own reading on a second core).
+
+    ``wait()`` raises the check's ``DamagedFileError`` if the file is damaged: whatever was read
+    from the file meanwhile must then be thrown away. Otherwise it returns what ``also(conn)``
+    (more reading of the checked file by the caller, in the same thread, once the check has
+    passed) returned, or None if that failed (the caller then does it itself).
+    """
+
+    def __init__(self, path: Path, thorough: bool, also: Callable[[sqlite3.Connection], Any] | None = None):
+        self.path = path
+        self.also = also
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.conn = _connect(read_only_uri(path), uri=True)
+        self.thread = threading.Thread(target=self._run, args=(thorough,), name="pmqa-check", daemon=True)
+        self.thread.start()
+
+    def _run(self, thorough: bool) -> None:
+        try:
+            _check_pages(self.conn, self.path, thorough)
+        except BaseException as exc:  # handed to wait()
+            self.error = exc
+            return
+        if self.also is not None:
+            try:
+                self.result = self.also(self.conn)
+            except Exception:  # (only work done ahead: the caller does it itself)
+                self.result = None
+
+    def wait(self) -> Any:
+        self.thread.join()
+        self._close()
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+    def cancel(self) -> None:
+        if self.thread.is_alive():
+            self.conn.interrupt()
+        self.thread.join()
+        self._close()
+
+    def _close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
 
 
 @contextlib.contextmanager
@@ -210,12 +271,41 @@ def private_copy(path: Path) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def open_incoming(path: str | Path, thorough: bool = True) -> Iterator[tuple[Path, CheckResult]]:
-    """A checked private copy of an incoming file, ready to be attached read-only."""
+def open_incoming(path: str | Path, thorough: bool = True, background: bool = False,
+                  also: Callable[[sqlite3.Connection], Any] | None = None) -> Iterator[tuple[Path, CheckResult]]:
+    """A checked private copy of an incoming file, ready to be attached read-only.
+
+    With ``background`` the header, ``application_id``, version and schema are checked before
+    this returns, and the page check runs on in a thread while the caller reads the copy: the
+    caller must call ``res.wait()`` (which raises if the file is damaged) before it trusts or
+    uses anything it read; it returns what ``also(conn)`` returned, run in the same thread on
+    a read-only connection to the copy once the check has passed.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileProblem(_("The file {path} does not exist.").format(path=path))
     with private_copy(path) as copy:
-        res = check_file(copy, thorough=thorough, _copy=False)
-        res.path = path
-        yield copy, res
+        if not background:
+            res = check_file(copy, thorough=thorough, _copy=False)
+            res.path = path
+            yield copy, res
+            return
+        if copy.stat().st_size == 0:
+            raise ForeignFileError(_("{name} is empty: it is not a PMQA Desktop database.").format(name=copy.name))
+        _check_header(copy)
+        inspect_file(copy)
+        conn = _connect(read_only_uri(copy), uri=True)
+        try:
+            res = _check_schema(conn, copy)  # before anything else reads the copy
+        except (FileProblem, sqlite3.DatabaseError):
+            _check_pages(conn, copy, thorough)  # a damaged file gets the same message as without ``background``
+            raise
+        finally:
+            conn.close()
+        pages = PageCheck(copy, thorough, None if res.newer else also)
+        try:
+            res.path = path
+            res.wait = pages.wait
+            yield copy, res
+        finally:
+            pages.cancel()

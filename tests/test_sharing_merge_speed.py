@@ -1,0 +1,174 @@
+"""What the faster merge does beside the comparison (issue 5's benchmark): the page check of the
+incoming copy and some reading ahead run in a thread; a damaged file is still refused with the
+check's message and nothing changed, and unreadable history rows are still never copied."""
+import importlib
+import json
+import random
+import shutil
+import sqlite3
+
+import pytest
+
+from pmqa_desktop.core.errors import DamagedFileError
+from pmqa_desktop.core.sharing import check_file, merge
+from pmqa_desktop.core.storage.store import Actor, Store
+from sharing_helpers import data_digest, english, integrity_ok, office_copies  # noqa: F401 (autouse fixture)
+
+merge_mod = importlib.import_module("pmqa_desktop.core.sharing.merge")
+
+
+@pytest.fixture
+def offices(demo_db, tmp_path):
+    stores = office_copies(demo_db, tmp_path, names=("A", "B"))
+    yield stores
+    for s in stores.values():
+        s.close()
+
+
+def _damage_table(path, table):
+    """Random bytes over the root page of ``table`` (the schema page stays sound)."""
+    conn = sqlite3.connect(path)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()[0]
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    rnd = random.Random(5)
+    with open(path, "r+b") as fh:
+        fh.seek((root - 1) * page_size)
+        fh.write(bytes(rnd.randrange(256) for _ in range(page_size)))
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_damaged_pages_are_refused_with_the_checks_message(offices, tmp_path, dry_run):
+    a, b = offices["A"], offices["B"]
+    for r in a.select("weekly_activity")[:20]:
+        a.update("weekly_activity", r["id"], {"text": r["text"] + " (A)"})
+    a.close()
+    bad = tmp_path / "damaged.db"
+    shutil.copy(a.path, bad)
+    _damage_table(bad, "weekly_activity")
+    with pytest.raises(DamagedFileError) as checked:
+        check_file(bad, thorough=False)
+    before = data_digest(b)
+    with pytest.raises(DamagedFileError) as merged:
+        merge(b, bad, dry_run=dry_run)
+    assert str(merged.value) == str(checked.value)
+    assert data_digest(b) == before and integrity_ok(b.path)
+    assert merge_mod._prepared is None  # nothing of the comparison is kept for an apply
+    assert b.query("SELECT count(*) AS n FROM conflict")[0]["n"] == 0
+
+
+def _add_history(path, rows):
+    conn = sqlite3.connect(path)
+    conn.executemany("INSERT INTO history (rev, table_name, row_id, parent_rev, data, updated_at, office, clerk, "
+                     "deleted) VALUES (?, ?, ?, NULL, ?, '2026-01-01T00:00:00.000000Z', 'far', 'x', 0)", rows)
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("ahead", [True, False], ids=["read-ahead", "read-ahead-failed"])
+def test_unreadable_and_foreign_history_rows_are_never_copied(offices, tmp_path, monkeypatch, ahead):
+    a, b = offices["A"], offices["B"]
+    sid = a.select("calendar_step")[0]["id"]
+    a.update("calendar_step", sid, {"text": "edited at A"})
+    a.close()
+    _add_history(a.path, [("r-good", "calendar_step", sid, json.dumps({"text": "old"})),
+                          ("r-not-json", "calendar_step", sid, "{not json"),
+                          ("r-foreign", "evil_table", sid, json.dumps({"x": 1}))])
+    if not ahead:  # the thread's reading ahead fails: the merge does it itself, alike
+        monkeypatch.setattr(merge_mod, "_side_work", lambda live: (lambda conn: 1 / 0))
+    preview = merge(b, a.path, dry_run=True)
+    # the version A's edit replaced, plus r-good
+    assert preview.history_added == 2
+    report = merge(b, a.path)
+    assert report.applied and report.history_added == 2
+    revs = {r["rev"] for r in b.query("SELECT rev FROM history")}
+    assert "r-good" in revs and "r-not-json" not in revs and "r-foreign" not in revs
+    assert b.get("calendar_step", sid)["text"] == "edited at A"
+    for r in b.query("SELECT data FROM history"):
+        json.loads(r["data"])
+    again = merge(b, a.path)
+    assert again.changes_nothing
+
+
+def test_preview_then_apply_equals_a_cold_merge(offices, tmp_path):
+    """The decisions kept by a preview and those made afresh give the same file."""
+    a, b = offices["A"], offices["B"]
+    rows = a.select("weekly_activity")
+    for r in rows[:30]:
+        a.update("weekly_activity", r["id"], {"text": r["text"] + " A"})
+    for r in rows[20:40]:
+        b.update("weekly_activity", r["id"], {"text": r["text"] + " B"})
+    b.delete("weekly_activity", rows[45]["id"])
+    b.close()
+    b2 = tmp_path / "b2.db"
+    shutil.copy(b.path, b2)
+    b = Store.open(b.path, Actor("office-B", "clerk-B"))
+    c = Store.open(b2, Actor("office-B", "clerk-B"))
+    try:
+        preview = merge(b, a.path, dry_run=True)
+        warm = merge(b, a.path)
+        cold = merge(c, a.path)
+        assert preview.totals() == warm.totals() == cold.totals()
+        assert warm.totals().conflict == 10 and warm.totals().change == 20
+        assert data_digest(b) == data_digest(c)
+        assert {(x.table, x.row_id, x.kept_rev, x.other_rev, x.group) for x in warm.conflicts} == \
+            {(x.table, x.row_id, x.kept_rev, x.other_rev, x.group) for x in cold.conflicts}
+    finally:
+        b.close()
+        c.close()
+
+
+def test_each_conflict_is_listed_under_its_own_plan_or_year(offices):
+    a, b = offices["A"], offices["B"]
+    expected = {}  # row id -> what its group's label must name
+    acts = a.query("SELECT a.id, p.title FROM plan_activity a JOIN dev_plan p ON p.id = a.plan_id ORDER BY a.id")
+    titles = {r["title"] for r in acts}
+    assert len(titles) == 2
+    for title in titles:
+        rid = next(r["id"] for r in acts if r["title"] == title)
+        for store in (a, b):
+            store.update("plan_activity", rid, {"title": f"edited at {store.actor.office}"})
+        expected[rid] = title
+    w = a.query("SELECT w.id, y.year_be FROM weekly_activity w JOIN weekly_row r ON r.id = w.row_id "
+                "JOIN fiscal_year y ON y.id = r.year_id ORDER BY w.id LIMIT 1")[0]
+    for store in (a, b):
+        store.update("weekly_activity", w["id"], {"text": f"edited at {store.actor.office}"})
+    expected[w["id"]] = str(w["year_be"])
+    report = merge(b, a.path, dry_run=True)
+    assert sorted(c.row_id for c in report.conflicts) == sorted(expected)
+    for c in report.conflicts:
+        assert expected[c.row_id] in c.group
+        assert all(other not in c.group for other in titles - {expected[c.row_id]})
+        # the group the conflict is counted in carries the same label
+        assert any(g.label == c.group and g.tables.get(c.table) and g.tables[c.table].conflict
+                   for g in report.groups.values())
+
+
+
+def test_versions_set_aside_get_the_same_json_as_the_store_writes(offices):
+    """The version that lost a conflict goes to the history as json.dumps(own columns) would
+    write it, whether it came from the incoming file or was ours, text or real numbers."""
+    from pmqa_desktop.core.storage.store import own_columns
+    a, b = offices["A"], offices["B"]
+    w1, w2 = [r["id"] for r in a.select("weekly_activity")[:2]]
+    s1, s2 = [r["id"] for r in a.select("calendar_step")[:2]]
+    odd = 'quote " back \\ new\nline\ttab \x01 \x7f ไทย 😀'
+    edits = [("weekly_activity", w1, {"text": "A " + odd}, {"text": "B " + odd}, True),
+             ("weekly_activity", w2, {"text": "A2 " + odd, "span": 3}, {"text": "B2"}, False),
+             ("calendar_step", s1, {"text": "A step", "sort_key": 1 / 3}, {"text": "B " + odd}, True),
+             ("calendar_step", s2, {"sort_key": 2.5e-7}, {"text": "B step", "sort_key": 12345.678}, False)]
+    for table, rid, at_a, at_b, b_later in edits:  # the later edit wins the conflict
+        first, second = ((a, at_a), (b, at_b)) if b_later else ((b, at_b), (a, at_a))
+        first[0].update(table, rid, first[1])
+        second[0].update(table, rid, second[1])
+    versions = {}
+    for store in (a, b):
+        for table, rid, *_ in edits:
+            row = store.get(table, rid, include_deleted=True)
+            versions[row["rev"]] = json.dumps({c: row[c] for c in own_columns(table)}, ensure_ascii=False)
+    report = merge(b, a.path)
+    assert report.totals().conflict == 4
+    assert {c.incoming_won for c in report.conflicts} == {True, False}
+    for c in report.conflicts:
+        data = b.query("SELECT data FROM history WHERE rev = ?", (c.other_rev,))[0]["data"]
+        assert data == versions[c.other_rev]
