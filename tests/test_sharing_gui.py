@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
+from pmqa_desktop.core import sharing
 from pmqa_desktop.core.sharing import check_file, list_backups
 from pmqa_desktop.core.storage.store import Actor, Store
 from pmqa_desktop.ui.main_window import MainWindow
@@ -78,14 +79,26 @@ def test_merge_preview_apply_swap_undo_and_restore_backup(qtbot, window, demo_db
     assert dlg.pages.currentIndex() == 1 and dlg.conflicts.rowCount() == 1
     assert "Suda" in dlg.conflicts.item(0, 2).text()
     dlg.conflicts.selectRow(0)
+    cid = dlg._conflict_ids[0]
+    merged = sharing.conflict_state(window.store, cid)
     click(qtbot, dlg.swap_button)
     assert window.store.get("calendar_step", sid)["remark"] == "ours"
+    swapped = sharing.conflict_state(window.store, cid)
+    assert swapped[1] == merged[0]           # the merged-in version is now the other one
+    assert "ours" in dlg.conflicts.item(0, 2).text()
     window.undo_stack.undo()
     assert window.store.get("calendar_step", sid)["remark"] == "theirs"
+    assert sharing.conflict_state(window.store, cid) == merged   # the conflict's record goes back too
+    assert "theirs" in dlg.conflicts.item(0, 2).text()    # and the list shows it
     window.undo_stack.redo()
     assert window.store.get("calendar_step", sid)["remark"] == "ours"
+    assert sharing.conflict_state(window.store, cid) == swapped
     dlg.conflicts.selectRow(0)
     click(qtbot, dlg.reviewed_button)
+    assert dlg.conflicts.rowCount() == 0
+    window.undo_stack.undo()                 # marking as reviewed is undone like any edit
+    assert dlg.conflicts.rowCount() == 1 and sharing.conflict_state(window.store, cid) == swapped
+    window.undo_stack.redo()
     assert dlg.conflicts.rowCount() == 0
     dlg.close()
 
@@ -168,3 +181,25 @@ def test_read_only_file_cannot_be_merged_into(qtbot, window, demo_db):
     assert not window.action_merge.isEnabled()
     assert window.open_database(demo_db)
     assert window.action_merge.isEnabled()
+
+
+def test_cancelled_preview_lets_its_private_copy_go(qtbot, window, demo_db, tmp_path):
+    import sys
+    merge_module = sys.modules["pmqa_desktop.core.sharing.merge"]   # (sharing.merge is the function)
+    other = tmp_path / "other.db"
+    shutil.copy(demo_db, other)
+    s = Store.open(other, Actor("Rayong office", "Suda"))
+    sid = s.select("calendar_step")[0]["id"]
+    s.update("calendar_step", sid, {"remark": "theirs"})
+    s.close()
+    window.action_merge.trigger()
+    dlg = window.sharing.last_dialog
+    dlg.path.setText(str(other))
+    click(qtbot, dlg.preview_button)
+    assert dlg.apply_button.isEnabled()
+    kept = merge_module._prepared
+    assert kept is not None and kept.copy.exists()      # kept for the Apply that may follow
+    click(qtbot, dlg.apply_buttons.button(QDialogButtonBox.Cancel))
+    assert not dlg.isVisible()
+    assert merge_module._prepared is None and not kept.copy.exists()
+    assert window.store.get("calendar_step", sid)["remark"] != "theirs"   # nothing merged

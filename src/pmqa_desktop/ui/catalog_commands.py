@@ -62,13 +62,21 @@ class StoreCommand(QUndoCommand):
             StoreCommand.report(str(exc))
 
 
-def perform(stack: QUndoStack, store: Store, text: str, fn: Callable[[], Any]) -> Any:
+def perform(stack: QUndoStack, store: Store, text: str, fn: Callable[[], Any],
+            local: tuple[Callable[[], Any], Callable[[Store, Any], None]] | None = None) -> Any:
     """Run ``fn`` as one undoable edit and return its result.
 
+    ``local`` = (read, write) covers bookkeeping outside the synced tables that ``fn`` also
+    changes (a conflict's record): its state is read before and after, and undo/redo write it back.
     A ``UserError`` from ``fn`` propagates with nothing changed and nothing pushed.
     """
+    before = local[0]() if local else None
     with busy():
         changes = changeset.record(store, fn)
+    if local:
+        after, write = local[0](), local[1]
+        if after != before:
+            changes.local.append((lambda s: write(s, before), lambda s: write(s, after)))
     if changes:
         stack.push(StoreCommand(store, text, changes))
     return changes.result

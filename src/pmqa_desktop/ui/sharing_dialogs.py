@@ -34,10 +34,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from .main_window import MainWindow
 
 
-def _perform(window: "MainWindow", text: str, fn: Callable[[], Any]) -> Any:
+def _perform(window: "MainWindow", text: str, fn: Callable[[], Any], local=None) -> Any:
     """Run ``fn`` as one undoable edit on the window's undo stack."""
     from .catalog_commands import perform
-    return perform(window.undo_stack, window.store, text, fn)
+    return perform(window.undo_stack, window.store, text, fn, local)
+
+
+def _conflict_record(window: "MainWindow", conflict_id: str):
+    """(read, write) of a conflict's record, so that undo puts it back with the rows."""
+    return (lambda: sharing.conflict_state(window.store, conflict_id),
+            lambda store, state: state is not None and sharing.set_conflict_state(store, conflict_id, state))
 
 
 def _fmt_time(iso: str | None) -> str:
@@ -283,6 +289,7 @@ class MergeDialog(QDialog):
         lay.addWidget(self.pages)
         self.setMinimumSize(760, 480)
         self._conflict_ids: list[str] = []
+        window.undo_stack.indexChanged.connect(self._undo_stack_moved)   # Ctrl+Z of a swap or a review
         if not path and window.store is not None and sharing.open_conflicts(window.store):
             self.show_conflicts(_("Conflicts from earlier merges, still to review:"))
 
@@ -352,6 +359,16 @@ class MergeDialog(QDialog):
         self.pages.setCurrentIndex(1)
         self.fill_conflicts()
 
+    def _undo_stack_moved(self, *_args) -> None:
+        if self.pages.currentIndex() == 1 and self.window.store is not None:
+            self.fill_conflicts()
+
+    def done(self, result: int) -> None:
+        # a preview keeps a checked private copy of the file for the Apply that may follow it;
+        # closing the dialog without applying lets it go now rather than when the program ends
+        sharing.discard_preview()
+        super().done(result)
+
     def fill_conflicts(self) -> None:
         store = self.window.store
         items = sharing.open_conflicts(store)
@@ -390,7 +407,8 @@ class MergeDialog(QDialog):
         if cid is None:
             return
         try:
-            _perform(self.window, _("Swap a merge conflict"), lambda: sharing.swap_conflict(self.window.store, cid))
+            _perform(self.window, _("Swap a merge conflict"), lambda: sharing.swap_conflict(self.window.store, cid),
+                     _conflict_record(self.window, cid))
         except UserError as exc:
             _error(self.window, exc)
         self.fill_conflicts()
@@ -399,7 +417,11 @@ class MergeDialog(QDialog):
         cid = self._selected()
         if cid is None:
             return
-        sharing.resolve_conflict(self.window.store, cid)
+        try:
+            _perform(self.window, _("Mark a merge conflict as reviewed"),
+                     lambda: sharing.resolve_conflict(self.window.store, cid), _conflict_record(self.window, cid))
+        except UserError as exc:
+            _error(self.window, exc)
         self.fill_conflicts()
 
 

@@ -27,7 +27,8 @@ _LAZY = {
     "cell_history": "history", "recent_changes": "history", "restore_value": "history",
     "restore_version": "history", "row_history": "history",
     "MergeReport": "merge", "merge": "merge", "open_conflicts": "merge", "resolve_conflict": "merge",
-    "swap_conflict": "merge",
+    "swap_conflict": "merge", "conflict_state": "merge", "set_conflict_state": "merge",
+    "discard_preview": "merge",
     "CheckResult": "safety", "CraftedFileError": "safety", "check_file": "safety",
 }
 
@@ -56,7 +57,8 @@ def __getattr__(name: str):
     return value
 
 __all__ = ["open_for_editing", "release", "backup_now", "backup_file", "list_backups", "restore_backup", "export", "merge",
-           "MergeReport", "swap_conflict", "resolve_conflict", "open_conflicts", "check_file", "CheckResult",
+           "MergeReport", "swap_conflict", "resolve_conflict", "open_conflicts", "conflict_state",
+           "set_conflict_state", "discard_preview", "check_file", "CheckResult",
            "CraftedFileError", "row_history", "cell_history", "restore_value", "restore_version",
            "recent_changes"]
 

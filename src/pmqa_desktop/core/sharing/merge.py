@@ -655,6 +655,11 @@ def _drop_prepared() -> None:
 atexit.register(_drop_prepared)
 
 
+def discard_preview() -> None:
+    """Forget the last preview (its private copy of the incoming file is removed now)."""
+    _drop_prepared()
+
+
 def _reusable(p: _Prepared | None, store: Store, incoming_path: Path) -> bool:
     if p is None or p.store() is not store or p.stat is None or p.stat != _stat_key(incoming_path):
         return False
@@ -869,6 +874,19 @@ def swap_conflict(store: Store, conflict_id: str) -> str:
         store.conn.execute("UPDATE conflict SET kept_rev = ?, other_rev = ? WHERE id = ?",
                            (new["rev"], current["rev"], conflict_id))
     return new["rev"]
+
+
+def conflict_state(store: Store, conflict_id: str) -> tuple[str, str, int] | None:
+    """(kept rev, other rev, resolved) of a conflict's record, for undoing a swap or a review."""
+    rows = store.query("SELECT kept_rev, other_rev, resolved FROM conflict WHERE id = ?", (conflict_id,))
+    return (rows[0]["kept_rev"], rows[0]["other_rev"], rows[0]["resolved"]) if rows else None
+
+
+def set_conflict_state(store: Store, conflict_id: str, state: tuple[str, str, int]) -> None:
+    store._writable()
+    with store.transaction():
+        store.conn.execute("UPDATE conflict SET kept_rev = ?, other_rev = ?, resolved = ? WHERE id = ?",
+                           (*state, conflict_id))
 
 
 def resolve_conflict(store: Store, conflict_id: str, resolved: bool = True) -> None:

@@ -31,23 +31,30 @@ class RowChange:
 class ChangeSet:
     rows: list[RowChange] = field(default_factory=list)
     result: Any = None
+    # (undo, redo) of bookkeeping outside the synced tables (such as a conflict's record),
+    # run in the same transaction as the rows
+    local: list[tuple[Callable[[Store], None], Callable[[Store], None]]] = field(default_factory=list)
 
     @property
     def inserted(self) -> list[tuple[str, str]]:
         return [(r.table, r.row_id) for r in self.rows if not r.existed]
 
     def __bool__(self) -> bool:
-        return bool(self.rows)
+        return bool(self.rows or self.local)
 
     def undo(self, store: Store) -> None:
         with store.transaction():
             for rc in reversed(self.rows):
                 _put(store, rc.table, rc.row_id, rc.before, rc.before_deleted if rc.existed else 1)
+            for undo, _redo in reversed(self.local):
+                undo(store)
 
     def redo(self, store: Store) -> None:
         with store.transaction():
             for rc in self.rows:
                 _put(store, rc.table, rc.row_id, rc.after, rc.after_deleted)
+            for _undo, redo in self.local:
+                redo(store)
 
 
 def _put(store: Store, table: str, row_id: str, values: dict[str, Any] | None, deleted: int) -> None:
