@@ -8,7 +8,7 @@ Alt+Up/Alt+Down move a row, Ctrl+Shift+Right/Left extend or shrink a weekly acti
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QLine, QModelIndex, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QLine, QModelIndex, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (QAction, QColor, QFont, QGuiApplication, QKeyEvent, QKeySequence, QPainter, QPaintEvent,
                            QPalette, QPen, QUndoStack)
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView,
@@ -51,6 +51,7 @@ class GridTableView(QTableView):
         vh.setMinimumSectionSize(self._line)
         self._heights: dict[str, int] = {}
         self._row_spans: dict[int, dict[int, int]] | None = {}
+        self._fonts: tuple | None = None
         self._fitting = False
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
@@ -178,10 +179,7 @@ class GridTableView(QTableView):
                  else QPalette.ColorGroup.Active if self.isActiveWindow() else QPalette.ColorGroup.Inactive)
         highlight = pal.brush(group, QPalette.ColorRole.Highlight)
         colours = (pal.color(group, QPalette.ColorRole.Text), pal.color(group, QPalette.ColorRole.HighlightedText))
-        font = self.font()
-        bold = QFont(font)
-        bold.setBold(True)
-        fonts = ((font, font.key()), (bold, bold.key()))
+        fonts = self.fonts()
         selection = self.selectionModel()
         ranges = [(g.top(), g.left(), g.bottom(), g.right()) for g in selection.selection()] if selection else []
         cur = self.currentIndex()
@@ -271,16 +269,45 @@ class GridTableView(QTableView):
         h = self._heights.get(key)
         if h is None:
             hh = self.horizontalHeader()
-            font = self.font()
             h = self._line
-            for col, span, text in model.row_cells(row):
-                if not text:
-                    continue
-                width = sum(hh.sectionSize(c) for c in range(col, col + span))
-                h = max(h, self.cell_delegate.text_height(text, width, font))
+            if hasattr(model, "paint_row") and self._row_spans is not None:
+                # measured on the layouts the paint will draw (same font, alignment and width)
+                layouts, fonts = self.cell_delegate.layouts, self.fonts()
+                starts = self._row_spans.get(row)
+                for col, text, align, _brush, bold in model.paint_row(row):
+                    if not text or (len(text) < 8 and text.isdigit()):  # (a row number: one line)
+                        continue
+                    span = starts.get(col, 1) if starts else 1
+                    width = sum(hh.sectionSize(c) for c in range(col, col + span))
+                    font, fkey = fonts[bold]
+                    text_h = layouts.layout(text, max(1, width - 2 * PAD_X), font, align, fkey)[1]
+                    h = max(h, int(text_h + 0.999) + 2 * PAD_Y + 1)
+            else:
+                font = self.font()
+                for col, span, text in model.row_cells(row):
+                    if not text:
+                        continue
+                    width = sum(hh.sectionSize(c) for c in range(col, col + span))
+                    h = max(h, self.cell_delegate.text_height(text, width, font))
             h = min(h, 600)
             self._heights[key] = h
         return h
+
+    def fonts(self) -> tuple[tuple[QFont, str], tuple[QFont, str]]:
+        """((font, key), (bold font, key)) of the cells (kept until the view's font changes)."""
+        if self._fonts is None:
+            font = self.font()
+            bold = QFont(font)
+            bold.setBold(True)
+            self._fonts = ((font, font.key()), (bold, bold.key()))
+        return self._fonts
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._fonts = None
+            self._heights.clear()
+            self.schedule_fit()
+        super().changeEvent(event)
 
     def fit_visible_rows(self, *args) -> None:
         """Fit the heights of the rows in view (and a few more); never all rows."""
