@@ -149,9 +149,9 @@ class GridTableView(QTableView):
         Qt's own painting calls into a Python model five or more times per cell (index, flags
         twice, the delegate and its seven roles), which alone costs more than a frame on a page
         of a large calendar. Here a row costs one Python call that lists its non-empty cells,
-        and a wrapped Thai text is a cached picture (``TextLayouts.pixmap``) of the same layout
-        that decided the row's height. Grids this does not cover (row spans, other delegates)
-        are left to Qt.
+        and a wrapped Thai text is drawn from the same layout that decided the row's height
+        (``TextLayouts.draw``, which keeps texts painted again as pictures). Grids this does not
+        cover (row spans, other delegates) are left to Qt.
         """
         model = self.model()
         if (self._row_spans is None or not hasattr(model, "paint_row")
@@ -275,7 +275,7 @@ class GridTableView(QTableView):
                 layouts, fonts = self.cell_delegate.layouts, self.fonts()
                 starts = self._row_spans.get(row)
                 for col, text, align, _brush, bold in model.paint_row(row):
-                    if not text or (len(text) < 8 and text.isdigit()):  # (a row number: one line)
+                    if not text or (len(text) < 8 and text.isdigit()):  # a row number: one line, the minimum
                         continue
                     span = starts.get(col, 1) if starts else 1
                     width = sum(hh.sectionSize(c) for c in range(col, col + span))
