@@ -172,3 +172,25 @@ def test_versions_set_aside_get_the_same_json_as_the_store_writes(offices):
     for c in report.conflicts:
         data = b.query("SELECT data FROM history WHERE rev = ?", (c.other_rev,))[0]["data"]
         assert data == versions[c.other_rev]
+
+
+def test_quick_grouping_matches_the_walk_up_the_parents(offices, monkeypatch):
+    """The per-table quick look-up of a changed row's plan or year gives the same report as
+    walking up its parents row by row, over every kind of row the demo holds."""
+    a, b = offices["A"], offices["B"]
+    rnd = random.Random(11)
+    for table, col in (("weekly_activity", "text"), ("calendar_cell", "text"), ("calendar_step", "remark"),
+                       ("plan_step", "output"), ("kpi_result", "note"), ("step_progress", "evidence"),
+                       ("criterion_owner", "unit"), ("kpi", "unit"), ("weekly_row", "remark")):
+        rows = a.select(table)
+        for r in rnd.sample(rows, min(len(rows), 7)):
+            a.update(table, r["id"], {col: f"แก้ที่ A {rnd.randrange(1000)}"})
+    quick = merge(b, a.path, dry_run=True)
+    monkeypatch.setattr(merge_mod._Grouper, "resolver", lambda self, table: (lambda k: self.key(table, k)))
+    walked = merge(b, a.path, dry_run=True)
+    summary = lambda rep: sorted((g.label, t, vars(c)) for g in rep.groups.values() for t, c in g.tables.items())
+    assert summary(quick) == summary(walked)
+    tables = {t for g in quick.groups.values() for t in g.tables}
+    assert {"weekly_activity", "calendar_cell", "plan_step", "kpi_result", "step_progress"} <= tables
+    assert all(g.key[0] in ("plan", "year") for g in quick.groups.values()
+               if set(g.tables) & {"weekly_activity", "plan_step", "step_progress"})
