@@ -16,7 +16,7 @@ from collections import OrderedDict
 
 from PySide6.QtCore import QModelIndex, QObject, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPixmap, QTextLayout, QTextOption
-from PySide6.QtWidgets import (QStyle, QAbstractItemDelegate, QPlainTextEdit, QStyledItemDelegate,
+from PySide6.QtWidgets import (QAbstractItemDelegate, QPlainTextEdit, QStyledItemDelegate,
                                QStyleOptionViewItem, QWidget)
 
 from ..core.thai_text import strip_zwsp, with_zwsp
@@ -259,9 +259,6 @@ class CellEditor(QPlainTextEdit):
         super().keyPressEvent(event)
 
 
-_SELECTED_OR_FOCUSED = QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_HasFocus
-
-
 class ThaiWrapDelegate(QStyledItemDelegate):
     """Draws wrapped Thai text (breaks between words) and edits with ``CellEditor``."""
 
@@ -274,15 +271,6 @@ class ThaiWrapDelegate(QStyledItemDelegate):
     # The calendar and weekly plan paint their cells themselves (GridTableView.paintEvent);
     # other grids using this delegate leave painting to Qt's own delegate: the model's display
     # text already carries the zero-width spaces, so Qt's line breaker wraps Thai between words.
-    def paint(self, painter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        # Most month cells of a calendar are empty: one Python call here saves Qt's five or so
-        # calls to the model for a cell that has nothing to draw (selection and focus still do).
-        if not option.state & _SELECTED_OR_FOCUSED:
-            blank = getattr(index.model(), "is_blank", None)
-            if blank is not None and blank(index.row(), index.column()):
-                return
-        super().paint(painter, option, index)
-
     def text_height(self, text: str, width: int, font: QFont) -> int:
         """Height a cell needs for ``text`` at a column width (padding included)."""
         if not text:

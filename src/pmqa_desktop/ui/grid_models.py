@@ -214,7 +214,7 @@ class GridModel(QAbstractTableModel):
 # ====================================================================== operations calendar
 
 class _Step:
-    __slots__ = ("id", "sort_key", "text", "remark", "cells", "shown")
+    __slots__ = ("id", "sort_key", "text", "remark", "cells")
 
     def __init__(self, row: dict[str, Any], cells: dict[str, str]):
         self.id = row["id"]
@@ -222,7 +222,6 @@ class _Step:
         self.text = row["text"]
         self.remark = row["remark"]
         self.cells = cells
-        self.shown: list[str] | None = None  # display texts of the row, made when first painted
 
 
 class CalendarModel(GridModel):
@@ -265,12 +264,6 @@ class CalendarModel(GridModel):
         self._pos = {s.id: i for i, s in enumerate(self._steps)}
         n = self.FIRST_MONTH + len(self.months) + 1
         self._align = [TOP_CENTER if c == self.COL_NO or self.FIRST_MONTH <= c < n - 1 else TOP_LEFT for c in range(n)]
-
-
-    def refresh_display(self) -> None:
-        for s in self._steps:
-            s.shown = None
-        super().refresh_display()
 
     @property
     def col_remark(self) -> int:
@@ -329,18 +322,11 @@ class CalendarModel(GridModel):
         return s.cells.get(self._keys[i], "") if 0 <= i < len(self._keys) else ""
 
     def _data(self, row: int, col: int, role: int) -> Any:
-        # the hot path while painting: a few int comparisons and a cached list per row
+        # (the grid paints from paint_row; the display role serves Qt's other readers)
         if role == DISPLAY:
-            if col == 0:
-                return str(row + 1)
-            try:
-                step = self._steps[row]
-            except IndexError:
+            if row >= len(self._steps) or col >= self.columnCount():
                 return None
-            shown = step.shown
-            if shown is None:
-                shown = step.shown = [display_text(self.cell_text(row, c)) for c in range(self.columnCount())]
-            return shown[col] if col < len(shown) else None
+            return display_text(self.cell_text(row, col))
         if role == ALIGN:
             return self._align[col] if col < len(self._align) else None
         if role == EDIT or role == RAW:
@@ -368,15 +354,6 @@ class CalendarModel(GridModel):
             col = self.col_remark
             out.append((col, s.remark, align[col], None, False))
         return out
-
-    def is_blank(self, row: int, col: int) -> bool:
-        """Nothing to draw in this cell (the delegate then skips it)."""
-        try:
-            step = self._steps[row]
-        except IndexError:
-            return False
-        shown = step.shown
-        return shown is not None and col < len(shown) and not shown[col] and col != 0
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
         if index.column() == 0 or self.read_only:
@@ -425,7 +402,6 @@ class CalendarModel(GridModel):
             step.cells[row["month"]] = text
         else:
             step.cells.pop(row["month"], None)
-        step.shown = None
         if row["month"] in self._keys:
             col = self.FIRST_MONTH + self._keys.index(row["month"])
             idx = self.index(pos, col)
@@ -458,7 +434,6 @@ class CalendarModel(GridModel):
             return
         step = self._steps[pos]
         step.text, step.remark = row["text"], row["remark"]
-        step.shown = None
         if row["sort_key"] != step.sort_key:
             step.sort_key = row["sort_key"]
             new = self._insert_pos(step.sort_key, exclude=pos)
@@ -621,11 +596,10 @@ def describe_cell_date(text: str, month: MonthKey, year_be: int | None) -> str |
 # ====================================================================== weekly plan
 
 class _WRow:
-    __slots__ = ("key", "kind", "title", "category_code", "data", "starts", "cover", "dspan", "shown")
+    __slots__ = ("key", "kind", "title", "category_code", "data", "starts", "cover", "dspan")
 
     def __init__(self, key: str, kind: str, title: str = "", category_code: str = "", data=None):
         self.key, self.kind, self.title, self.category_code, self.data = key, kind, title, category_code, data
-        self.shown: list[str] | None = None  # display texts of the row, made when first painted
         self.starts: dict[int, dict] = {}   # week index -> activity starting there
         self.cover: dict[int, int] = {}     # week index -> week index of the activity covering it
         self.dspan: dict[int, int] = {}     # week index -> span as shown (clipped at the next activity)
@@ -745,11 +719,6 @@ class WeeklyPlanModel(GridModel):
         self.spansChanged.emit()
 
     # ------------------------------------------------------------ geometry
-    def refresh_display(self) -> None:
-        for r in self._rows:
-            r.shown = None
-        super().refresh_display()
-
     @property
     def col_remark(self) -> int:
         return self.FIRST_WEEK + len(self.columns)
@@ -857,22 +826,12 @@ class WeeklyPlanModel(GridModel):
             out.append((self.col_remark, remark, TOP_LEFT, None, False))
         return out
 
-    def is_blank(self, row: int, col: int) -> bool:
-        """An empty week of a criterion row: no text, no colour (the delegate skips it)."""
-        if row >= len(self._rows) or col < self.FIRST_WEEK or col == self.col_remark:
-            return False
-        r = self._rows[row]
-        return r.kind != "heading" and (col - self.FIRST_WEEK) not in r.starts
-
     def _data(self, row: int, col: int, role: int) -> Any:
         if row >= len(self._rows):
             return None
         r = self._rows[row]
-        if role == DISPLAY:   # the hot path while painting: a cached list per row
-            shown = r.shown
-            if shown is None:
-                shown = r.shown = [display_text(self.cell_text(row, c)) for c in range(self.columnCount())]
-            return shown[col] if col < len(shown) else None
+        if role == DISPLAY:   # (the grid paints from paint_row)
+            return display_text(self.cell_text(row, col)) if col < self.columnCount() else None
         if role == EDIT or role == RAW:
             return self.cell_text(row, col)
         if role == BACKGROUND:

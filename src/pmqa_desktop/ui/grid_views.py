@@ -8,7 +8,7 @@ Alt+Up/Alt+Down move a row, Ctrl+Shift+Right/Left extend or shrink a weekly acti
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QLine, QModelIndex, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QLine, QModelIndex, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (QAction, QColor, QFont, QGuiApplication, QKeyEvent, QKeySequence, QPainter, QPaintEvent,
                            QPalette, QPen, QUndoStack)
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView,
