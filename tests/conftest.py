@@ -23,6 +23,18 @@ def _private_data(tmp_path, tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture
+def english(monkeypatch):
+    """Messages in English, for assertions on their wording (also for the command lines the test
+    starts); the language in force before is put back afterwards."""
+    from pmqa_desktop.i18n import language, set_language
+    old = language()
+    monkeypatch.setenv("PMQA_LANG", "en")
+    set_language("en")
+    yield
+    set_language(old)
+
+
+@pytest.fixture
 def demo_db(tmp_path, tmp_path_factory) -> Path:
     """A fresh copy of the demo database (built once per session by the program's importers)."""
     if "demo" not in _DEMO_CACHE:

@@ -51,17 +51,3 @@ def integrity_ok(path: Path) -> bool:
         return conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     finally:
         conn.close()
-
-
-import pytest  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def english(monkeypatch):
-    """Messages in English for assertions on their wording (the Thai catalog is filled in later)."""
-    from pmqa_desktop.i18n import set_language
-    monkeypatch.setenv("PMQA_LANG", "en")
-    set_language("en")
-    yield
-    monkeypatch.undo()
-    set_language(None)

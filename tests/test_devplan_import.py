@@ -13,14 +13,7 @@ from pmqa_desktop.core.storage import devplan as dp
 from pmqa_desktop.core.storage import planning
 
 
-@pytest.fixture(autouse=True)
-def _english_messages():
-    """The assertions read the English msgids; the Thai catalog may translate them."""
-    from pmqa_desktop.i18n import language, set_language
-    old = language()
-    set_language("en")
-    yield
-    set_language(old)
+pytestmark = pytest.mark.usefixtures("english")  # assertions read the English wording
 
 
 SEED = "rayong_2553_devplan_kpi72.txt"

@@ -11,14 +11,7 @@ from pmqa_desktop.core.budget import format_baht, format_budget, is_budget_like,
 from pmqa_desktop.core.errors import ValidationError
 
 
-@pytest.fixture(autouse=True)
-def _english_messages():
-    """The assertions read the English msgids; the Thai catalog may translate them."""
-    from pmqa_desktop.i18n import language, set_language
-    old = language()
-    set_language("en")
-    yield
-    set_language(old)
+pytestmark = pytest.mark.usefixtures("english")  # assertions read the English wording
 
 
 UP = (60.0, 65.0, 70.0, 75.0, 80.0)

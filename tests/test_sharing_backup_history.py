@@ -10,7 +10,8 @@ from pmqa_desktop.core.sharing import (backup_now, cell_history, list_backups, r
 from pmqa_desktop.core.sharing import backup as backups
 from pmqa_desktop.core.sharing.safety import CraftedFileError
 from pmqa_desktop.core.storage.store import Actor, Store
-from sharing_helpers import english  # noqa: F401 (autouse fixture)
+
+pytestmark = pytest.mark.usefixtures("english")  # assertions read the English wording
 
 
 def test_backup_list_and_restore_in_two_steps(demo_store):

@@ -2,9 +2,13 @@
 import shutil
 import sqlite3
 
+import pytest
+
 from pmqa_desktop.cli import main
 from pmqa_desktop.core.storage.store import Actor, Store
-from sharing_helpers import data_digest, file_state, english  # noqa: F401 (autouse fixture)
+from sharing_helpers import data_digest, file_state
+
+pytestmark = pytest.mark.usefixtures("english")  # assertions read the English wording
 
 
 def test_export_merge_check_backup_restore(demo_db, tmp_path, capsys):

@@ -10,7 +10,9 @@ from pmqa_desktop.core.sharing import check_file, export, merge
 from pmqa_desktop.core.sharing import exchange
 from pmqa_desktop.core.storage import planning
 from pmqa_desktop.core.storage.store import Actor, Store
-from sharing_helpers import data_digest, english  # noqa: F401 (autouse fixture)
+from sharing_helpers import data_digest
+
+pytestmark = pytest.mark.usefixtures("english")  # assertions read the English wording
 
 
 def leftovers(folder):

@@ -13,7 +13,9 @@ import pytest
 from pmqa_desktop.core.demo import build_large
 from pmqa_desktop.core.sharing import check_file, merge
 from pmqa_desktop.core.storage.store import Actor, Store
-from sharing_helpers import data_digest, integrity_ok, english  # noqa: F401 (autouse fixture)
+from sharing_helpers import data_digest, integrity_ok
+
+pytestmark = pytest.mark.usefixtures("english")  # assertions read the English wording
 
 SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
 

@@ -10,7 +10,8 @@ from pmqa_desktop.core import sharing
 from pmqa_desktop.core.sharing import check_file, list_backups
 from pmqa_desktop.core.storage.store import Actor, Store
 from pmqa_desktop.ui.main_window import MainWindow
-from sharing_helpers import english  # noqa: F401 (autouse fixture)
+
+pytestmark = pytest.mark.usefixtures("english")  # assertions read the English wording
 
 
 @pytest.fixture

@@ -8,9 +8,11 @@ import textwrap
 
 import pytest
 
-from sharing_helpers import english  # noqa: F401 (autouse fixture)
+
 from pmqa_desktop.core.sharing import locking, open_for_editing, release
 from pmqa_desktop.core.storage.store import Actor
+
+pytestmark = pytest.mark.usefixtures("english")  # assertions read the English wording
 
 SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
 

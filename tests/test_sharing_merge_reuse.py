@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from pmqa_desktop.core.sharing import merge
-from sharing_helpers import data_digest, office_copies, english  # noqa: F401 (autouse fixture)
+from sharing_helpers import data_digest, office_copies
+
+pytestmark = pytest.mark.usefixtures("english")  # assertions read the English wording
 
 merge_mod = importlib.import_module("pmqa_desktop.core.sharing.merge")
 

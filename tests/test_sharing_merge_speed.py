@@ -12,7 +12,9 @@ import pytest
 from pmqa_desktop.core.errors import DamagedFileError
 from pmqa_desktop.core.sharing import check_file, merge
 from pmqa_desktop.core.storage.store import Actor, Store
-from sharing_helpers import data_digest, english, integrity_ok, office_copies  # noqa: F401 (autouse fixture)
+from sharing_helpers import data_digest, integrity_ok, office_copies
+
+pytestmark = pytest.mark.usefixtures("english")  # assertions read the English wording
 
 merge_mod = importlib.import_module("pmqa_desktop.core.sharing.merge")
 

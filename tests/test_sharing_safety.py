@@ -12,7 +12,9 @@ from pmqa_desktop.core.sharing import check_file, merge, open_for_editing, relea
 from pmqa_desktop.core.sharing.safety import CraftedFileError, expected_schema
 from pmqa_desktop.core.storage import schema
 from pmqa_desktop.core.storage.store import Actor, Store, set_defensive, _connect
-from sharing_helpers import data_digest, file_state, english  # noqa: F401 (autouse fixture)
+from sharing_helpers import data_digest, file_state
+
+pytestmark = pytest.mark.usefixtures("english")  # assertions read the English wording
 
 
 @pytest.fixture

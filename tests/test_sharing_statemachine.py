@@ -9,6 +9,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
@@ -16,7 +18,9 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from pmqa_desktop.core.sharing import merge
 from pmqa_desktop.core.storage import planning
 from pmqa_desktop.core.storage.store import Actor, Store
-from sharing_helpers import data_digest, english  # noqa: F401 (autouse fixture)
+from sharing_helpers import data_digest
+
+pytestmark = pytest.mark.usefixtures("english")  # assertions read the English wording
 
 OFFICES = ("A", "B", "C")
 office = st.sampled_from(OFFICES)
