@@ -3,8 +3,7 @@ the yellow thresholds as saved settings, refresh on edits, and jumping to a row.
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from pmqa_desktop.core import dashboard as dash
@@ -12,9 +11,9 @@ from pmqa_desktop.core.devplan_demo import rayong_year
 from pmqa_desktop.core.storage import devplan as dp
 from pmqa_desktop.ui import devplan_pages as pages
 from pmqa_desktop.ui.dashboard_view import C_OVERDUE, C_S9, C_STATUS, JumpRole
-from pmqa_desktop.ui.delegates import CellEditor
 from pmqa_desktop.ui.devplan_models import COL_TEXT, K_ACTUAL, K_SCORE
 from pmqa_desktop.ui.main_window import MainWindow
+from gui_helpers import type_into_cell
 
 
 @pytest.fixture
@@ -43,18 +42,6 @@ def board(window, year_id):
 
 def plan_named(store, year_id, start):
     return next(p for p in dp.plans(store, year_id) if p["title"].startswith(start))
-
-
-def type_into_cell(qtbot, view, text):
-    def keys(widget, chars):
-        for ch in chars:
-            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-                QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
-    keys(view, text[0])
-    editor = view.current_editor()
-    assert isinstance(editor, CellEditor)
-    keys(editor, text[1:])
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
 
 
 def test_colours_in_words_counts_and_scores(board, window, year_id):

@@ -4,18 +4,17 @@ Driven through real widgets in the main window with the demo database (Rayong FY
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QLabel
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel
 
 from pmqa_desktop.core.devplan_demo import rayong_year
 from pmqa_desktop.core.storage import devplan as dp
 from pmqa_desktop.ui import devplan_pages as pages
-from pmqa_desktop.ui.delegates import CellEditor
 from pmqa_desktop.ui.devplan_models import (COL_BUDGET, COL_END, COL_M0, COL_RESP, COL_START, COL_TEXT, K_ACTUAL,
                                             K_DIR, K_SCORE, K_WEIGHT, P_PERCENT, P_STATUS)
 from pmqa_desktop.ui.gantt import month_cell_rect
 from pmqa_desktop.ui.main_window import MainWindow
+from gui_helpers import type_into_cell, type_text
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -46,21 +45,6 @@ def page(qtbot, window, year_id):
 
 def plan_named(store, year_id, start):
     return next(p for p in dp.plans(store, year_id) if p["title"].startswith(start))
-
-
-def type_text(widget, text):
-    """Key presses carrying the characters (QTest's keyClicks only knows ASCII, not Thai)."""
-    for ch in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
-
-
-def type_into_cell(qtbot, view, text):
-    type_text(view, text[0])
-    editor = view.current_editor()
-    assert isinstance(editor, CellEditor)
-    type_text(editor, text[1:])
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
 
 
 def go(view, row, col):

@@ -3,16 +3,17 @@ row moves, deletes, weekly spans, month spans, reopening the file, and no ZWSP i
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QKeyEvent, QUndoStack
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import QApplication
 
 from pmqa_desktop.core.storage import Actor, Store, planning
 from pmqa_desktop.core.thai_calendar import MonthKey
 from pmqa_desktop.core.thai_text import ZWSP, break_opportunities
-from pmqa_desktop.ui.delegates import CellEditor, HeaderRowRole, display_text, load_word_breaks, word_breaks_ready
+from pmqa_desktop.ui.delegates import HeaderRowRole, display_text, load_word_breaks, word_breaks_ready
 from pmqa_desktop.ui.grid_models import CalendarModel, WeeklyPlanModel
 from pmqa_desktop.ui.grid_views import CalendarView, WeeklyPlanView
+from gui_helpers import type_into_cell, type_text
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -65,22 +66,6 @@ def go(view, row, col):
     view.table.setFocus()
 
 
-def type_text(widget, text):
-    """Key presses carrying the characters (QTest's keyClicks only knows ASCII, not Thai)."""
-    for ch in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
-
-
-def type_into_cell(qtbot, view, text):
-    """Type like a clerk: the first key opens the editor, the rest goes into it, Enter commits."""
-    type_text(view.table, text[0])
-    editor = view.table.current_editor()
-    assert isinstance(editor, CellEditor)
-    type_text(editor, text[1:])
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-
-
 def steps(store, year_id):
     return planning.calendar_steps(store, year_id)
 
@@ -99,7 +84,7 @@ def test_type_in_cell_then_undo_and_redo_with_keys(qtbot, cal, demo_store, year_
     col = month_col(cal.model, "2011-01")
     go(cal, 1, col)
     sid = cal.model.step_id(1)
-    type_into_cell(qtbot, cal, "15 ม.ค. 54")
+    type_into_cell(qtbot, cal.table, "15 ม.ค. 54")
     assert planning.calendar_cell_text(demo_store, sid, "2011-01") == "15 ม.ค. 54"
     assert cal.model.index(1, col).data(Qt.ItemDataRole.EditRole) == "15 ม.ค. 54"
     assert cal.table.currentIndex().row() == 2  # Enter moved down
@@ -230,7 +215,7 @@ def test_insert_step_above_and_below(qtbot, cal, demo_store, year_id):
     now = [s["id"] for s in steps(demo_store, year_id)]
     assert len(now) == len(ids) + 1 and now[:3] == ids[:3] and now[4:] == ids[3:]
     assert cal.table.currentIndex().row() == 3
-    type_into_cell(qtbot, cal, "ขั้นตอนที่แทรก")
+    type_into_cell(qtbot, cal.table, "ขั้นตอนที่แทรก")
     assert steps(demo_store, year_id)[3]["text"] == "ขั้นตอนที่แทรก"
     go(cal, len(now) - 1, 1)
     cal.act_insert_below.trigger()
@@ -303,7 +288,7 @@ def test_rows_fit_wrapped_thai_text(qtbot, cal):
 def test_edits_survive_reopening_the_file(qtbot, cal, demo_store, year_id, demo_db):
     col = month_col(cal.model, "2011-05")
     go(cal, 0, col)
-    type_into_cell(qtbot, cal, "ทุกวันพุธ")
+    type_into_cell(qtbot, cal.table, "ทุกวันพุธ")
     go(cal, 0, CalendarModel.COL_TEXT)
     qtbot.keyClick(cal.table, Qt.Key.Key_Down, ALT)
     ids = [s["id"] for s in steps(demo_store, year_id)]
@@ -414,7 +399,7 @@ def test_weekly_typing_creates_and_clearing_tombstones(qtbot, weekly, demo_store
     col = week_col(m, "2011-08", 2)
     assert m.cell_text(r, col) == ""
     go(weekly, r, col)
-    type_into_cell(qtbot, weekly, "ทบทวนแผน")
+    type_into_cell(qtbot, weekly.table, "ทบทวนแผน")
     acts = [a for a in planning.weekly_rows(demo_store, m.year_id) if a["id"] == row_id][0]["activities"]
     new = [a for a in acts if (a["month"], a["week"]) == ("2011-08", 2)]
     assert len(new) == 1 and new[0]["text"] == "ทบทวนแผน" and new[0]["span"] == 1
@@ -502,7 +487,7 @@ def test_grids_in_the_main_window_share_its_undo_stack(qtbot, demo_db):
     assert isinstance(cal, CalendarView) and cal.model.year_id == yid
     col = month_col(cal.model, "2011-07")
     go(cal, 2, col)
-    type_into_cell(qtbot, cal, "1 ก.ค. 54")
+    type_into_cell(qtbot, cal.table, "1 ก.ค. 54")
     sid = cal.model.step_id(2)
     assert planning.calendar_cell_text(store, sid, "2011-07") == "1 ก.ค. 54"
     assert w.undo_stack.count() == 1

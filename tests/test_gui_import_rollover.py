@@ -2,9 +2,7 @@
 settings: through the main window's dialogs, with undo/redo."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 
 from pmqa_desktop import settings as app_settings
 from pmqa_desktop.core.demo import read_seed
@@ -14,15 +12,7 @@ from pmqa_desktop.core.thai_calendar import MonthKey
 from pmqa_desktop.i18n import _
 from pmqa_desktop.resources import SEED_CALENDAR_WEEKLY
 from pmqa_desktop.ui.tree_model import KEY_ROLE
-
-
-def type_text(qtbot, widget, text):
-    for ch in text:
-        if ch.isascii():
-            qtbot.keyClicks(widget, ch)
-        else:
-            for kind in (QEvent.KeyPress, QEvent.KeyRelease):
-                QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.NoModifier, ch))
+from gui_helpers import type_text
 
 
 def set_spin(qtbot, spin, value):
@@ -119,7 +109,7 @@ def test_import_preview_shows_problems_and_blocks_errors(qtbot, window, tmp_path
     window.action_import.trigger()
     dlg = window.last_dialog
     assert dlg.isVisible()
-    type_text(qtbot, dlg.path, str(bad))
+    type_text(dlg.path, str(bad), qtbot)
     qtbot.mouseClick(dlg.preview_button, Qt.LeftButton)
     problems = [dlg.problems.item(i).text() for i in range(dlg.problems.count())]
     error_line = _("line {line}: {label}: {message}").format(line=9, label=_("error"), message="")
@@ -134,7 +124,7 @@ def test_import_preview_shows_problems_and_blocks_errors(qtbot, window, tmp_path
     # fixing the file and previewing again allows the import
     good = write(tmp_path, "good.txt", "\n".join(seed))
     dlg.path.selectAll()
-    type_text(qtbot, dlg.path, str(good))
+    type_text(dlg.path, str(good), qtbot)
     qtbot.mouseClick(dlg.preview_button, Qt.LeftButton)
     assert dlg.import_button.isEnabled()
     assert dlg.org.currentText() == "จังหวัดราชบุรี" and dlg.year.value() == 2554
@@ -193,13 +183,13 @@ def test_import_is_all_or_nothing(qtbot, window, tmp_path, monkeypatch):
 
 def test_import_of_an_unreadable_file_says_so(qtbot, window, tmp_path):
     dlg = window.import_text()
-    type_text(qtbot, dlg.path, str(tmp_path / "missing.txt"))
+    type_text(dlg.path, str(tmp_path / "missing.txt"), qtbot)
     qtbot.mouseClick(dlg.preview_button, Qt.LeftButton)
     assert dlg.error.isVisible() and "missing.txt" in dlg.error.text()
     assert not dlg.import_button.isEnabled()
     empty = write(tmp_path, "empty.txt", "ไม่มีตาราง\n")
     dlg.path.selectAll()
-    type_text(qtbot, dlg.path, str(empty))
+    type_text(dlg.path, str(empty), qtbot)
     qtbot.mouseClick(dlg.preview_button, Qt.LeftButton)
     assert dlg.problems.count() == 1 and not dlg.import_button.isEnabled()
     dlg.reject()
@@ -212,7 +202,7 @@ def test_add_organisation_with_a_year_and_a_new_year(qtbot, window):
     dlg = window.last_dialog
     qtbot.mouseClick(dlg.ok_button, Qt.LeftButton)            # no name: refused
     assert dlg.isVisible() and dlg.error.isVisible()
-    type_text(qtbot, dlg.name, "สำนักงานพัฒนาชุมชนจังหวัดราชบุรี")
+    type_text(dlg.name, "สำนักงานพัฒนาชุมชนจังหวัดราชบุรี", qtbot)
     dlg.kind.setCurrentIndex(dlg.kind.findData("agency"))
     dlg.parent_org.setCurrentIndex(dlg.parent_org.findText("จังหวัดราชบุรี"))
     set_spin(qtbot, dlg.year, 2555)
@@ -237,8 +227,8 @@ def test_add_organisation_with_a_year_and_a_new_year(qtbot, window):
 def test_settings_dialog_sets_who_is_editing(qtbot, window):
     window.action_settings.trigger()
     dlg = window.last_dialog
-    type_text(qtbot, dlg.clerk, "นางสาวสมใจ")
-    type_text(qtbot, dlg.office, "สำนักงานจังหวัดราชบุรี")
+    type_text(dlg.clerk, "นางสาวสมใจ", qtbot)
+    type_text(dlg.office, "สำนักงานจังหวัดราชบุรี", qtbot)
     dlg.language.setCurrentIndex(dlg.language.findData("en"))
     qtbot.mouseClick(dlg.ok_button, Qt.LeftButton)
     assert not dlg.isVisible()

@@ -10,9 +10,7 @@ import sys
 import types
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 
 from pmqa_desktop.core.storage import planning
 from pmqa_desktop.i18n import _
@@ -20,16 +18,7 @@ from pmqa_desktop.ui import main_window as mw_module
 from pmqa_desktop.ui.app import open_first_database
 from pmqa_desktop.ui.main_window import MainWindow
 from pmqa_desktop.ui.tree_model import KEY_ROLE, category_label, year_label
-
-
-def type_text(qtbot, widget, text):
-    """Type text into a widget key by key (QTest cannot type Thai letters; a key event can)."""
-    for ch in text:
-        if ch.isascii():
-            qtbot.keyClicks(widget, ch)
-        else:
-            for kind in (QEvent.KeyPress, QEvent.KeyRelease):
-                QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.NoModifier, ch))
+from gui_helpers import type_text
 
 
 def child_texts(model, parent):
@@ -152,9 +141,9 @@ def test_rename_undo_redo(qtbot, window):
     original = crit(window.store, "LD2")
     dlg = open_edit_dialog(qtbot, window, "LD2")
     dlg.short_name.selectAll()
-    type_text(qtbot, dlg.short_name, "การกระจายอำนาจการตัดสินใจ")
+    type_text(dlg.short_name, "การกระจายอำนาจการตัดสินใจ", qtbot)
     dlg.full_text.selectAll()
-    type_text(qtbot, dlg.full_text, "ข้อความเต็มใหม่")
+    type_text(dlg.full_text, "ข้อความเต็มใหม่", qtbot)
     qtbot.mouseClick(dlg.ok_button, Qt.LeftButton)
     assert not dlg.isVisible()
     c = crit(window.store, "LD2")
@@ -177,7 +166,7 @@ def test_renumber_bad_code_shows_error_and_changes_nothing(qtbot, window):
     dlg = open_edit_dialog(qtbot, window, "LD2")
     for bad in ("LD-2!", "LD3"):   # not a code; a code another criterion has
         dlg.code.selectAll()
-        type_text(qtbot, dlg.code, bad)
+        type_text(dlg.code, bad, qtbot)
         qtbot.mouseClick(dlg.ok_button, Qt.LeftButton)
         assert dlg.isVisible()
         assert dlg.error.isVisible() and dlg.error.text()
@@ -185,7 +174,7 @@ def test_renumber_bad_code_shows_error_and_changes_nothing(qtbot, window):
         assert window.store.get("criterion", before["id"]) == before
         assert window.undo_stack.count() == 0
     dlg.code.selectAll()
-    type_text(qtbot, dlg.code, "ld 9")
+    type_text(dlg.code, "ld 9", qtbot)
     qtbot.mouseClick(dlg.ok_button, Qt.LeftButton)
     assert not dlg.isVisible()
     assert window.store.get("criterion", before["id"])["code"] == "LD9"
@@ -234,8 +223,8 @@ def test_move_down_and_add_criterion_through_context_menu(qtbot, window):
     act = next(a for a in menu.actions() if a.text() == _("Add criterion after this one…"))
     act.trigger()
     dlg = window.last_dialog
-    type_text(qtbot, dlg.code, "LD8")
-    type_text(qtbot, dlg.short_name, "การสื่อสารภายในองค์กร")
+    type_text(dlg.code, "LD8", qtbot)
+    type_text(dlg.short_name, "การสื่อสารภายในองค์กร", qtbot)
     qtbot.mouseClick(dlg.ok_button, Qt.LeftButton)
     assert not dlg.isVisible()
     cat_index = criterion_index(window, "LD1").parent()
@@ -256,9 +245,9 @@ def test_owner_email_validation_and_undo(qtbot, window):
     owner = window.detail.owner
     year_id = window.current_year_id()
     cid = crit(window.store, "IT5")["id"]
-    type_text(qtbot, owner.fields["name"], "นางสาวสมใจ ใจดี")
-    type_text(qtbot, owner.fields["phone"], "0 3232 1234 ต่อ 12")
-    type_text(qtbot, owner.fields["email"], "somjai.moi.go.th")
+    type_text(owner.fields["name"], "นางสาวสมใจ ใจดี", qtbot)
+    type_text(owner.fields["phone"], "0 3232 1234 ต่อ 12", qtbot)
+    type_text(owner.fields["email"], "somjai.moi.go.th", qtbot)
     qtbot.mouseClick(owner.save_button, Qt.LeftButton)
     assert owner.error.isVisible() and "somjai.moi.go.th" in owner.error.text()
     assert "c62828" in owner.fields["email"].styleSheet()
@@ -266,14 +255,14 @@ def test_owner_email_validation_and_undo(qtbot, window):
     assert planning.owner(window.store, year_id, cid) is None
     assert window.undo_stack.count() == 0
     owner.fields["email"].selectAll()
-    type_text(qtbot, owner.fields["email"], "somjai@moi.go.th")
+    type_text(owner.fields["email"], "somjai@moi.go.th", qtbot)
     assert not owner.error.isVisible()
     qtbot.keyClick(owner.fields["email"], Qt.Key_Return)
     row = planning.owner(window.store, year_id, cid)
     assert (row["name"], row["phone"], row["email"]) == ("นางสาวสมใจ ใจดี", "0 3232 1234 ต่อ 12", "somjai@moi.go.th")
     # a bad phone number is refused too
     owner.fields["phone"].selectAll()
-    type_text(qtbot, owner.fields["phone"], "โทร ไม่มี")
+    type_text(owner.fields["phone"], "โทร ไม่มี", qtbot)
     qtbot.mouseClick(owner.save_button, Qt.LeftButton)
     assert "c62828" in owner.fields["phone"].styleSheet()
     assert planning.owner(window.store, year_id, cid)["phone"] == "0 3232 1234 ต่อ 12"
@@ -313,7 +302,7 @@ def test_edits_are_in_the_file_when_reopened(qtbot, window, tmp_path):
     shutil.copy(window.store.path, other)
     dlg = open_edit_dialog(qtbot, window, "SP1")
     dlg.short_name.selectAll()
-    type_text(qtbot, dlg.short_name, "ขั้นตอนการจัดทำแผน")
+    type_text(dlg.short_name, "ขั้นตอนการจัดทำแผน", qtbot)
     qtbot.mouseClick(dlg.ok_button, Qt.LeftButton)
     path = window.store.path
     # File > Open of another file, then back: the edit is in the first file, not the copy
@@ -587,7 +576,7 @@ def test_rename_and_delete_an_organisation(qtbot, window):
     dlg.name.clear()
     qtbot.mouseClick(dlg.ok_button, Qt.LeftButton)
     assert dlg.isVisible() and dlg.error.text(), "an empty name is refused in the dialog"
-    type_text(qtbot, dlg.name, "จังหวัดระยอง (สนจ.)")
+    type_text(dlg.name, "จังหวัดระยอง (สนจ.)", qtbot)
     qtbot.mouseClick(dlg.ok_button, Qt.LeftButton)
     assert store.get("organisation", org_id)["name"] == "จังหวัดระยอง (สนจ.)"
     org_i = child_named(m, window.tree.rootIndex(), "จังหวัดระยอง (สนจ.)")
@@ -610,7 +599,7 @@ def test_settings_dialog_saves_identity_and_offers_a_restart_in_the_new_language
     window.findChild(QAction, "action_settings").trigger()
     dlg = window.last_dialog
     dlg.clerk.clear()
-    type_text(qtbot, dlg.clerk, "นางสาวมาลี ใจดี")
+    type_text(dlg.clerk, "นางสาวมาลี ใจดี", qtbot)
     dlg.language.setCurrentIndex(dlg.language.findData("en"))
     qtbot.mouseClick(dlg.ok_button, Qt.LeftButton)
     assert qt_settings.read_all()["clerk_name"] == "นางสาวมาลี ใจดี"
