@@ -597,3 +597,15 @@ def test_weekly_paints_headings_and_spans_as_one_cell(qtbot, weekly, demo_store)
     bottom = _colours(img, span.adjusted(1, span.height() - 3, -1, -1))
     assert bottom == {QColor(255, 244, 214).rgb() & 0xFFFFFF}, "no grid lines inside the three weeks"
     assert _dark(_colours(img, span))
+
+
+def test_a_grid_over_a_closed_file_ignores_late_word_breaks(qtbot, demo_db, year_id):
+    """The Thai dictionary may arrive after a window let its file go: its grids stay quiet
+    (a plan page listening to them would otherwise read the closed file)."""
+    store = Store.open(demo_db, Actor("test-office", "tester"))
+    model = CalendarModel(store, QUndoStack(), year_id)
+    with qtbot.waitSignal(model.dataChanged, timeout=1000):
+        model.refresh_display()
+    store.close()
+    with qtbot.assertNotEmitted(model.dataChanged):
+        model.refresh_display()

@@ -115,7 +115,11 @@ class GridModel(QAbstractTableModel):
         raise NotImplementedError
 
     def refresh_display(self) -> None:
-        """The display texts changed (the Thai word breaks became known): repaint everything."""
+        """The display texts changed (the Thai word breaks became known): repaint everything.
+        A grid over a file that was let go (the dictionary arrives late) has nothing to repaint,
+        and the pages listening to it must not read the closed file."""
+        if self.store is not None and self.store.closed:
+            return
         if self.rowCount() and self.columnCount():
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1),
                                   [Qt.ItemDataRole.DisplayRole])

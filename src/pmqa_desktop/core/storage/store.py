@@ -81,6 +81,7 @@ class Store:
         self._listeners: list[Callable[[list[Change]], None]] = []
         self._lock = threading.RLock()
         self.last_clock = ""
+        self.closed = False
 
     @property
     def db(self):
@@ -168,6 +169,7 @@ class Store:
                 self.set_meta("created_at", now_iso())
 
     def close(self) -> None:
+        self.closed = True
         with contextlib.suppress(Exception):
             self.conn.close()
             if self.path is not None and not self.read_only:
