@@ -191,6 +191,20 @@ class _PlanModelBase(GridModel):
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
+    def _data(self, row: int, col: int, role: int) -> Any:
+        if not 0 <= row < len(self._rows):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display_text(self.cell_text(row, col))   # Thai word breaks marked for Qt's wrapping
+        if role == Qt.ItemDataRole.EditRole:
+            return self.cell_text(row, col)
+        kind, d = self._rows[row]
+        return self._row_data(kind, d, row, col, role)
+
+    def _row_data(self, kind: str, d: dict[str, Any], row: int, col: int, role: int) -> Any:
+        """The other roles of a cell (``kind`` and ``d``: the row's kind and record)."""
+        return None
+
 
 # ====================================================================== the plan grid
 
@@ -373,14 +387,7 @@ class PlanGridModel(_PlanModelBase):
         return _("The steps add up to {sum} baht but the activity states {stated} baht.").format(
             sum=format_baht(d.get("total", 0)), stated=format_baht(d["stated_budget"]))
 
-    def _data(self, row: int, col: int, role: int) -> Any:
-        if not 0 <= row < len(self._rows):
-            return None
-        kind, d = self._rows[row]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return display_text(self.cell_text(row, col))   # Thai word breaks marked for Qt's wrapping
-        if role == Qt.ItemDataRole.EditRole:
-            return self.cell_text(row, col)
+    def _row_data(self, kind: str, d: dict[str, Any], row: int, col: int, role: int) -> Any:
         if kind == "step" and col in (COL_START, COL_END):
             if role == ChoicesRole:
                 return self.month_choices()
@@ -665,14 +672,7 @@ class KpiModel(_PlanModelBase):
     def choices(self, col: int) -> list[tuple[str, str]] | None:
         return {K_DIR: direction_choices(), K_LADDER: ladder_choices(), K_RULE: rule_choices()}.get(col)
 
-    def _data(self, row: int, col: int, role: int) -> Any:
-        if not 0 <= row < len(self._rows):
-            return None
-        kind, d = self._rows[row]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return display_text(self.cell_text(row, col))   # Thai word breaks marked for Qt's wrapping
-        if role == Qt.ItemDataRole.EditRole:
-            return self.cell_text(row, col)
+    def _row_data(self, kind: str, d: dict[str, Any], row: int, col: int, role: int) -> Any:
         if role == ChoicesRole:
             return self.choices(col)
         if role == ValueRole and kind == "kpi":
@@ -868,14 +868,7 @@ class ProgressModel(_PlanModelBase):
     def choices(self, col: int) -> list[tuple[str, str]] | None:
         return status_choices() if col == P_STATUS else None
 
-    def _data(self, row: int, col: int, role: int) -> Any:
-        if not 0 <= row < len(self._rows):
-            return None
-        kind, d = self._rows[row]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return display_text(self.cell_text(row, col))   # Thai word breaks marked for Qt's wrapping
-        if role == Qt.ItemDataRole.EditRole:
-            return self.cell_text(row, col)
+    def _row_data(self, kind: str, d: dict[str, Any], row: int, col: int, role: int) -> Any:
         if role == ChoicesRole:
             return self.choices(col)
         if role == ValueRole and col == P_STATUS:
