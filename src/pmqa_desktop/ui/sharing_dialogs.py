@@ -40,6 +40,18 @@ def _perform(window: "MainWindow", text: str, fn: Callable[[], Any], local=None)
     return perform(window.undo_stack, window.store, text, fn, local)
 
 
+def _action_row(parent: QWidget, buttons: list[QPushButton], on_close: Callable[[], Any]) -> QHBoxLayout:
+    """The row under a list: its action buttons on the left, Close on the right."""
+    close = QDialogButtonBox(QDialogButtonBox.Close, parent)
+    close.rejected.connect(on_close)
+    row = QHBoxLayout()
+    for b in buttons:
+        row.addWidget(b)
+    row.addStretch(1)
+    row.addWidget(close)
+    return row
+
+
 def _conflict_record(window: "MainWindow", conflict_id: str):
     """(read, write) of a conflict's record, so that undo puts it back with the rows."""
     return (lambda: sharing.conflict_state(window.store, conflict_id),
@@ -272,13 +284,7 @@ class MergeDialog(QDialog):
         self.reviewed_button = QPushButton(_("Mark as reviewed"), p1)
         self.reviewed_button.setObjectName("conflict_reviewed")
         self.reviewed_button.clicked.connect(self.mark_reviewed)
-        close = QDialogButtonBox(QDialogButtonBox.Close, p1)
-        close.rejected.connect(self.accept)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.swap_button)
-        buttons.addWidget(self.reviewed_button)
-        buttons.addStretch(1)
-        buttons.addWidget(close)
+        buttons = _action_row(p1, [self.swap_button, self.reviewed_button], self.accept)
         l1 = QVBoxLayout(p1)
         l1.addWidget(self.conflict_label)
         l1.addWidget(self.conflicts, 1)
@@ -452,13 +458,7 @@ class BackupsDialog(QDialog):
         self.folder_label = QLabel(str(backups.backup_folder(self.db_path)), self)
         self.folder_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.folder_label.setWordWrap(True)
-        close = QDialogButtonBox(QDialogButtonBox.Close, self)
-        close.rejected.connect(self.reject)
-        row = QHBoxLayout()
-        row.addWidget(self.backup_button)
-        row.addWidget(self.restore_button)
-        row.addStretch(1)
-        row.addWidget(close)
+        row = _action_row(self, [self.backup_button, self.restore_button], self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel(_("Backups of {name} are made when it is opened and closed, and before every "
                                "merge, import and restore. Kept in:").format(name=self.db_path.name), self))
@@ -550,12 +550,7 @@ class HistoryDialog(QDialog):
         self.restore_button = QPushButton(_("Restore this value") if column else _("Restore this version"), self)
         self.restore_button.setObjectName("history_restore")
         self.restore_button.clicked.connect(self.restore_selected)
-        close = QDialogButtonBox(QDialogButtonBox.Close, self)
-        close.rejected.connect(self.reject)
-        row = QHBoxLayout()
-        row.addWidget(self.restore_button)
-        row.addStretch(1)
-        row.addWidget(close)
+        row = _action_row(self, [self.restore_button], self.reject)
         lay = QVBoxLayout(self)
         what = table_label(table) + (f" \u2013 {column_label(column)}" if column else "")
         lay.addWidget(QLabel(what, self))
@@ -627,13 +622,7 @@ class RecentChangesDialog(QDialog):
         self.restore_button.clicked.connect(self.restore_selected)
         self.history_button = QPushButton(_("Whole history of this row…"), self)
         self.history_button.clicked.connect(self.open_row_history)
-        close = QDialogButtonBox(QDialogButtonBox.Close, self)
-        close.rejected.connect(self.reject)
-        row = QHBoxLayout()
-        row.addWidget(self.restore_button)
-        row.addWidget(self.history_button)
-        row.addStretch(1)
-        row.addWidget(close)
+        row = _action_row(self, [self.restore_button, self.history_button], self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel(_("Each line is an earlier version replaced by a later edit (here or in a merged file)."),
                              self))
