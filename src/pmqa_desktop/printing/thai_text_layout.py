@@ -226,21 +226,14 @@ def _wrap_para(face: Face, size: float, text: str, width: float, base: int) -> l
 
     for a, b, blank, pw_em, full_em, _ws in _pieces(face, text):
         pw = pw_em * k
-        if cur_start is None:
-            if blank:
+        if cur_start is not None:
+            if cur_w + pw <= width + 0.01:
+                cur_end = b
+                cur_w += full_em * k
                 continue
-            if pw > width:
-                for ha, hb_ in _hard_split(face, size, text, a, b, width):
-                    emit(ha, hb_)
-                continue
-            cur_start, cur_end, cur_w = a, b, full_em * k
-            continue
-        if cur_w + pw <= width + 0.01:
-            cur_end = b
-            cur_w += full_em * k
-            continue
-        emit(cur_start, cur_end)
-        cur_start = None
+            emit(cur_start, cur_end)
+            cur_start = None
+        # a new line starts here (blanks at the start of a line are dropped)
         if blank:
             continue
         if pw > width:
