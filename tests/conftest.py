@@ -23,6 +23,16 @@ def _private_data(tmp_path, tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture
+def offices(demo_db, tmp_path):
+    """Offices A, B and C, each editing its own copy of the demo file (the merge tests)."""
+    from sharing_helpers import office_copies
+    stores = office_copies(demo_db, tmp_path)
+    yield stores
+    for s in stores.values():
+        s.close()
+
+
+@pytest.fixture
 def english(monkeypatch):
     """Messages in English, for assertions on their wording (also for the command lines the test
     starts); the language in force before is put back afterwards."""

@@ -7,17 +7,9 @@ from pmqa_desktop.core.errors import NewerFileError, ReadOnlyError
 from pmqa_desktop.core.sharing import merge, open_conflicts, swap_conflict
 from pmqa_desktop.core.sharing.merge import resolve_conflict
 from pmqa_desktop.core.storage.store import Actor, Store
-from sharing_helpers import data_digest, office_copies
+from sharing_helpers import data_digest
 
 pytestmark = pytest.mark.usefixtures("english")  # assertions read the English wording
-
-
-@pytest.fixture
-def offices(demo_db, tmp_path):
-    stores = office_copies(demo_db, tmp_path)
-    yield stores
-    for s in stores.values():
-        s.close()
 
 
 def steps(store):

@@ -7,19 +7,11 @@ from pathlib import Path
 import pytest
 
 from pmqa_desktop.core.sharing import merge
-from sharing_helpers import data_digest, office_copies
+from sharing_helpers import data_digest
 
 pytestmark = pytest.mark.usefixtures("english")  # assertions read the English wording
 
 merge_mod = importlib.import_module("pmqa_desktop.core.sharing.merge")
-
-
-@pytest.fixture
-def offices(demo_db, tmp_path):
-    stores = office_copies(demo_db, tmp_path)
-    yield stores
-    for s in stores.values():
-        s.close()
 
 
 @pytest.fixture

@@ -12,19 +12,11 @@ import pytest
 from pmqa_desktop.core.errors import DamagedFileError
 from pmqa_desktop.core.sharing import check_file, merge
 from pmqa_desktop.core.storage.store import Actor, Store
-from sharing_helpers import data_digest, integrity_ok, office_copies
+from sharing_helpers import data_digest, integrity_ok
 
 pytestmark = pytest.mark.usefixtures("english")  # assertions read the English wording
 
 merge_mod = importlib.import_module("pmqa_desktop.core.sharing.merge")
-
-
-@pytest.fixture
-def offices(demo_db, tmp_path):
-    stores = office_copies(demo_db, tmp_path, names=("A", "B"))
-    yield stores
-    for s in stores.values():
-        s.close()
 
 
 def _damage_table(path, table):
@@ -144,7 +136,6 @@ def test_each_conflict_is_listed_under_its_own_plan_or_year(offices):
         # the group the conflict is counted in carries the same label
         assert any(g.label == c.group and g.tables.get(c.table) and g.tables[c.table].conflict
                    for g in report.groups.values())
-
 
 
 def test_versions_set_aside_get_the_same_json_as_the_store_writes(offices):
