@@ -666,18 +666,14 @@ def _put_prepared(p: _Prepared) -> None:
         old.close()
 
 
-def _drop_prepared() -> None:
+def discard_preview() -> None:
+    """Forget the last preview (its private copy of the incoming file is removed now)."""
     p = _take_prepared()
     if p is not None:
         p.close()
 
 
-atexit.register(_drop_prepared)
-
-
-def discard_preview() -> None:
-    """Forget the last preview (its private copy of the incoming file is removed now)."""
-    _drop_prepared()
+atexit.register(discard_preview)
 
 
 def _reusable(p: _Prepared | None, store: Store, incoming_path: Path) -> bool:
