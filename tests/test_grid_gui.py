@@ -29,30 +29,29 @@ def year_id(demo_store):
     return planning.find_year(demo_store, org["id"], 2554)["id"]
 
 
-@pytest.fixture
-def cal(qtbot, demo_store, year_id):
+def _shown(qtbot, view_class, store, year_id):
+    """A grid page on its own, over one year, shown (its undo stack kept alive with it)."""
     stack = QUndoStack()
-    view = CalendarView(demo_store, stack)
-    view.undo_stack_ref = stack  # keep it alive with the view
-    qtbot.addWidget(view)
-    view.set_year(year_id)
-    view.resize(1300, 700)
-    view.show()
-    qtbot.waitExposed(view)
-    yield view
-    view.model.detach()
-
-
-@pytest.fixture
-def weekly(qtbot, demo_store, year_id):
-    stack = QUndoStack()
-    view = WeeklyPlanView(demo_store, stack)
+    view = view_class(store, stack)
     view.undo_stack_ref = stack
     qtbot.addWidget(view)
     view.set_year(year_id)
     view.resize(1300, 700)
     view.show()
     qtbot.waitExposed(view)
+    return view
+
+
+@pytest.fixture
+def cal(qtbot, demo_store, year_id):
+    view = _shown(qtbot, CalendarView, demo_store, year_id)
+    yield view
+    view.model.detach()
+
+
+@pytest.fixture
+def weekly(qtbot, demo_store, year_id):
+    view = _shown(qtbot, WeeklyPlanView, demo_store, year_id)
     yield view
     view.model.detach()
 
