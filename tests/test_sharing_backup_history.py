@@ -9,7 +9,7 @@ from pmqa_desktop.core.sharing import (backup_now, cell_history, list_backups, r
                                        restore_value, restore_version, row_history)
 from pmqa_desktop.core.sharing import backup as backups
 from pmqa_desktop.core.sharing.safety import CraftedFileError
-from pmqa_desktop.core.storage.store import Actor, Store
+from pmqa_desktop.core.storage.store import Actor, Store, hot_journal
 
 pytestmark = pytest.mark.usefixtures("english")  # assertions read the English wording
 
@@ -129,3 +129,40 @@ def test_history_of_a_deleted_row_can_bring_it_back(demo_store):
     live = [v for v in row_history(demo_store, "calendar_step", sid) if not v["deleted"]][0]
     restore_version(demo_store, "calendar_step", sid, live["rev"])
     assert demo_store.get("calendar_step", sid) is not None
+
+
+def test_restore_over_a_kept_journal_and_over_an_unfinished_one(demo_store):
+    """The zeroed journal an open store keeps between transactions (left behind when the program
+    was killed) does not stop a restore; a journal left by a crash in the middle of a write is
+    rolled back first, so the backup made before restoring holds only finished edits."""
+    import sqlite3
+    b = backup_now(demo_store, "manual")
+    path = demo_store.path
+    sid = demo_store.select("calendar_step")[0]["id"]
+    demo_store.update("calendar_step", sid, {"text": "finished edit"})
+    journal = path.with_name(path.name + "-journal")
+    kept = journal.read_bytes()
+    demo_store.close()
+    journal.write_bytes(kept)
+    assert not hot_journal(path)
+    restore_backup(path, b)
+    # a crash in the middle of a write: a small page cache makes SQLite write the file early
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("UPDATE calendar_step SET text = 'finished edit' WHERE id = ?", (sid,))
+    conn.execute("PRAGMA cache_size = 10")
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("UPDATE weekly_activity SET text = text || ' (unfinished)'")
+    crashed = {p: p.read_bytes() for p in (path, journal)}
+    conn.execute("ROLLBACK")
+    conn.close()
+    for p, data in crashed.items():
+        p.write_bytes(data)
+    assert hot_journal(path)
+    before = restore_backup(path, b)
+    s = Store.open(before, Actor(), read_only=True)
+    try:
+        assert s.get("calendar_step", sid)["text"] == "finished edit"
+        assert s.query("SELECT count(*) AS n FROM weekly_activity WHERE text LIKE '%(unfinished)'")[0]["n"] == 0
+    finally:
+        s.close()
+    assert not hot_journal(path)

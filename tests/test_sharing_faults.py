@@ -5,6 +5,7 @@ import random
 import shutil
 import signal
 import subprocess
+import sqlite3
 import sys
 import time
 
@@ -65,6 +66,20 @@ def _wait_for_point(proc, name, timeout=60):
     raise AssertionError("fault point not reached")
 
 
+def _write_locked(path):
+    """Whether another connection holds the file's write lock (a transaction is writing)."""
+    conn = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError as exc:
+        assert "locked" in str(exc)
+        return True
+    finally:
+        conn.close()
+
+
 def _after_kill_state(live):
     s = Store.open(live, Actor("check", "c"))  # opening rolls back an unfinished transaction
     try:
@@ -79,7 +94,7 @@ def test_merge_killed_inside_its_transaction_changes_nothing(pair, tmp_path):
     shutil.copy(base, live)
     proc = _run(["merge", "--db", str(live), str(incoming)], {"PMQA_FAULT_PAUSE": "merge-apply"})
     _wait_for_point(proc, "merge-apply")
-    assert (tmp_path / "live.db-journal").exists()  # really in the middle of writing
+    assert _write_locked(live)  # really in the middle of writing
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert _after_kill_state(live) == before

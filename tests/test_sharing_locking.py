@@ -10,7 +10,7 @@ import pytest
 
 
 from pmqa_desktop.core.sharing import locking, open_for_editing, release
-from pmqa_desktop.core.storage.store import Actor
+from pmqa_desktop.core.storage.store import Actor, hot_journal
 
 pytestmark = pytest.mark.usefixtures("english")  # assertions read the English wording
 
@@ -97,15 +97,18 @@ def test_busy_file_is_opened_read_only(demo_db):
         other.close()
 
 
-def test_journal_mode_is_delete_and_backup_on_open(demo_db):
+def test_rollback_journal_is_kept_while_open_and_removed_at_close_and_backup_on_open(demo_db):
     from pmqa_desktop.core.sharing import list_backups
     s = open_for_editing(demo_db, Actor("A", "a"))
+    journal = demo_db.with_name(demo_db.name + "-journal")
     try:
-        assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "persist"
         assert [b.reason for b in list_backups(demo_db)] == ["open"]
         s.update("calendar_step", s.select("calendar_step")[0]["id"], {"text": "changed"})
+        assert journal.exists() and not hot_journal(demo_db)  # kept, with its header zeroed
     finally:
         release(s)
+    assert not journal.exists()
     assert [b.reason for b in list_backups(demo_db)] == ["close", "open"]
     s = open_for_editing(demo_db, Actor("A", "a"))
     release(s)  # unchanged file: no new backups

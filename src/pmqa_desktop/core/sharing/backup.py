@@ -22,7 +22,7 @@ from pathlib import Path
 from ... import paths
 from ...i18n import _
 from ..errors import FileProblem
-from ..storage.store import read_only_uri, Actor, Store, _connect
+from ..storage.store import read_only_uri, Actor, Store, _connect, hot_journal
 from . import locking
 from .safety import check_file
 from .fsutil import fsync_dir, fsync_file
@@ -226,8 +226,7 @@ def restore_backup(db_path: str | Path, backup: str | Path, actor: Actor | None 
                 before = backup_now(store, "restore")
             finally:
                 store.close()
-        journal = db_path.with_name(db_path.name + "-journal")
-        if journal.exists() and journal.stat().st_size > 0:
+        if hot_journal(db_path):
             raise FileProblem(_("{name} has an unfinished change journal beside it; open it once in PMQA "
                                 "Desktop so it is repaired, then restore.").format(name=db_path.name))
         tmp = db_path.with_name(f".{db_path.name}.{uuid.uuid4().hex[:8]}.part")

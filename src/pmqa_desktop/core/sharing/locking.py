@@ -10,7 +10,7 @@ also catches other programs that write the file right now.
 Network shares: SQLite warns against live databases on network file systems, and WAL
 cannot work there. ``is_network_path`` recognises UNC paths (``\\\\server\\share``), mapped
 network drives on Windows (``GetDriveTypeW``) and nfs/cifs/smb/sshfs mounts on Linux; the
-store never uses WAL anywhere (journal_mode=DELETE).
+store never uses WAL anywhere (a rollback journal: PERSIST while the file is open, removed at close).
 """
 from __future__ import annotations
 

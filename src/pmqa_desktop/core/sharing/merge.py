@@ -167,7 +167,7 @@ _CONFLICT = 6  # changed on both sides: decided in Python (newer edit wins), the
 _OWN_GROUP = ("dev_plan", "fiscal_year")  # tables whose rows are a group of their own
 
 _PLAN_SQL = ("CREATE TEMP TABLE IF NOT EXISTS merge_plan(t INTEGER NOT NULL, what INTEGER NOT NULL, "
-             "r INTEGER NOT NULL, o INTEGER, kind TEXT, key TEXT, PRIMARY KEY (t, what, r)) WITHOUT ROWID")
+             "r INTEGER NOT NULL, o INTEGER, kind TEXT, key TEXT, c TEXT, PRIMARY KEY (t, what, r)) WITHOUT ROWID")
 
 
 @dataclass
@@ -194,7 +194,8 @@ def _truthy(expr: str) -> str:
 
 def _classify_sql(t: int, table: str) -> str:
     """The rows of ``inc.table`` that differ from ours in ``main``, decided where SQL can decide
-    them, as ``temp.merge_plan`` rows (t, what, r, o, kind, key).
+    them, as ``temp.merge_plan`` rows (t, what, r, o, kind, key, c): ``c`` is the time stamp of an
+    incoming version that is taken.
 
     Rows of both files at the same rowid (copies of one file keep their rowids) with the same id
     and rev are passed over at once; a row not found there is looked up by id. Whether a version
@@ -206,6 +207,7 @@ def _classify_sql(t: int, table: str) -> str:
     # s: 0 = not here (added); else 4 + (incoming rev in our history) + 2 * (our rev in theirs)
     inner = (f"SELECT i.rowid AS ir, l.rowid AS lr, i.deleted AS idel, l.deleted AS ldel, "
              f"       {key_sql} AS k, ({ix_same}) AS ixs, "
+             f"       CASE WHEN typeof(i.updated_at) = 'text' THEN i.updated_at END AS ic, "
              f"       CASE WHEN l.rowid IS NULL THEN 0 "
              f"            ELSE 4 + EXISTS(SELECT 1 FROM main.history h WHERE h.rev = i.rev) "
              f"                 + 2 * EXISTS(SELECT 1 FROM inc.history h WHERE h.rev = l.rev) END AS s "
@@ -221,23 +223,47 @@ def _classify_sql(t: int, table: str) -> str:
             f"       CASE s WHEN 6 THEN lr ELSE ir END, CASE s WHEN 6 THEN ir ELSE lr END, "
             f"       CASE s WHEN 0 THEN (CASE WHEN {_truthy('idel')} THEN NULL ELSE 'add' END) "
             f"              WHEN 6 THEN (CASE WHEN {_truthy('idel')} AND NOT {_truthy('ldel')} THEN 'delete' "
-            f"                           ELSE 'change' END) END, k "
+            f"                           ELSE 'change' END) END, k, CASE WHEN s IN (0, 6) THEN ic END "
             f"FROM ({inner}) WHERE s <> 5")
 
 
 # (OR IGNORE: a crafted file may hold one id twice behind a damaged index; the first one counts)
-_PLAN_INSERT = "INSERT OR IGNORE INTO temp.merge_plan(t, what, r, o, kind, key) "
+_PLAN_INSERT = "INSERT OR IGNORE INTO temp.merge_plan(t, what, r, o, kind, key, c) "
 
 
-def _decide(store: Store) -> tuple[dict[str, _TablePlan], list[ConflictInfo], list[str | None]]:
+def _hop(table: str) -> tuple[str, str] | None:
+    """(parent table, the parent's own parent column) for tables whose rows are grouped through
+    their parent's parent: the decisions look that up in SQL, once per parent, instead of Python
+    walking up from every changed row (tens of thousands of rows in a large file)."""
+    parent = schema.PARENTS.get(table, (None, None))[0]
+    if table in _OWN_GROUP or parent is None or parent in _OWN_GROUP or parent not in schema.PARENTS:
+        return None
+    return parent, schema.PARENTS[parent][1]
+
+
+_HOPS = {t: h for t in schema.SYNCED_TABLES if (h := _hop(t)) is not None}
+
+
+def _up_sql(table: str, key: str) -> str:
+    """SQL for the parent's own parent id of a ``table`` row whose parent id is ``key`` (the
+    incoming file's, else ours: as ``_Grouper._map``), for tables in ``_HOPS``, else NULL."""
+    if table not in _HOPS:
+        return "NULL"
+    parent, up = _HOPS[table]
+    return (f"coalesce((SELECT x.{up} FROM inc.{parent} x WHERE x.id = {key}), "
+            f"(SELECT x.{up} FROM main.{parent} x WHERE x.id = {key}))")
+
+
+def _decide(store: Store, grouper: "_Grouper") -> tuple[dict[str, _TablePlan], list[ConflictInfo], list[tuple]]:
     """Decide every incoming row that differs from ours into ``temp.merge_plan``
-    (``_classify_sql``); only rows changed on both sides come back to Python."""
+    (``_classify_sql``); only rows changed on both sides come back to Python. The rows are
+    counted per group (plan, year...) and kind in SQL, and each conflict's group is returned."""
     conn = store.conn
     conn.execute(_PLAN_SQL)
     conn.execute("DELETE FROM temp.merge_plan")
     plans: dict[str, _TablePlan] = {}
     conflicts: list[ConflictInfo] = []
-    keys: list[str | None] = []  # each conflict's group key (see _Grouper.key)
+    groups: list[tuple] = []  # each conflict's group
     tables = list(enumerate(schema.SYNCED_TABLES))
     for tt in tables:
         conn.execute(_PLAN_INSERT + _classify_sql(*tt))
@@ -248,42 +274,48 @@ def _decide(store: Store) -> tuple[dict[str, _TablePlan], list[ConflictInfo], li
         fk_sql = f"i.{fk}" if fk else "NULL"
         same = " AND ".join(f"i.{c} IS l.{c}" for c in own_columns(table) + ["deleted"])
         decided = []
-        for (irow, lrow, rid, irev, iat, ioff, parent, lrev, lat, loff, same_content, ixs) in conn.execute(
-                f"SELECT i.rowid, l.rowid, i.id, i.rev, i.updated_at, i.office, {fk_sql}, "
+        for (irow, lrow, rid, irev, iat, ioff, parent, up, lrev, lat, loff, same_content, ixs) in conn.execute(
+                f"SELECT i.rowid, l.rowid, i.id, i.rev, i.updated_at, i.office, {fk_sql}, {_up_sql(table, fk_sql)}, "
                 f"       l.rev, l.updated_at, l.office, ({same}), ({ix_same}) "
                 f"FROM temp.merge_plan p CROSS JOIN inc.{table} i ON i.rowid = p.r "
                 f"CROSS JOIN main.{table} l ON l.rowid = p.o WHERE p.t = {t} AND p.what = {_CONFLICT}"):
             incoming_wins = _key(iat, ioff, irev) > _key(lat, loff, lrev)
             if incoming_wins:
-                decided.append((t, _TAKE if ixs else _TAKE_IX, lrow, irow))
-                decided.append((t, _KEEP, lrow, None))
+                decided.append((t, _TAKE if ixs else _TAKE_IX, lrow, irow, iat if isinstance(iat, str) else None))
+                decided.append((t, _KEEP, lrow, None, None))
             else:
-                decided.append((t, _LOSE, irow, None))
+                decided.append((t, _LOSE, irow, None, None))
             if same_content:
                 # the same content written on both sides: nothing for the clerk to review
                 continue
-            k = (rid if table in _OWN_GROUP else parent, "conflict")
-            tp.tally[k] = tp.tally.get(k, 0) + 1
+            g = grouper.of(table, rid if table in _OWN_GROUP else parent, up)
+            tp.tally[(g, "conflict")] = tp.tally.get((g, "conflict"), 0) + 1
             conflicts.append(ConflictInfo(table, rid, irev if incoming_wins else lrev,
                                           lrev if incoming_wins else irev, incoming_wins, ""))
-            keys.append(k[0])
-        conn.executemany("INSERT OR IGNORE INTO temp.merge_plan(t, what, r, o) VALUES (?, ?, ?, ?)", decided)
+            groups.append(g)
+        conn.executemany("INSERT OR IGNORE INTO temp.merge_plan(t, what, r, o, c) VALUES (?, ?, ?, ?, ?)", decided)
         tp.rows = dict(conn.execute(f"SELECT what, count(*) FROM temp.merge_plan WHERE t = {t} "
                                     f"AND what <> {_CONFLICT} GROUP BY what"))
         if not tp.rows and not tp.tally:
             continue
-        # the rows counted per group key and kind, and the latest time stamp of the versions taken
-        for k, kind, n, clock in conn.execute(
-                f"SELECT p.key, p.kind, count(*), max(CASE WHEN typeof(i.updated_at) = 'text' THEN i.updated_at END) "
-                f"FROM temp.merge_plan p CROSS JOIN inc.{table} i "
-                f"ON i.rowid = CASE WHEN p.what = {_NEW} THEN p.r ELSE p.o END "
-                f"WHERE p.t = {t} AND p.what IN ({_TAKE}, {_TAKE_IX}, {_NEW}) GROUP BY p.key, p.kind"):
+        # the rows counted per group and kind, and the latest time stamp of the versions taken,
+        # from the plan alone (through the parent's parent where the key is a parent with one)
+        counted = (f"SELECT key, kind, count(*) AS n, max(c) AS c FROM temp.merge_plan "
+                   f"WHERE t = {t} AND what IN ({_TAKE}, {_TAKE_IX}, {_NEW}) GROUP BY key, kind")
+        if table in _HOPS:
+            counted = (f"SELECT CASE WHEN key IS NOT NULL THEN '' END, up, kind, sum(n), max(c) "
+                       f"FROM (SELECT key, {_up_sql(table, 'key')} AS up, kind, n, c FROM ({counted})) "
+                       f"GROUP BY key IS NULL, up, kind")
+        else:
+            counted = f"SELECT key, NULL, kind, n, c FROM ({counted})"
+        for k, up, kind, n, clock in conn.execute(counted):
             if kind is not None:
-                tp.tally[(k, kind)] = tp.tally.get((k, kind), 0) + n
+                g = grouper.of(table, k, up)
+                tp.tally[(g, kind)] = tp.tally.get((g, kind), 0) + n
             if clock is not None and clock > tp.max_clock:
                 tp.max_clock = clock
         plans[table] = tp
-    return plans, conflicts, keys
+    return plans, conflicts, groups
 
 
 class _Grouper:
@@ -320,25 +352,17 @@ class _Grouper:
             return self.group(table, None, key)
         return self.group(table, key, "")
 
-    def resolver(self, table: str) -> Callable[[str | None], tuple]:
-        """``key`` for one table's plan keys, quick where the parent (or the parent's parent) is
-        a plan or a year: one dict look-up a row instead of a walk (tens of thousands of rows)."""
-        kinds = {"dev_plan": "plan", "fiscal_year": "year"}
-        parent_t = schema.PARENTS.get(table, (None, None))[0]
-        if table in _OWN_GROUP or parent_t is None:
-            return lambda k: self.key(table, k)
-        if parent_t in kinds:
-            kind = kinds[parent_t]
-            return lambda k: (kind, k) if k is not None else self.key(table, k)
-        up = schema.PARENTS.get(parent_t, (None, None))[0]
-        if up not in kinds:
-            return lambda k: self.key(table, k)
-        parents, kind = self._map(parent_t), kinds[up]
-
-        def resolve(k: str | None) -> tuple:
-            g = parents.get(k)
-            return (kind, g) if g is not None else self.key(table, k)
-        return resolve
+    def of(self, table: str, key: str | None, up: str | None) -> tuple:
+        """The group of a changed row from its ``temp.merge_plan`` key and, for tables in
+        ``_HOPS``, its parent's own parent (``up``, looked up in SQL)."""
+        if table in _HOPS:
+            parent = _HOPS[table][0]
+            if key is None:
+                return self.key(table, None)
+            if up is None:  # (the parent is in neither file)
+                return ("general", parent)
+            return self.key(parent, up)
+        return self.key(table, key)
 
     def _group(self, table: str, parent: str | None, row_id: str) -> tuple:
         t, rid = table, row_id
@@ -519,34 +543,24 @@ def _flush_journal_early(store: Store) -> Callable[[], None]:
     return thread.join
 
 
-# tables whose rows' parents the grouping looks up (parents that have parents themselves)
-_MAPPED = sorted(({p for p, _fk in schema.PARENTS.values()} & set(schema.PARENTS)) - set(_OWN_GROUP))
-
-
 def _side_work(live: Path | None) -> Callable[[sqlite3.Connection], tuple]:
     """What the check's thread reads once the incoming copy has passed its page check, beside the
     comparison running on the store's connection: the rowids of incoming history rows whose data
-    is not JSON (never copied), how many incoming history rows are new to us, and the parent
-    maps of the grouping. ``conn`` is the thread's read-only connection to the copy; our own file
-    is attached read-only beside it (nobody writes it meanwhile: the merge holds the store)."""
-    def run(conn: sqlite3.Connection) -> tuple[list[int], int | None, dict[str, dict]]:
+    is not JSON (never copied) and how many incoming history rows are new to us. ``conn`` is the
+    thread's read-only connection to the copy; our own file is attached read-only beside it
+    (nobody writes it meanwhile: the merge holds the store)."""
+    def run(conn: sqlite3.Connection) -> tuple[list[int], int | None]:
         bad = [r for (r,) in conn.execute("SELECT rowid FROM main.history WHERE json_valid(data) IS NOT 1")]
         if live is None:
-            return bad, None, {}
+            return bad, None
         conn.execute("ATTACH DATABASE ? AS live", (read_only_uri(live),))
         try:
             count = conn.execute(
                 f"SELECT count(*) {_new_history_sql('main', 'live', bool(bad))}", (json.dumps(bad),) if bad else ()
             ).fetchone()[0]
-            maps = {}
-            for t in _MAPPED:  # (as _Grouper._map: the incoming copy's parent wins)
-                fk = schema.PARENTS[t][1]
-                m = dict(conn.execute(f"SELECT id, {fk} FROM live.{t}"))
-                m.update(conn.execute(f"SELECT id, {fk} FROM main.{t}"))
-                maps[t] = m
         finally:
             conn.execute("DETACH DATABASE live")
-        return bad, count, maps
+        return bad, count
     return run
 
 
@@ -709,21 +723,15 @@ class _IncomingChanged(Exception):
     """The incoming file is no longer the one the preview checked: merge it afresh."""
 
 
-def _compare(store: Store, report: MergeReport,
-             maps: Callable[[], dict[str, dict]] | None = None) -> tuple[dict[str, _TablePlan], list[ConflictInfo]]:
-    """Decide every row and fill the report's counts (``inc`` attached). ``maps``: the parent
-    maps of the grouping, read beside the comparison (else read here as needed)."""
+def _compare(store: Store, report: MergeReport) -> tuple[dict[str, _TablePlan], list[ConflictInfo]]:
+    """Decide every row and fill the report's counts (``inc`` attached)."""
     grouper = _Grouper(store)
-    plans, conflicts, keys = _decide(store)
-    if maps is not None:
-        grouper.maps.update(maps())
-    for c, key in zip(conflicts, keys):
-        c.group = grouper.label(grouper.key(c.table, key))
+    plans, conflicts, groups = _decide(store, grouper)
+    for c, key in zip(conflicts, groups):
+        c.group = grouper.label(key)
     report.groups = {}
     for table, tp in plans.items():
-        resolve = grouper.resolver(table)
-        for (k, kind), n in tp.tally.items():
-            key = resolve(k)
+        for (key, kind), n in tp.tally.items():
             g = report.groups.get(key)
             if g is None:
                 g = report.groups[key] = GroupReport(key, grouper.label(key))
@@ -786,7 +794,7 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
             copy, res = stack.enter_context(open_incoming(incoming_path, thorough=False, background=True,
                                                           also=_side_work(store.path)))
         with store._lock:
-            store.conn.execute("ATTACH DATABASE ? AS inc", (str(copy),))
+            store.conn.execute("ATTACH DATABASE ? AS inc", (read_only_uri(copy),))
             saved = _speed_up(store)
             try:
                 if not reuse:
@@ -797,7 +805,7 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                                 name=incoming_path.name))
                         verify_schema(store.conn, incoming_path, db="inc")
                         version = store.conn.execute("PRAGMA main.data_version").fetchone()[0]
-                        plans, conflicts = _compare(store, report, lambda: (res.wait() or ([], None, {}))[2])
+                        plans, conflicts = _compare(store, report)
                     except BaseException:
                         res.wait()  # a damaged file: the check's message, not what reading it met
                         raise
@@ -805,8 +813,8 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                     side = res.wait()
                     if side is None:  # (the thread could not do it)
                         side = ([r for (r,) in store.conn.execute(
-                            "SELECT rowid FROM inc.history WHERE json_valid(data) IS NOT 1")], None, {})
-                    bad, count, _maps = side
+                            "SELECT rowid FROM inc.history WHERE json_valid(data) IS NOT 1")], None)
+                    bad, count = side
                     _set_unreadable_history(store.conn, bad)
                     report.history_added = _count_new_history(store) if count is None else count
                     state = (store.conn.total_changes, version)

@@ -125,7 +125,13 @@ class Store:
             conn = _connect(read_only_uri(path), uri=True)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-            conn = _connect(str(path))
+            # (opened as a URI, so that a file attached read-only by URI stays read-only)
+            conn = _connect(file_uri(path), uri=True)
+            # The rollback journal is kept between transactions while the file is open and
+            # removed at close: deleting a large journal after every commit cost a tenth of a
+            # second on a large merge. Its zeroed header makes it harmless to any other opener.
+            with contextlib.suppress(sqlite3.DatabaseError):
+                conn.execute("PRAGMA journal_mode = PERSIST")
         store = cls(conn, path, actor, read_only=read_only,
                     read_only_reason=ro_reason or (_("Opened read-only.") if read_only else ""))
         try:
@@ -170,6 +176,9 @@ class Store:
 
     def close(self) -> None:
         self.closed = True
+        if self.path is not None and not self.read_only:
+            with contextlib.suppress(Exception):
+                self.conn.execute("PRAGMA journal_mode = DELETE")  # removes the kept journal
         with contextlib.suppress(Exception):
             self.conn.close()
             if self.path is not None and not self.read_only:
@@ -447,10 +456,29 @@ def _connect(target: str, uri: bool = False) -> sqlite3.Connection:
 SQLITE_DBCONFIG_DEFENSIVE = 1010
 
 
-def read_only_uri(path: Path) -> str:
-    """A SQLite URI opening ``path`` read-only; '#', '?', '%' and spaces in folder names are escaped."""
+def file_uri(path: Path) -> str:
+    """A SQLite URI for ``path``; '#', '?', '%' and spaces in folder names are escaped."""
     from urllib.parse import quote
-    return "file:" + quote(Path(path).as_posix(), safe="/:") + "?mode=ro"
+    return "file:" + quote(Path(path).as_posix(), safe="/:")
+
+
+def read_only_uri(path: Path) -> str:
+    """A SQLite URI opening ``path`` read-only."""
+    return file_uri(path) + "?mode=ro"
+
+
+_JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
+
+
+def hot_journal(path: Path) -> bool:
+    """Whether the rollback journal beside ``path`` holds an unfinished transaction (SQLite
+    rolls it back at the next open). A journal kept between transactions (``PERSIST``, see
+    ``Store.open``) has its header zeroed and is not hot."""
+    try:
+        with open(Path(str(path) + "-journal"), "rb") as fh:
+            return fh.read(len(_JOURNAL_MAGIC)) == _JOURNAL_MAGIC
+    except OSError:
+        return False
 
 
 def set_defensive(conn: sqlite3.Connection) -> bool:
