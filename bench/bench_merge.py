@@ -60,6 +60,13 @@ def _edit(path: Path, office: str, seed: int, share: float = 0.10) -> dict[str, 
     return counts
 
 
+def _settle() -> None:
+    """Write the copies just made to disk, as a clerk's file is: otherwise the merge's commit,
+    which syncs our file, would also write out the 183 MB this script copied a moment ago."""
+    if hasattr(os, "sync"):
+        os.sync()
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     work = Path(tempfile.mkdtemp(prefix="pmqa-bench-merge-"))
@@ -101,6 +108,7 @@ def main(argv: list[str] | None = None) -> None:
         a, b = work / "office_a.db", work / "office_b.db"
         shutil.copy(ready_a, a)
         shutil.copy(ready_b, b)
+        _settle()
         print(f"sizes_mb: A={a.stat().st_size / 1e6:.0f} B={b.stat().st_size / 1e6:.0f}")
 
         t0 = time.perf_counter()
@@ -142,6 +150,7 @@ def main(argv: list[str] | None = None) -> None:
             store.close()
         b2 = work / "office_b2.db"
         shutil.copy(ready_b, b2)
+        _settle()
         store = Store.open(b2, Actor("office-B", "clerk"))
         try:
             t0 = time.perf_counter()
