@@ -77,30 +77,30 @@ def test_merge_preview_apply_swap_undo_and_restore_backup(qtbot, window, demo_db
     assert window.store.get("calendar_step", sid)["remark"] == "ours"  # preview changed nothing
     click(qtbot, dlg.apply_button)
     assert window.store.get("calendar_step", sid)["remark"] == "theirs"
-    assert dlg.pages.currentIndex() == 1 and dlg.conflicts.rowCount() == 1
-    assert "Suda" in dlg.conflicts.item(0, 2).text()
+    assert dlg.pages.currentIndex() == 1 and dlg.conflict_model.rowCount() == 1
+    assert "Suda" in dlg.conflict_model.index(0, 2).data()
     dlg.conflicts.selectRow(0)
-    cid = dlg._conflict_ids[0]
+    cid = dlg.conflict_model.conflict_id(0)
     merged = sharing.conflict_state(window.store, cid)
     click(qtbot, dlg.swap_button)
     assert window.store.get("calendar_step", sid)["remark"] == "ours"
     swapped = sharing.conflict_state(window.store, cid)
     assert swapped[1] == merged[0]           # the merged-in version is now the other one
-    assert "ours" in dlg.conflicts.item(0, 2).text()
+    assert "ours" in dlg.conflict_model.index(0, 2).data()
     window.undo_stack.undo()
     assert window.store.get("calendar_step", sid)["remark"] == "theirs"
     assert sharing.conflict_state(window.store, cid) == merged   # the conflict's record goes back too
-    assert "theirs" in dlg.conflicts.item(0, 2).text()    # and the list shows it
+    assert "theirs" in dlg.conflict_model.index(0, 2).data()    # and the list shows it
     window.undo_stack.redo()
     assert window.store.get("calendar_step", sid)["remark"] == "ours"
     assert sharing.conflict_state(window.store, cid) == swapped
     dlg.conflicts.selectRow(0)
     click(qtbot, dlg.reviewed_button)
-    assert dlg.conflicts.rowCount() == 0
+    assert dlg.conflict_model.rowCount() == 0
     window.undo_stack.undo()                 # marking as reviewed is undone like any edit
-    assert dlg.conflicts.rowCount() == 1 and sharing.conflict_state(window.store, cid) == swapped
+    assert dlg.conflict_model.rowCount() == 1 and sharing.conflict_state(window.store, cid) == swapped
     window.undo_stack.redo()
-    assert dlg.conflicts.rowCount() == 0
+    assert dlg.conflict_model.rowCount() == 0
     dlg.close()
 
     # Backups: select the one made before the merge, Restore, confirm
@@ -204,3 +204,123 @@ def test_cancelled_preview_lets_its_private_copy_go(qtbot, window, demo_db, tmp_
     assert not dlg.isVisible()
     assert merge_module._prepared is None and not kept.copy.exists()
     assert window.store.get("calendar_step", sid)["remark"] != "theirs"   # nothing merged
+
+
+def test_a_long_conflict_list_reads_only_the_rows_shown(qtbot, window, demo_db, tmp_path, monkeypatch):
+    """Hundreds of conflicts (every weekly activity of the demo): the list opens without reading every row's two versions; a row
+    clicked is the one swapped; a row marked as reviewed leaves and the next one is selected."""
+    other = tmp_path / "other.db"
+    shutil.copy(demo_db, other)
+    store = window.store
+    ids = [r["id"] for r in store.select("weekly_activity")]
+    assert len(ids) > 200
+    with store.transaction():
+        for rid in ids:
+            store.update("weekly_activity", rid, {"text": "ours " + rid[:6]})
+    s = Store.open(other, Actor("Rayong office", "Suda"))
+    with s.transaction():
+        for rid in ids:
+            s.update("weekly_activity", rid, {"text": "theirs " + rid[:6]})   # later: wins
+    s.close()
+    read = []
+    real = sharing.conflict_detail
+    monkeypatch.setattr(sharing, "conflict_detail", lambda st, c: read.append(c["id"]) or real(st, c))
+    window.action_merge.trigger()
+    dlg = window.sharing.last_dialog
+    dlg.resize(900, 500)
+    dlg.path.setText(str(other))
+    click(qtbot, dlg.preview_button)
+    click(qtbot, dlg.apply_button)
+    model = dlg.conflict_model
+    assert dlg.pages.currentIndex() == 1 and model.rowCount() == len(ids)
+    qtbot.waitUntil(lambda: len(read) > 0)
+    assert len(read) < 40, "only the rows on screen are read"
+    view = dlg.conflicts
+    qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=view.visualRect(model.index(2, 0)).center())
+    cid = model.conflict_id(2)
+    row_id = next(c["row_id"] for c in model.rows if c["id"] == cid)
+    assert "theirs" in model.index(2, 2).data()
+    click(qtbot, dlg.swap_button)
+    assert window.store.get("weekly_activity", row_id)["text"].startswith("ours")
+    assert model.conflict_id(2) == cid and "ours" in model.index(2, 2).data()
+    nxt = model.conflict_id(3)
+    click(qtbot, dlg.reviewed_button)
+    assert model.rowCount() == len(ids) - 1 and cid not in [c["id"] for c in model.rows]
+    assert model.conflict_id(view.selectionModel().selectedRows()[0].row()) == nxt
+    dlg.close()
+
+
+def test_reload_keeps_the_journal_and_closing_removes_it(window, demo_db):
+    """After a merge the window opens its file again: the journal is kept for that (removing a
+    large one costs time), and removed when the file is closed."""
+    from pmqa_desktop.core.storage.store import hot_journal
+    journal = demo_db.with_name(demo_db.name + "-journal")
+    window.store.update("calendar_step", window.store.select("calendar_step")[0]["id"], {"text": "edited"})
+    assert journal.exists()
+    window.reload()
+    assert journal.exists() and not hot_journal(demo_db)
+    assert window.store.get("calendar_step", window.store.select("calendar_step")[0]["id"])["text"] == "edited"
+    window.close_store()
+    assert not journal.exists()
+
+
+def _merge_backups(path):
+    return [b for b in list_backups(path) if b.reason == "merge"]
+
+
+def _parts(path):
+    from pmqa_desktop.core.sharing.backup import backup_folder
+    return list(backup_folder(path).glob(".*.part"))
+
+
+@pytest.mark.parametrize("edit_between", [False, True], ids=["as-previewed", "edited-after-preview"])
+def test_the_backup_before_a_merge_is_made_while_the_preview_is_read(qtbot, window, demo_db, tmp_path, edit_between):
+    """The backup a merge makes first is taken in the background once the preview is shown; it
+    is kept only if the file is unchanged when Apply is clicked, else it is made again then.
+    Either way the backup holds the file exactly as it was just before the merge."""
+    other = tmp_path / "other.db"
+    shutil.copy(demo_db, other)
+    sid = window.store.select("calendar_step")[0]["id"]
+    s = Store.open(other, Actor("Rayong office", "Suda"))
+    s.update("calendar_step", sid, {"remark": "theirs"})
+    s.close()
+    window.sharing.auto_backup.wait()
+    before = len(_merge_backups(demo_db))
+    window.action_merge.trigger()
+    dlg = window.sharing.last_dialog
+    dlg.path.setText(str(other))
+    click(qtbot, dlg.preview_button)
+    pending = dlg._pending_backup
+    assert pending is not None
+    if edit_between:
+        pending.thread.join()
+        window.store.update("calendar_step", window.store.select("calendar_step")[1]["id"], {"text": "just before"})
+    click(qtbot, dlg.apply_button)
+    assert window.store.get("calendar_step", sid)["remark"] == "theirs"
+    made = _merge_backups(demo_db)
+    assert len(made) == before + 1 and not _parts(demo_db)
+    b = Store.open(made[0].path, Actor(), read_only=True)
+    try:
+        assert b.get("calendar_step", sid)["remark"] != "theirs"
+        assert (b.select("calendar_step")[1]["text"] == "just before") is edit_between
+    finally:
+        b.close()
+    assert (made[0].created == pending.stamp) is not edit_between  # (the one taken ahead, or a new one)
+    dlg.close()
+
+
+def test_a_preview_closed_without_merging_leaves_no_backup(qtbot, window, demo_db, tmp_path):
+    other = tmp_path / "other.db"
+    shutil.copy(demo_db, other)
+    s = Store.open(other, Actor("Rayong office", "Suda"))
+    s.update("calendar_step", s.select("calendar_step")[0]["id"], {"remark": "theirs"})
+    s.close()
+    window.sharing.auto_backup.wait()
+    before = [b.path for b in list_backups(demo_db)]
+    window.action_merge.trigger()
+    dlg = window.sharing.last_dialog
+    dlg.path.setText(str(other))
+    click(qtbot, dlg.preview_button)
+    click(qtbot, dlg.preview_button)     # previewed again: the first one's backup is dropped
+    click(qtbot, dlg.apply_buttons.button(QDialogButtonBox.Cancel))
+    assert [b.path for b in list_backups(demo_db)] == before and not _parts(demo_db)

@@ -231,7 +231,7 @@ class MainWindow(QMainWindow):
         key = self._shown_key
         from ..core.sharing import open_for_editing, release
         path, ro = self.store.path, self.store.read_only
-        release(self.store, backup=False)   # let go of the lock before taking it again
+        release(self.store, backup=False, reopening=True)   # let go of the lock before taking it again
         try:
             store = open_for_editing(path, self._actor(), read_only=ro, backup=False)
         except UserError as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QStackedWidget,
                                QTableView, QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem,
@@ -61,11 +61,11 @@ def _conflict_record(window: "MainWindow", conflict_id: str):
 def _fmt_time(iso: str | None) -> str:
     if not iso:
         return ""
-    from datetime import datetime, timezone
+    from datetime import datetime
     try:
-        t = datetime.strptime(iso, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc).astimezone()
-    except ValueError:
-        return iso
+        t = datetime.fromisoformat(iso).astimezone()  # (our stamps end in Z: UTC)
+    except (TypeError, ValueError):
+        return str(iso)
     return f"{t.day:02d}/{t.month:02d}/{t.year + 543} {t.hour:02d}:{t.minute:02d}"
 
 
@@ -215,6 +215,71 @@ class ExportDialog(QDialog):
 
 # ---------------------------------------------------------------- merge and conflicts
 
+def _conflict_texts(c: dict[str, Any]) -> list[str]:
+    """The five cells of a conflict's row in the list (``sharing.conflict_detail``)."""
+    cur, other = c["current"] or {}, c["other"] or {}
+    odata = other.get("data", {}) if other else {}
+    what = table_label(c["table_name"])
+    label = next((str(cur.get(k)) for k in ("title", "text", "name", "code", "label") if cur.get(k)), "")
+    cols = [column_label(k) for k in c["differs"]] or (
+        [_("deleted")] if cur.get("deleted") != other.get("deleted") else [])
+    first = c["differs"][0] if c["differs"] else None
+    kept = _who(cur.get("office", ""), cur.get("clerk", "")) + " " + _fmt_time(cur.get("updated_at"))
+    oth = _who(other.get("office", ""), other.get("clerk", "")) + " " + _fmt_time(other.get("updated_at"))
+    if first:
+        kept += "\n" + _value_text(cur.get(first))
+        oth += "\n" + _value_text(odata.get(first))
+    return [f"{what}: {label[:60]}", ", ".join(cols), kept, oth, _fmt_time(c["found_at"])]
+
+
+class ConflictModel(QAbstractTableModel):
+    """The window's open conflicts. The list is read in one query; a row's two versions are read
+    when the row is first shown, since a large merge lists thousands."""
+
+    def __init__(self, window: "MainWindow", parent=None):
+        super().__init__(parent)
+        self.window = window
+        self.rows: list[dict[str, Any]] = []
+        self._texts: dict[str, list[str]] = {}
+        self.headers = [_("What"), _("Differs in"), _("Kept (current)"), _("Other version"), _("Found")]
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        store = self.window.store
+        self.rows = sharing.conflict_list(store) if store is not None and not store.closed else []
+        self._texts.clear()
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole) -> Any:
+        if role != Qt.DisplayRole:
+            return None
+        return self.headers[section] if orientation == Qt.Horizontal else str(section + 1)
+
+    def conflict_id(self, row: int) -> str:
+        return self.rows[row]["id"]
+
+    def text(self, row: int, column: int) -> str:
+        c = self.rows[row]
+        texts = self._texts.get(c["id"])
+        if texts is None:
+            texts = self._texts[c["id"]] = _conflict_texts(sharing.conflict_detail(self.window.store, c))
+        return texts[column]
+
+    def data(self, index: QModelIndex, role: int = Qt.DisplayRole) -> Any:
+        if not index.isValid() or role not in (Qt.DisplayRole, Qt.ToolTipRole):
+            return None
+        text = self.text(index.row(), index.column())
+        if role == Qt.ToolTipRole:
+            return text if len(text) > 30 else None
+        return text
+
+
 class MergeDialog(QDialog):
     """Choose a file, see what it would add/change/delete per plan, then Apply or Cancel;
     afterwards (and whenever there are open conflicts) review conflicts and swap them."""
@@ -225,6 +290,7 @@ class MergeDialog(QDialog):
         self.setObjectName("merge_dialog")
         self.setWindowTitle(_("Merge a file from another office"))
         self.report: MergeReport | None = None
+        self._pending_backup: backups.PendingBackup | None = None
         self.pages = QStackedWidget(self)
 
         # page 0: choose + preview
@@ -271,13 +337,17 @@ class MergeDialog(QDialog):
         self.conflict_label = QLabel(p1)
         self.conflict_label.setWordWrap(True)
         self.conflict_label.setObjectName("conflict_label")
-        self.conflicts = QTableWidget(0, 5, p1)
+        self.conflict_model = ConflictModel(window, self)
+        self.conflicts = QTableView(p1)
         self.conflicts.setObjectName("conflict_table")
-        self.conflicts.setHorizontalHeaderLabels([_("What"), _("Differs in"), _("Kept (current)"),
-                                                  _("Other version"), _("Found")])
+        self.conflicts.setModel(self.conflict_model)
         self.conflicts.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.conflicts.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.conflicts.setWordWrap(True)
         self.conflicts.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        rows = self.conflicts.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.Fixed)  # (measuring thousands of rows would read them all)
+        rows.setDefaultSectionSize(self.conflicts.fontMetrics().lineSpacing() * 3 + 8)
         self.swap_button = QPushButton(_("Swap: use the other version"), p1)
         self.swap_button.setObjectName("conflict_swap")
         self.swap_button.clicked.connect(self.swap_selected)
@@ -294,9 +364,8 @@ class MergeDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(self.pages)
         self.setMinimumSize(760, 480)
-        self._conflict_ids: list[str] = []
         window.undo_stack.indexChanged.connect(self._undo_stack_moved)   # Ctrl+Z of a swap or a review
-        if not path and window.store is not None and sharing.open_conflicts(window.store):
+        if not path and window.store is not None and sharing.conflict_list(window.store):
             self.show_conflicts(_("Conflicts from earlier merges, still to review:"))
 
     def _browse(self) -> None:
@@ -307,6 +376,7 @@ class MergeDialog(QDialog):
             self.preview()
 
     def preview(self) -> MergeReport | None:
+        self._drop_pending_backup()
         self.tree.clear()
         self.apply_button.setEnabled(False)
         self.report = None
@@ -331,15 +401,27 @@ class MergeDialog(QDialog):
             for table, c in sorted(g.tables.items()):
                 QTreeWidgetItem(top, [table_label(table), str(c.add), str(c.change), str(c.delete), str(c.conflict)])
         self.tree.expandAll()
-        self.apply_button.setEnabled(not report.changes_nothing and not self.window.store.read_only)
+        can_apply = not report.changes_nothing and not self.window.store.read_only
+        self.apply_button.setEnabled(can_apply)
+        if can_apply and self.window.store.path is not None:
+            # the backup a merge makes first, made while the clerk reads the preview
+            self._pending_backup = backups.PendingBackup(self.window.store.path, "merge")
         return report
+
+    def _drop_pending_backup(self) -> None:
+        pending, self._pending_backup = self._pending_backup, None
+        if pending is not None:
+            pending.discard()
 
     def apply(self) -> MergeReport | None:
         if self.report is None:
             return None
         QApplication.setOverrideCursor(Qt.WaitCursor)
         try:
-            report = sharing.merge(self.window.store, self.report.source)
+            pending, self._pending_backup = self._pending_backup, None
+            made = pending.publish() if pending is not None else None  # (None: changed since, made now)
+            report = sharing.merge(self.window.store, self.report.source, backup=made is None)
+            report.backup = report.backup or made
         except UserError as exc:
             self.summary.setText(str(exc))
             return None
@@ -373,40 +455,25 @@ class MergeDialog(QDialog):
         # a preview keeps a checked private copy of the file for the Apply that may follow it;
         # closing the dialog without applying lets it go now rather than when the program ends
         sharing.discard_preview()
+        self._drop_pending_backup()
         super().done(result)
 
     def fill_conflicts(self) -> None:
         store = self.window.store
-        items = sharing.open_conflicts(store)
-        self._conflict_ids = [c["id"] for c in items]
-        self.conflicts.setRowCount(len(items))
-        for r, c in enumerate(items):
-            cur, other = c["current"] or {}, c["other"] or {}
-            odata = other.get("data", {}) if other else {}
-            what = table_label(c["table_name"])
-            label = next((str(cur.get(k)) for k in ("title", "text", "name", "code", "label") if cur.get(k)), "")
-            cols = [column_label(k) for k in c["differs"]] or (
-                [_("deleted")] if cur.get("deleted") != other.get("deleted") else [])
-            first = c["differs"][0] if c["differs"] else None
-            kept = _who(cur.get("office", ""), cur.get("clerk", "")) + " " + _fmt_time(cur.get("updated_at"))
-            oth = _who(other.get("office", ""), other.get("clerk", "")) + " " + _fmt_time(other.get("updated_at"))
-            if first:
-                kept += "\n" + _value_text(cur.get(first))
-                oth += "\n" + _value_text(odata.get(first))
-            for col, text in enumerate([f"{what}: {label[:60]}", ", ".join(cols), kept, oth,
-                                        _fmt_time(c["found_at"])]):
-                self.conflicts.setItem(r, col, _item(text))
-        self.conflicts.resizeRowsToContents()
-        if items:
-            self.conflicts.selectRow(0)
-        self.swap_button.setEnabled(bool(items) and not store.read_only)
-        self.reviewed_button.setEnabled(bool(items) and not store.read_only)
+        rows = self.conflicts.selectionModel().selectedRows()
+        at = rows[0].row() if rows else 0
+        self.conflict_model.refresh()
+        n = self.conflict_model.rowCount()
+        if n:
+            self.conflicts.selectRow(min(at, n - 1))  # (after a swap or a review: the next one)
+        self.swap_button.setEnabled(bool(n) and not store.read_only)
+        self.reviewed_button.setEnabled(bool(n) and not store.read_only)
 
     def _selected(self) -> str | None:
         rows = self.conflicts.selectionModel().selectedRows()
         if not rows:
             return None
-        return self._conflict_ids[rows[0].row()]
+        return self.conflict_model.conflict_id(rows[0].row())
 
     def swap_selected(self) -> None:
         cid = self._selected()

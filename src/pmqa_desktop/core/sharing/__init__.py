@@ -26,8 +26,8 @@ _LAZY = {
     "export": "exchange",
     "cell_history": "history", "recent_changes": "history", "restore_value": "history",
     "restore_version": "history", "row_history": "history",
-    "MergeReport": "merge", "merge": "merge", "open_conflicts": "merge", "resolve_conflict": "merge",
-    "swap_conflict": "merge", "conflict_state": "merge", "set_conflict_state": "merge",
+    "MergeReport": "merge", "merge": "merge", "open_conflicts": "merge", "conflict_list": "merge",
+    "conflict_detail": "merge", "resolve_conflict": "merge", "swap_conflict": "merge", "conflict_state": "merge", "set_conflict_state": "merge",
     "discard_preview": "merge",
     "CheckResult": "safety", "CraftedFileError": "safety", "check_file": "safety",
 }
@@ -57,8 +57,8 @@ def __getattr__(name: str):
     return value
 
 __all__ = ["open_for_editing", "release", "backup_now", "backup_file", "list_backups", "restore_backup", "export", "merge",
-           "MergeReport", "swap_conflict", "resolve_conflict", "open_conflicts", "conflict_state",
-           "set_conflict_state", "discard_preview", "check_file", "CheckResult",
+           "MergeReport", "swap_conflict", "resolve_conflict", "open_conflicts", "conflict_list", "conflict_detail",
+           "conflict_state", "set_conflict_state", "discard_preview", "check_file", "CheckResult",
            "CraftedFileError", "row_history", "cell_history", "restore_value", "restore_version",
            "recent_changes"]
 
@@ -125,8 +125,9 @@ def open_for_editing(path: str | Path, actor: Actor | None = None, *, read_only:
     return store
 
 
-def release(store: Store | None, *, backup: bool = True) -> None:
-    """Close a store opened with ``open_for_editing``: back up if it changed, unlock, close."""
+def release(store: Store | None, *, backup: bool = True, reopening: bool = False) -> None:
+    """Close a store opened with ``open_for_editing``: back up if it changed, unlock, close.
+    ``reopening``: the file is opened again at once (its journal is kept for that)."""
     if store is None:
         return
     try:
@@ -134,6 +135,6 @@ def release(store: Store | None, *, backup: bool = True) -> None:
             with contextlib.suppress(Exception):
                 backup_now(store, "close", skip_if_unchanged=True)
     finally:
-        store.close()
+        store.close(keep_journal=reopening)
         locking.release_lock(getattr(store, "sharing_lock", None))
         store.sharing_lock = None

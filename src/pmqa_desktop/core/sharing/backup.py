@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import sqlite3
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -135,10 +136,13 @@ def _backup(db_path: Path, reason: str, skip_if_unchanged: bool, own: sqlite3.Co
         existing = list_backups(db_path)
         if existing and existing[0].counter == counter:
             return None
-    folder = backup_folder(db_path)
     stamp = datetime.now(timezone.utc)
-    final = folder / f"{stamp.strftime('%Y%m%dT%H%M%S%f')}Z_{_slug(reason)}_c{counter}.db"
-    tmp = folder / f".{uuid.uuid4().hex}.part"
+    return _publish(db_path, _write_part(db_path, own), stamp, reason, counter)
+
+
+def _write_part(db_path: Path, own: sqlite3.Connection | None) -> Path:
+    """A synced copy of the file under a temporary name in its backup folder."""
+    tmp = backup_folder(db_path) / f".{uuid.uuid4().hex}.part"
     try:
         if own is not None:
             _copy_consistent(own, tmp)
@@ -150,15 +154,69 @@ def _backup(db_path: Path, reason: str, skip_if_unchanged: bool, own: sqlite3.Co
             finally:
                 src.close()
         fsync_file(tmp)
+    except (OSError, sqlite3.Error) as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise FileProblem(_("A backup of {name} could not be made: {error}").format(
+            name=db_path.name, error=exc)) from exc
+    return tmp
+
+
+def _publish(db_path: Path, tmp: Path, stamp: datetime, reason: str, counter: int) -> Path:
+    """The copy ``_write_part`` made, under its backup name (and old backups rotated away)."""
+    folder = tmp.parent
+    final = folder / f"{stamp.strftime('%Y%m%dT%H%M%S%f')}Z_{_slug(reason)}_c{counter}.db"
+    try:
         os.replace(tmp, final)
         fsync_dir(folder)
-    except (OSError, sqlite3.Error) as exc:
+    except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise FileProblem(_("A backup of {name} could not be made: {error}").format(
             name=db_path.name, error=exc)) from exc
     rotate(db_path)
     return final
+
+
+class PendingBackup:
+    """A backup made ahead, in a thread (a merge's, while the clerk reads its preview). It is
+    written and synced under a temporary name and becomes a listed backup only through
+    ``publish``, which keeps it only if the file has not changed since it was taken."""
+
+    def __init__(self, db_path: str | Path, reason: str):
+        self.db_path = Path(db_path)
+        self.reason = reason
+        self.part: Path | None = None
+        self.counter: int | None = None
+        self.stamp = datetime.now(timezone.utc)
+        self.thread = threading.Thread(target=self._run, name="pmqa-backup-ahead", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        counter = change_counter(self.db_path)
+        try:
+            part = _write_part(self.db_path, None)
+        except FileProblem:
+            return  # (publish() returns None: the backup is made then, and any error shown)
+        self.part = part
+        if change_counter(self.db_path) == counter:  # (else written to while it was copied)
+            self.counter = counter
+
+    def publish(self) -> Path | None:
+        """The backup, listed, if the file is still as it was copied; else None (dropped)."""
+        self.thread.join()
+        if self.part is None or self.counter is None or change_counter(self.db_path) != self.counter:
+            self.discard()
+            return None
+        part, self.part = self.part, None
+        return _publish(self.db_path, part, self.stamp, self.reason, self.counter)
+
+    def discard(self) -> None:
+        self.thread.join()
+        if self.part is not None:
+            with contextlib.suppress(OSError):
+                self.part.unlink()
+            self.part = None
 
 
 def rotate(db_path: str | Path, keep_newest: int = KEEP_NEWEST, keep_days: int = KEEP_DAYS,

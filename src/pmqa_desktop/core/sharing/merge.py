@@ -855,24 +855,33 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
 
 # ---------------------------------------------------------------- conflicts afterwards
 
+def conflict_list(store: Store, include_resolved: bool = False) -> list[dict[str, Any]]:
+    """The conflicts for the clerk to review, newest first, without their versions (one query:
+    a large merge lists thousands; ``conflict_detail`` reads one's versions when it is shown)."""
+    names = ", ".join(f"'{t}'" for t in schema.TABLES)  # (our own names: plain identifiers)
+    return store.query("SELECT * FROM conflict WHERE table_name IN (" + names + ")"
+                       + ("" if include_resolved else " AND resolved = 0") + " ORDER BY found_at DESC, rowid")
+
+
+def conflict_detail(store: Store, conflict: dict[str, Any]) -> dict[str, Any]:
+    """A conflict from ``conflict_list`` with its kept (current) and other version, and the
+    columns in which they differ."""
+    c = dict(conflict)
+    current = store.get(c["table_name"], c["row_id"], include_deleted=True)
+    other = store.query("SELECT * FROM history WHERE rev = ?", (c["other_rev"],))
+    if other:
+        other = other[0]
+        other["data"] = json.loads(other["data"])
+    c["current"] = current
+    c["other"] = other or None
+    c["differs"] = sorted(k for k in own_columns(c["table_name"])
+                          if current and other and current.get(k) != other["data"].get(k))
+    return c
+
+
 def open_conflicts(store: Store, include_resolved: bool = False) -> list[dict[str, Any]]:
     """Conflicts for the clerk to review: the kept (current) and the other version of each row."""
-    sql = "SELECT * FROM conflict" + ("" if include_resolved else " WHERE resolved = 0") + " ORDER BY found_at DESC"
-    out = []
-    for c in store.query(sql):
-        if c["table_name"] not in schema.TABLES:
-            continue
-        current = store.get(c["table_name"], c["row_id"], include_deleted=True)
-        other = store.query("SELECT * FROM history WHERE rev = ?", (c["other_rev"],))
-        if other:
-            other = other[0]
-            other["data"] = json.loads(other["data"])
-        c["current"] = current
-        c["other"] = other or None
-        c["differs"] = sorted(k for k in own_columns(c["table_name"])
-                              if current and other and current.get(k) != other["data"].get(k))
-        out.append(c)
-    return out
+    return [conflict_detail(store, c) for c in conflict_list(store, include_resolved)]
 
 
 def swap_conflict(store: Store, conflict_id: str) -> str:

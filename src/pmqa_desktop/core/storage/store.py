@@ -174,9 +174,11 @@ class Store:
                 self.set_meta("file_id", new_id())
                 self.set_meta("created_at", now_iso())
 
-    def close(self) -> None:
+    def close(self, keep_journal: bool = False) -> None:
+        """Close the file; its kept journal is removed unless ``keep_journal`` (the file is opened
+        again at once: removing a large journal costs a tenth of a second)."""
         self.closed = True
-        if self.path is not None and not self.read_only:
+        if self.path is not None and not self.read_only and not keep_journal:
             with contextlib.suppress(Exception):
                 self.conn.execute("PRAGMA journal_mode = DELETE")  # removes the kept journal
         with contextlib.suppress(Exception):
