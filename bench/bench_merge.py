@@ -62,6 +62,18 @@ def _edit(path: Path, office: str, seed: int, share: float = 0.10) -> dict[str, 
     return counts
 
 
+def _machine_ref() -> float:
+    """Seconds for a fixed piece of SQLite work in memory: how fast this machine is just now
+    (about 0.35 s when quiet; its pace varies by tens of percent from minute to minute)."""
+    import sqlite3
+    conn = sqlite3.connect(":memory:")
+    t0 = time.perf_counter()
+    conn.execute("WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r WHERE x < 500000) "
+                 "SELECT count(*), max(printf('%08d', x)) FROM r").fetchall()
+    conn.close()
+    return time.perf_counter() - t0
+
+
 def _settle() -> None:
     """Write the copies just made to disk, as a clerk's file is: otherwise the merge's commit,
     which syncs our file, would also write out the 183 MB this script copied a moment ago."""
@@ -123,6 +135,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"check_incoming_s={time.perf_counter() - t0:.2f}  (private copy + integrity_check + schema)")
 
         clerk = []
+        print(f"machine_ref_s={_machine_ref():.2f}  (fixed SQLite work; about 0.35 when the machine is quiet)")
         for run in range(repeats):
             if run:  # office B's file as it was, again
                 shutil.copy(ready_b, b)
@@ -155,6 +168,7 @@ def main(argv: list[str] | None = None) -> None:
                     print(f"merge_again_s={time.perf_counter() - t0:.2f}  changes_nothing={again.changes_nothing}")
             finally:
                 store.close()
+        print(f"machine_ref_s={_machine_ref():.2f}  (again, after the runs)")
         med = statistics.median(clerk)
         print(f"merge_clerk_median_s={med:.2f}  (preview + apply as the clerk runs it, {repeats} runs: "
               f"{' '.join(f'{x:.2f}' for x in clerk)}; the apply reuses the preview's checked copy and decisions; "
