@@ -167,6 +167,7 @@ _LOSE = 4      # an incoming version that lost a conflict: into our history only
 _KEEP = 5      # our version that lost a conflict: into our history (the row is also in _TAKE*)
 _CONFLICT = 6  # changed on both sides: decided in Python (newer edit wins), then _TAKE*/_KEEP or _LOSE
 _OWN_GROUP = ("dev_plan", "fiscal_year")  # tables whose rows are a group of their own
+_COUNTED = ("add", "change", "delete")    # the kinds the decisions in SQL count (conflicts: in Python)
 
 _PLAN_SQL = ("CREATE TEMP TABLE IF NOT EXISTS merge_plan(t INTEGER NOT NULL, what INTEGER NOT NULL, "
              "r INTEGER NOT NULL, o INTEGER, kind TEXT, key TEXT, c TEXT, PRIMARY KEY (t, what, r)) WITHOUT ROWID")
@@ -300,22 +301,25 @@ def _decide(store: Store, grouper: "_Grouper") -> tuple[dict[str, _TablePlan], l
                                     f"AND what <> {_CONFLICT} GROUP BY what"))
         if not tp.rows and not tp.tally:
             continue
-        # the rows counted per group and kind, and the latest time stamp of the versions taken,
-        # from the plan alone (through the parent's parent where the key is a parent with one)
-        counted = (f"SELECT key, kind, count(*) AS n, max(c) AS c FROM temp.merge_plan "
-                   f"WHERE t = {t} AND what IN ({_TAKE}, {_TAKE_IX}, {_NEW}) GROUP BY key, kind")
+        # the rows counted per group and kind, from the plan alone (through the parent's parent
+        # where the key is a parent with one), and the latest time stamp of the versions taken
+        taken = f"FROM temp.merge_plan WHERE t = {t} AND what IN ({_TAKE}, {_TAKE_IX}, {_NEW})"
+        clock = conn.execute(f"SELECT max(c) {taken}").fetchone()[0]
+        if clock is not None:
+            tp.max_clock = clock
+        per_key = (f"SELECT key, {', '.join(f'sum(kind = {k!r}) AS n_{k}' for k in _COUNTED)} {taken} "
+                   f"AND kind IS NOT NULL GROUP BY key")
         if table in _HOPS:
-            counted = (f"SELECT CASE WHEN key IS NOT NULL THEN '' END, up, kind, sum(n), max(c) "
-                       f"FROM (SELECT key, {_up_sql(table, 'key')} AS up, kind, n, c FROM ({counted})) "
-                       f"GROUP BY key IS NULL, up, kind")
+            counted = (f"SELECT CASE WHEN key IS NOT NULL THEN '' END, up, "
+                       f"{', '.join(f'sum(n_{k})' for k in _COUNTED)} "
+                       f"FROM (SELECT *, {_up_sql(table, 'key')} AS up FROM ({per_key})) GROUP BY key IS NULL, up")
         else:
-            counted = f"SELECT key, NULL, kind, n, c FROM ({counted})"
-        for k, up, kind, n, clock in conn.execute(counted):
-            if kind is not None:
-                g = grouper.of(table, k, up)
-                tp.tally[(g, kind)] = tp.tally.get((g, kind), 0) + n
-            if clock is not None and clock > tp.max_clock:
-                tp.max_clock = clock
+            counted = f"SELECT key, NULL, {', '.join(f'n_{k}' for k in _COUNTED)} FROM ({per_key})"
+        for k, up, *ns in conn.execute(counted):
+            g = grouper.of(table, k, up)
+            for kind, n in zip(_COUNTED, ns):
+                if n:
+                    tp.tally[(g, kind)] = tp.tally.get((g, kind), 0) + n
         plans[table] = tp
     return plans, conflicts, groups
 
