@@ -82,3 +82,13 @@ def test_merge_of_crafted_file_fails_cleanly(demo_db, tmp_path, capsys):
     assert main(["merge", "--db", str(demo_db), str(bad)]) == 1
     assert "crafted" in capsys.readouterr().err
     assert data_digest(demo_db) == before
+
+
+def test_export_with_a_plan_left_out(demo_db, tmp_path, capsys):
+    s = Store.open(demo_db, Actor("A", "a"), read_only=True)
+    plans = [r["id"] for r in s.select("dev_plan", order_by="title")]
+    s.close()
+    out = tmp_path / "part.db"
+    assert main(["export", "--db", str(demo_db), "--out", str(out), "--without-plan", plans[0]]) == 0
+    assert "without the plans" in capsys.readouterr().out
+    assert {r[0] for r in sqlite3.connect(out).execute("SELECT id FROM dev_plan")} == set(plans[1:])

@@ -166,3 +166,23 @@ def test_plan_selection_keeps_one_plan_with_its_year_and_organisation(demo_store
     assert year is not None
     assert conn.execute("SELECT count(*) FROM organisation WHERE id = ?", (year[0],)).fetchone()[0] == 1
     conn.close()
+
+
+def test_plans_left_out_of_an_export_travel_not_at_all(demo_store, tmp_path):
+    plans = demo_store.select("dev_plan", order_by="title")
+    drop, keep = plans[0], plans[1:]
+    out = tmp_path / "without_one_plan.db"
+    res = export(demo_store, out, without_plans=[drop["id"]])
+    assert drop["title"] in res.selection
+    conn = sqlite3.connect(out)
+    try:
+        assert {r[0] for r in conn.execute("SELECT id FROM dev_plan")} == {p["id"] for p in keep}
+        for table in ("plan_activity", "kpi", "plan_approval"):
+            assert conn.execute(f"SELECT count(*) FROM {table} WHERE plan_id = ?", (drop["id"],)).fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM history WHERE row_id = ?", (drop["id"],)).fetchone()[0] == 0
+        # everything else of its year still travels
+        assert conn.execute("SELECT count(*) FROM fiscal_year WHERE id = ?", (drop["year_id"],)).fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM calendar_step").fetchone()[0] == \
+            demo_store.query("SELECT count(*) AS n FROM calendar_step")[0]["n"]
+    finally:
+        conn.close()

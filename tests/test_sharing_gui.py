@@ -324,3 +324,29 @@ def test_a_preview_closed_without_merging_leaves_no_backup(qtbot, window, demo_d
     click(qtbot, dlg.preview_button)     # previewed again: the first one's backup is dropped
     click(qtbot, dlg.apply_buttons.button(QDialogButtonBox.Cancel))
     assert [b.path for b in list_backups(demo_db)] == before and not _parts(demo_db)
+
+
+def test_export_without_a_plan_ticked_off(qtbot, window, tmp_path):
+    window.action_export.trigger()
+    dlg = window.sharing.last_dialog
+    plans = [dlg.plans.item(i) for i in range(dlg.plans.count())]
+    assert len(plans) >= 2 and all(not it.isHidden() for it in plans)
+    drop = plans[0]
+    dlg.plans.scrollToItem(drop)
+    qtbot.mouseClick(dlg.plans.viewport(), Qt.LeftButton, pos=dlg.plans.visualItemRect(drop).center())
+    qtbot.keyClick(dlg.plans, Qt.Key_Space)          # untick it
+    assert drop.checkState() == Qt.Unchecked
+    # a plan of an organisation that is not exported is not listed
+    for i in range(dlg.orgs.count()):
+        if "ระยอง" in dlg.orgs.item(i).text():
+            dlg.orgs.item(i).setCheckState(Qt.Unchecked)
+    assert any("ระยอง" in it.text() for it in plans)
+    assert all(it.isHidden() for it in plans if "ระยอง" in it.text())
+    for i in range(dlg.orgs.count()):
+        dlg.orgs.item(i).setCheckState(Qt.Checked)
+    out = tmp_path / "without.db"
+    dlg.path.setText(str(out))
+    click(qtbot, dlg.buttons.button(QDialogButtonBox.Ok))
+    ids = {r[0] for r in sqlite3.connect(out).execute("SELECT id FROM dev_plan")}
+    assert drop.data(Qt.UserRole) not in ids
+    assert {it.data(Qt.UserRole) for it in plans[1:]} <= ids

@@ -4,7 +4,7 @@
     pmqa-desktop import-text --db FILE --kind calendar|weekly|devplan --year 2554 [--org NAME] SOURCE.txt
     pmqa-desktop demo --db FILE [--large]
     pmqa-desktop print FORM --db FILE --year 2554 [--org NAME] [--plan ID] [--round 6|9|12] --out F.pdf
-    pmqa-desktop export --db FILE --out EXCHANGE [--org NAME] [--year 2554]
+    pmqa-desktop export --db FILE --out EXCHANGE [--org NAME] [--year 2554] [--plan ID] [--without-plan ID]
     pmqa-desktop merge --db FILE INCOMING [--dry-run]
     pmqa-desktop check FILE
     pmqa-desktop backup --db FILE / restore --db FILE BACKUP
@@ -92,7 +92,8 @@ def _sub_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True)
     s.add_argument("--org", action="append")
     s.add_argument("--year", type=int, action="append")
-    s.add_argument("--plan", action="append")
+    s.add_argument("--plan", action="append", help=_("only this development plan (its id or the id's start)"))
+    s.add_argument("--without-plan", action="append", help=_("leave this development plan (its id) out"))
 
     s = sub.add_parser("merge", help=_("merge an exchange file into a database"))
     s.add_argument("--db", required=True)

@@ -120,7 +120,8 @@ def _error(window: "MainWindow", exc: Exception) -> None:
 # ---------------------------------------------------------------- export
 
 class ExportDialog(QDialog):
-    """Choose organisations and years (all by default) and where to write the exchange file."""
+    """Choose organisations, years and development plans (all by default) and where to write the
+    exchange file."""
 
     def __init__(self, window: "MainWindow"):
         super().__init__(window)
@@ -144,6 +145,25 @@ class ExportDialog(QDialog):
             it.setFlags(it.flags() | Qt.ItemIsUserCheckable)
             it.setCheckState(Qt.Checked)
             it.setData(Qt.UserRole, y)
+        # development plans: all of the chosen organisations and years unless unticked
+        self.plans = QListWidget(self)
+        self.plans.setObjectName("export_plans")
+        self.plans.setWordWrap(True)   # (plan titles are long)
+        self.plans.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        for r in store.query("SELECT p.id, p.title, p.policy, y.year_be, o.name AS org FROM dev_plan p "
+                             "JOIN fiscal_year y ON y.id = p.year_id JOIN organisation o ON o.id = y.org_id "
+                             "WHERE p.deleted = 0 AND y.deleted = 0 AND o.deleted = 0 "
+                             "ORDER BY o.sort_key, y.year_be, p.sort_key, p.title"):
+            title = r["title"] or r["policy"] or _("(untitled plan)")
+            it = QListWidgetItem(_("{title} ({org}, fiscal year {year})").format(
+                title=title, org=r["org"], year=r["year_be"]), self.plans)
+            it.setToolTip(it.text())
+            it.setFlags(it.flags() | Qt.ItemIsUserCheckable)
+            it.setCheckState(Qt.Checked)
+            it.setData(Qt.UserRole, r["id"])
+            it.setData(Qt.UserRole + 1, (r["org"], r["year_be"]))
+        self.orgs.itemChanged.connect(self._show_chosen_plans)
+        self.years.itemChanged.connect(self._show_chosen_plans)
         self.path = QLineEdit(self)
         self.path.setObjectName("export_path")
         if store.path is not None:
@@ -159,11 +179,12 @@ class ExportDialog(QDialog):
         self.buttons.accepted.connect(self._export)
         self.buttons.rejected.connect(self.reject)
         lists = QHBoxLayout()
-        for title, w in ((_("Organisations"), self.orgs), (_("Fiscal years"), self.years)):
+        for title, w, stretch in ((_("Organisations"), self.orgs, 2), (_("Fiscal years"), self.years, 1),
+                                  (_("Development plans"), self.plans, 4)):
             col = QVBoxLayout()
             col.addWidget(QLabel(title, self))
             col.addWidget(w)
-            lists.addLayout(col)
+            lists.addLayout(col, stretch)
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(browse)
@@ -175,7 +196,16 @@ class ExportDialog(QDialog):
         lay.addLayout(row)
         lay.addWidget(self.error)
         lay.addWidget(self.buttons)
-        self.setMinimumSize(560, 420)
+        self.setMinimumSize(760, 420)
+
+    def _show_chosen_plans(self, *_args) -> None:
+        """Only the plans of the ticked organisations and years are listed."""
+        orgs = set(self._checked(self.orgs)[0])
+        years = set(self._checked(self.years)[0])
+        for i in range(self.plans.count()):
+            it = self.plans.item(i)
+            org, year = it.data(Qt.UserRole + 1)
+            it.setHidden(org not in orgs or (self.years.count() > 0 and year not in years))
 
     def _browse(self) -> None:
         fn, _f = QFileDialog.getSaveFileName(self, _("Save the exchange file"), self.path.text(),
@@ -198,10 +228,13 @@ class ExportDialog(QDialog):
         if not self.path.text().strip():
             self.error.setText(_("Choose where to save the exchange file."))
             return
+        left_out = [it.data(Qt.UserRole) for it in (self.plans.item(i) for i in range(self.plans.count()))
+                    if not it.isHidden() and it.checkState() != Qt.Checked]
         QApplication.setOverrideCursor(Qt.WaitCursor)
         try:
             res = sharing.export(self.window.store, Path(self.path.text().strip()),
-                                 orgs=None if all_orgs else orgs, years=None if all_years else years)
+                                 orgs=None if all_orgs else orgs, years=None if all_years else years,
+                                 without_plans=left_out or None)
         except UserError as exc:
             self.error.setText(str(exc))
             return

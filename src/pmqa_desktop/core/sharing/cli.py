@@ -33,7 +33,8 @@ def _human_size(n: int) -> str:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    res = export(Path(args.db), Path(args.out), orgs=args.org, years=args.year, plans=args.plan)
+    res = export(Path(args.db), Path(args.out), orgs=args.org, years=args.year, plans=args.plan,
+                 without_plans=getattr(args, "without_plan", None))
     print(_("Exchange file written: {path} ({size}).").format(path=res.path, size=_human_size(res.size)))
     if res.selection:
         print(_("Selection: {sel}").format(sel=res.selection))

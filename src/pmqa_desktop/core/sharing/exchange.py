@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import sqlite3
 import uuid
@@ -55,8 +56,9 @@ def _norm(name: str) -> str:
 
 
 def _prune(conn: sqlite3.Connection, orgs: list[str] | None, years: list[int] | None,
-           plans: list[str] | None) -> str:
-    """Delete from the copy every row outside the selection; returns a description of it."""
+           plans: list[str] | None, without_plans: list[str] | None = None) -> str:
+    """Delete from the copy every row outside the selection; returns a description of it.
+    ``plans``: only these development plans (and their years); ``without_plans``: all but these."""
     all_orgs = conn.execute("SELECT id, name, parent_id FROM organisation").fetchall()
     by_id = {r[0]: r for r in all_orgs}
     keep_orgs: set[str] = set(by_id)
@@ -106,6 +108,11 @@ def _prune(conn: sqlite3.Connection, orgs: list[str] | None, years: list[int] | 
     keep_only("fiscal_year", keep_years)
     if keep_plans is not None:
         keep_only("dev_plan", keep_plans)
+    left_out = []
+    if without_plans:
+        left_out = [r[0] for r in conn.execute("SELECT title FROM dev_plan WHERE id IN (SELECT value FROM "
+                                               "json_each(?)) ORDER BY title", (json.dumps(without_plans),))]
+        conn.execute("DELETE FROM dev_plan WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(without_plans),))
     for table in _topological_tables():
         if table in schema.PARENTS and table not in ("criterion",):
             parent, fk = schema.PARENTS[table]
@@ -122,6 +129,8 @@ def _prune(conn: sqlite3.Connection, orgs: list[str] | None, years: list[int] | 
         parts.append(_("years: {v}").format(v=", ".join(str(y) for y in years)))
     if plans:
         parts.append(_("plans: {v}").format(v=", ".join(plans)))
+    if left_out:
+        parts.append(_("without the plans: {v}").format(v=", ".join(left_out)))
     return "; ".join(parts)
 
 
@@ -136,8 +145,11 @@ def _disk_message(exc: BaseException, out: Path) -> str:
 
 
 def export(source: Store | str | Path, out: str | Path, *, orgs: list[str] | None = None,
-           years: list[int] | None = None, plans: list[str] | None = None) -> ExportResult:
-    """Write an exchange file (whole file, or only the selection) to ``out``, atomically."""
+           years: list[int] | None = None, plans: list[str] | None = None,
+           without_plans: list[str] | None = None) -> ExportResult:
+    """Write an exchange file (whole file, or only the selection) to ``out``, atomically.
+    ``plans`` keeps only those development plans (ids or id prefixes) and their years;
+    ``without_plans`` (ids) leaves those plans out of the chosen organisations and years."""
     out = Path(out)
     if not out.parent.is_dir():
         raise FileProblem(_("The folder {folder} does not exist.").format(folder=out.parent))
@@ -166,8 +178,8 @@ def export(source: Store | str | Path, out: str | Path, *, orgs: list[str] | Non
         selection = ""
         dst.execute("BEGIN IMMEDIATE")
         try:
-            if orgs or years or plans:
-                selection = _prune(dst, orgs, years, plans)
+            if orgs or years or plans or without_plans:
+                selection = _prune(dst, orgs, years, plans, without_plans)
             dst.execute("DELETE FROM conflict")  # the clerk's own review list stays home
             for key, value in (("exported_at", now_iso()), ("exported_from", ""), ("exported_selection", selection)):
                 if key == "exported_from":
