@@ -301,7 +301,10 @@ class ConflictModel(QAbstractTableModel):
         c = self.rows[row]
         texts = self._texts.get(c["id"])
         if texts is None:
-            texts = self._texts[c["id"]] = _conflict_texts(sharing.conflict_detail(self.window.store, c))
+            store = self.window.store
+            if store is None or store.closed:  # (the file was let go; the list is refreshed next)
+                return ""
+            texts = self._texts[c["id"]] = _conflict_texts(sharing.conflict_detail(store, c))
         return texts[column]
 
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole) -> Any:
