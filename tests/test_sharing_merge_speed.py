@@ -187,3 +187,39 @@ def test_quick_grouping_matches_the_walk_up_the_parents(offices, monkeypatch):
     assert {"weekly_activity", "calendar_cell", "plan_step", "kpi_result", "step_progress"} <= tables
     assert all(g.key[0] in ("plan", "year") for g in quick.groups.values()
                if set(g.tables) & {"weekly_activity", "plan_step", "step_progress"})
+
+
+def test_versions_each_in_the_others_history_end_alike_both_ways(offices, tmp_path):
+    """Each side's current version in the other's history (only clocks far off bring this
+    about): the decision made after one history look-up keeps the newer version on both sides,
+    the older one in both histories, and A into B ends like B into A."""
+    a, b = offices["A"], offices["B"]
+    sid = a.select("calendar_step")[0]["id"]
+    a.update("calendar_step", sid, {"text": "older, at A"})
+    b.update("calendar_step", sid, {"text": "newer, at B"})
+    va, vb = a.get("calendar_step", sid), b.get("calendar_step", sid)
+    assert vb["updated_at"] > va["updated_at"]
+    for store, seen in ((a, vb), (b, va)):  # each has the other's version in its history
+        store.conn.execute(
+            "INSERT INTO history (rev, table_name, row_id, parent_rev, data, updated_at, office, clerk, deleted) "
+            "VALUES (?, 'calendar_step', ?, NULL, ?, ?, ?, ?, 0)",
+            (seen["rev"], sid, json.dumps({"text": seen["text"]}), seen["updated_at"], seen["office"], seen["clerk"]))
+    a.close()
+    b.close()
+    a2, b2 = tmp_path / "a2.db", tmp_path / "b2.db"
+    shutil.copy(a.path, a2)
+    shutil.copy(b.path, b2)
+    into_a = Store.open(a2, Actor("office-A", "a"))
+    into_b = Store.open(b2, Actor("office-B", "b"))
+    try:
+        ra = merge(into_a, b.path, backup=False)
+        rb = merge(into_b, a.path, backup=False)
+        for store in (into_a, into_b):
+            assert store.get("calendar_step", sid)["rev"] == vb["rev"]
+            assert {va["rev"], vb["rev"]} - {store.get("calendar_step", sid)["rev"]} <= \
+                {r["rev"] for r in store.query("SELECT rev FROM history WHERE row_id = ?", (sid,))}
+        assert data_digest(into_a)["calendar_step"] == data_digest(into_b)["calendar_step"]
+        assert not ra.conflicts and not rb.conflicts
+    finally:
+        into_a.close()
+        into_b.close()

@@ -10,6 +10,8 @@ merged in earlier):
 * otherwise (both changed since they last met) -> a conflict: the newer edit wins
   (``updated_at``, then office, then rev, so A into B and B into A end alike), the other
   version goes to ``history`` and a ``conflict`` row lets the clerk review and swap it.
+  (Each version in the other's ancestry, which only clocks far off can bring about: the
+  newer one is kept as well, without a conflict row.)
 
 Deletions travel as tombstones (deleted = 1 versions). The history tables are united, so
 every value ever written stays either current or in history. All changes are applied in
@@ -202,25 +204,34 @@ def _classify_sql(t: int, table: str) -> str:
 
     Rows of both files at the same rowid (copies of one file keep their rowids) with the same id
     and rev are passed over at once; a row not found there is looked up by id. Whether a version
-    is in the other side's ancestry is one index look-up in each history, done once per row.
+    is in the other side's ancestry is an index look-up in a history: one for most rows, two
+    for rows changed on both sides.
     """
     fk = schema.PARENTS.get(table, (None, None))[1]
     key_sql = "i.id" if table in _OWN_GROUP else (f"i.{fk}" if fk else "NULL")
     ix_same = " AND ".join(f"i.{c} IS l.{c}" for c in sorted(_INDEXED.get(table, ()))) or "1"
-    # s: 0 = not here (added); else 4 + (incoming rev in our history) + 2 * (our rev in theirs)
+    # s: 0 = not here (added); else 4 + (incoming rev in our history) + 2 * (our rev in theirs).
+    # The look-up that can settle a row is made first: in the newer version's history for the
+    # older one. When it finds it, the other look-up is left out: the row is then decided as
+    # the newer version's side (6 or 5), which is where a row changed on both sides (7: each
+    # side's version in the other's history, possible only with clocks far off) ends too,
+    # with the older version in the history; only its conflict record is not made.
+    seen_ours = "EXISTS(SELECT 1 FROM main.history h WHERE h.rev = i.rev)"
+    seen_theirs = "EXISTS(SELECT 1 FROM inc.history h WHERE h.rev = l.rev)"
     inner = (f"SELECT i.rowid AS ir, l.rowid AS lr, i.deleted AS idel, l.deleted AS ldel, "
              f"       {key_sql} AS k, ({ix_same}) AS ixs, "
              f"       CASE WHEN typeof(i.updated_at) = 'text' THEN i.updated_at END AS ic, "
              f"       CASE WHEN l.rowid IS NULL THEN 0 "
-             f"            ELSE 4 + EXISTS(SELECT 1 FROM main.history h WHERE h.rev = i.rev) "
-             f"                 + 2 * EXISTS(SELECT 1 FROM inc.history h WHERE h.rev = l.rev) END AS s "
+             f"            WHEN (i.updated_at, i.office, i.rev) > (l.updated_at, l.office, l.rev) "
+             f"                 THEN (CASE WHEN {seen_theirs} THEN 6 ELSE 4 + {seen_ours} END) "
+             f"            ELSE (CASE WHEN {seen_ours} THEN 5 ELSE 4 + 2 * {seen_theirs} END) END AS s "
              f"FROM inc.{table} i LEFT JOIN main.{table} x ON x.rowid = i.rowid "
              f"LEFT JOIN main.{table} l ON l.rowid = CASE WHEN x.id = i.id THEN x.rowid "
              f"     ELSE (SELECT y.rowid FROM main.{table} y WHERE y.id = i.id) END "
              f"WHERE (x.id IS NOT i.id OR x.rev IS NOT i.rev) AND l.rev IS NOT i.rev "
              f"LIMIT -1")  # (not flattened: s is worked out once per row)
     # s = 5: we already have this version and something newer: left as it is
-    # s = 6: fast-forward, the incoming version is taken; 4 or 7: changed on both sides
+    # s = 6: fast-forward, the incoming version is taken; 4: changed on both sides
     return (f"SELECT {t}, CASE s WHEN 0 THEN {_NEW} WHEN 6 THEN (CASE WHEN ixs THEN {_TAKE} ELSE {_TAKE_IX} END) "
             f"              ELSE {_CONFLICT} END, "
             f"       CASE s WHEN 6 THEN lr ELSE ir END, CASE s WHEN 6 THEN ir ELSE lr END, "
