@@ -27,7 +27,8 @@ _LAZY = {
     "cell_history": "history", "recent_changes": "history", "restore_value": "history",
     "restore_version": "history", "row_history": "history",
     "MergeReport": "merge", "merge": "merge", "open_conflicts": "merge", "conflict_list": "merge",
-    "conflict_detail": "merge", "resolve_conflict": "merge", "swap_conflict": "merge", "conflict_state": "merge", "set_conflict_state": "merge",
+    "conflict_detail": "merge", "resolve_conflict": "merge", "swap_conflict": "merge",
+    "conflict_state": "merge", "set_conflict_state": "merge",
     "discard_preview": "merge",
     "CheckResult": "safety", "CraftedFileError": "safety", "check_file": "safety",
 }

@@ -23,11 +23,12 @@ Speed (issue 5: two 180 MB files in under 2 s): the rows are decided in SQL into
 plan (``temp.merge_plan``, rowids of both files) that the apply reads again; only rows changed
 on both sides pass through Python, and the rows are counted per plan or year in SQL. The
 incoming copy is attached read-only, so the apply is a one-file transaction (no super-journal)
-whose journal the store keeps between transactions (``Store.open``). The page check of the incoming copy and some reading ahead
-run in a thread beside the comparison (awaited before anything is reported or written); an
-apply right after its preview compares the incoming file with the checked copy in a thread and
-awaits it before committing (a changed file rolls back and is merged afresh), and it syncs most
-of the rollback journal in a thread while the history is copied (see ``_flush_journal_early``).
+whose journal the store keeps between transactions (``Store.open``). The page check of the
+incoming copy and some reading ahead run in a thread beside the comparison (awaited before
+anything is reported or written); an apply right after its preview compares the incoming file
+with the checked copy in a thread and awaits it before committing (a changed file rolls back
+and is merged afresh), and it syncs most of the rollback journal in a thread while the history
+is copied (see ``_flush_journal_early``).
 """
 from __future__ import annotations
 
