@@ -252,13 +252,18 @@ def test_a_long_conflict_list_reads_only_the_rows_shown(qtbot, window, demo_db, 
 
 def test_reload_keeps_the_journal_and_closing_removes_it(window, demo_db):
     """After a merge the window opens its file again: the journal is kept for that (removing a
-    large one costs time), and removed when the file is closed."""
+    large one costs time) and no backup is made of it (it is no new opening); the journal is
+    removed when the file is closed."""
     from pmqa_desktop.core.storage.store import hot_journal
     journal = demo_db.with_name(demo_db.name + "-journal")
     window.store.update("calendar_step", window.store.select("calendar_step")[0]["id"], {"text": "edited"})
     assert journal.exists()
+    window.sharing.auto_backup.wait()
+    backups_before = [b.path for b in list_backups(demo_db)]
     window.reload()
     assert journal.exists() and not hot_journal(demo_db)
+    window.sharing.auto_backup.wait()
+    assert [b.path for b in list_backups(demo_db)] == backups_before  # the same file again: no backup
     assert window.store.get("calendar_step", window.store.select("calendar_step")[0]["id"])["text"] == "edited"
     window.close_store()
     assert not journal.exists()

@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self._year_pages: list[tuple[str, str, Callable[["MainWindow", str], QWidget]]] = []
         self._page_widgets: dict[tuple[str, str], QWidget] = {}
         self._file_listeners: list[Callable[[Store], None]] = []
+        self.reopening = False  # True while ``reload`` puts the same file back
         self._shown_key: tuple | None = None
         self._weekly_year: str | None = None      # the year the weekly view shows
         self._saved_key: tuple | None = None
@@ -237,7 +238,11 @@ class MainWindow(QMainWindow):
         except UserError as exc:
             self.show_message(str(exc), error=True)
             return
-        self._set_store(store)
+        self.reopening = True   # (the same file again: not an opening to back up)
+        try:
+            self._set_store(store)
+        finally:
+            self.reopening = False
         if key:
             self.select_key(key)
 

@@ -100,7 +100,8 @@ class SharingActions:
 
 class _AutoBackup(QObject):
     """Backups when a file is opened (in a background thread, so a large file does not delay the
-    window) and when the window closes, unless the file has not changed since the last backup.
+    window; not when the window only opens the same file again after a merge) and when the
+    window closes, unless the file has not changed since the last backup.
     A backup on open that fails is reported to the clerk (the work goes on)."""
 
     failed = Signal(str)
@@ -114,7 +115,7 @@ class _AutoBackup(QObject):
         window.installEventFilter(self)
 
     def opened(self, store) -> None:
-        if store is None or store.read_only or store.path is None:
+        if store is None or store.read_only or store.path is None or self.window.reopening:
             return
         path = Path(store.path)
         failed = self.failed
