@@ -1,4 +1,5 @@
 """File > Export / Merge / Backups and Edit > History, driven through the real widgets."""
+import contextlib
 import shutil
 import sqlite3
 
@@ -9,21 +10,29 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pmqa_desktop.core import sharing
 from pmqa_desktop.core.sharing import check_file, list_backups
 from pmqa_desktop.core.storage.store import Actor, Store
-from pmqa_desktop.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.usefixtures("english")  # assertions read the English wording
 
 
-@pytest.fixture
-def window(qtbot, demo_db):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    assert w.open_database(demo_db)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.sharing.auto_backup.wait()
-    w.close_store()
+@contextlib.contextmanager
+def another_office(demo_db, tmp_path):
+    """A copy of the demo file (taken now) that another office edits; closed afterwards."""
+    other = tmp_path / "other.db"
+    shutil.copy(demo_db, other)
+    s = Store.open(other, Actor("Rayong office", "Suda"))
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+def preview(qtbot, window, path):
+    """File > Merge, the file chosen and Preview clicked; returns the dialog."""
+    window.action_merge.trigger()
+    dlg = window.sharing.last_dialog
+    dlg.path.setText(str(path))
+    click(qtbot, dlg.preview_button)
+    return dlg
 
 
 def click(qtbot, button):
@@ -56,21 +65,15 @@ def test_export_selected_organisation(qtbot, window, tmp_path):
 
 
 def test_merge_preview_apply_swap_undo_and_restore_backup(qtbot, window, demo_db, tmp_path):
-    other = tmp_path / "other.db"
-    shutil.copy(demo_db, other)
     store = window.store
     sid = store.select("calendar_step")[0]["id"]
-    store.update("calendar_step", sid, {"remark": "ours"})
-    original_text = store.get("calendar_step", sid)["text"]
-    s = Store.open(other, Actor("Rayong office", "Suda"))
-    s.update("calendar_step", sid, {"remark": "theirs"})   # later: wins
-    s.update("calendar_step", s.select("calendar_step")[1]["id"], {"text": "changed there"})
-    s.close()
+    with another_office(demo_db, tmp_path) as s:
+        store.update("calendar_step", sid, {"remark": "ours"})
+        original_text = store.get("calendar_step", sid)["text"]
+        s.update("calendar_step", sid, {"remark": "theirs"})   # later: wins
+        s.update("calendar_step", s.select("calendar_step")[1]["id"], {"text": "changed there"})
 
-    window.action_merge.trigger()
-    dlg = window.sharing.last_dialog
-    dlg.path.setText(str(other))
-    click(qtbot, dlg.preview_button)
+    dlg = preview(qtbot, window, s.path)
     assert dlg.tree.topLevelItemCount() == 1
     top = dlg.tree.topLevelItem(0)
     assert "2554" in top.text(0) and top.text(2) == "1" and top.text(4) == "1"
@@ -187,16 +190,10 @@ def test_read_only_file_cannot_be_merged_into(qtbot, window, demo_db):
 def test_cancelled_preview_lets_its_private_copy_go(qtbot, window, demo_db, tmp_path):
     import sys
     merge_module = sys.modules["pmqa_desktop.core.sharing.merge"]   # (sharing.merge is the function)
-    other = tmp_path / "other.db"
-    shutil.copy(demo_db, other)
-    s = Store.open(other, Actor("Rayong office", "Suda"))
-    sid = s.select("calendar_step")[0]["id"]
-    s.update("calendar_step", sid, {"remark": "theirs"})
-    s.close()
-    window.action_merge.trigger()
-    dlg = window.sharing.last_dialog
-    dlg.path.setText(str(other))
-    click(qtbot, dlg.preview_button)
+    with another_office(demo_db, tmp_path) as s:
+        sid = s.select("calendar_step")[0]["id"]
+        s.update("calendar_step", sid, {"remark": "theirs"})
+    dlg = preview(qtbot, window, s.path)
     assert dlg.apply_button.isEnabled()
     kept = merge_module._prepared
     assert kept is not None and kept.copy.exists()      # kept for the Apply that may follow
@@ -207,29 +204,24 @@ def test_cancelled_preview_lets_its_private_copy_go(qtbot, window, demo_db, tmp_
 
 
 def test_a_long_conflict_list_reads_only_the_rows_shown(qtbot, window, demo_db, tmp_path, monkeypatch):
-    """Hundreds of conflicts (every weekly activity of the demo): the list opens without reading every row's two versions; a row
-    clicked is the one swapped; a row marked as reviewed leaves and the next one is selected."""
-    other = tmp_path / "other.db"
-    shutil.copy(demo_db, other)
+    """Hundreds of conflicts (every weekly activity of the demo): the list opens without reading
+    every row's two versions; a row clicked is the one swapped; a row marked as reviewed leaves
+    and the next one is selected."""
     store = window.store
     ids = [r["id"] for r in store.select("weekly_activity")]
     assert len(ids) > 200
-    with store.transaction():
-        for rid in ids:
-            store.update("weekly_activity", rid, {"text": "ours " + rid[:6]})
-    s = Store.open(other, Actor("Rayong office", "Suda"))
-    with s.transaction():
-        for rid in ids:
-            s.update("weekly_activity", rid, {"text": "theirs " + rid[:6]})   # later: wins
-    s.close()
+    with another_office(demo_db, tmp_path) as s:
+        with store.transaction():
+            for rid in ids:
+                store.update("weekly_activity", rid, {"text": "ours " + rid[:6]})
+        with s.transaction():
+            for rid in ids:
+                s.update("weekly_activity", rid, {"text": "theirs " + rid[:6]})   # later: wins
     read = []
     real = sharing.conflict_detail
     monkeypatch.setattr(sharing, "conflict_detail", lambda st, c: read.append(c["id"]) or real(st, c))
-    window.action_merge.trigger()
-    dlg = window.sharing.last_dialog
+    dlg = preview(qtbot, window, s.path)
     dlg.resize(900, 500)
-    dlg.path.setText(str(other))
-    click(qtbot, dlg.preview_button)
     click(qtbot, dlg.apply_button)
     model = dlg.conflict_model
     assert dlg.pages.currentIndex() == 1 and model.rowCount() == len(ids)
@@ -283,18 +275,12 @@ def test_the_backup_before_a_merge_is_made_while_the_preview_is_read(qtbot, wind
     """The backup a merge makes first is taken in the background once the preview is shown; it
     is kept only if the file is unchanged when Apply is clicked, else it is made again then.
     Either way the backup holds the file exactly as it was just before the merge."""
-    other = tmp_path / "other.db"
-    shutil.copy(demo_db, other)
     sid = window.store.select("calendar_step")[0]["id"]
-    s = Store.open(other, Actor("Rayong office", "Suda"))
-    s.update("calendar_step", sid, {"remark": "theirs"})
-    s.close()
+    with another_office(demo_db, tmp_path) as s:
+        s.update("calendar_step", sid, {"remark": "theirs"})
     window.sharing.auto_backup.wait()
     before = len(_merge_backups(demo_db))
-    window.action_merge.trigger()
-    dlg = window.sharing.last_dialog
-    dlg.path.setText(str(other))
-    click(qtbot, dlg.preview_button)
+    dlg = preview(qtbot, window, s.path)
     pending = dlg._pending_backup
     assert pending is not None
     if edit_between:
@@ -315,17 +301,11 @@ def test_the_backup_before_a_merge_is_made_while_the_preview_is_read(qtbot, wind
 
 
 def test_a_preview_closed_without_merging_leaves_no_backup(qtbot, window, demo_db, tmp_path):
-    other = tmp_path / "other.db"
-    shutil.copy(demo_db, other)
-    s = Store.open(other, Actor("Rayong office", "Suda"))
-    s.update("calendar_step", s.select("calendar_step")[0]["id"], {"remark": "theirs"})
-    s.close()
+    with another_office(demo_db, tmp_path) as s:
+        s.update("calendar_step", s.select("calendar_step")[0]["id"], {"remark": "theirs"})
     window.sharing.auto_backup.wait()
     before = [b.path for b in list_backups(demo_db)]
-    window.action_merge.trigger()
-    dlg = window.sharing.last_dialog
-    dlg.path.setText(str(other))
-    click(qtbot, dlg.preview_button)
+    dlg = preview(qtbot, window, s.path)
     click(qtbot, dlg.preview_button)     # previewed again: the first one's backup is dropped
     click(qtbot, dlg.apply_buttons.button(QDialogButtonBox.Cancel))
     assert [b.path for b in list_backups(demo_db)] == before and not _parts(demo_db)
