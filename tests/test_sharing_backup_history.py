@@ -9,7 +9,7 @@ from pmqa_desktop.core.sharing import (backup_now, cell_history, list_backups, r
                                        restore_value, restore_version, row_history)
 from pmqa_desktop.core.sharing import backup as backups
 from pmqa_desktop.core.sharing.safety import CraftedFileError
-from pmqa_desktop.core.storage.store import Actor, Store, hot_journal
+from pmqa_desktop.core.storage.store import Actor, Store, hot_journal, journal_path
 
 pytestmark = pytest.mark.usefixtures("english")  # assertions read the English wording
 
@@ -140,7 +140,7 @@ def test_restore_over_a_kept_journal_and_over_an_unfinished_one(demo_store):
     path = demo_store.path
     sid = demo_store.select("calendar_step")[0]["id"]
     demo_store.update("calendar_step", sid, {"text": "finished edit"})
-    journal = path.with_name(path.name + "-journal")
+    journal = journal_path(path)
     kept = journal.read_bytes()
     demo_store.close()
     journal.write_bytes(kept)

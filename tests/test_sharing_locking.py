@@ -10,7 +10,7 @@ import pytest
 
 
 from pmqa_desktop.core.sharing import locking, open_for_editing, release
-from pmqa_desktop.core.storage.store import Actor, hot_journal
+from pmqa_desktop.core.storage.store import Actor, hot_journal, journal_path
 
 pytestmark = pytest.mark.usefixtures("english")  # assertions read the English wording
 
@@ -100,7 +100,7 @@ def test_busy_file_is_opened_read_only(demo_db):
 def test_rollback_journal_is_kept_while_open_and_removed_at_close_and_backup_on_open(demo_db):
     from pmqa_desktop.core.sharing import list_backups
     s = open_for_editing(demo_db, Actor("A", "a"))
-    journal = demo_db.with_name(demo_db.name + "-journal")
+    journal = journal_path(demo_db)
     try:
         assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "persist"
         assert [b.reason for b in list_backups(demo_db)] == ["open"]

@@ -22,7 +22,7 @@ from typing import Iterable
 from ...i18n import _
 from ..errors import FileProblem, UserError
 from ..storage import schema
-from ..storage.store import read_only_uri, Store, _connect, inspect_file, new_id, now_iso
+from ..storage.store import read_only_uri, Store, _connect, inspect_file, journal_path, new_id, now_iso
 from .faults import fault_point
 from .fsutil import fsync_dir, fsync_file
 from .safety import verify_schema
@@ -110,9 +110,10 @@ def _prune(conn: sqlite3.Connection, orgs: list[str] | None, years: list[int] | 
         keep_only("dev_plan", keep_plans)
     left_out = []
     if without_plans:
+        ids = (json.dumps(without_plans),)
         left_out = [r[0] for r in conn.execute("SELECT title FROM dev_plan WHERE id IN (SELECT value FROM "
-                                               "json_each(?)) ORDER BY title", (json.dumps(without_plans),))]
-        conn.execute("DELETE FROM dev_plan WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(without_plans),))
+                                               "json_each(?)) ORDER BY title", ids)]
+        conn.execute("DELETE FROM dev_plan WHERE id IN (SELECT value FROM json_each(?))", ids)
     for table in _topological_tables():
         if table in schema.PARENTS and table not in ("criterion",):
             parent, fk = schema.PARENTS[table]
@@ -222,6 +223,6 @@ def _cleanup(src, dst, tmp: Path) -> None:
         if c is not None:
             with contextlib.suppress(Exception):
                 c.close()
-    for p in (tmp, tmp.with_name(tmp.name + "-journal")):
+    for p in (tmp, journal_path(tmp)):
         with contextlib.suppress(OSError):
             p.unlink()

@@ -48,8 +48,9 @@ from typing import Any, Callable
 from ...i18n import _
 from ..errors import NewerFileError, UserError
 from ..storage import schema
-from ..storage.store import Change, Store, new_id, now_iso, own_columns, read_only_uri
+from ..storage.store import Change, Store, journal_path, new_id, now_iso, own_columns, read_only_uri
 from .faults import fault_point
+from .fsutil import sync_read_only
 from .safety import open_incoming, verify_schema
 
 KINDS = ("add", "change", "delete", "conflict")
@@ -545,18 +546,10 @@ def _flush_journal_early(store: Store) -> Callable[[], None]:
     where a second read-only handle can sync a file and never blocks its deletion (POSIX);
     returns the join, which must be called before the transaction commits.
     """
-    journal = Path(str(store.path) + "-journal") if store.path is not None else None
-    if journal is None or os.name != "posix" or not hasattr(os, "fdatasync"):
+    if store.path is None or os.name != "posix" or not hasattr(os, "fdatasync"):
         return lambda: None
-
-    def run() -> None:
-        with contextlib.suppress(OSError):
-            fd = os.open(journal, os.O_RDONLY)
-            try:
-                os.fdatasync(fd)
-            finally:
-                os.close(fd)
-    thread = threading.Thread(target=run, name="pmqa-journal-sync", daemon=True)
+    thread = threading.Thread(target=sync_read_only, args=(journal_path(store.path), True),
+                              name="pmqa-journal-sync", daemon=True)
     thread.start()
     return thread.join
 

@@ -472,12 +472,17 @@ def read_only_uri(path: Path) -> str:
 _JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
 
 
+def journal_path(path: str | os.PathLike) -> Path:
+    """SQLite's rollback journal beside a database file."""
+    return Path(str(path) + "-journal")
+
+
 def hot_journal(path: Path) -> bool:
     """Whether the rollback journal beside ``path`` holds an unfinished transaction (SQLite
     rolls it back at the next open). A journal kept between transactions (``PERSIST``, see
     ``Store.open``) has its header zeroed and is not hot."""
     try:
-        with open(Path(str(path) + "-journal"), "rb") as fh:
+        with open(journal_path(path), "rb") as fh:
             return fh.read(len(_JOURNAL_MAGIC)) == _JOURNAL_MAGIC
     except OSError:
         return False
