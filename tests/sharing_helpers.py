@@ -1,6 +1,7 @@
 """Helpers for the sharing tests (offices editing copies of one file)."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -43,6 +44,22 @@ def office_copies(src: Path, folder: Path, names=("A", "B", "C")) -> dict[str, S
         shutil.copy(src, dst)
         stores[n] = Store.open(dst, Actor(office=f"office-{n}", clerk=f"clerk-{n}"))
     return stores
+
+
+@contextlib.contextmanager
+def merged_both_ways(a: Path, b: Path, folder: Path):
+    """B's file merged into a copy of A's, and A's into a copy of B's: yields the two merged
+    stores (A with B, B with A) and their merge reports; closed afterwards."""
+    from pmqa_desktop.core.sharing import merge
+    stores = []
+    try:
+        for mine, theirs, name in ((a, b, "a_with_b.db"), (b, a, "b_with_a.db")):
+            shutil.copy(mine, folder / name)
+            stores.append(Store.open(folder / name, Actor(f"office of {name}", "clerk")))
+        yield stores[0], stores[1], merge(stores[0], b, backup=False), merge(stores[1], a, backup=False)
+    finally:
+        for s in stores:
+            s.close()
 
 
 def integrity_ok(path: Path) -> bool:

@@ -471,13 +471,8 @@ def test_weekly_paste_and_copy_block(qtbot, weekly, demo_store):
 
 # ---------------------------------------------------------------- inside the main window
 
-def test_grids_in_the_main_window_share_its_undo_stack(qtbot, demo_db):
-    from pmqa_desktop.ui.main_window import MainWindow
-    w = MainWindow()
-    qtbot.addWidget(w)
-    assert w.open_database(demo_db)
-    w.show()
-    qtbot.waitExposed(w)
+def test_grids_in_the_main_window_share_its_undo_stack(qtbot, window):
+    w = window
     store = w.store
     org = planning.find_organisation(store, "จังหวัดราชบุรี")
     yid = planning.find_year(store, org["id"], 2554)["id"]
@@ -495,7 +490,6 @@ def test_grids_in_the_main_window_share_its_undo_stack(qtbot, demo_db):
     crit = planning.criteria_by_code(store)["IT3"]
     w.weekly_view.set_year(yid)
     assert w.weekly_view.show_criterion(crit["id"])
-    w.close_store()
 
 
 # ---------------------------------------------------------------- what the grids paint

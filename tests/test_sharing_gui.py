@@ -246,8 +246,8 @@ def test_reload_keeps_the_journal_and_closing_removes_it(window, demo_db):
     """After a merge the window opens its file again: the journal is kept for that (removing a
     large one costs time) and no backup is made of it (it is no new opening); the journal is
     removed when the file is closed."""
-    from pmqa_desktop.core.storage.store import hot_journal
-    journal = demo_db.with_name(demo_db.name + "-journal")
+    from pmqa_desktop.core.storage.store import hot_journal, journal_path
+    journal = journal_path(demo_db)
     window.store.update("calendar_step", window.store.select("calendar_step")[0]["id"], {"text": "edited"})
     assert journal.exists()
     window.sharing.auto_backup.wait()

@@ -7,7 +7,7 @@ from pmqa_desktop.core.errors import NewerFileError, ReadOnlyError
 from pmqa_desktop.core.sharing import merge, open_conflicts, swap_conflict
 from pmqa_desktop.core.sharing.merge import resolve_conflict
 from pmqa_desktop.core.storage.store import Actor, Store
-from sharing_helpers import data_digest
+from sharing_helpers import data_digest, merged_both_ways
 
 pytestmark = pytest.mark.usefixtures("english")  # assertions read the English wording
 
@@ -122,18 +122,8 @@ def test_merge_is_symmetric(offices, tmp_path):
     b.update("calendar_step", ss[0]["id"], {"text": "B0"})
     b.update("calendar_step", ss[1]["id"], {"text": "B1"})
     a.delete("calendar_step", ss[2]["id"])
-    a_copy, b_copy = tmp_path / "a_copy.db", tmp_path / "b_copy.db"
-    shutil.copy(a.path, a_copy)
-    shutil.copy(b.path, b_copy)
-    sa = Store.open(a_copy, Actor("x", "x"))
-    sb = Store.open(b_copy, Actor("y", "y"))
-    try:
-        merge(sa, b.path, backup=False)   # B into A
-        merge(sb, a.path, backup=False)   # A into B
-        assert data_digest(sa) == data_digest(sb)
-    finally:
-        sa.close()
-        sb.close()
+    with merged_both_ways(a.path, b.path, tmp_path) as (a_with_b, b_with_a, _ra, _rb):
+        assert data_digest(a_with_b) == data_digest(b_with_a)
 
 
 def test_read_only_store_may_only_preview(offices):

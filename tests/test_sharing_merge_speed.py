@@ -12,7 +12,7 @@ import pytest
 from pmqa_desktop.core.errors import DamagedFileError
 from pmqa_desktop.core.sharing import check_file, merge
 from pmqa_desktop.core.storage.store import Actor, Store
-from sharing_helpers import data_digest, integrity_ok
+from sharing_helpers import data_digest, integrity_ok, merged_both_ways
 
 pytestmark = pytest.mark.usefixtures("english")  # assertions read the English wording
 
@@ -206,20 +206,10 @@ def test_versions_each_in_the_others_history_end_alike_both_ways(offices, tmp_pa
             (seen["rev"], sid, json.dumps({"text": seen["text"]}), seen["updated_at"], seen["office"], seen["clerk"]))
     a.close()
     b.close()
-    a2, b2 = tmp_path / "a2.db", tmp_path / "b2.db"
-    shutil.copy(a.path, a2)
-    shutil.copy(b.path, b2)
-    into_a = Store.open(a2, Actor("office-A", "a"))
-    into_b = Store.open(b2, Actor("office-B", "b"))
-    try:
-        ra = merge(into_a, b.path, backup=False)
-        rb = merge(into_b, a.path, backup=False)
+    with merged_both_ways(a.path, b.path, tmp_path) as (into_a, into_b, ra, rb):
         for store in (into_a, into_b):
             assert store.get("calendar_step", sid)["rev"] == vb["rev"]
             assert {va["rev"], vb["rev"]} - {store.get("calendar_step", sid)["rev"]} <= \
                 {r["rev"] for r in store.query("SELECT rev FROM history WHERE row_id = ?", (sid,))}
         assert data_digest(into_a)["calendar_step"] == data_digest(into_b)["calendar_step"]
         assert not ra.conflicts and not rb.conflicts
-    finally:
-        into_a.close()
-        into_b.close()
