@@ -53,9 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     shutil.copy(db, work)
     os.environ.setdefault("PMQA_SETTINGS_DIR", str(work.parent / "settings"))
     store = Store.open(work, Actor("bench", "bench"))
-    from pmqa_desktop.ui.dashboard_view import DashboardView
-    from pmqa_desktop.ui.devplan_models import COL_TEXT
-    from pmqa_desktop.ui.devplan_pages import DevPlanPage
+    from pmqa_desktop.ui.devplan.dashboard_view import DashboardView
+    from pmqa_desktop.ui.devplan.models import COL_TEXT
+    from pmqa_desktop.ui.devplan.pages import DevPlanPage
     try:
         orgs = planning.organisations(store)
         year = next(y for o in orgs[1:] for y in planning.fiscal_years(store, o["id"]) if dp.plans(store, y["id"]))

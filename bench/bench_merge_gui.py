@@ -33,7 +33,7 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])
     from pmqa_desktop.core import sharing
     from pmqa_desktop.ui.main_window import MainWindow
-    from pmqa_desktop.ui.sharing_dialogs import MergeDialog
+    from pmqa_desktop.ui.sharing.dialogs import MergeDialog
     try:
         a, b = work / "office_a.db", work / "office_b.db"
         shutil.copy(cache / "office_a.db", a)

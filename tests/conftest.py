@@ -97,7 +97,7 @@ def pytest_sessionfinish(session, exitstatus):
     app = QApplication.instance()
     if app is None:
         return
-    from pmqa_desktop.ui.clipboard import hand_clipboard_to_qt
+    from pmqa_desktop.ui.common.clipboard import hand_clipboard_to_qt
     hand_clipboard_to_qt()   # the same as the program does when it quits
     QApplication.clipboard().clear()
     for w in QApplication.topLevelWidgets():

@@ -3,7 +3,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
-from pmqa_desktop.ui.delegates import CellEditor
+from pmqa_desktop.ui.common.delegates import CellEditor
 
 
 def type_text(widget, text, qtbot=None):

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QApplication
 from pmqa_desktop.core import dashboard as dash
 from pmqa_desktop.core.devplan_demo import rayong_year
 from pmqa_desktop.core.storage import devplan as dp
-from pmqa_desktop.ui import devplan_pages as pages
-from pmqa_desktop.ui.dashboard_view import C_OVERDUE, C_S9, C_STATUS, JumpRole
-from pmqa_desktop.ui.devplan_models import COL_TEXT, K_ACTUAL, K_SCORE
+from pmqa_desktop.ui.devplan import pages
+from pmqa_desktop.ui.devplan.dashboard_view import C_OVERDUE, C_S9, C_STATUS, JumpRole
+from pmqa_desktop.ui.devplan.models import COL_TEXT, K_ACTUAL, K_SCORE
 from pmqa_desktop.ui.main_window import MainWindow
 from gui_helpers import type_into_cell
 

@@ -9,10 +9,10 @@ from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel
 
 from pmqa_desktop.core.devplan_demo import rayong_year
 from pmqa_desktop.core.storage import devplan as dp
-from pmqa_desktop.ui import devplan_pages as pages
-from pmqa_desktop.ui.devplan_models import (COL_BUDGET, COL_END, COL_M0, COL_RESP, COL_START, COL_TEXT, K_ACTUAL,
+from pmqa_desktop.ui.devplan import pages
+from pmqa_desktop.ui.devplan.models import (COL_BUDGET, COL_END, COL_M0, COL_RESP, COL_START, COL_TEXT, K_ACTUAL,
                                             K_DIR, K_SCORE, K_WEIGHT, P_PERCENT, P_STATUS)
-from pmqa_desktop.ui.gantt import month_cell_rect
+from pmqa_desktop.ui.devplan.gantt import month_cell_rect
 from pmqa_desktop.ui.main_window import MainWindow
 from gui_helpers import type_into_cell, type_text
 

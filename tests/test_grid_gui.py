@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QApplication
 from pmqa_desktop.core.storage import Actor, Store, planning
 from pmqa_desktop.core.thai_calendar import MonthKey
 from pmqa_desktop.core.thai_text import ZWSP, break_opportunities
-from pmqa_desktop.ui.delegates import HeaderRowRole, display_text, load_word_breaks, word_breaks_ready
-from pmqa_desktop.ui.grid_models import CalendarModel, WeeklyPlanModel
-from pmqa_desktop.ui.grid_views import CalendarView, WeeklyPlanView
+from pmqa_desktop.ui.common.delegates import HeaderRowRole, display_text, load_word_breaks, word_breaks_ready
+from pmqa_desktop.ui.schedules.grid_models import CalendarModel, WeeklyPlanModel
+from pmqa_desktop.ui.schedules.grid_views import CalendarView, WeeklyPlanView
 from gui_helpers import type_into_cell, type_text
 
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -14,8 +14,8 @@ from pmqa_desktop.core.storage import Actor, Store, planning
 from pmqa_desktop.core.thai_calendar import MonthKey
 from pmqa_desktop.i18n import _
 from pmqa_desktop.resources import SEED_CALENDAR_WEEKLY
-from pmqa_desktop.ui.clipboard import parse_tsv, to_html, to_tsv
-from pmqa_desktop.ui.grid_models import CalendarModel, WeeklyPlanModel, criterion_label, describe_cell_date
+from pmqa_desktop.ui.common.clipboard import parse_tsv, to_html, to_tsv
+from pmqa_desktop.ui.schedules.grid_models import CalendarModel, WeeklyPlanModel, criterion_label, describe_cell_date
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from pmqa_desktop import settings
 from pmqa_desktop.printing.render import FORMS
-from pmqa_desktop.ui import print_actions
+from pmqa_desktop.ui.printing import preview as print_actions
 from pmqa_desktop.ui.tree_model import year_label
 
 from print_helpers import pdftotext

@@ -125,7 +125,7 @@ def test_merge_preview_apply_swap_undo_and_restore_backup(qtbot, window, demo_db
 
 
 def test_history_of_a_cell_and_recent_changes(qtbot, window):
-    from pmqa_desktop.ui.sharing_dialogs import HistoryDialog
+    from pmqa_desktop.ui.sharing.dialogs import HistoryDialog
     store = window.store
     sid = store.select("calendar_step")[0]["id"]
     store.update("calendar_step", sid, {"remark": "first"})
@@ -152,7 +152,7 @@ def test_history_of_a_cell_and_recent_changes(qtbot, window):
 
 def test_history_follows_the_focused_calendar_cell(qtbot, window):
     from PySide6.QtWidgets import QTableView
-    from pmqa_desktop.ui.sharing_dialogs import selected_cell
+    from pmqa_desktop.ui.sharing.dialogs import selected_cell
     year = window.current_year_id()
     assert window.select_key(("calendar", year))
     views = [v for v in window.calendar_view.findChildren(QTableView) if hasattr(v.model(), "step_id")]

@@ -24,7 +24,7 @@ from ..core.errors import UserError
 from ..core.storage import planning
 from ..core.thai_calendar import MonthKey, fiscal_year_of
 from ..i18n import _
-from . import catalog_commands as cc
+from .catalog import commands as cc
 from .qt_util import translate_buttons
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ What a module may use of the window (``ui.main_window.MainWindow``):
     window.show_message(text, error=False)
 """
 EXTENSION_MODULES = (
-    "pmqa_desktop.ui.devplan_entry",     # development plans, KPI form 7.2, rounds, dashboard
-    "pmqa_desktop.ui.print_entry",       # print preview / print / save PDF
-    "pmqa_desktop.ui.sharing_entry",     # export, merge, backups, history (dialogs in sharing_dialogs)
+    "pmqa_desktop.ui.devplan.entry",     # development plans, KPI form 7.2, rounds, dashboard
+    "pmqa_desktop.ui.printing.entry",    # print preview / print / save PDF
+    "pmqa_desktop.ui.sharing.entry",     # export, merge, backups, history (dialogs in sharing_dialogs)
 )

@@ -22,13 +22,13 @@ from ..core.errors import FileProblem, UserError
 from ..core.storage import planning
 from ..core.storage.store import Actor, Store
 from ..i18n import _
-from . import catalog_commands as cc
-from .catalog_commands import StoreCommand
-from .extensions import EXTENSION_MODULES
+from .catalog import commands as cc
+from .catalog.commands import StoreCommand
+from .features import EXTENSION_MODULES
 from .tree_model import TreeModel
 
 if TYPE_CHECKING:
-    from .detail_pane import DetailPane
+    from .catalog.detail_pane import DetailPane
     from .qt_util import MessageDialog
 
 MAX_RECENT = 8
@@ -37,9 +37,9 @@ MAX_RECENT = 8
 def _grid_classes() -> tuple[Any, Any]:
     """The calendar and weekly-plan views, or None while they are not there."""
     try:
-        from .grid_views import CalendarView, WeeklyPlanView
+        from .schedules.grid_views import CalendarView, WeeklyPlanView
     except ImportError as exc:
-        if exc.name and exc.name.startswith("pmqa_desktop.ui.grid"):
+        if exc.name and exc.name.startswith("pmqa_desktop.ui.schedules.grid"):
             return None, None
         raise
     return CalendarView, WeeklyPlanView
@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
     def detail(self) -> "DetailPane":
         """The criterion / หมวด page of the stack."""
         if self._detail is None:
-            from .detail_pane import DetailPane
+            from .catalog.detail_pane import DetailPane
             pane = DetailPane(self, self.stack)
             pane.setObjectName("detail_pane")
             pane.show_weekly_requested.connect(self.show_in_weekly)
@@ -165,7 +165,7 @@ class MainWindow(QMainWindow):
     def weekly_detail(self) -> "DetailPane":
         """The compact criterion pane below the weekly plan (hidden until a criterion is chosen there)."""
         if self._weekly_detail is None:
-            from .detail_pane import DetailPane
+            from .catalog.detail_pane import DetailPane
             pane = DetailPane(self, None, compact=True)
             pane.setObjectName("weekly_detail_pane")
             pane.set_store(self.store)

@@ -13,10 +13,10 @@ from typing import Any, Callable, Iterator
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
 
-from ..core.errors import UserError, ValidationError
-from ..core.storage import changeset, planning
-from ..core.storage.store import Store
-from ..i18n import _
+from ...core.errors import UserError, ValidationError
+from ...core.storage import changeset, planning
+from ...core.storage.store import Store
+from ...i18n import _
 
 
 def _ignore(message: str) -> None:

@@ -9,16 +9,16 @@ from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QFrame, QGroupBox
                                QPushButton, QScrollArea, QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout,
                                QWidget)
 
-from ..core.errors import UserError, ValidationError
-from ..core.storage import planning
-from ..core.storage.store import Change, Store
-from ..core.thai_text import with_zwsp
-from ..i18n import _
-from . import catalog_commands as cc
-from .tree_model import category_label, criterion_label
+from ...core.errors import UserError, ValidationError
+from ...core.storage import planning
+from ...core.storage.store import Change, Store
+from ...core.thai_text import with_zwsp
+from ...i18n import _
+from . import commands as cc
+from ..tree_model import category_label, criterion_label
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from ..main_window import MainWindow
 
 ERROR_STYLE = "QLineEdit { border: 2px solid #c62828; background: #fff0f0; }"
 

@@ -8,7 +8,7 @@ writes Excel's form, so a block copied here pastes into Excel cell for cell.
 from __future__ import annotations
 
 
-from ..core.thai_text import strip_zwsp
+from ...core.thai_text import strip_zwsp
 
 
 def _quote(cell: str) -> str:

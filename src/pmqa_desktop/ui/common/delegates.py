@@ -19,7 +19,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPix
 from PySide6.QtWidgets import (QAbstractItemDelegate, QPlainTextEdit, QStyledItemDelegate,
                                QStyleOptionViewItem, QWidget)
 
-from ..core.thai_text import strip_zwsp, with_zwsp
+from ...core.thai_text import strip_zwsp, with_zwsp
 
 PAD_X = 4
 PAD_Y = 3

@@ -12,11 +12,11 @@ from typing import Any
 
 from PySide6.QtGui import QUndoStack
 
-from ..core.storage import devplan as dp
-from ..core.storage.store import Store
-from ..core.thai_calendar import MonthKey
-from ..i18n import _
-from .catalog_commands import perform
+from ...core.storage import devplan as dp
+from ...core.storage.store import Store
+from ...core.thai_calendar import MonthKey
+from ...i18n import _
+from ..catalog.commands import perform
 
 
 # ---------------------------------------------------------------- plans

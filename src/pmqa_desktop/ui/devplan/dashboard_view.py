@@ -18,13 +18,13 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPainterPath, 
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from ..core import dashboard as dash
-from ..core.scoring import format_score
-from ..core.storage import devplan as dp
-from ..core.storage.store import Store
-from ..core.thai_calendar import MonthKey, fiscal_months
-from ..i18n import _
-from .devplan_models import PLAN_TABLES, _listen, month_label
+from ...core import dashboard as dash
+from ...core.scoring import format_score
+from ...core.storage import devplan as dp
+from ...core.storage.store import Store
+from ...core.thai_calendar import MonthKey, fiscal_months
+from ...i18n import _
+from .models import PLAN_TABLES, _listen, month_label
 
 STATUS_COLOURS = {"green": QColor("#2e7d32"), "yellow": QColor("#f9a825"), "red": QColor("#c62828")}
 STATUS_BG = {"green": QColor("#c8e6c9"), "yellow": QColor("#fff59d"), "red": QColor("#ffcdd2")}

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..i18n import _
+from ...i18n import _
 
 DEVPLAN_PAGE = "devplans"
 DASHBOARD_PAGE = "dashboard"
 
 
 def _make_devplan_page(window: Any, year_id: str):
-    from .devplan_pages import make_devplan_page
+    from .pages import make_devplan_page
     return make_devplan_page(window, year_id)
 
 
 def _make_dashboard_page(window: Any, year_id: str):
-    from .devplan_pages import make_dashboard_page
+    from .pages import make_dashboard_page
     return make_dashboard_page(window, year_id)
 
 

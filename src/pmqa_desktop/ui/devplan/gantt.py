@@ -13,10 +13,10 @@ from PySide6.QtGui import QBrush, QColor, QCursor, QMouseEvent, QPainter, QPen, 
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
                                QWidget)
 
-from ..core.thai_text import strip_zwsp
-from .delegates import CellEditor, ThaiWrapDelegate
-from .devplan_models import COL_M0, COL_OUTPUT, N_MONTHS, ChoicesRole, PlanGridModel, TypedChoiceRole, ValueRole
-from .grid_views import GridTableView
+from ...core.thai_text import strip_zwsp
+from ..common.delegates import CellEditor, ThaiWrapDelegate
+from .models import COL_M0, COL_OUTPUT, N_MONTHS, ChoicesRole, PlanGridModel, TypedChoiceRole, ValueRole
+from ..schedules.grid_views import GridTableView
 
 BAR = QColor("#2f6db3")
 BAR_PREVIEW = QColor("#f08c00")

@@ -14,13 +14,13 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QInputDialog, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
-from ..core import scoring
-from ..core.errors import UserError
-from ..core.storage import devplan as dp
-from ..core.storage.store import Store
-from ..i18n import _
-from . import devplan_commands as cmd
-from .devplan_models import (K_ACTUAL, K_COLS, K_CURRENT, K_DIR, K_LADDER, K_NUM, K_RULE, K_SCORE, K_T1, K_TARGET,
+from ...core import scoring
+from ...core.errors import UserError
+from ...core.storage import devplan as dp
+from ...core.storage.store import Store
+from ...i18n import _
+from . import commands as cmd
+from .models import (K_ACTUAL, K_COLS, K_CURRENT, K_DIR, K_LADDER, K_NUM, K_RULE, K_SCORE, K_T1, K_TARGET,
                              K_TEXT, K_UNIT, K_WEIGHT, P_DATE, P_EVIDENCE, P_PERCENT, P_SPAN, P_STATUS, P_STEP,
                              KpiModel, ProgressModel, step_label)
 from .gantt import DevGridView

@@ -15,17 +15,17 @@ from typing import Any, Callable
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QUndoStack
 
-from ..core import scoring
-from ..core.budget import format_baht, format_budget
-from ..core.errors import UserError
-from ..core.storage import devplan as dp
-from ..core.storage import planning
-from ..core.storage.store import Change, Store
-from ..core.thai_calendar import MonthKey, fiscal_months
-from ..i18n import _
-from . import devplan_commands as cmd
-from .delegates import display_text
-from .grid_models import EDITABLE, READ_ONLY, GridModel
+from ...core import scoring
+from ...core.budget import format_baht, format_budget
+from ...core.errors import UserError
+from ...core.storage import devplan as dp
+from ...core.storage import planning
+from ...core.storage.store import Change, Store
+from ...core.thai_calendar import MonthKey, fiscal_months
+from ...i18n import _
+from . import commands as cmd
+from ..common.delegates import display_text
+from ..schedules.grid_models import EDITABLE, READ_ONLY, GridModel
 
 # ---------------------------------------------------------------- plan grid columns
 COL_TEXT, COL_DURATION, COL_START, COL_END = 0, 1, 2, 3
@@ -475,7 +475,7 @@ class PlanGridModel(_PlanModelBase):
                     dp.update_activity(store, rid, **vals)
                 else:
                     dp.update_step(store, rid, **vals)
-        from .catalog_commands import perform
+        from ..catalog.commands import perform
         return self._guard(lambda: perform(self.undo_stack, store, label, run))
 
     def set_block(self, top: int, left: int, block: list[list[str]], edit: bool = False) -> bool:
@@ -575,7 +575,7 @@ class KpiModel(_PlanModelBase):
         if self.snapshot is not None:
             by_dim = self.snapshot.get("kpis") or {}
         elif self.store is not None and self.plan_id is not None and dp.plan(self.store, self.plan_id) is not None:
-            from ..core.dashboard import plan_scores
+            from ...core.dashboard import plan_scores
             by_dim = dp.kpis_by_dimension(self.store, self.plan_id)
             self.results = dp.plan_kpi_results(self.store, self.plan_id)
             self.scores = plan_scores(self.store, self.plan_id)
@@ -763,7 +763,7 @@ class KpiModel(_PlanModelBase):
             label = _("Edit KPI")
 
         def run() -> None:
-            from ..core.scoring import parse_number
+            from ...core.scoring import parse_number
             for kid, vals in kpi_edits.items():
                 dp.update_kpi(store, kid, **vals)
             for kid, text in results:
@@ -772,7 +772,7 @@ class KpiModel(_PlanModelBase):
                 else:
                     parse_number(text)
                     dp.set_kpi_result(store, kid, rnd, text)
-        from .catalog_commands import perform
+        from ..catalog.commands import perform
         return self._guard(lambda: perform(self.undo_stack, store, label, run))
 
     def clear_cells(self, cells: list[tuple[int, int]]) -> bool:
@@ -936,7 +936,7 @@ class ProgressModel(_PlanModelBase):
                     vals.pop("reported_on")
                 if vals:
                     dp.set_step_progress(store, sid, rnd, **vals)
-        from .catalog_commands import perform
+        from ..catalog.commands import perform
         return self._guard(lambda: perform(self.undo_stack, store,
                                            _("Progress in round {round}").format(round=rnd), run))
 

@@ -17,20 +17,20 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, 
                                QInputDialog, QLabel, QLineEdit, QListView, QMenu, QPlainTextEdit, QPushButton, QSplitter,
                                QTabWidget, QVBoxLayout, QWidget)
 
-from ..core.budget import format_baht
-from ..core.errors import UserError
-from ..core.storage import devplan as dp
-from ..core.storage import planning
-from ..core.storage.store import Change, Store
-from ..core.thai_calendar import MonthKey, format_thai_date
-from ..i18n import _
-from . import devplan_commands as cmd
-from .devplan_models import (COL_BUDGET, COL_DURATION, COL_END, COL_M0, COL_OUTPUT, COL_REL, COL_RESP, COL_START,
+from ...core.budget import format_baht
+from ...core.errors import UserError
+from ...core.storage import devplan as dp
+from ...core.storage import planning
+from ...core.storage.store import Change, Store
+from ...core.thai_calendar import MonthKey, format_thai_date
+from ...i18n import _
+from . import commands as cmd
+from .models import (COL_BUDGET, COL_DURATION, COL_END, COL_M0, COL_OUTPUT, COL_REL, COL_RESP, COL_START,
                              COL_TEXT, N_MONTHS, KpiModel, PlanGridModel, PlanListModel, _listen, plan_state_text)
 from .gantt import PlanGridView
 from .kpi_editor import KpiEditor
 
-from .devplan_entry import DASHBOARD_PAGE, DEVPLAN_PAGE  # noqa: F401  (page keys)
+from .entry import DASHBOARD_PAGE, DEVPLAN_PAGE  # noqa: F401  (page keys)
 
 _PAGES: "weakref.WeakValueDictionary[tuple[int, str, str], QWidget]" = weakref.WeakValueDictionary()
 
@@ -664,5 +664,5 @@ def _jump(window: Any, year_id: str, target: dict) -> None:
 
 
 def install(window: Any) -> None:
-    from .devplan_entry import install as install_pages
+    from .entry import install as install_pages
     install_pages(window)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 
-from ..i18n import _
-from ..printing.form_names import FORMS, form_labels
+from ...i18n import _
+from ...printing.form_names import FORMS, form_labels
 
 PREWARM_DELAY_MS = 2000
 
@@ -25,10 +25,10 @@ def install(window) -> None:
 
 
 def _open_preview(window, form: str):
-    from .print_actions import open_preview
+    from .preview import open_preview
     return open_preview(window, form)
 
 
 def _prewarm() -> None:
-    from ..printing.render import PrintSettings, prewarm
+    from ...printing.render import PrintSettings, prewarm
     prewarm(PrintSettings.load().font)

@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QHBoxLayout, QLabel, QMessageBox, QProgressDialog, QPushButton, QScrollArea,
                                QSpinBox, QVBoxLayout, QWidget)
 
-from ..core.errors import UserError
-from ..core.storage import devplan as dp
-from ..i18n import _
-from ..printing.fonts import FONT_CHOICES
-from ..printing.layout import Cancelled
-from ..printing.render import PLAN_FORMS, PrintSettings, build, form_labels
-from ..printing.forms import FormRequest
+from ...core.errors import UserError
+from ...core.storage import devplan as dp
+from ...i18n import _
+from ...printing.fonts import FONT_CHOICES
+from ...printing.layout import Cancelled
+from ...printing.render import PLAN_FORMS, PrintSettings, build, form_labels
+from ...printing.forms import FormRequest
 
 
 def _pdfium():
@@ -373,5 +373,5 @@ def open_preview(window, form: str, show: bool = True) -> PreviewDialog | None:
 
 def install(window) -> None:
     """The Print menu (kept here for callers of the old entry point)."""
-    from .print_entry import install as install_menu
+    from .entry import install as install_menu
     install_menu(window)

@@ -15,9 +15,9 @@ from typing import Any, Callable
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ..core.storage import planning
-from ..core.storage.store import Store
-from ..core.thai_calendar import MonthKey
+from ...core.storage import planning
+from ...core.storage.store import Store
+from ...core.thai_calendar import MonthKey
 
 log = logging.getLogger(__name__)
 

@@ -15,13 +15,13 @@ from typing import Any, Callable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QUndoStack
 
-from ..core.errors import UserError
-from ..core.storage import planning
-from ..core.storage.store import Change, Store
-from ..core.thai_calendar import MonthKey, format_thai_date, header_labels, parse_cell_date
-from ..core.thai_text import strip_zwsp
-from ..i18n import _
-from .delegates import HeaderRowRole, RawTextRole, display_text
+from ...core.errors import UserError
+from ...core.storage import planning
+from ...core.storage.store import Change, Store
+from ...core.thai_calendar import MonthKey, format_thai_date, header_labels, parse_cell_date
+from ...core.thai_text import strip_zwsp
+from ...i18n import _
+from ..common.delegates import HeaderRowRole, RawTextRole, display_text
 
 
 _BRUSHES: list = []

@@ -16,12 +16,12 @@ from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComboB
                                QTableView,
                                QToolBar, QVBoxLayout, QWidget)
 
-from ..core.storage import planning
-from ..core.storage.store import Store
-from ..core.thai_calendar import MonthKey, fiscal_year_start
-from ..i18n import _
-from .clipboard import put_on_clipboard, parse_tsv, to_html, to_tsv
-from .delegates import PAD_X, PAD_Y, CellEditor, ThaiWrapDelegate, word_breaks_notifier
+from ...core.storage import planning
+from ...core.storage.store import Store
+from ...core.thai_calendar import MonthKey, fiscal_year_start
+from ...i18n import _
+from ..common.clipboard import put_on_clipboard, parse_tsv, to_html, to_tsv
+from ..common.delegates import PAD_X, PAD_Y, CellEditor, ThaiWrapDelegate, word_breaks_notifier
 from .grid_models import CalendarModel, GridModel, MonthGroupRole, WeeklyPlanModel, WeekLabelRole, criterion_label
 
 

@@ -15,28 +15,28 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFi
                                QTableView, QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget, QApplication)
 
-from ..core import sharing
-from ..core.errors import UserError
-from ..core.sharing import backup as backups
-from ..core.sharing import locking
-from ..i18n import _
-from .qt_util import MessageDialog
+from ...core import sharing
+from ...core.errors import UserError
+from ...core.sharing import backup as backups
+from ...core.sharing import locking
+from ...i18n import _
+from ..qt_util import MessageDialog
 
 
 def table_label(table: str) -> str:
     """A table's name for the clerk (the merge code, loaded on first use, knows them)."""
-    from ..core.sharing.merge import table_label as label
+    from ...core.sharing.merge import table_label as label
     return label(table)
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..core.sharing.merge import MergeReport
-    from .main_window import MainWindow
+    from ...core.sharing.merge import MergeReport
+    from ..main_window import MainWindow
 
 
 def _perform(window: "MainWindow", text: str, fn: Callable[[], Any], local=None) -> Any:
     """Run ``fn`` as one undoable edit on the window's undo stack."""
-    from .catalog_commands import perform
+    from ..catalog.commands import perform
     return perform(window.undo_stack, window.store, text, fn, local)
 
 
@@ -826,4 +826,4 @@ def selected_cell(window: "MainWindow") -> tuple[str, str, str | None] | None:
 
 # The menu entries and the automatic backups live in ``sharing_entry`` (loaded at start); this
 # module, with its dialogs, loads when one of them is first opened.
-from .sharing_entry import SharingActions, _AutoBackup, install  # noqa: E402,F401
+from .entry import SharingActions, _AutoBackup, install  # noqa: E402,F401

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any, Callable
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction
 
-from ..core import sharing
-from ..i18n import _
+from ...core import sharing
+from ...i18n import _
 
 if TYPE_CHECKING:  # pragma: no cover
     from PySide6.QtWidgets import QDialog
 
-    from .main_window import MainWindow
+    from ..main_window import MainWindow
 
 
 class SharingActions:
@@ -71,21 +71,21 @@ class SharingActions:
         return True
 
     def export(self) -> QDialog | None:
-        from .sharing_dialogs import ExportDialog
+        from .dialogs import ExportDialog
         return self._open(ExportDialog(self.window)) if self._need_file() else None
 
     def merge(self, path: str | None = None) -> QDialog | None:
-        from .sharing_dialogs import MergeDialog
+        from .dialogs import MergeDialog
         return self._open(MergeDialog(self.window, path)) if self._need_file() else None
 
     def backups(self) -> QDialog | None:
-        from .sharing_dialogs import BackupsDialog
+        from .dialogs import BackupsDialog
         return self._open(BackupsDialog(self.window)) if self._need_file() else None
 
     def history(self) -> QDialog | None:
         if self.window.store is None:
             return None
-        from .sharing_dialogs import HistoryDialog, selected_cell
+        from .dialogs import HistoryDialog, selected_cell
         cell = selected_cell(self.window)
         if cell is None:
             return self.recent()
@@ -94,7 +94,7 @@ class SharingActions:
     def recent(self) -> QDialog | None:
         if self.window.store is None:
             return None
-        from .sharing_dialogs import RecentChangesDialog
+        from .dialogs import RecentChangesDialog
         return self._open(RecentChangesDialog(self.window))
 
 
