@@ -63,7 +63,7 @@ app = QApplication(sys.argv[:1])
 from pmqa_desktop.ui.app import choose_ui_font
 choose_ui_font(app)
 from pmqa_desktop.core.storage import Store, Actor, planning
-from pmqa_desktop.ui.grid_views import CalendarView, WeeklyPlanView
+from pmqa_desktop.ui.schedules.grid_views import CalendarView, WeeklyPlanView
 t_import = time.perf_counter()
 store = Store.open(sys.argv[1], Actor("bench"))
 t_open = time.perf_counter()
@@ -107,7 +107,7 @@ def scroll(table, name, steps=200, horizontal=False):
     print(f"scroll_{name}_p95_ms={p95:.2f}  (cpu mean {statistics.mean(cpu):.2f} ms; max {times[-1]:.1f}; "
           f"range 0..{bar.maximum()}, page {bar.pageStep()})")
 
-from pmqa_desktop.ui.delegates import load_word_breaks, word_breaks_ready
+from pmqa_desktop.ui.common.delegates import load_word_breaks, word_breaks_ready
 load_word_breaks()
 while not word_breaks_ready():
     app.processEvents()
@@ -128,7 +128,7 @@ print(f"peak_rss_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.
 # reference: Qt's own C++ model and delegate with the same texts, to read the figures above on a busy machine
 from PySide6.QtGui import QStandardItemModel, QStandardItem
 from PySide6.QtWidgets import QTableView
-from pmqa_desktop.ui.delegates import display_text
+from pmqa_desktop.ui.common.delegates import display_text
 ref = QStandardItemModel(cal.model.rowCount(), cal.model.columnCount())
 for r in range(cal.model.rowCount()):
     for c in range(cal.model.columnCount()):

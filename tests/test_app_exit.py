@@ -7,7 +7,7 @@ SCRIPT = r"""
 import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from pmqa_desktop.ui.clipboard import hand_clipboard_to_qt, put_on_clipboard
+from pmqa_desktop.ui.common.clipboard import hand_clipboard_to_qt, put_on_clipboard
 app = QApplication(sys.argv[:1])
 app.aboutToQuit.connect(hand_clipboard_to_qt)   # as run_gui does
 put_on_clipboard("LD2\tการมอบอำนาจ", "<table><tr><td>LD2</td></tr></table>")
