@@ -84,7 +84,7 @@ def test_roll_over_2554_to_2555_through_the_dialog(qtbot, window):
 def test_roll_over_onto_an_existing_year_is_refused(qtbot, window):
     store = window.store
     rayong = year_of(store, "จังหวัดระยอง", 2553)
-    dlg = window.roll_over(rayong["id"])
+    dlg = window.organisations.roll_over(rayong["id"])
     set_spin(qtbot, dlg.target, 2553)
     qtbot.mouseClick(dlg.ok_button, Qt.LeftButton)
     assert dlg.isVisible() and dlg.error.isVisible() and "2553" in dlg.error.text()
@@ -152,7 +152,7 @@ def test_import_preview_shows_problems_and_blocks_errors(qtbot, window, tmp_path
 
 def test_import_is_all_or_nothing(qtbot, window, tmp_path, monkeypatch):
     good = write(tmp_path, "seed.txt", read_seed(SEED_CALENDAR_WEEKLY))
-    dlg = window.import_text(str(good), kind="weekly")
+    dlg = window.importing.import_text(str(good), kind="weekly")
     assert dlg.kind.currentData() == "weekly"
     assert dlg.table.rowCount() == 39 and dlg.import_button.isEnabled()
     dlg.org.setCurrentIndex(dlg.org.findText("จังหวัดระยอง"))
@@ -182,7 +182,7 @@ def test_import_is_all_or_nothing(qtbot, window, tmp_path, monkeypatch):
 
 
 def test_import_of_an_unreadable_file_says_so(qtbot, window, tmp_path):
-    dlg = window.import_text()
+    dlg = window.importing.import_text()
     type_text(dlg.path, str(tmp_path / "missing.txt"), qtbot)
     qtbot.mouseClick(dlg.preview_button, Qt.LeftButton)
     assert dlg.error.isVisible() and "missing.txt" in dlg.error.text()
@@ -214,7 +214,7 @@ def test_add_organisation_with_a_year_and_a_new_year(qtbot, window):
     m = window.tree_model
     assert "สำนักงานพัฒนาชุมชนจังหวัดราชบุรี" in [m.index(r, 0).data() for r in range(m.rowCount())]
     # a new empty year for it, suggested as the next one
-    dlg = window.new_year(org["id"])
+    dlg = window.organisations.new_year(org["id"])
     assert dlg.year.value() == 2556
     qtbot.mouseClick(dlg.ok_button, Qt.LeftButton)
     assert [y["year_be"] for y in planning.fiscal_years(window.store, org["id"])] == [2555, 2556]
@@ -244,7 +244,7 @@ def test_settings_dialog_sets_who_is_editing(qtbot, window):
 def test_import_for_a_province_not_in_the_file_creates_it(qtbot, window, tmp_path):
     text = read_seed(SEED_CALENDAR_WEEKLY).replace("จังหวัดราชบุรี", "จังหวัดเพชรบุรี")
     src = write(tmp_path, "phetchaburi.txt", text)
-    dlg = window.import_text(str(src), kind="weekly")
+    dlg = window.importing.import_text(str(src), kind="weekly")
     assert dlg.org.currentData() == ("new", "จังหวัดเพชรบุรี")
     assert dlg.year.value() == 2554
     set_spin(qtbot, dlg.year, 2555)
@@ -266,7 +266,7 @@ def test_import_development_plans_with_preview_then_undo(qtbot, window, tmp_path
     from pmqa_desktop.core.storage import devplan as dp
     from pmqa_desktop.resources import SEED_DEVPLAN
     src = write(tmp_path, "rayong.txt", read_seed(SEED_DEVPLAN))
-    dlg = window.import_text(str(src), kind="devplan")
+    dlg = window.importing.import_text(str(src), kind="devplan")
     assert dlg.kind.currentData() == "devplan"
     assert dlg.table.rowCount() > 20            # activities, steps and KPIs shown before importing
     shown = {dlg.table.item(r, 1).text() for r in range(dlg.table.rowCount()) if dlg.table.item(r, 1)}

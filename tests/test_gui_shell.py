@@ -10,6 +10,7 @@ import sys
 import types
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
 from pmqa_desktop.core.storage import planning
@@ -314,12 +315,12 @@ def test_edits_are_in_the_file_when_reopened(qtbot, window, tmp_path):
     qtbot.addWidget(w2)
     assert w2.open_database(path)
     assert crit(w2.store, "SP1")["short_name"] == "ขั้นตอนการจัดทำแผน"
-    assert str(path) in w2.recent_files()[0]
+    assert str(path) in w2.files.recent_files()[0]
     w2.close_store()
 
 
 def test_show_file_location(qtbot, window):
-    box = window.show_file_location()
+    box = window.files.show_file_location()
     assert str(window.store.path) in box.text()
     box.close()
 
@@ -341,7 +342,7 @@ def test_newer_file_opens_read_only(qtbot, window, tmp_path):
     assert window.detail.owner.fields["email"].isReadOnly()
 
 
-def test_extensions_plug_in(qtbot, demo_db, monkeypatch):
+def test_features_plug_in(qtbot, demo_db):
     from PySide6.QtWidgets import QLabel
     calls = []
 
@@ -351,19 +352,8 @@ def test_extensions_plug_in(qtbot, demo_db, monkeypatch):
         win.menus["print"].addAction("พิมพ์แบบฟอร์ม")
     good = types.ModuleType("pmqa_test_ext_good")
     good.install = install
-    broken = types.ModuleType("pmqa_test_ext_broken")
-
-    def bad_install(win):
-        raise RuntimeError("boom in install")
-    broken.install = bad_install
-    monkeypatch.setitem(sys.modules, "pmqa_test_ext_good", good)
-    monkeypatch.setitem(sys.modules, "pmqa_test_ext_broken", broken)
-    monkeypatch.setattr(mw_module, "EXTENSION_MODULES",
-                        ("pmqa_test_ext_missing", "pmqa_test_ext_good", "pmqa_test_ext_broken"))
-    w = MainWindow()
+    w = MainWindow(features=(good,))
     qtbot.addWidget(w)
-    assert "boom in install" in w.last_message_box.text()
-    w.last_message_box.close()
     assert w.open_database(demo_db)
     assert calls == [demo_db]
     w.show()
@@ -375,6 +365,34 @@ def test_extensions_plug_in(qtbot, demo_db, monkeypatch):
     assert w.stack.currentWidget().text() == f"plan page {w.current_year_id()}"
     assert [a.text() for a in w.menus["print"].actions()] == ["พิมพ์แบบฟอร์ม"]
     w.close_store()
+
+
+def test_a_feature_that_fails_to_install_stops_the_start_and_is_named(qtbot):
+    from pmqa_desktop.ui.features import FeatureError
+    broken = types.ModuleType("pmqa_desktop.ui.broken.entry")
+
+    def bad_install(win):
+        raise RuntimeError("boom in install")
+    broken.install = bad_install
+    with pytest.raises(FeatureError, match=r"\(broken\).*boom in install"):
+        MainWindow(features=(broken,))
+
+
+def test_every_feature_is_installed_from_the_one_list(qtbot, window):
+    """The shell's FEATURES names every feature package (no feature left out of the list)."""
+    import pkgutil
+
+    from PySide6.QtGui import QAction
+
+    import pmqa_desktop.ui as ui_pkg
+    packages = {m.name for m in pkgutil.iter_modules(ui_pkg.__path__) if m.ispkg}
+    shared = {"common", "schedules"}    # used by the shell itself, nothing to install
+    listed = {f.__name__.split(".")[2] for f in mw_module.FEATURES}
+    assert listed == packages - shared
+    assert all(f.__name__.endswith(".entry") for f in mw_module.FEATURES)
+    for name in ("action_open", "action_import", "action_edit_criterion", "action_settings", "action_new_year",
+                 "action_export", "action_print_owners"):
+        assert window.findChild(QAction, name) is not None, name
 
 
 def test_smoke_subprocess(demo_db, tmp_path):
@@ -418,10 +436,10 @@ def test_keyboard_undo_redo_and_recent_files(qtbot, window):
     qtbot.keyClick(window.tree, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
     assert crit(window.store, "LD1")["sort_key"] > crit(window.store, "LD2")["sort_key"]
     # File > Open recent lists the file; choosing it opens it again
-    window._fill_recent()
-    entries = [a.text() for a in window.recent_menu.actions()]
+    window.files._fill_recent()
+    entries = [a.text() for a in window.files.recent_menu.actions()]
     assert entries == [str(window.store.path)]
-    window.recent_menu.actions()[0].trigger()
+    window.files.recent_menu.actions()[0].trigger()
     assert window.undo_stack.count() == 0 and window.store.path == Path(entries[0])
 
 
@@ -465,8 +483,8 @@ def test_a_recent_file_that_is_gone_is_not_recreated(qtbot, window, tmp_path):
     assert window.open_database(gone)
     assert window.open_database(tmp_path / "demo.db")
     gone.unlink()
-    window._fill_recent()
-    act = next(a for a in window.recent_menu.actions() if a.text() == str(gone))
+    window.files._fill_recent()
+    act = next(a for a in window.files.recent_menu.actions() if a.text() == str(gone))
     act.trigger()
     assert not gone.exists()
     assert window.store.path == tmp_path / "demo.db"

@@ -130,12 +130,11 @@ def open_first_database(window, db: str | None, smoke: bool) -> bool:
             return False
         from .qt_util import MessageDialog
         box = MessageDialog(window, _("PMQA Desktop"), message, error=True)
-        box.add_button(_("Open another file…"), window.open_file_dialog)
+        box.add_button(_("Open another file…"), window.files.open_file_dialog)
         box.setAttribute(Qt.WA_DeleteOnClose, False)
         box.exec()
         return window.store is not None
-    window._set_store(store)
-    window._add_recent(store.path)
+    window._set_store(store)   # (the files feature puts it first in the recent files)
     return True
 
 
@@ -145,7 +144,7 @@ def run_gui(db: str | None = None, smoke: bool = False, lang: str | None = None)
 
 
     from . import qt_settings
-    from ..i18n import LANGUAGES, language, set_language
+    from ..i18n import LANGUAGES, _, language, set_language
     want = (lang or qt_settings.get("language") or os.environ.get("PMQA_LANG") or "th").split("_")[0].lower()
     if want in LANGUAGES and want != language():   # the command line has loaded one already
         set_language(want)
@@ -160,8 +159,15 @@ def run_gui(db: str | None = None, smoke: bool = False, lang: str | None = None)
     from .common.clipboard import hand_clipboard_to_qt
     app.aboutToQuit.connect(hand_clipboard_to_qt)
 
+    from .features import FeatureError
     from .main_window import MainWindow
-    window = MainWindow()
+    try:
+        window = MainWindow()
+    except FeatureError as exc:   # a broken build: say which part, rather than start without it
+        if not smoke:
+            from .qt_util import MessageDialog
+            MessageDialog(None, _("PMQA Desktop"), str(exc), error=True).exec()
+        raise
     ok = open_first_database(window, db, smoke)
     if smoke and not ok:
         return 1

@@ -1,18 +1,18 @@
-"""The main window: the criteria tree on the left, the selected page on the right.
+"""The main window (the shell): the criteria tree on the left, the selected page on the right,
+the menus, and the open file.
 
-Implements the API that feature modules use (see ``ui/extensions.py``).
+It implements ``ui.features.Window``, the one interface the features use, and installs every
+feature listed in ``FEATURES``. What the features add (menu entries, tree pages and tree menu
+entries, file listeners) lives in their packages.
 """
 from __future__ import annotations
 
-import importlib
-import json
-import sys
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt
-from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemView, QLabel, QMainWindow, QMenu, QSplitter,
                                QStackedWidget, QTreeView, QWidget)
 
@@ -22,50 +22,30 @@ from ..core.errors import FileProblem, UserError
 from ..core.storage import planning
 from ..core.storage.store import Actor, Store
 from ..i18n import _
-from .catalog import commands as cc
-from .catalog.commands import StoreCommand
-from .features import EXTENSION_MODULES
+from .catalog import entry as catalog
+from .common.undo import StoreCommand
+from .devplan import entry as devplan
+from .features import Feature, FeatureError, TreeMenuPart
+from .files import entry as files
+from .importing import entry as importing
+from .organisations import entry as organisations
+from .printing import entry as printing
+from .settings import entry as settings
+from .sharing import entry as sharing
 from .tree_model import TreeModel
 
 if TYPE_CHECKING:
     from .catalog.detail_pane import DetailPane
     from .qt_util import MessageDialog
 
-MAX_RECENT = 8
-
-
-def _grid_classes() -> tuple[Any, Any]:
-    """The calendar and weekly-plan views, or None while they are not there."""
-    try:
-        from .schedules.grid_views import CalendarView, WeeklyPlanView
-    except ImportError as exc:
-        if exc.name and exc.name.startswith("pmqa_desktop.ui.schedules.grid"):
-            return None, None
-        raise
-    return CalendarView, WeeklyPlanView
-
-
-class _Placeholder(QLabel):
-    """Stands in for a view that is not built yet."""
-
-    def __init__(self, text: str, parent: QWidget | None = None):
-        super().__init__(text, parent)
-        self.setAlignment(Qt.AlignCenter)
-        self.setWordWrap(True)
-        self.year_id: str | None = None
-
-    def set_year(self, year_id: str | None) -> None:
-        self.year_id = year_id
-
-    def set_store(self, store: Store) -> None:
-        pass
-
-    def show_criterion(self, criterion_id: str) -> None:
-        pass
+# Every feature of the program, installed in this order (menus are filled in this order).
+# The packagers' check (``diagnose``) and the tests take the list from here.
+FEATURES: tuple[Feature, ...] = (files, importing, catalog, settings, organisations, devplan, printing, sharing)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store | None = None, parent: QWidget | None = None, install_extensions: bool = True):
+    def __init__(self, store: Store | None = None, parent: QWidget | None = None,
+                 features: tuple[Feature, ...] | None = FEATURES):
         super().__init__(parent)
         self.setObjectName("main_window")
         self.store: Store | None = None
@@ -74,6 +54,7 @@ class MainWindow(QMainWindow):
         self._year_pages: list[tuple[str, str, Callable[["MainWindow", str], QWidget]]] = []
         self._page_widgets: dict[tuple[str, str], QWidget] = {}
         self._file_listeners: list[Callable[[Store], None]] = []
+        self._tree_menu_parts: list[TreeMenuPart] = []
         self.reopening = False  # True while ``reload`` puts the same file back
         self._shown_key: tuple | None = None
         self._weekly_year: str | None = None      # the year the weekly view shows
@@ -136,7 +117,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.readonly_label)
 
         self._build_menus()
-        self._tree_keys()
         # a fixed minimum size: the layout then never changes it while the window is up
         self.setMinimumSize(720, 480)
         self.resize(1280, 800)
@@ -144,8 +124,8 @@ class MainWindow(QMainWindow):
             self._set_store(store)
         else:
             self._update_title()
-        if install_extensions:
-            self._install_extensions()
+        for feature in features or ():
+            self._install(feature)
 
     # ================================================================ detail panes (built on first use)
     @property
@@ -222,7 +202,6 @@ class MainWindow(QMainWindow):
                               error=True)
             return False
         self._set_store(store)
-        self._add_recent(store.path)
         self.show_message(_("Opened {path}").format(path=store.path))
         return True
 
@@ -313,11 +292,9 @@ class MainWindow(QMainWindow):
     def _ensure_grid_views(self) -> None:
         if self.calendar_view is not None or self.store is None:
             return
-        cal_cls, self._weekly_cls = _grid_classes()
-        if cal_cls is None:
-            self.calendar_view = _Placeholder(_("The operations calendar is being built."), self.stack)
-        else:
-            self.calendar_view = cal_cls(self.store, self.undo_stack, self.stack)
+        from .schedules.grid_views import CalendarView, WeeklyPlanView
+        self._weekly_cls = WeeklyPlanView
+        self.calendar_view = CalendarView(self.store, self.undo_stack, self.stack)
         self.calendar_view.setObjectName("calendar_view")
         self.stack.addWidget(self.calendar_view)
 
@@ -326,10 +303,7 @@ class MainWindow(QMainWindow):
         """The weekly-plan page; built the first time it is asked for (the first paint shows the
         calendar), None while no file is open."""
         if self._weekly_view is None and self.calendar_view is not None and self.store is not None:
-            if self._weekly_cls is None:
-                view = _Placeholder(_("The weekly plan is being built."), self.stack)
-            else:
-                view = self._weekly_cls(self.store, self.undo_stack, self.stack)
+            view = self._weekly_cls(self.store, self.undo_stack, self.stack)
             view.setObjectName("weekly_view")
             self.stack.addWidget(view)
             self._weekly_view = view
@@ -533,80 +507,21 @@ class MainWindow(QMainWindow):
                 act.setShortcut(QKeySequence(key))
                 act.setShortcutContext(Qt.WidgetShortcut)
             return act
-        if node.kind == "criterion":
-            cid, retired = node.key[2], bool(node.data.get("retired"))
-            cat = node.data["category_id"]
-            add(_("Rename / renumber…"), lambda: self.edit_criterion(cid), key="F2")
-            add(_("Move up"), lambda: self.move_criterion(cid, -1), node.row > 0, key="Ctrl+Up")
-            add(_("Move down"), lambda: self.move_criterion(cid, +1), node.row < len(node.parent._children) - 1,
-                key="Ctrl+Down")
-            add(_("Bring back") if retired else _("Retire"), lambda: self.toggle_retired(cid), key="Del")
-            menu.addSeparator()
-            add(_("Add criterion after this one…"), lambda: self.add_criterion(cat, after_id=cid), key="Ins")
-            a = menu.addAction(_("Show in weekly plan"))
-            a.triggered.connect(lambda: self.show_in_weekly(cid))
-        elif node.kind == "category":
-            add(_("Add criterion…"), lambda: self.add_criterion(node.key[2]), key="Ins")
-        elif node.kind in ("year", "calendar", "weekly"):
-            add(_("Import text table…"), self.import_text)
-            add(_("Roll over to a new fiscal year…"), lambda: self.roll_over(node.key[1]))
-            if node.kind == "year":
-                menu.addSeparator()
-                add(_("Delete this fiscal year…"), lambda: self.delete_year(node.key[1]))
-        elif node.kind == "org":
-            add(_("New fiscal year…"), lambda: self.new_year(node.key[1]))
-            add(_("Add organisation…"), self.add_organisation)
-            add(_("Rename organisation…"), lambda: self.rename_organisation(node.key[1]))
-            menu.addSeparator()
-            add(_("Delete this organisation…"), lambda: self.delete_organisation(node.key[1]))
+        for part in self._tree_menu_parts:
+            part(node, menu, add)
         return menu
 
-    # ================================================================ catalog actions
-    def _dialog(self, dlg: Any) -> Any:
+    def register_tree_menu(self, part: TreeMenuPart) -> None:
+        self._tree_menu_parts.append(part)
+
+    # ================================================================ dialogs
+    def open_dialog(self, dlg: Any) -> Any:
         dlg.setAttribute(Qt.WA_DeleteOnClose)
         self.last_dialog = dlg
         dlg.open()
         return dlg
 
-    def _category_of(self, criterion_id: str) -> str | None:
-        crit = self.store.get("criterion", criterion_id) if self.store else None
-        return crit["category_id"] if crit else None
-
-    def edit_criterion(self, criterion_id: str | None):
-        from .dialogs import CriterionDialog
-        if not criterion_id or self.store is None:
-            return None
-        return self._dialog(CriterionDialog(self, self._category_of(criterion_id), criterion_id))
-
-    def add_criterion(self, category_id: str | None, after_id: str | None = None):
-        from .dialogs import CriterionDialog
-        if not category_id or self.store is None:
-            return None
-        dlg = CriterionDialog(self, category_id, None, after_id)
-        year = self.current_year_id()
-
-        def done() -> None:
-            if dlg.result_value and year:
-                self.select_key(("criterion", year, dlg.result_value))
-        dlg.accepted.connect(done)
-        return self._dialog(dlg)
-
-    def move_criterion(self, criterion_id: str | None, delta: int) -> None:
-        if criterion_id:
-            self._guarded(lambda: cc.move_criterion(self.undo_stack, self.store, criterion_id, delta))
-
-    def toggle_retired(self, criterion_id: str | None) -> None:
-        if not criterion_id or self.store is None:
-            return
-        crit = self.store.get("criterion", criterion_id)
-        if crit is None:
-            return
-        if not crit["retired"] and not self.tree_model.show_retired:
-            self.show_message(_("{code} is retired; View > Show retired criteria shows it again.").format(
-                code=crit["code"]))
-        self._guarded(lambda: cc.set_retired(self.undo_stack, self.store, criterion_id, not crit["retired"]))
-
-    def _guarded(self, fn: Callable[[], Any]) -> Any:
+    def guarded(self, fn: Callable[[], Any]) -> Any:
         try:
             return fn()
         except UserError as exc:
@@ -624,33 +539,9 @@ class MainWindow(QMainWindow):
             self.menus[key] = m
             return m
 
-        def action(m: QMenu, text: str, fn: Callable[[], Any], shortcut: Any = None, name: str = "",
-                   edits: bool = False) -> QAction:
-            a = QAction(text, self)
-            if shortcut is not None:
-                if isinstance(shortcut, (list, tuple)):
-                    a.setShortcuts([QKeySequence(s) for s in shortcut])
-                else:
-                    a.setShortcut(QKeySequence(shortcut))
-            a.triggered.connect(lambda checked=False: fn())
-            if name:
-                a.setObjectName(name)
-                setattr(self, name, a)
-            if edits:
-                self._edit_actions.append(a)
-            m.addAction(a)
-            return a
-
-        f = menu("file", _("&File"))
-        action(f, _("&Open…"), self.open_file_dialog, QKeySequence.Open, "action_open")
-        self.recent_menu = f.addMenu(_("Open &recent"))
-        self.recent_menu.setObjectName("menu_recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
-        action(f, _("Show file &location"), self.show_file_location, None, "action_show_location")
-        f.addSeparator()
-        action(f, _("&Import text table…"), self.import_text, None, "action_import", edits=True)
-        f.addSeparator()
-        action(f, _("&Quit"), self.close, QKeySequence.Quit, "action_quit")
+        menu("file", _("&File"))
+        self.add_action("file", _("&Quit"), self.close, QKeySequence.Quit, "action_quit")
+        self._file_end = self.menus["file"].insertSeparator(self.action_quit)   # the features' entries go above it
 
         e = menu("edit", _("&Edit"))
         self.action_undo = self.undo_stack.createUndoAction(self, _("&Undo"))
@@ -662,9 +553,6 @@ class MainWindow(QMainWindow):
         e.addAction(self.action_undo)
         e.addAction(self.action_redo)
         e.addSeparator()
-        action(e, _("Rename / renumber criterion…"), lambda: self.edit_criterion(self.current_criterion_id()),
-               None, "action_edit_criterion", edits=True)
-        action(e, _("Add criterion…"), self._add_criterion_here, None, "action_add_criterion", edits=True)
 
         v = menu("view", _("&View"))
         self.action_show_retired = QAction(_("Show retired criteria"), self)
@@ -672,213 +560,57 @@ class MainWindow(QMainWindow):
         self.action_show_retired.setObjectName("action_show_retired")
         self.action_show_retired.toggled.connect(self.tree_model.set_show_retired)
         v.addAction(self.action_show_retired)
-        action(v, _("Expand all"), self.tree.expandAll, None, "action_expand_all")
-        action(v, _("Collapse all"), self.tree.collapseAll, None, "action_collapse_all")
-
-        t = menu("tools", _("&Tools"))
-        action(t, _("&Settings…"), self.open_settings, None, "action_settings")
-        t.addSeparator()
-        action(t, _("&New fiscal year…"), lambda: self.new_year(self.current_org_id()), None, "action_new_year",
-               edits=True)
-        action(t, _("&Roll over a fiscal year…"), lambda: self.roll_over(self.current_year_id()), None,
-               "action_roll_over", edits=True)
-        action(t, _("&Add organisation…"), self.add_organisation, None, "action_add_org", edits=True)
-
+        self.add_action("view", _("Expand all"), self.tree.expandAll, None, "action_expand_all")
+        self.add_action("view", _("Collapse all"), self.tree.collapseAll, None, "action_collapse_all")
+        menu("tools", _("&Tools"))
         menu("print", _("&Print"))
-        h = menu("help", _("&Help"))
-        action(h, _("&About PMQA Desktop"), self.about, None, "action_about")
+        menu("help", _("&Help"))
+        self.add_action("help", _("&About PMQA Desktop"), self.about, None, "action_about")
 
-    def _tree_keys(self) -> None:
-        """Catalog editing from the keyboard while the tree has the focus."""
-        def here(fn: Callable[[str], Any]) -> Callable[[], None]:
-            def run() -> None:
-                cid = self.current_criterion_id()
-                if cid and self.store is not None and not self.store.read_only:
-                    fn(cid)
-            return run
-        keys = ((QKeySequence(Qt.Key_F2), here(self.edit_criterion)),
-                (QKeySequence("Ctrl+Up"), here(lambda cid: self.move_criterion(cid, -1))),
-                (QKeySequence("Ctrl+Down"), here(lambda cid: self.move_criterion(cid, +1))),
-                (QKeySequence(Qt.Key_Delete), here(self.toggle_retired)),
-                (QKeySequence(Qt.Key_Insert), self._add_criterion_here))
-        for seq, fn in keys:
-            sc = QShortcut(seq, self.tree, context=Qt.WidgetShortcut)
-            sc.activated.connect(fn)
+    def add_action(self, menu: str, text: str, fn: Callable[[], Any], shortcut: Any = None, name: str = "",
+                   edits: bool = False) -> QAction:
+        a = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, (list, tuple)):
+                a.setShortcuts([QKeySequence(s) for s in shortcut])
+            else:
+                a.setShortcut(QKeySequence(shortcut))
+        a.triggered.connect(lambda checked=False: fn())
+        if name:
+            a.setObjectName(name)
+            setattr(self, name, a)
+        if edits:
+            self._edit_actions.append(a)
+            a.setEnabled(self.store is None or not self.store.read_only)
+        self._insert(menu, a)
+        return a
 
-    def _add_criterion_here(self) -> None:
-        if self.store is None or self.store.read_only:
-            return
-        node = self.tree_model.node(self.tree.currentIndex())
-        if node.kind == "category":
-            self.add_criterion(node.key[2])
-        elif node.kind == "criterion":
-            self.add_criterion(node.data["category_id"], after_id=node.key[2])
+    def add_separator(self, menu: str) -> None:
+        a = QAction(self)
+        a.setSeparator(True)
+        self._insert(menu, a)
+
+    def add_submenu(self, menu: str, title: str, name: str) -> QMenu:
+        sub = QMenu(title, self)
+        sub.setObjectName(name)
+        self._insert(menu, sub.menuAction())
+        return sub
+
+    def _insert(self, menu: str, a: QAction) -> None:
+        m = self.menus[menu]
+        end = getattr(self, "_file_end", None) if menu == "file" else None
+        if end is not None and end in m.actions():
+            m.insertAction(end, a)
         else:
-            self.show_message(_("Choose a หมวด or a criterion in the tree first."))
+            m.addAction(a)
 
-    # ================================================================ file actions
-    def open_file_dialog(self) -> None:
-        from .dialogs import ask_open_file
-        start = str(self.store.path.parent) if self.store is not None and self.store.path else str(Path.home())
-        fn = ask_open_file(self, start)
-        if fn:
-            self.open_database(fn)
-
-    def recent_files(self) -> list[str]:
+    def _install(self, feature: Feature) -> None:
+        name = feature.__name__.rsplit(".entry", 1)[0].rsplit(".", 1)[-1]
         try:
-            items = json.loads(qt_settings.get("recent_files", "[]"))
-        except ValueError:
-            items = []
-        return [str(p) for p in items if isinstance(p, str)]
-
-    def _add_recent(self, path: Path | None) -> None:
-        if path is None:
-            return
-        current = self.recent_files()
-        items = [p for p in current if p != str(path)]
-        items.insert(0, str(path))
-        if items[:MAX_RECENT] == current:   # already first: nothing to write (most starts)
-            return
-        try:
-            qt_settings.set_values({"recent_files": json.dumps(items[:MAX_RECENT], ensure_ascii=False)})
-        except OSError:
-            pass
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        items = self.recent_files()
-        if not items:
-            a = self.recent_menu.addAction(_("(none yet)"))
-            a.setEnabled(False)
-        for p in items:
-            a = self.recent_menu.addAction(p)
-            a.triggered.connect(lambda checked=False, p=p: self.open_database(p))
-
-    def show_file_location(self) -> MessageDialog:
-        path = str(self.store.path) if self.store is not None and self.store.path else _("(in memory, not saved)")
-        from PySide6.QtCore import QUrl
-        from PySide6.QtGui import QDesktopServices
-
-        from .qt_util import MessageDialog
-        box = MessageDialog(self, _("Where this file is"), _("The database open now is:\n{path}").format(path=path))
-        if self.store is not None and self.store.path:
-            folder = self.store.path.parent
-            box.add_button(_("Open folder"), lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
-        self.last_message_box = box
-        box.open()
-        return box
-
-    def import_text(self, path: str | None = None, kind: str = "calendar"):
-        from .dialogs import ImportDialog
-        if self.store is None:
-            return None
-        return self._dialog(ImportDialog(self, path, kind))
-
-    def roll_over(self, year_id: str | None = None):
-        from .dialogs import RollOverDialog
-        if self.store is None:
-            return None
-        dlg = RollOverDialog(self, year_id)
-        dlg.accepted.connect(lambda: dlg.result_value and self.select_key(("calendar", dlg.result_value)))
-        return self._dialog(dlg)
-
-    def new_year(self, org_id: str | None = None):
-        from .dialogs import AddYearDialog
-        if self.store is None:
-            return None
-        dlg = AddYearDialog(self, org_id)
-        dlg.accepted.connect(lambda: dlg.result_value and self.select_key(("calendar", dlg.result_value)))
-        return self._dialog(dlg)
-
-    def add_organisation(self):
-        from .dialogs import AddOrganisationDialog
-        if self.store is None:
-            return None
-        dlg = AddOrganisationDialog(self)
-
-        def done() -> None:
-            oid, yid = dlg.result_value or (None, None)
-            if yid:
-                self.select_key(("calendar", yid))
-            elif oid:
-                self.select_key(("org", oid))
-        dlg.accepted.connect(done)
-        return self._dialog(dlg)
-
-    def rename_organisation(self, org_id: str | None):
-        from .dialogs import RenameOrganisationDialog
-        if self.store is None or not org_id:
-            return None
-        return self._dialog(RenameOrganisationDialog(self, org_id))
-
-    def delete_year(self, year_id: str | None) -> "MessageDialog | None":
-        """Ask, then delete a fiscal year as one undo step (a tombstone: nothing is erased)."""
-        year = self.store.get("fiscal_year", year_id) if (self.store and year_id) else None
-        if year is None:
-            return None
-        org = self.store.get("organisation", year["org_id"]) or {"name": ""}
-        text = _("Delete fiscal year {year} of {org}, with its calendar, weekly plan, owners and plans?\n\n"
-                 "Edit > Undo brings it back. The deletion goes with this file to the offices you share it "
-                 "with.").format(year=year["year_be"], org=org["name"])
-        label = _("Delete fiscal year {year}").format(year=year["year_be"])
-        return self._confirm_delete(text, label, lambda: planning.delete_fiscal_year(self.store, year_id))
-
-    def delete_organisation(self, org_id: str | None) -> "MessageDialog | None":
-        org = self.store.get("organisation", org_id) if (self.store and org_id) else None
-        if org is None:
-            return None
-        years = planning.fiscal_years(self.store, org_id)
-        text = _("Delete {org} and its {n} fiscal years?\n\nEdit > Undo brings it back. The deletion goes with "
-                 "this file to the offices you share it with.").format(org=org["name"], n=len(years))
-        label = _("Delete organisation {name}").format(name=org["name"])
-        return self._confirm_delete(text, label, lambda: planning.delete_organisation(self.store, org_id))
-
-    def _confirm_delete(self, text: str, label: str, fn: Callable[[], Any]) -> "MessageDialog":
-        from .qt_util import MessageDialog
-        box = MessageDialog(self, _("Delete"), text, error=True)
-        box.setObjectName("confirm_delete")
-        box.buttons.button(box.buttons.StandardButton.Close).setText(_("Cancel"))
-        box.add_button(_("Delete"), lambda: self._guarded(lambda: cc.perform(self.undo_stack, self.store, label, fn)))
-        box.open()
-        self.last_message_box = box
-        return box
-
-    def offer_restart(self, lang: str) -> "MessageDialog":
-        """After a change of language: offer to start again now, in the new language too."""
-        from ..i18n import gettext_in
-        from .qt_util import MessageDialog
-        here = _("The program shows the new language when it starts again. Restart now?")
-        there = gettext_in(lang, "The program shows the new language when it starts again. Restart now?")
-        box = MessageDialog(self, _("Language"), here if here == there else f"{here}\n\n{there}")
-        box.setObjectName("offer_restart")
-        here, there = _("Restart now"), gettext_in(lang, "Restart now")
-        box.add_button(here if here == there else f"{here} / {there}", self.restart)
-        box.open()
-        self.last_message_box = box
-        return box
-
-    def restart(self) -> bool:
-        """Start the program again on the same file, then end this one (the file is let go first,
-        so the new one does not find it in use)."""
-        from PySide6.QtCore import QProcess
-        from PySide6.QtWidgets import QApplication
-        path = self.store.path if self.store is not None else None
-        args = [] if getattr(sys, "frozen", False) else ["-m", "pmqa_desktop"]
-        if path is not None:
-            args += ["--db", str(path)]
-        self.close_store()
-        ok = QProcess.startDetached(sys.executable, args)
-        if isinstance(ok, tuple):   # (started, pid) in some PySide versions
-            ok = ok[0]
-        if not ok:
-            self.show_message(_("The program could not be started again; start it yourself."), error=True)
-            return False
-        QApplication.quit()
-        return True
-
-    def open_settings(self):
-        from .dialogs import SettingsDialog
-        return self._dialog(SettingsDialog(self))
+            feature.install(self)
+        except Exception as exc:
+            raise FeatureError(_("A part of the program could not be loaded ({name}): {error}").format(
+                name=name, error=exc)) from exc
 
     def about(self) -> MessageDialog:
         from .qt_util import message
@@ -887,30 +619,6 @@ class MainWindow(QMainWindow):
             "Free software under the GNU GPL, version 3 or later.").format(version=__version__),
             title=_("About PMQA Desktop"))
         return self.last_message_box
-
-    # ================================================================ extensions
-    def _install_extensions(self) -> None:
-        for name in EXTENSION_MODULES:
-            try:
-                mod = importlib.import_module(name)
-            except ImportError as exc:
-                if exc.name == name:
-                    continue
-                traceback.print_exc()
-                self.show_message(_("A part of the program could not be loaded ({name}): {error}").format(
-                    name=name, error=exc), error=True)
-                continue
-            except Exception as exc:
-                traceback.print_exc()
-                self.show_message(_("A part of the program could not be loaded ({name}): {error}").format(
-                    name=name, error=exc), error=True)
-                continue
-            try:
-                mod.install(self)
-            except Exception as exc:
-                traceback.print_exc(file=sys.stderr)
-                self.show_message(_("A part of the program could not be loaded ({name}): {error}").format(
-                    name=name, error=exc), error=True)
 
     def close_store(self) -> None:
         """Let go of the file (tests, and before the process ends)."""

@@ -175,12 +175,12 @@ class DetailPane(QWidget):
         buttons.addWidget(self.weekly_button)
         lay.addLayout(buttons)
 
-        self.edit_button.clicked.connect(lambda: self.window.edit_criterion(self.criterion_id))
-        self.up_button.clicked.connect(lambda: self.window.move_criterion(self.criterion_id, -1))
-        self.down_button.clicked.connect(lambda: self.window.move_criterion(self.criterion_id, +1))
-        self.retire_button.clicked.connect(lambda: self.window.toggle_retired(self.criterion_id))
+        self.edit_button.clicked.connect(lambda: self.window.catalog.edit_criterion(self.criterion_id))
+        self.up_button.clicked.connect(lambda: self.window.catalog.move_criterion(self.criterion_id, -1))
+        self.down_button.clicked.connect(lambda: self.window.catalog.move_criterion(self.criterion_id, +1))
+        self.retire_button.clicked.connect(lambda: self.window.catalog.toggle_retired(self.criterion_id))
         self.add_button.clicked.connect(
-            lambda: self.window.add_criterion(self.category_id, after_id=self.criterion_id))
+            lambda: self.window.catalog.add_criterion(self.category_id, after_id=self.criterion_id))
         self.weekly_button.clicked.connect(lambda: self.show_weekly_requested.emit(self.criterion_id or ""))
 
         self.owner = OwnerEditor(window, body)

@@ -16,7 +16,7 @@ from ...core.storage import devplan as dp
 from ...core.storage.store import Store
 from ...core.thai_calendar import MonthKey
 from ...i18n import _
-from ..catalog.commands import perform
+from ..common.undo import perform
 
 
 # ---------------------------------------------------------------- plans

@@ -475,7 +475,7 @@ class PlanGridModel(_PlanModelBase):
                     dp.update_activity(store, rid, **vals)
                 else:
                     dp.update_step(store, rid, **vals)
-        from ..catalog.commands import perform
+        from ..common.undo import perform
         return self._guard(lambda: perform(self.undo_stack, store, label, run))
 
     def set_block(self, top: int, left: int, block: list[list[str]], edit: bool = False) -> bool:
@@ -772,7 +772,7 @@ class KpiModel(_PlanModelBase):
                 else:
                     parse_number(text)
                     dp.set_kpi_result(store, kid, rnd, text)
-        from ..catalog.commands import perform
+        from ..common.undo import perform
         return self._guard(lambda: perform(self.undo_stack, store, label, run))
 
     def clear_cells(self, cells: list[tuple[int, int]]) -> bool:
@@ -936,7 +936,7 @@ class ProgressModel(_PlanModelBase):
                     vals.pop("reported_on")
                 if vals:
                     dp.set_step_progress(store, sid, rnd, **vals)
-        from ..catalog.commands import perform
+        from ..common.undo import perform
         return self._guard(lambda: perform(self.undo_stack, store,
                                            _("Progress in round {round}").format(round=rnd), run))
 

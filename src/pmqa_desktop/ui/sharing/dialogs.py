@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def _perform(window: "MainWindow", text: str, fn: Callable[[], Any], local=None) -> Any:
     """Run ``fn`` as one undoable edit on the window's undo stack."""
-    from ..catalog.commands import perform
+    from ..common.undo import perform
     return perform(window.undo_stack, window.store, text, fn, local)
 
 

@@ -1,0 +1,321 @@
+"""Importing a text table (a Word table saved as text) into a fiscal year's operations calendar,
+weekly plan or development plans, with a preview and a report of every row that could not be read;
+nothing is imported while one cannot. The whole import is one undo command.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
+                               QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QPushButton, QSplitter, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
+
+from ...core.errors import UserError
+from ...core.storage import planning
+from ...i18n import _
+from ..common import undo as cc
+from ..common.forms import _error_label, _year_spin, current_fiscal_year_be
+from ..qt_util import translate_buttons
+
+if TYPE_CHECKING:
+    from ..features import Window as MainWindow
+
+# ---------------------------------------------------------------- import
+
+class ImportDialog(QDialog):
+    """Import a seed-style text table into the calendar or the weekly plan of one year."""
+
+    def __init__(self, window: "MainWindow", path: str | Path | None = None, kind: str = "calendar"):
+        super().__init__(window)
+        self.window = window
+        self.setWindowTitle(_("Import a text table"))
+        self.preview: Any = None
+        self.imported = 0
+        self._text: str | None = None
+        self._loaded_path: str | None = None
+        self._guessed_for: str | None = None
+
+        self.path = QLineEdit(str(path) if path else "", self)
+        self.path.setObjectName("import_path")
+        self.path.setPlaceholderText(_("a text file: a Word table saved as text, cells separated by tabs"))
+        browse = QPushButton(_("Choose…"), self)
+        browse.setObjectName("import_browse")
+        browse.clicked.connect(self._browse)
+        self.kind = QComboBox(self)
+        self.kind.setObjectName("import_kind")
+        self.kind.addItem(_("Operations calendar"), "calendar")
+        self.kind.addItem(_("Weekly plan"), "weekly")
+        self.kind.addItem(_("Development plans and form 7.2"), "devplan")
+        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
+        self.org = QComboBox(self)
+        self.org.setObjectName("import_org")
+        for org in planning.organisations(window.store):
+            self.org.addItem(org["name"], org["id"])
+        cur_org = window.current_org_id()
+        if cur_org:
+            self.org.setCurrentIndex(max(0, self.org.findData(cur_org)))
+        cur_year = window.store.get("fiscal_year", window.current_year_id()) if window.current_year_id() else None
+        self.year = _year_spin(self, cur_year["year_be"] if cur_year else current_fiscal_year_be())
+        self.year.setObjectName("import_year")
+        self.preview_button = QPushButton(_("Preview"), self)
+        self.preview_button.setObjectName("import_preview")
+        self.preview_button.clicked.connect(self.reload)
+
+        top = QFormLayout()
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        top.addRow(_("File"), row)
+        row2 = QHBoxLayout()
+        row2.addWidget(self.kind)
+        row2.addWidget(QLabel(_("into"), self))
+        row2.addWidget(self.org, 1)
+        row2.addWidget(QLabel(_("fiscal year"), self))
+        row2.addWidget(self.year)
+        row2.addWidget(self.preview_button)
+        top.addRow(_("Import"), row2)
+
+        self.table = QTableWidget(self)
+        self.table.setObjectName("import_table")
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(True)
+        self.problems = QListWidget(self)
+        self.problems.setObjectName("import_problems")
+        self.summary = QLabel(self)
+        self.summary.setObjectName("import_summary")
+        self.summary.setWordWrap(True)
+        split = QSplitter(Qt.Vertical, self)
+        split.addWidget(self.table)
+        box = QWidget(split)
+        bl = QVBoxLayout(box)
+        bl.setContentsMargins(0, 0, 0, 0)
+        bl.addWidget(QLabel(_("Problems found (errors stop the import; notes are only reported):"), box))
+        bl.addWidget(self.problems)
+        split.addWidget(box)
+        split.setSizes([380, 160])
+
+        self.error = _error_label(self)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Cancel, self)
+        translate_buttons(self.buttons)
+        self.import_button = self.buttons.addButton(_("Import"), QDialogButtonBox.AcceptRole)
+        self.import_button.setObjectName("import_apply")
+        self.import_button.setEnabled(False)
+        self.buttons.accepted.connect(self._apply)
+        self.buttons.rejected.connect(self.reject)
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(split, 1)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.error)
+        lay.addWidget(self.buttons)
+        self.setMinimumSize(640, 420)
+        self.resize(980, 640)
+        self.kind.currentIndexChanged.connect(self.reload)
+        self.path.editingFinished.connect(self._path_edited)
+        if path:
+            self.reload()
+
+    # ------------------------------------------------------------ reading
+    def _browse(self) -> None:
+        fn, _filter = QFileDialog.getOpenFileName(self, _("Choose a text table"), str(Path(self.path.text()).parent),
+                                                  _("Text files (*.txt *.tsv *.csv);;All files (*)"))
+        if fn:
+            self.path.setText(fn)
+            self.reload()
+
+    def _path_edited(self) -> None:
+        if self.path.text().strip() != (self._loaded_path or ""):
+            self.reload()
+
+    def reload(self) -> None:
+        from ...core.importers import schedule_import
+        from ...core.importers.text_tables import decode
+        self.error.hide()
+        self.preview = None
+        self._loaded_path = self.path.text().strip()
+        self.table.clear()
+        self.table.setRowCount(0)
+        self.table.setColumnCount(0)
+        self.problems.clear()
+        self.import_button.setEnabled(False)
+        if not self._loaded_path:
+            self.summary.setText("")
+            return
+        try:
+            text = decode(Path(self._loaded_path).read_bytes())
+        except OSError as exc:
+            self.summary.setText("")
+            self.error.setText(_("The file {path} cannot be read: {error}").format(
+                path=self._loaded_path, error=exc.strerror or exc))
+            self.error.show()
+            return
+        kind = self.kind.currentData()
+        if kind == "devplan":
+            from ...core.importers.devplan_import import parse_devplan as parse
+        else:
+            parse = schedule_import.parse_calendar if kind == "calendar" else schedule_import.parse_weekly
+        preview = parse(text)
+        new_file = self._loaded_path != self._guessed_for
+        if preview.year_be is None:
+            preview = parse(text, self.year.value())
+        elif new_file:   # a new file: its title says where it belongs; after that the clerk decides
+            self.year.setValue(preview.year_be)
+        if preview.province and new_file:
+            name = "จังหวัด" + preview.province
+            org = planning.find_organisation(self.window.store, name)
+            idx = self.org.findData(org["id"]) if org else self.org.findData(("new", name))
+            if idx < 0:
+                self.org.addItem(_("{name} (new organisation, named in the file's title)").format(name=name),
+                                 ("new", name))
+                idx = self.org.count() - 1
+            self.org.setCurrentIndex(idx)
+        self._guessed_for = self._loaded_path
+        self.preview = preview
+        if kind == "calendar":
+            self._fill_calendar(preview)
+            n = len(preview.steps)
+            what = _("{n} steps to import").format(n=n)
+        elif kind == "devplan":
+            self._fill_devplan(preview)
+            n = len(preview.steps) + len(preview.kpis)
+            what = preview.summary()
+        else:
+            self._fill_weekly(preview)
+            n = len(preview.rows)
+            what = _("{n} weekly-plan rows to import").format(n=n)
+        for p in preview.problems:
+            label = _("error") if p.severity == "error" else _("note")
+            item = QListWidgetItem(_("line {line}: {label}: {message}").format(line=p.line, label=label,
+                                                                               message=p.message))
+            if p.severity == "error":
+                item.setForeground(QBrush(QColor("#c62828")))
+            self.problems.addItem(item)
+        errors = len(preview.errors)
+        if errors:
+            self.summary.setText(_("{what}; {e} rows cannot be read. Nothing will be imported until they are "
+                                   "fixed in the file.").format(what=what, e=errors))
+        else:
+            self.summary.setText(_("{what}; {p} notes.").format(what=what, p=len(preview.problems)))
+        self.import_button.setEnabled(errors == 0 and n > 0 and not self.window.store.read_only)
+
+    def _fill_calendar(self, prev) -> None:
+        months = prev.months
+        headers = [_("No."), _("Step")] + [m.abbr() for m in months] + [_("Remark")]
+        self.table.setColumnCount(len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setRowCount(len(prev.steps))
+        for r, s in enumerate(prev.steps):
+            vals = [s.number, s.text] + [s.cells.get(m.key, "") for m in months] + [s.remark]
+            for c, v in enumerate(vals):
+                self.table.setItem(r, c, _item(v))
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Interactive)
+        self.table.setColumnWidth(1, 320)
+
+    def _fill_weekly(self, prev) -> None:
+        cols = [(m.key, w) for m in prev.months for w in range(1, 5)]
+        headers = [_("Category"), _("Criterion")] + [f"{m.abbr()} W{w}" for m in prev.months for w in range(1, 5)]
+        headers.append(_("Remark"))
+        self.table.setColumnCount(len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setRowCount(len(prev.rows))
+        for r, row in enumerate(prev.rows):
+            self.table.setItem(r, 0, _item(row.category))
+            self.table.setItem(r, 1, _item(f"{row.code} {row.short_name}"))
+            for a in row.activities:
+                if (a.month, a.week) in cols:
+                    self.table.setItem(r, 2 + cols.index((a.month, a.week)), _item(a.text))
+            self.table.setItem(r, len(headers) - 1, _item(row.remark))
+        self.table.setColumnWidth(1, 240)
+
+    def _fill_devplan(self, prev) -> None:
+        """One row per activity heading, step and KPI, in the document's order."""
+        from ...core.budget import format_budget
+        from ...core.thai_calendar import format_month
+        headers = [_("Plan"), _("Activity / step / KPI"), _("Duration"), _("Start"), _("End"),
+                   _("Responsible"), _("Related"), _("Budget")]
+        rows: list[list[str]] = []
+        for plan in prev.plans:
+            title = plan.title or plan.policy
+            for act in plan.activities:
+                rows.append([title, f"{act.number} {act.title}".strip(), "", "", "", "", "",
+                             format_budget(act.stated_budget, "") if act.stated_budget else ""])
+                for st in act.steps:
+                    rows.append(["", st.text, st.duration, format_month(st.start) if st.start else st.raw_start,
+                                 format_month(st.end) if st.end else st.raw_end, st.responsible, st.related,
+                                 format_budget(st.budget, st.budget_note)])
+            for k in plan.kpis:
+                ladder = " / ".join(f"{v:g}" for _k, v in sorted(k.thresholds.items()))
+                rows.append([title, f"{k.dimension} {k.text}", k.target, "", "", ladder, "",
+                             f"{k.weight:g}" if k.weight is not None else ""])
+        self.table.setColumnCount(len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setRowCount(len(rows))
+        for r, vals in enumerate(rows):
+            for c, v in enumerate(vals):
+                self.table.setItem(r, c, _item(v))
+        self.table.setColumnWidth(0, 160)
+        self.table.setColumnWidth(1, 320)
+
+    # ------------------------------------------------------------ applying
+    def _apply(self) -> None:
+        from ...core.demo import ensure_catalog
+        from ...core.importers import schedule_import
+        w = self.window
+        prev, kind = self.preview, self.kind.currentData()
+        org_id, year_be = self.org.currentData(), self.year.value()
+        if prev is None or prev.errors:
+            return
+        if not org_id:
+            self.error.setText(_("Add an organisation first (Tools > Add organisation)."))
+            self.error.show()
+            return
+
+        province = prev.province or ""
+
+        def run() -> tuple[str, int]:
+            ensure_catalog(w.store)
+            oid = org_id
+            if isinstance(oid, tuple):   # named in the title, created with the import
+                oid = planning.add_organisation(w.store, oid[1], province=province)
+            year = planning.find_year(w.store, oid, year_be)
+            yid = year["id"] if year else planning.add_fiscal_year(w.store, oid, year_be)
+            if kind == "devplan":
+                from ...core.importers.devplan_import import apply_devplan as apply_fn
+            else:
+                apply_fn = schedule_import.apply_calendar if kind == "calendar" else schedule_import.apply_weekly
+            return yid, apply_fn(w.store, prev, yid)
+
+        label = {"calendar": _("Import calendar"), "weekly": _("Import weekly plan"),
+                 "devplan": _("Import development plans")}[kind]
+        try:
+            from ...core.sharing import backup_now
+            backup_now(w.store, "import")   # the file as it was, before the import
+        except Exception as exc:  # a failed backup is reported, the import still possible
+            w.show_message(str(exc))
+        try:
+            self.year_id, self.imported = cc.perform(w.undo_stack, w.store, label, run)
+        except UserError as exc:
+            self.error.setText(_("Nothing was imported: {reason}").format(reason=str(exc)))
+            self.error.show()
+            return
+        year = w.store.get("fiscal_year", self.year_id)
+        org = w.store.get("organisation", year["org_id"]) if year else None
+        w.show_message(_("Imported {n} rows into {org}, fiscal year {year}.").format(
+            n=self.imported, org=org["name"] if org else "", year=year_be))
+        if kind in ("calendar", "weekly"):
+            w.select_key((kind, self.year_id))
+        self.accept()
+
+
+def _item(text: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    if len(text) > 20:
+        item.setToolTip(text)
+    return item
+
