@@ -5,21 +5,18 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from ..resources import SEED_CALENDAR_WEEKLY, SEED_CATALOG, seed_path
+from ..resources import SEED_CALENDAR_WEEKLY, SEED_CATALOG
 from .importers import catalog_import, schedule_import
-from .importers.text_tables import decode
+from .devplan_demo import add_large_devplans, add_rayong_demo
+from .importers.text_tables import read_seed
 from .storage import planning
 from .storage.store import Actor, Store
 from .thai_calendar import fiscal_year_start
 
 DEMO_OFFICE = "demo"
 
-# Later issues add their part of the demo here (for example the Rayong development plans).
-DEMO_EXTRAS: list = []
-
-
-def read_seed(name: str) -> str:
-    return decode(Path(seed_path(name)).read_bytes())
+# The parts of the demo beyond the calendar and weekly plan (the Rayong development plans).
+DEMO_EXTRAS: list = [add_rayong_demo]
 
 
 def ensure_catalog(store: Store) -> None:
@@ -126,7 +123,3 @@ def build_large(store: Store, agencies: int = LARGE_AGENCIES, years: int = LARGE
                 store.insert_many("weekly_activity", acts)
         add_large_devplans(store, orgs, rnd)   # development plans, KPIs and rounds
 
-
-from .devplan_demo import add_large_devplans, add_rayong_demo  # noqa: E402  (development plans)
-
-DEMO_EXTRAS.append(add_rayong_demo)

@@ -1,8 +1,8 @@
 """Development plans in the demo database (Rayong FY 2553 from seed 001, with round results)
 and in the large generated database the benchmarks use.
 
-``add_rayong_demo(store)`` is registered in ``demo.DEMO_EXTRAS``; ``add_large_devplans`` is
-called by ``demo.build_large``.
+``add_rayong_demo(store)`` is in ``demo.DEMO_EXTRAS``; ``add_large_devplans`` is called by
+``demo.build_large``. (One way only: ``demo`` uses this module, never the other way round.)
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def rayong_year(store: Store) -> str:
 
 def add_rayong_demo(store: Store) -> None:
     """Import seed 001 under จังหวัดระยอง FY 2553 and report rounds 6 and 9 on it."""
-    from .demo import read_seed
+    from .importers.text_tables import read_seed
     from .importers.devplan_import import apply_devplan, parse_devplan
     with store.transaction():
         year_id = rayong_year(store)

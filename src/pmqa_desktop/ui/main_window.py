@@ -630,4 +630,3 @@ class MainWindow(QMainWindow):
             self.tree_model.set_store(None)
             release(self.store)
             self.store = None
-

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from ...resources import seed_path
 
 
 @dataclass
@@ -95,3 +98,8 @@ def title_facts(title: str) -> tuple[str | None, int | None]:
             prov = word
     years = [int(y) for y in YEAR_RE.findall(title)]
     return prov, (years[-1] if years else None)
+
+
+def read_seed(name: str) -> str:
+    """The text of a seed document in ``resources/seeds/`` (the demo and the tests read them)."""
+    return decode(Path(seed_path(name)).read_bytes())

@@ -140,7 +140,7 @@ class Store:
                 remember_checked(path)
             if exists:
                 # foreign triggers, views, tables or indexes: a crafted file, refused unread
-                from ..sharing.safety import verify_schema
+                from .schema_check import verify_schema
                 verify_schema(conn, path)
             if not read_only:
                 store._initialise()

@@ -78,4 +78,3 @@ class CriterionDialog(_CheckedDialog):
 def criterion_dialog(window: "MainWindow", category_id: str, criterion_id: str | None = None,
                      after_id: str | None = None) -> CriterionDialog:
     return CriterionDialog(window, category_id, criterion_id, after_id)
-

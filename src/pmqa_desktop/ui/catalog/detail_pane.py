@@ -18,7 +18,7 @@ from . import commands as cc
 from ..tree_model import category_label, criterion_label
 
 if TYPE_CHECKING:
-    from ..main_window import MainWindow
+    from ..features import Window as MainWindow
 
 ERROR_STYLE = "QLineEdit { border: 2px solid #c62828; background: #fff0f0; }"
 

@@ -90,4 +90,3 @@ class _CheckedDialog(QDialog):
             self.show_error(str(exc), self.error_field(str(exc)))
             return
         self.accept()
-

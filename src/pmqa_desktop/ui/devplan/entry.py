@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...i18n import _
-
-DEVPLAN_PAGE = "devplans"
-DASHBOARD_PAGE = "dashboard"
+from . import DASHBOARD_PAGE, DEVPLAN_PAGE
 
 
 def _make_devplan_page(window: Any, year_id: str):

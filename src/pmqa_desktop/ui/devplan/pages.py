@@ -30,7 +30,7 @@ from .models import (COL_BUDGET, COL_DURATION, COL_END, COL_M0, COL_OUTPUT, COL_
 from .gantt import PlanGridView
 from .kpi_editor import KpiEditor
 
-from .entry import DASHBOARD_PAGE, DEVPLAN_PAGE  # noqa: F401  (page keys)
+from . import DASHBOARD_PAGE, DEVPLAN_PAGE  # the page keys
 
 _PAGES: "weakref.WeakValueDictionary[tuple[int, str, str], QWidget]" = weakref.WeakValueDictionary()
 
@@ -661,8 +661,3 @@ def _jump(window: Any, year_id: str, target: dict) -> None:
     elif table == "category":
         ids = target.get("plan_ids") or []
         open_plan(window, year_id, plan_id=ids[0] if ids else None)
-
-
-def install(window: Any) -> None:
-    from .entry import install as install_pages
-    install_pages(window)

@@ -318,4 +318,3 @@ def _item(text: str) -> QTableWidgetItem:
     if len(text) > 20:
         item.setToolTip(text)
     return item
-

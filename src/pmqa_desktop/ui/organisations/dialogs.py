@@ -186,4 +186,3 @@ class RollOverDialog(_CheckedDialog):
             raise ValidationError(_("There is no fiscal year to copy from."))
         return cc.perform(w.undo_stack, w.store, _("Roll over to fiscal year {year}").format(year=year),
                           lambda: planning.roll_over(w.store, src, year))
-

@@ -369,9 +369,3 @@ def open_preview(window, form: str, show: bool = True) -> PreviewDialog | None:
         dlg.show()
         dlg.refresh()
     return dlg
-
-
-def install(window) -> None:
-    """The Print menu (kept here for callers of the old entry point)."""
-    from .entry import install as install_menu
-    install_menu(window)

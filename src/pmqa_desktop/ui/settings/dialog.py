@@ -54,4 +54,3 @@ class SettingsDialog(_CheckedDialog):
         if values["language"] != language():
             self.window.settings.offer_restart(values["language"])
         return values
-

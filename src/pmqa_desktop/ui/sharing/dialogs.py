@@ -31,7 +31,7 @@ def table_label(table: str) -> str:
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...core.sharing.merge import MergeReport
-    from ..main_window import MainWindow
+    from ..features import Window as MainWindow
 
 
 def _perform(window: "MainWindow", text: str, fn: Callable[[], Any], local=None) -> Any:
@@ -820,10 +820,3 @@ def selected_cell(window: "MainWindow") -> tuple[str, str, str | None] | None:
             return ("calendar_step", sid, "text")
         return ("calendar_step", sid, None)
     return None
-
-
-# ---------------------------------------------------------------- menus
-
-# The menu entries and the automatic backups live in ``sharing_entry`` (loaded at start); this
-# module, with its dialogs, loads when one of them is first opened.
-from .entry import SharingActions, _AutoBackup, install  # noqa: E402,F401

@@ -19,7 +19,7 @@ from ...i18n import _
 if TYPE_CHECKING:  # pragma: no cover
     from PySide6.QtWidgets import QDialog
 
-    from ..main_window import MainWindow
+    from ..features import Window as MainWindow
 
 
 class SharingActions:
