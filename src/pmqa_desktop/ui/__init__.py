@@ -1,9 +1,10 @@
 """The Qt layer: a small shell and one package per feature.
 
 The shell (directly in ``ui/``): ``app`` (start-up), ``main_window`` (the window, its menus, the
-page stack, and ``FEATURES``, the list of every feature), ``features`` (``Window``, the one
-interface a feature may use of the window), ``tree_model`` (the tree), ``qt_settings`` (settings),
-``qt_texts`` and ``qt_util`` (Qt's own texts, message boxes).
+open file, and ``FEATURES``, the list of every feature), ``navigation`` (the tree choosing the page
+shown on the right), ``features`` (``Window``, the one interface a feature may use of the window),
+``tree_model`` (the tree), ``qt_settings`` (settings), ``qt_texts`` and ``qt_util`` (Qt's own texts,
+message boxes).
 
 Shared by the features: ``common/`` (undo commands over the core, the dialog base, the grid
 cell delegates, the clipboard). The features: ``files/``, ``importing/``, ``catalog/``,
