@@ -1,6 +1,6 @@
 """Sharing the database between offices: exchange files, merge, safe open, locks, backups, history.
 
-Part of the core storage layer (no Qt). The main window opens its file with::
+Part of the core (no Qt); built on ``core.storage``. The main window opens its file with::
 
     from pmqa_desktop.core.sharing import open_for_editing, release
     store = open_for_editing(path, actor)      # checked, locked, backed up
