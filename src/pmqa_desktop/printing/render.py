@@ -1,7 +1,7 @@
 """Printing a form to a PDF file: choosing the organisation/year/plan, building the form,
 writing it through a temporary file (a cancelled or failed job leaves no broken file).
 
-Used by the command line (``printing.cli``) and the GUI (``ui.print_actions``)."""
+Used by the command line (``printing.cli``) and the GUI (``ui.printing.preview``)."""
 from __future__ import annotations
 
 import gc

@@ -160,7 +160,7 @@ class MainWindow(TreeNavigation, QMainWindow):
             self.select_key(key)
 
     def backs_up_on_open(self) -> bool:
-        """True when the automatic backups (``ui.sharing_entry``) back up every file opened here, in
+        """True when the automatic backups (``ui.sharing.entry``) back up every file opened here, in
         the background; the file then need not be backed up before the window can show it."""
         return getattr(getattr(self, "sharing", None), "auto_backup", None) is not None
 

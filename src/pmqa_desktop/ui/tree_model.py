@@ -65,7 +65,7 @@ class TreeModel(QAbstractItemModel):
         super().__init__(parent)
         self.store: Store | None = None
         self.show_retired = False
-        self.year_pages: list[tuple[str, str]] = []   # (key, label) added by extensions
+        self.year_pages: list[tuple[str, str]] = []   # (key, label) added by the features
         self._root = Node("root", ("root",), "", None)
         self._cats: list[dict] = []
         self._crits: dict[str, list[dict]] = {}

@@ -1,7 +1,7 @@
 """Undoable edits of development plans, KPIs (form 7.2), round results and approvals.
 
 Each function is ONE user action: it runs the core function (``core.storage.devplan``)
-through ``catalog_commands.perform``, which records every row the action changed (including
+through ``ui.common.undo.perform``, which records every row the action changed (including
 the plan's revision/status when an edit of an approved plan starts the next revision, and
 the approval row with its snapshot) and pushes one ``StoreCommand`` on the undo stack.
 A refused edit (``UserError``) propagates with nothing changed and nothing pushed.

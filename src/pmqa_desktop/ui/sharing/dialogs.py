@@ -1,6 +1,6 @@
 """File > Export / Merge / Backups and Edit > History: sharing the file between offices.
 
-Plugged into the main window by ``install(window)`` (see ``ui.extensions``). The work is
+Plugged into the main window by ``install(window)`` (see ``ui.features``). The work is
 done by ``core.sharing``; this module only asks and shows. Restoring an older value and
 swapping a conflict are undoable edits on the window's undo stack.
 """

@@ -1,7 +1,7 @@
 """File > Export / Merge / Backups and Edit > History in the menus, and the automatic backups.
 
-Plugged into the main window by ``install(window)`` (see ``ui.extensions``). The dialogs
-themselves (``ui.sharing_dialogs``) load when one is first opened, so the start does not
+Plugged into the main window by ``install(window)`` (see ``ui.features``). The dialogs
+themselves (``ui.sharing.dialogs``) load when one is first opened, so the start does not
 wait for them.
 """
 from __future__ import annotations
