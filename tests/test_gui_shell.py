@@ -395,6 +395,15 @@ def test_every_feature_is_installed_from_the_one_list(qtbot, window):
         assert window.findChild(QAction, name) is not None, name
 
 
+def test_the_window_offers_everything_the_features_interface_promises(qtbot, window):
+    from pmqa_desktop.ui.features import Window
+    promised = {n for n in Window.__annotations__} | {n for n, v in vars(Window).items()
+                                                       if callable(v) and not n.startswith("_")}
+    assert promised >= {"store", "undo_stack", "menus", "add_action", "register_year_page", "open_dialog"}
+    missing = sorted(n for n in promised if not hasattr(window, n))
+    assert missing == []
+
+
 def test_smoke_subprocess(demo_db, tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     proc = subprocess.run([sys.executable, "-m", "pmqa_desktop", "--smoke", "--db", str(demo_db)],
