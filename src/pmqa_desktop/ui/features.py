@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction, QUndoStack
-    from PySide6.QtWidgets import QMenu, QTreeView, QWidget
+    from PySide6.QtWidgets import QMenu, QStackedWidget, QTreeView, QWidget
 
     from ..core.storage.store import Store
     from .tree_model import Node, TreeModel
@@ -42,6 +42,8 @@ class Window(Protocol):
     menus: dict[str, QMenu]             # 'file', 'edit', 'view', 'tools', 'print', 'help'
     tree: QTreeView
     tree_model: TreeModel
+    stack: QStackedWidget               # the pages on the right (the one in front: currentWidget())
+    reopening: bool                     # True while ``reload`` opens the same file again
     last_dialog: Any                    # the dialog opened last (tests drive it)
     last_message_box: Any
 
@@ -51,6 +53,7 @@ class Window(Protocol):
     def current_criterion_id(self) -> str | None: ...
     def select_key(self, key: tuple) -> bool: ...
     def show_in_weekly(self, criterion_id: str) -> None: ...
+    def show_details(self, criterion_id: str | None) -> None: ...
 
     # ---- registration (called from install)
     def add_action(self, menu: str, text: str, fn: Callable[[], Any], shortcut: Any = None, name: str = "",

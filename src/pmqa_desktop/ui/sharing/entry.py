@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction
 
 from ...core import sharing
 from ...i18n import _
@@ -26,35 +25,18 @@ class SharingActions:
     def __init__(self, window: "MainWindow"):
         self.window = window
         self.last_dialog: QDialog | None = None
-        f, e = window.menus["file"], window.menus["edit"]
-        before = getattr(window, "action_quit", None)
-        self.action_export = self._action(_("E&xport for another office…"), self.export, "action_export")
-        self.action_merge = self._action(_("&Merge a file from another office…"), self.merge, "action_merge")
-        self.action_backups = self._action(_("&Backups…"), self.backups, "action_backups")
-        sep = QAction(window)
-        sep.setSeparator(True)
-        for a in (self.action_export, self.action_merge, self.action_backups, sep):
-            if before is not None and before in f.actions():
-                f.insertAction(before, a)
-            else:
-                f.addAction(a)
-        e.addSeparator()
-        self.action_history = self._action(_("&History of the selected cell…"), self.history, "action_history")
-        self.action_recent = self._action(_("Recent &changes…"), self.recent, "action_recent_changes")
-        e.addAction(self.action_history)
-        e.addAction(self.action_recent)
-        edit_actions = getattr(window, "_edit_actions", None)
-        if isinstance(edit_actions, list):
-            edit_actions.append(self.action_merge)  # merging writes: off for a read-only file
-        if window.store is not None:
-            self.action_merge.setEnabled(not window.store.read_only)
-
-    def _action(self, text: str, fn: Callable[[], Any], name: str) -> QAction:
-        a = QAction(text, self.window)
-        a.setObjectName(name)
-        a.triggered.connect(lambda checked=False: fn())
-        setattr(self.window, name, a)
-        return a
+        window.add_separator("file")
+        self.action_export = window.add_action("file", _("E&xport for another office…"), self.export, None,
+                                               "action_export")
+        # merging writes: off for a read-only file
+        self.action_merge = window.add_action("file", _("&Merge a file from another office…"), self.merge, None,
+                                              "action_merge", edits=True)
+        self.action_backups = window.add_action("file", _("&Backups…"), self.backups, None, "action_backups")
+        window.add_separator("edit")
+        self.action_history = window.add_action("edit", _("&History of the selected cell…"), self.history, None,
+                                                "action_history")
+        self.action_recent = window.add_action("edit", _("Recent &changes…"), self.recent, None,
+                                               "action_recent_changes")
 
     def _open(self, dlg: QDialog) -> QDialog:
         dlg.setAttribute(Qt.WA_DeleteOnClose)
