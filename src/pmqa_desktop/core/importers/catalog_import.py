@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ...i18n import _
 from ..storage import planning
 from ..storage.store import Store
-from .text_tables import Problem, read_lines
+from .text_tables import Line, Problem, as_lines
 
 CATEGORY_RE = re.compile(r"^หมวด\s*([P1-7])\s+(.+)$")
 CRITERION_RE = re.compile(r"^(LD|SP|CS|IT|HR|PM|RM)\s*(\d{1,2})\s+(.+)$", re.S)
@@ -34,11 +34,11 @@ class CatalogPreview:
     problems: list[Problem] = field(default_factory=list)
 
 
-def parse_catalog(text: str) -> CatalogPreview:
+def parse_catalog(text: "str | list[Line]") -> CatalogPreview:
     prev = CatalogPreview()
     group = ""
     last: CriterionIn | None = None
-    for ln in read_lines(text):
+    for ln in as_lines(text):
         filled = [c for _i, c in ln.filled]
         if not filled:
             continue

@@ -39,7 +39,7 @@ from ..storage import planning
 from ..storage.store import Store
 from ..thai_calendar import (MONTH_ABBR, MonthKey, fiscal_months, from_thai_digits, month_candidates,
                              parse_cell_date, parse_month_header)
-from .text_tables import Line, Problem, dewrap, read_lines
+from .text_tables import Line, Problem, dewrap, as_lines
 
 ARROWS = set("↓↑→←↔⇣⇢⟶─►▶▼▲⬇➔➜➝➞") | {"-->", "->", "<->", "<-->"}   # not "—": that is a no-money mark
 HEAD_RE = re.compile(r"^กิจกรรม\s*/\s*ขั้นตอน")
@@ -256,8 +256,8 @@ def guess_direction(text: str) -> str:
 # ---------------------------------------------------------------- parser
 
 class _Parser:
-    def __init__(self, text: str, year_be: int | None):
-        self.lines = read_lines(text)
+    def __init__(self, text: "str | list[Line]", year_be: int | None):
+        self.lines = as_lines(text)
         self.prev = DevPlanPreview(year_be=year_be)
         self.year_be = year_be
         self.plan: PlanIn | None = None
@@ -707,7 +707,7 @@ def _date_of(text: str, year_be: int | None) -> date | None:
     return None
 
 
-def parse_devplan(text: str, year_be: int | None = None) -> DevPlanPreview:
+def parse_devplan(text: "str | list[Line]", year_be: int | None = None) -> DevPlanPreview:
     """Read seed-001-style text into a preview; nothing is written."""
     return _Parser(text, year_be).run()
 

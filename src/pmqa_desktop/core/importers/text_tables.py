@@ -1,4 +1,11 @@
-"""Reading tab-separated dumps of Word tables (the seeds' form).
+"""The table of cells every importer interprets, and reading it from tab-separated dumps of Word
+tables (the seeds' form).
+
+A source (a text dump, a Word document, an Excel sheet; see ``sources``) becomes a list of
+``Line``: one per paragraph or table row, cells on the table's grid. Word's and Excel's merged
+cells keep their text in the first cell and say how far they reach (``spans``, ``merged_down``),
+so the interpreters in ``schedule_import``, ``devplan_import`` and ``catalog_import`` read
+all three the same way.
 
 Tabs separate cells; a space inside a cell is often only a line wrap in a narrow Word
 cell, so cell text is kept as written (spaces collapsed) and only codes are normalised.
@@ -13,6 +20,9 @@ from dataclasses import dataclass, field
 class Line:
     number: int          # 1-based line number in the source
     cells: list[str]
+    spans: dict[int, int] = field(default_factory=dict)   # column -> columns a merged cell covers
+    merged_down: set[int] = field(default_factory=set)    # columns whose cell continues the row above's
+    where: str = ""      # a place a clerk can find ("table 2, row 5") when line numbers mean nothing
 
     @property
     def text(self) -> str:
@@ -32,6 +42,7 @@ class Problem:
     line: int
     message: str
     severity: str = "error"   # 'error' stops the import; 'warning' is reported and kept
+    where: str = ""           # the place in a Word or Excel file, when the source is one
 
 
 @dataclass
@@ -51,6 +62,11 @@ def read_lines(text: str) -> list[Line]:
     for i, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
         lines.append(Line(i, [clean_cell(c) for c in raw.split("\t")]))
     return lines
+
+
+def as_lines(source: "str | list[Line]") -> list[Line]:
+    """The interpreters take a text dump or lines already read from a Word or Excel table."""
+    return read_lines(source) if isinstance(source, str) else source
 
 
 def decode(data: bytes) -> str:
