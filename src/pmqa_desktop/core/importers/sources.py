@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ...i18n import _
 from ..errors import UserError
-from .text_tables import Line, Problem, decode, dewrap, read_lines
+from .text_tables import Line, Problem, decode, read_lines
 
 KINDS = ("calendar", "weekly", "devplan", "catalog")
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"    # the container of Word 97-2003 .doc and Excel .xls
@@ -105,13 +105,50 @@ def parse_source(kind: str, source: Source, year_be: int | None = None):
 
 def place(p: Problem) -> str:
     """Where a problem is, for a clerk: the Word table and row, the Excel sheet and row, or the line."""
-    return p.where or _("line {line}").format(line=p.line)
+    if p.where:
+        return p.where
+    return _("line {line}").format(line=p.line) if p.line else _("the file")
 
 
 # ---------------------------------------------------------------- Word's wrapping spaces
 
-_WRAP = re.compile(r"[\u0e00-\u0e7f] +[\u0e00-\u0e7f]")
-_TEXT_FIELDS = {"text", "remark", "title", "output", "responsible", "related", "full_text", "current_data", "target"}
+_WRAP = re.compile(r"(?<=[\u0e00-\u0e7f]) +(?=[\u0e00-\u0e7f])")
+_TEXT_FIELDS = {"text", "remark", "output", "responsible", "related", "full_text", "current_data", "target",
+                "short_name"}
+
+
+def unwrap(text: str) -> str:
+    """The text without the spaces that sit inside a Thai word ("แนว ทางการ", "บริหารความ เสี่ยง"):
+    a space the word breaks straddle, or one that a dictionary word starting just before it crosses.
+    Spaces between phrases ("ประชุมชี้แจง เพื่อสร้าง") stay."""
+    from ..thai_text import dictionary, words
+    spaces = list(_WRAP.finditer(text))
+    if not spaces:
+        return text
+    joined = _WRAP.sub("", text)
+    bounds, pos = {0}, 0
+    for w in words(joined):
+        pos += len(w)
+        bounds.add(pos)
+    vocab = dictionary()
+    drop, removed = set(), 0
+    for m in spaces:
+        at = m.start() - removed          # where the space falls in the joined text
+        removed += len(m.group())
+        inside = at not in bounds
+        if not inside:
+            before = next((w for w in _words_ending_at(joined, at, bounds)), "")
+            after = joined[at:at + 20]
+            inside = bool(before) and any(before + after[:k] in vocab for k in range(2, len(after) + 1))
+        if inside:
+            drop.update(range(m.start(), m.end()))
+    return "".join(ch for k, ch in enumerate(text) if k not in drop)
+
+
+def _words_ending_at(joined: str, at: int, bounds: set[int]):
+    start = max((b for b in bounds if b < at), default=None)
+    if start is not None:
+        yield joined[start:at]
 
 
 def _texts(obj, seen: set[int]):
@@ -138,14 +175,16 @@ def _get(holder, key):
 
 
 def wrap_fixes(preview) -> list[tuple[str, str]]:
-    """Texts holding spaces between Thai letters (typed to push a word onto the next line in a
-    narrow Word cell, "แนว ทางการ"), each with the text the spaces removed: offered, never applied silently."""
+    """Texts holding spaces typed only to push part of a word onto the next line of a narrow Word
+    cell, each with the text those spaces removed: offered to the clerk, never applied silently."""
     out, seen_text = [], set()
     for holder, key in _texts(preview, set()):
         text = _get(holder, key)
         if text and text not in seen_text and _WRAP.search(text):
             seen_text.add(text)
-            out.append((text, dewrap(text)))
+            new = unwrap(text)
+            if new != text:
+                out.append((text, new))
     return out
 
 
@@ -155,10 +194,11 @@ def remove_wrap_spaces(preview) -> int:
     for holder, key in list(_texts(preview, set())):
         text = _get(holder, key)
         if text and _WRAP.search(text):
-            new = dewrap(text)
-            if isinstance(holder, dict):
-                holder[key] = new
-            else:
-                setattr(holder, key, new)
-            n += 1
+            new = unwrap(text)
+            if new != text:
+                if isinstance(holder, dict):
+                    holder[key] = new
+                else:
+                    setattr(holder, key, new)
+                n += 1
     return n
