@@ -130,7 +130,7 @@ def empty_run_merges(rows: list[list[str]]) -> list[tuple[int, int, int, int]]:
         while c < len(row):
             if row[c]:
                 e = c
-                while e + 1 < len(row) and not row[e + 1] and e + 1 - c < 3:
+                while e + 1 < len(row) and not row[e + 1] and e + 1 - c < 4:
                     e += 1
                 if e > c:
                     out.append((r, c, r, e))

@@ -274,8 +274,8 @@ def parse_weekly(text: "str | list[Line]", year_be: int | None = None) -> Weekly
         if not in_table or not week_cols:
             i += 1
             continue
-        if len(ln.cells) < 2:
-            in_table = False
+        if len(ln.cells) < 2 or (len(ln.filled) == 1 and ln.filled[0][0] == 0 and not ln.merged_down):
+            in_table = False   # a title or note line (in Word or Excel: one cell across the table)
             i += 1
             continue
         if first.strip():
