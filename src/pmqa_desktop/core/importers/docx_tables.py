@@ -2,9 +2,9 @@
 
 The body is read in order: a paragraph is a line of one cell, a table row a line of cells on
 the table's grid. A cell merged across columns (``gridSpan``) keeps its text in its first
-column and records how many columns it covers; a cell merged down (``vMerge``) repeats the
-text of the cell it continues and is marked as such, so a หมวด merged over its criteria
-belongs to each of them. Rows shifted by ``gridBefore`` keep their grid columns. What Word
+column and records how many columns it covers; a cell merged down (``vMerge``) is empty, as
+in a text dump, and records the text of the cell it continues, so a หมวด merged over its
+criteria belongs to each of them. Rows shifted by ``gridBefore`` keep their grid columns. What Word
 can hold but a form table should not (tracked changes, a table inside a cell) is read and
 reported, never dropped silently.
 """
@@ -101,7 +101,7 @@ class _Reader:
             before = int(_val(trpr, W + "gridBefore", "0") or 0)
             cells: list[str] = [""] * before
             spans: dict[int, int] = {}
-            down: set[int] = set()
+            down: dict[int, str] = {}
             tcs = [el for el in tr if el.tag == W + "tc"]
             for sdt in (el for el in tr if el.tag == W + "sdt"):
                 content = sdt.find(W + "sdtContent")
@@ -114,8 +114,11 @@ class _Reader:
                 text = self.cell_text(tc, where)
                 if vmerge is not None and vmerge.get(W + "val", "continue") == "continue":
                     if col in above and not text:
-                        text = above[col][0]
-                        down.add(col)
+                        down[col] = above[col][0]
+                        cells += [""] * span
+                        if span > 1:
+                            spans[col] = span
+                        continue
                     elif text:
                         self.problems.append(Problem(0, _("A merged-down cell ({where}) holds its own text; "
                                                           "read as a cell of its own.").format(where=where),

@@ -13,7 +13,7 @@ from ..errors import ImportProblem
 from ..storage import planning
 from ..storage.store import Store
 from ..thai_calendar import MonthKey, parse_cell_date, parse_month_header
-from .text_tables import Line, Problem, as_lines, split_code, title_facts
+from .text_tables import Line, Problem, as_lines, split_code, title_facts, with_merged_down
 
 
 @dataclass
@@ -157,10 +157,11 @@ def parse_calendar(text: "str | list[Line]", year_be: int | None = None) -> Cale
             prev.problems.append(Problem(ln.number, _("Step {n} has no text.").format(n=number), "warning"))
         last_month_col = max(month_cols)
         extra: list[str] = []
+        ln, down = with_merged_down(ln, 2)
         for j, cell in ln.filled:
             if j <= 1:
                 continue
-            if j in ln.merged_down:
+            if j in down:
                 prev.problems.append(Problem(ln.number, _(
                     "'{text}' is one cell merged down over several steps in the file; given to step {n} too.").format(
                     text=cell[:40], n=number), "warning"))
@@ -291,6 +292,7 @@ def parse_weekly(text: "str | list[Line]", year_be: int | None = None) -> Weekly
         earlier = next((r for r in prev.rows[:rows_before_band] if r.code == code), None)
         last = max(week_cols)
         overflow: list[str] = []
+        ln, down = with_merged_down(ln, 2)
         for j, cell in ln.filled:
             if j <= 1:
                 continue
@@ -298,7 +300,7 @@ def parse_weekly(text: "str | list[Line]", year_be: int | None = None) -> Weekly
                 month, week = week_cols[j]
                 # a cell merged across week columns is one activity spanning those weeks
                 span = sum(1 for k in range(j, j + ln.spans.get(j, 1)) if k in week_cols)
-                if j in ln.merged_down:
+                if j in down:
                     prev.problems.append(Problem(ln.number, _(
                         "'{text}' is one cell merged down over several criteria in the file; given to {code} too."
                     ).format(text=cell[:40], code=code), "warning"))

@@ -21,7 +21,9 @@ class Line:
     number: int          # 1-based line number in the source
     cells: list[str]
     spans: dict[int, int] = field(default_factory=dict)   # column -> columns a merged cell covers
-    merged_down: set[int] = field(default_factory=set)    # columns whose cell continues the row above's
+    # columns whose cell is merged with the one above in Word or Excel, with that cell's text; the
+    # cell itself stays empty, as in a text dump, and each form decides what the merge means
+    merged_down: dict[int, str] = field(default_factory=dict)
     where: str = ""      # a place a clerk can find ("table 2, row 5") when line numbers mean nothing
 
     @property
@@ -62,6 +64,18 @@ def read_lines(text: str) -> list[Line]:
     for i, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
         lines.append(Line(i, [clean_cell(c) for c in raw.split("\t")]))
     return lines
+
+
+def with_merged_down(ln: Line, first_col: int) -> tuple[Line, list[int]]:
+    """The line with the text of cells merged down from the row above filled in from ``first_col``
+    on (a date or an activity that applies to several rows), and the columns so filled."""
+    filled = [j for j, t in ln.merged_down.items() if j >= first_col and t and j < len(ln.cells) and not ln.cells[j]]
+    if not filled:
+        return ln, []
+    cells = list(ln.cells)
+    for j in filled:
+        cells[j] = ln.merged_down[j]
+    return Line(ln.number, cells, ln.spans, ln.merged_down, ln.where), sorted(filled)
 
 
 def as_lines(source: "str | list[Line]") -> list[Line]:

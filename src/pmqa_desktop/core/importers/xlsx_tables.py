@@ -1,8 +1,8 @@
 """Excel workbooks (.xlsx) as the table of cells the importers interpret.
 
 One sheet is read: each row a line. A merged range means what a merged Word cell means: its
-text stands in the first column with the columns it covers, and the rows it covers below repeat
-it, marked as merged down. Real Excel dates become the text a clerk would type ("31 มี.ค. 55"),
+text stands in the first column with the columns it covers, and the rows it covers below are
+empty, marked as merged down with its text. Real Excel dates become the text a clerk would type ("31 มี.ค. 55"),
 so the month-cell readers see what they see in Word.
 """
 from __future__ import annotations
@@ -87,17 +87,15 @@ def read_xlsx(path: Path, sheet: str | None = None) -> tuple[list[Line], list[Pr
     for r, row in enumerate(ws.iter_rows(), start=1):
         cells: list[str] = []
         line_spans: dict[int, int] = {}
-        down: set[int] = set()
+        down: dict[int, str] = {}
         for c, cell in enumerate(row, start=1):
             if (r, c) in origin:
                 r0, c0, width = origin[(r, c)]
-                if r0 < r and c == c0:   # the first column of a range merged down: its text again
-                    cells.append(texts.get((r0, c0), ""))
-                    down.add(c - 1)
+                if r0 < r and c == c0:   # the first column of a range merged down: what it continues
+                    down[c - 1] = texts.get((r0, c0), "")
                     if width > 1:
                         line_spans[c - 1] = width
-                else:
-                    cells.append("")
+                cells.append("")
                 continue
             text, be_typed = cell_text(cell.value, cell.number_format)
             be_dates += be_typed
