@@ -167,3 +167,33 @@ def test_docx_holds_every_row(demo_db, tmp_path, form, year, org):
     assert fonts == {FONT}
     if form in ("devplan", "kpi72"):
         assert "พิจารณาเห็นชอบดำเนินการ" in text and "ลงนาม" in text
+
+
+def devplan_of(store, year_id):
+    from pmqa_desktop.core.storage import devplan as dp
+    out = []
+    for p in dp.plans(store, year_id):
+        tree = dp.plan_tree(store, p["id"])
+        acts = [(a["number"], a["title"], a["stated_budget"],
+                 [(s["number"], s["text"], s["duration"], s["start_month"], s["end_month"], s["output"],
+                   s["responsible"], s["related"], s["budget"], s["budget_note"]) for s in a["steps"]])
+                for a in tree["activities"]]
+        appr = [(a["signer_name"], a["position_lines"], str(a["signed_on"] or "")[:10])
+                for a in dp.approvals(store, p["id"]) if a["revision"] == p["revision"]]
+        out.append((p["title"], p["policy"], acts, appr))
+    return out
+
+
+def test_xlsx_round_trip_devplan(demo_db, tmp_path):
+    rayong = "จังหวัดระยอง"
+    out = export(demo_db, "devplan", 2553, tmp_path / "devplan.xlsx", rayong)
+    fresh = tmp_path / "fresh.db"
+    assert import_(fresh, "devplan", 2553, out, rayong) == 0
+    a, b = Store.open(demo_db, Actor("t")), Store.open(fresh, Actor("t"))
+    try:
+        want, got = devplan_of(a, year_of(a, rayong, 2553)["id"]), devplan_of(b, year_of(b, rayong, 2553)["id"])
+        assert want and sum(len(x[2]) for x in want) >= 2
+        assert got == want
+    finally:
+        a.close()
+        b.close()

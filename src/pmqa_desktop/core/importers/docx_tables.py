@@ -139,7 +139,7 @@ class _Reader:
                 above[col] = (text, span)
             after = int(_val(trpr, W + "gridAfter", "0") or 0)
             cells += [""] * after
-            self.add(cells, where, spans=spans, merged_down=down)
+            self.add(cells, where, spans=spans, merged_down=down, on_grid=True)
         self.add([""], _("after table {t}").format(t=t))
 
 

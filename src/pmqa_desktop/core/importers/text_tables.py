@@ -25,6 +25,7 @@ class Line:
     # cell itself stays empty, as in a text dump, and each form decides what the merge means
     merged_down: dict[int, str] = field(default_factory=dict)
     where: str = ""      # a place a clerk can find ("table 2, row 5") when line numbers mean nothing
+    on_grid: bool = False   # cells stand on the table's columns (Word, Excel), not shifted as in a text dump
 
     @property
     def text(self) -> str:
@@ -75,7 +76,7 @@ def with_merged_down(ln: Line, first_col: int) -> tuple[Line, list[int]]:
     cells = list(ln.cells)
     for j in filled:
         cells[j] = ln.merged_down[j]
-    return Line(ln.number, cells, ln.spans, ln.merged_down, ln.where), sorted(filled)
+    return Line(ln.number, cells, ln.spans, ln.merged_down, ln.where, ln.on_grid), sorted(filled)
 
 
 def as_lines(source: "str | list[Line]") -> list[Line]:

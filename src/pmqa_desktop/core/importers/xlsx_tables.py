@@ -103,7 +103,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> tuple[list[Line], list[Pr
             cells.append(text)
             if (r, c) in spans:
                 line_spans[c - 1] = spans[(r, c)]
-        lines.append(Line(r, cells, spans=line_spans, merged_down=down,
+        lines.append(Line(r, cells, spans=line_spans, merged_down=down, on_grid=True,
                           where=_("sheet {sheet}, row {r}").format(sheet=sheet, r=r)))
     if be_dates:
         problems.append(Problem(0, _("{n} dates carry a Buddhist-era year in Excel's own date; read as that year.")
