@@ -197,3 +197,29 @@ def test_xlsx_round_trip_devplan(demo_db, tmp_path):
     finally:
         a.close()
         b.close()
+
+
+def kpis_of(store, year_id):
+    from pmqa_desktop.core.storage import devplan as dp
+    return [(p["title"], [(k["dimension"], k["number"], k["text"], k["current_data"], k["target"], k["weight"],
+                           k["unit"], k["direction"], tuple(k[f"t{i}"] for i in range(1, 6)))
+                          for k in dp.kpis(store, p["id"])])
+            for p in dp.plans(store, year_id)]
+
+
+def test_xlsx_round_trip_form_72(demo_db, tmp_path):
+    """Form 7.2 exported on its own and imported after its plans lands on those plans."""
+    rayong = "จังหวัดระยอง"
+    plans = export(demo_db, "devplan", 2553, tmp_path / "devplan.xlsx", rayong)
+    form = export(demo_db, "kpi72", 2553, tmp_path / "kpi72.xlsx", rayong)
+    fresh = tmp_path / "fresh.db"
+    assert import_(fresh, "devplan", 2553, plans, rayong) == 0
+    assert import_(fresh, "devplan", 2553, form, rayong) == 0
+    a, b = Store.open(demo_db, Actor("t")), Store.open(fresh, Actor("t"))
+    try:
+        want, got = kpis_of(a, year_of(a, rayong, 2553)["id"]), kpis_of(b, year_of(b, rayong, 2553)["id"])
+        assert sum(len(k) for _t, k in want) >= 3
+        assert got == want
+    finally:
+        a.close()
+        b.close()

@@ -39,7 +39,7 @@ from ..storage import planning
 from ..storage.store import Store
 from ..thai_calendar import (MONTH_ABBR, MonthKey, fiscal_months, from_thai_digits, month_candidates,
                              parse_cell_date, parse_month_header)
-from .text_tables import Line, Problem, dewrap, as_lines
+from .text_tables import Line, Problem, as_lines, dewrap, with_merged_down
 
 ARROWS = set("↓↑→←↔⇣⇢⟶─►▶▼▲⬇➔➜➝➞") | {"-->", "->", "<->", "<-->"}   # not "—": that is a no-money mark
 HEAD_RE = re.compile(r"^กิจกรรม\s*/\s*ขั้นตอน")
@@ -60,6 +60,7 @@ MAIN_ACTS_RE = re.compile(r"กิจกรรมหลัก\s*(.*)$", re.S)
 LOWER_WORDS = ("ไม่พึงพอใจ", "ร้องเรียน", "ผิดพลาด", "ความเสียหาย", "ลดลง", "ข้อบกพร่อง", "อุบัติเหตุ")
 PROVINCE_RE = re.compile(r"จังหวัด\s*([ก-๛]+)")
 TOTAL_RE = re.compile(r"^รวมงบประมาณ")
+LADDER_IN_CELL = re.compile(r"([\d๐-๙][\d๐-๙.,]*\s*%?)\s+([1-5๑-๕])\s*คะแนน")
 DOTS_RE = re.compile(r"^[.\s…]*$")
 COLUMN_HEADS = {"output": re.compile(r"^ผลผลิต"), "responsible": re.compile(r"^ผู้\s*รับ"),
                 "related": re.compile(r"เกี่ยวข้อง$"), "budget": re.compile(r"^งบ")}
@@ -612,6 +613,8 @@ class _Parser:
                     i += 1
                     continue
                 break
+            if ln.on_grid:   # a dimension merged down over its KPIs in Word or Excel
+                ln, _down = with_merged_down(ln, 1)
             cells = [c.strip() for c in ln.cells]
             if cells and HEAD_RE.match(cells[0]):
                 break
@@ -631,6 +634,11 @@ class _Parser:
                 if kpi_cells[0]:
                     kpi = self.kpi_row(ln.number, dim, kpi_cells)
                     plan.kpis.append(kpi)
+                    # the printed form writes the whole ladder in one cell ("60% 1 คะแนน 65% 2 คะแนน ...")
+                    ladder = LADDER_IN_CELL.findall(cells[d_idx + 5]) if len(cells) > d_idx + 5 else []
+                    if len(ladder) > 1:
+                        for thr_txt, lv in ladder:
+                            self.ladder_row(kpi, int(from_thai_digits(lv)), thr_txt, ln.number)
             if p_idx is not None:
                 level = int(from_thai_digits(POINTS_RE.match(cells[p_idx]).group(1)))
                 if p_idx in (0,) or (d_idx is None and p_idx < 6 and not cells[0].startswith("แผน")):
@@ -798,6 +806,17 @@ def apply_devplan(store: Store, preview: DevPlanPreview, year_id: str) -> int:
     n = 0
     with store.transaction():
         for p in preview.plans:
+            same = _plan_named(store, year_id, p) if p.kpis and not p.activities else None
+            if same is not None:   # form 7.2 of a plan already in the file (imported from its own file)
+                base = len(dp.kpis(store, same["id"]))
+                for k, kp in enumerate(p.kpis):
+                    store.insert("kpi", {
+                        "plan_id": same["id"], "dimension": kp.dimension, "sort_key": float(base + k + 1),
+                        "number": kp.number, "text": kp.text, "current_data": kp.current_data, "target": kp.target,
+                        "weight": kp.weight, "unit": kp.unit, "direction": kp.direction, "ladder_kind": "linear",
+                        **{f"t{lv}": kp.thresholds.get(lv) for lv in range(1, 6)}})
+                    n += 1
+                continue
             pid = dp.add_plan(store, year_id, p.title, category_id=cats.get(p.category_code or ""), policy=p.policy)
             n += 1
             for a in p.activities:
@@ -823,3 +842,13 @@ def apply_devplan(store: Store, preview: DevPlanPreview, year_id: str) -> int:
                 dp.approve_plan(store, pid, p.approval.signer_name, p.approval.position_lines, p.approval.signed_on)
                 n += 1
     return n
+
+
+def _plan_named(store: Store, year_id: str, p: PlanIn) -> dict | None:
+    """The plan of the year that a form 7.2 names: its title (and policy) as the form prints them."""
+    title = re.sub(r"\s+", "", p.title)
+    for row in dp.plans(store, year_id):
+        own = re.sub(r"\s+", "", row["title"] or "")
+        if own and (own == title or title.endswith(own)):
+            return row
+    return None
