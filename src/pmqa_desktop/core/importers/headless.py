@@ -50,13 +50,11 @@ def import_file(db: Path, kind: str, year_be: int, org_name: str | None, source:
     written all or nothing (after a backup of the file as it was)."""
     from ..demo import ensure_catalog
     from . import schedule_import
-    from .sources import parse_source, place, read_source, remove_wrap_spaces, wrap_fixes
+    from .sources import parse_source, problem_text, read_source, remove_wrap_spaces, wrap_fixes
     src = read_source(source, sheet)
     preview = parse_source(kind, src, year_be)
     for p in preview.problems:
-        label = _("error") if p.severity == "error" else _("note")
-        print(_("{place}: {label}: {message}").format(place=place(p), label=label, message=p.message),
-              file=sys.stderr)
+        print(problem_text(p), file=sys.stderr)
     fixes = wrap_fixes(preview)
     if join_wrapped:
         n = remove_wrap_spaces(preview)

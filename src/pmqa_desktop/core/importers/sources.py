@@ -103,6 +103,14 @@ def parse_source(kind: str, source: Source, year_be: int | None = None):
     return preview
 
 
+def problem_text(p: Problem) -> str:
+    """One line of the problem list: where, error or note, and what."""
+    label = _("error") if p.severity == "error" else _("note")
+    if p.where:
+        return _("{place}: {label}: {message}").format(place=p.where, label=label, message=p.message)
+    return _("line {line}: {label}: {message}").format(line=p.line, label=label, message=p.message)
+
+
 def place(p: Problem) -> str:
     """Where a problem is, for a clerk: the Word table and row, the Excel sheet and row, or the line."""
     if p.where:
