@@ -17,10 +17,12 @@ from ..thai_calendar import MonthKey, format_thai_date
 from .text_tables import Line, Problem, clean_cell
 
 
-def _open(path: Path):
+def _open(path: Path, read_only: bool = True):
     import openpyxl
     try:
-        return openpyxl.load_workbook(str(path), data_only=True)
+        # read-only streams the rows (a 2,000-step calendar in a fraction of a second); merged
+        # ranges, which that mode does not offer, are read from the sheet's XML (_merged_ranges)
+        return openpyxl.load_workbook(str(path), data_only=True, read_only=read_only)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
         raise UserError(_("{name} is not an Excel workbook that can be read (the file may be damaged).").format(
             name=path.name), str(exc)) from exc
@@ -34,7 +36,34 @@ def _open(path: Path):
 def sheet_names(path: Path) -> list[str]:
     """The sheets that hold something, in the workbook's order."""
     wb = _open(path)
-    return [ws.title for ws in wb.worksheets if ws.max_row > 1 or ws.max_column > 1 or ws.cell(1, 1).value]
+    try:
+        return [ws.title for ws in wb.worksheets if _holds_something(ws)]
+    finally:
+        wb.close()
+
+
+def _holds_something(ws) -> bool:
+    if ws.max_row is None or ws.max_column is None:   # no size recorded: look
+        return any(v is not None for row in ws.iter_rows(values_only=True) for v in row)
+    if ws.max_row > 1 or ws.max_column > 1:
+        return True
+    return any(v is not None for row in ws.iter_rows(max_row=1, values_only=True) for v in row)
+
+
+def _merged_ranges(ws) -> list[tuple[int, int, int, int]]:
+    """(min_row, min_col, max_row, max_col) of every merged range of a sheet."""
+    from openpyxl.utils.cell import range_boundaries
+    ranges = getattr(ws, "merged_cells", None)
+    if ranges is not None:
+        return [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ranges.ranges]
+    import re
+    with ws.parent._archive.open(ws._worksheet_path) as fh:
+        data = fh.read()
+    out = []
+    for ref in re.findall(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"', data):
+        c0, r0, c1, r1 = range_boundaries(ref.decode("ascii"))
+        out.append((r0, c0, r1, c1))
+    return out
 
 
 def cell_text(value, number_format: str = "General") -> tuple[str, bool]:
@@ -59,9 +88,16 @@ def cell_text(value, number_format: str = "General") -> tuple[str, bool]:
 
 def read_xlsx(path: Path, sheet: str | None = None) -> tuple[list[Line], list[Problem]]:
     wb = _open(path)
+    try:
+        return _read(wb, path, sheet)
+    finally:
+        wb.close()
+
+
+def _read(wb, path: Path, sheet: str | None) -> tuple[list[Line], list[Problem]]:
     names = [ws.title for ws in wb.worksheets]
     if sheet is None:
-        filled = sheet_names(path) if len(names) > 1 else names
+        filled = [ws.title for ws in wb.worksheets if _holds_something(ws)] if len(names) > 1 else names
         if len(filled) > 1:
             raise UserError(_("The workbook has several sheets ({names}); choose the one to import.").format(
                 names=", ".join(filled)))
@@ -73,14 +109,14 @@ def read_xlsx(path: Path, sheet: str | None = None) -> tuple[list[Line], list[Pr
     problems: list[Problem] = []
     origin: dict[tuple[int, int], tuple[int, int, int]] = {}   # covered cell -> top-left row, col, width
     spans: dict[tuple[int, int], int] = {}
-    for rng in ws.merged_cells.ranges:
-        width = rng.max_col - rng.min_col + 1
+    for min_row, min_col, max_row, max_col in _merged_ranges(ws):
+        width = max_col - min_col + 1
         if width > 1:
-            spans[(rng.min_row, rng.min_col)] = width
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                if (r, c) != (rng.min_row, rng.min_col):
-                    origin[(r, c)] = (rng.min_row, rng.min_col, width)
+            spans[(min_row, min_col)] = width
+        for r in range(min_row, max_row + 1):
+            for c in range(min_col, max_col + 1):
+                if (r, c) != (min_row, min_col):
+                    origin[(r, c)] = (min_row, min_col, width)
     texts: dict[tuple[int, int], str] = {}
     lines: list[Line] = []
     be_dates = 0
@@ -97,7 +133,13 @@ def read_xlsx(path: Path, sheet: str | None = None) -> tuple[list[Line], list[Pr
                         line_spans[c - 1] = width
                 cells.append("")
                 continue
-            text, be_typed = cell_text(cell.value, cell.number_format)
+            value = cell.value
+            if value is None:
+                texts[(r, c)] = ""
+                cells.append("")
+                continue
+            fmt = (getattr(cell, "number_format", None) or "General") if isinstance(value, (int, float)) else ""
+            text, be_typed = cell_text(value, fmt)
             be_dates += be_typed
             texts[(r, c)] = text
             cells.append(text)
