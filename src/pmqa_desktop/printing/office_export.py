@@ -145,12 +145,12 @@ def _hex(colour) -> str | None:
 
 def _lines_needed(text: str, width_pt: float, size: float) -> int:
     """Lines a text takes in a column (Thai marks above and below take no width)."""
-    per_line = max(1.0, width_pt / (size * 0.42))
+    per_line = max(1.0, (width_pt - 6) / (size * 0.38))
     n = 0
     for part in (text or "").split("\n"):
         base = sum(1 for ch in part if not ("\u0e31" == ch or "\u0e34" <= ch <= "\u0e3a" or "\u0e47" <= ch <= "\u0e4e"))
         n += max(1, math.ceil(base / per_line))
-    return n
+    return n + (1 if n > 2 else 0)   # lines broken between words are shorter than the column
 
 
 # ---------------------------------------------------------------- Excel
@@ -166,10 +166,10 @@ def write_xlsx(parts: list[tuple[str, object]], out: Path, title: str) -> int:
     ws.title = (title or "form")[:31].replace("/", "-").replace(":", " ")
     ncols = max([len(t.widths) for k, t in parts if k == "table"] or [1])
     widths = [0.0] * ncols
-    for k, t in parts:
+    for k, t in parts:   # the first table's widths; a later, wider table adds its extra columns
         if k == "table":
             for i, w in enumerate(t.widths):
-                widths[i] = max(widths[i], w)
+                widths[i] = widths[i] or w
     for i, w in enumerate(widths):
         ws.column_dimensions[get_column_letter(i + 1)].width = max(4.0, w / 4.6)
     thin = Side(style="thin", color="000000")
@@ -185,7 +185,7 @@ def write_xlsx(parts: list[tuple[str, object]], out: Path, title: str) -> int:
                                         else "center", vertical="center", wrap_text=True)
                 if ncols > 1:
                     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
-                ws.row_dimensions[r].height = 24 * _lines_needed(line, sum(widths), XLSX_SIZE + 2)
+                ws.row_dimensions[r].height = (XLSX_SIZE + 2) * 1.6 * _lines_needed(line, sum(widths), XLSX_SIZE + 2)
                 r += 1
         elif kind == "lines":
             r += 1
@@ -196,6 +196,7 @@ def write_xlsx(parts: list[tuple[str, object]], out: Path, title: str) -> int:
                 c.alignment = Alignment(horizontal="center")
                 if ncols > first:
                     ws.merge_cells(start_row=r, start_column=first, end_row=r, end_column=ncols)
+                ws.row_dimensions[r].height = XLSX_SIZE * 1.6
                 r += 1
         elif kind == "break":
             ws.row_breaks.append(Break(id=r))
@@ -225,7 +226,7 @@ def write_xlsx(parts: list[tuple[str, object]], out: Path, title: str) -> int:
                 w = sum(t.widths[p.col:p.col + p.colspan])
                 heights[p.row] = max(heights[p.row], math.ceil(_lines_needed(p.text, w, size) / p.rowspan))
             for i, h in enumerate(heights):
-                ws.row_dimensions[r + i].height = 20 * h
+                ws.row_dimensions[r + i].height = round(h * XLSX_SIZE * 1.5 + 4)
             r += t.rows
             rows_written += t.rows - t.header_rows
             r += 1
@@ -333,9 +334,21 @@ def write_docx(parts: list[tuple[str, object]], out: Path, title: str) -> int:
             table.style = "Table Grid"
             table.autofit = False
             scale = min(1.0, frame_pt / max(1.0, sum(t.widths)))
-            for i, w in enumerate(t.widths):
+            widths = [Pt(w * scale) for w in t.widths]
+            layout = OxmlElement("w:tblLayout")    # Word and LibreOffice keep the form's column widths
+            layout.set(qn("w:type"), "fixed")
+            table._tbl.tblPr.append(layout)
+            margins = OxmlElement("w:tblCellMar")   # narrow cell margins, as the PDF's: month columns are narrow
+            for side in ("left", "right"):
+                m = OxmlElement(f"w:{side}")
+                m.set(qn("w:w"), "45")
+                m.set(qn("w:type"), "dxa")
+                margins.append(m)
+            table._tbl.tblPr.append(margins)
+            for i, w in enumerate(widths):
+                table.columns[i].width = w
                 for cell in table.columns[i].cells:
-                    cell.width = Pt(w * scale)
+                    cell.width = w
             for i in range(t.header_rows):   # the headings repeat on every page, as in the PDF
                 trpr = table.rows[i]._tr.get_or_add_trPr()
                 el = OxmlElement("w:tblHeader")
@@ -345,6 +358,7 @@ def write_docx(parts: list[tuple[str, object]], out: Path, title: str) -> int:
                 cell = table.cell(p.row, p.col)
                 if p.colspan > 1 or p.rowspan > 1:
                     cell = cell.merge(table.cell(p.row + p.rowspan - 1, p.col + p.colspan - 1))
+                    cell.width = sum(widths[p.col:p.col + p.colspan], Pt(0))
                 size = min(DOCX_SIZE, p.cell.size or DOCX_SIZE)
                 para = cell.paragraphs[0]
                 _para(para, p.text, size, p.cell.bold or p.header, p.cell.align)
