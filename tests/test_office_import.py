@@ -215,3 +215,51 @@ def test_import_text_still_works(tmp_path, seeds_dir):
                if (seeds_dir / "000_395ec6b56e446c56.txt").exists()
                else str(seeds_dir / "ratchaburi_2554_calendar_weekly.txt")])
     assert rc == 0
+
+
+def test_cells_that_only_look_merged_are_reported(tmp_path, english):
+    import docx
+    from docx.oxml import parse_xml
+    doc = docx.Document()
+    doc.add_paragraph("แผนการดำเนินงาน (PMQA) จังหวัดน่าน ประจำปีงบประมาณ พ.ศ. 2555")
+    rows = [["หมวด", "รหัส", "ม.ค.55", "", "", ""], ["", "", "W1", "W2", "W3", "W4"],
+            ["1", "LD 1 ทิศทาง", "ประชุม", "", "", ""]]
+    t = word_table(doc, rows, [(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 0, 5)])
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    for c in (3, 4):   # the clerk hid the borders instead of merging
+        tcpr = t.cell(2, c)._tc.get_or_add_tcPr()
+        tcpr.append(parse_xml(f'<w:tcBorders {ns}><w:left w:val="nil"/></w:tcBorders>'))
+    path = tmp_path / "looks.docx"
+    doc.save(str(path))
+    prev = parse_source("weekly", read_source(path))
+    assert [(a.week, a.span) for a in prev.rows[0].activities] == [(1, 1)]   # not guessed into a span
+    notes = [p.message for p in prev.problems if "look merged" in p.message]
+    assert notes and "2 empty cells" in notes[0] and "table 1, row 3" in notes[0]
+
+
+def test_cli_sheet_choice(tmp_path, seed_text, capsys):
+    import openpyxl
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "ปก"
+    seed_xlsx(seed_text, None, sheet="ปฏิทิน", wb=wb)
+    path = tmp_path / "two.xlsx"
+    wb.save(str(path))
+    db = tmp_path / "t.db"
+    assert main(["import", "--db", str(db), "--kind", "calendar", "--year", "2554", str(path)]) == 1
+    assert "ปฏิทิน" in capsys.readouterr().err and not db.exists()
+    assert main(["import", "--db", str(db), "--kind", "calendar", "--year", "2554", "--sheet", "ปฏิทิน",
+                 str(path)]) == 0
+    assert main(["import", "--db", str(db), "--kind", "calendar", "--year", "2554", "--sheet", "ไม่มี",
+                 str(path)]) == 1
+
+
+def test_a_document_without_a_table_is_refused(tmp_path, demo_db):
+    import docx
+    doc = docx.Document()
+    doc.add_paragraph("ปฏิทินในการดำเนินงาน จังหวัดน่าน ประจำปีงบประมาณ พ.ศ. 2555")
+    doc.add_paragraph("ลำดับ แนวทางการดำเนินงาน ต.ค. พ.ย.")
+    path = tmp_path / "text.docx"
+    doc.save(str(path))
+    before = demo_db.read_bytes()
+    assert main(["import", "--db", str(demo_db), "--kind", "calendar", "--year", "2555", str(path)]) == 1
+    assert demo_db.read_bytes() == before

@@ -95,6 +95,7 @@ class _Reader:
         above: dict[int, tuple[str, int]] = {}    # grid column -> text and span of the cell above
         self.add([""], _("before table {t}").format(t=t))
         rows = tbl.findall(W + "tr")
+        looks_merged: list[str] = []     # empty cells drawn without a border to the text before them
         for r, tr in enumerate(rows, start=1):
             where = _("table {t}, row {r}").format(t=t, r=r)
             trpr = tr.find(W + "trPr")
@@ -132,6 +133,8 @@ class _Reader:
                             spans[start] = spans.get(start, 1) + span
                             cells += [""] * span
                             continue
+                if not text and col > before and _no_left_border(tcpr) and _filled_before(cells, col, before):
+                    looks_merged.append(where)
                 cells.append(text)
                 cells += [""] * (span - 1)
                 if span > 1:
@@ -140,7 +143,28 @@ class _Reader:
             after = int(_val(trpr, W + "gridAfter", "0") or 0)
             cells += [""] * after
             self.add(cells, where, spans=spans, merged_down=down, on_grid=True)
+        if looks_merged:
+            self.problems.append(Problem(0, _(
+                "{n} empty cells of table {t} have no border to the cell before them, so they look merged with it "
+                "but are not (first at {where}); each was read as its own empty cell. Merge them in Word if "
+                "one text covers them.").format(n=len(looks_merged), t=t, where=looks_merged[0]), "warning"))
         self.add([""], _("after table {t}").format(t=t))
+
+
+def _no_left_border(tcpr) -> bool:
+    borders = tcpr.find(W + "tcBorders") if tcpr is not None else None
+    left = None
+    if borders is not None:
+        left = borders.find(W + "left")
+        if left is None:
+            left = borders.find(W + "start")
+    return left is not None and left.get(W + "val") in ("nil", "none")
+
+
+def _filled_before(cells: list[str], col: int, first: int) -> bool:
+    """Whether the nearest text to the left in the row is in a cell before ``col`` (the run of
+    border-less empty cells continues it)."""
+    return any(c for c in cells[first:col])
 
 
 def read_docx(path: Path) -> tuple[list[Line], list[Problem]]:
