@@ -16,6 +16,7 @@ from pmqa_desktop.core.importers.sources import (parse_source, read_source, remo
 from pmqa_desktop.core.importers.text_tables import decode
 from pmqa_desktop.core.importers.xlsx_tables import cell_text
 from pmqa_desktop.core.thai_calendar import MonthKey, parse_cell_date
+from pmqa_desktop.i18n import _
 
 
 @pytest.fixture
@@ -113,9 +114,12 @@ def test_tracked_changes_and_nested_tables_are_read_and_reported(tmp_path):
     prev = parse_source("calendar", read_source(path))
     assert [s.text for s in prev.steps] == ["ประชุม", "รายงานผลรอบ 6"]
     assert prev.steps[1].cells == {"2011-11": "18 พ.ย. 29 พ.ย."}
-    msgs = " ".join(p.message for p in prev.problems)
-    assert "tracked changes" in msgs or "ติดตามการเปลี่ยนแปลง" in msgs or "การแก้ไขที่ติดตาม" in msgs
-    assert any(p.where == "table 1, row 4" or "4" in p.where for p in prev.problems if p.severity == "warning")
+    msgs = [p.message for p in prev.problems]
+    assert _("The document has tracked changes; it was read with them accepted (insertions kept, deletions "
+             "left out).") in msgs
+    nested = [p for p in prev.problems if p.message.startswith(_("A table inside a cell ({where}) was read as the "
+                                                                 "cell's text: {text}").split("(")[0])]
+    assert nested and nested[0].where == _("table {t}, row {r}").format(t=1, r=4)
 
 
 def test_excel_dates_become_the_text_a_clerk_types(tmp_path):
@@ -155,17 +159,14 @@ def test_wrap_spaces_are_offered_never_removed_silently(tmp_path, seed_text):
     prev = parse_source("weekly", read_source(path))
     fixes = wrap_fixes(prev)
     assert fixes and all(old != new for old, new in fixes)
-    ld2 = next(r for r in prev.rows if r.code == "LD6")
-    before = [a.text for a in ld2.activities]
-    assert "ควบคุม ภายใน" not in " ".join(before) or True
+    texts = lambda: {a.text for r in prev.rows for a in r.activities}
+    assert {old for old, _new in fixes} & texts()           # the preview keeps them as written
     n = remove_wrap_spaces(prev)
-    assert n >= len(fixes)
+    assert n >= len(fixes) and not wrap_fixes(prev)
+    assert not {old for old, _new in fixes} & texts()
+    assert {new for _old, new in fixes} & texts()
     assert unwrap("แนว ทางการ") == "แนวทางการ"
     assert unwrap("ประชุมชี้แจง เพื่อสร้างความเข้าใจ") == "ประชุมชี้แจง เพื่อสร้างความเข้าใจ"
-
-
-def _db_bytes(path):
-    return path.read_bytes() if path.exists() else None
 
 
 @pytest.mark.parametrize("name,content,needle", [

@@ -312,7 +312,6 @@ def write_docx(parts: list[tuple[str, object]], out: Path, title: str) -> int:
     frame_pt = (297 - 24) / 25.4 * 72
     rows_written = 0
     pending_break = False
-    first = True
     for kind, part in parts:
         if kind == "break":
             pending_break = True
@@ -370,7 +369,6 @@ def write_docx(parts: list[tuple[str, object]], out: Path, title: str) -> int:
                     cell._tc.get_or_add_tcPr().append(shd)
             rows_written += t.rows - t.header_rows
             document.add_paragraph()
-        first = False
     document.save(str(out))
     return rows_written
 
