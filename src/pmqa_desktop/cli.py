@@ -2,8 +2,10 @@
 
     pmqa-desktop [--db FILE] [--lang th|en] [--smoke]      the application
     pmqa-desktop import-text --db FILE --kind calendar|weekly|devplan --year 2554 [--org NAME] SOURCE.txt
+    pmqa-desktop import --db FILE --kind calendar|weekly|devplan|catalog --year 2554 [--org NAME] [--sheet S]
+                 [--join-wrapped] SOURCE.docx|.xlsx|.txt
     pmqa-desktop demo --db FILE [--large]
-    pmqa-desktop print FORM --db FILE --year 2554 [--org NAME] [--plan ID] [--round 6|9|12] --out F.pdf
+    pmqa-desktop print FORM --db FILE --year 2554 [--org NAME] [--plan ID] [--round 6|9|12] --out F.pdf|F.xlsx|F.docx
     pmqa-desktop export --db FILE --out EXCHANGE [--org NAME] [--year 2554] [--plan ID] [--without-plan ID]
     pmqa-desktop merge --db FILE INCOMING [--dry-run]
     pmqa-desktop check FILE
@@ -28,7 +30,7 @@ def _(message: str) -> str:
     from .i18n import _ as translate
     return translate(message)
 
-SUBCOMMANDS = ("import-text", "demo", "print", "export", "merge", "check", "backup", "restore")
+SUBCOMMANDS = ("import-text", "import", "demo", "print", "export", "merge", "check", "backup", "restore")
 
 
 def _gui_parser() -> argparse.ArgumentParser:
@@ -71,6 +73,16 @@ def _sub_parser() -> argparse.ArgumentParser:
     s.add_argument("--kind", required=True, choices=("calendar", "weekly", "devplan"))
     s.add_argument("--year", type=int, required=True)
     s.add_argument("--org")
+    s.add_argument("source")
+
+    s = sub.add_parser("import", help=_("import a form from a Word (.docx) or Excel (.xlsx) file or a text table"))
+    s.add_argument("--db", required=True)
+    s.add_argument("--kind", required=True, choices=("calendar", "weekly", "devplan", "catalog"))
+    s.add_argument("--year", type=int, required=True)
+    s.add_argument("--org")
+    s.add_argument("--sheet", help=_("the sheet of an Excel workbook to import"))
+    s.add_argument("--join-wrapped", action="store_true",
+                   help=_("remove spaces typed between Thai letters to wrap lines in a narrow cell"))
     s.add_argument("source")
 
     s = sub.add_parser("demo", help=_("write the demo database"))
@@ -186,6 +198,10 @@ def _run_command(args: argparse.Namespace) -> int:
     if cmd == "import-text":
         from .core.importers.headless import import_text
         return import_text(Path(args.db), args.kind, args.year, args.org, Path(args.source))
+    if cmd == "import":
+        from .core.importers.headless import import_file
+        return import_file(Path(args.db), args.kind, args.year, args.org, Path(args.source), sheet=args.sheet,
+                           join_wrapped=args.join_wrapped)
     if cmd == "print":
         from .printing.cli import run_print
         return run_print(args)

@@ -28,6 +28,11 @@ def run_print(args: argparse.Namespace) -> int:
         if getattr(args, "font", None):
             ps.font = args.font
         t0 = time.perf_counter()
+        if Path(args.out).suffix.lower() in (".xlsx", ".docx"):   # the format follows the file's extension
+            from .office_export import export_form
+            rows = export_form(store, req, ps.options(), args.out)
+            print(_("{rows} rows written to {path}").format(rows=rows, path=args.out), file=sys.stderr)
+            return 0
         pages = print_to_pdf(store, req, args.out, ps.options())
         dt = time.perf_counter() - t0
     finally:

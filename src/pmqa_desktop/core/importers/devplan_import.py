@@ -39,7 +39,7 @@ from ..storage import planning
 from ..storage.store import Store
 from ..thai_calendar import (MONTH_ABBR, MonthKey, fiscal_months, from_thai_digits, month_candidates,
                              parse_cell_date, parse_month_header)
-from .text_tables import Line, Problem, dewrap, read_lines
+from .text_tables import Line, Problem, as_lines, dewrap, with_merged_down
 
 ARROWS = set("↓↑→←↔⇣⇢⟶─►▶▼▲⬇➔➜➝➞") | {"-->", "->", "<->", "<-->"}   # not "—": that is a no-money mark
 HEAD_RE = re.compile(r"^กิจกรรม\s*/\s*ขั้นตอน")
@@ -59,6 +59,11 @@ CATEGORY_IN_PLAN = re.compile(r"หมวด\s*([1-7])")
 MAIN_ACTS_RE = re.compile(r"กิจกรรมหลัก\s*(.*)$", re.S)
 LOWER_WORDS = ("ไม่พึงพอใจ", "ร้องเรียน", "ผิดพลาด", "ความเสียหาย", "ลดลง", "ข้อบกพร่อง", "อุบัติเหตุ")
 PROVINCE_RE = re.compile(r"จังหวัด\s*([ก-๛]+)")
+TOTAL_RE = re.compile(r"^รวมงบประมาณ")
+LADDER_IN_CELL = re.compile(r"([\d๐-๙][\d๐-๙.,]*\s*%?)\s+([1-5๑-๕])\s*คะแนน")
+DOTS_RE = re.compile(r"^[.\s…]*$")
+COLUMN_HEADS = {"output": re.compile(r"^ผลผลิต"), "responsible": re.compile(r"^ผู้\s*รับ"),
+                "related": re.compile(r"เกี่ยวข้อง$"), "budget": re.compile(r"^งบ")}
 
 
 @dataclass
@@ -256,14 +261,20 @@ def guess_direction(text: str) -> str:
 # ---------------------------------------------------------------- parser
 
 class _Parser:
-    def __init__(self, text: str, year_be: int | None):
-        self.lines = read_lines(text)
+    def __init__(self, text: "str | list[Line]", year_be: int | None):
+        self.lines = as_lines(text)
         self.prev = DevPlanPreview(year_be=year_be)
         self.year_be = year_be
         self.plan: PlanIn | None = None
         self.activity: ActivityIn | None = None
         self.last_step: StepIn | None = None
         self.headless: list[tuple[PlanIn, ActivityIn]] = []
+        self.columns: dict[str, int] = {}   # where a Word or Excel table's heading puts the tail cells
+        # Word and Excel cells keep their spaces: removing wrap spaces is offered in the preview
+        self.keep_spaces = any(ln.on_grid for ln in self.lines)
+
+    def tidy(self, text: str) -> str:
+        return re.sub(r"\s+", " ", text or "").strip() if self.keep_spaces else _tidy(text)
 
     def problem(self, line: int, message: str, severity: str = "warning") -> None:
         self.prev.problems.append(Problem(line, message, severity))
@@ -303,6 +314,8 @@ class _Parser:
             elif ACTIVITY_RE.match(first):
                 self.activity_heading(ln)
                 i += 1
+            elif PLAN_HEAD_RE.match(first) and len(ln.filled) == 1:
+                i = self.plan_title(i)
             else:
                 self.problem(ln.number, _("Could not read this row: {text}").format(text=ln.text[:80]), "error")
                 i += 1
@@ -320,6 +333,14 @@ class _Parser:
                 self.problem(head.number, _("The table says fiscal year {found}; importing into {year}.").format(
                     found=yr, year=self.year_be))
         self.current_plan(head.number)
+        self.columns = {}
+        if head.on_grid:
+            for key, rx in COLUMN_HEADS.items():
+                at = next((j for j, c in enumerate(head.cells) if j >= 4 and rx.search(c.strip())), None)
+                if at is not None:
+                    self.columns[key] = at
+            if len(self.columns) != len(COLUMN_HEADS):
+                self.columns = {}
         i += 1
         # the month headings row (garbled in the seed): checked, only warned about
         if i < len(self.lines) and not self.lines[i].is_blank and not self.lines[i].cells[0].strip():
@@ -332,8 +353,11 @@ class _Parser:
             first = ln.cells[0].strip() if ln.cells else ""
             if HEAD_RE.match(first):
                 break
-            if ACTIVITY_RE.match(first) and len(ln.filled) == 1:
-                self.activity_heading(ln)
+            wide = ln.spans.get(0, 1) > 4 and len(ln.filled) == 2 and is_budget_like(ln.filled[1][1])
+            if ACTIVITY_RE.match(first) and (len(ln.filled) == 1 or wide):
+                self.activity_heading(ln, only_first=wide)   # a printed heading also shows the steps' sum
+            elif TOTAL_RE.match(first) and wide:
+                self.total_row(ln)
             elif first:
                 self.step_row(ln)
             else:
@@ -359,8 +383,50 @@ class _Parser:
                 "each step's own start and end months are used for its bar.").format(
                 found=" ".join(cells), year=self.year_be))
 
-    def activity_heading(self, ln: Line) -> None:
-        text = _tidy(" ".join(c for _i, c in ln.filled))
+    def plan_title(self, i: int) -> int:
+        """A printed plan's title ("แผนพัฒนาองค์การ ...") and the heading lines under it (policy or
+        หมวด, then the plan's name) start a plan."""
+        head = self.lines[i]
+        self.plan = PlanIn(head.number)
+        self.prev.plans.append(self.plan)
+        self.activity, self.last_step = None, None
+        i += 1
+        heads: list[str] = []
+        while i < len(self.lines):
+            ln = self.lines[i]
+            if ln.is_blank or len(ln.filled) != 1 or HEAD_RE.match(ln.filled[0][1]) \
+                    or ACTIVITY_RE.match(ln.filled[0][1]) or PLAN_HEAD_RE.match(ln.filled[0][1]):
+                break
+            heads.append(self.tidy(ln.filled[0][1]))
+            i += 1
+        for k, text in enumerate(heads):
+            if "นโยบาย" in text and not self.plan.policy:
+                self.plan.policy = text
+            c = CATEGORY_IN_PLAN.search(text)
+            if k == 0 and c and self.plan.category_code is None:
+                self.plan.category_code = c.group(1)
+        if heads:
+            self.plan.title = heads[-1] if len(heads) > 1 or self.plan.policy else heads[0]
+        return i
+
+    def total_row(self, ln: Line) -> None:
+        """A printed total: computed from the steps again, and a difference reported."""
+        try:
+            amount = parse_budget(ln.filled[1][1]).amount
+        except ValidationError:
+            return
+        plan = self.plan
+        total = None
+        if plan is not None and "แผน" in ln.filled[0][1]:
+            total = plan.total
+        elif self.activity is not None:
+            total = self.activity.total
+        if total is not None and amount is not None and amount != total:
+            self.problem(ln.number, _("The file's total {stated} differs from the steps' sum {total}; "
+                                      "the sum is kept.").format(stated=format_baht(amount), total=format_baht(total)))
+
+    def activity_heading(self, ln: Line, only_first: bool = False) -> None:
+        text = self.tidy(ln.filled[0][1] if only_first else " ".join(c for _i, c in ln.filled))
         m = ACTIVITY_RE.match(text)
         plan = self.current_plan(ln.number)
         amount = None
@@ -393,13 +459,18 @@ class _Parser:
                 months_txt.append(c)
                 lead_used = k
             elif not duration and not months_txt and (DURATION_RE.search(c) or k == 1):
-                duration = _tidy(c)
+                duration = self.tidy(c)
                 lead_used = k
             else:
                 break
         # the tail: output, responsible, related, budget
         arrows = [k for k, c in enumerate(cells) if k > lead_used and _is_arrow(c)]
-        if arrows:
+        pos = self.columns if ln.on_grid else {}
+        if pos and len(ln.cells) > max(pos.values()):
+            tail = [ln.cells[pos[k]].strip() for k in ("output", "responsible", "related", "budget")]
+            extra = [c for j, c in enumerate(ln.cells) if j > pos["output"] and j not in pos.values() and c.strip()]
+            middle = [c for c in ln.cells[lead_used + 1:pos["output"]]]
+        elif arrows:
             after = cells[arrows[-1] + 1:]          # trailing empties already stripped
             if len(after) > 4:                      # empty month cells after the bar
                 extra, tail = after[:-4], after[-4:]
@@ -413,14 +484,14 @@ class _Parser:
             middle = cells[lead_used + 1:start]
         else:
             self.problem(ln.number, _("Could not find the output, responsible and budget cells of this step: {text}")
-                         .format(text=_tidy(text_cell)[:60]), "error")
+                         .format(text=self.tidy(text_cell)[:60]), "error")
             return
         if any(c and not _is_arrow(c) for c in middle) or any(extra):
             self.problem(ln.number, _("Unexpected text in the month columns of this step was left out: {text}").format(
                 text=" | ".join(c for c in middle + extra if c and not _is_arrow(c))[:80]))
         output, responsible, related, budget_txt = tail
-        number, text = _split_number(_tidy(text_cell))
-        step = StepIn(ln.number, number, text, duration=duration, output=_tidy(output), raw_budget=budget_txt)
+        number, text = _split_number(self.tidy(text_cell))
+        step = StepIn(ln.number, number, text, duration=duration, output=self.tidy(output), raw_budget=budget_txt)
         # months
         if len(months_txt) > 2:
             self.problem(ln.number, _("More than two months in the start/end columns: {m}").format(m=" ".join(months_txt)))
@@ -454,7 +525,7 @@ class _Parser:
                 else:
                     value = getattr(self.last_step, attr)
             else:
-                value = _tidy(raw)
+                value = self.tidy(raw)
             setattr(step, attr, value)
         # budget
         try:
@@ -481,7 +552,8 @@ class _Parser:
                 i += 1
                 continue
             text = ln.text
-            if len(ln.filled) != 1 or FORM72_RE.search(text) or HEAD_RE.match(text) or APPROVE_RE.search(text):
+            if len(ln.filled) != 1 or FORM72_RE.search(text) or HEAD_RE.match(text) or APPROVE_RE.search(text) \
+                    or PLAN_HEAD_RE.match(text):
                 break
             m = NAME_RE.match(text)
             if SIGN_RE.match(text):
@@ -490,7 +562,8 @@ class _Parser:
                     appr.date_text = rest
                     appr.signed_on = _date_of(rest, self.year_be)
             elif m and not name_seen:
-                appr.signer_name = m.group(1).strip()
+                # a printed form left for signing shows dots where the name goes
+                appr.signer_name = "" if DOTS_RE.match(m.group(1)) else m.group(1).strip()
                 name_seen = True
             elif name_seen:
                 appr.position_lines.append(text.rstrip(" ."))
@@ -540,6 +613,8 @@ class _Parser:
                     i += 1
                     continue
                 break
+            if ln.on_grid:   # a dimension merged down over its KPIs in Word or Excel
+                ln, _down = with_merged_down(ln, 1)
             cells = [c.strip() for c in ln.cells]
             if cells and HEAD_RE.match(cells[0]):
                 break
@@ -559,6 +634,11 @@ class _Parser:
                 if kpi_cells[0]:
                     kpi = self.kpi_row(ln.number, dim, kpi_cells)
                     plan.kpis.append(kpi)
+                    # the printed form writes the whole ladder in one cell ("60% 1 คะแนน 65% 2 คะแนน ...")
+                    ladder = LADDER_IN_CELL.findall(cells[d_idx + 5]) if len(cells) > d_idx + 5 else []
+                    if len(ladder) > 1:
+                        for thr_txt, lv in ladder:
+                            self.ladder_row(kpi, int(from_thai_digits(lv)), thr_txt, ln.number)
             if p_idx is not None:
                 level = int(from_thai_digits(POINTS_RE.match(cells[p_idx]).group(1)))
                 if p_idx in (0,) or (d_idx is None and p_idx < 6 and not cells[0].startswith("แผน")):
@@ -604,8 +684,8 @@ class _Parser:
             plan.main_activities = [p.strip() for p in parts[2::2] if p.strip()]
 
     def kpi_row(self, line: int, dim: str, cells: list[str]) -> KpiIn:
-        number, text = _split_number(_tidy(cells[0]))
-        k = KpiIn(line, dim, number, text, current_data=_tidy(cells[1]), target=_tidy(cells[2]))
+        number, text = _split_number(self.tidy(cells[0]))
+        k = KpiIn(line, dim, number, text, current_data=self.tidy(cells[1]), target=self.tidy(cells[2]))
         try:
             k.weight = parse_number(cells[3]) if cells[3] else None
         except ValidationError as exc:
@@ -707,7 +787,7 @@ def _date_of(text: str, year_be: int | None) -> date | None:
     return None
 
 
-def parse_devplan(text: str, year_be: int | None = None) -> DevPlanPreview:
+def parse_devplan(text: "str | list[Line]", year_be: int | None = None) -> DevPlanPreview:
     """Read seed-001-style text into a preview; nothing is written."""
     return _Parser(text, year_be).run()
 
@@ -726,6 +806,17 @@ def apply_devplan(store: Store, preview: DevPlanPreview, year_id: str) -> int:
     n = 0
     with store.transaction():
         for p in preview.plans:
+            same = _plan_named(store, year_id, p) if p.kpis and not p.activities else None
+            if same is not None:   # form 7.2 of a plan already in the file (imported from its own file)
+                base = len(dp.kpis(store, same["id"]))
+                for k, kp in enumerate(p.kpis):
+                    store.insert("kpi", {
+                        "plan_id": same["id"], "dimension": kp.dimension, "sort_key": float(base + k + 1),
+                        "number": kp.number, "text": kp.text, "current_data": kp.current_data, "target": kp.target,
+                        "weight": kp.weight, "unit": kp.unit, "direction": kp.direction, "ladder_kind": "linear",
+                        **{f"t{lv}": kp.thresholds.get(lv) for lv in range(1, 6)}})
+                    n += 1
+                continue
             pid = dp.add_plan(store, year_id, p.title, category_id=cats.get(p.category_code or ""), policy=p.policy)
             n += 1
             for a in p.activities:
@@ -751,3 +842,13 @@ def apply_devplan(store: Store, preview: DevPlanPreview, year_id: str) -> int:
                 dp.approve_plan(store, pid, p.approval.signer_name, p.approval.position_lines, p.approval.signed_on)
                 n += 1
     return n
+
+
+def _plan_named(store: Store, year_id: str, p: PlanIn) -> dict | None:
+    """The plan of the year that a form 7.2 names: its title (and policy) as the form prints them."""
+    title = re.sub(r"\s+", "", p.title)
+    for row in dp.plans(store, year_id):
+        own = re.sub(r"\s+", "", row["title"] or "")
+        if own and (own == title or title.endswith(own)):
+            return row
+    return None

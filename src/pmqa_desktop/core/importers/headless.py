@@ -9,7 +9,6 @@ from ...settings import identity
 from ..errors import ImportProblem, UserError
 from ..storage import planning
 from ..storage.store import Actor, Store
-from .text_tables import decode
 
 
 def resolve_target(store: Store, org_name: str | None, title_province: str | None, year_be: int,
@@ -42,23 +41,28 @@ def resolve_target(store: Store, org_name: str | None, title_province: str | Non
 
 
 def import_text(db: Path, kind: str, year_be: int, org_name: str | None, source: Path) -> int:
+    return import_file(db, kind, year_be, org_name, source)
+
+
+def import_file(db: Path, kind: str, year_be: int, org_name: str | None, source: Path, sheet: str | None = None,
+                join_wrapped: bool = False) -> int:
+    """``pmqa-desktop import``: a Word, Excel or text file read, every problem listed, then
+    written all or nothing (after a backup of the file as it was)."""
     from ..demo import ensure_catalog
     from . import schedule_import
-    try:
-        text = decode(source.read_bytes())
-    except OSError as exc:
-        raise UserError(_("The file {path} cannot be read: {error}").format(path=source, error=exc.strerror)) from exc
-    if kind == "calendar":
-        preview = schedule_import.parse_calendar(text, year_be)
-    elif kind == "weekly":
-        preview = schedule_import.parse_weekly(text, year_be)
-    else:
-        from .devplan_import import parse_devplan  # issue: development plans
-        preview = parse_devplan(text, year_be)
+    from .sources import parse_source, problem_text, read_source, remove_wrap_spaces, wrap_fixes
+    src = read_source(source, sheet)
+    preview = parse_source(kind, src, year_be)
     for p in preview.problems:
-        label = _("error") if p.severity == "error" else _("note")
-        print(_("line {line}: {label}: {message}").format(line=p.line, label=label, message=p.message),
-              file=sys.stderr)
+        print(problem_text(p), file=sys.stderr)
+    fixes = wrap_fixes(preview)
+    if join_wrapped:
+        n = remove_wrap_spaces(preview)
+        print(_("Spaces typed only to wrap lines were removed from {n} texts.").format(n=n), file=sys.stderr)
+    elif fixes:
+        print(_("{n} texts hold spaces between Thai letters that may only wrap lines in a narrow cell "
+                "(e.g. '{old}'); kept as written. --join-wrapped removes them.").format(
+            n=len(fixes), old=fixes[0][0][:40]), file=sys.stderr)
     if preview.errors:
         raise ImportProblem(_("Nothing was imported: {n} rows could not be read (listed above).").format(
             n=len(preview.errors)))
@@ -69,12 +73,16 @@ def import_text(db: Path, kind: str, year_be: int, org_name: str | None, source:
             from ..sharing import backup_now
             backup_now(store, "import")   # the file as it was, before the import
         with store.transaction():
-            ensure_catalog(store)
+            if kind != "catalog":
+                ensure_catalog(store)
             org, year_id = resolve_target(store, org_name, getattr(preview, "province", None), year_be)
             if kind == "calendar":
                 n = schedule_import.apply_calendar(store, preview, year_id)
             elif kind == "weekly":
                 n = schedule_import.apply_weekly(store, preview, year_id)
+            elif kind == "catalog":
+                from .catalog_import import apply_catalog
+                n = apply_catalog(store, preview, year_id)
             else:
                 from .devplan_import import apply_devplan
                 n = apply_devplan(store, preview, year_id)

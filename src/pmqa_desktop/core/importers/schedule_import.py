@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from ...i18n import _
 from ..errors import ImportProblem
 from ..storage import planning
-from ..storage.store import Store
+from ..storage.store import Store, new_id
 from ..thai_calendar import MonthKey, parse_cell_date, parse_month_header
-from .text_tables import Line, Problem, read_lines, split_code, title_facts
+from .text_tables import Line, Problem, as_lines, split_code, title_facts, with_merged_down
 
 
 @dataclass
@@ -42,6 +42,7 @@ class _Preview:
 @dataclass
 class CalendarPreview(_Preview):
     steps: list[CalendarStepIn] = field(default_factory=list)
+    footnotes: list[str] = field(default_factory=list)   # "หมายเหตุ : ..." under the table
 
 
 @dataclass
@@ -100,8 +101,8 @@ def _read_month_row(cells: list[str], start: int, default_be: int | None, line: 
 
 # ---------------------------------------------------------------- calendar
 
-def parse_calendar(text: str, year_be: int | None = None) -> CalendarPreview:
-    lines = read_lines(text)
+def parse_calendar(text: "str | list[Line]", year_be: int | None = None) -> CalendarPreview:
+    lines = as_lines(text)
     prev = CalendarPreview()
     prev.title = _first_title(lines, "ปฏิทิน") or _first_title(lines, "จังหวัด")
     prev.province, title_year = title_facts(prev.title)
@@ -140,6 +141,8 @@ def parse_calendar(text: str, year_be: int | None = None) -> CalendarPreview:
         number = first
         if len(ln.filled) == 1 and not number.isdigit():
             in_table = False  # a title or note line between tables
+            if ln.text.startswith("หมายเหตุ"):
+                prev.footnotes.append(ln.text)
             i += 1
             continue
         if not number.isdigit():
@@ -154,9 +157,19 @@ def parse_calendar(text: str, year_be: int | None = None) -> CalendarPreview:
             prev.problems.append(Problem(ln.number, _("Step {n} has no text.").format(n=number), "warning"))
         last_month_col = max(month_cols)
         extra: list[str] = []
+        ln, down = with_merged_down(ln, 2)
         for j, cell in ln.filled:
             if j <= 1:
                 continue
+            if j in down:
+                prev.problems.append(Problem(ln.number, _(
+                    "'{text}' is one cell merged down over several steps in the file; given to step {n} too.").format(
+                    text=cell[:40], n=number), "warning"))
+            covered = [month_cols[k] for k in range(j + 1, j + ln.spans.get(j, 1)) if k in month_cols]
+            if j in month_cols and covered:
+                prev.problems.append(Problem(ln.number, _(
+                    "'{text}' is one cell merged over {first} to {last}; kept in {first}.").format(
+                    text=cell[:40], first=month_cols[j].abbr(), last=covered[-1].abbr()), "warning"))
             if j in month_cols:
                 col_month = month_cols[j]
                 target = col_month
@@ -183,6 +196,9 @@ def parse_calendar(text: str, year_be: int | None = None) -> CalendarPreview:
         i += 1
     if not prev.steps and not any(p.severity == "error" for p in prev.problems):
         prev.problems.append(Problem(0, _("No operations-calendar table (a heading row starting with ลำดับ) was found.")))
+    for note in prev.footnotes:
+        prev.problems.append(Problem(0, _("The note under the table is shown here but not stored: {text}").format(
+            text=note[:80]), "warning"))
     return prev
 
 
@@ -200,15 +216,20 @@ def apply_calendar(store: Store, preview: CalendarPreview, year_id: str) -> int:
         if preview.title and not year["calendar_title"]:
             store.update("fiscal_year", year_id, {"calendar_title": preview.title})
         base = store.next_sort_key("calendar_step", {"year_id": year_id})
-        for k, step in enumerate(preview.steps):
-            planning.add_calendar_step(store, year_id, step.text, step.remark, base + k, step.cells)
+        # one bulk insert of the steps and one of their cells (a 2,000-step calendar in well under a second)
+        steps = [{"id": new_id(), "year_id": year_id, "text": step.text, "remark": step.remark,
+                  "sort_key": base + k} for k, step in enumerate(preview.steps)]
+        store.insert_many("calendar_step", steps)
+        store.insert_many("calendar_cell", ({"step_id": row["id"], "month": month, "text": value}
+                                            for row, step in zip(steps, preview.steps)
+                                            for month, value in step.cells.items() if value))
     return len(preview.steps)
 
 
 # ---------------------------------------------------------------- weekly plan
 
-def parse_weekly(text: str, year_be: int | None = None) -> WeeklyPreview:
-    lines = read_lines(text)
+def parse_weekly(text: "str | list[Line]", year_be: int | None = None) -> WeeklyPreview:
+    lines = as_lines(text)
     prev = WeeklyPreview()
     prev.title = _first_title(lines, "แผนการดำเนินงาน") or _first_title(lines, "จังหวัด")
     prev.province, title_year = title_facts(prev.title)
@@ -216,6 +237,7 @@ def parse_weekly(text: str, year_be: int | None = None) -> WeeklyPreview:
     default_be = prev.year_be
     week_cols: dict[int, tuple[str, int]] = {}
     category = ""
+    rows_before_band = 0   # rows of the earlier bands of months, which a later band continues
     in_table = False
     i = 0
     while i < len(lines):
@@ -239,6 +261,13 @@ def parse_weekly(text: str, year_be: int | None = None) -> WeeklyPreview:
                 ms = [m for _c, m in months]
                 if not prev.months:
                     prev.months = ms
+                elif not set(ms) & set(prev.months):
+                    # the same rows continued over later months (a printed plan's page per band of months)
+                    prev.months = sorted(set(prev.months) | set(ms), key=lambda m: (m.year, m.month))
+                    rows_before_band = len(prev.rows)
+                    prev.problems.append(Problem(ln.number, _(
+                        "This table continues the rows over {first} to {last}; rows of the same criterion are joined."
+                    ).format(first=ms[0].abbr(), last=ms[-1].abbr()), "warning"))
                 elif ms != prev.months:
                     prev.problems.append(Problem(ln.number, _("This table's months differ from the first table's."),
                                                  "warning"))
@@ -251,8 +280,8 @@ def parse_weekly(text: str, year_be: int | None = None) -> WeeklyPreview:
         if not in_table or not week_cols:
             i += 1
             continue
-        if len(ln.cells) < 2:
-            in_table = False
+        if len(ln.cells) < 2 or (len(ln.filled) == 1 and ln.filled[0][0] == 0 and not ln.merged_down):
+            in_table = False   # a title or note line (in Word or Excel: one cell across the table)
             i += 1
             continue
         if first.strip():
@@ -265,14 +294,22 @@ def parse_weekly(text: str, year_be: int | None = None) -> WeeklyPreview:
             continue
         code, short = parsed
         row = WeeklyRowIn(ln.number, category, code, short, ln.cells[1])
+        earlier = next((r for r in prev.rows[:rows_before_band] if r.code == code), None)
         last = max(week_cols)
         overflow: list[str] = []
+        ln, down = with_merged_down(ln, 2)
         for j, cell in ln.filled:
             if j <= 1:
                 continue
             if j in week_cols:
                 month, week = week_cols[j]
-                row.activities.append(WeeklyActivityIn(month, week, cell))
+                # a cell merged across week columns is one activity spanning those weeks
+                span = sum(1 for k in range(j, j + ln.spans.get(j, 1)) if k in week_cols)
+                if j in down:
+                    prev.problems.append(Problem(ln.number, _(
+                        "'{text}' is one cell merged down over several criteria in the file; given to {code} too."
+                    ).format(text=cell[:40], code=code), "warning"))
+                row.activities.append(WeeklyActivityIn(month, week, cell, max(1, span)))
             elif j > last:
                 overflow.append(cell)
         if overflow:
@@ -280,11 +317,34 @@ def parse_weekly(text: str, year_be: int | None = None) -> WeeklyPreview:
             prev.problems.append(Problem(ln.number, _(
                 "{code}: {n} cells stand beyond the last week column; kept in the row's remark.").format(
                 code=code, n=len(overflow)), "warning"))
-        prev.rows.append(row)
+        if earlier is not None:
+            _join_band(earlier, row, prev.months)
+        else:
+            prev.rows.append(row)
         i += 1
     if not prev.rows and not prev.errors:
         prev.problems.append(Problem(0, _("No weekly-plan table (a heading row หมวด / รหัส) was found.")))
     return prev
+
+
+def band_rows_joinable(prev: WeeklyPreview) -> bool:
+    return len(prev.months) > len({a.month for r in prev.rows for a in r.activities} | set()) or bool(prev.rows)
+
+
+def _join_band(row: WeeklyRowIn, more: WeeklyRowIn, months: list[MonthKey]) -> None:
+    """Add a later band's cells to the row; an activity cut at the band's edge is made whole again."""
+    index = {m.key: k for k, m in enumerate(months)}
+
+    def week_no(a: WeeklyActivityIn) -> int:
+        return index.get(a.month, 0) * 4 + a.week - 1
+    for a in more.activities:
+        before = next((b for b in row.activities if b.text == a.text and week_no(b) + b.span == week_no(a)), None)
+        if before is not None:
+            before.span += a.span
+        else:
+            row.activities.append(a)
+    if more.remark:
+        row.remark = " | ".join(t for t in (row.remark, more.remark) if t)
 
 
 def apply_weekly(store: Store, preview: WeeklyPreview, year_id: str) -> int:

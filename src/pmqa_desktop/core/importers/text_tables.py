@@ -1,4 +1,11 @@
-"""Reading tab-separated dumps of Word tables (the seeds' form).
+"""The table of cells every importer interprets, and reading it from tab-separated dumps of Word
+tables (the seeds' form).
+
+A source (a text dump, a Word document, an Excel sheet; see ``sources``) becomes a list of
+``Line``: one per paragraph or table row, cells on the table's grid. Word's and Excel's merged
+cells keep their text in the first cell and say how far they reach (``spans``, ``merged_down``),
+so the interpreters in ``schedule_import``, ``devplan_import`` and ``catalog_import`` read
+all three the same way.
 
 Tabs separate cells; a space inside a cell is often only a line wrap in a narrow Word
 cell, so cell text is kept as written (spaces collapsed) and only codes are normalised.
@@ -16,6 +23,12 @@ from ...resources import seed_path
 class Line:
     number: int          # 1-based line number in the source
     cells: list[str]
+    spans: dict[int, int] = field(default_factory=dict)   # column -> columns a merged cell covers
+    # columns whose cell is merged with the one above in Word or Excel, with that cell's text; the
+    # cell itself stays empty, as in a text dump, and each form decides what the merge means
+    merged_down: dict[int, str] = field(default_factory=dict)
+    where: str = ""      # a place a clerk can find ("table 2, row 5") when line numbers mean nothing
+    on_grid: bool = False   # cells stand on the table's columns (Word, Excel), not shifted as in a text dump
 
     @property
     def text(self) -> str:
@@ -35,6 +48,7 @@ class Problem:
     line: int
     message: str
     severity: str = "error"   # 'error' stops the import; 'warning' is reported and kept
+    where: str = ""           # the place in a Word or Excel file, when the source is one
 
 
 @dataclass
@@ -54,6 +68,23 @@ def read_lines(text: str) -> list[Line]:
     for i, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
         lines.append(Line(i, [clean_cell(c) for c in raw.split("\t")]))
     return lines
+
+
+def with_merged_down(ln: Line, first_col: int) -> tuple[Line, list[int]]:
+    """The line with the text of cells merged down from the row above filled in from ``first_col``
+    on (a date or an activity that applies to several rows), and the columns so filled."""
+    filled = [j for j, t in ln.merged_down.items() if j >= first_col and t and j < len(ln.cells) and not ln.cells[j]]
+    if not filled:
+        return ln, []
+    cells = list(ln.cells)
+    for j in filled:
+        cells[j] = ln.merged_down[j]
+    return Line(ln.number, cells, ln.spans, ln.merged_down, ln.where, ln.on_grid), sorted(filled)
+
+
+def as_lines(source: "str | list[Line]") -> list[Line]:
+    """The interpreters take a text dump or lines already read from a Word or Excel table."""
+    return read_lines(source) if isinstance(source, str) else source
 
 
 def decode(data: bytes) -> str:

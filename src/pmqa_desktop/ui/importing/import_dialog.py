@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPushButton, QSplitter, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
@@ -27,12 +27,12 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------- import
 
 class ImportDialog(QDialog):
-    """Import a seed-style text table into the calendar or the weekly plan of one year."""
+    """Import a Word (.docx) or Excel (.xlsx) table, or a seed-style text table, into one year."""
 
     def __init__(self, window: "MainWindow", path: str | Path | None = None, kind: str = "calendar"):
         super().__init__(window)
         self.window = window
-        self.setWindowTitle(_("Import a text table"))
+        self.setWindowTitle(_("Import a Word, Excel or text table"))
         self.preview: Any = None
         self.imported = 0
         self._text: str | None = None
@@ -41,7 +41,7 @@ class ImportDialog(QDialog):
 
         self.path = QLineEdit(str(path) if path else "", self)
         self.path.setObjectName("import_path")
-        self.path.setPlaceholderText(_("a text file: a Word table saved as text, cells separated by tabs"))
+        self.path.setPlaceholderText(_("a Word (.docx) or Excel (.xlsx) file, or a Word table saved as text"))
         browse = QPushButton(_("Choose…"), self)
         browse.setObjectName("import_browse")
         browse.clicked.connect(self._browse)
@@ -50,6 +50,7 @@ class ImportDialog(QDialog):
         self.kind.addItem(_("Operations calendar"), "calendar")
         self.kind.addItem(_("Weekly plan"), "weekly")
         self.kind.addItem(_("Development plans and form 7.2"), "devplan")
+        self.kind.addItem(_("Criteria catalog and owners"), "catalog")
         self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
         self.org = QComboBox(self)
         self.org.setObjectName("import_org")
@@ -78,6 +79,20 @@ class ImportDialog(QDialog):
         row2.addWidget(self.year)
         row2.addWidget(self.preview_button)
         top.addRow(_("Import"), row2)
+        # an Excel workbook with several sheets: the clerk picks the one to read
+        self.sheet = QComboBox(self)
+        self.sheet.setObjectName("import_sheet")
+        self.sheet_label = QLabel(_("Sheet"), self)
+        top.addRow(self.sheet_label, self.sheet)
+        self.sheet.hide()
+        self.sheet_label.hide()
+        self.sheet.activated.connect(lambda _i: self.reload())
+        # Word's wrapping spaces inside Thai words: offered, never removed silently
+        self.join_wrapped = QCheckBox(self)
+        self.join_wrapped.setObjectName("import_join_wrapped")
+        self.join_wrapped.hide()
+        self.join_wrapped.toggled.connect(lambda _on: self.reload())
+        top.addRow(self.join_wrapped)
 
         self.table = QTableWidget(self)
         self.table.setObjectName("import_table")
@@ -123,8 +138,9 @@ class ImportDialog(QDialog):
 
     # ------------------------------------------------------------ reading
     def _browse(self) -> None:
-        fn, _filter = QFileDialog.getOpenFileName(self, _("Choose a text table"), str(Path(self.path.text()).parent),
-                                                  _("Text files (*.txt *.tsv *.csv);;All files (*)"))
+        fn, _filter = QFileDialog.getOpenFileName(
+            self, _("Choose a Word, Excel or text table"), str(Path(self.path.text()).parent),
+            _("Word, Excel and text tables (*.docx *.xlsx *.txt *.tsv *.csv);;All files (*)"))
         if fn:
             self.path.setText(fn)
             self.reload()
@@ -134,11 +150,13 @@ class ImportDialog(QDialog):
             self.reload()
 
     def reload(self) -> None:
-        from ...core.importers import schedule_import
-        from ...core.importers.text_tables import decode
+        from ...core.importers.sources import parse_source, problem_text, read_source, remove_wrap_spaces, wrap_fixes
         self.error.hide()
         self.preview = None
-        self._loaded_path = self.path.text().strip()
+        path = self.path.text().strip()
+        if path != self._loaded_path:
+            self.sheet.clear()
+        self._loaded_path = path
         self.table.clear()
         self.table.setRowCount(0)
         self.table.setColumnCount(0)
@@ -148,24 +166,33 @@ class ImportDialog(QDialog):
             self.summary.setText("")
             return
         try:
-            text = decode(Path(self._loaded_path).read_bytes())
-        except OSError as exc:
+            source = read_source(self._loaded_path, self.sheet.currentData() if self.sheet.count() else None)
+        except UserError as exc:
+            sheets = self._sheets_of(self._loaded_path)
+            if len(sheets) > 1 and not self.sheet.count():   # several sheets: offer them, read the first
+                self._offer_sheets(sheets)
+                return self.reload()
             self.summary.setText("")
-            self.error.setText(_("The file {path} cannot be read: {error}").format(
-                path=self._loaded_path, error=exc.strerror or exc))
+            self.error.setText(str(exc))
             self.error.show()
             return
+        if len(source.sheets) > 1 and not self.sheet.count():
+            self._offer_sheets(source.sheets)
         kind = self.kind.currentData()
-        if kind == "devplan":
-            from ...core.importers.devplan_import import parse_devplan as parse
-        else:
-            parse = schedule_import.parse_calendar if kind == "calendar" else schedule_import.parse_weekly
-        preview = parse(text)
+        preview = parse_source(kind, source)
         new_file = self._loaded_path != self._guessed_for
-        if preview.year_be is None:
-            preview = parse(text, self.year.value())
+        if getattr(preview, "year_be", None) is None:
+            preview = parse_source(kind, source, self.year.value())
         elif new_file:   # a new file: its title says where it belongs; after that the clerk decides
             self.year.setValue(preview.year_be)
+        fixes = wrap_fixes(preview)
+        self.join_wrapped.setVisible(bool(fixes) or self.join_wrapped.isChecked())
+        if fixes:
+            self.join_wrapped.setText(_("Remove spaces typed only to wrap lines inside words ({n} texts, e.g. "
+                                        "'{old}' → '{new}')").format(n=len(fixes), old=fixes[0][0][:30],
+                                                                      new=fixes[0][1][:30]))
+        if self.join_wrapped.isChecked():
+            remove_wrap_spaces(preview)
         if preview.province and new_file:
             name = "จังหวัด" + preview.province
             org = planning.find_organisation(self.window.store, name)
@@ -185,14 +212,16 @@ class ImportDialog(QDialog):
             self._fill_devplan(preview)
             n = len(preview.steps) + len(preview.kpis)
             what = preview.summary()
+        elif kind == "catalog":
+            self._fill_catalog(preview)
+            n = len(preview.criteria)
+            what = _("{n} criteria to import").format(n=n)
         else:
             self._fill_weekly(preview)
             n = len(preview.rows)
             what = _("{n} weekly-plan rows to import").format(n=n)
         for p in preview.problems:
-            label = _("error") if p.severity == "error" else _("note")
-            item = QListWidgetItem(_("line {line}: {label}: {message}").format(line=p.line, label=label,
-                                                                               message=p.message))
+            item = QListWidgetItem(problem_text(p))
             if p.severity == "error":
                 item.setForeground(QBrush(QColor("#c62828")))
             self.problems.addItem(item)
@@ -203,6 +232,39 @@ class ImportDialog(QDialog):
         else:
             self.summary.setText(_("{what}; {p} notes.").format(what=what, p=len(preview.problems)))
         self.import_button.setEnabled(errors == 0 and n > 0 and not self.window.store.read_only)
+
+    @staticmethod
+    def _sheets_of(path: str) -> list[str]:
+        from ...core.importers.xlsx_tables import sheet_names
+        if not path.lower().endswith((".xlsx", ".xlsm")):
+            return []
+        try:
+            return sheet_names(Path(path))
+        except UserError:
+            return []
+
+    def _offer_sheets(self, names: list[str]) -> None:
+        self.sheet.blockSignals(True)
+        self.sheet.clear()
+        for name in names:
+            self.sheet.addItem(name, name)
+        self.sheet.blockSignals(False)
+        self.sheet.show()
+        self.sheet_label.show()
+
+    def _fill_catalog(self, prev) -> None:
+        from ...core.storage.planning import OWNER_FIELDS
+        headers = [_("Category"), _("Criterion"), _("Group"), _("Owner")]
+        rows = [[f"{cat.code} {cat.name}", f"{c.code} {c.full_text}", c.group_title,
+                 " / ".join(c.owner.get(f, "") for f in OWNER_FIELDS if c.owner.get(f))]
+                for cat in prev.categories for c in cat.criteria]
+        self.table.setColumnCount(len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setRowCount(len(rows))
+        for r, vals in enumerate(rows):
+            for c, v in enumerate(vals):
+                self.table.setItem(r, c, _item(v))
+        self.table.setColumnWidth(1, 420)
 
     def _fill_calendar(self, prev) -> None:
         months = prev.months
@@ -279,7 +341,8 @@ class ImportDialog(QDialog):
         province = prev.province or ""
 
         def run() -> tuple[str, int]:
-            ensure_catalog(w.store)
+            if kind != "catalog":
+                ensure_catalog(w.store)
             oid = org_id
             if isinstance(oid, tuple):   # named in the title, created with the import
                 oid = planning.add_organisation(w.store, oid[1], province=province)
@@ -287,12 +350,14 @@ class ImportDialog(QDialog):
             yid = year["id"] if year else planning.add_fiscal_year(w.store, oid, year_be)
             if kind == "devplan":
                 from ...core.importers.devplan_import import apply_devplan as apply_fn
+            elif kind == "catalog":
+                from ...core.importers.catalog_import import apply_catalog as apply_fn
             else:
                 apply_fn = schedule_import.apply_calendar if kind == "calendar" else schedule_import.apply_weekly
             return yid, apply_fn(w.store, prev, yid)
 
         label = {"calendar": _("Import calendar"), "weekly": _("Import weekly plan"),
-                 "devplan": _("Import development plans")}[kind]
+                 "devplan": _("Import development plans"), "catalog": _("Import criteria catalog")}[kind]
         try:
             from ...core.sharing import backup_now
             backup_now(w.store, "import")   # the file as it was, before the import

@@ -167,8 +167,18 @@ class PreviewDialog(QDialog):
         close = buttons.addButton(QDialogButtonBox.Close)
         close.clicked.connect(self.reject)
         self.print_button.clicked.connect(lambda: self.print_pages())
-        self.save_button.clicked.connect(lambda: self.save_pdf())
-        lay.addWidget(buttons)
+        self.save_button.clicked.connect(lambda: self.save_as())
+        # the same form as an editable Excel or Word file (office_export), chosen beside the Save button
+        self.format_box = QComboBox()
+        self.format_box.setObjectName("print_format")
+        for ext, label in ((".pdf", _("PDF")), (".xlsx", _("Excel (.xlsx)")), (".docx", _("Word (.docx)"))):
+            self.format_box.addItem(label, ext)
+        self.format_box.currentIndexChanged.connect(self._format_changed)
+        out_row = QHBoxLayout()
+        out_row.addWidget(QLabel(_("Save as:")))
+        out_row.addWidget(self.format_box)
+        out_row.addWidget(buttons, 1)
+        lay.addLayout(out_row)
         self._set_ready(False)
 
     # ------------------------------------------------------------ data
@@ -294,6 +304,35 @@ class PreviewDialog(QDialog):
         self.page_label.setText(_("of {n}").format(n=self.pages))
 
     # ------------------------------------------------------------ output
+    def _format_changed(self) -> None:
+        ext = self.format_box.currentData()
+        self.save_button.setText(_("Save PDF…") if ext == ".pdf" else _("Save {kind}…").format(
+            kind=self.format_box.currentText()))
+
+    def save_as(self, path: str | None = None) -> Path | None:
+        """Save in the chosen format; a name typed with .xlsx, .docx or .pdf decides the format."""
+        ext = self.format_box.currentData()
+        if path is None and ext != ".pdf":
+            filters = {".xlsx": _("Excel workbooks (*.xlsx)"), ".docx": _("Word documents (*.docx)")}
+            path, _filter = QFileDialog.getSaveFileName(self, _("Save"), f"{self.form}{ext}", filters[ext])
+            if not path:
+                return None
+        if path is not None:
+            typed = Path(path).suffix.lower()
+            ext = typed if typed in (".pdf", ".xlsx", ".docx") else ext
+            if not typed:
+                path += ext
+        if ext == ".pdf":
+            return self.save_pdf(path)
+        from ...printing.office_export import export_form
+        try:
+            export_form(self.window.store, self.request(), self._current_settings().options(), path)
+        except UserError as exc:
+            QMessageBox.warning(self, _("Save"), str(exc))
+            return None
+        self.window.show_message(_("Saved {path}").format(path=path))
+        return Path(path)
+
     def save_pdf(self, path: str | None = None) -> Path | None:
         if not self.pdf_path:
             return None

@@ -1,0 +1,225 @@
+"""Every grid form exported to .xlsx and .docx from the demo database: the .xlsx imports back
+into an empty file equal to the original (calendar, weekly plan, catalog with its owners), the
+.docx holds every row, multi-week activities are merged cells, the font is TH SarabunPSK."""
+from __future__ import annotations
+
+import pytest
+
+from pmqa_desktop.cli import main
+from pmqa_desktop.core.storage import planning
+from pmqa_desktop.core.storage.store import Actor, Store
+
+FONT = "TH SarabunPSK"
+
+
+def export(db, form, year, out, org=None):
+    args = ["print", form, "--db", str(db), "--year", str(year), "--out", str(out)]
+    if org:
+        args += ["--org", org]
+    assert main(args) == 0
+    assert out.exists() and not out.with_name(out.name + ".part").exists()
+    return out
+
+
+def import_(db, kind, year, src, org):
+    return main(["import", "--db", str(db), "--kind", kind, "--year", str(year), "--org", org, str(src)])
+
+
+def year_of(store, org_name, year_be):
+    org = planning.find_organisation(store, org_name)
+    return planning.find_year(store, org["id"], year_be)
+
+
+def calendar_of(store, year):
+    return [(s["text"], s["remark"], {k: c["text"] for k, c in s["cells"].items() if c["text"]})
+            for s in planning.calendar_steps(store, year["id"])], planning.calendar_months(year)
+
+
+def weekly_of(store, year):
+    return [(r["criterion_code"], r["remark"] or "",
+             sorted((a["month"], a["week"], a["span"], a["text"]) for a in r["activities"]))
+            for r in planning.weekly_rows(store, year["id"])]
+
+
+def catalog_of(store, year):
+    owners = planning.owners(store, year["id"])
+    out = []
+    for cat in planning.categories(store):
+        crits = [(c["code"], c["full_text"], c["group_title"],
+                  tuple((owners.get(c["id"]) or {}).get(f, "") for f in planning.OWNER_FIELDS))
+                 for c in planning.criteria(store, cat["id"])]
+        out.append((cat["code"], cat["name"], crits))
+    return out
+
+
+ORG = "จังหวัดราชบุรี"
+
+
+@pytest.mark.parametrize("form,kind,snap", [("calendar", "calendar", calendar_of), ("weekly", "weekly", weekly_of)])
+def test_xlsx_round_trip_schedule(demo_db, tmp_path, form, kind, snap):
+    out = export(demo_db, form, 2554, tmp_path / f"{form}.xlsx", ORG)
+    fresh = tmp_path / "fresh.db"
+    assert import_(fresh, kind, 2554, out, ORG) == 0
+    a, b = Store.open(demo_db, Actor("t")), Store.open(fresh, Actor("t"))
+    try:
+        want, got = snap(a, year_of(a, ORG, 2554)), snap(b, year_of(b, ORG, 2554))
+        assert got == want
+        assert want and (want[0] if form == "calendar" else want)
+    finally:
+        a.close()
+        b.close()
+
+
+def test_weekly_activity_across_a_band_edge_comes_back_whole(demo_db, tmp_path):
+    """The weekly form prints months in bands; an activity from July into August is cut at the
+    band's edge on paper, and joined again when the file is read back."""
+    s = Store.open(demo_db, Actor("t"))
+    year = year_of(s, ORG, 2554)
+    row = planning.weekly_rows(s, year["id"])[0]
+    planning.add_weekly_activity(s, row["id"], "2011-07", 3, "ข้ามช่วงเดือน", 4)
+    s.close()
+    out = export(demo_db, "weekly", 2554, tmp_path / "w.xlsx", ORG)
+    fresh = tmp_path / "fresh.db"
+    assert import_(fresh, "weekly", 2554, out, ORG) == 0
+    b = Store.open(fresh, Actor("t"))
+    acts = weekly_of(b, year_of(b, ORG, 2554))[0][2]
+    b.close()
+    assert ("2011-07", 3, 4, "ข้ามช่วงเดือน") in acts
+
+
+def test_xlsx_round_trip_catalog_and_owners(demo_db, tmp_path):
+    s = Store.open(demo_db, Actor("t"))
+    year = year_of(s, ORG, 2554)
+    by = planning.criteria_by_code(s)
+    planning.set_owner(s, year["id"], by["LD1"]["id"], {"name": "นางสาวสมศรี ใจดี", "position": "นักวิเคราะห์",
+                                                       "unit": "กลุ่มงานยุทธศาสตร์", "phone": "032-337-000",
+                                                       "email": "somsri@example.go.th"})
+    planning.set_owner(s, year["id"], by["RM6"]["id"], {"name": "นายสมชาย รักงาน", "phone": "0812345678"})
+    s.close()
+    out = export(demo_db, "owners", 2554, tmp_path / "owners.xlsx", ORG)
+    fresh = tmp_path / "fresh.db"
+    assert import_(fresh, "catalog", 2554, out, ORG) == 0
+    a, b = Store.open(demo_db, Actor("t")), Store.open(fresh, Actor("t"))
+    try:
+        want, got = catalog_of(a, year_of(a, ORG, 2554)), catalog_of(b, year_of(b, ORG, 2554))
+        assert got == want
+        assert sum(len(c[2]) for c in want) > 40
+    finally:
+        a.close()
+        b.close()
+
+
+def test_multi_week_activities_are_merged_cells(demo_db, tmp_path):
+    import openpyxl
+    s = Store.open(demo_db, Actor("t"))
+    year = year_of(s, ORG, 2554)
+    row = planning.weekly_rows(s, year["id"])[0]
+    planning.add_weekly_activity(s, row["id"], "2011-05", 2, "สามสัปดาห์", 3)
+    s.close()
+    out = export(demo_db, "weekly", 2554, tmp_path / "w.xlsx", ORG)
+    ws = openpyxl.load_workbook(out).active
+    cell = next(c for r in ws.iter_rows() for c in r if c.value == "สามสัปดาห์")
+    rng = next(r for r in ws.merged_cells.ranges if (r.min_row, r.min_col) == (cell.row, cell.column))
+    assert rng.max_col - rng.min_col + 1 == 3 and rng.max_row == rng.min_row
+    assert cell.font.name == FONT
+    assert ws.column_dimensions["B"].width > 15        # the criterion column opens readable
+
+
+@pytest.mark.parametrize("form,year,org", [("owners", 2554, ORG), ("calendar", 2554, ORG), ("weekly", 2554, ORG),
+                                           ("devplan", 2553, None), ("kpi72", 2553, None),
+                                           ("progress", 2553, None)])
+def test_docx_holds_every_row(demo_db, tmp_path, form, year, org):
+    import docx
+    from pmqa_desktop.core.storage import devplan as dp
+    out = export(demo_db, form, year, tmp_path / f"{form}.docx", org)
+    d = docx.Document(str(out))
+    cells = {c.text for t in d.tables for r in t.rows for c in r.cells}
+    text = "\n".join(p.text for p in d.paragraphs) + "\n" + "\n".join(cells)
+    s = Store.open(demo_db, Actor("t"), read_only=True)
+    try:
+        if form == "owners":
+            want = [f"{c['code']} {c['full_text']}".strip() for c in planning.criteria(s)]
+        elif form == "calendar":
+            want = [st["text"] for st in planning.calendar_steps(s, year_of(s, ORG, year)["id"])]
+        elif form == "weekly":
+            want = [f"{r['criterion_code']} {r['criterion_name']}".strip()
+                    for r in planning.weekly_rows(s, year_of(s, ORG, year)["id"])]
+            want += [a["text"] for r in planning.weekly_rows(s, year_of(s, ORG, year)["id"]) for a in r["activities"]]
+        else:
+            org_row = planning.organisations(s)
+            yid = next(planning.find_year(s, o["id"], year) for o in org_row if planning.find_year(s, o["id"], year))
+            plans = dp.plans(s, yid["id"])
+            want = []
+            for p in plans:
+                tree = dp.plan_tree(s, p["id"])
+                if form in ("devplan", "progress"):
+                    want += [st["text"] for a in tree["activities"] for st in a["steps"]]
+                else:
+                    want += [k["text"] for ks in dp.kpis_by_dimension(s, p["id"]).values() for k in ks]
+    finally:
+        s.close()
+    assert want
+    missing = [w for w in want if w and w not in text]
+    assert not missing, missing[:3]
+    fonts = {r.font.name for p in d.paragraphs for r in p.runs if r.text}
+    fonts |= {r.font.name for t in d.tables for row in t.rows for c in row.cells for p in c.paragraphs
+              for r in p.runs if r.text}
+    assert fonts == {FONT}
+    if form in ("devplan", "kpi72"):
+        assert "พิจารณาเห็นชอบดำเนินการ" in text and "ลงนาม" in text
+
+
+def devplan_of(store, year_id):
+    from pmqa_desktop.core.storage import devplan as dp
+    out = []
+    for p in dp.plans(store, year_id):
+        tree = dp.plan_tree(store, p["id"])
+        acts = [(a["number"], a["title"], a["stated_budget"],
+                 [(s["number"], s["text"], s["duration"], s["start_month"], s["end_month"], s["output"],
+                   s["responsible"], s["related"], s["budget"], s["budget_note"]) for s in a["steps"]])
+                for a in tree["activities"]]
+        appr = [(a["signer_name"], a["position_lines"], str(a["signed_on"] or "")[:10])
+                for a in dp.approvals(store, p["id"]) if a["revision"] == p["revision"]]
+        out.append((p["title"], p["policy"], acts, appr))
+    return out
+
+
+def test_xlsx_round_trip_devplan(demo_db, tmp_path):
+    rayong = "จังหวัดระยอง"
+    out = export(demo_db, "devplan", 2553, tmp_path / "devplan.xlsx", rayong)
+    fresh = tmp_path / "fresh.db"
+    assert import_(fresh, "devplan", 2553, out, rayong) == 0
+    a, b = Store.open(demo_db, Actor("t")), Store.open(fresh, Actor("t"))
+    try:
+        want, got = devplan_of(a, year_of(a, rayong, 2553)["id"]), devplan_of(b, year_of(b, rayong, 2553)["id"])
+        assert want and sum(len(x[2]) for x in want) >= 2
+        assert got == want
+    finally:
+        a.close()
+        b.close()
+
+
+def kpis_of(store, year_id):
+    from pmqa_desktop.core.storage import devplan as dp
+    return [(p["title"], [(k["dimension"], k["number"], k["text"], k["current_data"], k["target"], k["weight"],
+                           k["unit"], k["direction"], tuple(k[f"t{i}"] for i in range(1, 6)))
+                          for k in dp.kpis(store, p["id"])])
+            for p in dp.plans(store, year_id)]
+
+
+def test_xlsx_round_trip_form_72(demo_db, tmp_path):
+    """Form 7.2 exported on its own and imported after its plans lands on those plans."""
+    rayong = "จังหวัดระยอง"
+    plans = export(demo_db, "devplan", 2553, tmp_path / "devplan.xlsx", rayong)
+    form = export(demo_db, "kpi72", 2553, tmp_path / "kpi72.xlsx", rayong)
+    fresh = tmp_path / "fresh.db"
+    assert import_(fresh, "devplan", 2553, plans, rayong) == 0
+    assert import_(fresh, "devplan", 2553, form, rayong) == 0
+    a, b = Store.open(demo_db, Actor("t")), Store.open(fresh, Actor("t"))
+    try:
+        want, got = kpis_of(a, year_of(a, rayong, 2553)["id"]), kpis_of(b, year_of(b, rayong, 2553)["id"])
+        assert sum(len(k) for _t, k in want) >= 3
+        assert got == want
+    finally:
+        a.close()
+        b.close()
