@@ -44,3 +44,58 @@ def found_wrapped(text: str, extracted: str) -> bool:
     if not text:
         return True
     return wrapped_pattern(text).search(extracted) is not None
+
+
+def icu_module():
+    """PyICU: from the venv, or Debian's python3-icu (scripts/test.sh installs it) when the
+    venv has none. Only its own package is taken from dist-packages."""
+    try:
+        import icu
+        return icu
+    except ImportError:
+        pass
+    import sys
+    for folder in ("/usr/lib/python3/dist-packages",):
+        if Path(folder, "icu").is_dir():
+            sys.path.append(folder)
+            try:
+                import icu
+                return icu
+            except ImportError:
+                return None
+            finally:
+                sys.path.remove(folder)
+    return None
+
+
+def icu_boundaries(icu, text: str) -> set[int]:
+    """ICU's Thai word boundaries in ``text`` (offsets in characters; the text is BMP-only)."""
+    bi = icu.BreakIterator.createWordInstance(icu.Locale("th"))
+    bi.setText(text)
+    return set(bi)
+
+
+def line_starts(text: str, lines: list[str]) -> list[int]:
+    """Offsets in ``text`` where each wrapped line after the first begins."""
+    out, pos = [], 0
+    for i, ln in enumerate(lines):
+        if not ln:
+            continue
+        at = text.find(ln, pos)
+        assert at >= 0, (text, lines)
+        if pos:
+            out.append(at)
+        pos = at + len(ln)
+    return out
+
+
+def words_across(text: str, cut: int, words: list[str]) -> list[str]:
+    """Words of ``words`` that occur in ``text`` across offset ``cut``."""
+    hit = []
+    for w in words:
+        start = text.find(w)
+        while start >= 0:
+            if start < cut < start + len(w):
+                hit.append(w)
+            start = text.find(w, start + 1)
+    return hit

@@ -30,7 +30,7 @@ BODY_SIZE = 16.0          # nominal TH Sarabun sizes
 LINE_FACTOR = 1.08        # leading / nominal size
 PAD_X = 2.5
 PAD_Y = 1.5
-MIN_SHRINK = 0.75         # a cell may be set this much smaller so its longest word fits
+MIN_SIZE = 12.0           # no text is set smaller (nominal TH Sarabun points), even to fit a long word
 
 
 FLATE_LEVEL = 1
@@ -224,8 +224,9 @@ class FormDocument:
 
     # ------------------------------------------------------------ measuring
     def _wrap_cell(self, cell: Cell, width: float, size: float) -> tuple[list[str], float]:
-        """Lines of a cell and the nominal size used: a cell whose longest word is wider than
-        the cell is set smaller (down to MIN_SHRINK of its size) before any word is cut."""
+        """Lines of a cell and the nominal size used. A word wider than the cell breaks between its
+        parts; a cell whose widest part is still wider is set smaller (never below MIN_SIZE)
+        before that part is cut."""
         nominal = cell.size or size
         if cell.draw is not None:
             return [""] * max(1, cell.min_lines), nominal
@@ -246,7 +247,7 @@ class FormDocument:
             return [cell.text.strip()] + [""] * (cell.min_lines - 1), nominal
         widest = longest_word_width(face, cell.text)  # in 1/1000 em
         if widest * nominal * self.opts.font.scale / 1000.0 > avail:
-            nominal = max(nominal * MIN_SHRINK, avail * 1000.0 / (widest * self.opts.font.scale) - 0.01)
+            nominal = max(min(nominal, MIN_SIZE), avail * 1000.0 / (widest * self.opts.font.scale) - 0.01)
         s = nominal * self.opts.font.scale
         lines = [ln.text for ln in wrap(face, s, cell.text, avail)]
         while len(lines) < cell.min_lines:
@@ -318,6 +319,16 @@ class FormDocument:
             elif isinstance(item, PageBreak):
                 units.append(_Unit(0, "break"))
         return units
+
+    def text_cells(self) -> list[tuple[Cell, float, list[str], float]]:
+        """Every text cell as laid out: (cell, its width in points, its lines, nominal size used)."""
+        out = []
+        for u in self._units():
+            if u.kind == "row":
+                for laid in (*u.grid.header, u.laid):
+                    out.extend((cell, w, lines, size) for _x, w, cell, lines, size in laid.cells
+                               if cell.text and cell.draw is None)
+        return out
 
     # ------------------------------------------------------------ pagination
     def paginate(self) -> list[list[_Unit]]:

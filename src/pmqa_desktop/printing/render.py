@@ -46,13 +46,13 @@ class PrintSettings:
 
 
 def prewarm(font: str = "auto") -> threading.Thread:
-    """Load the word dictionary (about a second) and the print font in a background thread,
+    """Load the word list and the print font in a background thread,
     while the caller opens and checks the file: SQLite's check runs without the GIL, so the
     two overlap. Harmless if the caller gets there first (it then simply waits for them)."""
     def work() -> None:
         try:
-            from ..core.thai_text import break_opportunities
-            break_opportunities("ทดสอบการตัดคำ")
+            from ..core.thai_text import line_breaks
+            line_breaks("ทดสอบการตัดคำ")
             get_font(font)
         except Exception:  # a missing font or dictionary is reported by the print itself
             pass
