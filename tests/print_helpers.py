@@ -6,7 +6,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from pmqa_desktop.printing.thai_text_layout import break_positions
+from pmqa_desktop.printing.thai_text_layout import break_positions, part_breaks
 
 
 def pdftotext(pdf: Path, *flags: str) -> str:
@@ -17,8 +17,10 @@ def pdftotext(pdf: Path, *flags: str) -> str:
 
 def wrapped_pattern(text: str) -> re.Pattern:
     """A regex matching ``text`` as printed: a line break (\\n) may stand only at a break
-    position; whitespace in the source may become spaces and/or a line break."""
-    cuts = [0] + break_positions(text) + [len(text)]
+    position, or between the parts of a word (a word wider than its cell); whitespace in the
+    source may become spaces and/or a line break. (tests/test_print_linebreak.py checks that
+    part breaks happen only in words wider than their cells.)"""
+    cuts = [0] + sorted(set(break_positions(text)) | set(part_breaks(text))) + [len(text)]
     toks: list[str | None] = []          # None stands for whitespace
     for a, b in zip(cuts, cuts[1:]):
         for part in re.split(r"(\s+)", text[a:b]):

@@ -244,6 +244,11 @@ class Face:
             self._glyph_char[gid] = c
         return c
 
+    def missing_chars(self, text: str) -> list[str]:
+        """Characters of ``text`` this font has no glyph for (controls and spaces aside)."""
+        return [ch for ch in dict.fromkeys(text)
+                if ord(ch) >= 32 and not ch.isspace() and self.hb_font.get_nominal_glyph(ord(ch)) is None]
+
     def pdf_width(self, code: int) -> float:
         """Width ReportLab writes for this code in the font's /Widths (1/1000 em)."""
         return self.ttf.face.getCharWidth(code)

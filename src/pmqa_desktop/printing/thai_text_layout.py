@@ -84,6 +84,25 @@ def part_cuts(face: Face, piece: str, width_em: float) -> list[int]:
     return cuts
 
 
+def part_breaks(text: str) -> list[int]:
+    """Every offset between the parts of a word of ``text`` (all levels): where a line may break
+    when a word is wider than its cell, besides ``break_positions``."""
+    out: list[int] = []
+    pos = 0
+    for w in thai_words(text):
+        stack = [(pos, w)]
+        while stack:
+            at, word = stack.pop()
+            parts = word_parts(word)
+            for p in parts:
+                if at != pos or p is not parts[0]:
+                    out.append(at)
+                stack.append((at, p))
+                at += len(p)
+        pos += len(w)
+    return sorted(set(x for x in out if 0 < x < len(text)))
+
+
 def _word_cuts(face: Face, word: str, width_em: float) -> list[int]:
     parts = word_parts(word)
     out: list[int] = []
@@ -289,6 +308,7 @@ class TextWriter:
         # per face: glyph id -> (subset, the glyph's byte as written in a PDF string, /Widths entry)
         self._glyphs: dict[str, dict[int, tuple[int, str, float]]] = {}
         self._tf: dict[tuple, str] = {}   # (face, subset, size) -> its "Tf" operator
+        self.missing: set[str] = set()    # characters the font has no glyph for (left out, reported)
 
     def draw(self, face: Face, size: float, x: float, y: float, text: str) -> None:
         """Draw ``text`` (one line) with its baseline starting at (x, y)."""
@@ -347,7 +367,9 @@ class TextWriter:
         ``TJ`` numbers move x to the glyph's pen position + x offset, ``Ts`` sets its y offset."""
         shaped = face.shape(text)
         gids = shaped.gids
-        table = self._glyph_table(face, size, gids)
+        if 0 in gids:   # .notdef: a character the font cannot draw prints as nothing, and is reported
+            self.missing.update(face.missing_chars(text))
+        table = self._glyph_table(face, size, [g for g in gids if g] if 0 in gids else gids)
         K = shaped.scale
         # positions in 1/1000 em (font units when the font has 1000 per em, as both fonts do)
         pos = shaped.pos if K == 1.0 else [(p[0] * K, p[1] * K, p[2] * K, 0) for p in shaped.pos]
@@ -361,6 +383,9 @@ class TextWriter:
         pen = cur_x = rise = 0.0
         cur_subset = -1
         for gid, (xo, yo, xa, _ya) in zip(gids, pos):
+            if not gid:
+                pen += xa * k
+                continue
             subset, esc, wk = table[gid]
             if subset != cur_subset:
                 if run:
