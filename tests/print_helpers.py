@@ -101,3 +101,17 @@ def words_across(text: str, cut: int, words: list[str]) -> list[str]:
                 hit.append(w)
             start = text.find(w, start + 1)
     return hit
+
+
+def font_sizes(pdf: Path) -> list[float]:
+    """Every font size set in the PDF's content streams (``/Font size Tf``), in points."""
+    import zlib
+    raw = Path(pdf).read_bytes()
+    sizes = []
+    for m in re.finditer(rb"stream\r?\n(.*?)endstream", raw, re.S):
+        try:
+            data = zlib.decompress(m.group(1))
+        except zlib.error:
+            continue
+        sizes += [float(x) for x in re.findall(rb"/\S+ ([\d.]+) Tf", data)]
+    return sizes
