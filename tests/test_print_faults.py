@@ -243,3 +243,15 @@ def test_no_unused_fonts_in_the_pdf(demo_store, tmp_path):
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "Helvetica" not in fonts
     assert all(" yes " in ln for ln in fonts.splitlines()[2:] if ln.strip()), fonts   # every font embedded
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+def test_print_dialog_names_the_characters_the_font_lacks(qtbot, window):
+    from test_print_gui import open_dialog, select_year
+    year = _ratchaburi(window.store)
+    planning.add_calendar_step(window.store, year["id"], "ตรวจแล้ว ✓ ส่งต่อ")
+    select_year(qtbot, window, "จังหวัดราชบุรี", 2554)
+    dlg = open_dialog(qtbot, window, "calendar")
+    assert dlg.last_error == ""
+    assert dlg.missing == {"✓"}
+    assert dlg.missing_label.isVisible() and "✓" in dlg.missing_label.text()

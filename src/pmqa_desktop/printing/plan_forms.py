@@ -18,7 +18,7 @@ from ..core.thai_calendar import MONTH_FULL, MonthKey, fiscal_months, format_mon
 from ..i18n import _
 from .form_text import thai
 from .forms import GROUP_FILL, HEAD_SIZE, FormRequest, _fit, _org_name, _year_text, approval_block
-from .layout import BODY_SIZE, MIN_SIZE, Cell, FormDocument, Grid, Options, PageBreak, Row, Section, Title, leading
+from .layout import BODY_SIZE, MIN_SIZE, Cell, FormDocument, Grid, Options, Row, Section, Title, leading
 
 STATUS_FILL = {"green": colors.Color(0.72, 0.90, 0.72), "yellow": colors.Color(1.0, 0.93, 0.55),
                "red": colors.Color(0.97, 0.62, 0.60)}
