@@ -158,6 +158,7 @@ class Face:
         self._advance_cache: dict[str, float] = {}
         # unbreakable piece of a line -> its measures (see thai_text_layout._pieces)
         self.piece_metrics: dict[str, tuple[bool, float, float, float]] = {}
+        self.leaf_widths: dict[str, float] = {}   # piece -> advance of its widest part (1/1000 em)
         self._glyph_char: dict[int, int] = {}
         self.widths: dict[int, float] = {}   # code -> /Widths entry, filled as used
         self.ko_height = self._glyph_height("ก") or SARABUN_KO_HEIGHT

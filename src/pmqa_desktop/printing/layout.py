@@ -368,6 +368,7 @@ class FormDocument:
         how a table printed in parts on several sets of pages groups its rows."""
         probe = FormDocument(self.opts, footer_left=self.footer_left)
         probe.pagesize, probe.frame_w = self.pagesize, self.frame_w
+        probe._wrapped = self._wrapped      # the same cells at the same widths: wrapped once
         probe.add(title)
         probe.frame_h = self.frame_h - probe._units()[0].height
         probe.items = [grid]

@@ -157,14 +157,19 @@ def longest_word_width(face: Face, text: str) -> float:
     of a word (ผู้ว่าราชการจังหวัด counts as its widest part), in 1/1000 em: what a cell must
     be set small enough for before a word is cut."""
     widest = 0.0
+    known = face.leaf_widths
     for a, b, blank, pw, _f, _s in _pieces(face, text):
         if blank or pw <= widest:
             continue
         piece = text[a:b].rstrip()
-        cuts = part_cuts(face, piece, 0.0)
-        if cuts:
-            pw = max(face.advance(piece[x:y]) for x, y in zip([0] + cuts, cuts + [len(piece)]))
-        widest = max(widest, pw)
+        got = known.get(piece)
+        if got is None:
+            cuts = part_cuts(face, piece, 0.0)
+            got = max(face.advance(piece[x:y]) for x, y in zip([0] + cuts, cuts + [len(piece)])) if cuts else pw
+            if len(known) > 200000:
+                known.clear()
+            known[piece] = got
+        widest = max(widest, got)
     return widest
 
 
