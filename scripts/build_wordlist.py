@@ -8,7 +8,7 @@ the built file and does not need PyThaiNLP):
     list (orst_words_th.txt) -- the dictionaries, entries with a space (phrases) left out;
   * PyThaiNLP's words_th.txt for the common words those two lack (ความต้องการ, ดำเนินงาน, ...),
     without its phrase entries: a word made of a dictionary word and a particle after it
-    (…ใน, …ตาม, …ของ) or of การ/ความ/ทาง/มูล and a dictionary word (การตาม, ทางใน, มูลความ);
+    (…ใน, …ตาม, …ของ) or of การ/ความ/ทาง/มูล and a word (การตาม, การทำตาม, ทางใน, มูลความ);
   * the explicit phrase list scripts/wordlist/phrases_th.txt (taken out of every source);
   * the domain's vocabulary scripts/wordlist/domain_th.txt (PMQA terms, units, positions) and the
     77 province names (thailand_provinces_th.csv).
@@ -75,7 +75,8 @@ def build() -> list[str]:
     base = {w for w in read_list(corpus / "icubrk_th.txt") | read_list(corpus / "orst_words_th.txt")
             if THAI_WORD.match(w)}
     extra = {w for w in read_list(corpus / "words_th.txt") if THAI_WORD.match(w) and w not in base}
-    words = base | {w for w in extra if not is_phrase(w, base)}
+    known = base | extra
+    words = base | {w for w in extra if not is_phrase(w, known)}
     words = (words - phrases) | {w for w in domain if THAI_WORD.match(w)}
     return sorted(w for w in words if len(w) <= MAX_WORD)
 

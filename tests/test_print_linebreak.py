@@ -11,6 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as settings_
+from hypothesis import strategies as st
 
 from pmqa_desktop.core import thai_text
 from pmqa_desktop.core.storage import devplan as dp
@@ -73,7 +76,7 @@ def test_word_list_is_what_its_script_builds():
     ("ดำเนินการตามแผน", "ดำเนินการ"), ("แนวทางในการดำเนินงาน", "แนวทาง"), ("ข้อมูลความต้องการ", "ข้อมูล"),
     ("ตอบสนองความต้องการของผู้รับบริการ", "ตอบสนอง"), ("ตัวชี้วัดขององค์การ", "ตัวชี้วัด"),
     ("การพัฒนาองค์การ", "องค์การ"), ("โครงการพัฒนาระบบราชการ", "โครงการ"), ("ส่วนราชการทราบ", "ส่วนราชการ"),
-    ("ให้ผู้ว่าราชการทราบ", "ผู้ว่าราชการ"),
+    ("ให้ผู้ว่าราชการทราบ", "ผู้ว่าราชการ"), ("ตามตัวชี้วัดผล", "ตัวชี้วัด"),
 ])
 def test_segmentation_keeps_compounds(text, kept):
     assert kept in words(text), words(text)
@@ -246,3 +249,20 @@ def test_corpus_in_narrow_weekly_cells(width, icu_report):
     assert n > len(CORPUS)
     for _cell, _w, _lines, size in doc.text_cells():
         assert size >= MIN_SIZE
+
+
+PIECES = ["ดำเนินการ", "ตาม", "แนวทาง", "ใน", "ข้อมูล", "ความต้องการ", "ตัวชี้วัด", "ผู้ว่าราชการจังหวัด", "ราชบุรี",
+          " ", '"', "(", ")", "“", "”", ",", ".", "ๆ", "PMQA", "2554", "มี.ค.", "ก", "ฯ", "องค์การ"]
+
+
+@settings_(max_examples=200, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=20))
+def test_line_breaks_hold_the_rules(pieces):
+    text = "".join(pieces)
+    assert "".join(words(text)) == text
+    bounds = set(thai_text.break_opportunities(text))
+    for p in line_breaks(text):
+        assert 0 < p < len(text)
+        # a word boundary, or an edge of a run of spaces
+        assert p in bounds or text[p - 1].isspace() or text[p].isspace()
+        assert text[p] not in CLOSING and text[p - 1] not in OPENING

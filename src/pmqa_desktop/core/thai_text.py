@@ -5,9 +5,10 @@ so the screen and the printer both ask this module, and it behaves the same on e
 
 Segmentation is dictionary-based maximal matching: a Thai run is cut into the fewest
 dictionary words, never inside a character cluster (a consonant with its vowels and tone
-marks); among cuttings with as many words, the one whose first word is longest wins, then its
-second, and so on (ดำเนินการ|ตาม, not ดำเนิน|การตาม; แนวทาง|ใน, not แนว|ทางใน). What no word
-covers is kept as one unknown piece (a name, a misspelling).
+marks); among cuttings with as many words, the one holding the longest word wins, then the one
+whose first word is longest (ดำเนินการ|ตาม, not ดำเนิน|การตาม; แนวทาง|ใน, not แนว|ทางใน). What no word
+covers is kept as one unknown piece (a name, a misspelling). Ties go to the cutting with the
+longest word in it, then to the longest first word.
 
 The word list is the program's own (``pmqa_desktop/data/words/words_th.txt``, built by
 ``scripts/build_wordlist.py`` from ICU's and the Royal Institute's dictionaries plus the
@@ -75,13 +76,15 @@ def _cluster_starts(run: str) -> list[int]:
 
 def _segment(run: str, words: frozenset[str], exclude: str = "") -> list[tuple[str, bool]]:
     """(piece, known) for the run: fewest unknown characters, then fewest pieces, then the
-    longest first word. Worked from the end, so each position knows its best continuation."""
+    longest word anywhere in it (ตาม|ตัวชี้วัด|ผล, not ตามตัว|ชี้|วัดผล), then the longest first
+    word. Worked from the end, so each position knows its best continuation."""
     ends = _cluster_starts(run) + [len(run)]
     n = len(ends) - 1
-    # best[k]: (unknown chars, pieces, -len(first piece), ...) for run[ends[k]:]; nxt[k] the next index
+    # best[k]: (unknown chars, pieces, -longest word, -len(first piece)) for run[ends[k]:];
+    # nxt[k] the index where its second piece starts
     best: list[tuple | None] = [None] * (n + 1)
     nxt = [n] * (n + 1)
-    best[n] = (0, 0)
+    best[n] = (0, 0, 0, 0)
     for k in range(n - 1, -1, -1):
         i = ends[k]
         cand = None
@@ -92,9 +95,9 @@ def _segment(run: str, words: frozenset[str], exclude: str = "") -> list[tuple[s
             rest = best[m]
             piece = run[i:j]
             if piece in words and piece != exclude:
-                score = (rest[0], rest[1] + 1, i - j)
+                score = (rest[0], rest[1] + 1, min(rest[2], i - j), i - j)
             elif m == k + 1:   # one cluster no word covers
-                score = (rest[0] + (j - i), rest[1] + 1, 0)
+                score = (rest[0] + (j - i), rest[1] + 1, rest[2], 0)
             else:
                 continue
             if cand is None or score < cand:
