@@ -89,6 +89,18 @@ def test_multi_week_activity_is_one_cell(demo_store, tmp_path):
     assert "ประชุมคณะทำงานสามสัปดาห์" in first   # one line across the three weeks, not cut per week
 
 
+def test_weekly_text_runs_over_free_weeks_without_repeating(demo_store, tmp_path):
+    year = _ratchaburi(demo_store)
+    row = planning.add_weekly_row(demo_store, year["id"], None, label="ทดสอบ")
+    june = planning.week_at(year, 2 * 4)[0]            # the third month: the last of the first set
+    planning.add_weekly_activity(demo_store, row, june, 4, "ประชุมสรุปผลประจำเดือน")      # W4, nothing after
+    planning.add_weekly_activity(demo_store, row, year["weekly_start"], 1, "จัดทำรายงานประจำเดือน")  # W1
+    pdf, n = render(demo_store, "weekly", 2554, tmp_path)
+    text = pdftotext(pdf, "-raw")
+    assert "ประชุมสรุปผลประจำเดือน" in text and "จัดทำรายงานประจำเดือน" in text   # each on one line
+    assert text.count("ประชุมสรุปผลประจำเดือน") == 1 and text.count("จัดทำรายงานประจำเดือน") == 1
+
+
 # ---------------------------------------------------------------- 3. honest totals
 
 def test_stated_and_summed_budgets_differ_in_words(demo_store, tmp_path):

@@ -157,10 +157,11 @@ def _weekly_activities(store: Store, year: dict, total_weeks: int) -> tuple[list
     return rows, per_row
 
 
-def _shade(own: int, span: int):
-    """Shade the first ``own`` of ``span`` week columns of a cell (an activity's own weeks)."""
+def _shade(first: int, last: int, span: int):
+    """Shade week columns ``first`` to ``last`` (exclusive) of a cell ``span`` weeks wide (an
+    activity's own weeks in a cell its text runs on over)."""
     def draw(ctx, x, y_top, w, h):
-        ctx.fill_rect(WEEK_FILL, x, y_top - h, w * own / span, h)
+        ctx.fill_rect(WEEK_FILL, x + w * first / span, y_top - h, w * (last - first) / span, h)
     return draw
 
 
@@ -205,20 +206,23 @@ def build_weekly(store: Store, req: FormRequest, opts: Options) -> FormDocument:
             cells = [Cell(cat or "" if first_of_cat else "", align="center", bold=True), Cell(code)]
             w = w0
             for j, (s, e, text) in enumerate(acts):
-                # the text may run on over up to a month of free weeks after it (as the Word
-                # original's merged cells do); only the activity's own weeks are shaded
-                nxt = acts[j + 1][0] if j + 1 < len(acts) else total_weeks
-                run_on = max(e, min(nxt, s + wpm, w1))
-                if run_on <= w or s >= w1:
+                if e <= w0 or s >= w1:
                     continue
-                s = max(s, w)
-                end = min(run_on, w1)
-                while w < s:
+                # the text may run on over up to a month of free weeks after it (as the Word
+                # original's merged cells do), or, with none free after it, back over the free
+                # weeks before it in its month; only the activity's own weeks are shaded
+                nxt = acts[j + 1][0] if j + 1 < len(acts) else total_weeks
+                a = max(s, w)
+                end = min(max(e, min(nxt, s + wpm)), w1)
+                if end <= min(e, w1) and s >= w:
+                    a = max(w, (s // wpm) * wpm)
+                while w < a:
                     cells.append(Cell())
                     w += 1
-                own = min(e, w1) - s
-                cells.append(Cell(text, colspan=end - s, align="center", fill=WEEK_FILL if own == end - s else None,
-                                  draw_under=_shade(own, end - s) if 0 < own < end - s else None))
+                first, last, span = max(s, a) - a, min(e, w1) - a, end - a
+                whole = first == 0 and last == span
+                cells.append(Cell(text, colspan=span, align="center", fill=WEEK_FILL if whole else None,
+                                  draw_under=None if whole else _shade(first, last, span)))
                 w = end
             while w < w1:
                 cells.append(Cell())
