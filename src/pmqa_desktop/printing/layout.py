@@ -174,6 +174,7 @@ class _GridLay:
     header: list[_Laid] = field(default_factory=list)
     header_height: float = 0.0
     continued_height: float = 0.0
+    continued_lines: list[str] = field(default_factory=list)
 
 
 class Ctx:
@@ -346,7 +347,10 @@ class FormDocument:
                 gl.header = [self._lay_row(r, item.widths, item.size) for r in item.header]
                 gl.header_height = sum(h.height for h in gl.header)
                 if item.continued:
-                    gl.continued_height = leading(BODY_SIZE) + 2
+                    face = self.opts.font.face(True)
+                    gl.continued_lines = [ln.text for ln in wrap(face, BODY_SIZE * self.opts.font.scale,
+                                                                 self.opts.digits(item.continued), self.frame_w)]
+                    gl.continued_height = len(gl.continued_lines) * leading(BODY_SIZE) + 2
                 for i, r in enumerate(item.body):
                     laid = self._lay_row(r, item.widths, item.size)
                     units.append(_Unit(laid.height, "row", grid=gl, laid=laid, keep_next=r.keep_with_next,
@@ -585,7 +589,9 @@ class FormDocument:
                 for u in page:
                     if u.kind == "row":
                         if prev is None and u.continues and u.grid.grid.continued:
-                            ctx.text(self.left, y - baseline_offset(BODY_SIZE), u.grid.grid.continued, BODY_SIZE, True)
+                            for i, t in enumerate(u.grid.continued_lines):
+                                ctx.text(self.left, y - baseline_offset(BODY_SIZE) - i * leading(BODY_SIZE), t,
+                                         BODY_SIZE, True)
                             y -= u.grid.continued_height
                         if prev is None or prev.grid is not u.grid:
                             for hl in u.grid.header:

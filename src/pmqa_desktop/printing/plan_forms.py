@@ -253,7 +253,7 @@ def build_devplan(store: Store, req: FormRequest, opts: Options) -> FormDocument
 
 def _continued(heading: list[str], fallback: str) -> str:
     """What a page a plan's table continues onto says first: the plan's name and "(ต่อ)"."""
-    name = " ".join(heading).strip() or fallback
+    name = (heading[-1] if heading else "").strip() or fallback
     return name + " " + thai(_("(continued)"))
 
 
