@@ -124,6 +124,8 @@ def run_ours(db: Path, year: int, org: str, work: Path) -> tuple[int, float, flo
             form, n, dt = ln.split()
             pages += int(n)
             lines.append(f"ours: {form} pages={n} seconds={float(dt):.2f} pages/s={int(n) / float(dt):.1f}")
+            lines.append(f"print_{form}_pages={n}")
+            lines.append(f"print_{form}_pages_per_s={int(n) / float(dt):.1f}")
     # the cold figure is the first pass only (the second, warm pass ran in the same process)
     total, cpu_all = time.perf_counter() - t, _child_cpu() - c
     secs = total - warm
@@ -192,6 +194,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ours total: pages={pages} seconds={best[0]:.2f} pages/s={pages / best[0]:.1f} cpu_seconds={cpu_best:.2f} "
               f"(best of {len(ours)} wall: {', '.join('%.2f' % o[0] for o in ours)} s; fresh process each, "
               f"start-up, imports and the word dictionary included)")
+        print(f"print_pages={pages}")
+        print(f"print_seconds={best[0]:.2f}")
+        print(f"print_pages_per_s={pages / best[0]:.1f}")
+        print(f"print_pages_per_cpu_s={pages / cpu_best:.1f}")
         if not soffice:
             print("libreoffice: not run (not installed or --no-libreoffice); only our figures are reported")
             return 0

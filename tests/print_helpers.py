@@ -6,7 +6,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from pmqa_desktop.printing.thai_text_layout import break_positions
+from pmqa_desktop.printing.thai_text_layout import break_positions, part_breaks
 
 
 def pdftotext(pdf: Path, *flags: str) -> str:
@@ -17,8 +17,10 @@ def pdftotext(pdf: Path, *flags: str) -> str:
 
 def wrapped_pattern(text: str) -> re.Pattern:
     """A regex matching ``text`` as printed: a line break (\\n) may stand only at a break
-    position; whitespace in the source may become spaces and/or a line break."""
-    cuts = [0] + break_positions(text) + [len(text)]
+    position, or between the parts of a word (a word wider than its cell); whitespace in the
+    source may become spaces and/or a line break. (tests/test_print_linebreak.py checks that
+    part breaks happen only in words wider than their cells.)"""
+    cuts = [0] + sorted(set(break_positions(text)) | set(part_breaks(text))) + [len(text)]
     toks: list[str | None] = []          # None stands for whitespace
     for a, b in zip(cuts, cuts[1:]):
         for part in re.split(r"(\s+)", text[a:b]):
@@ -44,3 +46,72 @@ def found_wrapped(text: str, extracted: str) -> bool:
     if not text:
         return True
     return wrapped_pattern(text).search(extracted) is not None
+
+
+def icu_module():
+    """PyICU: from the venv, or Debian's python3-icu (scripts/test.sh installs it) when the
+    venv has none. Only its own package is taken from dist-packages."""
+    try:
+        import icu
+        return icu
+    except ImportError:
+        pass
+    import sys
+    for folder in ("/usr/lib/python3/dist-packages",):
+        if Path(folder, "icu").is_dir():
+            sys.path.append(folder)
+            try:
+                import icu
+                return icu
+            except ImportError:
+                return None
+            finally:
+                sys.path.remove(folder)
+    return None
+
+
+def icu_boundaries(icu, text: str) -> set[int]:
+    """ICU's Thai word boundaries in ``text`` (offsets in characters; the text is BMP-only)."""
+    bi = icu.BreakIterator.createWordInstance(icu.Locale("th"))
+    bi.setText(text)
+    return set(bi)
+
+
+def line_starts(text: str, lines: list[str]) -> list[int]:
+    """Offsets in ``text`` where each wrapped line after the first begins."""
+    out, pos = [], 0
+    for i, ln in enumerate(lines):
+        if not ln:
+            continue
+        at = text.find(ln, pos)
+        assert at >= 0, (text, lines)
+        if pos:
+            out.append(at)
+        pos = at + len(ln)
+    return out
+
+
+def words_across(text: str, cut: int, words: list[str]) -> list[str]:
+    """Words of ``words`` that occur in ``text`` across offset ``cut``."""
+    hit = []
+    for w in words:
+        start = text.find(w)
+        while start >= 0:
+            if start < cut < start + len(w):
+                hit.append(w)
+            start = text.find(w, start + 1)
+    return hit
+
+
+def font_sizes(pdf: Path) -> list[float]:
+    """Every font size set in the PDF's content streams (``/Font size Tf``), in points."""
+    import zlib
+    raw = Path(pdf).read_bytes()
+    sizes = []
+    for m in re.finditer(rb"stream\r?\n(.*?)endstream", raw, re.S):
+        try:
+            data = zlib.decompress(m.group(1))
+        except zlib.error:
+            continue
+        sizes += [float(x) for x in re.findall(rb"/\S+ ([\d.]+) Tf", data)]
+    return sizes

@@ -38,18 +38,33 @@ def pages_text(pdf, n):
     return [pdftotext(pdf, "-raw", "-f", str(i), "-l", str(i)) for i in range(1, n + 1)]
 
 
-def check_pages(pdf, n, header: str | None = None, landscape=True):
+MM = 72 / 25.4
+
+
+def check_pages(pdf, n, header: str | None = None, landscape=True, a3=False):
     texts = pages_text(pdf, n)
+    numbers = []
     for i, t in enumerate(texts, start=1):
-        assert f"หน้า {i}/{n}" in t
+        m = re.search(r"หน้า (\d+)/(\d+)", t)
+        assert m, f"no page number on page {i}"
+        numbers.append((int(m.group(1)), int(m.group(2))))
         if header:
             assert header in t, f"heading missing on page {i}"
-    # nothing outside the page or its margins
+    # pages count per document (per plan): 1/k .. k/k, then the next document from 1
+    i = 0
+    while i < len(numbers):
+        k = numbers[i][1]
+        assert numbers[i:i + k] == [(j, k) for j in range(1, k + 1)], numbers
+        i += k
+    # nothing in the official margins: 30 mm on the binding (left) side, 20 mm elsewhere
     bbox = pdftotext(pdf, "-bbox")
     pw, ph = (841.89, 595.28) if landscape else (595.28, 841.89)
+    if a3:
+        pw, ph = pw * 2 ** 0.5, ph * 2 ** 0.5
     for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', bbox):
         x0, y0, x1, y1 = map(float, m.groups())
-        assert 30 <= x0 and x1 <= pw - 30 and 25 <= y0 and y1 <= ph - 25, m.group(0)
+        assert 30 * MM - 0.5 <= x0 and x1 <= pw - 20 * MM + 0.5 and 20 * MM - 0.5 <= y0 \
+            and y1 <= ph - 20 * MM + 0.5, m.group(0)
     return texts
 
 
@@ -90,10 +105,13 @@ def test_owners_calendar_weekly(demo_store, tmp_path):
     allt = "\n".join(texts)
     rows = planning.weekly_rows(demo_store, year["id"])
     n_acts = 0
+    flat = re.sub(r"\s+", "", allt)
     for r in rows:
         assert r["criterion_code"] in allt
         for a in r["activities"]:
-            assert found_wrapped(rough(a["text"]), allt), a["text"]
+            # (a word wider than a one-week cell even at 12 pt is cut there; where lines break in
+            # narrow weekly cells is checked in test_print_linebreak.py)
+            assert found_wrapped(rough(a["text"]), allt) or re.sub(r"\s+", "", a["text"]) in flat, a["text"]
             n_acts += 1
     assert n_acts > 50
 
@@ -199,7 +217,7 @@ def test_progress_scores(demo_store, tmp_path):
 def test_thai_digits(demo_store, tmp_path):
     pdf, n = render(demo_store, "devplan", 2553, tmp_path, thai_digits=True)
     t = pdftotext(pdf, "-raw")
-    assert f"หน้า ๑/{n}".translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")) in t
+    assert "หน้า ๑/" in t
     assert "๕๐,๐๐๐" in t
     assert "ปีงบประมาณ ๒๕๕๓" in t
 
@@ -225,7 +243,7 @@ def test_long_row_splits_and_user_text_literal(demo_store, tmp_path):
     # the long row was split over pages, starting right after the row before it (no empty page)
     assert any("ลำดับที่ 1 " in t and "18 " in t for t in texts)
     first = next(i for i, t in enumerate(texts) if "ลำดับที่ 1 " in t)
-    last = next(i for i, t in enumerate(texts) if "ลำดับที่ 139 " in t)
+    last = next(i for i, t in enumerate(texts) if re.search(r"ลำดับที่\s139\s", t))
     assert last > first
 
 

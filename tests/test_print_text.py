@@ -64,7 +64,8 @@ def test_size_is_scaled_to_th_sarabun(font):
 def test_extracted_text_equals_source(tmp_path, opts, text):
     out = render_cells(tmp_path, opts, [text], 500)
     got = pdftotext(out, "-raw")
-    assert found_wrapped(text, got), (text, got)
+    # one digit system on the page: Arabic here, so ๑๒๓ prints as 123 (the text itself is not changed)
+    assert found_wrapped(opts.digits(text), got), (text, got)
 
 
 def test_narrow_cells_wrap_only_between_words(tmp_path, opts):
@@ -72,7 +73,7 @@ def test_narrow_cells_wrap_only_between_words(tmp_path, opts):
     got = pdftotext(out, "-raw")
     wrapped = 0
     for text in HARD:
-        norm = re.sub(r"[ \t]+", " ", text)
+        norm = opts.digits(re.sub(r"[ \t]+", " ", text))
         assert found_wrapped(norm, got), (text, got)
         lines = wrap(opts.font.face(), 16 * opts.font.scale, norm, 95 - 2 * PAD_X)
         wrapped += len(lines) > 1
@@ -134,12 +135,12 @@ def test_long_unbroken_strings_are_cut_and_stay_inside(tmp_path, opts):
     got = pdftotext(out, "-raw")
     for t in (long_thai, url, "น้ำ" * 60):
         assert t in got.replace("\n", "")
-    # every word box inside the 120-pt cell (left margin 12 mm)
+    # every word box inside the 120-pt cell (left margin: the binding side)
     bbox = pdftotext(out, "-bbox")
-    left = 12 * 72 / 25.4
+    left = opts.binding_mm * 72 / 25.4
     words = 0
     for m in re.finditer(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"', bbox):
-        if float(m.group(2)) > 780:   # the page number line
+        if float(m.group(2)) > 750:   # the page number line
             continue
         words += 1
         assert float(m.group(1)) >= left - 0.5

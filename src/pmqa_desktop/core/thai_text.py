@@ -1,24 +1,35 @@
-"""Thai word boundaries, found by the program itself.
+"""Thai word boundaries and line-break opportunities, found by the program itself.
 
 Qt finds Thai word breaks only through libthai (absent on Windows) and ReportLab not at all,
 so the screen and the printer both ask this module, and it behaves the same on every system.
 
-It is dictionary-based maximal matching, the method of PyThaiNLP's "newmm": a Thai run is cut
-into the fewest dictionary words, never inside a character cluster (a consonant with its
-vowels and tone marks), and what no word covers is kept as small unknown pieces. The word
-list is PyThaiNLP's (about 62,000 words), read straight from its data file: building
-PyThaiNLP's own trie costs about a second at every start, a Python set a few milliseconds.
+Segmentation is dictionary-based maximal matching: a Thai run is cut into the fewest
+dictionary words, never inside a character cluster (a consonant with its vowels and tone
+marks); among cuttings with as many words, the one holding the longest word wins, then the one
+whose first word is longest (ดำเนินการ|ตาม, not ดำเนิน|การตาม; แนวทาง|ใน, not แนว|ทางใน). What no word
+covers is kept as one unknown piece (a name, a misspelling). Ties go to the cutting with the
+longest word in it, then to the longest first word.
+
+The word list is the program's own (``pmqa_desktop/data/words/words_th.txt``, built by
+``scripts/build_wordlist.py`` from ICU's and the Royal Institute's dictionaries plus the
+domain's words; see the LICENSE file beside it). A word that is wider than its cell is broken
+between its parts (``word_parts``: ผู้ว่าราชการจังหวัด -> ผู้ว่าราชการ|จังหวัด) before anything else.
+
+Line breaks (``line_breaks``) are word boundaries and spaces, minus what UAX #14 forbids for
+punctuation: nothing closing (``) ] } ” ’ , . : ; ! ? % ๆ ฯ``, or a straight quote that
+closes) starts a line, nothing opening (``( [ { “ ‘``, or a straight quote that opens) ends one,
+and an abbreviation such as มี.ค. or 1.2 stays whole.
 """
 from __future__ import annotations
 
-import importlib.util
 import re
 import threading
 from functools import lru_cache
-from pathlib import Path
+from importlib import resources
 
 ZWSP = "\u200b"
 _THAI_RUN = re.compile(r"[\u0e00-\u0e7f]+")
+_SPACE_SPLIT = re.compile(r"(\s+)")
 
 # No break before these: above/below vowels, tone marks and following vowels
 _NO_BREAK_BEFORE = set("\u0e30\u0e31\u0e32\u0e33\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a"
@@ -29,16 +40,18 @@ _ATTACH_BACK = ("\u0e46", "\u0e2f")
 _NO_BREAK_AFTER = set("\u0e40\u0e41\u0e42\u0e43\u0e44")
 MAX_WORD = 32
 
+# UAX #14 classes, the part forms need: CL/CP/EX/IS/NS/PO (never start a line), OP/PR (never end one)
+CLOSING = set(")]}\u201d\u2019\u00bb.,:;!?%\u0e46\u0e2f")
+OPENING = set("([{\u201c\u2018\u00ab")
+QUOTES = set("\"'")
+
 _words: frozenset[str] | None = None
 _load_lock = threading.Lock()
 
 
-def _word_file() -> Path | None:
-    spec = importlib.util.find_spec("pythainlp")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(list(spec.submodule_search_locations)[0]) / "corpus" / "words_th.txt"
-    return path if path.exists() else None
+def word_list_text() -> str:
+    """The shipped word list (one word a line)."""
+    return (resources.files("pmqa_desktop") / "data" / "words" / "words_th.txt").read_text(encoding="utf-8")
 
 
 def dictionary() -> frozenset[str]:
@@ -47,12 +60,7 @@ def dictionary() -> frozenset[str]:
     if _words is None:
         with _load_lock:
             if _words is None:
-                path = _word_file()
-                words: set[str] = set()
-                if path is not None:
-                    with open(path, encoding="utf-8") as fh:
-                        words = {w.strip() for w in fh if w.strip()}
-                _words = frozenset(w for w in words if len(w) <= MAX_WORD)
+                _words = frozenset(w for w in word_list_text().split("\n") if w and len(w) <= MAX_WORD)
     return _words
 
 
@@ -66,57 +74,76 @@ def _cluster_starts(run: str) -> list[int]:
     return starts
 
 
-@lru_cache(maxsize=20000)
-def _segment_run(run: str) -> tuple[str, ...]:
-    """Fewest pieces, preferring dictionary words; unknown text in the smallest clusters."""
-    words = dictionary()
+def _segment(run: str, words: frozenset[str], exclude: str = "") -> list[tuple[str, bool]]:
+    """(piece, known) for the run: fewest unknown characters, then fewest pieces, then the
+    longest word anywhere in it (ตาม|ตัวชี้วัด|ผล, not ตามตัว|ชี้|วัดผล), then the longest first
+    word. Worked from the end, so each position knows its best continuation."""
     ends = _cluster_starts(run) + [len(run)]
-    # best[k] = (unknown characters, pieces) for run[:ends[k]]; back[k] = index of the piece's start
-    best: list[tuple[int, int] | None] = [None] * len(ends)
-    back = [0] * len(ends)
-    best[0] = (0, 0)
-    lo = 0
-    for k in range(1, len(ends)):
+    n = len(ends) - 1
+    # best[k]: (unknown chars, pieces, -longest word, -len(first piece)) for run[ends[k]:];
+    # nxt[k] the index where its second piece starts
+    best: list[tuple | None] = [None] * (n + 1)
+    nxt = [n] * (n + 1)
+    best[n] = (0, 0, 0, 0)
+    for k in range(n - 1, -1, -1):
         i = ends[k]
-        while i - ends[lo] > MAX_WORD:
-            lo += 1
         cand = None
-        for m in range(max(lo, 0), k):
-            prev = best[m]
-            if prev is None:
-                continue
+        for m in range(k + 1, n + 1):
             j = ends[m]
-            if run[j:i] in words:
-                score = (prev[0], prev[1] + 1)
-            elif m == k - 1:   # one cluster no word covers
-                score = (prev[0] + (i - j), prev[1] + 1)
+            if j - i > MAX_WORD:
+                break
+            rest = best[m]
+            piece = run[i:j]
+            if piece in words and piece != exclude:
+                score = (rest[0], rest[1] + 1, min(rest[2], i - j), i - j)
+            elif m == k + 1:   # one cluster no word covers
+                score = (rest[0] + (j - i), rest[1] + 1, rest[2], 0)
             else:
                 continue
             if cand is None or score < cand:
-                cand, back[k] = score, m
+                cand, nxt[k] = score, m
         best[k] = cand
-    if best[-1] is None:
-        return (run,)
-    out = []
-    k = len(ends) - 1
-    while k > 0:
-        m = back[k]
-        out.append(run[ends[m]:ends[k]])
+    out: list[tuple[str, bool]] = []
+    k = 0
+    while k < n:
+        m = nxt[k]
+        piece = run[ends[k]:ends[m]]
+        out.append((piece, piece in words and piece != exclude))
         k = m
-    out.reverse()
-    return tuple(_merge_unknown(out, words))
-
-
-def _merge_unknown(pieces: list[str], words: frozenset[str]) -> list[str]:
-    """Join neighbouring unknown clusters into one piece (a name, a misspelling)."""
-    out: list[str] = []
-    for p in pieces:
-        if out and (p in _ATTACH_BACK or (p not in words and out[-1] not in words
-                                          and out[-1] not in _ATTACH_BACK)):
-            out[-1] += p
-        else:
-            out.append(p)
     return out
+
+
+def _merge_unknown(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Join neighbouring unknown clusters into one piece; ๆ and ฯ go with the piece before."""
+    out: list[tuple[str, bool]] = []
+    for p, known in pieces:
+        if out and (p in _ATTACH_BACK or (not known and not out[-1][1] and out[-1][0] not in _ATTACH_BACK)):
+            out[-1] = (out[-1][0] + p, out[-1][1] and p in _ATTACH_BACK)
+        else:
+            out.append((p, known))
+    return out
+
+
+@lru_cache(maxsize=20000)
+def _segment_run(run: str) -> tuple[str, ...]:
+    return tuple(p for p, _k in _merge_unknown(_segment(run, dictionary())))
+
+
+@lru_cache(maxsize=20000)
+def word_parts(word: str) -> tuple[str, ...]:
+    """The dictionary words a known word is made of (ผู้ว่าราชการจังหวัด -> ผู้ว่าราชการ, จังหวัด),
+    or () when it has none (a simple word, an unknown run, anything not purely Thai)."""
+    words = dictionary()
+    if word not in words:
+        return ()
+    pieces = _segment(word, words, exclude=word)
+    if len(pieces) < 2 or not all(k and len(p) > 1 for p, k in pieces):
+        return ()
+    return tuple(p for p, _k in pieces)
+
+
+def is_known(word: str) -> bool:
+    return word in dictionary()
 
 
 def words(text: str) -> list[str]:
@@ -134,7 +161,7 @@ def words(text: str) -> list[str]:
 
 
 def break_opportunities(text: str) -> list[int]:
-    """Offsets in ``text`` where a line may break between Thai words (spaces are the caller's)."""
+    """Offsets in ``text`` between its pieces (``words``), punctuation rules not applied."""
     offs, pos = [], 0
     for w in words(text):
         pos += len(w)
@@ -142,19 +169,84 @@ def break_opportunities(text: str) -> list[int]:
     return offs[:-1]
 
 
-def with_zwsp(text: str) -> str:
-    """Text with zero-width spaces between Thai words, so Qt can wrap it without libthai.
+def _quote_opens(text: str, i: int) -> bool:
+    """A straight quote opens when nothing but a space or an opening mark is before it."""
+    return i == 0 or text[i - 1].isspace() or text[i - 1] in OPENING
 
-    Only for display; stored and copied text never carries them.
-    """
+
+def may_break(text: str, p: int) -> bool:
+    """UAX #14's punctuation rules at offset ``p`` (0 < p < len(text))."""
+    a, b = text[p - 1], text[p]
+    if b in CLOSING or a in OPENING:
+        return False
+    if b in QUOTES and not _quote_opens(text, p):
+        return False
+    if a in QUOTES and _quote_opens(text, p - 1):
+        return False
+    if b.isspace() or a.isspace():
+        return True
+    if a == "." and not b.isspace():   # inside an abbreviation such as มี.ค. or 1.2
+        return False
+    return True
+
+
+@lru_cache(maxsize=50000)
+def _stretch_breaks(token: str) -> tuple[int, ...]:
+    """Allowed breaks strictly inside a stretch of text without spaces."""
+    return tuple(p for p in break_opportunities(token) if 0 < p < len(token) and may_break(token, p))
+
+
+def line_breaks(text: str) -> list[int]:
+    """Offsets where a line may break: between words inside each space-free stretch, and at both
+    edges of every run of spaces, unless punctuation forbids it (a closing quote after a space
+    stays with the word before: ``ฉบับแก้ไข / "`` never leaves ``"`` alone on a line)."""
+    parts = _SPACE_SPLIT.split(text)   # stretch, spaces, stretch, spaces, ..., stretch
+    if len(parts) == 1:
+        return list(_stretch_breaks(text)) if text else []
+    out: list[int] = []
+    n = len(text)
+    pos = 0
+    odd = False
+    for part in parts:
+        end = pos + len(part)
+        if odd:
+            # a closing mark after the spaces stays with the word before them, an opening
+            # mark before the spaces with the word after them: no break on either edge
+            opens = pos > 0 and (text[pos - 1] in OPENING or (text[pos - 1] in QUOTES
+                                                               and _quote_opens(text, pos - 1)))
+            closes = end < n and (text[end] in CLOSING or (text[end] in QUOTES and _closes_after_space(text, end)))
+            if not (opens or closes):
+                if pos > 0:
+                    out.append(pos)
+                if end < n:
+                    out.append(end)
+        elif part:
+            br = _stretch_breaks(part)
+            if br:
+                out.extend([pos + p for p in br] if pos else br)
+        pos = end
+        odd = not odd
+    return out
+
+
+def _closes_after_space(text: str, i: int) -> bool:
+    """A straight quote after a space closes when a space or the end follows it (``แก้ไข / "``)."""
+    return i + 1 >= len(text) or text[i + 1].isspace() or text[i + 1] in CLOSING
+
+
+def with_zwsp(text: str) -> str:
+    """Text with zero-width spaces at the line breaks between Thai words, so Qt wraps it as the
+    printer does, without libthai. Only for display; stored and copied text never carries them."""
     if not _THAI_RUN.search(text):
         return text
-    pieces = words(text)
-    out = [pieces[0]] if pieces else []
-    for prev, cur in zip(pieces, pieces[1:]):
-        if _THAI_RUN.match(prev[-1:] or " ") and _THAI_RUN.match(cur[:1] or " "):
+    out, pos = [], 0
+    for p in line_breaks(text):
+        a, b = text[p - 1], text[p]
+        if _THAI_RUN.match(a) and _THAI_RUN.match(b):
+            out.append(text[pos:p])
             out.append(ZWSP)
-        out.append(cur)
+            pos = p
+    out.append(text[pos:])
     return "".join(out)
 
 

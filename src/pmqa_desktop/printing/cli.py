@@ -10,7 +10,7 @@ from pathlib import Path
 from ..core.errors import UserError
 from ..core.storage.store import Actor, Store
 from ..i18n import _
-from .render import PrintSettings, prewarm, print_to_pdf, resolve
+from .render import PrintSettings, missing_message, prewarm, print_to_pdf, resolve
 
 
 def run_print(args: argparse.Namespace) -> int:
@@ -33,10 +33,13 @@ def run_print(args: argparse.Namespace) -> int:
             rows = export_form(store, req, ps.options(), args.out)
             print(_("{rows} rows written to {path}").format(rows=rows, path=args.out), file=sys.stderr)
             return 0
-        pages = print_to_pdf(store, req, args.out, ps.options())
+        missing: set[str] = set()
+        pages = print_to_pdf(store, req, args.out, ps.options(), missing=missing)
         dt = time.perf_counter() - t0
     finally:
         store.close()
     print(_("{pages} pages written to {path} in {secs:.1f} s").format(pages=pages, path=args.out, secs=dt),
           file=sys.stderr)
+    if missing:
+        print(missing_message(missing), file=sys.stderr)
     return 0

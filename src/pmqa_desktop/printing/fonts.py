@@ -158,6 +158,7 @@ class Face:
         self._advance_cache: dict[str, float] = {}
         # unbreakable piece of a line -> its measures (see thai_text_layout._pieces)
         self.piece_metrics: dict[str, tuple[bool, float, float, float]] = {}
+        self.leaf_widths: dict[str, float] = {}   # piece -> advance of its widest part (1/1000 em)
         self._glyph_char: dict[int, int] = {}
         self.widths: dict[int, float] = {}   # code -> /Widths entry, filled as used
         self.ko_height = self._glyph_height("ก") or SARABUN_KO_HEIGHT
@@ -243,6 +244,11 @@ class Face:
                 c = self.ttf.hbAddPrivate(name, gid, adv)
             self._glyph_char[gid] = c
         return c
+
+    def missing_chars(self, text: str) -> list[str]:
+        """Characters of ``text`` this font has no glyph for (controls and spaces aside)."""
+        return [ch for ch in dict.fromkeys(text)
+                if ord(ch) >= 32 and not ch.isspace() and self.hb_font.get_nominal_glyph(ord(ch)) is None]
 
     def pdf_width(self, code: int) -> float:
         """Width ReportLab writes for this code in the font's /Widths (1/1000 em)."""

@@ -32,6 +32,11 @@ THAI: dict[str, str] = {
     "Category": "หมวด",
     "Code": "รหัส",
     "Months {first} to {last}": "เดือน {first} ถึง {last}",
+    "(continued)": "(ต่อ)",
+    "Main activities": "กิจกรรมหลัก",
+    "stated {stated} baht does not match the sum of the steps {total} baht":
+        "ยอดที่ระบุ {stated} บาท ไม่ตรงกับผลรวมขั้นตอน {total} บาท",
+    "sum of the steps; the stated budgets add up to {stated} baht": "ผลรวมขั้นตอน ยอดที่ระบุรวม {stated} บาท",
     # development plan (seed 001)
     "Organisation development plan, {org}, fiscal year {year}":
         "แผนพัฒนาองค์การ {org} ประจำปีงบประมาณ พ.ศ. {year}",

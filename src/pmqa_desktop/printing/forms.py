@@ -14,7 +14,7 @@ from ..core.storage.store import Store
 from ..core.thai_calendar import MonthKey, header_labels, parse_cell_date
 from ..i18n import _
 from .form_text import thai
-from .layout import BODY_SIZE, Block, Cell, FormDocument, Grid, Options, PageBreak, Row, Title, leading
+from .layout import BODY_SIZE, MIN_SIZE, Block, Cell, FormDocument, Grid, Options, PageBreak, Row, Title, leading
 
 GROUP_FILL = colors.Color(0.95, 0.95, 0.95)
 HEAD_SIZE = 14.0
@@ -52,7 +52,7 @@ def build_owners(store: Store, req: FormRequest, opts: Options) -> FormDocument:
     doc.add(Title([thai(_("List of owners of the PMQA criteria, {org}, fiscal year {year}")).format(
         org=_org_name(req.org), year=_year_text(opts, req.year))]))
     W = doc.frame_w
-    widths = _fit([330, 120, 110, 100, 70, 110], W, 0)
+    widths = _fit([330, 110, 100, 100, 70, 104], W, 0)
     head = Row([Cell(thai(t), align="center", bold=True, valign="middle", size=HEAD_SIZE) for t in (
         _("Category / criterion"), _("Owner's name"), _("Position"), _("Unit"), _("Phone"), _("Owner's e-mail"))])
     owners = planning.owners(store, req.year["id"])
@@ -74,7 +74,7 @@ def build_owners(store: Store, req: FormRequest, opts: Options) -> FormDocument:
             text = f"{c['code']} {c['full_text']}".strip()
             body.append(Row([Cell(text), Cell(o.get("name", "")), Cell(o.get("position", "")),
                              Cell(o.get("unit", "")), Cell(o.get("phone", "")), Cell(o.get("email", ""))]))
-    doc.add(Grid(widths, [head], body, size=BODY_SIZE))
+    doc.add(Grid(widths, [head], body, size=14))
     return doc
 
 
@@ -98,12 +98,13 @@ def build_calendar(store: Store, req: FormRequest, opts: Options) -> FormDocumen
                       align="center", bold=True, colspan=n, size=HEAD_SIZE),
                  Cell(thai(_("Remarks")), align="center", bold=True, size=HEAD_SIZE)])
     labels = header_labels(months, thai_digits=opts.thai_digits)
-    head2 = Row([Cell(), Cell()] + [Cell(lb, align="center", bold=True, size=12) for lb in labels] + [Cell()])
+    head2 = Row([Cell(), Cell()] + [Cell(lb, align="center", bold=True, size=MIN_SIZE, pad=0.5) for lb in labels]
+                + [Cell()])
     body = []
     keyed = [(m, m.key) for m in months]   # MonthKey.key formats a string on every call
     month_cells: dict[str, Cell] = {}      # cells are never changed: one per distinct date text
     for i, step in enumerate(planning.calendar_steps(store, year["id"]), start=1):
-        cells = [Cell(opts.digits(str(i)), align="center"), Cell(step["text"])]
+        cells = [Cell(str(i), align="center"), Cell(step["text"])]
         for m, key in keyed:
             c = step["cells"].get(key)
             text = c["text"] if c else ""
@@ -111,9 +112,9 @@ def build_calendar(store: Store, req: FormRequest, opts: Options) -> FormDocumen
                 text = opts.digits(text)
             cell = month_cells.get(text)
             if cell is None:
-                cell = month_cells[text] = Cell(text, align="center", size=12)
+                cell = month_cells[text] = Cell(text, align="center")
             cells.append(cell)
-        cells.append(Cell(step["remark"], size=13))
+        cells.append(Cell(step["remark"]))
         body.append(Row(cells))
     doc.add(Grid(widths, [head1, head2], body, size=14))
     return doc
@@ -128,18 +129,14 @@ def _bands(n: int, most: int = 4) -> list[tuple[int, int]]:
     return [(a, min(n, a + per)) for a in range(0, n, per)]
 
 
-def build_weekly(store: Store, req: FormRequest, opts: Options) -> FormDocument:
-    year = req.year
-    doc = FormDocument(opts, "landscape", footer_left=_org_name(req.org))
-    title = year.get("weekly_title") or thai(_("PMQA work plan, {org}, fiscal year {year}")).format(
-        org=_org_name(req.org), year=_year_text(opts, year))
-    doc.add(Title([title]))
-    start = MonthKey.parse_key(year["weekly_start"])
-    months = [start.shifted(i) for i in range(year["weekly_months"])]
+WEEK_FILL = colors.Color(0.93, 0.96, 1.0)
+
+
+def _weekly_activities(store: Store, year: dict, total_weeks: int) -> tuple[list[dict], list[list[tuple]]]:
+    """The plan's rows and, per row, its activities as (first week, end week, text); activities
+    that overlap share one cell (both texts printed, none lost)."""
     rows = planning.weekly_rows(store, year["id"])
-    # activities per row as week-index intervals
     per_row = []
-    total_weeks = len(months) * planning.WEEKS_PER_MONTH
     for r in rows:
         acts = []
         for a in r["activities"]:
@@ -149,7 +146,6 @@ def build_weekly(store: Store, req: FormRequest, opts: Options) -> FormDocument:
             if s < e:
                 acts.append((s, e, a["text"]))
         acts.sort(key=lambda t: (t[0], t[1]))
-        # activities that overlap share one merged cell (both texts printed, none lost)
         merged: list[tuple[int, int, str]] = []
         for s, e, text in acts:
             if merged and s < merged[-1][1]:
@@ -158,25 +154,47 @@ def build_weekly(store: Store, req: FormRequest, opts: Options) -> FormDocument:
             else:
                 merged.append((s, e, text))
         per_row.append(merged)
+    return rows, per_row
+
+
+def _shade(first: int, last: int, span: int):
+    """Shade week columns ``first`` to ``last`` (exclusive) of a cell ``span`` weeks wide (an
+    activity's own weeks in a cell its text runs on over)."""
+    def draw(ctx, x, y_top, w, h):
+        ctx.fill_rect(WEEK_FILL, x + w * first / span, y_top - h, w * (last - first) / span, h)
+    return draw
+
+
+def build_weekly(store: Store, req: FormRequest, opts: Options) -> FormDocument:
+    """The weekly plan as the Word original reads: landscape, the same rows on every page of a
+    group of rows, each page's title naming its months. On A3 all months (up to seven) stand on
+    one page; on A4 they go four to a page, and the pages of one group of rows follow each other
+    so they can be laid side by side. An activity over several weeks is one cell across them."""
+    year = req.year
+    paper = "A3" if opts.weekly_paper == "A3" else "A4"
+    doc = FormDocument(opts, "landscape", footer_left=_org_name(req.org), paper=paper)
+    title = year.get("weekly_title") or thai(_("PMQA work plan, {org}, fiscal year {year}")).format(
+        org=_org_name(req.org), year=_year_text(opts, year))
+    start = MonthKey.parse_key(year["weekly_start"])
+    months = [start.shifted(i) for i in range(year["weekly_months"])]
+    wpm = planning.WEEKS_PER_MONTH
+    total_weeks = len(months) * wpm
+    rows, per_row = _weekly_activities(store, year, total_weeks)
     W = doc.frame_w
-    bands = _bands(len(months))
-    for bi, (m0, m1) in enumerate(bands):
-        if bi:
-            doc.add(PageBreak())
-            doc.add(Title([title + " (" + thai(_("Months {first} to {last}")).format(
-                first=months[m0].abbr(thai_digits=opts.thai_digits),
-                last=months[m1 - 1].abbr(thai_digits=opts.thai_digits)) + ")"], size=16))
+    bands = _bands(len(months), 7 if paper == "A3" else 3)
+    grids: list[Grid] = []
+    titles: list[Title] = []
+    for m0, m1 in bands:
         nm = m1 - m0
-        nw = nm * planning.WEEKS_PER_MONTH
-        week_w = (W - 34 - 110) / nw
-        widths = _fit([34, 110] + [week_w] * nw, W, 1)
+        nw = nm * wpm
+        widths = _fit([36, 120] + [(W - 36 - 120) / nw] * nw, W, 1)
         head1 = Row([Cell(thai(_("Category")), align="center", bold=True, size=HEAD_SIZE),
                      Cell(thai(_("Code")), align="center", bold=True, size=HEAD_SIZE)]
                     + [Cell(months[m].abbr(thai_digits=opts.thai_digits), align="center", bold=True,
-                            colspan=planning.WEEKS_PER_MONTH, size=13) for m in range(m0, m1)])
-        head2 = Row([Cell(), Cell()] + [Cell(opts.digits(f"W{w}"), align="center", bold=True, size=11)
-                                        for _m in range(nm) for w in range(1, planning.WEEKS_PER_MONTH + 1)])
-        w0, w1 = m0 * planning.WEEKS_PER_MONTH, m1 * planning.WEEKS_PER_MONTH
+                            colspan=wpm, size=HEAD_SIZE) for m in range(m0, m1)])
+        head2 = Row([Cell(), Cell()] + [Cell(f"W{w}", align="center", bold=True, size=MIN_SIZE, pad=0.5)
+                                        for _m in range(nm) for w in range(1, wpm + 1)])
+        w0, w1 = m0 * wpm, m1 * wpm
         body = []
         prev_cat = object()
         for r, acts in zip(rows, per_row):
@@ -185,25 +203,54 @@ def build_weekly(store: Store, req: FormRequest, opts: Options) -> FormDocument:
             prev_cat = cat
             code = f"{r['criterion_code'] or ''} {r['criterion_name'] or ''}".strip() if r.get("criterion_code") \
                 else (r.get("label") or "")
-            cells = [Cell(opts.digits(cat or "") if first_of_cat else "", align="center", bold=True),
-                     Cell(code, size=12)]
+            cells = [Cell(cat or "" if first_of_cat else "", align="center", bold=True), Cell(code)]
             w = w0
-            for s, e, text in acts:
-                if e <= w or s >= w1:
+            for j, (s, e, text) in enumerate(acts):
+                if e <= w0 or s >= w1:
                     continue
-                s = max(s, w)
-                e = min(e, w1)
-                while w < s:
+                # the text may run on over up to a month of free weeks after it (as the Word
+                # original's merged cells do), or, with none free after it, back over the free
+                # weeks before it in its month; only the activity's own weeks are shaded
+                nxt = acts[j + 1][0] if j + 1 < len(acts) else total_weeks
+                a = max(s, w)
+                end = min(max(e, min(nxt, s + wpm)), w1)
+                if end <= min(e, w1) and s >= w:
+                    a = max(w, (s // wpm) * wpm)
+                while w < a:
                     cells.append(Cell())
                     w += 1
-                cells.append(Cell(text, colspan=e - s, size=10, fill=colors.Color(0.93, 0.96, 1.0),
-                                  align="center"))
-                w = e
+                first, last, span = max(s, a) - a, min(e, w1) - a, end - a
+                whole = first == 0 and last == span
+                cells.append(Cell(text, colspan=span, align="center", fill=WEEK_FILL if whole else None,
+                                  draw_under=None if whole else _shade(first, last, span)))
+                w = end
             while w < w1:
                 cells.append(Cell())
                 w += 1
             body.append(Row(cells))
-        doc.add(Grid(widths, [head1, head2], body, size=12))
+        grids.append(Grid(widths, [head1, head2], body, size=14))
+        months_text = thai(_("Months {first} to {last}")).format(
+            first=months[m0].abbr(thai_digits=opts.thai_digits), last=months[m1 - 1].abbr(thai_digits=opts.thai_digits))
+        titles.append(Title([title + " (" + months_text + ")"] if len(bands) > 1 else [title]))
+    if len(bands) == 1:
+        doc.add(titles[0])
+        doc.add(grids[0])
+        return doc
+    # one height per row over all bands, then the same groups of rows on every band's pages
+    heights = [doc.row_heights(g) for g in grids]
+    for i in range(len(rows)):
+        tallest = max(h[i] for h in heights)
+        for g in grids:
+            g.body[i].min_height = tallest
+    groups = max((doc.row_groups(t, g) for t, g in zip(titles, grids)), key=len)
+    first = True
+    for a, b in groups:
+        for t, g in zip(titles, grids):
+            if not first:
+                doc.add(PageBreak())
+            first = False
+            doc.add(t)
+            doc.add(Grid(g.widths, g.header, g.body[a:b], size=g.size))
     return doc
 
 

@@ -15,11 +15,11 @@ from typing import Callable
 
 from reportlab import rl_config
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.pagesizes import A3, A4, landscape
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import PATH_OPS, Canvas
 
-from ..core.thai_calendar import to_thai_digits
+from ..core.thai_calendar import from_thai_digits, to_thai_digits
 from ..i18n import _
 from .fonts import ThaiFont
 from .form_text import thai
@@ -30,7 +30,8 @@ BODY_SIZE = 16.0          # nominal TH Sarabun sizes
 LINE_FACTOR = 1.08        # leading / nominal size
 PAD_X = 2.5
 PAD_Y = 1.5
-MIN_SHRINK = 0.75         # a cell may be set this much smaller so its longest word fits
+FOOTER_ROOM = 7 * MM      # the page number line, inside the frame (nothing in the margins)
+MIN_SIZE = 12.0           # no text is set smaller (nominal TH Sarabun points), even to fit a long word
 
 
 FLATE_LEVEL = 1
@@ -54,13 +55,31 @@ class Cancelled(Exception):
     """The job was cancelled; nothing was written."""
 
 
+# Official margins (ระเบียบงานสารบรรณ practice): the binding side wider for the punch holes.
+BINDING_MM = 30.0
+OTHER_MM = 20.0
+
+
 @dataclass
 class Options:
     font: ThaiFont
     thai_digits: bool = False
+    binding_mm: float = BINDING_MM
+    other_mm: float = OTHER_MM
+    landscape_binding: str = "left"     # left | top: where a landscape form is bound
+    weekly_paper: str = "A4"            # A4 (months over several pages) | A3 (all months on one page)
 
     def digits(self, text: str) -> str:
-        return to_thai_digits(text) if self.thai_digits else text
+        """Every digit in one system: Thai when chosen, else Arabic (the stored text is not changed,
+        only what is printed)."""
+        return to_thai_digits(text) if self.thai_digits else from_thai_digits(text)
+
+    def margins_mm(self, orientation: str) -> tuple[float, float, float, float]:
+        """(top, right, bottom, left) in mm: the binding side gets ``binding_mm``."""
+        b, o = self.binding_mm, self.other_mm
+        if orientation == "landscape" and self.landscape_binding == "top":
+            return (b, o, o, o)
+        return (o, o, o, b)
 
 
 @dataclass
@@ -76,6 +95,8 @@ class Cell:
     min_lines: int = 0
     open_top: bool = False       # no rule above: the cell continues the one above (merged look)
     open_bottom: bool = False
+    pad: float | None = None     # left/right padding (points) instead of PAD_X: narrow centred labels
+    draw_under: Callable | None = None   # draw(ctx, x, y_top, w, h) before the text (partial shading)
 
 
 @dataclass
@@ -83,6 +104,7 @@ class Row:
     cells: list[Cell]
     keep_with_next: bool = False
     rule_above: bool = True
+    min_height: float = 0.0      # points: rows printed side by side on several pages get one height
 
 
 @dataclass
@@ -93,6 +115,12 @@ class Grid:
     size: float = BODY_SIZE
     header_fill: object = colors.Color(0.90, 0.90, 0.90)
     keep_last_with_next: int = 0
+    continued: str = ""          # printed above the headings on a page the grid continues onto
+
+
+@dataclass
+class Section:
+    """Starts a new page and a new page count ("หน้า 1/n" per plan / per signed document)."""
 
 
 @dataclass
@@ -135,6 +163,9 @@ class _Unit:
     draw: Callable | None = None
     keep_next: bool = False
     keep_prev: int = 0
+    continues: bool = False        # a row of a grid that is not its first
+    row: int = -1                  # index of the row in its grid's body
+    split: bool = False            # the rest of a row cut between lines at a page end
 
 
 @dataclass
@@ -142,6 +173,8 @@ class _GridLay:
     grid: Grid
     header: list[_Laid] = field(default_factory=list)
     header_height: float = 0.0
+    continued_height: float = 0.0
+    continued_lines: list[str] = field(default_factory=list)
 
 
 class Ctx:
@@ -188,6 +221,7 @@ class Ctx:
              align: str = "left") -> None:
         face = self.opts.font.face(bold)
         s = self.size(size)
+        text = self.opts.digits(text)
         if align != "left":
             w = face.drawn_advance(text) * s / 1000.0
             x -= w / 2 if align == "center" else w
@@ -206,16 +240,17 @@ def baseline_offset(size: float) -> float:
 class FormDocument:
     """Collects titles, grids and blocks, lays them out on pages, then draws them."""
 
-    def __init__(self, opts: Options, orientation: str = "portrait", margins_mm=(12, 12, 11, 12),
-                 footer_left: str = ""):
+    def __init__(self, opts: Options, orientation: str = "portrait", footer_left: str = "", paper: str = "A4"):
         self.opts = opts
-        self.pagesize = landscape(A4) if orientation == "landscape" else A4
-        top, right, bottom, left = (m * MM for m in margins_mm)
+        size = A3 if paper == "A3" else A4
+        self.pagesize = landscape(size) if orientation == "landscape" else size
+        top, right, bottom, left = (m * MM for m in opts.margins_mm(orientation))
         self.left, self.right, self.top, self.bottom = left, right, top, bottom
         self.frame_w = self.pagesize[0] - left - right
-        self.frame_h = self.pagesize[1] - top - bottom - 7 * MM  # footer room
+        self.frame_h = self.pagesize[1] - top - bottom - FOOTER_ROOM
         self.items: list = []
         self.footer_left = footer_left
+        self.missing: set[str] = set()      # characters the font cannot draw (reported, not boxed)
         self._xcache: dict[float, str] = {}
         self._wrapped: dict[tuple, tuple] = {}   # (id(cell), width, size) -> (cell, lines, size)
 
@@ -224,16 +259,17 @@ class FormDocument:
 
     # ------------------------------------------------------------ measuring
     def _wrap_cell(self, cell: Cell, width: float, size: float) -> tuple[list[str], float]:
-        """Lines of a cell and the nominal size used: a cell whose longest word is wider than
-        the cell is set smaller (down to MIN_SHRINK of its size) before any word is cut."""
+        """Lines of a cell and the nominal size used. A word wider than the cell breaks between its
+        parts; a cell whose widest part is still wider is set smaller (never below MIN_SIZE)
+        before that part is cut."""
         nominal = cell.size or size
         if cell.draw is not None:
             return [""] * max(1, cell.min_lines), nominal
         if not cell.text:
             return [""] * cell.min_lines, nominal
         face = self.opts.font.face(cell.bold)
-        avail = max(4.0, width - 2 * PAD_X)
-        text = cell.text
+        avail = max(4.0, width - 2 * (PAD_X if cell.pad is None else cell.pad))
+        text = self.opts.digits(cell.text)
         if "\n" not in text:
             s = nominal * self.opts.font.scale
             # a text that will likely fit is shaped in full now (its drawing reuses it); a long one
@@ -243,12 +279,12 @@ class FormDocument:
         else:
             fits = False
         if fits:
-            return [cell.text.strip()] + [""] * (cell.min_lines - 1), nominal
-        widest = longest_word_width(face, cell.text)  # in 1/1000 em
+            return [text.strip()] + [""] * (cell.min_lines - 1), nominal
+        widest = longest_word_width(face, text)  # in 1/1000 em
         if widest * nominal * self.opts.font.scale / 1000.0 > avail:
-            nominal = max(nominal * MIN_SHRINK, avail * 1000.0 / (widest * self.opts.font.scale) - 0.01)
+            nominal = max(min(nominal, MIN_SIZE), avail * 1000.0 / (widest * self.opts.font.scale) - 0.01)
         s = nominal * self.opts.font.scale
-        lines = [ln.text for ln in wrap(face, s, cell.text, avail)]
+        lines = [ln.text for ln in wrap(face, s, text, avail)]
         while len(lines) < cell.min_lines:
             lines.append("")
         return lines, nominal
@@ -273,7 +309,7 @@ class FormDocument:
                 h = lh
             x += w
             col += span
-        return _Laid(out, max(h, leading(size)) + 2 * PAD_Y)
+        return _Laid(out, max(h + 2 * PAD_Y, leading(size) + 2 * PAD_Y, row.min_height))
 
     def _split_laid(self, laid: _Laid, size: float, avail: float) -> tuple[_Laid, _Laid]:
         """Cut a row between lines so the first part fits ``avail``."""
@@ -295,7 +331,7 @@ class FormDocument:
                 face = self.opts.font.face(item.bold)
                 lines = []
                 for t in item.lines:
-                    lines.extend(ln.text for ln in wrap(face, s, t, self.frame_w))
+                    lines.extend(ln.text for ln in wrap(face, s, self.opts.digits(t), self.frame_w))
                 h = len(lines) * leading(item.size) + item.space_after
 
                 def draw_title(ctx, x, y, item=item, lines=lines):
@@ -310,33 +346,76 @@ class FormDocument:
                 gl = _GridLay(item)
                 gl.header = [self._lay_row(r, item.widths, item.size) for r in item.header]
                 gl.header_height = sum(h.height for h in gl.header)
-                for r in item.body:
+                if item.continued:
+                    face = self.opts.font.face(True)
+                    gl.continued_lines = [ln.text for ln in wrap(face, BODY_SIZE * self.opts.font.scale,
+                                                                 self.opts.digits(item.continued), self.frame_w)]
+                    gl.continued_height = len(gl.continued_lines) * leading(BODY_SIZE) + 2
+                for i, r in enumerate(item.body):
                     laid = self._lay_row(r, item.widths, item.size)
-                    units.append(_Unit(laid.height, "row", grid=gl, laid=laid, keep_next=r.keep_with_next))
+                    units.append(_Unit(laid.height, "row", grid=gl, laid=laid, keep_next=r.keep_with_next,
+                                       continues=i > 0, row=i))
             elif isinstance(item, Block):
                 units.append(_Unit(item.height, "block", draw=item.draw, keep_prev=item.keep_prev))
             elif isinstance(item, PageBreak):
                 units.append(_Unit(0, "break"))
+            elif isinstance(item, Section):
+                units.append(_Unit(0, "section"))
         return units
+
+    def row_heights(self, grid: Grid) -> list[float]:
+        """Height of each body row of ``grid`` as laid out on this document's pages."""
+        return [self._lay_row(r, grid.widths, grid.size).height for r in grid.body]
+
+    def row_groups(self, title: "Title", grid: Grid) -> list[tuple[int, int]]:
+        """(first, end) row indexes of ``grid`` on each page when every page repeats ``title``:
+        how a table printed in parts on several sets of pages groups its rows."""
+        probe = FormDocument(self.opts, footer_left=self.footer_left)
+        probe.pagesize, probe.frame_w = self.pagesize, self.frame_w
+        probe._wrapped = self._wrapped      # the same cells at the same widths: wrapped once
+        probe.add(title)
+        probe.frame_h = self.frame_h - probe._units()[0].height
+        probe.items = [grid]
+        starts = []
+        for page in probe.paginate():
+            rows = [u.row for u in page if u.kind == "row" and not u.split]
+            if rows:
+                starts.append(rows[0])
+        starts = starts or [0]
+        return list(zip(starts, starts[1:] + [len(grid.body)]))
+
+    def text_cells(self) -> list[tuple[Cell, float, list[str], float]]:
+        """Every text cell as laid out: (cell, its width in points, its lines, nominal size used)."""
+        out = []
+        for u in self._units():
+            if u.kind == "row":
+                for laid in (*u.grid.header, u.laid):
+                    out.extend((cell, w, lines, size) for _x, w, cell, lines, size in laid.cells
+                               if cell.text and cell.draw is None)
+        return out
 
     # ------------------------------------------------------------ pagination
     def paginate(self) -> list[list[_Unit]]:
         units = self._units()
         pages: list[list[_Unit]] = [[]]
+        self.page_sections = [0]
+        section = 0
+
+        def head(prev, u):
+            """Room for the headings (and the "(ต่อ)" line) a row brings when it starts a grid's part."""
+            if u.kind != "row" or (prev is not None and prev.grid is u.grid):
+                return 0.0
+            return u.grid.header_height + (u.grid.continued_height if prev is None and u.continues else 0.0)
 
         def used(page):
             h, prev = 0.0, None
             for u in page:
-                if u.kind == "row" and (prev is None or prev.grid is not u.grid):
-                    h += u.grid.header_height
-                h += u.height
+                h += head(prev, u) + u.height
                 prev = u
             return h
 
         def need(page, u):
-            prev = page[-1] if page else None
-            extra = u.grid.header_height if u.kind == "row" and (prev is None or prev.grid is not u.grid) else 0.0
-            return extra + u.height
+            return head(page[-1] if page else None, u) + u.height
 
         cur_h = 0.0
         queue = units
@@ -345,10 +424,15 @@ class FormDocument:
             u = queue[i]
             i += 1
             page = pages[-1]
-            if u.kind == "break":
+            if u.kind in ("break", "section"):
+                if u.kind == "section":
+                    section += 1
                 if page:
                     pages.append([])
+                    self.page_sections.append(section)
                     cur_h = 0.0
+                else:
+                    self.page_sections[-1] = section
                 continue
             nd = need(page, u)
             if cur_h + nd <= self.frame_h + 0.01 or not page and u.kind != "row":
@@ -361,13 +445,17 @@ class FormDocument:
                 avail = self.frame_h - cur_h - (nd - u.height)
                 if avail < 2 * leading(size) + 2 * PAD_Y:
                     pages.append([])
+                    self.page_sections.append(section)
                     cur_h = 0.0
                     i -= 1
                     continue
                 part, rest = self._split_laid(u.laid, size, avail)
-                page.append(_Unit(part.height, "row", grid=u.grid, laid=part))
-                queue.insert(i, _Unit(rest.height, "row", grid=u.grid, laid=rest, keep_next=u.keep_next))
+                page.append(_Unit(part.height, "row", grid=u.grid, laid=part, continues=u.continues, row=u.row,
+                                  split=u.split))
+                queue.insert(i, _Unit(rest.height, "row", grid=u.grid, laid=rest, keep_next=u.keep_next,
+                                      continues=True, row=u.row, split=True))
                 pages.append([])
+                self.page_sections.append(section)
                 cur_h = 0.0
                 continue
             # does not fit: move to a new page, taking along what must stay with it
@@ -384,8 +472,11 @@ class FormDocument:
                 page.extend(carry)
                 new = [u]
             pages.append(new)
+            self.page_sections.append(section)
             cur_h = used(new)
-        return [p for p in pages if p]
+        keep = [i for i, p in enumerate(pages) if p]
+        self.page_sections = [self.page_sections[i] for i in keep]
+        return [pages[i] for i in keep]
 
     # ------------------------------------------------------------ drawing
     def _draw_laid(self, ctx: Ctx, laid: _Laid, x0: float, y_top: float, size: float, fill=None) -> None:
@@ -406,6 +497,8 @@ class FormDocument:
             bg = cell.fill or fill
             if bg is not None:
                 ctx.fill_rect(bg, ax, y_top - h, w, h)
+            if cell.draw_under is not None:
+                cell.draw_under(ctx, ax, y_top, w, h)
             xl = xs.get(ax)
             if xl is None:
                 xl = xs[ax] = num(ax)
@@ -471,11 +564,21 @@ class FormDocument:
         old_a85, old_flate = rl_config.useA85, pdfdoc.PDFZCompress
         rl_config.useA85 = 0   # Flate only: ASCII85 doubles the time of writing the file
         pdfdoc.PDFZCompress = _FLATE
-        canvas = Canvas(str(tmp), pagesize=self.pagesize, pageCompression=1)
+        # the initial font is ours: ReportLab's default would name an unused, unembedded Helvetica
+        canvas = Canvas(str(tmp), pagesize=self.pagesize, pageCompression=1,
+                        initialFontName=self.opts.font.face(False).rl_name)
         canvas.setTitle(title)
         canvas.setCreator("PMQA Desktop")
         canvas.setLineWidth(0.5)
         ctx = Ctx(canvas, self.opts)
+        counts: dict[int, int] = {}
+        for sec in self.page_sections:
+            counts[sec] = counts.get(sec, 0) + 1
+        number_in_section: list[int] = []
+        seen: dict[int, int] = {}
+        for sec in self.page_sections:
+            seen[sec] = seen.get(sec, 0) + 1
+            number_in_section.append(seen[sec])
         try:
             for pno, page in enumerate(pages, start=1):
                 if cancelled and cancelled():
@@ -485,6 +588,11 @@ class FormDocument:
                 prev = None
                 for u in page:
                     if u.kind == "row":
+                        if prev is None and u.continues and u.grid.grid.continued:
+                            for i, t in enumerate(u.grid.continued_lines):
+                                ctx.text(self.left, y - baseline_offset(BODY_SIZE) - i * leading(BODY_SIZE), t,
+                                         BODY_SIZE, True)
+                            y -= u.grid.continued_height
                         if prev is None or prev.grid is not u.grid:
                             for hl in u.grid.header:
                                 self._draw_laid(ctx, hl, self.left, y, u.grid.grid.size, u.grid.grid.header_fill)
@@ -494,10 +602,12 @@ class FormDocument:
                         u.draw(ctx, self.left, y)
                     y -= u.height
                     prev = u
-                foot = thai(_("Page {page}/{pages}")).format(page=pno, pages=n)
-                ctx.text(self.pagesize[0] - self.right, self.bottom, self.opts.digits(foot), 14, align="right")
+                sec = self.page_sections[pno - 1]
+                foot = thai(_("Page {page}/{pages}")).format(page=number_in_section[pno - 1], pages=counts[sec])
+                base = self.bottom + leading(14) - baseline_offset(14)   # descenders stay above the margin
+                ctx.text(self.pagesize[0] - self.right, base, foot, 14, align="right")
                 if self.footer_left:
-                    ctx.text(self.left, self.bottom, self.opts.digits(self.footer_left), 12)
+                    ctx.text(self.left, base, self.footer_left, 12)
                 canvas.showPage()
                 if progress:
                     progress(pno, n)
@@ -505,6 +615,7 @@ class FormDocument:
                 raise Cancelled()
             canvas.save()
             os.replace(tmp, path)
+            self.missing = set(ctx.writer.missing)
         except BaseException:
             try:
                 tmp.unlink()

@@ -2,6 +2,7 @@
 ``core.storage.devplan``, ``core.scoring`` and ``core.dashboard``."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from reportlab.lib import colors
@@ -17,7 +18,7 @@ from ..core.thai_calendar import MONTH_FULL, MonthKey, fiscal_months, format_mon
 from ..i18n import _
 from .form_text import thai
 from .forms import GROUP_FILL, HEAD_SIZE, FormRequest, _fit, _org_name, _year_text, approval_block
-from .layout import BODY_SIZE, Cell, FormDocument, Grid, Options, PageBreak, Row, Title, leading
+from .layout import BODY_SIZE, MIN_SIZE, Cell, FormDocument, Grid, Options, Row, Section, Title, leading
 
 STATUS_FILL = {"green": colors.Color(0.72, 0.90, 0.72), "yellow": colors.Color(1.0, 0.93, 0.55),
                "red": colors.Color(0.97, 0.62, 0.60)}
@@ -56,6 +57,21 @@ def _category(store: Store, cat_id: str | None) -> dict | None:
     return store.get("category", cat_id) if cat_id else None
 
 
+# Titles the importer gives a plan or an activity the document did not name (both languages):
+# provisional, so a signed page leaves them blank rather than print them as names.
+_PROVISIONAL = re.compile(r"\((?:title missing in the document|heading missing in the document|"
+                          r"ไม่มีชื่อแผนในเอกสาร|ไม่มีหัวข้อในเอกสาร)[^)]*\)")
+
+
+def is_provisional(text: str | None) -> bool:
+    return bool(text) and _PROVISIONAL.search(text) is not None
+
+
+def _plan_title(p: dict) -> str:
+    t = p.get("title") or ""
+    return "" if is_provisional(t) else t
+
+
 def _plan_heading(store: Store, p: dict) -> list[str]:
     lines = []
     cat = _category(store, p.get("category_id"))
@@ -63,9 +79,15 @@ def _plan_heading(store: Store, p: dict) -> list[str]:
         lines.append(p["policy"])
     elif cat:
         lines.append(f"หมวด {cat['code']} {cat['name']}".strip())
-    if p.get("title") and p["title"].strip() not in [x.strip() for x in lines]:
-        lines.append(p["title"])
+    title = _plan_title(p)
+    if title and title.strip() not in [x.strip() for x in lines]:
+        lines.append(title)
     return lines
+
+
+def _activity_title(a: dict) -> str:
+    t = a.get("title") or ""
+    return "" if is_provisional(t) else t
 
 
 def _month(key: str | None, opts: Options) -> str:
@@ -92,8 +114,15 @@ def _approval(store: Store, p: dict, req: FormRequest, opts: Options, keep_prev:
     return approval_block(opts, req.org, keep_prev=keep_prev)
 
 
+def step_number(number: str | None) -> str:
+    """A step's number as the forms write it: a plain number with its period ("3."), others as
+    they are ("1.2", "(1)")."""
+    num = (number or "").strip()
+    return num + "." if num.isdigit() else num
+
+
 def _step_text(s: dict) -> str:
-    num = (s.get("number") or "").strip()
+    num = step_number(s.get("number"))
     text = s.get("text") or ""
     return f"{num} {text}" if num and not text.startswith(num) else text
 
@@ -122,14 +151,19 @@ def _bar(start_col: int, end_col: int, n: int):
     return draw
 
 
+def budget_difference(stated: int, total: int, opts: Options) -> str:
+    """The words next to an activity's figures when its stated budget is not the sum of its steps."""
+    return thai(_("stated {stated} baht does not match the sum of the steps {total} baht")).format(
+        stated=format_baht(stated, opts.thai_digits), total=format_baht(total, opts.thai_digits))
+
+
 def build_devplan(store: Store, req: FormRequest, opts: Options) -> FormDocument:
     doc = FormDocument(opts, "landscape", footer_left=_org_name(req.org))
-    year_be = req.year["year_be"]
-    months = fiscal_months(year_be)
+    months = fiscal_months(req.year["year_be"])
     labels = [m.abbr(with_year=False, thai_digits=opts.thai_digits) for m in months]
     W = doc.frame_w
     mw = 18.0
-    widths = _fit([150, 44, 38, 38] + [mw] * 12 + [112, 96, 58, 52], W, 0)
+    widths = _fit([150, 40, 35, 35] + [mw] * 12 + [96, 64, 44, 54], W, 0)
     ncols = len(widths)
     hs = HEAD_SIZE
     head1 = Row([Cell(thai(_("Activity / step")), align="center", bold=True, size=hs, open_bottom=True),
@@ -142,36 +176,42 @@ def build_devplan(store: Store, req: FormRequest, opts: Options) -> FormDocument
                  Cell(thai(_("Responsible")), align="center", bold=True, size=hs, open_bottom=True),
                  Cell(thai(_("Related")), align="center", bold=True, size=hs, open_bottom=True),
                  Cell(thai(_("Budget")), align="center", bold=True, size=hs, open_bottom=True)])
-    head2 = Row([Cell(open_top=True)] * 4 + [Cell(lb, align="center", bold=True, size=10) for lb in labels]
+    head2 = Row([Cell(open_top=True)] * 4 + [Cell(lb, align="center", bold=True, size=MIN_SIZE, pad=0.5)
+                                             for lb in labels]
                 + [Cell(open_top=True)] * 4)
     plans = _plans(store, req)
+    title = thai(_("Organisation development plan, {org}, fiscal year {year}")).format(
+        org=_org_name(req.org), year=_year_text(opts, req.year))
     if not plans:
-        doc.add(Title([thai(_("Organisation development plan, {org}, fiscal year {year}")).format(
-            org=_org_name(req.org), year=_year_text(opts, req.year))]))
+        doc.add(Title([title]))
     first_key = months[0]
     for pi, p in enumerate(plans):
         if pi:
-            doc.add(PageBreak())
+            doc.add(Section())
         tree = dp.plan_tree(store, p["id"])
-        doc.add(Title([thai(_("Organisation development plan, {org}, fiscal year {year}")).format(
-            org=_org_name(req.org), year=_year_text(opts, req.year))], space_after=2))
+        doc.add(Title([title], space_after=2))
         heading = _plan_heading(store, p)
         if heading:
             doc.add(Title(heading, size=BODY_SIZE, bold=False, align="left", space_after=4))
         body: list[Row] = []
+        stated_sum, differs = 0, False
         for a in tree["activities"]:
             stated = a.get("stated_budget")
-            head_text = thai(_("Activity {number} {title}")).format(number=opts.digits(a["number"] or ""),
-                                                                     title=a["title"] or "").strip()
+            head_text = thai(_("Activity {number} {title}")).format(number=a["number"] or "",
+                                                                     title=_activity_title(a)).strip()
             if stated is not None:
                 head_text += " " + format_baht(stated, opts.thai_digits, unit=True)
+                if stated != a["total"]:
+                    differs = True
+                    head_text += " (" + budget_difference(stated, a["total"], opts) + ")"
+            stated_sum += stated if stated is not None else a["total"]
             body.append(Row([Cell(head_text, bold=True, colspan=ncols - 1, fill=GROUP_FILL),
                              Cell(format_baht(a["total"], opts.thai_digits), align="right", bold=True,
                                   fill=GROUP_FILL)], keep_with_next=True))
             for s in a["steps"]:
-                cells = [Cell(_step_text(s)), Cell(s.get("duration") or "", align="center", size=14),
-                         Cell(_month(s.get("start_month"), opts), align="center", size=13),
-                         Cell(_month(s.get("end_month"), opts), align="center", size=13)]
+                cells = [Cell(_step_text(s)), Cell(s.get("duration") or "", align="center"),
+                         Cell(_month(s.get("start_month"), opts), align="center"),
+                         Cell(_month(s.get("end_month"), opts), align="center")]
                 sm, em = s.get("start_month"), s.get("end_month") or s.get("start_month")
                 c0 = c1 = None
                 if sm:
@@ -189,21 +229,32 @@ def build_devplan(store: Store, req: FormRequest, opts: Options) -> FormDocument
                     else:
                         cells.append(Cell())
                         col += 1
-                cells += [Cell(s.get("output") or "", size=14), Cell(s.get("responsible") or "", size=14),
-                          Cell(s.get("related") or "", size=14),
+                cells += [Cell(s.get("output") or ""), Cell(s.get("responsible") or ""),
+                          Cell(s.get("related") or ""),
                           Cell(format_budget(s.get("budget"), s.get("budget_note") or "", opts.thai_digits),
-                               align="right", size=14)]
+                               align="right")]
                 body.append(Row(cells))
-            body.append(Row([Cell(thai(_("Total budget of the activity")), bold=True, colspan=ncols - 1,
-                                  align="right"),
+            total_label = thai(_("Total budget of the activity"))
+            if stated is not None and stated != a["total"]:
+                total_label += " (" + budget_difference(stated, a["total"], opts) + ")"
+            body.append(Row([Cell(total_label, bold=True, colspan=ncols - 1, align="right"),
                              Cell(format_baht(a["total"], opts.thai_digits), align="right", bold=True)]))
-        body.append(Row([Cell(thai(_("Total budget of the plan")), bold=True, colspan=ncols - 1, align="right",
-                              fill=GROUP_FILL),
+        plan_label = thai(_("Total budget of the plan"))
+        if differs:
+            plan_label += " (" + thai(_("sum of the steps; the stated budgets add up to {stated} baht")).format(
+                stated=format_baht(stated_sum, opts.thai_digits)) + ")"
+        body.append(Row([Cell(plan_label, bold=True, colspan=ncols - 1, align="right", fill=GROUP_FILL),
                          Cell(format_baht(tree["total"], opts.thai_digits), align="right", bold=True,
                               fill=GROUP_FILL)]))
-        doc.add(Grid(widths, [head1, head2], body, size=BODY_SIZE))
+        doc.add(Grid(widths, [head1, head2], body, size=14, continued=_continued(heading, title)))
         doc.add(_approval(store, p, req, opts, keep_prev=2))
     return doc
+
+
+def _continued(heading: list[str], fallback: str) -> str:
+    """What a page a plan's table continues onto says first: the plan's name and "(ต่อ)"."""
+    name = (heading[-1] if heading else "").strip() or fallback
+    return name + " " + thai(_("(continued)"))
 
 
 # ---------------------------------------------------------------- form 7.2
@@ -242,10 +293,21 @@ def _ladder_cell(pairs: list[tuple[str, str]], size: float):
     return draw
 
 
+def _plan_cell_text(store: Store, p: dict) -> str:
+    """Form 7.2's first column as in the seed: the plan's heading, then "กิจกรรมหลัก" and its
+    activities numbered."""
+    lines = _plan_heading(store, p)
+    acts = [a for a in dp.activities(store, p["id"]) if _activity_title(a)]
+    if acts:
+        lines.append(thai(_("Main activities")))
+        lines += [f"{step_number(a.get('number'))} {_activity_title(a)}".strip() for a in acts]
+    return "\n".join(lines)
+
+
 def build_kpi72(store: Store, req: FormRequest, opts: Options) -> FormDocument:
     doc = FormDocument(opts, "landscape", footer_left=_org_name(req.org))
     W = doc.frame_w
-    widths = _fit([165, 135, 200, 62, 62, 52, 56, 60], W, 2)
+    widths = _fit([160, 100, 170, 56, 56, 50, 52, 60], W, 2)
     hs = HEAD_SIZE
     heads = (_("Development plan"), _("Dimension"), _("Indicator (KPI)"), _("Current data"), _("Target (form 7.2)"),
              _("Weight (form 7.2)"), _("Scoring criteria"))
@@ -257,13 +319,14 @@ def build_kpi72(store: Store, req: FormRequest, opts: Options) -> FormDocument:
         year=_year_text(opts, req.year)), _org_name(req.org)]
     if not plans:
         doc.add(Title(title))
-    lad_size = 13.0
+    lad_size = 14.0
+    size = 14.0
     for pi, p in enumerate(plans):
         if pi:
-            doc.add(PageBreak())
+            doc.add(Section())
         doc.add(Title(title))
         by_dim = dp.kpis_by_dimension(store, p["id"])
-        plan_text = "\n".join(_plan_heading(store, p))
+        plan_text = _plan_cell_text(store, p)
         body: list[Row] = []
         first_row = True
         dims = list(dp.DIMENSIONS) + [d for d in by_dim if d not in dp.DIMENSIONS]
@@ -288,13 +351,13 @@ def build_kpi72(store: Store, req: FormRequest, opts: Options) -> FormDocument:
                     Cell(dim_text if ki == 0 else "", open_top=ki > 0, open_bottom=ki < len(ks) - 1),
                     Cell(ktext), Cell(k.get("current_data") or "", align="center"),
                     Cell(k.get("target") or "", align="center"),
-                    Cell(opts.digits(format_plain(k["weight"])) if k.get("weight") is not None else "",
-                         align="center"),
+                    Cell(format_plain(k["weight"]) if k.get("weight") is not None else "", align="center"),
                     Cell(colspan=2, draw=_ladder_cell(pairs, lad_size),
-                         min_lines=max(1, len(pairs)) * max(1, round(leading(lad_size) / leading(BODY_SIZE) + 0.49)))
+                         min_lines=max(1, len(pairs)) * max(1, round(leading(lad_size) / leading(size) + 0.49)))
                 ]))
                 first_row = False
-        doc.add(Grid(widths, [head], body, size=BODY_SIZE))
+        heading = _plan_heading(store, p)
+        doc.add(Grid(widths, [head], body, size=size, continued=_continued(heading, title[0])))
         doc.add(_approval(store, p, req, opts, keep_prev=2))
     return doc
 
@@ -355,7 +418,7 @@ def build_progress(store: Store, req: FormRequest, opts: Options) -> FormDocumen
         ps = dash.plan(p["id"])
         colour = ps.status if ps else ""
         heading = _plan_heading(store, p)
-        doc.add(Title(heading or [p["title"]], size=BODY_SIZE, bold=True, align="left", space_after=3))
+        doc.add(Title(heading or [" "], size=BODY_SIZE, bold=True, align="left", space_after=3))
         body = []
         for k in dp.kpis(store, p["id"]):
             res = (results.get(k["id"]) or {}).get(rnd)
@@ -382,13 +445,13 @@ def build_progress(store: Store, req: FormRequest, opts: Options) -> FormDocumen
         flags = [f.message for ks in scores.scores.values() if ks for f in ks.flags] + [f.message for f in scores.flags]
         notes += [thai(_("Note: {text}")).format(text=m) for m in dict.fromkeys(flags)]
         if notes:
-            doc.add(Title(notes, size=13, bold=False, align="left", space_after=2))
+            doc.add(Title(notes, size=14, bold=False, align="left", space_after=2))
         doc.add(Title([" "], size=6, bold=False, space_after=0))
         prog = dp.plan_progress(store, p["id"])
         sbody = []
         for a in dp.plan_tree(store, p["id"])["activities"]:
             sbody.append(Row([Cell(thai(_("Activity {number} {title}")).format(
-                number=opts.digits(a["number"] or ""), title=a["title"] or "").strip(), bold=True, colspan=6,
+                number=a["number"] or "", title=_activity_title(a)).strip(), bold=True, colspan=6,
                 fill=GROUP_FILL)], keep_with_next=True))
             for s in a["steps"]:
                 rep = _carried(prog.get(s["id"]), rnd)

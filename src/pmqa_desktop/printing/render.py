@@ -19,40 +19,76 @@ from ..core.storage.store import Store
 from ..i18n import _
 from . import forms
 from .fonts import get_font
-from .layout import Cancelled, FormDocument, Options
+from .layout import BINDING_MM, OTHER_MM, Cancelled, FormDocument, Options
 
 from .form_names import FORMS, PLAN_FORMS, form_labels  # noqa: F401  (re-exported)
 
 SETTING_THAI_DIGITS = "print_thai_digits"
 SETTING_FONT = "print_font"
+SETTING_BINDING_MM = "print_margin_binding_mm"
+SETTING_OTHER_MM = "print_margin_other_mm"
+SETTING_LANDSCAPE_BINDING = "print_landscape_binding"
+SETTING_WEEKLY_PAPER = "print_weekly_paper"
+MARGIN_RANGE_MM = (10, 50)
+BINDING_SIDES = ("left", "top")
+WEEKLY_PAPERS = ("A4", "A3")
+
+
+def _mm(text: str | None, default: float) -> float:
+    """A margin from the settings file, kept within MARGIN_RANGE_MM (a hand-edited value cannot
+    push the table off the page)."""
+    try:
+        v = float(text) if text not in (None, "") else default
+    except ValueError:
+        v = default
+    lo, hi = MARGIN_RANGE_MM
+    return min(hi, max(lo, v))
 
 
 @dataclass
 class PrintSettings:
     thai_digits: bool = False
     font: str = "auto"
+    binding_mm: float = BINDING_MM
+    other_mm: float = OTHER_MM
+    landscape_binding: str = "left"
+    weekly_paper: str = "A4"
 
     @classmethod
     def load(cls) -> "PrintSettings":
         vals = settings.read_all()
+        side = vals.get(SETTING_LANDSCAPE_BINDING, "left")
+        paper = vals.get(SETTING_WEEKLY_PAPER, "A4")
         return cls(thai_digits=vals.get(SETTING_THAI_DIGITS, "0") in ("1", "true", "yes"),
-                   font=vals.get(SETTING_FONT, "auto") or "auto")
+                   font=vals.get(SETTING_FONT, "auto") or "auto",
+                   binding_mm=_mm(vals.get(SETTING_BINDING_MM), BINDING_MM),
+                   other_mm=_mm(vals.get(SETTING_OTHER_MM), OTHER_MM),
+                   landscape_binding=side if side in BINDING_SIDES else "left",
+                   weekly_paper=paper if paper in WEEKLY_PAPERS else "A4")
 
     def save(self) -> None:
+        """The print dialog's choices (digits, font); the page set-up is saved by Settings."""
         settings.set_values({SETTING_THAI_DIGITS: "1" if self.thai_digits else "0", SETTING_FONT: self.font})
 
+    def page_values(self) -> dict[str, str]:
+        """The page set-up as settings-file values (Settings > Printing writes them)."""
+        return {SETTING_BINDING_MM: f"{self.binding_mm:g}", SETTING_OTHER_MM: f"{self.other_mm:g}",
+                SETTING_LANDSCAPE_BINDING: self.landscape_binding, SETTING_WEEKLY_PAPER: self.weekly_paper}
+
     def options(self) -> Options:
-        return Options(font=get_font(self.font), thai_digits=self.thai_digits)
+        return Options(font=get_font(self.font), thai_digits=self.thai_digits, binding_mm=self.binding_mm,
+                       other_mm=self.other_mm, landscape_binding=self.landscape_binding,
+                       weekly_paper=self.weekly_paper)
 
 
 def prewarm(font: str = "auto") -> threading.Thread:
-    """Load the word dictionary (about a second) and the print font in a background thread,
+    """Load the word list and the print font in a background thread,
     while the caller opens and checks the file: SQLite's check runs without the GIL, so the
     two overlap. Harmless if the caller gets there first (it then simply waits for them)."""
     def work() -> None:
         try:
-            from ..core.thai_text import break_opportunities
-            break_opportunities("ทดสอบการตัดคำ")
+            from ..core.thai_text import line_breaks
+            line_breaks("ทดสอบการตัดคำ")
             get_font(font)
         except Exception:  # a missing font or dictionary is reported by the print itself
             pass
@@ -142,9 +178,10 @@ def build(store: Store, req: forms.FormRequest, opts: Options) -> FormDocument:
 
 def print_to_pdf(store: Store, req: forms.FormRequest, out: str | os.PathLike, opts: Options,
                  progress: Callable[[int, int], None] | None = None,
-                 cancelled: Callable[[], bool] | None = None) -> int:
+                 cancelled: Callable[[], bool] | None = None, missing: set[str] | None = None) -> int:
     """Write the form to ``out``; returns the page count. ``progress(done, total)`` is called
-    per page; ``cancelled()`` returning True stops the job (``Cancelled``) and nothing is left."""
+    per page; ``cancelled()`` returning True stops the job (``Cancelled``) and nothing is left.
+    Characters the font cannot draw (left out of the page) are added to ``missing``."""
     out = Path(out)
     if out.is_dir():
         raise UserError(_("{path} is a folder; give a file name for the PDF.").format(path=out))
@@ -152,14 +189,24 @@ def print_to_pdf(store: Store, req: forms.FormRequest, out: str | os.PathLike, o
         raise UserError(_("The folder {path} does not exist.").format(path=out.parent))
     title = form_labels().get(req.form, req.form) + " - " + req.org["name"] + f" {req.year['year_be']}"
     with _gc_paused():
-        return _build_and_render(store, req, opts, out, progress, cancelled, title)
+        return _build_and_render(store, req, opts, out, progress, cancelled, title, missing)
 
 
-def _build_and_render(store, req, opts, out, progress, cancelled, title) -> int:
+def missing_message(chars) -> str:
+    """The sentence telling the clerk which characters the font could not print."""
+    shown = " ".join(f"{c} (U+{ord(c):04X})" for c in sorted(chars))
+    return _("The print font cannot draw these characters; they were left out of the page: {chars}").format(
+        chars=shown)
+
+
+def _build_and_render(store, req, opts, out, progress, cancelled, title, missing=None) -> int:
     # a function of its own so that the form is freed before the collector is back on
     doc = build(store, req, opts)
     try:
-        return doc.render(out, progress=progress, cancelled=cancelled, title=title)
+        n = doc.render(out, progress=progress, cancelled=cancelled, title=title)
+        if missing is not None:
+            missing.update(doc.missing)
+        return n
     except PermissionError as exc:
         raise UserError(_("Cannot write {path}: it may be open in another program.").format(path=out),
                         str(exc)) from exc

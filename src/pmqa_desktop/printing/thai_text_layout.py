@@ -3,10 +3,11 @@
 * Shaping: HarfBuzz (uharfbuzz) gives every glyph and its offset (tone marks lowered or
   shifted left over tall vowels, SARA AM decomposed, ...); ``draw_text`` writes exactly those
   positions into the PDF (``TJ`` adjustments for x, ``Ts`` rise for y).
-* Wrapping: lines break only at ``break_positions`` (Thai word boundaries from
-  ``core.thai_text.break_opportunities`` — the program's own dictionary segmentation, the same
-  on Windows — plus spaces). A single word wider than the cell is the only thing ever cut
-  inside, and then only between grapheme clusters (never between a consonant and its marks).
+* Wrapping: lines break only at ``break_positions`` (``core.thai_text.line_breaks``: Thai word
+  boundaries from the program's own word list, the same on Windows, plus spaces, with UAX #14's
+  punctuation rules). A word wider than the cell breaks between its parts (ผู้ว่าราชการ|จังหวัด);
+  only a piece with no parts that is still wider is cut inside, and then only between grapheme
+  clusters (never between a consonant and its marks).
 * Copying: glyphs HarfBuzz substitutes (lowered tone marks, the NIKHAHIT of SARA AM, ...)
   have no Unicode value, so ReportLab gives them private-use codes and a PDF reader would
   extract garbage. Every line is therefore wrapped in a marked-content span carrying
@@ -15,20 +16,18 @@
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from reportlab.lib.rl_accel import fp_str as _rl_fp_str
 
-from ..core.thai_text import break_opportunities
+from ..core.thai_text import CLOSING, OPENING, line_breaks, word_parts
+from ..core.thai_text import words as thai_words
 from .fonts import Face
 
 # Marks that belong to the character before them (never start a line).
 _ATTACHED = set(chr(c) for c in (0x0E31, *range(0x0E33, 0x0E3B), *range(0x0E47, 0x0E4F)))
 # Leading vowels written before their consonant (never end a line).
 _LEADING = set("เแโใไ")
-_SPACE_RE = re.compile(r"\s+")
-_SPACE_SPLIT = re.compile(r"(\s+)")
 
 
 _NUMS: dict[float, str] = {}
@@ -63,67 +62,65 @@ def num(v: float) -> str:
 
 @lru_cache(maxsize=50000)
 def _break_positions(text: str) -> tuple[int, ...]:
-    return tuple(_compute_breaks(text))
+    return tuple(line_breaks(text))
 
 
 def break_positions(text: str) -> list[int]:
-    """Offsets where a printed line may break: between Thai words, and after spaces."""
+    """Offsets where a printed line may break: ``core.thai_text.line_breaks`` (between Thai
+    words and at spaces, UAX #14's punctuation rules applied; the screen uses the same)."""
     return list(_break_positions(text))
 
 
-def _compute_breaks(text: str) -> list[int]:
-    """Word boundaries inside each space-free stretch (cached per stretch: a form repeats the
-    same words thousands of times), and both edges of every run of spaces. The same offsets
-    as asking ``break_opportunities`` for the whole text: its words never span a space."""
-    parts = _SPACE_SPLIT.split(text)   # stretch, spaces, stretch, spaces, ..., stretch
-    if len(parts) == 1:
-        return list(_token_breaks(text)) if text else []
-    out: list[int] = []
-    n = len(text)
+def part_cuts(face: Face, piece: str, width_em: float) -> list[int]:
+    """Offsets inside ``piece`` (one unbreakable piece) where it may break because a word in it
+    is wider than ``width_em`` (1/1000 em): between the word's parts (ผู้ว่าราชการ|จังหวัด), and
+    inside a part only if that part is still too wide."""
+    cuts: list[int] = []
     pos = 0
-    odd = False
-    for part in parts:
-        end = pos + len(part)
-        if odd:
-            # _may_break at the edges of a run of spaces, where one side is a space
-            if pos > 0 and text[pos - 1] not in _NO_END:
-                out.append(pos)
-            if end < n and text[end] not in _NO_START:
-                out.append(end)
-        elif part:
-            br = _token_breaks(part)
-            if br:
-                out.extend([pos + p for p in br] if pos else br)
-        pos = end
-        odd = not odd
+    for w in thai_words(piece):
+        if face.advance(w) > width_em:
+            cuts.extend(pos + c for c in _word_cuts(face, w, width_em))
+        pos += len(w)
+    return cuts
+
+
+def part_breaks(text: str) -> list[int]:
+    """Every offset between the parts of a word of ``text`` (all levels): where a line may break
+    when a word is wider than its cell, besides ``break_positions``."""
+    out: list[int] = []
+    pos = 0
+    for w in thai_words(text):
+        stack = [(pos, w)]
+        while stack:
+            at, word = stack.pop()
+            parts = word_parts(word)
+            for p in parts:
+                if at != pos or p is not parts[0]:
+                    out.append(at)
+                stack.append((at, p))
+                at += len(p)
+        pos += len(w)
+    return sorted(set(x for x in out if 0 < x < len(text)))
+
+
+def _word_cuts(face: Face, word: str, width_em: float) -> list[int]:
+    parts = word_parts(word)
+    out: list[int] = []
+    pos = 0
+    for i, p in enumerate(parts):
+        if i:
+            out.append(pos)
+        if face.advance(p) > width_em:
+            out.extend(pos + c for c in _word_cuts(face, p, width_em))
+        pos += len(p)
     return out
 
 
-@lru_cache(maxsize=50000)
-def _token_breaks(token: str) -> tuple[int, ...]:
-    """Allowed breaks strictly inside a stretch of text without spaces."""
-    return tuple(p for p in break_opportunities(token) if 0 < p < len(token) and _may_break(token, p))
-
-
-_NO_START = set(".,:;!?%)]}\u0e46\u0e2f")   # never begin a line (closing marks, ๆ, ฯ)
-_NO_END = set("([{")
-
-
-def _may_break(text: str, p: int) -> bool:
-    """Line-breaking rules on top of word boundaries: keep 'เม.ย.' and '(GPP)' whole."""
-    a, b = text[p - 1], text[p]
-    if b in _NO_START or a in _NO_END:
-        return False
-    if b.isspace() or a.isspace():
-        return True
-    if a == "." and not b.isspace():   # inside an abbreviation such as มี.ค. or 1.2
-        return False
-    return True
-
-
 def cluster_positions(text: str) -> list[int]:
-    """Offsets between grapheme clusters: the last resort for a word wider than its cell."""
-    return [i for i in range(1, len(text)) if text[i] not in _ATTACHED and text[i - 1] not in _LEADING]
+    """Offsets between grapheme clusters: the last resort for a piece wider than its cell
+    (a closing mark still never starts a line, an opening one never ends one)."""
+    return [i for i in range(1, len(text)) if text[i] not in _ATTACHED and text[i - 1] not in _LEADING
+            and text[i] not in CLOSING and text[i - 1] not in OPENING]
 
 
 class Line:
@@ -156,8 +153,24 @@ def text_width(face: Face, size: float, text: str) -> float:
 
 
 def longest_word_width(face: Face, text: str) -> float:
-    """Advance of the widest unbreakable piece of ``text``, in 1/1000 em."""
-    return max((p[5] for p in _pieces(face, text)), default=0.0)
+    """Advance of the widest piece of ``text`` that cannot be broken even between the parts
+    of a word (ผู้ว่าราชการจังหวัด counts as its widest part), in 1/1000 em: what a cell must
+    be set small enough for before a word is cut."""
+    widest = 0.0
+    known = face.leaf_widths
+    for a, b, blank, pw, _f, _s in _pieces(face, text):
+        if blank or pw <= widest:
+            continue
+        piece = text[a:b].rstrip()
+        got = known.get(piece)
+        if got is None:
+            cuts = part_cuts(face, piece, 0.0)
+            got = max(face.advance(piece[x:y]) for x, y in zip([0] + cuts, cuts + [len(piece)])) if cuts else pw
+            if len(known) > 200000:
+                known.clear()
+            known[piece] = got
+        widest = max(widest, got)
+    return widest
 
 
 @lru_cache(maxsize=4096)
@@ -226,24 +239,43 @@ def _wrap_para(face: Face, size: float, text: str, width: float, base: int) -> l
 
     for a, b, blank, pw_em, full_em, _ws in _pieces(face, text):
         pw = pw_em * k
-        if cur_start is not None:
-            if cur_w + pw <= width + 0.01:
-                cur_end = b
-                cur_w += full_em * k
+        if not blank and pw > width:
+            # a word wider than the line: its parts become pieces of their own
+            sub = _sub_pieces(face, text, a, b, k, width)
+        else:
+            sub = ((a, b, pw, full_em * k),)
+        for a, b, pw, full in sub:
+            if cur_start is not None:
+                if cur_w + pw <= width + 0.01:
+                    cur_end = b
+                    cur_w += full
+                    continue
+                emit(cur_start, cur_end)
+                cur_start = None
+            # a new line starts here (blanks at the start of a line are dropped)
+            if blank:
                 continue
-            emit(cur_start, cur_end)
-            cur_start = None
-        # a new line starts here (blanks at the start of a line are dropped)
-        if blank:
-            continue
-        if pw > width:
-            for ha, hb_ in _hard_split(face, size, text, a, b, width):
-                emit(ha, hb_)
-            continue
-        cur_start, cur_end, cur_w = a, b, full_em * k
+            if pw > width + 0.01:
+                for ha, hb_ in _hard_split(face, size, text, a, b, width):
+                    emit(ha, hb_)
+                continue
+            cur_start, cur_end, cur_w = a, b, full
     if cur_start is not None:
         emit(cur_start, cur_end)
     return lines
+
+
+def _sub_pieces(face: Face, text: str, a: int, b: int, k: float, width: float) -> list[tuple[int, int, float, float]]:
+    """text[a:b] cut between the parts of its words wider than ``width`` points: per part
+    (start, end, width without trailing spaces, width as is), in points (``k`` = size / 1000)."""
+    piece = text[a:b]
+    cuts = part_cuts(face, piece.rstrip(), width / k)
+    adv = face.advance
+    out = []
+    for x, y in zip([0] + cuts, cuts + [len(piece)]):
+        part = piece[x:y]
+        out.append((a + x, a + y, adv(part.rstrip()) * k, adv(part) * k))
+    return out
 
 
 def _hard_split(face: Face, size: float, text: str, a: int, b: int, width: float) -> list[tuple[int, int]]:
@@ -281,6 +313,7 @@ class TextWriter:
         # per face: glyph id -> (subset, the glyph's byte as written in a PDF string, /Widths entry)
         self._glyphs: dict[str, dict[int, tuple[int, str, float]]] = {}
         self._tf: dict[tuple, str] = {}   # (face, subset, size) -> its "Tf" operator
+        self.missing: set[str] = set()    # characters the font has no glyph for (left out, reported)
 
     def draw(self, face: Face, size: float, x: float, y: float, text: str) -> None:
         """Draw ``text`` (one line) with its baseline starting at (x, y)."""
@@ -339,7 +372,9 @@ class TextWriter:
         ``TJ`` numbers move x to the glyph's pen position + x offset, ``Ts`` sets its y offset."""
         shaped = face.shape(text)
         gids = shaped.gids
-        table = self._glyph_table(face, size, gids)
+        if 0 in gids:   # .notdef: a character the font cannot draw prints as nothing, and is reported
+            self.missing.update(face.missing_chars(text))
+        table = self._glyph_table(face, size, [g for g in gids if g] if 0 in gids else gids)
         K = shaped.scale
         # positions in 1/1000 em (font units when the font has 1000 per em, as both fonts do)
         pos = shaped.pos if K == 1.0 else [(p[0] * K, p[1] * K, p[2] * K, 0) for p in shaped.pos]
@@ -353,6 +388,9 @@ class TextWriter:
         pen = cur_x = rise = 0.0
         cur_subset = -1
         for gid, (xo, yo, xa, _ya) in zip(gids, pos):
+            if not gid:
+                pen += xa * k
+                continue
             subset, esc, wk = table[gid]
             if subset != cur_subset:
                 if run:

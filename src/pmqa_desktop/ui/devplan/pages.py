@@ -133,6 +133,16 @@ class ApprovalDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
+        # stated budgets that are not the sum of their steps: said before the plan is signed
+        diffs = dp.budget_mismatches(store, plan["id"]) if store is not None else []
+        self.budget_warning = QLabel("\n".join(
+            _("Activity {n}: the stated budget {stated} baht does not match the sum of its steps {total} baht.").format(
+                n=a.number, stated=format_baht(a.stated), total=format_baht(a.total)) for a in diffs), self)
+        self.budget_warning.setObjectName("approval_budget_warning")
+        self.budget_warning.setWordWrap(True)
+        self.budget_warning.setStyleSheet("color: #a00000; font-weight: bold")
+        self.budget_warning.setVisible(bool(diffs))
+        lay.addWidget(self.budget_warning)
         lay.addWidget(QLabel(_("The approved version is kept; later edits start the next version."), self))
         lay.addWidget(self.buttons)
         self.setMinimumSize(560, 320)

@@ -102,6 +102,7 @@ class PreviewDialog(QDialog):
         self.last_error = ""
         self._progress: QProgressDialog | None = None
         self.settings = PrintSettings.load()
+        self.missing: set[str] = set()
 
         lay = QVBoxLayout(self)
         opts = QHBoxLayout()
@@ -150,6 +151,12 @@ class PreviewDialog(QDialog):
         nav.addWidget(self.page_label)
         nav.addStretch(1)
         lay.addLayout(nav)
+        self.missing_label = QLabel("")   # characters the font cannot draw, said here, not boxed on the page
+        self.missing_label.setObjectName("print_missing")
+        self.missing_label.setWordWrap(True)
+        self.missing_label.setStyleSheet("color: #a00000")
+        self.missing_label.hide()
+        lay.addWidget(self.missing_label)
 
         self.view = QLabel()
         self.view.setObjectName("print_page_view")
@@ -202,7 +209,9 @@ class PreviewDialog(QDialog):
         return FormRequest(self.form, org, year, plan_id=plan_id, round=rnd)
 
     def _current_settings(self) -> PrintSettings:
-        return PrintSettings(thai_digits=self.digits_box.isChecked(), font=self.font_box.currentData() or "auto")
+        ps = PrintSettings.load()   # the page set-up comes from Settings > Printing
+        ps.thai_digits, ps.font = self.digits_box.isChecked(), self.font_box.currentData() or "auto"
+        return ps
 
     # ------------------------------------------------------------ rendering
     def _set_ready(self, ready: bool) -> None:
@@ -295,6 +304,10 @@ class PreviewDialog(QDialog):
         self.page_spin.blockSignals(False)
         self._set_ready(True)
         self._show_page(1)
+        self.missing = set(worker.doc.missing) if worker is not None else set()
+        from ...printing.render import missing_message
+        self.missing_label.setText(missing_message(self.missing) if self.missing else "")
+        self.missing_label.setVisible(bool(self.missing))
 
     def _show_page(self, number: int) -> None:
         if not self.pdf_path or not self.pages:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget
 
 from ...core.errors import UserError
 from ...i18n import _
@@ -35,6 +35,7 @@ class SettingsDialog(_CheckedDialog):
         form.addRow(_("Language"), self.language)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
+        lay.addWidget(self._printing_box())
         note = QLabel(_("Your name and office are stored with every change you make, so that merged files show "
                         "who changed what. A new language takes effect when the program starts again."), self)
         note.setWordWrap(True)
@@ -42,9 +43,46 @@ class SettingsDialog(_CheckedDialog):
         lay.addWidget(self.error)
         lay.addWidget(self.buttons)
 
+    def _printing_box(self) -> QWidget:
+        """Settings > Printing: the page margins (binding side and the others) and the paper of the
+        weekly plan. Official practice is 30 mm on the binding side and 20 mm elsewhere."""
+        from ...printing.render import MARGIN_RANGE_MM, PrintSettings
+        ps = PrintSettings.load()
+        from PySide6.QtWidgets import QGroupBox
+        box = QGroupBox(_("Printing"), self)
+        box.setObjectName("settings_printing")
+        form = QFormLayout(box)
+        self.binding_mm = QSpinBox(box)
+        self.binding_mm.setObjectName("settings_binding_mm")
+        self.other_mm = QSpinBox(box)
+        self.other_mm.setObjectName("settings_other_mm")
+        for spin, value in ((self.binding_mm, ps.binding_mm), (self.other_mm, ps.other_mm)):
+            spin.setRange(*MARGIN_RANGE_MM)
+            spin.setSuffix(" mm")
+            spin.setValue(int(round(value)))
+        self.landscape_binding = QComboBox(box)
+        self.landscape_binding.setObjectName("settings_landscape_binding")
+        self.landscape_binding.addItem(_("Left edge"), "left")
+        self.landscape_binding.addItem(_("Top edge"), "top")
+        self.landscape_binding.setCurrentIndex(max(0, self.landscape_binding.findData(ps.landscape_binding)))
+        self.weekly_paper = QComboBox(box)
+        self.weekly_paper.setObjectName("settings_weekly_paper")
+        self.weekly_paper.addItem(_("A4 (a few months a page)"), "A4")
+        self.weekly_paper.addItem(_("A3 (all months on one page)"), "A3")
+        self.weekly_paper.setCurrentIndex(max(0, self.weekly_paper.findData(ps.weekly_paper)))
+        form.addRow(_("Margin on the binding side"), self.binding_mm)
+        form.addRow(_("Other margins"), self.other_mm)
+        form.addRow(_("Landscape forms are bound at the"), self.landscape_binding)
+        form.addRow(_("Paper of the weekly plan"), self.weekly_paper)
+        return box
+
     def apply(self) -> dict[str, str]:
+        from ...printing.render import PrintSettings
+        page = PrintSettings(binding_mm=self.binding_mm.value(), other_mm=self.other_mm.value(),
+                             landscape_binding=self.landscape_binding.currentData(),
+                             weekly_paper=self.weekly_paper.currentData())
         values = {"clerk_name": self.clerk.text().strip(), "office": self.office.text().strip(),
-                  "language": self.language.currentData()}
+                  "language": self.language.currentData(), **page.page_values()}
         try:
             qt_settings.set_values(values)
         except OSError as exc:
