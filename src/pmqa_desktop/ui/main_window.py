@@ -780,7 +780,12 @@ class MainWindow(QMainWindow):
             return None
         dlg = RollOverDialog(self, year_id)
         dlg.accepted.connect(lambda: dlg.result_value and self.select_key(("calendar", dlg.result_value)))
+        dlg.accepted.connect(lambda: self.show_rollover_report(dlg.report, dlg.target.value()))
         return self._dialog(dlg)
+
+    def show_rollover_report(self, report, year_be: int):
+        from .rollover_report import RolloverReportDialog
+        return self._dialog(RolloverReportDialog(self, report, year_be))
 
     def new_year(self, org_id: str | None = None):
         from .dialogs import AddYearDialog
