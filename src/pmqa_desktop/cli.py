@@ -7,6 +7,7 @@
     pmqa-desktop export --db FILE --out EXCHANGE [--org NAME] [--year 2554] [--plan ID] [--without-plan ID]
     pmqa-desktop merge --db FILE INCOMING [--dry-run]
     pmqa-desktop check FILE
+    pmqa-desktop rollover --db FILE [--org NAME] --from 2554 [--to 2555]
     pmqa-desktop backup --db FILE / restore --db FILE BACKUP
 
 Exit status: 0 done, 1 the user must act (message printed), 2 wrong arguments, 3 a bug.
@@ -28,7 +29,7 @@ def _(message: str) -> str:
     from .i18n import _ as translate
     return translate(message)
 
-SUBCOMMANDS = ("import-text", "demo", "print", "export", "merge", "check", "backup", "restore")
+SUBCOMMANDS = ("import-text", "demo", "print", "export", "merge", "check", "backup", "restore", "rollover")
 
 
 def _gui_parser() -> argparse.ArgumentParser:
@@ -110,6 +111,12 @@ def _sub_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("restore", help=_("restore a database from a backup"))
     s.add_argument("--db", required=True)
     s.add_argument("backup")
+
+    s = sub.add_parser("rollover", help=_("copy a fiscal year into a new one, its dates moved on"))
+    s.add_argument("--db", required=True)
+    s.add_argument("--org")
+    s.add_argument("--from", dest="from_year", required=True)   # (read in run_rollover: a Thai message)
+    s.add_argument("--to", dest="to_year")
     return p
 
 
@@ -189,6 +196,9 @@ def _run_command(args: argparse.Namespace) -> int:
     if cmd == "print":
         from .printing.cli import run_print
         return run_print(args)
+    if cmd == "rollover":
+        from .core.rollover_cli import run_rollover
+        return run_rollover(Path(args.db), args.org, args.from_year, args.to_year)
     if cmd in ("export", "merge", "check", "backup", "restore"):
         from .core.sharing import cli as sharing_cli
         return getattr(sharing_cli, "run_" + cmd)(args)
