@@ -1,6 +1,6 @@
 """The ``pmqa-desktop`` command: the GUI, and its command-line face on the same entry point.
 
-    pmqa-desktop [--db FILE] [--lang th|en] [--smoke]      the application
+    pmqa-desktop [FILE | --db FILE] [--lang th|en] [--smoke]      the application
     pmqa-desktop import-text --db FILE --kind calendar|weekly|devplan --year 2554 [--org NAME] SOURCE.txt
     pmqa-desktop demo --db FILE [--large]
     pmqa-desktop print FORM --db FILE --year 2554 [--org NAME] [--plan ID] [--round 6|9|12] --out F.pdf
@@ -38,6 +38,7 @@ def _gui_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help=_("database file to open (default: the one in your data folder)"))
     p.add_argument("--lang", choices=("th", "en"), help=_("language of the program"))
     p.add_argument("--smoke", action="store_true", help=_("paint the main window once and exit (tests, benchmarks)"))
+    p.add_argument("file", nargs="?", help=_("a PMQA Desktop file to open (as --db, but it must exist)"))
     p.add_argument("--version", action="version", version=f"PMQA Desktop {__version__}")
     return p
 
@@ -47,7 +48,7 @@ def _simple_gui_args(argv: list[str], lang: str | None) -> argparse.Namespace | 
     parser, which costs the start a few ms; anything else (help, version, mistakes) goes to argparse."""
     if lang is not None and lang not in ("th", "en"):
         return None
-    db, smoke, i = None, False, 0
+    db, file, smoke, i = None, None, False, 0
     while i < len(argv):
         a = argv[i]
         if a == "--smoke" and not smoke:
@@ -57,10 +58,26 @@ def _simple_gui_args(argv: list[str], lang: str | None) -> argparse.Namespace | 
             i += 1
         elif a.startswith("--db=") and db is None and len(a) > 5:
             db = a[5:]
+        elif not a.startswith("-") and file is None:
+            file = a
         else:
             return None
         i += 1
-    return argparse.Namespace(db=db, lang=lang, smoke=smoke)
+    return argparse.Namespace(db=db, file=file, lang=lang, smoke=smoke)
+
+
+def _file_to_open(db: str | None, file: str | None) -> str | None:
+    """``pmqa-desktop FILE`` (a double-clicked file): it must exist, since a mistyped command
+    would otherwise start an empty file of that name."""
+    from .core.errors import UserError
+    if file is None:
+        return db
+    if db is not None:
+        raise UserError(_("Name one file to open: {a} or {b}.").format(a=db, b=file))
+    if not Path(file).is_file():
+        raise UserError(_("The file {path} does not exist.").format(path=file) + " "
+                        + _("Commands: ") + ", ".join(SUBCOMMANDS))
+    return file
 
 
 def _sub_parser() -> argparse.ArgumentParser:
@@ -163,11 +180,12 @@ def main(argv: list[str] | None = None) -> int:
             args = _sub_parser().parse_args(argv)
             return _run_command(args)
         args = _simple_gui_args(argv, lang) or _gui_parser().parse_args(argv + (["--lang", lang] if lang else []))
+        db = _file_to_open(args.db, args.file)
         from .ui.app import pause_gc_for_start, resume_gc, run_gui
         if program_start:
             pause_gc_for_start()   # on again after the first paint
         try:
-            return run_gui(db=args.db, smoke=args.smoke, lang=args.lang)
+            return run_gui(db=db, smoke=args.smoke, lang=args.lang)
         finally:
             resume_gc()
     except UserError as exc:
