@@ -8,6 +8,7 @@
     pmqa-desktop merge --db FILE INCOMING [--dry-run]
     pmqa-desktop check FILE
     pmqa-desktop rollover --db FILE [--org NAME] --from 2554 [--to 2555]
+    pmqa-desktop search --db FILE TEXT
     pmqa-desktop backup --db FILE / restore --db FILE BACKUP
 
 Exit status: 0 done, 1 the user must act (message printed), 2 wrong arguments, 3 a bug.
@@ -29,7 +30,7 @@ def _(message: str) -> str:
     from .i18n import _ as translate
     return translate(message)
 
-SUBCOMMANDS = ("import-text", "demo", "print", "export", "merge", "check", "backup", "restore", "rollover")
+SUBCOMMANDS = ("import-text", "demo", "print", "export", "merge", "check", "backup", "restore", "rollover", "search")
 
 
 def _gui_parser() -> argparse.ArgumentParser:
@@ -134,6 +135,10 @@ def _sub_parser() -> argparse.ArgumentParser:
     s.add_argument("--org")
     s.add_argument("--from", dest="from_year", required=True)   # (read in run_rollover: a Thai message)
     s.add_argument("--to", dest="to_year")
+
+    s = sub.add_parser("search", help=_("list every place in the file where a text is written"))
+    s.add_argument("--db", required=True)
+    s.add_argument("text")
     return p
 
 
@@ -217,6 +222,9 @@ def _run_command(args: argparse.Namespace) -> int:
     if cmd == "rollover":
         from .core.rollover_cli import run_rollover
         return run_rollover(Path(args.db), args.org, args.from_year, args.to_year)
+    if cmd == "search":
+        from .core.search_cli import run_search
+        return run_search(Path(args.db), args.text)
     if cmd in ("export", "merge", "check", "backup", "restore"):
         from .core.sharing import cli as sharing_cli
         return getattr(sharing_cli, "run_" + cmd)(args)

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from ...i18n import _
 from ..errors import DamagedFileError, FileProblem, ForeignFileError, ReadOnlyError
-from . import schema
+from . import schema, search
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BOOKKEEPING = ("id", "rev", "updated_at", "office", "clerk", "deleted")
@@ -82,6 +82,7 @@ class Store:
         self._lock = threading.RLock()
         self.last_clock = ""
         self.closed = False
+        self._search_attached = False
 
     @property
     def db(self):
@@ -173,6 +174,10 @@ class Store:
             if self.meta("file_id") is None:
                 self.set_meta("file_id", new_id())
                 self.set_meta("created_at", now_iso())
+            # find's full-text index: built if missing (see storage.search), kept up to date below
+            search.ensure(self.conn)
+        search.attach(self.conn)
+        self._search_attached = True
 
     def close(self, keep_journal: bool = False) -> None:
         """Close the file; its kept journal is removed unless ``keep_journal`` (the file is opened
@@ -225,6 +230,13 @@ class Store:
                 raise
             self._depth -= 1
             if outer:
+                if self._search_attached:
+                    try:
+                        search.flush(self.conn)   # the rows this transaction touched, re-indexed in it
+                    except BaseException:
+                        del self._pending[mark:]
+                        self.conn.execute("ROLLBACK")
+                        raise
                 self.conn.execute("COMMIT")
                 changes, self._pending = self._pending, []
                 if notify and changes:
