@@ -78,7 +78,7 @@ def test_a_step_of_a_development_plan_is_shown_on_its_page(qtbot, window):
 
 def test_replace_all_is_one_undo_step_and_saved_at_once(qtbot, window):
     store = window.store
-    before = len(search.search(store.conn, "ความก้าวหน้า"))
+    before = len(search.search(store, "ความก้าวหน้า"))
     dlg = open_find(qtbot, window)
     find(qtbot, dlg, "ความก้าวหน้า")
     assert len(dlg.hits) == before > 5
@@ -88,12 +88,12 @@ def test_replace_all_is_one_undo_step_and_saved_at_once(qtbot, window):
     assert window.undo_stack.count() == 1
     other = Store.open(store.path, read_only=True)      # in the file already
     try:
-        assert len(search.search(other.conn, "ความคืบหน้า")) >= before
-        assert not search.search(other.conn, "ความก้าวหน้า")
+        assert len(search.search(other, "ความคืบหน้า")) >= before
+        assert not search.search(other, "ความก้าวหน้า")
     finally:
         other.close()
     window.action_undo.trigger()
-    assert len(search.search(store.conn, "ความก้าวหน้า")) == before
+    assert len(search.search(store, "ความก้าวหน้า")) == before
     find(qtbot, dlg, "ความก้าวหน้า")
     assert len(dlg.hits) == before
 

@@ -17,7 +17,9 @@ from pmqa_desktop.core.storage.store import Actor, Store
 
 
 def found(store, query):
-    return {(h.table, h.row_id, h.field) for h in search.search(store.conn, query)}
+    hits = search.search(store, query)
+    assert not hits.more
+    return {(h.table, h.row_id, h.field) for h in hits}
 
 
 def scanned(store, query):
@@ -39,19 +41,19 @@ def _ratchaburi(store):
 # ---------------------------------------------------------------- finding
 
 def test_thai_is_matched_inside_words_with_its_place(demo_store):
-    hits = search.search(demo_store.conn, "วหน้า")
+    hits = search.search(demo_store, "วหน้า")
     assert hits and all("วหน้า" in h.text for h in hits)
     weekly = [h for h in hits if h.table == "weekly_activity"]
     assert weekly and weekly[0].org == "จังหวัดราชบุรี" and weekly[0].year_be == 2554
     assert weekly[0].form == "แผนการดำเนินงานรายสัปดาห์"
     assert weekly[0].place.startswith("CS1, เม.ย.54 W")
     assert found(demo_store, "วหน้า") == scanned(demo_store, "วหน้า")
-    plans = search.search(demo_store.conn, "ความ")
+    plans = search.search(demo_store, "ความ")
     assert {h.table for h in plans if h.org == "จังหวัดระยอง"} >= {"plan_step", "plan_activity", "kpi", "dev_plan"}
 
 
 def test_a_calendar_cell_hit_says_step_and_month(demo_store):
-    (hit,) = [h for h in search.search(demo_store.conn, "31 มี.ค. 54")]
+    (hit,) = [h for h in search.search(demo_store, "31 มี.ค. 54")]
     assert (hit.table, hit.form, hit.place) == ("calendar_cell", "ปฏิทินการดำเนินงาน", "ขั้นตอนที่ 1, มี.ค.54")
     assert hit.target[:2] == ("calendar", _ratchaburi(demo_store)["id"]) and hit.target[3] == "2011-03"
 
@@ -60,9 +62,9 @@ def test_owners_and_criteria_are_found(demo_store):
     y = _ratchaburi(demo_store)
     ld2 = planning.criteria_by_code(demo_store)["LD2"]
     planning.set_owner(demo_store, y["id"], ld2["id"], {"name": "นางสาวสมใจ ใฝ่ดี", "email": "somjai@moi.go.th"})
-    (hit,) = search.search(demo_store.conn, "ใฝ่ดี")
+    (hit,) = search.search(demo_store, "ใฝ่ดี")
     assert (hit.table, hit.form, hit.place) == ("criterion_owner", "ผู้รับผิดชอบเกณฑ์", "LD2 (ชื่อ)")
-    assert any(h.table == "criterion" and h.field == "short_name" for h in search.search(demo_store.conn, "มอบอำนาจ"))
+    assert any(h.table == "criterion" and h.field == "short_name" for h in search.search(demo_store, "มอบอำนาจ"))
 
 
 @pytest.mark.parametrize("query", ["ก", "54", "W", "%", "_", "\\", '"', "ค.", "ไม่มีข้อความนี้แน่นอน"])
@@ -80,6 +82,15 @@ def test_any_piece_of_any_text_is_found_as_a_scan_finds_it(demo_store, data):
     query = text[start:start + data.draw(st.integers(1, 8))]
     if query.strip():
         assert found(demo_store, query) == scanned(demo_store, query)
+
+
+def test_a_long_list_is_cut_and_says_so(demo_store):
+    for query in ("ความ", "ก"):                      # through the index, and the short-query scan
+        everything = search.search(demo_store, query)
+        assert not everything.more and len(everything) > 20
+        first = search.search(demo_store, query, limit=20)
+        assert first.more and len(first) == 20
+        assert {(h.table, h.row_id, h.field) for h in first} <= {(h.table, h.row_id, h.field) for h in everything}
 
 
 # ---------------------------------------------------------------- kept up to date
@@ -124,7 +135,7 @@ def test_import_rollover_and_merge_are_indexed(demo_db, tmp_path, seeds_dir):
     ours = Store.open(demo_db, Actor("A", "a"))
     try:
         planning.roll_over(ours, _ratchaburi(ours)["id"], 2555)
-        assert any(h.year_be == 2555 and h.text == "31 มี.ค. 55" for h in search.search(ours.conn, "มี.ค. 55"))
+        assert any(h.year_be == 2555 and h.text == "31 มี.ค. 55" for h in search.search(ours, "มี.ค. 55"))
         assert not found(ours, "จากสำนักงานอื่น")
         merge(ours, other)
         assert found(ours, "จากสำนักงานอื่น") == {("calendar_step", sid, "text")}
@@ -166,7 +177,7 @@ def test_an_exchange_file_indexes_only_what_it_carries(demo_store, tmp_path):
     export(demo_store, out, orgs=["จังหวัดราชบุรี"])
     store = Store.open(out)
     try:
-        assert not [h for h in search.search(store.conn, "วหน้า") if h.org != "จังหวัดราชบุรี"]
+        assert not [h for h in search.search(store, "วหน้า") if h.org != "จังหวัดราชบุรี"]
         assert found(store, "วหน้า") == scanned(store, "วหน้า") and found(store, "วหน้า")
     finally:
         store.close()
@@ -177,7 +188,7 @@ def test_an_exchange_file_indexes_only_what_it_carries(demo_store, tmp_path):
 def test_replace_all_in_one_transaction_and_undo(demo_store, demo_db):
     store = demo_store
     before = scanned(store, "ความก้าวหน้า")
-    hits = search.search(store.conn, "ความก้าวหน้า")
+    hits = search.search(store, "ความก้าวหน้า")
     changes = changeset.record(store, lambda: search.replace(store, hits, "ความก้าวหน้า", "ความคืบหน้า"))
     assert changes.result == len(before) > 5
     assert not found(store, "ความก้าวหน้า") and found(store, "ความคืบหน้า") >= before
@@ -194,7 +205,7 @@ def test_replace_keeps_owner_emails_valid(demo_store):
     y = _ratchaburi(demo_store)
     ld2 = planning.criteria_by_code(demo_store)["LD2"]
     planning.set_owner(demo_store, y["id"], ld2["id"], {"name": "สมใจ", "email": "somjai@moi.go.th"})
-    hits = search.search(demo_store.conn, "@moi")
+    hits = search.search(demo_store, "@moi")
     with pytest.raises(ValidationError):
         search.replace(demo_store, hits, "@moi", " ที่ moi")
     assert planning.owner(demo_store, y["id"], ld2["id"])["email"] == "somjai@moi.go.th"
@@ -226,3 +237,30 @@ def test_search_command_line_bad_input(tmp_path, demo_db, capsys):
     assert "ระบุข้อความ" in capsys.readouterr().err
     assert main(["search", "--db", str(demo_db), "ไม่มีในไฟล์"]) == 0
     assert "ไม่พบ" in capsys.readouterr().out
+
+
+def test_edits_wait_for_the_next_search_and_a_stop_before_it_rebuilds(demo_db):
+    store = Store.open(demo_db, Actor("A", "a"))
+    y = _ratchaburi(store)
+    planning.add_calendar_step(store, y["id"], "ขั้นตอนก่อนไฟดับ")
+    # the edit wrote no index pages: the file says the index is behind until the next search
+    assert search.pending(store.conn) and not search.is_current(store.conn)
+    reader = Store.open(demo_db, read_only=True)       # another window: reads the rows instead
+    try:
+        assert len(search.search(reader, "ก่อนไฟดับ")) == 1
+    finally:
+        reader.close()
+    store.conn.close()                                  # the program stops before indexing it
+    store = Store.open(demo_db)
+    try:
+        assert search.is_current(store.conn) and not search.pending(store.conn)
+        assert found(store, "ก่อนไฟดับ") and found(store, "วหน้า") == scanned(store, "วหน้า")
+        planning.add_calendar_step(store, y["id"], "ขั้นตอนหลังเปิดใหม่")
+    finally:
+        store.close()                                   # a normal close indexes what waits
+    conn = sqlite3.connect(demo_db)
+    try:
+        assert conn.execute("SELECT count(*) FROM search_index WHERE search_index MATCH '\"หลังเปิดใหม่\"'").fetchone() == (1,)
+        assert conn.execute("SELECT value FROM meta WHERE key = 'search_index'").fetchone() == ("current",)
+    finally:
+        conn.close()

@@ -22,11 +22,15 @@ def run_search(db: Path, text: str) -> int:
         raise UserError(_("Give the text to look for."))
     store = Store.open(db, create=False)   # (a file without the index gets it here)
     try:
-        hits = search.search(store.conn, text)
+        hits = search.search(store, text)
     finally:
         store.close()
     for hit in hits:
         print(hit_line(hit))
-    print(_("{n} places hold “{text}”.").format(n=len(hits), text=text) if hits else
-          _("“{text}” is not in this file.").format(text=text))
+    if hits.more:
+        print(_("More than {n} places hold “{text}”: the first {n} are listed. Give more of the text "
+                "to narrow the search.").format(n=len(hits), text=text))
+    else:
+        print(_("{n} places hold “{text}”.").format(n=len(hits), text=text) if hits else
+              _("“{text}” is not in this file.").format(text=text))
     return 0

@@ -93,10 +93,13 @@ class FindDialog(QDialog):
     def find(self) -> None:
         store = self.window.store
         self.query = self.find_text.text()
-        self.hits = search.search(store.conn, self.query) if store is not None and self.query.strip() else []
+        self.hits = search.search(store, self.query) if store is not None and self.query.strip() else []
         self._fill()
         if not self.query.strip():
             self._say(_("Type the text to find."))
+        elif getattr(self.hits, "more", False):
+            self._say(_("More than {n} places hold “{text}”: the first {n} are listed. Give more of the text "
+                        "to narrow the search.").format(n=len(self.hits), text=self.query))
         elif self.hits:
             self._say(_("{n} places hold “{text}”.").format(n=len(self.hits), text=self.query))
         else:

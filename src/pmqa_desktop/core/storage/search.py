@@ -31,9 +31,10 @@ from ...i18n import _
 from ..thai_calendar import MonthKey
 
 INDEX = "search_index"
-CREATE_INDEX_SQL = f"CREATE VIRTUAL TABLE {INDEX} USING fts5(text, tokenize='trigram')"
+STATE_KEY = "search_index"   # in meta: 'behind' while edits wait to be indexed
+CREATE_INDEX_SQL = f"CREATE VIRTUAL TABLE {INDEX} USING fts5(text, tokenize='trigram', columnsize=0)"
 MIN_INDEXED = 3          # the trigram index answers queries of three characters or more
-MAX_HITS = 2000
+MAX_HITS = 500          # places listed at most (a clerk narrows a search with more)
 
 # table -> (code, searchable fields). Codes and field order are stored in the index's rowids:
 # never renumber them; add new tables with new codes (< 16) and new fields at the end (< 8).
@@ -69,13 +70,46 @@ def create(conn: sqlite3.Connection) -> None:
 
 
 def ensure(conn: sqlite3.Connection) -> bool:
-    """Create and fill the index if the file has none; True when it was built now."""
+    """Create and fill the index if the file has none, or fill it again if it was left behind
+    (the program stopped before re-indexing its last edits); True when it was built now."""
     if index_exists(conn):
-        return False
+        if is_current(conn):
+            return False
+        conn.execute(f"DROP TABLE {INDEX}")
     create(conn)
     for table in SEARCHABLE:
         _index_rows(conn, table, None)
+    _set_state(conn, "current")
     return True
+
+
+def is_current(conn: sqlite3.Connection) -> bool:
+    """Whether the index holds every edit (False while edits wait in a connection's note)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (STATE_KEY,)).fetchone()
+    return row is None or row[0] != "behind"
+
+
+def _set_state(conn: sqlite3.Connection, state: str) -> None:
+    conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                 (STATE_KEY, state))
+
+
+def pending(conn: sqlite3.Connection) -> bool:
+    """Whether rows changed on this connection wait to be re-indexed."""
+    try:
+        return conn.execute("SELECT 1 FROM search_dirty LIMIT 1").fetchone() is not None
+    except sqlite3.OperationalError:   # the temporary objects were dropped (temp_store changed)
+        attach(conn)
+        if index_exists(conn):
+            _set_state(conn, "behind")  # what changed since is not known: rebuilt at the next open
+        return False
+
+
+def mark_behind(conn: sqlite3.Connection) -> None:
+    """Say in the file that edits wait to be indexed (in the transaction of the first of them), so
+    that a program stopped before ``flush`` leaves a file whose next open rebuilds the index."""
+    if index_exists(conn):
+        _set_state(conn, "behind")
 
 
 def attach(conn: sqlite3.Connection) -> None:
@@ -96,6 +130,15 @@ def attach(conn: sqlite3.Connection) -> None:
                      f"BEGIN {note.format(row='old')} END")
 
 
+def detach(conn: sqlite3.Connection) -> None:
+    """Stop noting changes on this connection (what ``attach`` set up); the index then falls
+    behind until ``rebuild``."""
+    for table in SEARCHABLE:
+        for kind in "iud":
+            conn.execute(f"DROP TRIGGER IF EXISTS temp.search_{table}_{kind}")
+    conn.execute("DELETE FROM search_dirty")
+
+
 def flush(conn: sqlite3.Connection) -> None:
     """Re-index the rows noted since the last flush (inside the caller's transaction)."""
     try:
@@ -105,11 +148,15 @@ def flush(conn: sqlite3.Connection) -> None:
         if index_exists(conn):
             rebuild(conn)
         return
+    if not index_exists(conn):
+        conn.execute("DELETE FROM search_dirty")
+        return
     if not noted:
+        if not is_current(conn):
+            _set_state(conn, "current")
         return
     conn.execute("DELETE FROM search_dirty")
-    if not index_exists(conn):
-        return
+    _set_state(conn, "current")
     by_table: dict[str, list[int]] = {}
     for code, r in noted:
         by_table.setdefault(_BY_CODE[code], []).append(r)
@@ -159,27 +206,33 @@ def _contains(text: str, query: str) -> bool:
     return query.casefold() in (text or "").casefold()
 
 
-def _candidates(conn: sqlite3.Connection, query: str) -> dict[str, set[int]]:
-    """Source rowids per table whose fields may hold ``query``."""
+def _candidates(conn: sqlite3.Connection, query: str, limit: int,
+                indexed: bool = True) -> tuple[dict[str, set[int]], bool]:
+    """Source rowids per table whose fields may hold ``query`` (at most ``limit`` fields), and
+    whether there are more."""
     out: dict[str, set[int]] = {}
-    if len(query) >= MIN_INDEXED and index_exists(conn):
+    if len(query) >= MIN_INDEXED and indexed and index_exists(conn) and is_current(conn):
         phrase = '"' + query.replace('"', '""') + '"'
-        rows = conn.execute(f"SELECT rowid FROM {INDEX} WHERE {INDEX} MATCH ?", (phrase,))
-        for (entry,) in rows:
+        rows = conn.execute(f"SELECT rowid FROM {INDEX} WHERE {INDEX} MATCH ? LIMIT ?", (phrase, limit + 1)).fetchall()
+        for (entry,) in rows[:limit]:
             base = entry // 8
             table = _BY_CODE.get(base % 16)
             if table:
                 out.setdefault(table, set()).add(base // 16)
-        return out
+        return out, len(rows) > limit
     # shorter than a trigram (or no index, a file opened read-only): read the fields themselves
     pattern = "%" + re.sub(r"([\\%_])", r"\\\1", query) + "%"
+    left = limit + 1
     for table, (_code, fields) in SEARCHABLE.items():
         cond = " OR ".join(f"{f} LIKE ? ESCAPE '\\'" for f in fields)
-        found = {r for (r,) in conn.execute(f"SELECT rowid FROM main.{table} WHERE deleted = 0 AND ({cond})",
-                                            [pattern] * len(fields))}
+        found = {r for (r,) in conn.execute(f"SELECT rowid FROM main.{table} WHERE deleted = 0 AND ({cond}) LIMIT ?",
+                                            [pattern] * len(fields) + [left])}
         if found:
             out[table] = found
-    return out
+            left -= len(found)
+            if left <= 0:
+                return out, True
+    return out, False
 
 
 _YEAR = ("JOIN fiscal_year y ON y.id = {col} AND y.deleted = 0 "
@@ -274,14 +327,23 @@ _FORM_ORDER = {"calendar_step": 0, "calendar_cell": 0, "weekly_row": 1, "weekly_
                "plan_activity": 2, "plan_step": 2, "kpi": 3, "criterion_owner": 4, "criterion": 5}
 
 
-def search(conn: sqlite3.Connection, query: str, limit: int = MAX_HITS) -> list[Hit]:
-    """Every field holding ``query`` (case-insensitive substring), in the order of the file:
-    organisation, year, form, row."""
+class Hits(list):
+    """The hits found; ``more`` is True when the file holds more than were listed."""
+    more: bool = False
+
+
+def search(store: Any, query: str, limit: int = MAX_HITS) -> Hits:
+    """The fields holding ``query`` (case-insensitive substring), at most about ``limit`` of them,
+    in the order of the file: organisation, year, form, row. Edits waiting to be indexed are
+    indexed first (``Store.index_edits``)."""
     query = query or ""
+    hits = Hits()
     if not query.strip():
-        return []
-    hits: list[Hit] = []
-    for table, rowids in _candidates(conn, query).items():
+        return hits
+    conn = store.conn
+    indexed = store.index_edits()   # False: the index is behind and this store may not write it
+    candidates, hits.more = _candidates(conn, query, limit, indexed)
+    for table, rowids in candidates.items():
         for row in _rows(conn, table, rowids):
             for fname in SEARCHABLE[table][1]:
                 value = row[fname]
@@ -297,7 +359,10 @@ def search(conn: sqlite3.Connection, query: str, limit: int = MAX_HITS) -> list[
     hits.sort(key=lambda h: (h.org == "", h.org, h.year_be or 0, _FORM_ORDER[h.table], h.form,
                              "" if h.table.startswith("calendar") else h.place.split(",")[0],
                              _natural(h.extra["order"])))
-    return hits[:limit]
+    if len(hits) > limit:
+        del hits[limit:]
+        hits.more = True
+    return hits
 
 
 def _natural(order: tuple) -> tuple:

@@ -83,6 +83,7 @@ class Store:
         self.last_clock = ""
         self.closed = False
         self._search_attached = False
+        self._search_behind = False
 
     @property
     def db(self):
@@ -179,9 +180,23 @@ class Store:
         search.attach(self.conn)
         self._search_attached = True
 
+    def index_edits(self) -> bool:
+        """Re-index for find the rows edited since the last time (see ``storage.search``); False
+        when the index is behind and cannot be brought up to date here (a read-only file)."""
+        if self.read_only or not self._search_attached:
+            return search.is_current(self.conn) if search.index_exists(self.conn) else False
+        if self._search_behind or search.pending(self.conn) or not search.is_current(self.conn):
+            with self.transaction(notify=False):
+                search.flush(self.conn)
+            self._search_behind = False
+        return True
+
     def close(self, keep_journal: bool = False) -> None:
         """Close the file; its kept journal is removed unless ``keep_journal`` (the file is opened
         again at once: removing a large journal costs a tenth of a second)."""
+        if not self.closed and self._search_attached and not self.read_only:
+            with contextlib.suppress(Exception):   # (if not, the next open rebuilds the index)
+                self.index_edits()
         self.closed = True
         if self.path is not None and not self.read_only and not keep_journal:
             with contextlib.suppress(Exception):
@@ -230,9 +245,13 @@ class Store:
                 raise
             self._depth -= 1
             if outer:
-                if self._search_attached:
+                if self._search_attached and not self._search_behind:
                     try:
-                        search.flush(self.conn)   # the rows this transaction touched, re-indexed in it
+                        # find's index is brought up to date when it is next used (search, close):
+                        # an edit writes no index pages; the file says the index is behind
+                        if search.pending(self.conn):
+                            search.mark_behind(self.conn)
+                            self._search_behind = True
                     except BaseException:
                         del self._pending[mark:]
                         self.conn.execute("ROLLBACK")
