@@ -238,14 +238,12 @@ def _candidates(conn: sqlite3.Connection, query: str, limit: int,
 _YEAR = ("JOIN fiscal_year y ON y.id = {col} AND y.deleted = 0 "
          "JOIN organisation o ON o.id = y.org_id AND o.deleted = 0")
 _PLAN = "JOIN dev_plan p ON p.id = {col} AND p.deleted = 0 " + _YEAR.format(col="p.year_id")
-_STEP_NO = ("(SELECT count(*) FROM calendar_step s2 WHERE s2.year_id = s.year_id AND s2.deleted = 0 "
-            "AND s2.sort_key < s.sort_key) + 1")
 
 # table -> (extra columns, joins): every query also reads the row's fields, y.id, y.year_be, o.name
 _CONTEXT: dict[str, tuple[str, str]] = {
-    "calendar_step": (f"x.id AS step_id, {_STEP_NO} AS number",
+    "calendar_step": ("x.id AS step_id",
                       "JOIN calendar_step s ON s.id = x.id " + _YEAR.format(col="x.year_id")),
-    "calendar_cell": (f"s.id AS step_id, x.month, {_STEP_NO} AS number",
+    "calendar_cell": ("s.id AS step_id, x.month",
                       "JOIN calendar_step s ON s.id = x.step_id AND s.deleted = 0 " + _YEAR.format(col="s.year_id")),
     "weekly_row": ("x.id AS wrow_id, c.code AS code",
                    "LEFT JOIN criterion c ON c.id = x.criterion_id " + _YEAR.format(col="x.year_id")),
@@ -280,14 +278,19 @@ def _rows(conn: sqlite3.Connection, table: str, rowids: Iterable[int]) -> list[d
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
+_FIELD_LABELS = {   # (lambdas: only the label shown is translated, and the catalogs still see them)
+    "remark": lambda: _("remark"), "policy": lambda: _("policy"), "duration": lambda: _("duration"),
+    "output": lambda: _("output"), "responsible": lambda: _("responsible"), "related": lambda: _("related"),
+    "budget_note": lambda: _("budget note"), "current_data": lambda: _("current data"),
+    "target": lambda: _("target"), "unit": lambda: _("unit"), "name": lambda: _("name"),
+    "position": lambda: _("position"), "phone": lambda: _("phone"), "email": lambda: _("e-mail"),
+    "short_name": lambda: _("short name"), "full_text": lambda: _("full text"),
+    "group_title": lambda: _("sub-heading"), "title": lambda: _("title"), "code": lambda: _("code")}
+
+
 def _field_label(field_name: str) -> str:
-    labels = {"remark": _("remark"), "policy": _("policy"), "duration": _("duration"), "output": _("output"),
-              "responsible": _("responsible"), "related": _("related"), "budget_note": _("budget note"),
-              "current_data": _("current data"), "target": _("target"), "unit": _("unit"),
-              "name": _("name"), "position": _("position"), "phone": _("phone"), "email": _("e-mail"),
-              "short_name": _("short name"), "full_text": _("full text"), "group_title": _("sub-heading"),
-              "label": _("row"), "title": _("title"), "code": _("code")}
-    return labels.get(field_name, "")
+    label = _FIELD_LABELS.get(field_name)
+    return label() if label else ""
 
 
 def _describe(table: str, row: dict[str, Any], field_name: str) -> tuple[str, str, tuple]:
@@ -327,6 +330,17 @@ _FORM_ORDER = {"calendar_step": 0, "calendar_cell": 0, "weekly_row": 1, "weekly_
                "plan_activity": 2, "plan_step": 2, "kpi": 3, "criterion_owner": 4, "criterion": 5}
 
 
+def _number_steps(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
+    """A calendar step's number (ลำดับ) as the calendar shows it: its place among the year's steps."""
+    numbers: dict[str, int] = {}
+    for year_id in {r["year_id"] for r in rows}:
+        ids = conn.execute("SELECT id FROM calendar_step WHERE year_id = ? AND deleted = 0 ORDER BY sort_key",
+                           (year_id,)).fetchall()
+        numbers.update((sid, n) for n, (sid,) in enumerate(ids, start=1))
+    for r in rows:
+        r["number"] = numbers.get(r["step_id"], 0)
+
+
 class Hits(list):
     """The hits found; ``more`` is True when the file holds more than were listed."""
     more: bool = False
@@ -343,16 +357,17 @@ def search(store: Any, query: str, limit: int = MAX_HITS) -> Hits:
     conn = store.conn
     indexed = store.index_edits()   # False: the index is behind and this store may not write it
     candidates, hits.more = _candidates(conn, query, limit, indexed)
-    for table, rowids in candidates.items():
-        for row in _rows(conn, table, rowids):
+    found = {table: _rows(conn, table, rowids) for table, rowids in candidates.items()}
+    _number_steps(conn, found.get("calendar_step", []) + found.get("calendar_cell", []))
+    for table, rows in found.items():
+        for row in rows:
             for fname in SEARCHABLE[table][1]:
                 value = row[fname]
                 if not value or not _contains(value, query):
                     continue
                 form, place, target = _describe(table, row, fname)
-                label = _field_label(fname)
-                if label and len(SEARCHABLE[table][1]) > 1 and fname not in ("text", "label"):
-                    place = f"{place} ({label})"
+                if len(SEARCHABLE[table][1]) > 1 and fname not in ("text", "label"):
+                    place = f"{place} ({_field_label(fname)})"
                 hits.append(Hit(table, row["id"], fname, value, row["org"] or "", row["year_be"], form, place,
                                 target, {"order": (row.get("number") or 0, row.get("month") or "",
                                                    row.get("week") or 0, row["rid"])}))
