@@ -65,7 +65,7 @@ class FindDialog(QDialog):
         header = self.results.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((150, 55, 170, 230)):
+        for col, width in enumerate((130, 50, 210, 230)):
             self.results.setColumnWidth(col, width)
         self.status = QLabel(self)
         self.status.setObjectName("find_status")
