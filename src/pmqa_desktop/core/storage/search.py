@@ -9,15 +9,21 @@ Keeping it up to date. sqlite-utils' ``enable_fts(create_triggers=True)`` would 
 into the file, and the file check (``sharing.safety``) refuses any trigger in a file (a crafted
 file's triggers would run); and with ``trusted_schema`` off SQLite lets no trigger, not even a
 TEMP one, write into a virtual table. So TEMP triggers on our own connection (``attach``) note
-each inserted, changed or deleted row in a temporary table, and ``Store.transaction`` calls
-``flush`` before every commit: every edit, undo, import and merge (all go through the store's
-transactions) re-indexes the rows it touched in the same transaction.
+each inserted, changed or deleted row in a temporary table: every edit, undo, import and merge
+(all write through the store's connection) is noted. Writing the index at every edit added
+about 6 ms to an edit (its pages, journalled and synced), so the noted rows are indexed when the
+index is next used: ``Store.index_edits`` (called by ``search``) and ``Store.close``. The first
+edit after that marks the index 'behind' in ``meta`` in its own transaction; a program stopped
+before indexing leaves that mark, and the next open rebuilds the index (``ensure``). A read-only
+store that finds the mark reads the fields themselves instead.
 
 Opening a file builds the index if it is missing (``ensure``, idempotent: a file written before
 the index existed gets it on its first open). It is a separate step, not a numbered migration,
-so it can be renumbered into the migration chain later (see ``schema``). The index only proposes
+so it can be renumbered into the migration chain later (see ``schema``); ``sharing.safety``
+accepts its tables whether present or not (``optional_schema``). The index only proposes
 candidates: every hit is read back from its row and checked, so an entry left over from a row
-pruned by another connection (an exchange file's selection) is never shown.
+pruned by another connection is never shown (and an exchange file's selection rebuilds it, so
+the other organisations' texts do not travel in it).
 """
 from __future__ import annotations
 
