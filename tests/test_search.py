@@ -264,3 +264,21 @@ def test_edits_wait_for_the_next_search_and_a_stop_before_it_rebuilds(demo_db):
         assert conn.execute("SELECT value FROM meta WHERE key = 'search_index'").fetchone() == ("current",)
     finally:
         conn.close()
+
+
+def test_an_imported_table_is_found(demo_db, capsys):
+    from pmqa_desktop.cli import main
+    from pmqa_desktop.resources import SEED_CALENDAR_WEEKLY, seed_path
+    before = Store.open(demo_db)
+    try:
+        n = len(search.search(before, "9 - 10 มิ.ย. 54"))
+    finally:
+        before.close()
+    assert main(["import-text", "--db", str(demo_db), "--kind", "calendar", "--year", "2556",
+                 "--org", "จังหวัดราชบุรี", str(seed_path(SEED_CALENDAR_WEEKLY))]) == 0, capsys.readouterr().err
+    after = Store.open(demo_db)
+    try:
+        hits = search.search(after, "9 - 10 มิ.ย. 54")
+        assert len(hits) == n + 1 and {h.year_be for h in hits} == {2554, 2556}
+    finally:
+        after.close()
