@@ -1,6 +1,6 @@
 """The ``pmqa-desktop`` command: the GUI, and its command-line face on the same entry point.
 
-    pmqa-desktop [--db FILE] [--lang th|en] [--smoke]      the application
+    pmqa-desktop [FILE | --db FILE] [--lang th|en] [--smoke]      the application
     pmqa-desktop import-text --db FILE --kind calendar|weekly|devplan --year 2554 [--org NAME] SOURCE.txt
     pmqa-desktop import --db FILE --kind calendar|weekly|devplan|catalog --year 2554 [--org NAME] [--sheet S]
                  [--join-wrapped] SOURCE.docx|.xlsx|.txt
@@ -9,6 +9,8 @@
     pmqa-desktop export --db FILE --out EXCHANGE [--org NAME] [--year 2554] [--plan ID] [--without-plan ID]
     pmqa-desktop merge --db FILE INCOMING [--dry-run]
     pmqa-desktop check FILE
+    pmqa-desktop rollover --db FILE [--org NAME] --from 2554 [--to 2555]
+    pmqa-desktop search --db FILE TEXT
     pmqa-desktop backup --db FILE / restore --db FILE BACKUP
 
 Exit status: 0 done, 1 the user must act (message printed), 2 wrong arguments, 3 a bug.
@@ -30,7 +32,8 @@ def _(message: str) -> str:
     from .i18n import _ as translate
     return translate(message)
 
-SUBCOMMANDS = ("import-text", "import", "demo", "print", "export", "merge", "check", "backup", "restore")
+SUBCOMMANDS = ("import-text", "import", "demo", "print", "export", "merge", "check", "backup", "restore", "rollover",
+               "search")
 
 
 def _gui_parser() -> argparse.ArgumentParser:
@@ -39,6 +42,7 @@ def _gui_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help=_("database file to open (default: the one in your data folder)"))
     p.add_argument("--lang", choices=("th", "en"), help=_("language of the program"))
     p.add_argument("--smoke", action="store_true", help=_("paint the main window once and exit (tests, benchmarks)"))
+    p.add_argument("file", nargs="?", help=_("a PMQA Desktop file to open (as --db, but it must exist)"))
     p.add_argument("--version", action="version", version=f"PMQA Desktop {__version__}")
     return p
 
@@ -48,7 +52,7 @@ def _simple_gui_args(argv: list[str], lang: str | None) -> argparse.Namespace | 
     parser, which costs the start a few ms; anything else (help, version, mistakes) goes to argparse."""
     if lang is not None and lang not in ("th", "en"):
         return None
-    db, smoke, i = None, False, 0
+    db, file, smoke, i = None, None, False, 0
     while i < len(argv):
         a = argv[i]
         if a == "--smoke" and not smoke:
@@ -58,10 +62,26 @@ def _simple_gui_args(argv: list[str], lang: str | None) -> argparse.Namespace | 
             i += 1
         elif a.startswith("--db=") and db is None and len(a) > 5:
             db = a[5:]
+        elif not a.startswith("-") and file is None:
+            file = a
         else:
             return None
         i += 1
-    return argparse.Namespace(db=db, lang=lang, smoke=smoke)
+    return argparse.Namespace(db=db, file=file, lang=lang, smoke=smoke)
+
+
+def _file_to_open(db: str | None, file: str | None) -> str | None:
+    """``pmqa-desktop FILE`` (a double-clicked file): it must exist, since a mistyped command
+    would otherwise start an empty file of that name."""
+    from .core.errors import UserError
+    if file is None:
+        return db
+    if db is not None:
+        raise UserError(_("Name one file to open: {a} or {b}.").format(a=db, b=file))
+    if not Path(file).is_file():
+        raise UserError(_("The file {path} does not exist.").format(path=file) + " "
+                        + _("Commands: ") + ", ".join(SUBCOMMANDS))
+    return file
 
 
 def _sub_parser() -> argparse.ArgumentParser:
@@ -122,6 +142,16 @@ def _sub_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("restore", help=_("restore a database from a backup"))
     s.add_argument("--db", required=True)
     s.add_argument("backup")
+
+    s = sub.add_parser("rollover", help=_("copy a fiscal year into a new one, its dates moved on"))
+    s.add_argument("--db", required=True)
+    s.add_argument("--org")
+    s.add_argument("--from", dest="from_year", required=True)   # (read in run_rollover: a Thai message)
+    s.add_argument("--to", dest="to_year")
+
+    s = sub.add_parser("search", help=_("list every place in the file where a text is written"))
+    s.add_argument("--db", required=True)
+    s.add_argument("text")
     return p
 
 
@@ -168,11 +198,12 @@ def main(argv: list[str] | None = None) -> int:
             args = _sub_parser().parse_args(argv)
             return _run_command(args)
         args = _simple_gui_args(argv, lang) or _gui_parser().parse_args(argv + (["--lang", lang] if lang else []))
+        db = _file_to_open(args.db, args.file)
         from .ui.app import pause_gc_for_start, resume_gc, run_gui
         if program_start:
             pause_gc_for_start()   # on again after the first paint
         try:
-            return run_gui(db=args.db, smoke=args.smoke, lang=args.lang)
+            return run_gui(db=db, smoke=args.smoke, lang=args.lang)
         finally:
             resume_gc()
     except UserError as exc:
@@ -205,6 +236,12 @@ def _run_command(args: argparse.Namespace) -> int:
     if cmd == "print":
         from .printing.cli import run_print
         return run_print(args)
+    if cmd == "rollover":
+        from .core.rollover_cli import run_rollover
+        return run_rollover(Path(args.db), args.org, args.from_year, args.to_year)
+    if cmd == "search":
+        from .core.search_cli import run_search
+        return run_search(Path(args.db), args.text)
     if cmd in ("export", "merge", "check", "backup", "restore"):
         from .core.sharing import cli as sharing_cli
         return getattr(sharing_cli, "run_" + cmd)(args)

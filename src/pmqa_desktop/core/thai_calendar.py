@@ -290,3 +290,94 @@ def format_month(month: MonthKey, thai_digits: bool = False) -> str:
     """'มิ.ย. 53' as the development plan writes start and end months."""
     text = f"{MONTH_ABBR[month.month - 1]} {month.be % 100:02d}"
     return to_thai_digits(text) if thai_digits else text
+
+
+# ---------------------------------------------------------------- moving dates by whole years
+
+@dataclass(frozen=True)
+class YearShift:
+    """What moving a text's dates by some years did: ``status`` is 'changed', 'unchanged' (no
+    year in it: "ทุกวันพุธ", "18 / 29 เม.ย.") or 'unread' (it looks like a date with a year that
+    could not be read, "มีนา 54"; left as it was for the clerk to check). ``check`` names days
+    that do not exist in the new year (29 ก.พ. moved to a common year)."""
+    text: str
+    status: str
+    check: tuple[str, ...] = ()
+
+
+_DIGIT = "[0-9๐-๙]"
+
+
+@lru_cache(maxsize=None)
+def _month_year_re() -> re.Pattern:
+    """A month as clerks write it (any known spelling, dots and spaces optional) with a year after it."""
+    spellings = set()
+    for key in _month_table():
+        core = key.rstrip(".")
+        spellings.add(r"\.?\s?".join(re.escape(p) for p in core.split(".")) + r"\.?")
+    alternation = "|".join(sorted(spellings, key=len, reverse=True))
+    return re.compile(
+        rf"(?:(?P<day>{_DIGIT}{{1,2}})\s*(?:[-/,–]\s*{_DIGIT}{{1,2}}\s*)?)?"
+        rf"(?P<mon>{alternation})(?P<gap>\s*)(?P<yr>{_DIGIT}{{4}}|{_DIGIT}{{2}})(?!{_DIGIT})")
+
+
+_FULL_YEAR_RE = re.compile(rf"(?<![0-9๐-๙,.])(?P<yr>[2๒][4-6๔-๖]{_DIGIT}{{2}})(?![0-9๐-๙,])")
+# what is left after the readable dates: an abbreviation or a cut month name with a short year
+_UNREAD_RE = re.compile(
+    rf"(?:[\u0e01-\u0e4e]{{1,3}}\.\s?[\u0e01-\u0e4e]{{1,3}}\.?|"
+    r"(?:มกรา|กุมภา|มีนา|เมษา|พฤษภา|มิถุนา|กรกฎา|สิงหา|กันยา|ตุลา|พฤศจิกา|ธันวา)[\u0e01-\u0e4e]*)"
+    rf"\s*{_DIGIT}{{2}}(?!{_DIGIT})")
+
+
+def _same_digits(template: str, value: str) -> str:
+    return to_thai_digits(value) if any(c in THAI_DIGITS for c in template) else value
+
+
+def shift_years(text: str, years: int) -> YearShift:
+    """Move every date in ``text`` that carries a year by ``years`` (B.E. or C.E., two or four
+    digits, Arabic or Thai digits, kept as written): "31 มี.ค. 54" -> "31 มี.ค. 55",
+    "9 - 10 มิ.ย. 54" -> "9 - 10 มิ.ย. 55", "พ.ศ. 2554" -> "พ.ศ. 2555"."""
+    if not text or not years:
+        return YearShift(text or "", "unchanged")
+    pieces: list[str] = []
+    check: list[str] = []
+    pos = 0
+    changed = False
+    for m in _month_year_re().finditer(text):
+        raw_year = m.group("yr")
+        value = int(from_thai_digits(raw_year))
+        if len(raw_year) == 4:
+            new_value = value + years
+            new_year = str(new_value)
+            be = new_value if new_value >= 2400 else new_value + BE_OFFSET
+        else:
+            new_value = (value + years) % 100
+            new_year = f"{new_value:02d}"
+            be = _expand_be(value) + years
+        day = m.group("day")
+        if day:
+            cands = month_candidates(m.group("mon"))
+            month = MonthKey(ce_year(be), cands[0]) if cands else None
+            if month and int(from_thai_digits(day)) > _days_in(month):
+                check.append(m.group(0).strip())
+        pieces.append(text[pos:m.start("yr")])
+        pieces.append(_same_digits(raw_year, new_year))
+        pos = m.end("yr")
+        changed = True
+    pieces.append(text[pos:])
+    out = "".join(pieces)
+    # full years standing alone ("พ.ศ. 2554", "ปีงบประมาณ 2554"); those after a month moved already
+    done = [(m.start("yr"), m.end("yr")) for m in _month_year_re().finditer(out)]
+
+    def full_year(m: re.Match) -> str:
+        nonlocal changed
+        if any(a <= m.start() < b for a, b in done):
+            return m.group(0)
+        changed = True
+        return _same_digits(m.group(0), str(int(from_thai_digits(m.group(0))) + years))
+    out = _FULL_YEAR_RE.sub(full_year, out)
+    rest = _month_year_re().sub("", text)
+    rest = _FULL_YEAR_RE.sub("", rest)
+    if _UNREAD_RE.search(rest):
+        return YearShift(out, "unread", tuple(check))
+    return YearShift(out, "changed" if changed else "unchanged", tuple(check))

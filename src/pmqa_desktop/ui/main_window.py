@@ -25,6 +25,7 @@ from .common.undo import StoreCommand
 from .devplan import entry as devplan
 from .features import Feature, FeatureError, TreeMenuPart
 from .files import entry as files
+from .find import entry as find
 from .importing import entry as importing
 from .organisations import entry as organisations
 from .printing import entry as printing
@@ -37,7 +38,8 @@ if TYPE_CHECKING:
 
 # Every feature of the program, installed in this order (menus are filled in this order).
 # The packagers' check (``diagnose``) and the tests take the list from here.
-FEATURES: tuple[Feature, ...] = (files, importing, catalog, settings, organisations, devplan, printing, sharing)
+FEATURES: tuple[Feature, ...] = (files, importing, catalog, settings, organisations, devplan, printing, sharing,
+                                 find)
 
 
 class MainWindow(TreeNavigation, QMainWindow):

@@ -132,6 +132,8 @@ def release(store: Store | None, *, backup: bool = True, reopening: bool = False
     if store is None:
         return
     try:
+        with contextlib.suppress(Exception):
+            store.index_edits()   # find's index written before the backup, so the backup is the file as left
         if backup and not store.read_only and store.path is not None and Path(store.path).exists():
             with contextlib.suppress(Exception):
                 backup_now(store, "close", skip_if_unchanged=True)

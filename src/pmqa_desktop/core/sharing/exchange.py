@@ -21,7 +21,7 @@ from typing import Iterable
 
 from ...i18n import _
 from ..errors import FileProblem, UserError
-from ..storage import schema
+from ..storage import schema, search
 from ..storage.store import read_only_uri, Store, _connect, inspect_file, journal_path, new_id, now_iso
 from .faults import fault_point
 from .fsutil import fsync_dir, fsync_file
@@ -181,6 +181,8 @@ def export(source: Store | str | Path, out: str | Path, *, orgs: list[str] | Non
         try:
             if orgs or years or plans or without_plans:
                 selection = _prune(dst, orgs, years, plans, without_plans)
+                if search.index_exists(dst):
+                    search.rebuild(dst)   # find's index holds the texts too: only the kept rows' stay
             dst.execute("DELETE FROM conflict")  # the clerk's own review list stays home
             for key, value in (("exported_at", now_iso()), ("exported_from", ""), ("exported_selection", selection)):
                 if key == "exported_from":

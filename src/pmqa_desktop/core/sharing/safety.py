@@ -27,7 +27,8 @@ from typing import Any, Callable, Iterator
 from ...i18n import _
 from ..errors import DamagedFileError, FileProblem, ForeignFileError
 from ..storage import schema
-from ..storage.schema_check import CraftedFileError, expected_schema, schema_problems, verify_schema  # noqa: F401
+from ..storage.schema_check import (CraftedFileError, expected_schema, optional_schema, schema_problems,  # noqa: F401
+                                    verify_schema)
 from ..storage.store import read_only_uri, SQLITE_HEADER, _connect, inspect_file
 
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 from ...i18n import _
 from ..errors import ValidationError
-from ..thai_calendar import MonthKey, fiscal_year_start
+from ..thai_calendar import MonthKey, fiscal_year_start, shift_years
+from .owner_rules import EMAIL_RE, OWNER_FIELDS, PHONE_RE, validate_owner  # noqa: F401
 from .store import Store
 
 WEEKS_PER_MONTH = 4
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PHONE_RE = re.compile(r"^[0-9๐-๙][0-9๐-๙\s\-().,/]{3,}(?:\s*(?:ต่อ|ext\.?|x)\s*[0-9๐-๙]+)?$")
 
 
 def sort_key_between(before: float | None, after: float | None) -> float:
@@ -189,18 +189,6 @@ def update_criterion(store: Store, criterion_id: str, **values: Any) -> bool:
 
 # ---------------------------------------------------------------- owners
 
-OWNER_FIELDS = ("name", "position", "unit", "phone", "email")
-
-
-def validate_owner(values: dict[str, str]) -> None:
-    email = (values.get("email") or "").strip()
-    if email and not EMAIL_RE.match(email):
-        raise ValidationError(_("'{value}' is not an e-mail address (example: name@moi.go.th).").format(value=email))
-    phone = (values.get("phone") or "").strip()
-    if phone and not PHONE_RE.match(phone):
-        raise ValidationError(_("'{value}' is not a phone number (example: 0 3232 1234 ต่อ 12).").format(value=phone))
-
-
 def owner(store: Store, year_id: str, criterion_id: str) -> dict[str, Any] | None:
     rows = store.select("criterion_owner", {"year_id": year_id, "criterion_id": criterion_id}, order_by="")
     return rows[0] if rows else None
@@ -317,14 +305,60 @@ def add_weekly_activity(store: Store, row_id: str, month: str, week: int, text: 
 
 # ---------------------------------------------------------------- rolling a year over
 
-def roll_over(store: Store, from_year_id: str, to_year_be: int | None = None) -> str:
+@dataclass
+class DateNote:
+    """One text the rollover moved (or could not read): where it is, before and after."""
+    place: str
+    before: str
+    after: str
+    problem: str = ""   # why it needs the clerk's eye ('' when it simply moved)
+
+
+@dataclass
+class RolloverReport:
+    year_id: str = ""
+    changed: list[DateNote] = field(default_factory=list)
+    unread: list[DateNote] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The report as text lines (the command line prints them)."""
+        out = [_("Dates moved: {n}").format(n=len(self.changed))]
+        out += [f"  {n.place}: {n.before} → {n.after}" for n in self.changed]
+        out.append(_("Texts to check (not moved, or not a day in the new year): {n}").format(n=len(self.unread)))
+        out += [f"  {n.place}: {n.after} ({n.problem})" for n in self.unread]
+        return out
+
+
+class _DateMover:
+    def __init__(self, years: int, report: RolloverReport):
+        self.years, self.report = years, report
+
+    def __call__(self, text: str, place: str) -> str:
+        res = shift_years(text, self.years)
+        if res.status == "changed" or (res.status == "unread" and res.text != text):
+            self.report.changed.append(DateNote(place, text, res.text))
+        if res.status == "unread":
+            self.report.unread.append(DateNote(place, text, res.text, _("a date whose year could not be read")))
+        for day in res.check:
+            self.report.unread.append(DateNote(place, text, res.text,
+                                               _("{date} moved to a day the new year does not have").format(date=day)))
+        return res.text
+
+
+def roll_over(store: Store, from_year_id: str, to_year_be: int | None = None,
+              report: RolloverReport | None = None) -> str:
     """Create the next fiscal year from an earlier one: steps, weekly activities and owners
-    copied, every month shifted by the difference in years."""
+    copied, every month shifted by the difference in years, and every date written in their
+    texts moved by as many years ("31 มี.ค. 54" -> "31 มี.ค. 55"). ``report`` (if given) lists
+    what was moved and what could not be read."""
     src = store.get("fiscal_year", from_year_id)
     if src is None:
         raise ValidationError(_("The fiscal year to copy from no longer exists."))
     to_year_be = to_year_be or src["year_be"] + 1
-    shift = (to_year_be - src["year_be"]) * 12
+    years = to_year_be - src["year_be"]
+    shift = years * 12
+    report = report if report is not None else RolloverReport()
+    mv = _DateMover(years, report)
 
     def sh(key: str | None) -> str | None:
         return MonthKey.parse_key(key).shifted(shift).key if key else key
@@ -334,21 +368,27 @@ def roll_over(store: Store, from_year_id: str, to_year_be: int | None = None) ->
             store, src["org_id"], to_year_be,
             calendar_start=MonthKey.parse_key(sh(src["calendar_start"])), calendar_months=src["calendar_months"],
             weekly_start=MonthKey.parse_key(sh(src["weekly_start"])), weekly_months=src["weekly_months"],
-            calendar_title=_shift_years_in_text(src["calendar_title"], to_year_be - src["year_be"]),
-            weekly_title=_shift_years_in_text(src["weekly_title"], to_year_be - src["year_be"]))
-        for step in calendar_steps(store, from_year_id):
-            add_calendar_step(store, new_id_, step["text"], step["remark"], step["sort_key"],
-                              {sh(m): c["text"] for m, c in step["cells"].items()})
+            calendar_title=mv(src["calendar_title"], _("Calendar title")),
+            weekly_title=mv(src["weekly_title"], _("Weekly plan title")))
+        for number, step in enumerate(calendar_steps(store, from_year_id), start=1):
+            place = _("Calendar, step {number}").format(number=number)
+            cells = {}
+            for m, c in sorted(step["cells"].items()):
+                month = sh(m)
+                cells[month] = mv(c["text"], f"{place}, {MonthKey.parse_key(month).abbr()}")
+            add_calendar_step(store, new_id_, mv(step["text"], place),
+                              mv(step["remark"], _("{place}, remark").format(place=place)), step["sort_key"], cells)
         for row in weekly_rows(store, from_year_id):
-            rid = add_weekly_row(store, new_id_, row["criterion_id"], row["label"], row["sort_key"], row["remark"])
+            name = row["criterion_code"] or row["label"]
+            place = _("Weekly plan, {row}").format(row=name)
+            rid = add_weekly_row(store, new_id_, row["criterion_id"], mv(row["label"], place), row["sort_key"],
+                                 mv(row["remark"], _("{place}, remark").format(place=place)))
             for a in row["activities"]:
-                add_weekly_activity(store, rid, sh(a["month"]), a["week"], a["text"], a["span"])
+                month = sh(a["month"])
+                text = mv(a["text"], f"{place}, {MonthKey.parse_key(month).abbr()} W{a['week']}")
+                add_weekly_activity(store, rid, month, a["week"], text, a["span"])
         for crit_id, o in owners(store, from_year_id).items():
             store.insert("criterion_owner", {"year_id": new_id_, "criterion_id": crit_id,
                                              **{k: o[k] for k in OWNER_FIELDS}})
+    report.year_id = new_id_
     return new_id_
-
-
-def _shift_years_in_text(text: str, delta: int) -> str:
-    """'... พ.ศ. 2554' becomes '... พ.ศ. 2555' in a rolled-over title."""
-    return re.sub(r"(?<!\d)(2[4-6]\d\d)(?!\d)", lambda m: str(int(m.group(1)) + delta), text or "")

@@ -235,6 +235,8 @@ def _migrate_0_to_1(conn) -> None:
 
 
 # MIGRATIONS[n] takes a database at user_version n to n + 1. Never edit a shipped step.
+# (Find's full-text index is not a numbered step: ``search.ensure`` runs after them at every
+# open and creates it when missing; see storage.search.)
 MIGRATIONS = {0: _migrate_0_to_1}
 
 SYNCED_TABLES = tuple(TABLES)

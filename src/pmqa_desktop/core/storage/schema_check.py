@@ -36,6 +36,20 @@ def expected_schema(version: int = schema.SCHEMA_VERSION) -> dict[str, tuple[str
         conn.close()
 
 
+@lru_cache(maxsize=None)
+def optional_schema() -> dict[str, tuple[str, str, str | None]]:
+    """Objects a file may hold or not: find's full-text index (``storage.search``), which a file
+    gets on its first open by a program that has it."""
+    from . import search
+    conn = sqlite3.connect(":memory:")
+    try:
+        search.create(conn)
+        return {name: (typ, tbl, _norm(sql)) for typ, name, tbl, sql in
+                conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")}
+    finally:
+        conn.close()
+
+
 def schema_problems(conn: sqlite3.Connection, db: str = "main") -> list[str]:
     """What in the file's schema this program did not create (empty list: all ours).
 
@@ -61,7 +75,7 @@ def schema_problems(conn: sqlite3.Connection, db: str = "main") -> list[str]:
             continue
         if newer:
             continue  # a newer program may add tables and indexes; we only read what we know
-        want = expected.get(name)
+        want = expected.get(name) or optional_schema().get(name)
         if want is None or want[0] != typ or want[1] != tbl or want[2] != _norm(sql):
             problems.append(f"{typ} {name}")
     if not newer:

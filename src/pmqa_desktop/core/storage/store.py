@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from ...i18n import _
 from ..errors import DamagedFileError, FileProblem, ForeignFileError, ReadOnlyError
-from . import schema
+from . import schema, search
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BOOKKEEPING = ("id", "rev", "updated_at", "office", "clerk", "deleted")
@@ -82,6 +82,8 @@ class Store:
         self._lock = threading.RLock()
         self.last_clock = ""
         self.closed = False
+        self._search_attached = False
+        self._search_behind = False
 
     @property
     def db(self):
@@ -173,10 +175,28 @@ class Store:
             if self.meta("file_id") is None:
                 self.set_meta("file_id", new_id())
                 self.set_meta("created_at", now_iso())
+            # find's full-text index: built if missing (see storage.search), kept up to date below
+            search.ensure(self.conn)
+        search.attach(self.conn)
+        self._search_attached = True
+
+    def index_edits(self) -> bool:
+        """Re-index for find the rows edited since the last time (see ``storage.search``); False
+        when the index is behind and cannot be brought up to date here (a read-only file)."""
+        if self.read_only or not self._search_attached:
+            return search.is_current(self.conn) if search.index_exists(self.conn) else False
+        if self._search_behind or search.pending(self.conn) or not search.is_current(self.conn):
+            with self.transaction(notify=False):
+                search.flush(self.conn)
+            self._search_behind = False
+        return True
 
     def close(self, keep_journal: bool = False) -> None:
         """Close the file; its kept journal is removed unless ``keep_journal`` (the file is opened
         again at once: removing a large journal costs a tenth of a second)."""
+        if not self.closed and self._search_attached and not self.read_only:
+            with contextlib.suppress(Exception):   # (if not, the next open rebuilds the index)
+                self.index_edits()
         self.closed = True
         if self.path is not None and not self.read_only and not keep_journal:
             with contextlib.suppress(Exception):
@@ -225,6 +245,17 @@ class Store:
                 raise
             self._depth -= 1
             if outer:
+                if self._search_attached and not self._search_behind:
+                    try:
+                        # find's index is brought up to date when it is next used (search, close):
+                        # an edit writes no index pages; the file says the index is behind
+                        if search.pending(self.conn):
+                            search.mark_behind(self.conn)
+                            self._search_behind = True
+                    except BaseException:
+                        del self._pending[mark:]
+                        self.conn.execute("ROLLBACK")
+                        raise
                 self.conn.execute("COMMIT")
                 changes, self._pending = self._pending, []
                 if notify and changes:

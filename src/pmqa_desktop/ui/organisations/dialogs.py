@@ -163,7 +163,8 @@ class RollOverDialog(_CheckedDialog):
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         note = QLabel(_("The calendar's steps, the weekly plan's activities and the criteria owners are copied; "
-                        "every month moves on by the difference in years."), self)
+                        "every month, and every date written with a year, moves on by the difference in years."),
+                      self)
         note.setWordWrap(True)
         lay.addWidget(note)
         lay.addWidget(self.error)
@@ -184,5 +185,6 @@ class RollOverDialog(_CheckedDialog):
         if not src:
             from ...core.errors import ValidationError
             raise ValidationError(_("There is no fiscal year to copy from."))
+        self.report = planning.RolloverReport()
         return cc.perform(w.undo_stack, w.store, _("Roll over to fiscal year {year}").format(year=year),
-                          lambda: planning.roll_over(w.store, src, year))
+                          lambda: planning.roll_over(w.store, src, year, self.report))

@@ -27,7 +27,12 @@ class OrganisationActions:
             return None
         dlg = RollOverDialog(self.window, year_id)
         dlg.accepted.connect(lambda: dlg.result_value and self.window.select_key(("calendar", dlg.result_value)))
+        dlg.accepted.connect(lambda: self.show_rollover_report(dlg.report, dlg.target.value()))
         return self.window.open_dialog(dlg)
+
+    def show_rollover_report(self, report, year_be: int):
+        from .rollover_report import RolloverReportDialog
+        return self.window.open_dialog(RolloverReportDialog(self.window, report, year_be))
 
     def new_year(self, org_id: str | None = None):
         from .dialogs import AddYearDialog
