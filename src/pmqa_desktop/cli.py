@@ -8,6 +8,7 @@
     pmqa-desktop merge --db FILE INCOMING [--dry-run]
     pmqa-desktop check FILE
     pmqa-desktop backup --db FILE / restore --db FILE BACKUP
+    pmqa-desktop diagnose                   what this installation has, where it keeps things
 
 Exit status: 0 done, 1 the user must act (message printed), 2 wrong arguments, 3 a bug.
 """
@@ -28,7 +29,7 @@ def _(message: str) -> str:
     from .i18n import _ as translate
     return translate(message)
 
-SUBCOMMANDS = ("import-text", "demo", "print", "export", "merge", "check", "backup", "restore")
+SUBCOMMANDS = ("import-text", "demo", "print", "export", "merge", "check", "backup", "restore", "diagnose")
 
 
 def _gui_parser() -> argparse.ArgumentParser:
@@ -56,10 +57,16 @@ def _simple_gui_args(argv: list[str], lang: str | None) -> argparse.Namespace | 
             i += 1
         elif a.startswith("--db=") and db is None and len(a) > 5:
             db = a[5:]
+        elif db is None and _is_database_file(a):   # a file opened from Explorer or a file manager
+            db = a
         else:
             return None
         i += 1
     return argparse.Namespace(db=db, lang=lang, smoke=smoke)
+
+
+def _is_database_file(arg: str) -> bool:
+    return not arg.startswith("-") and (Path(arg).suffix.lower() in (".pmqa", ".db", ".sqlite") or Path(arg).is_file())
 
 
 def _sub_parser() -> argparse.ArgumentParser:
@@ -110,7 +117,25 @@ def _sub_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("restore", help=_("restore a database from a backup"))
     s.add_argument("--db", required=True)
     s.add_argument("backup")
+
+    sub.add_parser("diagnose", help=_("show what this installation has and where it keeps its files"))
     return p
+
+
+def _print_safely() -> None:
+    """Thai printed where the code page has no Thai (a Western Windows' cp1252, output redirected
+    to a file) comes out as \\u escapes instead of stopping the command with UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None)
+        if not encoding or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            "\u0e01".encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
 
 
 def _keep_compiled_modules() -> None:
@@ -147,9 +172,12 @@ def main(argv: list[str] | None = None) -> int:
             lang = a.split("=", 1)[1]
             del argv[i]
             break
+    _print_safely()
     from .core.errors import UserError
     from .i18n import set_language
+    from .logfile import log_error, logger, start_logging
     set_language(lang)
+    start_logging(argv)
     try:
         first = next((a for a in argv if not a.startswith("-")), None)
         if first in SUBCOMMANDS:
@@ -164,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             resume_gc()
     except UserError as exc:
+        logger.warning("%s", exc)
         print(str(exc), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -171,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit:
         raise
     except Exception:  # a bug: say so plainly, with the details for the developers
+        log_error("internal error, command line: " + " ".join(argv))
         print(_("PMQA Desktop hit an internal error. Nothing was saved half-way; details follow."), file=sys.stderr)
         traceback.print_exc()
         return 3
@@ -178,6 +208,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run_command(args: argparse.Namespace) -> int:
     cmd = args.command
+    from .logfile import logger
+    logger.info("command %s", cmd)
+    if cmd == "diagnose":
+        from .diagnose import run_diagnose
+        return run_diagnose()
     if cmd == "demo":
         from .core.demo import write_demo
         path = write_demo(args.db, large=args.large)

@@ -160,6 +160,11 @@ def run_gui(db: str | None = None, smoke: bool = False, lang: str | None = None)
     from .clipboard import hand_clipboard_to_qt
     app.aboutToQuit.connect(hand_clipboard_to_qt)
 
+    from .crash_dialog import install_crash_handler
+    install_crash_handler(app)   # an unexpected error: logged, a dialog, the program goes on
+    from ..resources import icon_path
+    from PySide6.QtGui import QIcon
+    app.setWindowIcon(QIcon(str(icon_path())))
     from .main_window import MainWindow
     window = MainWindow()
     ok = open_first_database(window, db, smoke)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import sys
 import traceback
 from pathlib import Path
@@ -26,6 +27,8 @@ from . import catalog_commands as cc
 from .catalog_commands import StoreCommand
 from .extensions import EXTENSION_MODULES
 from .tree_model import TreeModel
+
+_log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from .detail_pane import DetailPane
@@ -223,6 +226,7 @@ class MainWindow(QMainWindow):
             return False
         self._set_store(store)
         self._add_recent(store.path)
+        _log.info("open %s%s", store.path, " (read-only)" if store.read_only else "")
         self.show_message(_("Opened {path}").format(path=store.path))
         return True
 
@@ -254,6 +258,7 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str, error: bool = False) -> None:
         self.statusBar().showMessage(text.splitlines()[0] if text else "", 0 if error else 8000)
         if error:
+            _log.warning("%s", text)
             from .qt_util import message
             self.last_message_box = message(self, text, error=True)
 
@@ -881,12 +886,24 @@ class MainWindow(QMainWindow):
         return self._dialog(SettingsDialog(self))
 
     def about(self) -> MessageDialog:
-        from .qt_util import message
-        self.last_message_box = message(self, _(
+        from PySide6.QtGui import QFontDatabase
+        from PySide6.QtWidgets import QPlainTextEdit
+        from ..diagnose import format_report, report
+        from .qt_util import MessageDialog
+        box = MessageDialog(self, _("About PMQA Desktop"), _(
             "PMQA Desktop {version}\nPlan and track PMQA work offline, for Thai provincial offices.\n"
-            "Free software under the GNU GPL, version 3 or later.").format(version=__version__),
-            title=_("About PMQA Desktop"))
-        return self.last_message_box
+            "Free software under the GNU GPL, version 3 or later.").format(version=__version__))
+        # the same as `pmqa-desktop diagnose`, for a clerk to read out or copy to IT support
+        details = QPlainTextEdit(format_report(report()), box)
+        details.setObjectName("about_details")
+        details.setReadOnly(True)
+        details.setLineWrapMode(QPlainTextEdit.NoWrap)
+        details.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))
+        details.setMinimumSize(640, 260)
+        box.layout().insertWidget(1, details)
+        box.open()
+        self.last_message_box = box
+        return box
 
     # ================================================================ extensions
     def _install_extensions(self) -> None:
