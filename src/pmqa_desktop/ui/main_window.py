@@ -886,19 +886,20 @@ class MainWindow(QMainWindow):
         return self._dialog(SettingsDialog(self))
 
     def about(self) -> MessageDialog:
-        from PySide6.QtGui import QFontDatabase
-        from PySide6.QtWidgets import QPlainTextEdit
-        from ..diagnose import format_report, report
+        from html import escape
+        from PySide6.QtWidgets import QTextEdit
+        from ..diagnose import report
         from .qt_util import MessageDialog
         box = MessageDialog(self, _("About PMQA Desktop"), _(
             "PMQA Desktop {version}\nPlan and track PMQA work offline, for Thai provincial offices.\n"
             "Free software under the GNU GPL, version 3 or later.").format(version=__version__))
         # the same as `pmqa-desktop diagnose`, for a clerk to read out or copy to IT support
-        details = QPlainTextEdit(format_report(report()), box)
+        rows = "".join(f"<tr><td>{'OK' if line.ok else escape(_('MISSING'))}</td><td>{escape(line.label)}</td>"
+                       f"<td>{escape(line.value)}</td></tr>" for line in report())
+        details = QTextEdit(box)
         details.setObjectName("about_details")
         details.setReadOnly(True)
-        details.setLineWrapMode(QPlainTextEdit.NoWrap)
-        details.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))
+        details.setHtml(f"<table cellspacing='0' cellpadding='3'>{rows}</table>")
         details.setMinimumSize(640, 260)
         box.layout().insertWidget(1, details)
         box.open()
