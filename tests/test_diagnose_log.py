@@ -149,7 +149,7 @@ def test_help_about_shows_the_diagnosis(qtbot, window, english):
     box.close()
 
 
-def test_the_window_has_the_program_icon():
+def test_the_program_icon_loads_for_the_window_and_the_installers(qtbot):
     from pmqa_desktop.resources import icon_path
     from PySide6.QtGui import QIcon
     assert not QIcon(str(icon_path())).isNull() and icon_path("ico").stat().st_size > 1000
@@ -161,3 +161,13 @@ def test_a_file_opened_from_the_file_manager_is_the_database(tmp_path):
     f = tmp_path / "จังหวัด.pmqa"
     assert _simple_gui_args([str(f)], None).db == str(f)
     assert _simple_gui_args(["demoo"], None) is None
+
+
+def test_log_records_files_opened_and_errors_shown_in_the_window(window, demo_db, tmp_path):
+    start_logging([])   # as main() does before the window starts
+    assert window.open_database(demo_db)
+    assert not window.open_database(tmp_path / "no-such.pmqa")
+    window.last_message_box.close()
+    log = log_path().read_text(encoding="utf-8")
+    assert f"open {demo_db}" in log
+    assert "WARNING" in log and "no-such.pmqa" in log
