@@ -165,6 +165,20 @@ check() {
   [ -n "$logfile" ] && grep -q "command print" "$logfile" && grep -q "merge .*(preview)" "$logfile" \
     || fail "the log file in the data folder lacks the commands"
   log "Wine: the log file $(basename "$(dirname "$logfile")")/pmqa-desktop.log: $(wc -l < "$logfile") lines"
+  # what the installer set up for this user, and that the uninstaller takes it away (keeping the data)
+  local lnk reg i
+  lnk=$(find "$WINEPREFIX/drive_c/users" -path '*Start Menu/Programs/PMQA Desktop.lnk' | head -1)
+  [ -n "$lnk" ] || fail "no Start-menu shortcut"
+  reg=$(wine reg query 'HKCU\Software\Classes\PMQADesktop.Database\shell\open\command' </dev/null 2>&1 || true)
+  grep -qF '"C:\PMQA\Python\pythonw.exe" "C:\PMQA\pmqa_desktop_start.pyw" "%1"' <<<"$reg" || fail "no .pmqa association: $reg"
+  wine 'C:\PMQA\uninstall.exe' /S </dev/null 2>&1 | cat >/dev/null
+  for i in $(seq 60); do [ -e "$udir/Python" ] || break; sleep 1; done   # it goes on from a copy of itself
+  [ ! -e "$udir/Python" ] || fail "the uninstaller left the program behind"
+  [ ! -f "$lnk" ] || fail "the uninstaller left the shortcut"
+  reg=$(wine reg query 'HKCU\Software\Classes\.pmqa' </dev/null 2>&1 || true)
+  ! grep -q PMQADesktop <<<"$reg" || fail "the uninstaller left the association"
+  [ -f "$logfile" ] || fail "the uninstaller removed the user's data folder"
+  log "Wine: Start-menu shortcut and .pmqa association made; the uninstaller removed them and kept the data folder"
   log "Wine: every check passed in $((SECONDS - t0)) s"
 }
 
