@@ -80,7 +80,7 @@ def window(qtbot, demo_db):
 def seeds_dir() -> Path:
     """The real documents in ../shared/seeds when present, else the bundled copies."""
     shared = ROOT.parent / "shared" / "seeds"
-    return shared if shared.is_dir() else ROOT / "resources" / "seeds"
+    return shared if shared.is_dir() else ROOT / "src" / "pmqa_desktop" / "data" / "seeds"
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -12,6 +12,7 @@
     pmqa-desktop rollover --db FILE [--org NAME] --from 2554 [--to 2555]
     pmqa-desktop search --db FILE TEXT
     pmqa-desktop backup --db FILE / restore --db FILE BACKUP
+    pmqa-desktop diagnose                   what this installation has, where it keeps things
 
 Exit status: 0 done, 1 the user must act (message printed), 2 wrong arguments, 3 a bug.
 """
@@ -33,7 +34,7 @@ def _(message: str) -> str:
     return translate(message)
 
 SUBCOMMANDS = ("import-text", "import", "demo", "print", "export", "merge", "check", "backup", "restore", "rollover",
-               "search")
+               "search", "diagnose")
 
 
 def _gui_parser() -> argparse.ArgumentParser:
@@ -152,7 +153,25 @@ def _sub_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("search", help=_("list every place in the file where a text is written"))
     s.add_argument("--db", required=True)
     s.add_argument("text")
+
+    sub.add_parser("diagnose", help=_("show what this installation has and where it keeps its files"))
     return p
+
+
+def _print_safely() -> None:
+    """Thai printed where the code page has no Thai (a Western Windows' cp1252, output redirected
+    to a file) comes out as \\u escapes instead of stopping the command with UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None)
+        if not encoding or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            "\u0e01".encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
 
 
 def _keep_compiled_modules() -> None:
@@ -189,9 +208,12 @@ def main(argv: list[str] | None = None) -> int:
             lang = a.split("=", 1)[1]
             del argv[i]
             break
+    _print_safely()
     from .core.errors import UserError
     from .i18n import set_language
+    from .logfile import log_error, logger, start_logging
     set_language(lang)
+    start_logging(argv)
     try:
         first = next((a for a in argv if not a.startswith("-")), None)
         if first in SUBCOMMANDS:
@@ -207,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             resume_gc()
     except UserError as exc:
+        logger.warning("%s", exc)
         print(str(exc), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -214,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit:
         raise
     except Exception:  # a bug: say so plainly, with the details for the developers
+        log_error("internal error, command line: " + " ".join(argv))
         print(_("PMQA Desktop hit an internal error. Nothing was saved half-way; details follow."), file=sys.stderr)
         traceback.print_exc()
         return 3
@@ -221,6 +245,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run_command(args: argparse.Namespace) -> int:
     cmd = args.command
+    from .logfile import logger
+    logger.info("command %s", cmd)
+    if cmd == "diagnose":
+        from .diagnose import run_diagnose
+
+        def features() -> tuple[str, ...]:   # a part left out of a frozen build fails this import
+            from .ui.main_window import feature_modules
+            return feature_modules()
+        return run_diagnose(features)
     if cmd == "demo":
         from .core.demo import write_demo
         path = write_demo(args.db, large=args.large)

@@ -1,7 +1,9 @@
 """gettext for every user-visible string; Thai is the default language, English the second.
 
-Catalogs live in the repository's ``i18n/`` folder as .po files; Babel compiles them into
-memory when no up-to-date .mo is beside them, so a fresh checkout needs no build step.
+Catalogs live in the repository's ``i18n/`` folder as .po files. A built package (pip install,
+the installers) carries them compiled, as .mo files in ``pmqa_desktop/data/locale/`` (setup.py),
+so nothing is compiled on a clerk's PC; in a source checkout Babel compiles the .po into memory
+when no up-to-date .mo is beside it, so a fresh checkout needs no build step.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import io
 import os
 from pathlib import Path
 
-from .resources import i18n_dir
+from .resources import i18n_dir, locale_dir
 
 DOMAIN = "pmqa_desktop"
 LANGUAGES = ("th", "en")
@@ -29,7 +31,8 @@ def _load(lang: str) -> _gettext.NullTranslations:
     base = i18n_dir() / lang / "LC_MESSAGES"
     po, mo = base / f"{DOMAIN}.po", base / f"{DOMAIN}.mo"
     if not po.exists():
-        return _read_mo(mo) if mo.exists() else _gettext.NullTranslations()
+        built = compiled_catalog(lang)
+        return _read_mo(built) if built is not None else _gettext.NullTranslations()
     st = po.stat()
     if mo.exists() and mo.stat().st_mtime >= st.st_mtime:
         return _read_mo(mo)
@@ -58,6 +61,21 @@ def _load(lang: str) -> _gettext.NullTranslations:
     except OSError:
         pass  # no cache: compile again next time
     return _gettext.GNUTranslations(io.BytesIO(data))
+
+
+def compiled_catalog(lang: str) -> Path | None:
+    """The .mo a built package carries for ``lang`` (or one beside a checkout's .po), if any."""
+    for mo in (locale_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.mo",
+               i18n_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"):
+        if mo.exists():
+            return mo
+    return None
+
+
+def catalog_source(lang: str) -> Path | None:
+    """Where ``lang``'s messages come from: the checkout's .po, else the built .mo."""
+    po = i18n_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return po if po.exists() else compiled_catalog(lang)
 
 
 def _read_mo(path: Path) -> _gettext.GNUTranslations:

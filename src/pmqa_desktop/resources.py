@@ -1,29 +1,43 @@
-"""Where bundled files live: the repository's resources/ and i18n/ folders."""
+"""Where the program's own files live.
+
+Fonts, seed documents, the icon and the word list are package data under ``pmqa_desktop/data/``,
+so they travel with the package wherever it is installed (pip, a PyInstaller bundle, the Windows
+installer). Translations are written as ``.po`` files in the repository's ``i18n/`` folder and
+compiled into ``pmqa_desktop/data/locale/`` when the package is built (setup.py).
+"""
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
 _PKG = Path(__file__).resolve().parent
 
 
-def _root() -> Path:
-    # src layout, installed editable: <repo>/src/pmqa_desktop -> <repo>
-    for cand in (_PKG.parents[1], _PKG / "_data"):
-        if (cand / "resources").is_dir():
-            return cand
-    return _PKG.parents[1]
+def data_dir() -> Path:
+    """The package's data folder (a real folder: fonts are read by file name)."""
+    return Path(str(files(__package__) / "data"))
 
 
 def resources_dir() -> Path:
-    return _root() / "resources"
+    return data_dir()
 
 
 def i18n_dir() -> Path:
-    return _root() / "i18n"
+    """The ``.po`` catalogs of a source checkout (absent in an installed package)."""
+    return _PKG.parents[1] / "i18n"
+
+
+def locale_dir() -> Path:
+    """The compiled ``.mo`` catalogs of a built package."""
+    return data_dir() / "locale"
 
 
 def seed_path(name: str) -> Path:
-    return resources_dir() / "seeds" / name
+    return data_dir() / "seeds" / name
+
+
+def icon_path(suffix: str = "png") -> Path:
+    return data_dir() / "icons" / f"pmqa-desktop.{suffix}"
 
 
 SEED_CALENDAR_WEEKLY = "ratchaburi_2554_calendar_weekly.txt"

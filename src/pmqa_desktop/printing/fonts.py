@@ -1,5 +1,5 @@
 """Fonts for printed forms: TH Sarabun New / TH SarabunPSK when the PC has them, else the
-bundled TLWG Laksaman (GPL with font exception, see ``resources/fonts/``).
+bundled TLWG Laksaman (GPL with font exception, see ``data/fonts/``).
 
 Size. Official forms are set in TH Sarabun New 16 pt, a face drawn small for its point
 size. Laksaman (derived from the same SIPA design) is drawn about 1.5 times larger: its Thai

@@ -5,6 +5,7 @@ Used by the command line (``printing.cli``) and the GUI (``ui.printing.preview``
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import threading
 from contextlib import contextmanager
@@ -22,6 +23,8 @@ from .fonts import get_font
 from .layout import BINDING_MM, OTHER_MM, Cancelled, FormDocument, Options
 
 from .form_names import FORMS, PLAN_FORMS, form_labels  # noqa: F401  (re-exported)
+
+_log = logging.getLogger(__name__)  # the log file (logfile.py)
 
 SETTING_THAI_DIGITS = "print_thai_digits"
 SETTING_FONT = "print_font"
@@ -188,6 +191,7 @@ def print_to_pdf(store: Store, req: forms.FormRequest, out: str | os.PathLike, o
     if not out.parent.exists():
         raise UserError(_("The folder {path} does not exist.").format(path=out.parent))
     title = form_labels().get(req.form, req.form) + " - " + req.org["name"] + f" {req.year['year_be']}"
+    _log.info("print %s to %s", title, out)
     with _gc_paused():
         return _build_and_render(store, req, opts, out, progress, cancelled, title, missing)
 

@@ -159,6 +159,11 @@ def run_gui(db: str | None = None, smoke: bool = False, lang: str | None = None)
     from .common.clipboard import hand_clipboard_to_qt
     app.aboutToQuit.connect(hand_clipboard_to_qt)
 
+    from .common.crash_dialog import install_crash_handler
+    install_crash_handler(app)   # an unexpected error: logged, a dialog, the program goes on
+    from ..resources import icon_path
+    from PySide6.QtGui import QIcon
+    app.setWindowIcon(QIcon(str(icon_path())))
     from .features import FeatureError
     from .main_window import MainWindow
     try:

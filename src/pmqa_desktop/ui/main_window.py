@@ -7,6 +7,7 @@ entries, file listeners) lives in their packages.
 """
 from __future__ import annotations
 
+import logging
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -33,6 +34,8 @@ from .settings import entry as settings
 from .sharing import entry as sharing
 from .navigation import TreeNavigation
 
+_log = logging.getLogger(__name__)
+
 if TYPE_CHECKING:
     from .qt_util import MessageDialog
 
@@ -40,6 +43,11 @@ if TYPE_CHECKING:
 # The packagers' check (``diagnose``) and the tests take the list from here.
 FEATURES: tuple[Feature, ...] = (files, importing, catalog, settings, organisations, devplan, printing, sharing,
                                  find)
+
+
+def feature_modules() -> tuple[str, ...]:
+    """The features by module name (for ``diagnose``, Help > About and the packagers' hidden imports)."""
+    return tuple(f.__name__ for f in FEATURES)
 
 
 class MainWindow(TreeNavigation, QMainWindow):
@@ -138,6 +146,7 @@ class MainWindow(TreeNavigation, QMainWindow):
                               error=True)
             return False
         self._set_store(store)
+        _log.info("open %s%s", store.path, " (read-only)" if store.read_only else "")
         self.show_message(_("Opened {path}").format(path=store.path))
         return True
 
@@ -169,6 +178,7 @@ class MainWindow(TreeNavigation, QMainWindow):
     def show_message(self, text: str, error: bool = False) -> None:
         self.statusBar().showMessage(text.splitlines()[0] if text else "", 0 if error else 8000)
         if error:
+            _log.warning("%s", text)
             from .qt_util import message
             self.last_message_box = message(self, text, error=True)
 
@@ -342,12 +352,25 @@ class MainWindow(TreeNavigation, QMainWindow):
                 name=name, error=exc)) from exc
 
     def about(self) -> MessageDialog:
-        from .qt_util import message
-        self.last_message_box = message(self, _(
+        from html import escape
+        from PySide6.QtWidgets import QTextEdit
+        from ..diagnose import report
+        from .qt_util import MessageDialog
+        box = MessageDialog(self, _("About PMQA Desktop"), _(
             "PMQA Desktop {version}\nPlan and track PMQA work offline, for Thai provincial offices.\n"
-            "Free software under the GNU GPL, version 3 or later.").format(version=__version__),
-            title=_("About PMQA Desktop"))
-        return self.last_message_box
+            "Free software under the GNU GPL, version 3 or later.").format(version=__version__))
+        # the same as `pmqa-desktop diagnose`, for a clerk to read out or copy to IT support
+        rows = "".join(f"<tr><td>{'OK' if line.ok else escape(_('MISSING'))}</td><td>{escape(line.label)}</td>"
+                       f"<td>{escape(line.value)}</td></tr>" for line in report(feature_modules))
+        details = QTextEdit(box)
+        details.setObjectName("about_details")
+        details.setReadOnly(True)
+        details.setHtml(f"<table cellspacing='0' cellpadding='3'>{rows}</table>")
+        details.setMinimumSize(640, 260)
+        box.layout().insertWidget(1, details)
+        box.open()
+        self.last_message_box = box
+        return box
 
     def close_store(self) -> None:
         """Let go of the file (tests, and before the process ends)."""

@@ -25,6 +25,7 @@ How the dump is read (it is a fragmentary Word-table dump; cells are tab-separat
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ from ..storage.store import Store
 from ..thai_calendar import (MONTH_ABBR, MonthKey, fiscal_months, from_thai_digits, month_candidates,
                              parse_cell_date, parse_month_header)
 from .text_tables import Line, Problem, as_lines, dewrap, with_merged_down
+
+_log = logging.getLogger(__name__)  # the log file (logfile.py)
 
 ARROWS = set("↓↑→←↔⇣⇢⟶─►▶▼▲⬇➔➜➝➞") | {"-->", "->", "<->", "<-->"}   # not "—": that is a no-money mark
 HEAD_RE = re.compile(r"^กิจกรรม\s*/\s*ขั้นตอน")
@@ -799,6 +802,7 @@ def apply_devplan(store: Store, preview: DevPlanPreview, year_id: str) -> int:
 
     Raises ``ImportProblem`` (and writes nothing) if the preview has errors.
     """
+    _log.info("import development plans into fiscal year %s", year_id)
     if preview.errors:
         raise ImportProblem(_("Nothing was imported: {n} rows could not be read.").format(n=len(preview.errors)),
                             "\n".join(f"{p.line}: {p.message}" for p in preview.errors[:20]))

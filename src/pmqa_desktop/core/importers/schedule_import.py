@@ -6,6 +6,7 @@ an import is all or nothing.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from ...i18n import _
@@ -14,6 +15,8 @@ from ..storage import planning
 from ..storage.store import Store, new_id
 from ..thai_calendar import MonthKey, parse_cell_date, parse_month_header
 from .text_tables import Line, Problem, as_lines, split_code, title_facts, with_merged_down
+
+_log = logging.getLogger(__name__)  # the log file (logfile.py)
 
 
 @dataclass
@@ -204,6 +207,7 @@ def parse_calendar(text: "str | list[Line]", year_be: int | None = None) -> Cale
 
 def apply_calendar(store: Store, preview: CalendarPreview, year_id: str) -> int:
     """Append the previewed steps to a year's calendar, all or nothing."""
+    _log.info("import calendar into fiscal year %s", year_id)
     if preview.errors:
         raise ImportProblem(_("The import was not applied: {n} rows could not be read.").format(n=len(preview.errors)))
     year = store.get("fiscal_year", year_id)
@@ -352,6 +356,7 @@ def apply_weekly(store: Store, preview: WeeklyPreview, year_id: str) -> int:
 
     Criteria named in the plan but missing from the catalog are added to it, so nothing is lost.
     """
+    _log.info("import weekly plan into fiscal year %s", year_id)
     if preview.errors:
         raise ImportProblem(_("The import was not applied: {n} rows could not be read.").format(n=len(preview.errors)))
     year = store.get("fiscal_year", year_id)

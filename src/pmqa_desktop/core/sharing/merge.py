@@ -35,6 +35,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -52,6 +53,8 @@ from ..storage.store import Change, Store, journal_path, new_id, now_iso, own_co
 from .faults import fault_point
 from .fsutil import sync_read_only
 from .safety import open_incoming, verify_schema
+
+_log = logging.getLogger(__name__)  # the log file (logfile.py)
 
 KINDS = ("add", "change", "delete", "conflict")
 _HIST_COLS = "rev, table_name, row_id, parent_rev, data, updated_at, office, clerk, deleted"
@@ -766,6 +769,7 @@ def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, bac
     refused with the check's message.
     """
     incoming_path = Path(incoming_path)
+    _log.info("merge %s into %s%s", incoming_path, store.path, " (preview)" if dry_run else "")
     if not dry_run:
         store._writable()
     if store._depth:
