@@ -10,12 +10,13 @@ Text is set in TH SarabunPSK, the font of official documents; years stay Buddhis
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..core.errors import UserError
 from ..core.storage.store import Store
 from ..i18n import _
+from .forms import WEEK_FILL, OwnWeeks, build_weekly
 from .layout import Block, Cell, Grid, Options, PageBreak, Title
 
 FONT = "TH SarabunPSK"
@@ -102,6 +103,19 @@ def _table(grid: Grid) -> Table:
             text = cell.text or ""
             if cell.draw is not None and not text:
                 text = "\n".join(drawn_text(cell.draw))
+            own = cell.draw_under if isinstance(cell.draw_under, OwnWeeks) else None
+            if own is not None:
+                # the weekly plan's text run on over free weeks: the file holds the activity's
+                # own weeks as its cell (what the import reads as its span), the free weeks empty
+                for k in range(own.span):
+                    if k == own.first:
+                        t.cells.append(Placed(ri, col + k, own.last - own.first, 1,
+                                              replace(cell, colspan=own.last - own.first, fill=WEEK_FILL,
+                                                      draw_under=None), text, is_head))
+                    elif not own.first < k < own.last:
+                        t.cells.append(Placed(ri, col + k, 1, 1, Cell(), "", is_head))
+                col += span
+                continue
             above = open_at.get(col)
             if cell.open_top and above is not None and above.colspan == span and not text:
                 above.rowspan += 1           # drawn as one cell with the one above
@@ -387,7 +401,9 @@ def export_form(store: Store, req, opts: Options, out: str | Path) -> int:
         raise UserError(_("{path} is a folder; give a file name.").format(path=out))
     if not out.parent.exists():
         raise UserError(_("The folder {path} does not exist.").format(path=out.parent))
-    doc = build(store, req, opts)
+    # the weekly plan: one table per band of months holding every row (the paper's groups of
+    # rows, repeated per page, would split the plan the import joins back by band)
+    doc = build_weekly(store, req, opts, paged=False) if req.form == "weekly" else build(store, req, opts)
     parts = blocks(doc)
     if req.form == "weekly":
         _weekly_remarks(store, req, parts)
