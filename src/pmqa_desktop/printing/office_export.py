@@ -160,10 +160,25 @@ def _hex(colour) -> str | None:
 def _lines_needed(text: str, width_pt: float, size: float) -> int:
     """Lines a text takes in a column (Thai marks above and below take no width)."""
     per_line = max(1.0, (width_pt - 6) / (size * 0.38))
+
+    def base(word: str) -> int:
+        return sum(1 for ch in word if not ("\u0e31" == ch or "\u0e34" <= ch <= "\u0e3a" or "\u0e47" <= ch <= "\u0e4e"))
     n = 0
     for part in (text or "").split("\n"):
-        base = sum(1 for ch in part if not ("\u0e31" == ch or "\u0e34" <= ch <= "\u0e3a" or "\u0e47" <= ch <= "\u0e4e"))
-        n += max(1, math.ceil(base / per_line))
+        # words wrapped whole, as the spreadsheet does: in a narrow week column each word takes a line;
+        # a word longer than the line breaks between its Thai words, lines a quarter short
+        lines, used = 1, 0.0
+        for word in part.split():
+            size_w = base(word)
+            if used and used + 1 + size_w <= per_line:
+                used += 1 + size_w
+                continue
+            if used:
+                lines += 1
+            long = math.ceil(size_w * (1.25 if size_w > per_line else 1) / per_line)
+            lines += max(1, long) - 1
+            used = size_w - (max(1, long) - 1) * per_line if size_w > per_line else size_w
+        n += lines
     return n + (1 if n > 2 else 0)   # lines broken between words are shorter than the column
 
 
@@ -237,7 +252,7 @@ def write_xlsx(parts: list[tuple[str, object]], out: Path, title: str) -> int:
                 if p.colspan > 1 or p.rowspan > 1:
                     ws.merge_cells(start_row=row, start_column=col, end_row=row + p.rowspan - 1,
                                    end_column=col + p.colspan - 1)
-                w = sum(t.widths[p.col:p.col + p.colspan])
+                w = sum(widths[p.col:p.col + p.colspan])   # the sheet's columns: the first table's widths
                 heights[p.row] = max(heights[p.row], math.ceil(_lines_needed(p.text, w, size) / p.rowspan))
             for i, h in enumerate(heights):
                 ws.row_dimensions[r + i].height = round(h * XLSX_SIZE * 1.5 + 4)
