@@ -87,6 +87,40 @@ def test_weekly_activity_across_a_band_edge_comes_back_whole(demo_db, tmp_path):
     assert ("2011-07", 3, 4, "ข้ามช่วงเดือน") in acts
 
 
+def test_weekly_export_marks_only_an_activitys_own_weeks(demo_db, tmp_path):
+    """On paper a one-week activity's text runs on over the free weeks beside it, only its own
+    week shaded; the file holds the activity over its own week only, and reads back as one week.
+    Every row of the plan is in each band's table (the paper repeats groups of rows per page)."""
+    import openpyxl
+    s = Store.open(demo_db, Actor("t"))
+    year = year_of(s, ORG, 2554)
+    crit = planning.criteria_by_code(s)["LD1"]
+    rid = planning.add_weekly_row(s, year["id"], crit["id"], "", None, "หมายเหตุแถวท้าย")
+    planning.add_weekly_activity(s, rid, year["weekly_start"], 2, "หนึ่งสัปดาห์ข้อความยาวพอจะล้นช่อง", 1)
+    n_rows = len(planning.weekly_rows(s, year["id"]))
+    s.close()
+    out = export(demo_db, "weekly", 2554, tmp_path / "w.xlsx", ORG)
+    ws = openpyxl.load_workbook(out).active
+    cell = next(c for r in ws.iter_rows() for c in r if c.value == "หนึ่งสัปดาห์ข้อความยาวพอจะล้นช่อง")
+    assert not any((r.min_row, r.min_col) == (cell.row, cell.column) for r in ws.merged_cells.ranges)
+    assert cell.fill.fill_type == "solid" and cell.fill.fgColor.rgb.endswith("EDF5FF")   # the PDF's week shade
+    right = ws.cell(cell.row, cell.column + 1)
+    assert right.value is None and right.fill.fill_type is None
+    remark_cells = [c for r in ws.iter_rows() for c in r if c.value == "หมายเหตุแถวท้าย"]
+    assert len(remark_cells) == 1
+    codes = [c.value for r in ws.iter_rows(min_col=2, max_col=2) for c in r
+             if isinstance(c.value, str) and c.value.startswith("LD")]
+    bands = sum(1 for r in ws.iter_rows(max_col=1) for c in r if c.value == "หมวด")
+    assert bands > 1 and len(codes) % bands == 0
+    fresh = tmp_path / "fresh.db"
+    assert import_(fresh, "weekly", 2554, out, ORG) == 0
+    b = Store.open(fresh, Actor("t"))
+    got = weekly_of(b, year_of(b, ORG, 2554))
+    b.close()
+    assert len(got) == n_rows
+    assert ("LD1", "หมายเหตุแถวท้าย", [(year["weekly_start"], 2, 1, "หนึ่งสัปดาห์ข้อความยาวพอจะล้นช่อง")]) in got
+
+
 def test_xlsx_round_trip_catalog_and_owners(demo_db, tmp_path):
     s = Store.open(demo_db, Actor("t"))
     year = year_of(s, ORG, 2554)

@@ -167,6 +167,9 @@ def test_wrap_spaces_are_offered_never_removed_silently(tmp_path, seed_text):
     assert {new for _old, new in fixes} & texts()
     assert unwrap("แนว ทางการ") == "แนวทางการ"
     assert unwrap("ประชุมชี้แจง เพื่อสร้างความเข้าใจ") == "ประชุมชี้แจง เพื่อสร้างความเข้าใจ"
+    # การ/ความ and the word after them are one noun, though the word list leaves such phrases out
+    assert unwrap("จัดทำ สรุปผลการ ควบคุม ภายใน") == "จัดทำ สรุปผลการควบคุม ภายใน"
+    assert unwrap("สร้างความ เข้าใจ") == "สร้างความเข้าใจ"
 
 
 @pytest.mark.parametrize("name,content,needle", [

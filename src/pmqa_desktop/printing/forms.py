@@ -157,19 +157,25 @@ def _weekly_activities(store: Store, year: dict, total_weeks: int) -> tuple[list
     return rows, per_row
 
 
-def _shade(first: int, last: int, span: int):
-    """Shade week columns ``first`` to ``last`` (exclusive) of a cell ``span`` weeks wide (an
-    activity's own weeks in a cell its text runs on over)."""
-    def draw(ctx, x, y_top, w, h):
-        ctx.fill_rect(WEEK_FILL, x + w * first / span, y_top - h, w * (last - first) / span, h)
-    return draw
+@dataclass(frozen=True)
+class OwnWeeks:
+    """Shades week columns ``first`` to ``last`` (exclusive) of a cell ``span`` weeks wide: an
+    activity's own weeks in a cell its text runs on over. The Office export reads the weeks back
+    so that the file holds the activity over its own weeks only."""
+    first: int
+    last: int
+    span: int
+
+    def __call__(self, ctx, x, y_top, w, h):
+        ctx.fill_rect(WEEK_FILL, x + w * self.first / self.span, y_top - h, w * (self.last - self.first) / self.span, h)
 
 
-def build_weekly(store: Store, req: FormRequest, opts: Options) -> FormDocument:
+def build_weekly(store: Store, req: FormRequest, opts: Options, paged: bool = True) -> FormDocument:
     """The weekly plan as the Word original reads: landscape, the same rows on every page of a
     group of rows, each page's title naming its months. On A3 all months (up to seven) stand on
     one page; on A4 they go four to a page, and the pages of one group of rows follow each other
-    so they can be laid side by side. An activity over several weeks is one cell across them."""
+    so they can be laid side by side. An activity over several weeks is one cell across them.
+    ``paged=False`` (the Office export) gives each band of months one table of all the rows."""
     year = req.year
     paper = "A3" if opts.weekly_paper == "A3" else "A4"
     doc = FormDocument(opts, "landscape", footer_left=_org_name(req.org), paper=paper)
@@ -222,7 +228,7 @@ def build_weekly(store: Store, req: FormRequest, opts: Options) -> FormDocument:
                 first, last, span = max(s, a) - a, min(e, w1) - a, end - a
                 whole = first == 0 and last == span
                 cells.append(Cell(text, colspan=span, align="center", fill=WEEK_FILL if whole else None,
-                                  draw_under=None if whole else _shade(first, last, span)))
+                                  draw_under=None if whole else OwnWeeks(first, last, span)))
                 w = end
             while w < w1:
                 cells.append(Cell())
@@ -232,9 +238,12 @@ def build_weekly(store: Store, req: FormRequest, opts: Options) -> FormDocument:
         months_text = thai(_("Months {first} to {last}")).format(
             first=months[m0].abbr(thai_digits=opts.thai_digits), last=months[m1 - 1].abbr(thai_digits=opts.thai_digits))
         titles.append(Title([title + " (" + months_text + ")"] if len(bands) > 1 else [title]))
-    if len(bands) == 1:
-        doc.add(titles[0])
-        doc.add(grids[0])
+    if len(bands) == 1 or not paged:
+        for k, (t, g) in enumerate(zip(titles, grids)):
+            if k:
+                doc.add(PageBreak())
+            doc.add(t)
+            doc.add(g)
         return doc
     # one height per row over all bands, then the same groups of rows on every band's pages
     heights = [doc.row_heights(g) for g in grids]

@@ -10,12 +10,13 @@ Text is set in TH SarabunPSK, the font of official documents; years stay Buddhis
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..core.errors import UserError
 from ..core.storage.store import Store
 from ..i18n import _
+from .forms import WEEK_FILL, OwnWeeks, build_weekly
 from .layout import Block, Cell, Grid, Options, PageBreak, Title
 
 FONT = "TH SarabunPSK"
@@ -102,6 +103,19 @@ def _table(grid: Grid) -> Table:
             text = cell.text or ""
             if cell.draw is not None and not text:
                 text = "\n".join(drawn_text(cell.draw))
+            own = cell.draw_under if isinstance(cell.draw_under, OwnWeeks) else None
+            if own is not None:
+                # the weekly plan's text run on over free weeks: the file holds the activity's
+                # own weeks as its cell (what the import reads as its span), the free weeks empty
+                for k in range(own.span):
+                    if k == own.first:
+                        t.cells.append(Placed(ri, col + k, own.last - own.first, 1,
+                                              replace(cell, colspan=own.last - own.first, fill=WEEK_FILL,
+                                                      draw_under=None), text, is_head))
+                    elif not own.first < k < own.last:
+                        t.cells.append(Placed(ri, col + k, 1, 1, Cell(), "", is_head))
+                col += span
+                continue
             above = open_at.get(col)
             if cell.open_top and above is not None and above.colspan == span and not text:
                 above.rowspan += 1           # drawn as one cell with the one above
@@ -146,10 +160,25 @@ def _hex(colour) -> str | None:
 def _lines_needed(text: str, width_pt: float, size: float) -> int:
     """Lines a text takes in a column (Thai marks above and below take no width)."""
     per_line = max(1.0, (width_pt - 6) / (size * 0.38))
+
+    def base(word: str) -> int:
+        return sum(1 for ch in word if not ("\u0e31" == ch or "\u0e34" <= ch <= "\u0e3a" or "\u0e47" <= ch <= "\u0e4e"))
     n = 0
     for part in (text or "").split("\n"):
-        base = sum(1 for ch in part if not ("\u0e31" == ch or "\u0e34" <= ch <= "\u0e3a" or "\u0e47" <= ch <= "\u0e4e"))
-        n += max(1, math.ceil(base / per_line))
+        # words wrapped whole, as the spreadsheet does: in a narrow week column each word takes a line;
+        # a word longer than the line breaks between its Thai words, lines a quarter short
+        lines, used = 1, 0.0
+        for word in part.split():
+            size_w = base(word)
+            if used and used + 1 + size_w <= per_line:
+                used += 1 + size_w
+                continue
+            if used:
+                lines += 1
+            long = math.ceil(size_w * (1.25 if size_w > per_line else 1) / per_line)
+            lines += max(1, long) - 1
+            used = size_w - (max(1, long) - 1) * per_line if size_w > per_line else size_w
+        n += lines
     return n + (1 if n > 2 else 0)   # lines broken between words are shorter than the column
 
 
@@ -223,7 +252,7 @@ def write_xlsx(parts: list[tuple[str, object]], out: Path, title: str) -> int:
                 if p.colspan > 1 or p.rowspan > 1:
                     ws.merge_cells(start_row=row, start_column=col, end_row=row + p.rowspan - 1,
                                    end_column=col + p.colspan - 1)
-                w = sum(t.widths[p.col:p.col + p.colspan])
+                w = sum(widths[p.col:p.col + p.colspan])   # the sheet's columns: the first table's widths
                 heights[p.row] = max(heights[p.row], math.ceil(_lines_needed(p.text, w, size) / p.rowspan))
             for i, h in enumerate(heights):
                 ws.row_dimensions[r + i].height = round(h * XLSX_SIZE * 1.5 + 4)
@@ -387,7 +416,9 @@ def export_form(store: Store, req, opts: Options, out: str | Path) -> int:
         raise UserError(_("{path} is a folder; give a file name.").format(path=out))
     if not out.parent.exists():
         raise UserError(_("The folder {path} does not exist.").format(path=out.parent))
-    doc = build(store, req, opts)
+    # the weekly plan: one table per band of months holding every row (the paper's groups of
+    # rows, repeated per page, would split the plan the import joins back by band)
+    doc = build_weekly(store, req, opts, paged=False) if req.form == "weekly" else build(store, req, opts)
     parts = blocks(doc)
     if req.form == "weekly":
         _weekly_remarks(store, req, parts)

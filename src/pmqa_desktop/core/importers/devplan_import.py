@@ -46,6 +46,8 @@ _log = logging.getLogger(__name__)  # the log file (logfile.py)
 
 ARROWS = set("↓↑→←↔⇣⇢⟶─►▶▼▲⬇➔➜➝➞") | {"-->", "->", "<->", "<-->"}   # not "—": that is a no-money mark
 HEAD_RE = re.compile(r"^กิจกรรม\s*/\s*ขั้นตอน")
+# the printed form's words after a stated budget that is not the steps' sum (printing's budget_difference)
+BUDGET_DIFFERENCE_RE = re.compile(r"\s*\((?:ยอดที่ระบุ|stated)\s*[\d๐-๙][\d๐-๙,.]*\s*(?:บาท|baht)[^()]*\)\s*$")
 ACTIVITY_RE = re.compile(r"^กิจกรรมที่\s*(?P<num>[\d๐-๙]+)\s*(?P<title>.*?)\s*(?:(?P<amt>[\d๐-๙][\d๐-๙,]*)\s*บาท)?\s*$")
 NUMBER_RE = re.compile(r"^\s*(?P<num>\(\s*[\d๐-๙]+\s*\)|[\d๐-๙]+(?:\.[\d๐-๙]+)*\.?)\s*(?P<rest>.*)$", re.S)
 DURATION_RE = re.compile(r"(?:[\d๐-๙]+\s*(?:เดือน|สัปดาห์|วัน|ปี))|ไตรมาส|ตลอดปี|ทั้งปี")
@@ -430,7 +432,7 @@ class _Parser:
 
     def activity_heading(self, ln: Line, only_first: bool = False) -> None:
         text = self.tidy(ln.filled[0][1] if only_first else " ".join(c for _i, c in ln.filled))
-        m = ACTIVITY_RE.match(text)
+        m = ACTIVITY_RE.match(BUDGET_DIFFERENCE_RE.sub("", text))
         plan = self.current_plan(ln.number)
         amount = None
         if m.group("amt"):

@@ -242,6 +242,7 @@ def parse_weekly(text: "str | list[Line]", year_be: int | None = None) -> Weekly
     week_cols: dict[int, tuple[str, int]] = {}
     category = ""
     rows_before_band = 0   # rows of the earlier bands of months, which a later band continues
+    seen_in_band: dict[str, int] = {}   # code -> rows of it so far in this band: the n-th continues the n-th
     in_table = False
     i = 0
     while i < len(lines):
@@ -269,6 +270,7 @@ def parse_weekly(text: "str | list[Line]", year_be: int | None = None) -> Weekly
                     # the same rows continued over later months (a printed plan's page per band of months)
                     prev.months = sorted(set(prev.months) | set(ms), key=lambda m: (m.year, m.month))
                     rows_before_band = len(prev.rows)
+                    seen_in_band = {}
                     prev.problems.append(Problem(ln.number, _(
                         "This table continues the rows over {first} to {last}; rows of the same criterion are joined."
                     ).format(first=ms[0].abbr(), last=ms[-1].abbr()), "warning"))
@@ -298,7 +300,10 @@ def parse_weekly(text: "str | list[Line]", year_be: int | None = None) -> Weekly
             continue
         code, short = parsed
         row = WeeklyRowIn(ln.number, category, code, short, ln.cells[1])
-        earlier = next((r for r in prev.rows[:rows_before_band] if r.code == code), None)
+        nth = seen_in_band.get(code, 0)
+        seen_in_band[code] = nth + 1
+        same = [r for r in prev.rows[:rows_before_band] if r.code == code]
+        earlier = same[nth] if nth < len(same) else None
         last = max(week_cols)
         overflow: list[str] = []
         ln, down = with_merged_down(ln, 2)

@@ -121,6 +121,9 @@ def place(p: Problem) -> str:
 # ---------------------------------------------------------------- Word's wrapping spaces
 
 _WRAP = re.compile(r"(?<=[\u0e00-\u0e7f]) +(?=[\u0e00-\u0e7f])")
+# การ/ความ make one noun with the word after them (การควบคุม): the word list leaves such phrases
+# out, so a space right after them is a wrap space when a word follows
+_NOUN_PREFIXES = ("การ", "ความ")
 _TEXT_FIELDS = {"text", "remark", "output", "responsible", "related", "full_text", "current_data", "target",
                 "short_name"}
 
@@ -148,6 +151,8 @@ def unwrap(text: str) -> str:
             before = next((w for w in _words_ending_at(joined, at, bounds)), "")
             after = joined[at:at + 20]
             inside = bool(before) and any(before + after[:k] in vocab for k in range(2, len(after) + 1))
+            if not inside and before in _NOUN_PREFIXES:
+                inside = any(after[:k] in vocab for k in range(2, len(after) + 1))
         if inside:
             drop.update(range(m.start(), m.end()))
     return "".join(ch for k, ch in enumerate(text) if k not in drop)
