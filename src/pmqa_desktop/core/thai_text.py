@@ -29,7 +29,10 @@ _ATTACH_BACK = ("\u0e46", "\u0e2f")
 _NO_BREAK_AFTER = set("\u0e40\u0e41\u0e42\u0e43\u0e44")
 MAX_WORD = 32
 
+PREFIX = 3   # the longest word starting with each 3-letter prefix bounds the search from a start
+
 _words: frozenset[str] | None = None
+_longest: dict[str, int] = {}
 _load_lock = threading.Lock()
 
 
@@ -52,7 +55,13 @@ def dictionary() -> frozenset[str]:
                 if path is not None:
                     with open(path, encoding="utf-8") as fh:
                         words = {w.strip() for w in fh if w.strip()}
-                _words = frozenset(w for w in words if len(w) <= MAX_WORD)
+                kept = frozenset(w for w in words if len(w) <= MAX_WORD)
+                longest: dict[str, int] = {}
+                for w in kept:
+                    if len(w) > longest.get(w[:PREFIX], 0):
+                        longest[w[:PREFIX]] = len(w)
+                _longest.update(longest)
+                _words = kept
     return _words
 
 
@@ -70,35 +79,38 @@ def _cluster_starts(run: str) -> list[int]:
 def _segment_run(run: str) -> tuple[str, ...]:
     """Fewest pieces, preferring dictionary words; unknown text in the smallest clusters."""
     words = dictionary()
+    longest = _longest
     ends = _cluster_starts(run) + [len(run)]
-    # best[k] = (unknown characters, pieces) for run[:ends[k]]; back[k] = index of the piece's start
-    best: list[tuple[int, int] | None] = [None] * len(ends)
-    back = [0] * len(ends)
-    best[0] = (0, 0)
-    lo = 0
-    for k in range(1, len(ends)):
-        i = ends[k]
-        while i - ends[lo] > MAX_WORD:
-            lo += 1
-        cand = None
-        for m in range(max(lo, 0), k):
-            prev = best[m]
-            if prev is None:
-                continue
-            j = ends[m]
-            if run[j:i] in words:
-                score = (prev[0], prev[1] + 1)
-            elif m == k - 1:   # one cluster no word covers
-                score = (prev[0] + (i - j), prev[1] + 1)
-            else:
-                continue
-            if cand is None or score < cand:
-                cand, back[k] = score, m
-        best[k] = cand
-    if best[-1] is None:
+    n = len(ends)
+    # For run[:ends[k]]: unknown[k] characters no word covers, pieces[k] pieces (fewest unknown
+    # characters first, then fewest pieces), back[k] the index where its last piece starts.
+    # Pieces are followed forward from each start, only as far as the longest word that begins
+    # with the start's first letters (ties go to the earliest start, as before).
+    reached = [False] * n
+    unknown = [0] * n
+    pieces = [0] * n
+    back = [0] * n
+    reached[0] = True
+    for m in range(n - 1):
+        if not reached[m]:
+            continue
+        j, u, p = ends[m], unknown[m], pieces[m] + 1
+        i = ends[m + 1]
+        if i - j <= MAX_WORD:   # one cluster: a word, or unknown
+            uu = u if run[j:i] in words else u + (i - j)
+            if not reached[m + 1] or uu < unknown[m + 1] or (uu == unknown[m + 1] and p < pieces[m + 1]):
+                reached[m + 1], unknown[m + 1], pieces[m + 1], back[m + 1] = True, uu, p, m
+        limit = j + max(PREFIX - 1, longest.get(run[j:j + PREFIX], 0))
+        for k in range(m + 2, n):
+            i = ends[k]
+            if i > limit:
+                break
+            if run[j:i] in words and (not reached[k] or u < unknown[k] or (u == unknown[k] and p < pieces[k])):
+                reached[k], unknown[k], pieces[k], back[k] = True, u, p, m
+    if not reached[-1]:
         return (run,)
     out = []
-    k = len(ends) - 1
+    k = n - 1
     while k > 0:
         m = back[k]
         out.append(run[ends[m]:ends[k]])
@@ -147,15 +159,12 @@ def with_zwsp(text: str) -> str:
 
     Only for display; stored and copied text never carries them.
     """
-    if not _THAI_RUN.search(text):
-        return text
-    pieces = words(text)
-    out = [pieces[0]] if pieces else []
-    for prev, cur in zip(pieces, pieces[1:]):
-        if _THAI_RUN.match(prev[-1:] or " ") and _THAI_RUN.match(cur[:1] or " "):
-            out.append(ZWSP)
-        out.append(cur)
-    return "".join(out)
+    # pieces of one Thai run are Thai on both sides of every break; runs are never adjacent
+    return _THAI_RUN.sub(_run_with_zwsp, text)
+
+
+def _run_with_zwsp(m: re.Match) -> str:
+    return ZWSP.join(_segment_run(m.group()))
 
 
 def strip_zwsp(text: str) -> str:
