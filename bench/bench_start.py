@@ -90,8 +90,7 @@ def main() -> None:
             run_dir = work / f"received-{len(got)}"
             copy = bl.fresh_copy(received, run_dir, f"from-office-{len(got)}-{time.time_ns()}.db")
             bl.settle()
-            got.append(bl.time_to_line(bl.app_command("--smoke", "--db", str(copy)), bl.child_env(run_dir),
-                                       "smoke ok")[0])
+            got.append(bl.time_to_line(bl.app_command("--smoke", "--db", str(copy)), env, "smoke ok")[0])
             shutil.rmtree(run_dir, ignore_errors=True)
 
         order = [run_bare, run_own, run_received]

@@ -116,6 +116,9 @@ def child_env(data_dir: Path) -> dict:
     env["QT_QPA_PLATFORM"] = env.get("PMQA_BENCH_QPA", "offscreen")
     env["PMQA_DATA_DIR"] = str(data_dir / "data")
     env["PMQA_SETTINGS_DIR"] = str(data_dir / "settings")
+    # the bench's own cache (compiled catalogs, files that passed their check): the user's is shared
+    # by every checkout on this machine, and each one's catalogs push out the others'
+    env["PMQA_CACHE_DIR"] = str(bench_dir() / "cache")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH", "")]))
     return env
 
@@ -239,7 +242,7 @@ def _key(*parts: object) -> str:
     for p in parts:
         h.update(repr(p).encode())
     for f in sorted((ROOT / "src" / "pmqa_desktop" / "core").rglob("*.py")):
-        if f.name in ("demo.py", "devplan_demo.py", "schema.py", "store.py"):
+        if f.name in ("demo.py", "devplan_demo.py", "schema.py"):   # what the data depends on
             h.update(f.read_bytes())
     return h.hexdigest()[:12]
 
