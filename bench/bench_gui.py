@@ -1,230 +1,205 @@
-"""Start-up, opening and scrolling figures of the GUI (offscreen, each start in a fresh process).
+"""The main window on the large file with real Thai rows: scrolling over pages never painted
+before, switching between organisation-years, and the window's memory.
 
-    start_bare_ms        a bare PySide6 window with an empty QTreeView + QTableView, process start to first paint
-    start_demo_ms        ``pmqa-desktop --smoke --db demo.db`` (the app's own 'smoke ok: <ms>' figure)
-    start_large_ms       the same with the large generated file
-    generate_large_s     ``pmqa-desktop demo --db large.db --large``
-    open_large_ms, show_weekly_ms, show_calendar_ms
-                         open the large file, show one agency-year's weekly plan, and the 2,000-step calendar
-    scroll_*_mean_ms / _p95_ms
-                         one page of scrolling with a synchronous viewport repaint, over 200 steps
-    peak_rss_mb          the process's peak memory after those scrolls
-
-Targets: start within 2x of the bare window; a scroll step under 16 ms.
-Set PMQA_BENCH_DIR to keep the generated files between runs (the large one takes a while).
+    scroll_calendar_first_p95_ms   page-down from the top to the bottom of the provincial office's
+                                   2,000-step calendar, once: every page is new (rows fitted, texts
+                                   laid out and drawn for the first time)
+    scroll_weekly_first_p95_ms     the weekly plans of organisation-years never shown before, each
+                                   walked once page by page (down, then across, as a snake): every
+                                   position is painted for the first time
+        a step is: move the scroll bar one page, paint the viewport, run what Qt then has to do
+        (the clerk's page-down until the page is on screen). Baseline (``_baseline``): Qt's own
+        QTableView over a QStandardItemModel with the same texts and row heights, first pass too,
+        its steps alternated with ours one for one.
+    switch_org_year_ms             a click in the tree on another organisation-year's calendar or
+                                   weekly plan (never shown before) until it is painted; baseline:
+                                   a click on an organisation (no grid to fill), alternated
+    gui_peak_rss_mb                the window process's peak memory after all of the above;
+                                   baseline: a bare PySide6 window's
+Targets: first-pass scroll p95 < 16 ms on both grids; switching < 50 ms.
+Each figure is the median of 5 (or $PMQA_BENCH_RUNS) runs, each run a fresh process.
 """
 from __future__ import annotations
 
-import os
-import re
-import statistics
-import subprocess
+import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-RUNS = int(os.environ.get("PMQA_BENCH_RUNS", "5"))
+import benchlib as bl
 
-BARE = r"""
-import time, sys
-t0 = time.perf_counter()
-from PySide6.QtCore import QTimer, QObject, QEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QTreeView, QTableView
-app = QApplication(sys.argv[:1])
-w = QMainWindow()
-s = QSplitter()
-s.addWidget(QTreeView())
-s.addWidget(QTableView())
-w.setCentralWidget(s)
-w.resize(1280, 800)
-done = []
-class F(QObject):
-    def eventFilter(self, obj, ev):
-        if ev.type() == QEvent.Paint and not done:
-            done.append(1)
-            QTimer.singleShot(0, app.quit)
-        return False
-f = F()
-w.installEventFilter(f)
-w.show()
-QTimer.singleShot(10000, app.quit)
-app.exec()
-print("painted", flush=True)
-"""
-
-GRIDS = r"""
-import sys, time, statistics
-t0 = time.perf_counter()
-from PySide6.QtWidgets import QApplication
-from PySide6.QtGui import QUndoStack
+RUN = r"""
+import sys, time
+sys.path.insert(0, sys.argv[2])
+import benchlib as bl
+from PySide6.QtWidgets import QApplication, QTableView
+from PySide6.QtGui import QStandardItemModel, QStandardItem
 app = QApplication(sys.argv[:1])
 from pmqa_desktop.ui.app import choose_ui_font
 choose_ui_font(app)
-from pmqa_desktop.core.storage import Store, Actor, planning
-from pmqa_desktop.ui.schedules.grid_views import CalendarView, WeeklyPlanView
-t_import = time.perf_counter()
-store = Store.open(sys.argv[1], Actor("bench"))
-t_open = time.perf_counter()
-prov = planning.find_organisation(store, "จังหวัดตัวอย่าง")
-agency = planning.find_organisation(store, "ส่วนราชการที่ 1")
-p_year = planning.fiscal_years(store, prov["id"])[-1]
-a_year = planning.fiscal_years(store, agency["id"])[-1]
-stack = QUndoStack()
-t1 = time.perf_counter()
-weekly = WeeklyPlanView(store, stack)
-weekly.resize(1400, 900)
-weekly.set_year(a_year["id"])
-weekly.show()
-app.processEvents()
-weekly.table.viewport().repaint()
-t2 = time.perf_counter()
-cal = CalendarView(store, stack)
-cal.resize(1400, 900)
-cal.set_year(p_year["id"])
-cal.show()
-app.processEvents()
-cal.table.viewport().repaint()
-t3 = time.perf_counter()
-print(f"open_large_ms={(t_open - t_import) * 1000:.0f}")
-print(f"show_weekly_ms={(t2 - t1) * 1000:.0f}  (agency year: {weekly.model.rowCount()} rows x {weekly.model.columnCount()} columns)")
-print(f"show_calendar_ms={(t3 - t2) * 1000:.0f}  ({cal.model.rowCount()} steps x {cal.model.columnCount()} columns)")
+from pmqa_desktop.ui.main_window import MainWindow
+from pmqa_desktop.ui.common.delegates import display_text, load_word_breaks, word_breaks_ready
+from pmqa_desktop.core.storage import planning
 
-def scroll(table, name, steps=200, horizontal=False):
-    bar = table.horizontalScrollBar() if horizontal else table.verticalScrollBar()
-    times, cpu = [], []
-    for _ in range(steps):
-        t, c = time.perf_counter(), time.process_time()
-        v = bar.value() + bar.pageStep()
-        bar.setValue(v if v <= bar.maximum() else 0)
-        table.viewport().repaint()
-        times.append((time.perf_counter() - t) * 1000)
-        cpu.append((time.process_time() - c) * 1000)
-    times.sort()
-    p95 = times[int(len(times) * 0.95) - 1]
-    print(f"scroll_{name}_mean_ms={statistics.mean(times):.2f}")
-    print(f"scroll_{name}_p95_ms={p95:.2f}  (cpu mean {statistics.mean(cpu):.2f} ms; max {times[-1]:.1f}; "
-          f"range 0..{bar.maximum()}, page {bar.pageStep()})")
-
-from pmqa_desktop.ui.common.delegates import load_word_breaks, word_breaks_ready
+w = MainWindow()
+assert w.open_database(sys.argv[1])
+w.resize(1400, 900)
+w.show()
+app.processEvents()
+store = w.store
 load_word_breaks()
-while not word_breaks_ready():
+while not word_breaks_ready():   # the clerk looks at the first page while the dictionary loads
     app.processEvents()
     time.sleep(0.01)
 app.processEvents()
-print(f"word_breaks_ready_ms={(time.perf_counter() - t3) * 1000:.0f}  (Thai dictionary loaded in the background after the first paint)")
-scroll(cal.table, "calendar")
-scroll(cal.table, "calendar_again")
-weekly.set_year(p_year["id"])
-app.processEvents()
-scroll(weekly.table, "weekly_vertical")
-scroll(weekly.table, "weekly_horizontal", horizontal=True)
-import resource
-print(f"peak_rss_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}  "
-      f"(the whole process after the scrolls above; cached cell pictures are capped at "
-      f"{cal.table.cell_delegate.layouts.PIXMAP_BUDGET >> 20} MB per grid)")
 
-# reference: Qt's own C++ model and delegate with the same texts, to read the figures above on a busy machine
-from PySide6.QtGui import QStandardItemModel, QStandardItem
-from PySide6.QtWidgets import QTableView
-from pmqa_desktop.ui.common.delegates import display_text
-ref = QStandardItemModel(cal.model.rowCount(), cal.model.columnCount())
-for r in range(cal.model.rowCount()):
-    for c in range(cal.model.columnCount()):
-        t = cal.model.cell_text(r, c)
-        if t:
-            ref.setItem(r, c, QStandardItem(display_text(t)))
-view = QTableView()
-view.setModel(ref)
-view.resize(1400, 900)
-for c in range(ref.columnCount()):
-    view.setColumnWidth(c, cal.table.columnWidth(c))
-view.verticalHeader().hide()
-for r in range(ref.rowCount()):
-    view.setRowHeight(r, cal.table.row_height(r))  # the same heights, so the same cells per page
-view.show()
-app.processEvents()
-scroll(view, "reference_plain_qt_table")
+def settle():
+    app.processEvents()
+
+def reference_for(grid):
+    # Qt's own table with the same texts, column widths and row heights
+    model = grid.model()
+    ref = QStandardItemModel(model.rowCount(), model.columnCount())
+    for r in range(model.rowCount()):
+        for c in range(model.columnCount()):
+            t = model.cell_text(r, c) if hasattr(model, "cell_text") else model.index(r, c).data()
+            if t:
+                ref.setItem(r, c, QStandardItem(display_text(t)))
+    view = QTableView()
+    view.setWordWrap(True)
+    view.setModel(ref)
+    view.resize(grid.size())
+    for c in range(ref.columnCount()):
+        view.setColumnWidth(c, grid.columnWidth(c))
+    view.verticalHeader().hide()
+    for r in range(ref.rowCount()):
+        view.setRowHeight(r, grid.row_height(r))
+    view.show()
+    app.processEvents()
+    return view
+
+def step(table, horizontal, delta):
+    bar = table.horizontalScrollBar() if horizontal else table.verticalScrollBar()
+    t = time.perf_counter()
+    bar.setValue(bar.value() + delta * bar.pageStep())
+    table.viewport().repaint()
+    app.processEvents()
+    return (time.perf_counter() - t) * 1000
+
+def walk(table):
+    # every page once: down the first column of pages, across, up the next, ... (a snake)
+    v, h = table.verticalScrollBar(), table.horizontalScrollBar()
+    moves = []
+    hpages = max(0, -(-h.maximum() // max(1, h.pageStep())))
+    vpages = max(0, -(-v.maximum() // max(1, v.pageStep())))
+    down = True
+    for col in range(hpages + 1):
+        moves += [(False, 1 if down else -1)] * vpages
+        if col < hpages:
+            moves.append((True, 1))
+        down = not down
+    return moves
+
+def first_pass(grid, name):
+    ref = reference_for(grid)
+    ours, base = [], []
+    for i, (horizontal, delta) in enumerate(walk(grid)):
+        if i % 2:
+            ours.append(step(grid, horizontal, delta)); base.append(step(ref, horizontal, delta))
+        else:
+            base.append(step(ref, horizontal, delta)); ours.append(step(grid, horizontal, delta))
+    ref.close()
+    ref.deleteLater()
+    return ours, base
+
+prov = planning.find_organisation(store, bl.PROVINCE)
+prov_year = planning.find_year(store, prov["id"], bl.LARGE_YEAR)
+assert w.stack.currentWidget() is w.calendar_view and w.calendar_view.model.rowCount() == 2000
+ours, base = first_pass(w.calendar_view.table, "calendar")
+print(f"calendar_steps={len(ours)}")
+print(f"calendar_p95={bl.percentile(ours, 95):.2f}")
+print(f"calendar_base_p95={bl.percentile(base, 95):.2f}")
+print(f"calendar_mean={sum(ours) / len(ours):.2f}")
+
+# switching: calendars and weekly plans of agency years never shown, alternated with a click on an
+# organisation (the baseline: the same tree click, no grid to fill)
+orgs = [o for o in planning.organisations(store) if o["parent_id"] == prov["id"]]
+switch, switch_base = [], []
+weekly, weekly_base = [], []
+def click(key):
+    t = time.perf_counter()
+    assert w.select_key(key), key
+    w.repaint()
+    app.processEvents()
+    return (time.perf_counter() - t) * 1000
+for k, org in enumerate(orgs[:12]):
+    years = planning.fiscal_years(store, org["id"])
+    y = years[(k * 3) % len(years)]["id"]
+    if k % 2:
+        switch.append(click(("calendar", y))); switch_base.append(click(("org", org["id"])))
+    else:
+        switch_base.append(click(("org", org["id"]))); switch.append(click(("calendar", y)))
+    if k < 4:   # the weekly plans walked page by page
+        switch.append(click(("weekly", y)))
+        o, b = first_pass(w.weekly_view.table, "weekly")
+        weekly += o
+        weekly_base += b
+print(f"weekly_steps={len(weekly)}")
+print(f"weekly_p95={bl.percentile(weekly, 95):.2f}")
+print(f"weekly_base_p95={bl.percentile(weekly_base, 95):.2f}")
+print(f"switch_median={bl.median(switch):.2f}")
+print(f"switch_base_median={bl.median(switch_base):.2f}")
+print(f"switch_max={max(switch):.2f}")
+print(f"rss={bl.peak_rss_mb():.1f}")
+w.close_store()
+"""
+
+BARE_RSS = r"""
+import sys
+sys.path.insert(0, sys.argv[1])
+import benchlib as bl
+from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QTreeView, QTableView
+app = QApplication(sys.argv[:1])
+w = QMainWindow(); s = QSplitter(); s.addWidget(QTreeView()); s.addWidget(QTableView()); w.setCentralWidget(s)
+w.resize(1400, 900); w.show(); app.processEvents(); w.repaint(); app.processEvents()
+print(f"rss={bl.peak_rss_mb():.1f}")
 """
 
 
-def _env(tmp: Path) -> dict:
-    env = dict(os.environ)
-    env["QT_QPA_PLATFORM"] = env.get("PMQA_BENCH_QPA", "offscreen")
-    env["PMQA_DATA_DIR"] = str(tmp / "data")
-    env["PMQA_SETTINGS_DIR"] = str(tmp / "settings")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH", "")]))
-    return env
-
-
-def _wall(cmd: list[str], env: dict, expect: str) -> tuple[float, str]:
-    t = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
-    ms = (time.perf_counter() - t) * 1000
-    out = proc.stdout + proc.stderr
-    if proc.returncode != 0 or expect not in out:
-        raise RuntimeError(f"{cmd!r} failed ({proc.returncode}):\n{out[-2000:]}")
-    return ms, out
-
-
-def _app(*args: str) -> list[str]:
-    return [sys.executable, "-m", "pmqa_desktop", *args]
-
-
-def _median_start(cmd: list[str], env: dict, expect: str) -> tuple[float, float | None]:
-    walls, inner = [], []
-    for _ in range(RUNS):
-        ms, out = _wall(cmd, env, expect)
-        walls.append(ms)
-        m = re.search(r"smoke ok: (\d+)", out)
-        if m:
-            inner.append(float(m.group(1)))
-    return statistics.median(walls), (statistics.median(inner) if inner else None)
-
-
 def main() -> None:
-    keep = os.environ.get("PMQA_BENCH_DIR")
-    tmpdir = None
-    if keep:
-        tmp = Path(keep)
-        tmp.mkdir(parents=True, exist_ok=True)
-    else:
-        tmpdir = tempfile.TemporaryDirectory(prefix="pmqa-bench-")
-        tmp = Path(tmpdir.name)
-    env = _env(tmp)
-    demo, large = tmp / "demo.db", tmp / "large.db"
-    print(f"runs={RUNS} (medians)  python={sys.version.split()[0]}  platform={env['QT_QPA_PLATFORM']}")
-
-    bare_wall, _ = _median_start([sys.executable, "-c", BARE], env, "painted")
-    print(f"start_bare_ms={bare_wall:.0f}  (process start to first paint, wall clock)")
-
-    if not demo.exists():
-        _wall(_app("demo", "--db", str(demo)), env, "")
-    demo_wall, demo_inner = _median_start(_app("--smoke", "--db", str(demo)), env, "smoke ok")
-    print(f"start_demo_ms={demo_wall:.0f}  (wall clock; app's own figure: {demo_inner:.0f} ms)"
-          f"  ratio_to_bare={demo_wall / bare_wall:.2f}  target<=2.0")
-
-    if not large.exists():
-        t = time.perf_counter()
-        _wall(_app("demo", "--db", str(large), "--large"), env, "")
-        print(f"generate_large_s={time.perf_counter() - t:.1f}  ({large.stat().st_size / 1e6:.0f} MB)")
-    else:
-        print(f"generate_large_s=(reused {large})")
-    large_wall, large_inner = _median_start(_app("--smoke", "--db", str(large)), env, "smoke ok")
-    print(f"start_large_ms={large_wall:.0f}  (wall clock; app's own figure: {large_inner:.0f} ms)"
-          f"  ratio_to_bare={large_wall / bare_wall:.2f}  target<=2.0")
-
-    proc = subprocess.run([sys.executable, "-c", GRIDS, str(large)], env=env, capture_output=True, text=True,
-                          timeout=600)
-    sys.stdout.write(proc.stdout)
-    if proc.returncode != 0:
-        sys.stdout.write(proc.stderr[-3000:])
-        raise SystemExit(1)
-    print("targets: scroll step < 16 ms; start within 2x of the bare window")
-    if tmpdir is not None:
-        tmpdir.cleanup()
+    work = Path(tempfile.mkdtemp(prefix="pmqa-bench-gui-"))
+    try:
+        large = bl.large_file()
+        here = str(Path(__file__).resolve().parent)
+        runs: dict[str, list[float]] = {}
+        for i in range(bl.RUNS):
+            run_dir = work / f"run-{i}"
+            copy = bl.fresh_copy(large, run_dir, "province.db")
+            bl.settle()
+            env = bl.child_env(run_dir)
+            out = bl.run_python(RUN, str(copy), here, env=env)
+            for name in ("calendar_p95", "calendar_base_p95", "weekly_p95", "weekly_base_p95", "switch_median",
+                         "switch_base_median", "rss", "calendar_steps", "weekly_steps", "switch_max"):
+                runs.setdefault(name, []).extend(bl.values_of(out, name))
+            runs.setdefault("bare_rss", []).extend(bl.values_of(bl.run_python(BARE_RSS, here, env=env), "rss"))
+            shutil.rmtree(run_dir, ignore_errors=True)
+        print(f"scroll_calendar_pages={runs['calendar_steps'][0]:.0f}  scroll_weekly_pages={runs['weekly_steps'][0]:.0f}"
+              f"  (first-pass steps per run)")
+        cal = bl.figure("scroll_calendar_first_p95_ms", runs["calendar_p95"], "p95 of one run's steps; median of runs")
+        bl.baseline_figure("scroll_calendar_first_p95_ms", runs["calendar_base_p95"], "plain Qt table, same texts")
+        bl.target_line("scroll_calendar_first_p95_ms", cal, 16, unit=" ms")
+        wk = bl.figure("scroll_weekly_first_p95_ms", runs["weekly_p95"], "p95 of one run's steps; median of runs")
+        bl.baseline_figure("scroll_weekly_first_p95_ms", runs["weekly_base_p95"], "plain Qt table, same texts")
+        bl.target_line("scroll_weekly_first_p95_ms", wk, 16, unit=" ms")
+        sw = bl.figure("switch_org_year_ms", runs["switch_median"], "median click of one run; median of runs")
+        bl.baseline_figure("switch_org_year_ms", runs["switch_base_median"], "a click on an organisation")
+        print(f"switch_org_year_worst_ms={max(runs['switch_max']):.1f}")
+        bl.target_line("switch_org_year_ms", sw, 50, unit=" ms")
+        bl.figure("gui_peak_rss_mb", runs["rss"], "after the scrolls and switches above")
+        bl.baseline_figure("gui_peak_rss_mb", runs["bare_rss"], "a bare PySide6 window")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

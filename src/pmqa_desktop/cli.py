@@ -221,6 +221,9 @@ def main(argv: list[str] | None = None) -> int:
             return _run_command(args)
         args = _simple_gui_args(argv, lang) or _gui_parser().parse_args(argv + (["--lang", lang] if lang else []))
         db = _file_to_open(args.db, args.file)
+        if db:   # a received file's check runs beside the start-up
+            from .core.storage.store import check_ahead
+            check_ahead(db)
         from .ui.app import pause_gc_for_start, resume_gc, run_gui
         if program_start:
             pause_gc_for_start()   # on again after the first paint

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Callable
 
 from ..resources import SEED_CALENDAR_WEEKLY, SEED_CATALOG
 from .importers import catalog_import, schedule_import
@@ -72,14 +73,19 @@ LARGE_WEEKS = 52
 
 
 def build_large(store: Store, agencies: int = LARGE_AGENCIES, years: int = LARGE_YEARS,
-                steps_per_year: int = LARGE_CALENDAR_STEPS, seed: int = 2554) -> None:
+                steps_per_year: int = LARGE_CALENDAR_STEPS, seed: int = 2554,
+                texts: Callable[[random.Random, int], str] | None = None) -> None:
     """35 agencies' worth: a provincial office and its agencies, 10 fiscal years each;
-    2,000 calendar steps a year, and 40 criteria x 52 weeks of weekly plan a year per office."""
+    2,000 calendar steps a year, and 40 criteria x 52 weeks of weekly plan a year per office.
+    ``texts(rnd, words)`` gives the step and activity texts (the benchmarks pass real Thai
+    rows); by default short phrases of a few common words."""
     rnd = random.Random(seed)
     words = ["ประชุม", "ชี้แจง", "รายงานผล", "ความก้าวหน้า", "การดำเนินงาน", "ติดตาม", "ประเมินผล",
              "จัดทำแผน", "ทบทวน", "ผู้บริหาร", "ส่วนราชการ", "คณะทำงาน", "ตัวชี้วัด", "เผยแพร่"]
 
     def phrase(n: int) -> str:
+        if texts is not None:
+            return texts(rnd, n)
         return " ".join(rnd.choice(words) for _ in range(n))
 
     with store.transaction():

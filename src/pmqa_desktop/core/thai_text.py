@@ -39,6 +39,7 @@ _ATTACH_BACK = ("\u0e46", "\u0e2f")
 # No break after these: the leading vowels เ แ โ ใ ไ
 _NO_BREAK_AFTER = set("\u0e40\u0e41\u0e42\u0e43\u0e44")
 MAX_WORD = 32
+PREFIX = 3   # the longest word starting with each 3-letter prefix bounds the search from a start
 
 # UAX #14 classes, the part forms need: CL/CP/EX/IS/NS/PO (never start a line), OP/PR (never end one)
 CLOSING = set(")]}\u201d\u2019\u00bb.,:;!?%\u0e46\u0e2f")
@@ -46,6 +47,7 @@ OPENING = set("([{\u201c\u2018\u00ab")
 QUOTES = set("\"'")
 
 _words: frozenset[str] | None = None
+_longest: dict[str, int] = {}
 _load_lock = threading.Lock()
 
 
@@ -60,7 +62,13 @@ def dictionary() -> frozenset[str]:
     if _words is None:
         with _load_lock:
             if _words is None:
-                _words = frozenset(w for w in word_list_text().split("\n") if w and len(w) <= MAX_WORD)
+                kept = frozenset(w for w in word_list_text().split("\n") if w and len(w) <= MAX_WORD)
+                longest: dict[str, int] = {}
+                for w in kept:
+                    if len(w) > longest.get(w[:PREFIX], 0):
+                        longest[w[:PREFIX]] = len(w)
+                _longest.update(longest)
+                _words = kept
     return _words
 
 
@@ -74,7 +82,7 @@ def _cluster_starts(run: str) -> list[int]:
     return starts
 
 
-def _segment(run: str, words: frozenset[str], exclude: str = "") -> list[tuple[str, bool]]:
+def _segment(run: str, words: frozenset[str], exclude: str = "", bounded: bool = True) -> list[tuple[str, bool]]:
     """(piece, known) for the run: fewest unknown characters, then fewest pieces, then the
     longest word anywhere in it (ตาม|ตัวชี้วัด|ผล, not ตามตัว|ชี้|วัดผล), then the longest first
     word. Worked from the end, so each position knows its best continuation."""
@@ -87,10 +95,12 @@ def _segment(run: str, words: frozenset[str], exclude: str = "") -> list[tuple[s
     best[n] = (0, 0, 0, 0)
     for k in range(n - 1, -1, -1):
         i = ends[k]
+        # no dictionary word reaches past the longest one with this start's first letters
+        limit = i + max(PREFIX - 1, _longest.get(run[i:i + PREFIX], 0)) if bounded and words is _words else i + MAX_WORD
         cand = None
         for m in range(k + 1, n + 1):
             j = ends[m]
-            if j - i > MAX_WORD:
+            if j - i > MAX_WORD or (m > k + 1 and j > limit):
                 break
             rest = best[m]
             piece = run[i:j]

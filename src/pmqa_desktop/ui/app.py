@@ -115,6 +115,8 @@ def open_first_database(window, db: str | None, smoke: bool) -> bool:
     from PySide6.QtCore import Qt
 
     from ..core.sharing import open_for_editing
+    from ..core.storage.store import wait_check_ahead
+    wait_check_ahead()   # its shared lock gone before the file is locked for editing
     try:
         new_file = not path.exists() or path.stat().st_size == 0
         # the automatic backup on open runs in the background when the sharing part is installed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ...i18n import _
@@ -286,8 +287,14 @@ def add_weekly_row(store: Store, year_id: str, criterion_id: str | None, label: 
 
 
 def week_index(year: dict[str, Any], month: str, week: int) -> int:
-    start = MonthKey.parse_key(year["weekly_start"])
-    return start.months_until(MonthKey.parse_key(month)) * WEEKS_PER_MONTH + (week - 1)
+    return (_month_number(month) - _month_number(year["weekly_start"])) * WEEKS_PER_MONTH + (week - 1)
+
+
+@lru_cache(maxsize=4096)
+def _month_number(key: str) -> int:
+    """Months since year 0 of a 'YYYY-MM' key (asked for every activity of a weekly plan)."""
+    m = MonthKey.parse_key(key)
+    return m.year * 12 + m.month
 
 
 def week_at(year: dict[str, Any], index: int) -> tuple[str, int]:

@@ -138,7 +138,11 @@ class Store:
                     read_only_reason=ro_reason or (_("Opened read-only.") if read_only else ""))
         try:
             if exists and check and not (check == "quick" and passed_check_before(path)):
-                store._integrity(check)
+                ahead = _verdict_ahead(path) if check == "quick" else None
+                if ahead is None:
+                    store._integrity(check)
+                else:   # checked beside the start-up
+                    store._judge(ahead)
                 remember_checked(path)
             if exists:
                 # foreign triggers, views, tables or indexes: a crafted file, refused unread
@@ -157,6 +161,11 @@ class Store:
             rows = self.conn.execute(f"PRAGMA {pragma}").fetchall()
         except sqlite3.DatabaseError as exc:
             raise DamagedFileError(_("The file is damaged and cannot be opened."), str(exc)) from exc
+        self._judge(rows)
+
+    @staticmethod
+    def _judge(rows: list) -> None:
+        """Refuse the file unless its check said ok."""
         if rows != [("ok",)]:
             raise DamagedFileError(_("The file is damaged and cannot be opened."),
                                    "; ".join(str(r[0]) for r in rows[:5]))
@@ -618,6 +627,59 @@ def remember_checked(path: Path) -> None:
         os.replace(tmp, target)
     except OSError:
         pass   # no cache: the file is simply checked again next time
+
+
+_ahead: dict[str, tuple[list, threading.Thread, list]] = {}
+
+
+def check_ahead(path: str | os.PathLike) -> None:
+    """Start the page check of a file the program is about to open, in a thread beside the
+    program's start-up (SQLite checks without holding Python's lock): a received file is then
+    checked while the window is being built. ``Store.open`` takes the verdict if the file is
+    unchanged, instead of checking again; anything unusual leaves the check to ``Store.open``.
+    Call ``wait_check_ahead`` before locking the file (the check reads it under a shared lock)."""
+    try:
+        path = Path(path)
+        if (not path.is_file() or path.stat().st_size == 0 or passed_check_before(path)
+                or hot_journal(path)):
+            return
+        inspect_file(path)   # what is plainly not ours: Store.open says so
+        fingerprint = _fingerprint(path)
+    except Exception:
+        return
+    verdict: list = []
+
+    def work() -> None:
+        try:
+            conn = _connect(read_only_uri(path), uri=True)
+            try:
+                verdict.append(conn.execute("PRAGMA quick_check").fetchall())
+            finally:
+                conn.close()
+        except Exception:
+            pass   # checked again, with its message, when opened
+    thread = threading.Thread(target=work, name="check-ahead", daemon=True)
+    _ahead[str(path.resolve())] = (fingerprint, thread, verdict)
+    thread.start()
+
+
+def wait_check_ahead() -> None:
+    for _fingerprint_, thread, _verdict in list(_ahead.values()):
+        thread.join()
+
+
+def _verdict_ahead(path: Path) -> list | None:
+    entry = _ahead.pop(str(path.resolve()), None)
+    if entry is None:
+        return None
+    fingerprint, thread, verdict = entry
+    thread.join()
+    try:
+        if _fingerprint(path) != fingerprint:
+            return None   # changed since: checked again
+    except OSError:
+        return None
+    return verdict[0] if verdict else None
 
 
 def inspect_file(path: Path) -> None:

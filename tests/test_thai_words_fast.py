@@ -1,0 +1,44 @@
+"""The bounded Thai word search (issue 15) cuts exactly as the unbounded one.
+
+From each start, pieces are tried only as far as the longest dictionary word that begins with
+the start's first letters; the oracle is the same search tried up to the longest word's length.
+"""
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pmqa_desktop.core import thai_text as tt
+
+
+def unbounded(run: str) -> list[tuple[str, bool]]:
+    return tt._segment(run, tt.dictionary(), bounded=False)
+
+
+_WORDS = sorted(tt.dictionary())
+_THAI_LETTERS = [chr(c) for c in range(0x0E01, 0x0E5C) if chr(c).isprintable()]
+piece = st.one_of(st.sampled_from(_WORDS), st.sampled_from(_THAI_LETTERS),
+                  st.sampled_from(["ๆ", "ฯ", "เ", "\u0e48"]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(piece, min_size=1, max_size=30))
+def test_word_breaks_as_the_unbounded_search(parts):
+    text = "".join(parts)
+    for run in tt._THAI_RUN.findall(text):
+        assert tt._segment(run, tt.dictionary()) == unbounded(run)
+
+
+def test_long_rows_without_spaces_as_the_unbounded_search():
+    rnd = random.Random(15)
+    for _ in range(200):   # rows as clerks type them: many words run together
+        text = "".join(rnd.choice(_WORDS) for _ in range(rnd.randint(5, 40)))
+        for run in tt._THAI_RUN.findall(text):
+            assert tt._segment(run, tt.dictionary()) == unbounded(run)
+
+
+def test_the_bound_is_used():
+    tt.dictionary()
+    assert tt._longest and tt._longest[tt.dictionary().__iter__().__next__()[:tt.PREFIX]] >= 1
