@@ -316,6 +316,17 @@ class ConflictModel(QAbstractTableModel):
         return text
 
 
+def _failure_text(exc: Exception) -> str:
+    """What the merge dialog shows when a merge stops: the clerk's sentence, or for a bug a plain
+    note with its details (the merge ran in one transaction, so nothing was kept)."""
+    if isinstance(exc, UserError):
+        return str(exc)
+    import logging
+    logging.getLogger(__name__).exception("merge failed")
+    return _("The merge stopped because of an internal error; nothing was changed. Details: {error}").format(
+        error=f"{type(exc).__name__}: {exc}")
+
+
 class MergeDialog(QDialog):
     """Choose a file, see what it would add/change/delete per plan, then Apply or Cancel;
     afterwards (and whenever there are open conflicts) review conflicts and swap them."""
@@ -423,8 +434,8 @@ class MergeDialog(QDialog):
         QApplication.setOverrideCursor(Qt.WaitCursor)
         try:
             report = sharing.merge(self.window.store, Path(text), dry_run=True)
-        except UserError as exc:
-            self.summary.setText(str(exc))
+        except Exception as exc:  # every failure is shown here, never lost in a slot
+            self.summary.setText(_failure_text(exc))
             return None
         finally:
             QApplication.restoreOverrideCursor()
@@ -458,8 +469,9 @@ class MergeDialog(QDialog):
             made = pending.publish() if pending is not None else None  # (None: changed since, made now)
             report = sharing.merge(self.window.store, self.report.source, backup=made is None)
             report.backup = report.backup or made
-        except UserError as exc:
-            self.summary.setText(str(exc))
+        except Exception as exc:  # every failure is shown here, never lost in a slot
+            self.summary.setText(_failure_text(exc))
+            self.apply_button.setEnabled(False)  # (a new Preview reads the files afresh)
             return None
         finally:
             QApplication.restoreOverrideCursor()

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import errno
 import json
 import os
 import re
@@ -46,12 +47,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ...i18n import _
-from ..errors import NewerFileError, UserError
+from ..errors import FileProblem, NewerFileError, UserError
 from ..storage import schema
-from ..storage.store import Change, Store, journal_path, new_id, now_iso, own_columns, read_only_uri
+from ..storage.store import Change, Store, busy_message, journal_path, new_id, now_iso, own_columns, read_only_uri
 from .faults import fault_point
 from .fsutil import sync_read_only
-from .safety import open_incoming, verify_schema
+from .safety import check_values, open_incoming, verify_schema
 
 KINDS = ("add", "change", "delete", "conflict")
 _HIST_COLS = "rev, table_name, row_id, parent_rev, data, updated_at, office, clerk, deleted"
@@ -191,7 +192,8 @@ class _TablePlan:
 
 
 def _key(updated_at: str, office: str, rev: str) -> tuple[str, str, str]:
-    return (updated_at or "", office or "", rev or "")
+    # (a value of another type in a crafted file is refused after the comparison: see _compare)
+    return tuple(v if isinstance(v, str) else str(v or "") for v in (updated_at, office, rev))
 
 
 def _truthy(expr: str) -> str:
@@ -508,9 +510,11 @@ def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictI
         if tp.n(_NEW):  # with the incoming rowid where it is free here, so later comparisons are quick
             src = (f"FROM temp.merge_plan p CROSS JOIN inc.{table} i ON i.rowid = p.r "
                    f"WHERE p.t = {t} AND p.what = {_NEW}")
-            conn.execute(f"INSERT OR IGNORE INTO main.{table} (rowid, {cols}) SELECT i.rowid, {cols} {src} "
+            # (the incoming columns qualified: the plan has columns of the same names, e.g. kind)
+            icols = ", ".join("i." + c for c in cols.split(", "))
+            conn.execute(f"INSERT OR IGNORE INTO main.{table} (rowid, {cols}) SELECT i.rowid, {icols} {src} "
                          f"AND NOT EXISTS (SELECT 1 FROM main.{table} x WHERE x.rowid = i.rowid)")
-            conn.execute(f"INSERT OR IGNORE INTO main.{table} ({cols}) SELECT {cols} {src}")
+            conn.execute(f"INSERT OR IGNORE INTO main.{table} ({cols}) SELECT {icols} {src}")
         if tp.n(_TAKE, _TAKE_IX, _NEW):
             store._pending.append(Change(table, "*", "merge"))
             fault_point("merge-apply")
@@ -748,6 +752,11 @@ def _compare(store: Store, report: MergeReport) -> tuple[dict[str, _TablePlan], 
                 g = report.groups[key] = GroupReport(key, grouper.label(key))
             c = g.tables.setdefault(table, Counts())
             setattr(c, kind, getattr(c, kind) + n)
+    # every incoming value the merge would write (as a row or into the history) must fit its column
+    check_values(store.conn, report.source, db="inc", also="main", rows={
+        table: (f"SELECT p.r FROM temp.merge_plan p WHERE p.t = {tp.t} AND p.what IN ({_NEW}, {_LOSE}) "
+                f"UNION ALL SELECT p.o FROM temp.merge_plan p WHERE p.t = {tp.t} AND p.what IN ({_TAKE}, {_TAKE_IX})")
+        for table, tp in plans.items()})
     report.conflicts = conflicts
     report.rows_taken = sum(tp.n(_TAKE, _TAKE_IX, _NEW) for tp in plans.values())
     report.versions_kept_aside = sum(tp.n(_LOSE) for tp in plans.values())
@@ -770,15 +779,42 @@ def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, bac
         store._writable()
     if store._depth:
         raise RuntimeError("merge() must not be called inside a transaction")
+    if incoming_path.is_dir():
+        raise FileProblem(folder_message(incoming_path))
     prev = _take_prepared()
     clock = store.last_clock
     try:
-        return _merge(store, incoming_path, dry_run, backup, prev)
-    except _IncomingChanged as exc:  # (rolled back: nothing of it was kept)
+        try:
+            return _merge(store, incoming_path, dry_run, backup, prev)
+        except _IncomingChanged as exc:  # (rolled back: nothing of it was kept)
+            store.last_clock = clock
+            report = _merge(store, incoming_path, dry_run, backup and exc.args[0] is None, None)
+            report.backup = report.backup or exc.args[0]
+            return report
+    except (sqlite3.Error, OSError) as exc:  # (the transaction was rolled back: nothing was kept)
         store.last_clock = clock
-        report = _merge(store, incoming_path, dry_run, backup and exc.args[0] is None, None)
-        report.backup = report.backup or exc.args[0]
-        return report
+        raise UserError(failure_message(exc, store.path, incoming_path), str(exc)) from exc
+
+
+def folder_message(path: Path) -> str:
+    return _("{path} is a folder, not a file. Choose the database file itself.").format(path=path)
+
+
+def failure_message(exc: BaseException, db: Path | None, incoming: Path) -> str:
+    """A sentence for a merge that the file system or SQLite stopped (the merge was rolled back)."""
+    text = str(exc).lower()
+    name = Path(db).name if db else "?"
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT) or "full" in text:
+        return _("There is not enough free space on the disk to merge {incoming} into {name}. Nothing was "
+                 "changed; free some space and try again.").format(incoming=incoming.name, name=name)
+    if (isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)) or "readonly" in text \
+            or "read-only" in text:
+        return _("{name} cannot be written: the file or its folder is read-only. Nothing was changed; "
+                 "copy the file to a folder where you can write and merge there.").format(name=name)
+    if "locked" in text or "busy" in text:
+        return busy_message(db)
+    return _("{incoming} could not be merged into {name} ({error}). Nothing was changed.").format(
+        incoming=incoming.name, name=name, error=exc)
 
 
 def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev: _Prepared | None) -> MergeReport:

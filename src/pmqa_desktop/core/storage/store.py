@@ -45,6 +45,11 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+def busy_message(path: Path | None) -> str:
+    return _("{name} is being changed by another program right now. Nothing was changed; close the other "
+             "program and try again.").format(name=Path(path).name if path else "?")
+
+
 def now_iso() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -153,6 +158,10 @@ class Store:
         pragma = "quick_check" if mode == "quick" else "integrity_check"
         try:
             rows = self.conn.execute(f"PRAGMA {pragma}").fetchall()
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):  # (not damaged: another program is writing it)
+                raise FileProblem(busy_message(self.path)) from exc
+            raise DamagedFileError(_("The file is damaged and cannot be opened."), str(exc)) from exc
         except sqlite3.DatabaseError as exc:
             raise DamagedFileError(_("The file is damaged and cannot be opened."), str(exc)) from exc
         if rows != [("ok",)]:
@@ -217,11 +226,14 @@ class Store:
             except BaseException:
                 self._depth -= 1
                 del self._pending[mark:]
-                if outer:
-                    self.conn.execute("ROLLBACK")
-                else:
-                    self.conn.execute(f"ROLLBACK TO {name}")
-                    self.conn.execute(f"RELEASE {name}")
+                # (SQLite itself rolls back on some errors, a full disk among them: then there is
+                # nothing left to roll back, and the original error is the one to report)
+                if self.conn.in_transaction:
+                    if outer:
+                        self.conn.execute("ROLLBACK")
+                    else:
+                        self.conn.execute(f"ROLLBACK TO {name}")
+                        self.conn.execute(f"RELEASE {name}")
                 raise
             self._depth -= 1
             if outer:
