@@ -108,6 +108,7 @@ class MergeReport:
     versions_kept_aside: int = 0  # incoming versions that lost a conflict: into our history
     applied: bool = False
     backup: Path | None = None
+    settled: Any = None   # repair.Settled: twins made one, rows moved, parents restored (after applying)
 
     def totals(self) -> Counts:
         c = Counts()
@@ -139,6 +140,15 @@ class MergeReport:
                     table=table_label(table), add=c.add, change=c.change, delete=c.delete, conflict=c.conflict))
         if self.history_added:
             out.append(_("{n} earlier versions added to the history.").format(n=self.history_added))
+        st = self.settled
+        if st is not None and st.twins:
+            out.append(_("{n} rows created in two offices for the same thing were made one (the other values "
+                         "are in the history).").format(n=st.twins))
+        if st is not None and st.moved:
+            out.append(_("{n} rows were moved under the row that stays.").format(n=st.moved))
+        if st is not None and st.restored:
+            out.append(_("{n} rows deleted in one office had new rows added under them in another: they were "
+                         "restored and are listed among the conflicts for review.").format(n=len(st.restored)))
         if self.changes_nothing:
             out.append(_("Nothing to merge: this file holds nothing new."))
         elif self.dry_run:
@@ -488,7 +498,16 @@ def _into_history(conn, db: str, table: str, t: int, what: int) -> None:
                      _history_rows(conn, db, table, t, what, f"AND NOT ({plain})"))
 
 
-def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictInfo], source: str) -> int:
+def _taken_ids_sql(t: int, table: str) -> str:
+    """SQL for the ids of the incoming rows of ``table`` that the plan takes."""
+    return (f"SELECT i.id FROM temp.merge_plan p CROSS JOIN inc.{table} i ON i.rowid = p.r "
+            f"WHERE p.t = {t} AND p.what = {_NEW} UNION ALL "
+            f"SELECT i.id FROM temp.merge_plan p CROSS JOIN inc.{table} i ON i.rowid = p.o "
+            f"WHERE p.t = {t} AND p.what IN ({_TAKE}, {_TAKE_IX})")
+
+
+def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictInfo], source: str,
+           report: "MergeReport | None" = None) -> int:
     conn = store.conn
     for table, tp in plans.items():
         t = tp.t
@@ -522,6 +541,16 @@ def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictI
             _into_history(conn, "inc", table, t, _LOSE)
         if tp.max_clock > store.last_clock and _plausible_clock(tp.max_clock):
             store.last_clock = tp.max_clock  # later local edits sort after what they have seen
+    # one live row per natural key, and none under a deleted parent, among the rows taken
+    from .repair import settle
+    settled = settle(store, sql={table: _taken_ids_sql(tp.t, table) for table, tp in plans.items()
+                                 if tp.n(_TAKE, _TAKE_IX, _NEW)})
+    for table, rid, kept, other in settled.conflicts:
+        conflicts.append(ConflictInfo(table, rid, kept, other, False, table_label(table)))
+    if settled.max_clock > store.last_clock and _plausible_clock(settled.max_clock):
+        store.last_clock = settled.max_clock
+    if report is not None:
+        report.settled = settled
     flushed = _flush_journal_early(store)
     try:
         before = conn.total_changes
@@ -879,7 +908,7 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                 with store.transaction():
                     if _state(store) != state:  # written to since the comparison: compare again
                         plans, conflicts = _compare(store, report)
-                    report.history_added = _apply(store, plans, conflicts, incoming_path.name)
+                    report.history_added = _apply(store, plans, conflicts, incoming_path.name, report)
                     if same_bytes is not None and not same_bytes.result():
                         raise _IncomingChanged(report.backup)  # rolls the transaction back
                 report.applied = True
