@@ -45,6 +45,12 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+def _plausible(ts: str) -> bool:
+    """Not beyond a day ahead of this PC's clock: a far-off stamp moves only its own row's clock,
+    never the file's (so one wrong PC cannot push every later edit into the future)."""
+    return ts <= (datetime.now(timezone.utc) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def busy_message(path: Path | None) -> str:
     return _("{name} is being changed by another program right now. Nothing was changed; close the other "
              "program and try again.").format(name=Path(path).name if path else "?")
@@ -182,6 +188,9 @@ class Store:
             if self.meta("file_id") is None:
                 self.set_meta("file_id", new_id())
                 self.set_meta("created_at", now_iso())
+        clock = self.meta("clock") or ""
+        if clock > self.last_clock and _plausible(clock):
+            self.last_clock = clock  # (the latest stamp this file has seen, kept by merges)
 
     def close(self, keep_journal: bool = False) -> None:
         """Close the file; its kept journal is removed unless ``keep_journal`` (the file is opened
@@ -256,12 +265,21 @@ class Store:
         if self.read_only:
             raise ReadOnlyError(self.read_only_reason or _("This file is open read-only."))
 
-    def _stamp(self) -> dict[str, str]:
+    def _stamp(self, after: Any = "") -> dict[str, str]:
+        """A new version's stamp: a hybrid logical clock. The time is this PC's, unless that is not
+        later than our own last stamp or than ``after`` (the version this one replaces): then just
+        after it. So an edit made after seeing a version always sorts after it, whatever the
+        clocks of the PCs on the way said."""
         ts = now_iso()
-        if ts <= self.last_clock:  # keep our own clock strictly increasing
-            last = datetime.strptime(self.last_clock, "%Y-%m-%dT%H:%M:%S.%fZ")
-            ts = (last + timedelta(microseconds=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        self.last_clock = ts
+        floor = max(self.last_clock, after if isinstance(after, str) else "")
+        if ts <= floor:
+            try:
+                last = datetime.strptime(floor, "%Y-%m-%dT%H:%M:%S.%fZ")
+                ts = (last + timedelta(microseconds=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            except ValueError:  # (a version stamped by no clock of ours: ours stands)
+                pass
+        if ts > self.last_clock and _plausible(ts):
+            self.last_clock = ts
         return {"rev": new_id(), "updated_at": ts, "office": self.actor.office, "clerk": self.actor.clerk}
 
     # ------------------------------------------------------------ row API
@@ -318,7 +336,7 @@ class Store:
             if not changed:
                 return False
             self._keep_history(table, old)
-            stamp = self._stamp()
+            stamp = self._stamp(old["updated_at"])
             record = {**changed, **stamp}
             sets = ", ".join(f"{k} = ?" for k in record)
             self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*record.values(), row_id])
@@ -343,7 +361,7 @@ class Store:
                 if old is None or not old["deleted"]:
                     continue
                 self._keep_history(t, old)
-                stamp = self._stamp()
+                stamp = self._stamp(old["updated_at"])
                 self.conn.execute(
                     f"UPDATE {t} SET deleted = 0, rev = ?, updated_at = ?, office = ?, clerk = ? WHERE id = ?",
                     [*stamp.values(), rid])
@@ -354,7 +372,7 @@ class Store:
         if old is None or old["deleted"] == flag:
             return
         self._keep_history(table, old)
-        stamp = self._stamp()
+        stamp = self._stamp(old["updated_at"])
         self.conn.execute(
             f"UPDATE {table} SET deleted = ?, rev = ?, updated_at = ?, office = ?, clerk = ? WHERE id = ?",
             [flag, *stamp.values(), row_id])
