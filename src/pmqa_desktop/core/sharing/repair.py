@@ -127,11 +127,13 @@ class _Pass:
         if table not in schema.PARENTS:
             return False
         parent, fk = schema.PARENTS[table]
+        # (driven by the touched rows: a large file has hundreds of thousands of others)
         rows = self._rows(
-            f"SELECT c.*, p.rev AS p_rev FROM main.{table} c JOIN main.{parent} p ON p.id = c.{fk} "
-            f"WHERE c.deleted = 0 AND p.deleted <> 0 AND (c.id IN (SELECT id FROM temp.repair_touched "
-            f"WHERE tbl = ?) OR p.id IN (SELECT id FROM temp.repair_touched WHERE tbl = ?)) ORDER BY c.id",
-            (table, parent))
+            f"SELECT c.* FROM temp.repair_touched t CROSS JOIN main.{table} c ON c.id = t.id "
+            f"CROSS JOIN main.{parent} p ON p.id = c.{fk} WHERE t.tbl = ? AND c.deleted = 0 AND p.deleted <> 0 "
+            f"UNION SELECT c.* FROM temp.repair_touched t CROSS JOIN main.{parent} p ON p.id = t.id "
+            f"CROSS JOIN main.{table} c ON c.{fk} = p.id WHERE t.tbl = ? AND p.deleted <> 0 AND c.deleted = 0 "
+            f"ORDER BY 1", (table, parent))
         restored = False
         for row in rows:
             p = self._rows(f"SELECT * FROM main.{parent} WHERE id = ?", (row[fk],))[0]
@@ -139,7 +141,7 @@ class _Pass:
                 continue
             twin = self._twin(parent, p)
             if twin is not None:
-                old = {k: v for k, v in row.items() if k != "p_rev"}
+                old = row
                 self._write(table, old, {fk: twin["id"]}, _rev("move", old["rev"], twin["id"]),
                             _after(old["updated_at"], twin["updated_at"]))
                 self.out.moved += 1
@@ -166,8 +168,9 @@ class _Pass:
         keys = ", ".join(cols)
         on = " AND ".join(f"x.{c} IS k.{c}" for c in cols)
         rows = self._rows(
-            f"SELECT x.* FROM (SELECT DISTINCT {keys} FROM main.{table} WHERE deleted = 0 AND id IN "
-            f"(SELECT id FROM temp.repair_touched WHERE tbl = ?)) k CROSS JOIN main.{table} x ON {on} "
+            f"SELECT x.* FROM (SELECT DISTINCT {', '.join('y.' + c for c in cols)} FROM temp.repair_touched t "
+            f"CROSS JOIN main.{table} y ON y.id = t.id WHERE t.tbl = ? AND y.deleted = 0) k "
+            f"CROSS JOIN main.{table} x ON {on} "
             f"WHERE x.deleted = 0 ORDER BY {', '.join('x.' + c for c in cols)}, x.id", (table,))
         groups: dict[tuple, list[dict[str, Any]]] = {}
         for r in rows:

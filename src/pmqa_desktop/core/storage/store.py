@@ -420,7 +420,9 @@ class Store:
         if order_by and (order_by in own_columns(table) or order_by in BOOKKEEPING
                          or all(p.strip().split()[0] in own_columns(table) + list(BOOKKEEPING)
                                 for p in order_by.split(","))):
-            sql += f" ORDER BY {order_by}"
+            # (rows of equal sort keys, added in two offices, in the same order in every file)
+            sql += f" ORDER BY {order_by}" + ("" if "id" in [p.strip().split()[0] for p in order_by.split(",")]
+                                               else ", id")
         cur = self.conn.execute(sql, params)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r)) for r in cur.fetchall()]
