@@ -322,3 +322,75 @@ Province.TestCase.settings = settings(max_examples=int(os.environ.get("PMQA_STAT
                                          if os.environ.get("PMQA_NO_SHRINK") else {}),
                                       suppress_health_check=list(HealthCheck))
 TestProvince = Province.TestCase
+
+
+# ---------------------------------------------------------------- a scripted province roll-up
+
+def _agency_file(province: Path, folder: Path, n: int) -> Path:
+    """The province's file as an agency received it, with the agency's own organisation and a full
+    year of data added through the program's importers, results reported, and a shared row edited."""
+    from pmqa_desktop.core.demo import SEED_CALENDAR_WEEKLY, read_seed
+    from pmqa_desktop.core.importers import schedule_import
+    from pmqa_desktop.core.importers.devplan_import import apply_devplan, parse_devplan
+    path = folder / f"agency{n}.db"
+    shutil.copy(province, path)
+    s = Store.open(path, Actor(f"ส่วนราชการที่ {n}", f"clerk {n}"))
+    try:
+        with pc_clock(OFFICES[n % len(OFFICES)]):
+            text = read_seed(SEED_CALENDAR_WEEKLY)
+            prov = planning.find_organisation(s, "จังหวัดราชบุรี")
+            org = planning.add_organisation(s, f"ส่วนราชการที่ {n}", kind="agency", parent_id=prov["id"])
+            year = planning.add_fiscal_year(s, org, 2554)
+            schedule_import.apply_calendar(s, schedule_import.parse_calendar(text), year)
+            schedule_import.apply_weekly(s, schedule_import.parse_weekly(text), year)
+            rayong = (Path(__file__).resolve().parents[1] / "resources/seeds/rayong_2553_devplan_kpi72.txt")
+            apply_devplan(s, parse_devplan(rayong.read_text(encoding="utf-8"), 2554), year)
+            for plan in devplan.plans(s, year):
+                for k, kpi in enumerate(devplan.kpis(s, plan["id"])):
+                    devplan.set_kpi_result(s, kpi["id"], 6, float(60 + k + n))
+            crit = planning.criteria(s)[n]
+            planning.set_owner(s, year, crit["id"], {"name": f"ผู้รับผิดชอบ {n}"})
+            # a shared row: the province's own owner of the first criterion, set by two agencies
+            pyear = planning.fiscal_years(s, prov["id"])[0]["id"]
+            if n in (1, 2):
+                planning.set_owner(s, pyear, planning.criteria(s)[0]["id"], {"phone": f"03{n}000000"})
+    finally:
+        s.close()
+    return path
+
+
+def test_a_province_rolls_up_five_agencies_in_any_order_and_sends_the_result_back(demo_db, tmp_path):
+    agencies = [_agency_file(demo_db, tmp_path, n) for n in range(1, 6)]
+    orders = [list(range(5)), list(range(4, -1, -1)), [2, 0, 4, 1, 3], [3, 1, 0, 4, 2]]
+    views, files = [], []
+    for k, order in enumerate(orders):
+        p = tmp_path / f"province{k}.db"
+        shutil.copy(demo_db, p)
+        s = Store.open(p, Actor("สำนักงานจังหวัด", "clerk"))
+        try:
+            for i in order:
+                report = merge(s, agencies[i], backup=False)
+                assert report.applied
+                check_sound(s)
+            names = {o["name"] for o in planning.organisations(s)}
+            assert {f"ส่วนราชการที่ {n}" for n in range(1, 6)} <= names
+            for n in range(1, 6):
+                org = planning.find_organisation(s, f"ส่วนราชการที่ {n}")
+                y = planning.fiscal_years(s, org["id"])[0]
+                assert len(planning.calendar_steps(s, y["id"])) == 18
+                assert devplan.plans(s, y["id"])
+            views.append(clerk_view(s))
+        finally:
+            s.close()
+        files.append(p)
+    assert all(v == views[0] for v in views[1:])   # the order the sticks arrived in does not matter
+    # the merged file goes back to every agency: each then shows what the province shows
+    final = files[0]
+    for a in agencies:
+        s = Store.open(a, Actor("agency", "clerk"))
+        try:
+            merge(s, final, backup=False)
+            assert clerk_view(s) == views[0]
+            assert merge(s, final, backup=False).changes_nothing
+        finally:
+            s.close()

@@ -202,3 +202,49 @@ def test_the_window_shows_a_refused_file_in_the_dialog(qtbot, window, demo_db, t
     dlg = _merge_dialog(qtbot, window, theirs)
     assert "cannot be merged" in dlg.summary.text() and "binary data" in dlg.summary.text()
     assert not dlg.apply_button.isEnabled()
+
+
+# ---------------------------------------------------------------- backups within a budget
+
+def test_backups_before_merges_stay_within_the_budget_and_the_newest_stays(demo_db, tmp_path, capsys):
+    from pmqa_desktop.core.sharing import backup as backups
+    size = demo_db.stat().st_size
+    assert main(["backup", "--db", str(demo_db), "--budget", str(max(10, (size * 4) // (1024 * 1024) + 1))]) == 0
+    budget = backups.budget_mb() * 1024 * 1024
+    s = Store.open(demo_db, Actor("province", "p"))
+    try:
+        for n in range(1, 6):   # a province merging file after file: a backup before each
+            merge(s, _agency_copy(demo_db, tmp_path, n))
+            assert backups.backups_size(demo_db) <= max(budget, backups.list_backups(demo_db)[0].size)
+        listed = backups.list_backups(demo_db)
+        assert listed and listed[0].reason == "merge"
+    finally:
+        s.close()
+    capsys.readouterr()
+    assert main(["backup", "--db", str(demo_db), "--list"]) == 0
+    assert f"of the {backups.budget_mb()} MB" in capsys.readouterr().out
+    assert main(["backup", "--db", str(demo_db), "--budget", "10"]) == 0
+    assert backups.budget_mb() == 10
+    assert main(["backup", "--db", str(demo_db), "--budget", "1"]) == 1   # too small: a sentence
+
+
+def _agency_copy(demo_db, tmp_path, n):
+    p = tmp_path / f"agency{n}.db"
+    shutil.copy(demo_db, p)
+    s = Store.open(p, Actor(f"agency {n}", "x"))
+    org = planning.add_organisation(s, f"ส่วนราชการที่ {n}", kind="agency")
+    planning.add_fiscal_year(s, org, 2555)
+    s.close()
+    return p
+
+
+def test_the_clerk_sees_and_changes_the_backup_budget_in_the_window(qtbot, window):
+    from PySide6.QtCore import Qt
+    from pmqa_desktop.core.sharing import backup as backups
+    window.action_backups.trigger()
+    dlg = window.sharing.last_dialog
+    assert dlg.budget.value() == backups.budget_mb() and "backups take" in dlg.usage.text()
+    dlg.budget.selectAll()
+    qtbot.keyClicks(dlg.budget, "300")
+    qtbot.keyClick(dlg.budget, Qt.Key_Return)
+    assert backups.budget_mb() == 300

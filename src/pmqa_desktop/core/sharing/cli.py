@@ -84,8 +84,15 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_backup(args: argparse.Namespace) -> int:
     db = Path(args.db)
+    if getattr(args, "budget", None) is not None:
+        removed = backups.set_budget_mb(args.budget, db)
+        print(_("Backups may now take {mb} MB per file; {n} old backups were removed to fit.").format(
+            mb=backups.budget_mb(), n=len(removed)))
+        return 0
     if args.list:
         items = backups.list_backups(db)
+        print(_("{n} backups, {used} of the {mb} MB they may take.").format(
+            n=len(items), used=_human_size(sum(b.size for b in items)), mb=backups.budget_mb()))
         if not items:
             print(_("There are no backups of {name} yet.").format(name=db.name))
         for i, b in enumerate(items, 1):
