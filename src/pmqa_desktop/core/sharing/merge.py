@@ -575,16 +575,23 @@ def _into_history(conn, db: str, table: str, t: int, what: int) -> None:
 
 
 def _taken_ids_sql(t: int, table: str) -> str:
-    """SQL for the ids of the incoming rows of ``table`` that the plan takes."""
+    """SQL for the ids of the incoming rows of ``table`` that the plan adds, or takes with another
+    natural key, parent or deleted mark than ours (only those can make twins or orphans); read
+    before the plan is applied."""
+    from .repair import key_columns
+    differ = " OR ".join(f"i.{c} IS NOT l.{c}" for c in key_columns(table))
     return (f"SELECT i.id FROM temp.merge_plan p CROSS JOIN inc.{table} i ON i.rowid = p.r "
             f"WHERE p.t = {t} AND p.what = {_NEW} UNION ALL "
             f"SELECT i.id FROM temp.merge_plan p CROSS JOIN inc.{table} i ON i.rowid = p.o "
-            f"WHERE p.t = {t} AND p.what IN ({_TAKE}, {_TAKE_IX})")
+            f"CROSS JOIN main.{table} l ON l.rowid = p.r "
+            f"WHERE p.t = {t} AND p.what IN ({_TAKE}, {_TAKE_IX}) AND ({differ})")
 
 
 def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictInfo], source: str,
            report: "MergeReport | None" = None) -> int:
     conn = store.conn
+    from .repair import mark, settle
+    mark(store, {table: _taken_ids_sql(tp.t, table) for table, tp in plans.items() if tp.n(_TAKE, _TAKE_IX, _NEW)})
     for table, tp in plans.items():
         t = tp.t
         cols = ", ".join(["id", "rev", "updated_at", "office", "clerk", "deleted"] + own_columns(table))
@@ -627,9 +634,9 @@ def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictI
         if tp.max_clock > store.last_clock and _plausible_clock(tp.max_clock):
             store.last_clock = tp.max_clock  # later local edits sort after what they have seen
     # one live row per natural key, and none under a deleted parent, among the rows taken
-    from .repair import settle
-    settled = settle(store, sql={table: _taken_ids_sql(tp.t, table) for table, tp in plans.items()
-                                 if tp.n(_TAKE, _TAKE_IX, _NEW)})
+    settled = settle(store, sql={table: f"SELECT id FROM main.{table} WHERE rowid IN "
+                                        f"({', '.join(str(int(m[0])) for m in tp.mixed)})"
+                                 for table, tp in plans.items() if tp.mixed}, marked=True)
     for table, rid, kept, other in settled.conflicts:
         conflicts.append(ConflictInfo(table, rid, kept, other, False, table_label(table)))
     if settled.max_clock > store.last_clock and _plausible_clock(settled.max_clock):

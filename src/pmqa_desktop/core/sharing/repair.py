@@ -206,15 +206,37 @@ class _Pass:
         return self.out
 
 
-def settle(store: Store, touched: dict[str, Any] | None = None, *, sql: dict[str, str] | None = None) -> Settled:
-    """Settle twins and orphans among the rows ``touched`` (table -> ids) or selected by ``sql``
-    (table -> SQL giving ids), or among all rows when both are None. Call inside a transaction."""
+def mark(store: Store, sql: dict[str, str]) -> None:
+    """Note the rows to settle (table -> SQL giving their ids) before they are written: a merge
+    marks the rows whose natural key, parent or deleted mark it is about to change."""
     conn = store.conn
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS repair_touched(tbl TEXT NOT NULL, id TEXT NOT NULL, "
                  "PRIMARY KEY (tbl, id)) WITHOUT ROWID")
     conn.execute("DELETE FROM temp.repair_touched")
+    for t, q in sql.items():
+        conn.execute(f"INSERT OR IGNORE INTO temp.repair_touched(tbl, id) SELECT '{t}', id FROM ({q})")
+
+
+def key_columns(table: str) -> list[str]:
+    """The columns whose change can make a twin or an orphan: natural key, parent link, deleted."""
+    cols = list(NATURAL_KEYS.get(table, ()))
+    if table in schema.PARENTS and schema.PARENTS[table][1] not in cols:
+        cols.append(schema.PARENTS[table][1])
+    return cols + ["deleted"]
+
+
+def settle(store: Store, touched: dict[str, Any] | None = None, *, sql: dict[str, str] | None = None,
+           marked: bool = False) -> Settled:
+    """Settle twins and orphans among the rows ``touched`` (table -> ids), selected by ``sql``
+    (table -> SQL giving ids) or ``marked`` before, or among all rows when none is given.
+    Call inside a transaction."""
+    conn = store.conn
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS repair_touched(tbl TEXT NOT NULL, id TEXT NOT NULL, "
+                 "PRIMARY KEY (tbl, id)) WITHOUT ROWID")
+    if not marked:
+        conn.execute("DELETE FROM temp.repair_touched")
     p = _Pass(store)
-    if touched is None and sql is None:
+    if touched is None and sql is None and not marked:
         for t in schema.SYNCED_TABLES:
             conn.execute(f"INSERT OR IGNORE INTO temp.repair_touched(tbl, id) SELECT '{t}', id FROM main.{t}")
     for t, ids in (touched or {}).items():
