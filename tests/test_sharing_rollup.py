@@ -58,13 +58,15 @@ def _tamper(path, sql, params=()):
 
 
 @pytest.mark.parametrize("sql, params, words", [
-    ("UPDATE calendar_step SET text = ? WHERE rowid = (SELECT min(rowid) FROM calendar_step)",
+    # (each in the row the other office changed, which the merge would take)
+    ("UPDATE calendar_step SET text = ? WHERE rowid = (SELECT rowid FROM calendar_step ORDER BY updated_at DESC LIMIT 1)",
      (b"\x00\x01binary",), "must be text but holds binary data"),
-    ("UPDATE kpi SET weight = ? WHERE rowid = (SELECT min(rowid) FROM kpi)", ("heavy",),
+    ("UPDATE kpi SET weight = ? WHERE rowid = (SELECT rowid FROM kpi ORDER BY updated_at DESC LIMIT 1)", ("heavy",),
      "must be a number but holds text"),
-    ("UPDATE calendar_step SET remark = ? WHERE rowid = (SELECT min(rowid) FROM calendar_step)",
+    ("UPDATE calendar_step SET remark = ? WHERE rowid = (SELECT rowid FROM calendar_step ORDER BY updated_at DESC LIMIT 1)",
      ("ก" * 2_000_001,), "is longer than 2000000 characters"),
-    ("UPDATE calendar_cell SET step_id = 'no-such-step' WHERE rowid = (SELECT min(rowid) FROM calendar_cell)",
+    ("UPDATE calendar_cell SET step_id = 'no-such-step' "
+     "WHERE rowid = (SELECT rowid FROM calendar_cell ORDER BY updated_at DESC LIMIT 1)",
      (), "refers to a row of calendar steps that does not exist"),
 ])
 def test_a_file_with_values_that_do_not_fit_is_refused_and_check_finds_them(demo_db, tmp_path, capsys,
