@@ -26,7 +26,7 @@ if str(ROOT / "src") not in sys.path:
     sys.path.insert(0, str(ROOT / "src"))
 
 RUNS = max(5, int(os.environ.get("PMQA_BENCH_RUNS", "5")))   # medians of at least 5 runs
-SEED_DIRS = (ROOT / "resources" / "seeds", Path("/work/shared/seeds"))
+SEED_DIRS = (ROOT / "src" / "pmqa_desktop" / "data" / "seeds", ROOT.parent / "shared" / "seeds")
 PROVINCE = "จังหวัดตัวอย่าง"       # the large file's provincial office: 2,000 calendar steps a year
 LARGE_YEAR = 2569                    # its last (largest, newest) fiscal year in the large file
 

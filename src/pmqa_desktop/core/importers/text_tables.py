@@ -132,5 +132,5 @@ def title_facts(title: str) -> tuple[str | None, int | None]:
 
 
 def read_seed(name: str) -> str:
-    """The text of a seed document in ``resources/seeds/`` (the demo and the tests read them)."""
+    """The text of a seed document in the package data (``data/seeds/``) (the demo and the tests read them)."""
     return decode(Path(seed_path(name)).read_bytes())

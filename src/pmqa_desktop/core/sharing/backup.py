@@ -30,6 +30,8 @@ from .fsutil import fsync_dir, fsync_file
 
 KEEP_NEWEST = 20
 KEEP_DAYS = 14
+DEFAULT_BUDGET_MB = 2048   # all backups of one file together (a province merges 35 files a round)
+MIN_BUDGET_MB = 10
 _NAME = re.compile(r"^(\d{8}T\d{12})Z_([a-z0-9-]+)_c(\d+)\.db$")
 
 REASONS = {
@@ -219,9 +221,42 @@ class PendingBackup:
             self.part = None
 
 
+def _budget_file() -> Path:
+    return paths.backups_dir() / "budget.json"
+
+
+def budget_mb() -> int:
+    """The disk space (MB) the backups of one file may take together; the clerk can change it."""
+    import json
+    try:
+        value = int(json.loads(_budget_file().read_text(encoding="utf-8"))["mb"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return DEFAULT_BUDGET_MB
+    return max(MIN_BUDGET_MB, value)
+
+
+def set_budget_mb(mb: int, db_path: str | Path | None = None) -> list[Path]:
+    """Set the backup budget (at least ``MIN_BUDGET_MB``); a file's backups beyond it go now."""
+    import json
+    from ..errors import ValidationError
+    if int(mb) < MIN_BUDGET_MB:
+        raise ValidationError(_("The space for backups must be at least {n} MB.").format(n=MIN_BUDGET_MB))
+    target = _budget_file()
+    tmp = target.with_name(target.name + f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"mb": int(mb)}), encoding="utf-8")
+    os.replace(tmp, target)
+    return rotate(db_path) if db_path is not None else []
+
+
+def backups_size(db_path: str | Path) -> int:
+    return sum(b.size for b in list_backups(db_path))
+
+
 def rotate(db_path: str | Path, keep_newest: int = KEEP_NEWEST, keep_days: int = KEEP_DAYS,
-           now: datetime | None = None) -> list[Path]:
-    """Delete old backups: keep the newest ``keep_newest`` and the newest of each of the last days."""
+           now: datetime | None = None, budget: int | None = None) -> list[Path]:
+    """Delete old backups: keep the newest ``keep_newest`` and the newest of each of the last days,
+    within the disk budget (``budget`` MB, else ``budget_mb()``): past it the oldest go first,
+    thinned so that the newest backup always stays."""
     now = now or datetime.now(timezone.utc)
     backups = list_backups(db_path)
     keep = {b.path for b in backups[:keep_newest]}
@@ -231,6 +266,14 @@ def rotate(db_path: str | Path, keep_newest: int = KEEP_NEWEST, keep_days: int =
         if now - b.created <= timedelta(days=keep_days) and day not in seen_days:
             seen_days.add(day)
             keep.add(b.path)
+    limit = (budget_mb() if budget is None else budget) * 1024 * 1024
+    used = 0
+    for i, b in enumerate(backups):  # newest first: the newest is kept whatever its size
+        if b.path in keep:
+            if i > 0 and used + b.size > limit:
+                keep.discard(b.path)
+            else:
+                used += b.size
     removed = []
     for part in backup_folder(db_path).glob(".*.part"):  # left by a crash or a killed process
         with contextlib.suppress(OSError):

@@ -41,8 +41,18 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _is_folder(path: Path) -> bool:
+    from .merge import folder_message
+    if path.is_dir():
+        print(folder_message(path), file=sys.stderr)
+        return True
+    return False
+
+
 def run_merge(args: argparse.Namespace) -> int:
     db = Path(args.db)
+    if _is_folder(db) or _is_folder(Path(args.incoming)):
+        return 1
     if not db.is_file():
         print(_("The file {path} does not exist.").format(path=db), file=sys.stderr)
         return 1
@@ -65,6 +75,8 @@ def run_merge(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    if _is_folder(Path(args.file)):
+        return 1
     res = check_file(Path(args.file))
     print(res.message)
     return 0
@@ -72,8 +84,15 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_backup(args: argparse.Namespace) -> int:
     db = Path(args.db)
+    if getattr(args, "budget", None) is not None:
+        removed = backups.set_budget_mb(args.budget, db)
+        print(_("Backups may now take {mb} MB per file; {n} old backups were removed to fit.").format(
+            mb=backups.budget_mb(), n=len(removed)))
+        return 0
     if args.list:
         items = backups.list_backups(db)
+        print(_("{n} backups, {used} of the {mb} MB they may take.").format(
+            n=len(items), used=_human_size(sum(b.size for b in items)), mb=backups.budget_mb()))
         if not items:
             print(_("There are no backups of {name} yet.").format(name=db.name))
         for i, b in enumerate(items, 1):

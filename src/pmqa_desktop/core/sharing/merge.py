@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -47,12 +48,13 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ...i18n import _
-from ..errors import NewerFileError, UserError
+from ..errors import FileProblem, NewerFileError, UserError
 from ..storage import schema
-from ..storage.store import Change, Store, journal_path, new_id, now_iso, own_columns, read_only_uri
+from ..storage.store import Change, Store, busy_message, journal_path, new_id, now_iso, own_columns, read_only_uri
 from .faults import fault_point
 from .fsutil import sync_read_only
-from .safety import open_incoming, verify_schema
+from .repair import _after, _rev as _derived_rev
+from .safety import check_values, open_incoming, verify_schema
 
 _log = logging.getLogger(__name__)  # the log file (logfile.py)
 
@@ -110,6 +112,8 @@ class MergeReport:
     versions_kept_aside: int = 0  # incoming versions that lost a conflict: into our history
     applied: bool = False
     backup: Path | None = None
+    same_both: int = 0    # rows changed in both offices to the same content
+    settled: Any = None   # repair.Settled: twins made one, rows moved, parents restored (after applying)
 
     def totals(self) -> Counts:
         c = Counts()
@@ -139,8 +143,19 @@ class MergeReport:
             for table, c in sorted(g.tables.items()):
                 out.append("      " + _("{table}: +{add} ~{change} -{delete} !{conflict}").format(
                     table=table_label(table), add=c.add, change=c.change, delete=c.delete, conflict=c.conflict))
+        if self.same_both:
+            out.append(_("{n} rows were changed the same way in both offices.").format(n=self.same_both))
         if self.history_added:
             out.append(_("{n} earlier versions added to the history.").format(n=self.history_added))
+        st = self.settled
+        if st is not None and st.twins:
+            out.append(_("{n} rows created in two offices for the same thing were made one (the other values "
+                         "are in the history).").format(n=st.twins))
+        if st is not None and st.moved:
+            out.append(_("{n} rows were moved under the row that stays.").format(n=st.moved))
+        if st is not None and st.restored:
+            out.append(_("{n} rows deleted in one office had new rows added under them in another: they were "
+                         "restored and are listed among the conflicts for review.").format(n=len(st.restored)))
         if self.changes_nothing:
             out.append(_("Nothing to merge: this file holds nothing new."))
         elif self.dry_run:
@@ -188,13 +203,63 @@ class _TablePlan:
     rows: dict[int, int] = field(default_factory=dict)  # what -> number of rows
     tally: dict[tuple, int] = field(default_factory=dict)  # (group key, kind) -> rows counted
     max_clock: str = ""
+    # rows whose two versions each changed other fields: (our rowid, merged own values + deleted,
+    # derived rev, time stamp, incoming rowid when the incoming version gives office and clerk)
+    mixed: list[tuple] = field(default_factory=list)
+    same: int = 0   # rows changed on both sides to the same content
 
     def n(self, *what: int) -> int:
         return sum(self.rows.get(w, 0) for w in what)
 
 
 def _key(updated_at: str, office: str, rev: str) -> tuple[str, str, str]:
-    return (updated_at or "", office or "", rev or "")
+    # (a value of another type in a crafted file is refused after the comparison: see _compare)
+    return tuple(v if isinstance(v, str) else str(v or "") for v in (updated_at, office, rev))
+
+
+def _merge_fields(conn, table: str, rid: str, irow: int, lrow: int, incoming_wins: bool):
+    """Field-level merge of a row changed on both sides, against the latest version both sides
+    have in their history (their common ancestor).
+
+    Returns None when there is no common ancestor (the newer version wins whole, as before);
+    else (values, clashed): ``values`` are the merged own columns and ``deleted`` when each side
+    changed something the other did not (None when the newer version already holds them all),
+    and ``clashed`` is True when both sides changed one field to different values (the newer
+    edit's value is kept there: a conflict for the clerk)."""
+    cols = own_columns(table) + ["deleted"]
+    base = conn.execute("SELECT h.data, h.deleted FROM main.history h WHERE h.table_name = ? AND h.row_id = ? "
+                        "AND EXISTS (SELECT 1 FROM inc.history g WHERE g.rev = h.rev) "
+                        "ORDER BY h.updated_at DESC, h.office DESC, h.rev DESC LIMIT 1", (table, rid)).fetchone()
+    if base is None:
+        return None
+    try:
+        b = json.loads(base[0])
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(b, dict):
+        return None
+    b["deleted"] = base[1]
+    sel = ", ".join(cols)
+    mine = dict(zip(cols, conn.execute(f"SELECT {sel} FROM main.{table} WHERE rowid = ?", (lrow,)).fetchone()))
+    theirs = dict(zip(cols, conn.execute(f"SELECT {sel} FROM inc.{table} WHERE rowid = ?", (irow,)).fetchone()))
+    newer, older = (theirs, mine) if incoming_wins else (mine, theirs)
+    if (mine["deleted"] != b["deleted"]) != (theirs["deleted"] != b["deleted"]):
+        # a deletion against an edit concerns the whole row: the newer one wins, listed as a conflict
+        return None, True
+    merged = dict(newer)
+    clashed = took = False
+    for c in cols:
+        if c not in b:
+            continue
+        older_changed = older[c] != b[c]
+        if not older_changed or older[c] == newer[c]:
+            continue
+        if newer[c] != b[c]:
+            clashed = True          # both changed it: the newer edit's value stays
+        else:
+            merged[c] = older[c]    # only the older edit changed it: it stays too
+            took = True
+    return (merged if took else None), clashed
 
 
 def _truthy(expr: str) -> str:
@@ -299,13 +364,36 @@ def _decide(store: Store, grouper: "_Grouper") -> tuple[dict[str, _TablePlan], l
                 f"FROM temp.merge_plan p CROSS JOIN inc.{table} i ON i.rowid = p.r "
                 f"CROSS JOIN main.{table} l ON l.rowid = p.o WHERE p.t = {t} AND p.what = {_CONFLICT}"):
             incoming_wins = _key(iat, ioff, irev) > _key(lat, loff, lrev)
+            fields = None if same_content else _merge_fields(conn, table, rid, irow, lrow, incoming_wins)
+            if fields is not None and fields[0] is not None:
+                # each side changed fields the other left alone: both edits stay, in a new version
+                # derived from the two (the same in every office), both versions in the history
+                values, clashed = fields
+                rev = _derived_rev("fields", *sorted((str(irev), str(lrev))))
+                at = _after(iat, lat)
+                decided.append((t, _KEEP, lrow, None, None))
+                decided.append((t, _LOSE, irow, None, None))
+                tp.mixed.append((lrow, values, rev, at, irow if incoming_wins else None))
+                if at > tp.max_clock:
+                    tp.max_clock = at
+                g = grouper.of(table, rid if table in _OWN_GROUP else parent, up)
+                kind = "conflict" if clashed else "change"
+                tp.tally[(g, kind)] = tp.tally.get((g, kind), 0) + 1
+                if clashed:
+                    conflicts.append(ConflictInfo(table, rid, rev, lrev if incoming_wins else irev, incoming_wins, ""))
+                    groups.append(g)
+                continue
             if incoming_wins:
                 decided.append((t, _TAKE if ixs else _TAKE_IX, lrow, irow, iat if isinstance(iat, str) else None))
                 decided.append((t, _KEEP, lrow, None, None))
             else:
                 decided.append((t, _LOSE, irow, None, None))
             if same_content:
-                # the same content written on both sides: nothing for the clerk to review
+                # the same content written on both sides: nothing for the clerk to review (counted)
+                tp.same += 1
+                continue
+            if fields is not None and not fields[1]:
+                # one side's edit covers the other's (the other changed nothing of its own)
                 continue
             g = grouper.of(table, rid if table in _OWN_GROUP else parent, up)
             tp.tally[(g, "conflict")] = tp.tally.get((g, "conflict"), 0) + 1
@@ -315,13 +403,13 @@ def _decide(store: Store, grouper: "_Grouper") -> tuple[dict[str, _TablePlan], l
         conn.executemany("INSERT OR IGNORE INTO temp.merge_plan(t, what, r, o, c) VALUES (?, ?, ?, ?, ?)", decided)
         tp.rows = dict(conn.execute(f"SELECT what, count(*) FROM temp.merge_plan WHERE t = {t} "
                                     f"AND what <> {_CONFLICT} GROUP BY what"))
-        if not tp.rows and not tp.tally:
+        if not tp.rows and not tp.tally and not tp.same:
             continue
         # the rows counted per group and kind, from the plan alone (through the parent's parent
         # where the key is a parent with one), and the latest time stamp of the versions taken
         taken = f"FROM temp.merge_plan WHERE t = {t} AND what IN ({_TAKE}, {_TAKE_IX}, {_NEW})"
         clock = conn.execute(f"SELECT max(c) {taken}").fetchone()[0]
-        if clock is not None:
+        if clock is not None and clock > tp.max_clock:
             tp.max_clock = clock
         per_key = (f"SELECT key, {', '.join(f'sum(kind = {k!r}) AS n_{k}' for k in _COUNTED)} {taken} "
                    f"AND kind IS NOT NULL GROUP BY key")
@@ -489,8 +577,24 @@ def _into_history(conn, db: str, table: str, t: int, what: int) -> None:
                      _history_rows(conn, db, table, t, what, f"AND NOT ({plain})"))
 
 
-def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictInfo], source: str) -> int:
+def _taken_ids_sql(t: int, table: str) -> str:
+    """SQL for the ids of the incoming rows of ``table`` that the plan adds, or takes with another
+    natural key, parent or deleted mark than ours (only those can make twins or orphans); read
+    before the plan is applied."""
+    from .repair import key_columns
+    differ = " OR ".join(f"i.{c} IS NOT l.{c}" for c in key_columns(table))
+    return (f"SELECT i.id FROM temp.merge_plan p CROSS JOIN inc.{table} i ON i.rowid = p.r "
+            f"WHERE p.t = {t} AND p.what = {_NEW} UNION ALL "
+            f"SELECT i.id FROM temp.merge_plan p CROSS JOIN inc.{table} i ON i.rowid = p.o "
+            f"CROSS JOIN main.{table} l ON l.rowid = p.r "
+            f"WHERE p.t = {t} AND p.what IN ({_TAKE}, {_TAKE_IX}) AND ({differ})")
+
+
+def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictInfo], source: str,
+           report: "MergeReport | None" = None) -> int:
     conn = store.conn
+    from .repair import mark, settle
+    mark(store, {table: _taken_ids_sql(tp.t, table) for table, tp in plans.items() if tp.n(_TAKE, _TAKE_IX, _NEW)})
     for table, tp in plans.items():
         t = tp.t
         cols = ", ".join(["id", "rev", "updated_at", "office", "clerk", "deleted"] + own_columns(table))
@@ -511,16 +615,39 @@ def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictI
         if tp.n(_NEW):  # with the incoming rowid where it is free here, so later comparisons are quick
             src = (f"FROM temp.merge_plan p CROSS JOIN inc.{table} i ON i.rowid = p.r "
                    f"WHERE p.t = {t} AND p.what = {_NEW}")
-            conn.execute(f"INSERT OR IGNORE INTO main.{table} (rowid, {cols}) SELECT i.rowid, {cols} {src} "
+            # (the incoming columns qualified: the plan has columns of the same names, e.g. kind)
+            icols = ", ".join("i." + c for c in cols.split(", "))
+            conn.execute(f"INSERT OR IGNORE INTO main.{table} (rowid, {cols}) SELECT i.rowid, {icols} {src} "
                          f"AND NOT EXISTS (SELECT 1 FROM main.{table} x WHERE x.rowid = i.rowid)")
-            conn.execute(f"INSERT OR IGNORE INTO main.{table} ({cols}) SELECT {cols} {src}")
+            conn.execute(f"INSERT OR IGNORE INTO main.{table} ({cols}) SELECT {icols} {src}")
         if tp.n(_TAKE, _TAKE_IX, _NEW):
             store._pending.append(Change(table, "*", "merge"))
             fault_point("merge-apply")
         if tp.n(_LOSE):
             _into_history(conn, "inc", table, t, _LOSE)
+        if tp.mixed:
+            names = own_columns(table) + ["deleted"]
+            sets = ", ".join(f"{c} = ?" for c in names)
+            for lrow, values, rev, at, irow in tp.mixed:
+                who = conn.execute(f"SELECT office, clerk FROM {'inc' if irow else 'main'}.{table} WHERE rowid = ?",
+                                   (irow or lrow,)).fetchone()
+                conn.execute(f"UPDATE main.{table} SET {sets}, rev = ?, updated_at = ?, office = ?, clerk = ? "
+                             f"WHERE rowid = ?", [*(values[c] for c in names), rev, at, *who, lrow])
+            store._pending.append(Change(table, "*", "merge"))
         if tp.max_clock > store.last_clock and _plausible_clock(tp.max_clock):
             store.last_clock = tp.max_clock  # later local edits sort after what they have seen
+    # one live row per natural key, and none under a deleted parent, among the rows taken
+    settled = settle(store, sql={table: f"SELECT id FROM main.{table} WHERE rowid IN "
+                                        f"({', '.join(str(int(m[0])) for m in tp.mixed)})"
+                                 for table, tp in plans.items() if tp.mixed}, marked=True)
+    for table, rid, kept, other in settled.conflicts:
+        conflicts.append(ConflictInfo(table, rid, kept, other, False, table_label(table)))
+    if settled.max_clock > store.last_clock and _plausible_clock(settled.max_clock):
+        store.last_clock = settled.max_clock
+    if report is not None:
+        report.settled = settled
+    if store.last_clock > (store.meta("clock") or ""):
+        store.set_meta("clock", store.last_clock)  # later edits, after the file is reopened, sort after
     flushed = _flush_journal_early(store)
     try:
         before = conn.total_changes
@@ -751,9 +878,15 @@ def _compare(store: Store, report: MergeReport) -> tuple[dict[str, _TablePlan], 
                 g = report.groups[key] = GroupReport(key, grouper.label(key))
             c = g.tables.setdefault(table, Counts())
             setattr(c, kind, getattr(c, kind) + n)
+    # every incoming value the merge would write (as a row or into the history) must fit its column
+    check_values(store.conn, report.source, db="inc", also="main", rows={
+        table: (f"SELECT p.r FROM temp.merge_plan p WHERE p.t = {tp.t} AND p.what IN ({_NEW}, {_LOSE}) "
+                f"UNION ALL SELECT p.o FROM temp.merge_plan p WHERE p.t = {tp.t} AND p.what IN ({_TAKE}, {_TAKE_IX})")
+        for table, tp in plans.items()})
     report.conflicts = conflicts
-    report.rows_taken = sum(tp.n(_TAKE, _TAKE_IX, _NEW) for tp in plans.values())
+    report.rows_taken = sum(tp.n(_TAKE, _TAKE_IX, _NEW) + len(tp.mixed) for tp in plans.values())
     report.versions_kept_aside = sum(tp.n(_LOSE) for tp in plans.values())
+    report.same_both = sum(tp.same for tp in plans.values())
     return plans, conflicts
 
 
@@ -774,15 +907,42 @@ def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, bac
         store._writable()
     if store._depth:
         raise RuntimeError("merge() must not be called inside a transaction")
+    if incoming_path.is_dir():
+        raise FileProblem(folder_message(incoming_path))
     prev = _take_prepared()
     clock = store.last_clock
     try:
-        return _merge(store, incoming_path, dry_run, backup, prev)
-    except _IncomingChanged as exc:  # (rolled back: nothing of it was kept)
+        try:
+            return _merge(store, incoming_path, dry_run, backup, prev)
+        except _IncomingChanged as exc:  # (rolled back: nothing of it was kept)
+            store.last_clock = clock
+            report = _merge(store, incoming_path, dry_run, backup and exc.args[0] is None, None)
+            report.backup = report.backup or exc.args[0]
+            return report
+    except (sqlite3.Error, OSError) as exc:  # (the transaction was rolled back: nothing was kept)
         store.last_clock = clock
-        report = _merge(store, incoming_path, dry_run, backup and exc.args[0] is None, None)
-        report.backup = report.backup or exc.args[0]
-        return report
+        raise UserError(failure_message(exc, store.path, incoming_path), str(exc)) from exc
+
+
+def folder_message(path: Path) -> str:
+    return _("{path} is a folder, not a file. Choose the database file itself.").format(path=path)
+
+
+def failure_message(exc: BaseException, db: Path | None, incoming: Path) -> str:
+    """A sentence for a merge that the file system or SQLite stopped (the merge was rolled back)."""
+    text = str(exc).lower()
+    name = Path(db).name if db else "?"
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT) or "full" in text:
+        return _("There is not enough free space on the disk to merge {incoming} into {name}. Nothing was "
+                 "changed; free some space and try again.").format(incoming=incoming.name, name=name)
+    if (isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)) or "readonly" in text \
+            or "read-only" in text:
+        return _("{name} cannot be written: the file or its folder is read-only. Nothing was changed; "
+                 "copy the file to a folder where you can write and merge there.").format(name=name)
+    if "locked" in text or "busy" in text:
+        return busy_message(db)
+    return _("{incoming} could not be merged into {name} ({error}). Nothing was changed.").format(
+        incoming=incoming.name, name=name, error=exc)
 
 
 def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev: _Prepared | None) -> MergeReport:
@@ -802,6 +962,7 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
             report.rows_taken = prev.report.rows_taken
             report.versions_kept_aside = prev.report.versions_kept_aside
             report.history_added = prev.report.history_added
+            report.same_both = prev.report.same_both
         else:
             if prev is not None:
                 prev.close()
@@ -847,7 +1008,7 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                 with store.transaction():
                     if _state(store) != state:  # written to since the comparison: compare again
                         plans, conflicts = _compare(store, report)
-                    report.history_added = _apply(store, plans, conflicts, incoming_path.name)
+                    report.history_added = _apply(store, plans, conflicts, incoming_path.name, report)
                     if same_bytes is not None and not same_bytes.result():
                         raise _IncomingChanged(report.backup)  # rolls the transaction back
                 report.applied = True

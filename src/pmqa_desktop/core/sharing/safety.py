@@ -89,9 +89,25 @@ def check_file(path: str | Path, *, thorough: bool = True, _copy: bool = True) -
     conn = _connect(read_only_uri(path), uri=True)
     try:
         _check_pages(conn, path, thorough)
-        return _check_schema(conn, path)
+        res = _check_schema(conn, path)
+        if not res.newer:
+            check_values(conn, path, merging=False)
+        return res
     finally:
         conn.close()
+
+
+class ValueFaultError(FileProblem):
+    """Values that do not fit their columns (type, size, NOT NULL, references)."""
+
+
+def check_values(conn: sqlite3.Connection, path: Path, *, db: str = "main", rows: dict[str, str] | None = None,
+                 also: str | None = None, merging: bool = True) -> None:
+    """Raise ``ValueFaultError`` naming the first faults when values of ``db`` do not fit."""
+    from .values import faults_message, value_faults
+    faults = value_faults(conn, db, rows=rows, also=also)
+    if faults:
+        raise ValueFaultError(*faults_message(path.name, faults, merging))
 
 
 def _check_pages(conn: sqlite3.Connection, path: Path, thorough: bool) -> None:

@@ -272,7 +272,7 @@ def plan_steps(store: Store, plan_id: str) -> list[dict[str, Any]]:
     """All live steps of a plan in print order (activity order, then step order)."""
     return store.query(
         "SELECT s.* FROM plan_step s JOIN plan_activity a ON a.id = s.activity_id "
-        "WHERE a.plan_id = ? AND a.deleted = 0 AND s.deleted = 0 ORDER BY a.sort_key, s.sort_key", (plan_id,))
+        "WHERE a.plan_id = ? AND a.deleted = 0 AND s.deleted = 0 ORDER BY a.sort_key, a.id, s.sort_key, s.id", (plan_id,))
 
 
 def step(store: Store, step_id: str) -> dict[str, Any] | None:
@@ -422,7 +422,7 @@ def move_step(store: Store, step_id: str, index: int, activity_id: str | None = 
 
 def kpis(store: Store, plan_id: str) -> list[dict[str, Any]]:
     """The plan's KPIs, in dimension order then sort order."""
-    return store.query("SELECT * FROM kpi WHERE plan_id = ? AND deleted = 0 ORDER BY dimension, sort_key",
+    return store.query("SELECT * FROM kpi WHERE plan_id = ? AND deleted = 0 ORDER BY dimension, sort_key, id",
                        (plan_id,))
 
 
@@ -671,7 +671,7 @@ def budget_summary(store: Store, plan_id: str) -> PlanBudget:
         "COALESCE(SUM(CASE WHEN s.deleted = 0 THEN s.budget END), 0) AS total, "
         "SUM(CASE WHEN s.deleted = 0 AND s.budget IS NULL AND s.budget_note <> '' THEN 1 ELSE 0 END) AS markers "
         "FROM plan_activity a LEFT JOIN plan_step s ON s.activity_id = a.id "
-        "WHERE a.plan_id = ? AND a.deleted = 0 GROUP BY a.id ORDER BY a.sort_key", (plan_id,))
+        "WHERE a.plan_id = ? AND a.deleted = 0 GROUP BY a.id ORDER BY a.sort_key, a.id", (plan_id,))
     acts = [ActivityBudget(r["id"], r["number"], r["title"], int(r["total"] or 0), r["stated_budget"],
                            int(r["markers"] or 0)) for r in rows]
     return PlanBudget(plan_id, sum(a.total for a in acts), acts)
@@ -805,7 +805,7 @@ def year_dashboard_rows(store: Store, year_ids: list[str]) -> dict[str, list[dic
         "SELECT p.id, p.year_id, p.title, p.policy, p.category_id, p.status, p.revision, p.sort_key, "
         "c.code AS category_code, c.name AS category_name, c.sort_key AS category_sort "
         f"FROM dev_plan p LEFT JOIN category c ON c.id = p.category_id WHERE p.deleted = 0 AND p.year_id IN ({marks}) "
-        "ORDER BY p.year_id, p.sort_key", year_ids)
+        "ORDER BY p.year_id, p.sort_key, p.id", year_ids)
     steps_: list[dict[str, Any]] = []
     progress: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -815,7 +815,7 @@ def year_dashboard_rows(store: Store, year_ids: list[str]) -> dict[str, list[dic
         "FROM dev_plan p JOIN plan_activity a ON a.plan_id = p.id AND a.deleted = 0 "
         "JOIN plan_step s ON s.activity_id = a.id AND s.deleted = 0 "
         "LEFT JOIN step_progress g ON g.step_id = s.id AND g.deleted = 0 "
-        f"WHERE p.deleted = 0 AND p.year_id IN ({marks}) ORDER BY a.sort_key, s.sort_key", year_ids)
+        f"WHERE p.deleted = 0 AND p.year_id IN ({marks}) ORDER BY a.sort_key, a.id, s.sort_key, s.id", year_ids)
     for sid, aid, pid, start, end, number, text, rnd, status, percent in cur:
         if sid not in seen:
             seen.add(sid)
@@ -826,7 +826,7 @@ def year_dashboard_rows(store: Store, year_ids: list[str]) -> dict[str, list[dic
     kpis_ = store.query(
         "SELECT k.id, k.plan_id, k.dimension, k.sort_key, k.weight, k.direction, k.ladder_kind, k.t1, k.t2, k.t3, "
         "k.t4, k.t5, k.milestones, k.below_rule FROM kpi k JOIN dev_plan p ON p.id = k.plan_id "
-        f"WHERE k.deleted = 0 AND p.deleted = 0 AND p.year_id IN ({marks}) ORDER BY k.dimension, k.sort_key",
+        f"WHERE k.deleted = 0 AND p.deleted = 0 AND p.year_id IN ({marks}) ORDER BY k.dimension, k.sort_key, k.id",
         year_ids)
     results = store.query(
         "SELECT r.kpi_id, r.round, r.actual FROM kpi_result r JOIN kpi k ON k.id = r.kpi_id "

@@ -144,7 +144,7 @@ def categories(store: Store) -> list[dict[str, Any]]:
 def criteria(store: Store, category_id: str | None = None, include_retired: bool = False) -> list[dict[str, Any]]:
     sql = ("SELECT c.* FROM criterion c JOIN category cat ON cat.id = c.category_id "
            "WHERE c.deleted = 0" + (" AND c.category_id = ?" if category_id else "")
-           + ("" if include_retired else " AND c.retired = 0") + " ORDER BY cat.sort_key, c.sort_key")
+           + ("" if include_retired else " AND c.retired = 0") + " ORDER BY cat.sort_key, cat.id, c.sort_key, c.id")
     return store.query(sql, [category_id] if category_id else [])
 
 
@@ -268,11 +268,11 @@ def weekly_rows(store: Store, year_id: str) -> list[dict[str, Any]]:
         "FROM weekly_row w LEFT JOIN criterion c ON c.id = w.criterion_id "
         "LEFT JOIN category cat ON cat.id = c.category_id "
         "WHERE w.year_id = ? AND w.deleted = 0 "
-        "ORDER BY COALESCE(cat.sort_key, 1e9), w.sort_key", (year_id,))
+        "ORDER BY COALESCE(cat.sort_key, 1e9), cat.id, w.sort_key, w.id", (year_id,))
     acts: dict[str, list[dict]] = defaultdict(list)
     for a in store.query(
             "SELECT a.* FROM weekly_activity a JOIN weekly_row w ON w.id = a.row_id "
-            "WHERE w.year_id = ? AND a.deleted = 0 AND w.deleted = 0 ORDER BY a.month, a.week", (year_id,)):
+            "WHERE w.year_id = ? AND a.deleted = 0 AND w.deleted = 0 ORDER BY a.month, a.week, a.id", (year_id,)):
         acts[a["row_id"]].append(a)
     for r in rows:
         r["activities"] = acts.get(r["id"], [])

@@ -45,6 +45,17 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+def _plausible(ts: str) -> bool:
+    """Not beyond a day ahead of this PC's clock: a far-off stamp moves only its own row's clock,
+    never the file's (so one wrong PC cannot push every later edit into the future)."""
+    return ts <= (datetime.now(timezone.utc) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def busy_message(path: Path | None) -> str:
+    return _("{name} is being changed by another program right now. Nothing was changed; close the other "
+             "program and try again.").format(name=Path(path).name if path else "?")
+
+
 def now_iso() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -159,6 +170,10 @@ class Store:
         pragma = "quick_check" if mode == "quick" else "integrity_check"
         try:
             rows = self.conn.execute(f"PRAGMA {pragma}").fetchall()
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):  # (not damaged: another program is writing it)
+                raise FileProblem(busy_message(self.path)) from exc
+            raise DamagedFileError(_("The file is damaged and cannot be opened."), str(exc)) from exc
         except sqlite3.DatabaseError as exc:
             raise DamagedFileError(_("The file is damaged and cannot be opened."), str(exc)) from exc
         self._judge(rows)
@@ -188,6 +203,9 @@ class Store:
             search.ensure(self.conn)
         search.attach(self.conn)
         self._search_attached = True
+        clock = self.meta("clock") or ""
+        if clock > self.last_clock and _plausible(clock):
+            self.last_clock = clock  # (the latest stamp this file has seen, kept by merges)
 
     def index_edits(self) -> bool:
         """Re-index for find the rows edited since the last time (see ``storage.search``); False
@@ -246,11 +264,14 @@ class Store:
             except BaseException:
                 self._depth -= 1
                 del self._pending[mark:]
-                if outer:
-                    self.conn.execute("ROLLBACK")
-                else:
-                    self.conn.execute(f"ROLLBACK TO {name}")
-                    self.conn.execute(f"RELEASE {name}")
+                # (SQLite itself rolls back on some errors, a full disk among them: then there is
+                # nothing left to roll back, and the original error is the one to report)
+                if self.conn.in_transaction:
+                    if outer:
+                        self.conn.execute("ROLLBACK")
+                    else:
+                        self.conn.execute(f"ROLLBACK TO {name}")
+                        self.conn.execute(f"RELEASE {name}")
                 raise
             self._depth -= 1
             if outer:
@@ -284,12 +305,21 @@ class Store:
         if self.read_only:
             raise ReadOnlyError(self.read_only_reason or _("This file is open read-only."))
 
-    def _stamp(self) -> dict[str, str]:
+    def _stamp(self, after: Any = "") -> dict[str, str]:
+        """A new version's stamp: a hybrid logical clock. The time is this PC's, unless that is not
+        later than our own last stamp or than ``after`` (the version this one replaces): then just
+        after it. So an edit made after seeing a version always sorts after it, whatever the
+        clocks of the PCs on the way said."""
         ts = now_iso()
-        if ts <= self.last_clock:  # keep our own clock strictly increasing
-            last = datetime.strptime(self.last_clock, "%Y-%m-%dT%H:%M:%S.%fZ")
-            ts = (last + timedelta(microseconds=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        self.last_clock = ts
+        floor = max(self.last_clock, after if isinstance(after, str) else "")
+        if ts <= floor:
+            try:
+                last = datetime.strptime(floor, "%Y-%m-%dT%H:%M:%S.%fZ")
+                ts = (last + timedelta(microseconds=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            except ValueError:  # (a version stamped by no clock of ours: ours stands)
+                pass
+        if ts > self.last_clock and _plausible(ts):
+            self.last_clock = ts
         return {"rev": new_id(), "updated_at": ts, "office": self.actor.office, "clerk": self.actor.clerk}
 
     # ------------------------------------------------------------ row API
@@ -346,7 +376,7 @@ class Store:
             if not changed:
                 return False
             self._keep_history(table, old)
-            stamp = self._stamp()
+            stamp = self._stamp(old["updated_at"])
             record = {**changed, **stamp}
             sets = ", ".join(f"{k} = ?" for k in record)
             self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*record.values(), row_id])
@@ -371,7 +401,7 @@ class Store:
                 if old is None or not old["deleted"]:
                     continue
                 self._keep_history(t, old)
-                stamp = self._stamp()
+                stamp = self._stamp(old["updated_at"])
                 self.conn.execute(
                     f"UPDATE {t} SET deleted = 0, rev = ?, updated_at = ?, office = ?, clerk = ? WHERE id = ?",
                     [*stamp.values(), rid])
@@ -382,7 +412,7 @@ class Store:
         if old is None or old["deleted"] == flag:
             return
         self._keep_history(table, old)
-        stamp = self._stamp()
+        stamp = self._stamp(old["updated_at"])
         self.conn.execute(
             f"UPDATE {table} SET deleted = ?, rev = ?, updated_at = ?, office = ?, clerk = ? WHERE id = ?",
             [flag, *stamp.values(), row_id])
@@ -430,7 +460,9 @@ class Store:
         if order_by and (order_by in own_columns(table) or order_by in BOOKKEEPING
                          or all(p.strip().split()[0] in own_columns(table) + list(BOOKKEEPING)
                                 for p in order_by.split(","))):
-            sql += f" ORDER BY {order_by}"
+            # (rows of equal sort keys, added in two offices, in the same order in every file)
+            sql += f" ORDER BY {order_by}" + ("" if "id" in [p.strip().split()[0] for p in order_by.split(",")]
+                                               else ", id")
         cur = self.conn.execute(sql, params)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r)) for r in cur.fetchall()]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QStackedWidget,
+                               QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox, QStackedWidget,
                                QTableView, QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget, QApplication)
 
@@ -316,6 +316,17 @@ class ConflictModel(QAbstractTableModel):
         return text
 
 
+def _failure_text(exc: Exception) -> str:
+    """What the merge dialog shows when a merge stops: the clerk's sentence, or for a bug a plain
+    note with its details (the merge ran in one transaction, so nothing was kept)."""
+    if isinstance(exc, UserError):
+        return str(exc)
+    import logging
+    logging.getLogger(__name__).exception("merge failed")
+    return _("The merge stopped because of an internal error; nothing was changed. Details: {error}").format(
+        error=f"{type(exc).__name__}: {exc}")
+
+
 class MergeDialog(QDialog):
     """Choose a file, see what it would add/change/delete per plan, then Apply or Cancel;
     afterwards (and whenever there are open conflicts) review conflicts and swap them."""
@@ -423,8 +434,8 @@ class MergeDialog(QDialog):
         QApplication.setOverrideCursor(Qt.WaitCursor)
         try:
             report = sharing.merge(self.window.store, Path(text), dry_run=True)
-        except UserError as exc:
-            self.summary.setText(str(exc))
+        except Exception as exc:  # every failure is shown here, never lost in a slot
+            self.summary.setText(_failure_text(exc))
             return None
         finally:
             QApplication.restoreOverrideCursor()
@@ -458,8 +469,9 @@ class MergeDialog(QDialog):
             made = pending.publish() if pending is not None else None  # (None: changed since, made now)
             report = sharing.merge(self.window.store, self.report.source, backup=made is None)
             report.backup = report.backup or made
-        except UserError as exc:
-            self.summary.setText(str(exc))
+        except Exception as exc:  # every failure is shown here, never lost in a slot
+            self.summary.setText(_failure_text(exc))
+            self.apply_button.setEnabled(False)  # (a new Preview reads the files afresh)
             return None
         finally:
             QApplication.restoreOverrideCursor()
@@ -562,10 +574,24 @@ class BackupsDialog(QDialog):
         self.folder_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.folder_label.setWordWrap(True)
         row = _action_row(self, [self.backup_button, self.restore_button], self.reject)
+        # the disk space the backups may take: past it the oldest go (the newest always stays)
+        self.usage = QLabel(self)
+        self.usage.setObjectName("backup_usage")
+        self.budget = QSpinBox(self)
+        self.budget.setObjectName("backup_budget")
+        self.budget.setRange(backups.MIN_BUDGET_MB, 1024 * 1024)
+        self.budget.setSuffix(" MB")
+        self.budget.setValue(backups.budget_mb())
+        self.budget.editingFinished.connect(self.set_budget)
+        budget_row = QHBoxLayout()
+        budget_row.addWidget(QLabel(_("Space for backups of each file:"), self))
+        budget_row.addWidget(self.budget)
+        budget_row.addWidget(self.usage, 1)
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel(_("Backups of {name} are made when it is opened and closed, and before every "
                                "merge, import and restore. Kept in:").format(name=self.db_path.name), self))
         lay.addWidget(self.folder_label)
+        lay.addLayout(budget_row)
         lay.addWidget(self.table, 1)
         lay.addLayout(row)
         self.setMinimumSize(600, 420)
@@ -581,7 +607,18 @@ class BackupsDialog(QDialog):
                                            f"{t.hour:02d}:{t.minute:02d}:{t.second:02d}"))
             self.table.setItem(r, 1, _item(b.reason_label))
             self.table.setItem(r, 2, _item(_human_size(b.size)))
+        self.usage.setText(_("{n} backups take {used}.").format(
+            n=len(self.items), used=_human_size(sum(b.size for b in self.items))))
         self._selection_changed()
+
+    def set_budget(self) -> None:
+        if self.budget.value() == backups.budget_mb():
+            return
+        try:
+            backups.set_budget_mb(self.budget.value(), self.db_path)
+        except (UserError, OSError) as exc:
+            _error(self.window, exc)
+        self.fill()
 
     def _selection_changed(self) -> None:
         self.restore_button.setEnabled(bool(self.table.selectionModel().selectedRows()))

@@ -1,0 +1,121 @@
+"""Benchmark: a province roll-up, 35 agency files merged into the large province file.
+
+    python bench/bench_rollup.py [--agencies N] [DB]   (DB: the shared large file, built when missing)
+
+The inputs are made once and kept in $PMQA_BENCH_DIR (or the temp folder)/pmqa_bench_rollup:
+the province's file is the large file without its 35 agencies (an export of the provincial
+offices only), and each agency's file is an export of that agency alone (its own organisation,
+10 fiscal years, about 4 MB). The roll-up then merges the 35 files one after the other into a
+copy of the province's file as the clerk would (one backup before the first merge, then each
+file previewed and applied), and merges the first agency's file again (nothing to do).
+
+Prints ``name=value`` lines:
+    rollup_35_agencies_s    all 35 merges, preview + apply each (target < 10)
+    rollup_merge_median_s   one agency's merge, median; _min/_max alongside
+    rollup_backup_s         the backup before the roll-up
+    merge_peak_rss_mb       the process's peak memory after the roll-up (target < 300)
+    machine_ref_s           a fixed piece of SQLite work, to read the figures against the machine's pace
+"""
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _peak_rss_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 if sys.platform != "darwin" else peak / 1024 / 1024
+
+
+def _prepare(base: Path, cache: Path, agencies: int) -> tuple[Path, list[Path]]:
+    from pmqa_desktop.core.sharing.exchange import export
+    cache.mkdir(parents=True, exist_ok=True)
+    province = cache / "province.db"
+    files = [cache / f"agency{i + 1:02d}.db" for i in range(agencies)]
+    if province.exists() and all(f.exists() for f in files):
+        print(f"prepare_s=(reused {cache})")
+        return province, files
+    t0 = time.perf_counter()
+    export(base, province, orgs=["จังหวัดตัวอย่าง", "จังหวัดราชบุรี", "จังหวัดระยอง"])
+    for i, f in enumerate(files):
+        export(base, f, orgs=[f"ส่วนราชการที่ {i + 1}"])
+    print(f"prepare_s={time.perf_counter() - t0:.1f}")
+    return province, files
+
+
+def _machine_ref() -> float:
+    import sqlite3
+    conn = sqlite3.connect(":memory:")
+    t0 = time.perf_counter()
+    conn.execute("CREATE TABLE t(a INTEGER, b TEXT)")
+    conn.executemany("INSERT INTO t VALUES (?, ?)", ((i, str(i) * 5) for i in range(300_000)))
+    conn.execute("CREATE INDEX ix ON t(b)")
+    conn.close()
+    return time.perf_counter() - t0
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    agencies = 35
+    if "--agencies" in argv:
+        i = argv.index("--agencies")
+        agencies = int(argv[i + 1])
+        del argv[i:i + 2]
+    os.environ.setdefault("PMQA_DATA_DIR", tempfile.mkdtemp(prefix="pmqa-bench-data-"))
+    from pmqa_desktop.core.demo import write_demo
+    from pmqa_desktop.core.sharing import merge
+    from pmqa_desktop.core.sharing.backup import backup_now
+    from pmqa_desktop.core.storage.store import Actor, Store
+
+    base = Path(argv[0]) if argv else Path(tempfile.gettempdir()) / "pmqa_bench_large.db"
+    if not base.exists():
+        t0 = time.perf_counter()
+        write_demo(base, large=True)
+        print(f"generate_large_s={time.perf_counter() - t0:.1f}")
+    cache = Path(os.environ.get("PMQA_BENCH_DIR") or tempfile.gettempdir()) / "pmqa_bench_rollup"
+    province, files = _prepare(base, cache, agencies)
+    print(f"province_mb={province.stat().st_size / 1e6:.0f}  agency_mb="
+          f"{statistics.mean(f.stat().st_size for f in files) / 1e6:.1f}  agencies={len(files)}")
+    work = Path(tempfile.mkdtemp(prefix="pmqa-bench-rollup-"))
+    try:
+        target = work / "province.db"
+        shutil.copy(province, target)
+        print(f"machine_ref_s={_machine_ref():.2f}")
+        store = Store.open(target, Actor("สำนักงานจังหวัด", "clerk"))
+        try:
+            t0 = time.perf_counter()
+            backup_now(store, "merge")
+            print(f"rollup_backup_s={time.perf_counter() - t0:.2f}")
+            each = []
+            t_all = time.perf_counter()
+            for f in files:
+                t0 = time.perf_counter()
+                merge(store, f, dry_run=True)
+                report = merge(store, f, backup=False)
+                each.append(time.perf_counter() - t0)
+                assert report.applied, report.lines()
+            total = time.perf_counter() - t_all
+            print(f"rollup_{len(files)}_agencies_s={total:.2f}")
+            print(f"rollup_merge_median_s={statistics.median(each):.2f}")
+            print(f"rollup_merge_median_s_min={min(each):.2f}")
+            print(f"rollup_merge_median_s_max={max(each):.2f}")
+            t0 = time.perf_counter()
+            again = merge(store, files[0], backup=False)
+            print(f"rollup_again_s={time.perf_counter() - t0:.2f}")
+            assert again.changes_nothing
+        finally:
+            store.close()
+        print(f"merge_peak_rss_mb={_peak_rss_mb():.0f}")
+        print(f"machine_ref_s={_machine_ref():.2f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
