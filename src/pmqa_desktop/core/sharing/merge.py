@@ -55,6 +55,7 @@ from .faults import fault_point
 from .fsutil import sync_read_only
 from .repair import _after, _rev as _derived_rev
 from .safety import check_values, open_incoming, verify_schema
+from .values import table_label  # noqa: F401  (the dialogs name tables through merge)
 
 _log = logging.getLogger(__name__)  # the log file (logfile.py)
 
@@ -163,19 +164,6 @@ class MergeReport:
         elif self.applied:
             out.append(_("Merged."))
         return out
-
-
-def table_label(table: str) -> str:
-    labels = {
-        "organisation": _("organisations"), "fiscal_year": _("fiscal years"), "category": _("categories"),
-        "criterion": _("criteria"), "criterion_owner": _("criterion owners"),
-        "calendar_step": _("calendar steps"), "calendar_cell": _("calendar cells"),
-        "weekly_row": _("weekly plan rows"), "weekly_activity": _("weekly activities"),
-        "dev_plan": _("development plans"), "plan_activity": _("plan activities"), "plan_step": _("plan steps"),
-        "kpi": _("KPIs"), "kpi_result": _("KPI results"), "step_progress": _("step progress"),
-        "plan_approval": _("plan approvals"),
-    }
-    return labels.get(table, table)
 
 
 # ---------------------------------------------------------------- deciding
