@@ -33,6 +33,10 @@ need_debs() {   # Debian packages a build uses, installed when missing (a fresh 
   DEBIAN_FRONTEND=noninteractive flock /tmp/apt.lock $sudo apt-get install -y -qq $missing >/dev/null
 }
 
+office_has_thai() {   # Word/Excel files written by python-docx/openpyxl inside a bundle: readable, with the form's Thai
+  $PY "$ROOT/packaging/check_office.py" "$@" || fail "the Word/Excel export lacks its Thai text"
+}
+
 check_bundle() {   # $1: the program to run; runs the clerk's commands in a fresh data folder
   local prog=$1 work
   work=$(mktemp -d)
@@ -43,6 +47,9 @@ check_bundle() {   # $1: the program to run; runs the clerk's commands in a fres
    "$prog" demo --db demo.db || fail "demo in the bundle"
    "$prog" print owners --db demo.db --year 2554 --out owners.pdf || fail "print in the bundle"
    pdftotext owners.pdf owners.txt && grep -q "จังหวัดราชบุรี" owners.txt || fail "the printed PDF lacks its Thai text"
+   "$prog" print owners --db demo.db --year 2554 --out owners.docx || fail "Word export in the bundle"
+   "$prog" print owners --db demo.db --year 2554 --out owners.xlsx || fail "Excel export in the bundle"
+   office_has_thai owners.docx owners.xlsx
    "$prog" --smoke --db demo.db > smoke.txt || fail "--smoke in the bundle"
    grep -q "smoke ok" smoke.txt || fail "--smoke printed: $(cat smoke.txt)"
    cat smoke.txt)
