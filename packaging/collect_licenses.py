@@ -47,10 +47,10 @@ def collect(site: Path, out: Path) -> list[str]:
     for f in ("Laksaman-COPYRIGHT.txt", "COPYING-GPL-2.txt", "README.txt"):
         (out / "fonts-tlwg-laksaman").mkdir(exist_ok=True)
         shutil.copy2(fonts / f, out / "fonts-tlwg-laksaman" / f)
-    corpus_licence = site / "pythainlp" / "corpus" / "corpus_license.md"
-    if corpus_licence.exists():   # the Thai word list is PyThaiNLP's words_th.txt
-        (out / "thai-word-list").mkdir(exist_ok=True)
-        shutil.copy2(corpus_licence, out / "thai-word-list" / "corpus_license.md")
+    # the Thai word list is the program's own package data, built from ICU's, the Royal Society's and
+    # PyThaiNLP's lists: its LICENSE.txt says which and under which terms
+    (out / "thai-word-list").mkdir(exist_ok=True)
+    shutil.copy2(ROOT / "src" / "pmqa_desktop" / "data" / "words" / "LICENSE.txt", out / "thai-word-list" / "LICENSE.txt")
     return done
 
 

@@ -45,6 +45,15 @@ def test_diagnose_exits_1_when_a_part_of_the_window_is_missing(capsys, english, 
     assert "1 part(s) missing" in out
 
 
+def test_diagnose_names_the_word_and_excel_libraries(capsys, english, monkeypatch):
+    monkeypatch.setitem(sys.modules, "openpyxl", None)   # as if the installer had left it out
+    assert main(["diagnose"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert next(line for line in lines if "Library openpyxl" in line).startswith("MISSING")
+    for name in ("docx", "lxml.etree"):
+        assert next(line for line in lines if f"Library {name}" in line).startswith("OK"), name
+
+
 def test_diagnose_exits_1_when_the_word_list_is_empty(capsys, english, monkeypatch):
     from pmqa_desktop.core import thai_text
     monkeypatch.setattr(thai_text, "dictionary", lambda: frozenset())

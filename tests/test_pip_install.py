@@ -2,6 +2,7 @@
 installed package carries its fonts, seeds, icon and compiled translations (about a minute;
 the pip cache makes it quick after the first run)."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -9,6 +10,8 @@ import venv
 from pathlib import Path
 
 import pytest
+
+from pmqa_desktop.core.thai_text import dictionary
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.slow, pytest.mark.packaging]
@@ -49,6 +52,11 @@ def test_pip_install_gives_a_complete_program(tmp_path):
     out = run("diagnose")
     assert "site-packages" in out and "MISSING" not in out
     assert "pmqa_desktop/data/locale/th/LC_MESSAGES/pmqa_desktop.mo" in out.replace("\\", "/")
+    # the whole Thai word list, from the program's own package data (PyThaiNLP is not installed with it)
+    words = re.search(r"^OK\s+Thai word list\s+([\d,]+) words", out, re.M)
+    assert words and int(words.group(1).replace(",", "")) == len(dictionary()), out
+    no_pythainlp = subprocess.run([bindir / "python", "-c", "import pythainlp"], capture_output=True)
+    assert no_pythainlp.returncode != 0
     db = tmp_path / "demo.db"
     run("demo", "--db", str(db))
     pdf = tmp_path / "owners.pdf"

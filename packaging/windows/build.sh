@@ -79,9 +79,6 @@ stage_packages() {   # the site-packages of the installed program, without what 
    find PySide6/translations -name '*.qm' ! -name '*_th.qm' ! -name '*_en.qm' -delete 2>/dev/null || true
    # Babel: only the Thai and English locale data
    find babel/locale-data -name '*.dat' ! -name 'th*.dat' ! -name 'en.dat' ! -name 'en_*.dat' ! -name 'root.dat' -delete
-   # PyThaiNLP: only the Thai word list the program reads (its models and other corpora are never loaded)
-   find pythainlp -mindepth 1 -maxdepth 1 ! -name '__init__.py' ! -name 'corpus' -exec rm -rf {} +
-   find pythainlp/corpus -mindepth 1 ! -name 'words_th.txt' ! -name '__init__.py' ! -name 'corpus_license.md' -exec rm -rf {} +
    find . -name 'tests' -type d -prune -exec rm -rf {} + ; find . -name '*.pyi' -delete
    rm -rf bin pip setuptools _distutils_hack)
 }
@@ -145,7 +142,7 @@ check() {
   grep -q '\\u0e' "$work/diagnose.out" || fail "diagnose: Thai is not escaped on a Western code page"
   run diagnose-en 1 diagnose --lang en
   for what in "Thai word list" "Print font" "Translations" "Library reportlab" "Library uharfbuzz" "Library pypdfium2" \
-              "Library babel" "Library sqlite_utils"; do
+              "Library babel" "Library sqlite_utils" "Library docx" "Library openpyxl" "Library lxml.etree"; do
     grep -q "^OK *$what" "$work/diagnose-en.out" || fail "diagnose: $what"
   done
   grep -q 'pkgs.pmqa_desktop.data.locale.th.LC_MESSAGES.pmqa_desktop.mo' "$work/diagnose-en.out" || fail "diagnose: the Thai catalog"
@@ -156,6 +153,9 @@ check() {
   grep -q '\\u0e' "$work/print.out" || fail "print: Thai is not escaped on a Western code page"
   pdftotext "$work/owners.pdf" "$work/owners.txt"
   grep -q "จังหวัดราชบุรี" "$work/owners.txt" || fail "the PDF printed under Wine lacks its Thai text"
+  run docx 0 print owners --db "$win\\demo.db" --year 2554 --out "$win\\owners.docx"
+  run xlsx 0 print owners --db "$win\\demo.db" --year 2554 --out "$win\\owners.xlsx"
+  $PY packaging/check_office.py "$work/owners.docx" "$work/owners.xlsx" || fail "the Word/Excel export under Wine lacks its Thai text"
   run check 0 check "$win\\demo.db"
   cp "$work/demo.db" "$work/other.db"
   run merge 0 merge --db "$win\\demo.db" "$win\\other.db" --dry-run

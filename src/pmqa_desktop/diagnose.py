@@ -16,7 +16,8 @@ from .i18n import _
 
 # Libraries the program loads only when a feature is used; a frozen build must carry them all.
 LIBRARIES = ("PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "PySide6.QtSvg", "reportlab",
-             "uharfbuzz", "pypdfium2", "sqlite_utils", "babel")
+             "uharfbuzz", "pypdfium2", "sqlite_utils", "babel",
+             "docx", "openpyxl", "lxml.etree")   # Word and Excel import and export
 MIN_WORDS = 10_000    # the Thai word list has tens of thousands; far fewer means a wrong or cut file
 
 
