@@ -212,12 +212,12 @@ class DashboardView(QWidget):
         self.score_below.setDecimals(2)
         self.score_below.setSingleStep(0.5)
         sl.addWidget(self.score_below)
-        self.save_button = QPushButton(_("Save"), box)
-        self.save_button.setObjectName("save_settings")
-        self.save_button.clicked.connect(self.save_settings)
-        sl.addWidget(self.save_button)
         sl.addStretch(1)
         self._show_settings()
+        # kept (in this program's settings, not the file) as soon as a field is left or ticked
+        self.lag.editingFinished.connect(self.save_settings)
+        self.score_below.editingFinished.connect(self.save_settings)
+        self.use_score.toggled.connect(lambda *_a: self.save_settings())
 
         # ---- the tree
         self.tree = QTreeWidget(self)
@@ -295,7 +295,10 @@ class DashboardView(QWidget):
         self.use_score.setChecked(self.settings.use_score)
 
     def save_settings(self) -> None:
-        self.settings = dash.DashboardSettings(self.lag.value(), self.score_below.value(), self.use_score.isChecked())
+        settings = dash.DashboardSettings(self.lag.value(), self.score_below.value(), self.use_score.isChecked())
+        if settings == self.settings:
+            return
+        self.settings = settings
         try:
             dash.save_settings(self.settings)
         except OSError as exc:

