@@ -290,3 +290,23 @@ def format_month(month: MonthKey, thai_digits: bool = False) -> str:
     """'มิ.ย. 53' as the development plan writes start and end months."""
     text = f"{MONTH_ABBR[month.month - 1]} {month.be % 100:02d}"
     return to_thai_digits(text) if thai_digits else text
+
+
+MONTH_ABBR_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def format_local_datetime(stamp: str, english: bool = False) -> str:
+    """A UTC time stamp ("2026-12-07T03:54:00Z", as the program writes them) as the clerk's
+    clock shows it: '7 ธ.ค. 2569 10:54' (English: '7 Dec 2026 10:54'). Text that is not such
+    a stamp comes back as it is."""
+    from datetime import datetime, timezone
+    try:
+        t = datetime.fromisoformat(str(stamp).strip().replace("Z", "+00:00"))
+    except ValueError:
+        return str(stamp)
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=timezone.utc)
+    t = t.astimezone()
+    if english:
+        return f"{t.day} {MONTH_ABBR_EN[t.month - 1]} {t.year} {t.hour:02d}:{t.minute:02d}"
+    return f"{t.day} {MONTH_ABBR[t.month - 1]} {t.year + BE_OFFSET} {t.hour:02d}:{t.minute:02d}"

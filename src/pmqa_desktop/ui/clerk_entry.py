@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import save_notice
+from . import full_text_style, save_notice
 
 
 def install(window: Any) -> None:
+    full_text_style.install()
     save_notice.install(window)

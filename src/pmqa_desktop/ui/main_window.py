@@ -126,7 +126,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
         # ---- status bar
-        self.file_label = QLabel(self)
+        from .status_path import PathLabel
+        self.file_label = PathLabel(self)
         self.file_label.setObjectName("file_label")
         self.statusBar().addPermanentWidget(self.file_label)
         self.readonly_label = QLabel(self)
@@ -566,6 +567,8 @@ class MainWindow(QMainWindow):
         dlg.setAttribute(Qt.WA_DeleteOnClose)
         self.last_dialog = dlg
         dlg.open()
+        from .first_field import focus_first_field
+        focus_first_field(dlg)
         return dlg
 
     def _category_of(self, criterion_id: str) -> str | None:
