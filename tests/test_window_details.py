@@ -94,3 +94,26 @@ def test_a_long_message_and_a_long_path_share_the_status_bar(qtbot, tmp_path, de
     assert "ข้อความยาว".encode("utf-16-be") in drawn       # the message is drawn
     assert "pmqa.db".encode("utf-16-be") in _drawn_text(label)   # the file's name stays readable
     w.close_store()
+
+
+def test_tree_keeps_its_width_when_a_development_plan_opens(qtbot, window):
+    from pmqa_desktop.core.devplan_demo import rayong_year
+    from pmqa_desktop.ui import devplan_pages as pages
+    window.resize(1024, 700)      # a small office screen
+    qtbot.wait(20)
+    before = window.tree.width()
+    assert before >= 300
+    year_id = rayong_year(window.store)
+    for key in (pages.DEVPLAN_PAGE, pages.DASHBOARD_PAGE):
+        page = pages.open_page(window, year_id, key)
+        assert window.stack.currentWidget() is page
+        qtbot.wait(50)
+        assert window.tree.width() >= before - 10, key
+    # its buttons wrap onto a second line instead: all still there, none cut off
+    page = pages.open_page(window, year_id, pages.DEVPLAN_PAGE)
+    qtbot.wait(20)
+    for b in (page.add_activity_button, page.view_version_button, page.down_button):
+        assert b.isVisible() and b.geometry().right() <= b.parentWidget().width()
+    window.select_key(("calendar", year_id))
+    qtbot.wait(20)
+    assert window.tree.width() >= before - 10

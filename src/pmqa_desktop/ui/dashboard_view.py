@@ -24,6 +24,7 @@ from ..core.storage import devplan as dp
 from ..core.storage.store import Store
 from ..core.thai_calendar import MonthKey, fiscal_months
 from ..i18n import _
+from .flow_layout import FlowLayout
 from .devplan_models import PLAN_TABLES, _listen, month_label
 
 STATUS_COLOURS = {"green": QColor("#2e7d32"), "yellow": QColor("#f9a825"), "red": QColor("#c62828")}
@@ -186,6 +187,7 @@ class DashboardView(QWidget):
         top.addWidget(self.as_of)
         self.summary = QLabel(self)
         self.summary.setObjectName("dashboard_summary")
+        self.summary.setWordWrap(True)
         top.addWidget(self.summary, 1)
         self.goto_button = QPushButton(_("Go to row"), self)
         self.goto_button.setObjectName("goto")
@@ -195,7 +197,8 @@ class DashboardView(QWidget):
         # ---- settings (the yellow thresholds)
         box = QGroupBox(_("When is a plan at risk (yellow)?"), self)
         box.setObjectName("dashboard_settings")
-        sl = QHBoxLayout(box)
+        sl = FlowLayout(box)   # wraps on a narrow window rather than squeezing the tree beside it
+        sl.setContentsMargins(6, 6, 6, 6)
         sl.addWidget(QLabel(_("Percent done behind the time elapsed by more than"), box))
         self.lag = QDoubleSpinBox(box)
         self.lag.setObjectName("lag_points")
@@ -212,7 +215,6 @@ class DashboardView(QWidget):
         self.score_below.setDecimals(2)
         self.score_below.setSingleStep(0.5)
         sl.addWidget(self.score_below)
-        sl.addStretch(1)
         self._show_settings()
         # kept (in this program's settings, not the file) as soon as a field is left or ticked
         self.lag.editingFinished.connect(self.save_settings)

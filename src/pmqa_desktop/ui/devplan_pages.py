@@ -27,6 +27,7 @@ from ..i18n import _
 from . import devplan_commands as cmd
 from .devplan_models import (COL_BUDGET, COL_DURATION, COL_END, COL_M0, COL_OUTPUT, COL_REL, COL_RESP, COL_START,
                              COL_TEXT, N_MONTHS, KpiModel, PlanGridModel, PlanListModel, _listen, plan_state_text)
+from .flow_layout import FlowLayout
 from .gantt import PlanGridView
 from .kpi_editor import KpiEditor
 
@@ -229,9 +230,11 @@ class DevPlanPage(QWidget):
         left = QWidget(self)
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
-        ll.addWidget(QLabel(_("<b>Development plans, FY {year}</b>").format(year=self.year_be), left))
+        heading = QLabel(_("<b>Development plans, FY {year}</b>").format(year=self.year_be), left)
+        heading.setWordWrap(True)
+        ll.addWidget(heading)
         ll.addWidget(self.plan_list, 1)
-        row = QHBoxLayout()
+        row = FlowLayout()
         self.add_plan_button = self._button(_("Add…"), "add_plan", self.add_plan_dialog, row)
         self.rename_plan_button = self._button(_("Rename / tie…"), "rename_plan", self.rename_plan_dialog, row)
         self.delete_plan_button = self._button(_("Delete"), "delete_plan", self.delete_plan, row)
@@ -250,13 +253,12 @@ class DevPlanPage(QWidget):
         self.error_label.setStyleSheet("color: #b71c1c; font-weight: bold;")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
-        bar = QHBoxLayout()
+        bar = FlowLayout()   # wraps on a narrow page rather than squeezing the tree beside it
         self.add_activity_button = self._button(_("Add activity…"), "add_activity", self.add_activity_dialog, bar)
         self.add_step_button = self._button(_("Add step"), "add_step", self.add_step, bar)
         self.delete_row_button = self._button(_("Delete row"), "delete_row", self.delete_row, bar)
         self.up_button = self._button(_("Move up"), "move_up", lambda: self.move_row(-1), bar)
         self.down_button = self._button(_("Move down"), "move_down", lambda: self.move_row(1), bar)
-        bar.addStretch(1)
         self.approve_button = self._button(_("Record approval…"), "approve", self.approve_dialog, bar)
         self.versions_combo = QComboBox(self)
         self.versions_combo.setObjectName("approved_versions")

@@ -5,6 +5,7 @@ Every edit goes through the window's undo stack (``catalog_commands.perform``), 
 index moving forward is exactly "an edit was stored"; moving back is an undo, also stored."""
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import shiboken6
@@ -16,6 +17,7 @@ from ..i18n import _
 #: set on a form's QLineEdit that stores its text on ``editingFinished`` (leaving the field)
 SAVES_ON_LEAVE = "pmqa_saves_on_leave"
 NOTICE_MS = 6000
+FRESH_S = 1.0     # a message shown this recently was about the edit being saved
 
 
 class SaveNotice(QObject):
@@ -23,7 +25,10 @@ class SaveNotice(QObject):
         super().__init__(window)
         self.window = window
         self._index = window.undo_stack.index()
+        self._own = ""            # the last notice shown here
+        self._other_at = -1.0     # when someone else last showed a message
         window.undo_stack.indexChanged.connect(self._changed)
+        window.statusBar().messageChanged.connect(self._message_changed)
         window.installEventFilter(self)
 
     def _changed(self, index: int) -> None:
@@ -37,7 +42,16 @@ class SaveNotice(QObject):
             text = _("Undone and saved: {what}").format(what=stack.text(index))
         else:   # the stack was cleared (another file opened)
             return
-        self.window.statusBar().showMessage(text, NOTICE_MS)
+        bar = self.window.statusBar()
+        current = bar.currentMessage()
+        if current and time.monotonic() - self._other_at < FRESH_S:
+            text = f"{text} — {current}"   # what the edit itself said (a new version begun ...) stays
+        self._own = text
+        bar.showMessage(text, NOTICE_MS)
+
+    def _message_changed(self, text: str) -> None:
+        if text and text != self._own:
+            self._other_at = time.monotonic()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
         if obj is self.window and event.type() == QEvent.Type.Close:
