@@ -190,14 +190,18 @@ class DevGridView(GridTableView):
 
     def _save_current(self) -> None:
         cur = self.currentIndex()
-        self._saved_current = (self.model().row_key(cur.row()), cur.column()) if cur.isValid() else None
+        self._saved_current = (self.model().row_key(cur.row()), cur.column(), cur.row()) if cur.isValid() else None
 
     def _restore_current(self) -> None:
         if self._saved_current:
-            key, col = self._saved_current
+            key, col, row = self._saved_current
             self._saved_current = None
             if self.model().row_of_key(key) >= 0:
                 self.focus_key(key, col)
+            elif self.model().rowCount():   # its row went (deleted): the one now in its place
+                idx = self.model().index(min(row, self.model().rowCount() - 1), col)
+                self.setCurrentIndex(idx)
+                self.scrollTo(idx)
 
     def edit(self, index, trigger=None, event=None):  # noqa: D401 - Qt override
         if trigger == QAbstractItemView.EditTrigger.AnyKeyPressed and index.isValid() \

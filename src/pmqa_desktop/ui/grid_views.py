@@ -9,12 +9,12 @@ Alt+Up/Alt+Down move a row, Ctrl+Shift+Right/Left extend or shrink a weekly acti
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QLine, QModelIndex, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import (QAction, QColor, QFont, QGuiApplication, QKeyEvent, QKeySequence, QPainter, QPaintEvent,
+from PySide6.QtGui import (QAction, QColor, QFont, QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence, QPainter, QPaintEvent,
                            QPalette, QPen, QUndoStack)
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView,
                                QInputDialog, QLabel, QMenu, QSpinBox, QStyle, QStyleOptionHeader, QStyleOptionViewItem,
                                QTableView,
-                               QToolBar, QVBoxLayout, QWidget)
+                               QToolBar, QToolTip, QVBoxLayout, QWidget)
 
 from ..core.storage import planning
 from ..core.storage.store import Store
@@ -23,6 +23,17 @@ from ..i18n import _
 from .clipboard import put_on_clipboard, parse_tsv, to_html, to_tsv
 from .delegates import PAD_X, PAD_Y, CellEditor, ThaiWrapDelegate, word_breaks_notifier
 from .grid_models import CalendarModel, GridModel, MonthGroupRole, WeeklyPlanModel, WeekLabelRole, criterion_label
+
+#: a row grows with its text up to this many lines (a 5,000-character paste stays a few lines tall)
+MAX_ROW_LINES = 8
+
+
+def long_text_tip(text: str) -> str:
+    """A cell's whole text as a tooltip: wrapped (between Thai words too) to a readable width."""
+    import html
+
+    from ..core.thai_text import with_zwsp
+    return ("<div style='white-space: pre-wrap; width: 480px'>" + html.escape(with_zwsp(text)) + "</div>")
 
 
 class GridTableView(QTableView):
@@ -50,6 +61,7 @@ class GridTableView(QTableView):
         vh.setDefaultSectionSize(self._line)
         vh.setMinimumSectionSize(self._line)
         self._heights: dict[str, int] = {}
+        self._clipped: set[str] = set()      # rows whose text is taller than they are shown
         self._row_spans: dict[int, dict[int, int]] | None = {}
         self._fonts: tuple | None = None
         self._fitting = False
@@ -289,9 +301,30 @@ class GridTableView(QTableView):
                         continue
                     width = sum(hh.sectionSize(c) for c in range(col, col + span))
                     h = max(h, self.cell_delegate.text_height(text, width, font))
-            h = min(h, 600)
+            cap = self.max_row_height()
+            if h > cap:   # a very long text (a pasted page): a few lines here, the whole on hover or F2
+                self._clipped.add(key)
+                h = cap
+            else:
+                self._clipped.discard(key)
             self._heights[key] = h
         return h
+
+    def max_row_height(self) -> int:
+        """The tallest a row grows: MAX_ROW_LINES lines of the cells' font."""
+        return QFontMetrics(self.fonts()[0][0]).lineSpacing() * MAX_ROW_LINES + 2 * PAD_Y + 1
+
+    def viewportEvent(self, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ToolTip:
+            idx = self.indexAt(event.pos())
+            model = self.model()
+            if idx.isValid() and isinstance(model, GridModel) and model.row_key(idx.row()) in self._clipped:
+                text = idx.data(Qt.ItemDataRole.EditRole)
+                if isinstance(text, str) and text.strip():
+                    QToolTip.showText(event.globalPos(), long_text_tip(text), self.viewport(),
+                                      self.visualRect(idx))
+                    return True
+        return super().viewportEvent(event)
 
     def fonts(self) -> tuple[tuple[QFont, str], tuple[QFont, str]]:
         """((font, key), (bold font, key)) of the cells (kept until the view's font changes)."""
@@ -599,6 +632,20 @@ class _GridPage(QWidget):
         cur = self.table.currentIndex()
         return cur.row() if cur.isValid() else -1
 
+    def _deleting(self, delete) -> bool:
+        """Delete the selected rows; then the row that took the first one's place (or the last
+        row) is current, in the same column, so the keyboard goes on from there."""
+        rows = self.table.selected_rows()
+        cur = self.table.currentIndex()
+        col = cur.column() if cur.isValid() else 1
+        done = delete(rows)
+        n = self.table.model().rowCount()
+        if done and rows and n:
+            idx = self.table.model().index(min(min(rows), n - 1), col)
+            self.table.setCurrentIndex(idx)
+            self.table.scrollTo(idx)
+        return done
+
     def _month_choices(self, fy_be: int) -> list[MonthKey]:
         start = fiscal_year_start(fy_be)
         return [start.shifted(i) for i in range(-12, 13)]
@@ -695,7 +742,7 @@ class CalendarView(_GridPage):
         return self.model.insert_step(max(row, 0), below=below)
 
     def delete_steps(self) -> bool:
-        return self.model.delete_steps(self.table.selected_rows())
+        return self._deleting(lambda rows: self.model.delete_steps(rows))
 
     def move_step(self, delta: int) -> bool:
         cur = self.table.currentIndex()
@@ -802,7 +849,7 @@ class WeeklyPlanView(_GridPage):
         return self.model.add_row(crit, after_row=row if row >= 0 else None)
 
     def delete_rows(self) -> bool:
-        return self.model.delete_rows(self.table.selected_rows())
+        return self._deleting(lambda rows: self.model.delete_rows(rows))
 
     def move_row(self, delta: int) -> bool:
         cur = self.table.currentIndex()
