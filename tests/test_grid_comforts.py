@@ -80,3 +80,70 @@ def test_a_5000_character_paste_keeps_the_row_readable(qtbot, window):
     shown = html.unescape(re.sub("<[^>]+>", "", QToolTip.text())).replace("\u200b", "")
     assert text[:60] in shown and text[-40:] in shown.replace("\n", "")
     QToolTip.hideText()
+
+
+# ---------------------------------------------------------------- frozen columns
+
+def test_calendar_keeps_its_step_columns_in_view_while_months_scroll(qtbot, window):
+    from gui_helpers import type_text
+    from pmqa_desktop.ui.delegates import CellEditor
+    window.resize(1000, 700)
+    cal = window.calendar_view
+    table, model = cal.table, cal.model
+    qtbot.wait(20)
+    frozen = table.frozen
+    overlay = frozen.overlay
+    assert overlay.isVisible()
+    table.setCurrentIndex(model.index(0, CalendarModel.COL_TEXT))
+    table.setFocus()
+    for _i in range(model.columnCount()):     # to the last month and the remark, by keyboard
+        qtbot.keyClick(table, Qt.Key.Key_Right)
+    assert table.currentIndex().column() == model.columnCount() - 1
+    assert table.horizontalScrollBar().value() > 0               # the months scrolled ...
+    text_rect = overlay.visualRect(model.index(0, CalendarModel.COL_TEXT))
+    assert overlay.viewport().rect().contains(text_rect.center())   # ... the step column did not
+    assert overlay.x() <= 2 and overlay.width() >= frozen.width()
+    beside = table.indexAt(QPoint(overlay.width() + 4, 4))
+    assert beside.column() >= CalendarModel.FIRST_MONTH           # months go on right of it
+    assert table.visualRect(table.currentIndex()).left() >= frozen.width()   # the cursor is not under it
+    # back to the step text: the months stay where they are, and typing edits it in view
+    scrolled = table.horizontalScrollBar().value()
+    qtbot.keyClick(table, Qt.Key.Key_Home)          # the row's first cell (ลำดับ), then แนวทาง
+    qtbot.keyClick(table, Qt.Key.Key_Right)
+    assert table.currentIndex().column() == CalendarModel.COL_TEXT
+    assert table.horizontalScrollBar().value() > 0 and table.horizontalScrollBar().value() <= scrolled
+    type_text(table, "ท")
+    editors = [e for e in overlay.findChildren(CellEditor) if e.isVisible()]
+    assert editors, "the editor opens over the frozen column, where it can be seen"
+    type_text(editors[0], "บทวนแผน")
+    qtbot.keyClick(editors[0], Qt.Key.Key_Return)
+    assert planning.calendar_steps(window.store, window.current_year_id())[0]["text"] == "ทบทวนแผน"
+    assert table.hasFocus() and table.currentIndex().row() == 1
+    # a click on a frozen cell makes it current; rows scroll together
+    rect = overlay.visualRect(model.index(2, CalendarModel.COL_TEXT))
+    qtbot.mouseClick(overlay.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert (table.currentIndex().row(), table.currentIndex().column()) == (2, CalendarModel.COL_TEXT)
+    table.verticalScrollBar().setValue(3)
+    assert overlay.verticalScrollBar().value() == 3
+    assert overlay.rowHeight(4) == table.rowHeight(4)
+
+
+def test_weekly_plan_and_development_plan_keep_their_first_column(qtbot, window):
+    from pmqa_desktop.ui.tree_model import KEY_ROLE  # noqa: F401
+    window.resize(1000, 700)
+    year = window.current_year_id()
+    assert window.select_key(("weekly", year))
+    weekly = window.weekly_view
+    qtbot.wait(20)
+    weekly.table.horizontalScrollBar().setValue(weekly.table.horizontalScrollBar().maximum())
+    overlay = weekly.table.frozen.overlay
+    assert overlay.isVisible() and overlay.horizontalScrollBar().value() == 0
+    assert overlay.horizontalHeader().height() == weekly.table.horizontalHeader().height()
+    year_id = rayong_year(window.store)
+    window.resize(1366, 760)     # (the plan list takes its share of the width)
+    page = pages.open_page(window, year_id, pages.DEVPLAN_PAGE)
+    qtbot.wait(20)
+    grid = page.grid
+    grid.horizontalScrollBar().setValue(grid.horizontalScrollBar().maximum())
+    assert grid.frozen.overlay.isVisible()
+    assert grid.frozen.overlay.visualRect(page.grid_model.index(0, 0)).left() == 0

@@ -8,6 +8,8 @@ Alt+Up/Alt+Down move a row, Ctrl+Shift+Right/Left extend or shrink a weekly acti
 """
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QEvent, QLine, QModelIndex, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (QAction, QColor, QFont, QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence, QPainter, QPaintEvent,
                            QPalette, QPen, QUndoStack)
@@ -22,6 +24,7 @@ from ..core.thai_calendar import MonthKey, fiscal_year_start
 from ..i18n import _
 from .clipboard import put_on_clipboard, parse_tsv, to_html, to_tsv
 from .delegates import PAD_X, PAD_Y, CellEditor, ThaiWrapDelegate, word_breaks_notifier
+from .frozen_view import freeze_columns
 from .grid_models import CalendarModel, GridModel, MonthGroupRole, WeeklyPlanModel, WeekLabelRole, criterion_label
 
 #: a row grows with its text up to this many lines (a 5,000-character paste stays a few lines tall)
@@ -62,6 +65,8 @@ class GridTableView(QTableView):
         vh.setMinimumSectionSize(self._line)
         self._heights: dict[str, int] = {}
         self._clipped: set[str] = set()      # rows whose text is taller than they are shown
+        self.frozen: Any = None              # ui.frozen_view.FrozenColumns over this grid's first columns
+        self.leader: QTableView | None = None   # set on that view over them: the grid it follows
         self._row_spans: dict[int, dict[int, int]] | None = {}
         self._fonts: tuple | None = None
         self._fitting = False
@@ -89,10 +94,13 @@ class GridTableView(QTableView):
         self._model_reset()
 
     def _connections(self, model: GridModel):
-        return [(model.dataChanged, self._data_changed), (model.modelReset, self._model_reset),
-                (model.rowsInserted, self._rows_changed), (model.rowsRemoved, self._rows_changed),
-                (model.rowsMoved, self._rows_changed), (model.layoutChanged, self._rows_changed),
-                (model.spansChanged, self.apply_spans), (model.focusRequested, self.focus_key)]
+        out = [(model.dataChanged, self._data_changed), (model.modelReset, self._model_reset),
+               (model.rowsInserted, self._rows_changed), (model.rowsRemoved, self._rows_changed),
+               (model.rowsMoved, self._rows_changed), (model.layoutChanged, self._rows_changed),
+               (model.spansChanged, self.apply_spans)]
+        if self.leader is None:   # (the view over frozen columns shares the grid's current cell)
+            out.append((model.focusRequested, self.focus_key))
+        return out
 
     def grid(self) -> GridModel:
         return self.model()
@@ -195,7 +203,7 @@ class GridTableView(QTableView):
         selection = self.selectionModel()
         ranges = [(g.top(), g.left(), g.bottom(), g.right()) for g in selection.selection()] if selection else []
         cur = self.currentIndex()
-        cur_rc = (cur.row(), cur.column()) if cur.isValid() and self.hasFocus() else None
+        cur_rc = (cur.row(), cur.column()) if cur.isValid() and (self.leader or self).hasFocus() else None
         cache = self.cell_delegate.layouts
         spans = self._row_spans
         painter = QPainter(self.viewport())
@@ -345,8 +353,8 @@ class GridTableView(QTableView):
     def fit_visible_rows(self, *args) -> None:
         """Fit the heights of the rows in view (and a few more); never all rows."""
         model = self.model()
-        if not isinstance(model, GridModel) or self._fitting:
-            return
+        if not isinstance(model, GridModel) or self._fitting or self.leader is not None:
+            return   # (the view over the frozen columns takes the grid's row heights)
         n = model.rowCount()
         if n == 0:
             return
@@ -504,6 +512,10 @@ class GridTableView(QTableView):
         self.scrollTo(idx)
 
     def edit(self, index, trigger=None, event=None):  # noqa: D401 - Qt override (both overloads)
+        frozen = self.frozen
+        if frozen is not None and index.isValid() and index.column() < frozen.count and frozen.active():
+            # a frozen cell: its editor opens in the view over it, not hidden underneath
+            return frozen.overlay.edit(index) if trigger is None else frozen.overlay.edit(index, trigger, event)
         if trigger is None:
             return super().edit(index)
         self.cell_delegate.replace_on_edit = trigger == QAbstractItemView.EditTrigger.AnyKeyPressed
@@ -521,7 +533,31 @@ class GridTableView(QTableView):
             self.move_current(0, 1)
         elif how == "previous":
             self.move_current(0, -1)
-        self.setFocus()
+        if self.leader is not None:   # edited over a frozen column: the keys go back to the grid
+            self.leader.setFocus()
+            self.leader.scrollTo(self.leader.currentIndex())
+        else:
+            self.setFocus()
+
+    def scrollTo(self, index, hint=QAbstractItemView.ScrollHint.EnsureVisible) -> None:  # noqa: N802
+        frozen = self.frozen
+        if self.leader is not None or (frozen is not None and frozen.active() and index.isValid()
+                                       and index.column() < frozen.count):
+            # a frozen cell is always in view sideways: only the rows scroll
+            bar = self.horizontalScrollBar()
+            value = bar.value() if self.leader is None else 0
+            super().scrollTo(index, hint)
+            bar.setValue(value)
+            return
+        super().scrollTo(index, hint)
+        if frozen is not None:
+            frozen.scroll_clear_of(index)
+
+    def wheelEvent(self, event) -> None:  # noqa: N802
+        if self.leader is not None:   # the wheel over the frozen columns scrolls the grid
+            self.leader.wheelEvent(event)
+            return
+        super().wheelEvent(event)
 
     def current_editor(self) -> CellEditor | None:
         for ed in self.findChildren(CellEditor):
@@ -695,6 +731,7 @@ class CalendarView(_GridPage):
         self.table.column_width = self._column_width
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
+        freeze_columns(self.table, CalendarModel.COL_TEXT + 1)   # ลำดับ and แนวทาง stay while months scroll
         self.table.moveRowRequested.connect(self.move_step)
         self.model.modelReset.connect(self._sync_span)
         self.act_insert_above = self._action(_("Insert step above"), lambda: self.insert_step(False),
@@ -773,6 +810,7 @@ class WeeklyPlanView(_GridPage):
         self.table.column_width = self._column_width
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
+        freeze_columns(self.table, WeeklyPlanModel.COL_CODE + 1)   # the criterion stays while weeks scroll
         self.table.moveRowRequested.connect(self.move_row)
         self.table.spanChangeRequested.connect(self.change_span)
         self.model.modelReset.connect(self._sync_span)
