@@ -147,3 +147,41 @@ def test_weekly_plan_and_development_plan_keep_their_first_column(qtbot, window)
     grid.horizontalScrollBar().setValue(grid.horizontalScrollBar().maximum())
     assert grid.frozen.overlay.isVisible()
     assert grid.frozen.overlay.visualRect(page.grid_model.index(0, 0)).left() == 0
+
+
+# ---------------------------------------------------------------- the Gantt: zoom and today
+
+def test_gantt_zoom_and_today_line(qtbot, window):
+    from datetime import date
+    year_id = rayong_year(window.store)                  # FY 2553: ต.ค.52 - ก.ย.53
+    window.resize(1366, 760)
+    page = pages.open_page(window, year_id, pages.DEVPLAN_PAGE)
+    grid, m = page.grid, page.grid_model
+    qtbot.wait(20)
+    from pmqa_desktop.ui.devplan_models import COL_M0
+    month = grid.columnWidth(COL_M0)
+    combo = page.gantt_zoom.combo
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)               # quarters: narrower months
+    assert combo.currentData() == "quarter" and grid.columnWidth(COL_M0) < month
+    qtbot.keyClick(combo, Qt.Key.Key_Down)               # the whole year beside the activities
+    assert combo.currentData() == "fit"
+    qtbot.wait(20)
+    step = next(r for r in range(m.rowCount()) if m.is_step(r))
+    first, last = grid.visualRect(m.index(step, COL_M0)), grid.visualRect(m.index(step, COL_M0 + 11))
+    assert first.left() >= grid.frozen.width() - 2 and last.right() <= grid.viewport().width()
+    # today's line: 15 มี.ค. 53 lies in the sixth month, at its middle
+    grid.today = lambda: date(2010, 3, 15)
+    grid.viewport().repaint()
+    img = grid.viewport().grab().toImage()
+    col = grid.visualRect(m.index(step, COL_M0 + 5))
+    x = int(col.left() + col.width() * 14.5 / 31)
+    y = col.top() + col.height() // 2
+    red = [img.pixelColor(xx, y) for xx in range(x - 2, x + 3)]
+    assert any(c.red() > 180 and c.green() < 90 and c.blue() < 90 for c in red), red
+    # a day outside the plan's year draws no line
+    grid.today = lambda: date(2026, 12, 7)
+    grid.viewport().repaint()
+    img = grid.viewport().grab().toImage()
+    assert not any(img.pixelColor(xx, y).red() > 180 and img.pixelColor(xx, y).green() < 90
+                   for xx in range(x - 2, x + 3))

@@ -28,6 +28,7 @@ from . import devplan_commands as cmd
 from .devplan_models import (COL_BUDGET, COL_DURATION, COL_END, COL_M0, COL_OUTPUT, COL_REL, COL_RESP, COL_START,
                              COL_TEXT, N_MONTHS, KpiModel, PlanGridModel, PlanListModel, _listen, plan_state_text)
 from .flow_layout import FlowLayout
+from . import gantt_zoom
 from .frozen_view import freeze_columns
 from .gantt import DevGridView, PlanGridView
 from .kpi_editor import KpiEditor
@@ -272,6 +273,7 @@ class DevPlanPage(QWidget):
         self.grid.widths = GRID_WIDTHS
         self.grid.setModel(self.grid_model)
         freeze_columns(self.grid, COL_TEXT + 1, make=DevGridView)   # the activity stays while months scroll
+        self.gantt_zoom = gantt_zoom.install(self, bar.addWidget)
         self.grid_model.message.connect(self.show_error)
         self.grid.moveRowRequested.connect(self.move_row)          # Alt+Up / Alt+Down
         self.grid.customContextMenuRequested.connect(self._grid_menu)

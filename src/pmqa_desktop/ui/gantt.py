@@ -8,6 +8,9 @@ it is released (Esc cancels).
 """
 from __future__ import annotations
 
+from datetime import date
+from typing import Callable
+
 from PySide6.QtCore import QModelIndex, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QCursor, QMouseEvent, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
@@ -220,6 +223,12 @@ class PlanGridView(DevGridView):
             self.setItemDelegateForColumn(c, self.gantt_delegate)
         self.viewport().setMouseTracking(True)
         self._drag: dict | None = None
+        self.today: Callable[[], date] = date.today   # (tests set another day)
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
+        from .gantt_zoom import paint_today
+        paint_today(self, self.today())
 
     # ------------------------------------------------------------ hit testing
     def _month_at(self, x: int) -> int:
