@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from . import full_text_style, save_notice
+from .layout_memory import remember_splitter
 
 
 def install(window: Any) -> None:
     full_text_style.install()
     save_notice.install(window)
+    remember_splitter(window.splitter, "main_split")    # the tree's width

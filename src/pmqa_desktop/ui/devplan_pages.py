@@ -30,6 +30,7 @@ from .devplan_models import (COL_BUDGET, COL_DURATION, COL_END, COL_M0, COL_OUTP
 from .flow_layout import FlowLayout
 from . import gantt_zoom
 from .frozen_view import freeze_columns
+from .layout_memory import remember_grid, remember_splitter
 from .gantt import DevGridView, PlanGridView
 from .kpi_editor import KpiEditor
 
@@ -274,6 +275,7 @@ class DevPlanPage(QWidget):
         self.grid.setModel(self.grid_model)
         freeze_columns(self.grid, COL_TEXT + 1, make=DevGridView)   # the activity stays while months scroll
         self.gantt_zoom = gantt_zoom.install(self, bar.addWidget)
+        remember_grid(self.grid, "devplan")
         self.grid_model.message.connect(self.show_error)
         self.grid.moveRowRequested.connect(self.move_row)          # Alt+Up / Alt+Down
         self.grid.customContextMenuRequested.connect(self._grid_menu)
@@ -303,6 +305,7 @@ class DevPlanPage(QWidget):
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 1)
         split.setSizes([230, 1000])
+        remember_splitter(split, "devplan_split")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(split)

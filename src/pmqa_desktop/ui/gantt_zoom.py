@@ -86,10 +86,14 @@ class GanttZoom(QObject):
     def apply(self) -> None:
         width = self.month_width()
         hh = self.grid.horizontalHeader()
-        for c in range(COL_M0, COL_M0 + N_MONTHS):
-            self.grid.widths[c] = width
-            if hh.sectionSize(c) != width:
-                hh.resizeSection(c, width)
+        self.grid.applying_zoom = True
+        try:
+            for c in range(COL_M0, COL_M0 + N_MONTHS):
+                self.grid.widths[c] = width
+                if hh.sectionSize(c) != width:
+                    hh.resizeSection(c, width)
+        finally:
+            self.grid.applying_zoom = False
         if self.mode() == "fit":   # the first month right beside the frozen activity column
             frozen = getattr(self.grid, "frozen", None)
             left = frozen.width() if frozen is not None and frozen.active() else 0

@@ -25,10 +25,13 @@ from ..i18n import _
 from .clipboard import put_on_clipboard, parse_tsv, to_html, to_tsv
 from .delegates import PAD_X, PAD_Y, CellEditor, ThaiWrapDelegate, word_breaks_notifier
 from .frozen_view import freeze_columns
+from .layout_memory import remember_grid
 from .grid_models import CalendarModel, GridModel, MonthGroupRole, WeeklyPlanModel, WeekLabelRole, criterion_label
 
 #: a row grows with its text up to this many lines (a 5,000-character paste stays a few lines tall)
 MAX_ROW_LINES = 8
+ZOOM_STEP = 10              # percent per notch of the wheel
+ZOOM_RANGE = (50, 250)
 
 
 def long_text_tip(text: str) -> str:
@@ -44,6 +47,7 @@ class GridTableView(QTableView):
 
     moveRowRequested = Signal(int)     # -1 up, +1 down
     spanChangeRequested = Signal(int)  # +1 extend, -1 shrink
+    zoomChanged = Signal(int)          # percent (Ctrl+wheel, Ctrl+0)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -66,6 +70,8 @@ class GridTableView(QTableView):
         self._heights: dict[str, int] = {}
         self._clipped: set[str] = set()      # rows whose text is taller than they are shown
         self.frozen: Any = None              # ui.frozen_view.FrozenColumns over this grid's first columns
+        self.zoom = 100                      # percent of the cells' normal font size
+        self._base_font: QFont | None = None
         self.leader: QTableView | None = None   # set on that view over them: the grid it follows
         self._row_spans: dict[int, dict[int, int]] | None = {}
         self._fonts: tuple | None = None
@@ -489,6 +495,9 @@ class GridTableView(QTableView):
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (ctrl or alt):
                 self.move_current(-1 if shift else 1, 0)
                 return
+            if ctrl and key == Qt.Key.Key_0:      # zoom back to normal
+                self.set_zoom(100)
+                return
         super().keyPressEvent(event)
 
     def move_current(self, drow: int, dcol: int) -> None:
@@ -557,7 +566,38 @@ class GridTableView(QTableView):
         if self.leader is not None:   # the wheel over the frozen columns scrolls the grid
             self.leader.wheelEvent(event)
             return
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:   # zoom, as in Excel
+            steps = event.angleDelta().y() / 120
+            if steps:
+                self.set_zoom(self.zoom + int(round(steps * ZOOM_STEP)))
+            event.accept()
+            return
         super().wheelEvent(event)
+
+    def set_zoom(self, percent: int) -> None:
+        """Draw the cells larger or smaller (ZOOM_RANGE percent); the rows fit again."""
+        percent = max(ZOOM_RANGE[0], min(ZOOM_RANGE[1], int(percent)))
+        if self._base_font is None:
+            self._base_font = QFont(self.font())
+        if percent == self.zoom:
+            return
+        self.zoom = percent
+        font = QFont(self._base_font)
+        if self._base_font.pointSizeF() > 0:
+            font.setPointSizeF(self._base_font.pointSizeF() * percent / 100)
+        else:
+            font.setPixelSize(max(6, round(self._base_font.pixelSize() * percent / 100)))
+        for view in (self, self.frozen.overlay if self.frozen is not None else None):
+            if view is not None:
+                view.setFont(font)
+                view._line = view.fontMetrics().lineSpacing() + 8
+                view.verticalHeader().setMinimumSectionSize(view._line)
+                view.verticalHeader().setDefaultSectionSize(view._line)
+        self._heights.clear()
+        self.schedule_fit()
+        if self.frozen is not None:
+            self.frozen.copy_rows()
+        self.zoomChanged.emit(percent)
 
     def current_editor(self) -> CellEditor | None:
         for ed in self.findChildren(CellEditor):
@@ -732,6 +772,7 @@ class CalendarView(_GridPage):
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
         freeze_columns(self.table, CalendarModel.COL_TEXT + 1)   # ลำดับ and แนวทาง stay while months scroll
+        remember_grid(self.table, "calendar")
         self.table.moveRowRequested.connect(self.move_step)
         self.model.modelReset.connect(self._sync_span)
         self.act_insert_above = self._action(_("Insert step above"), lambda: self.insert_step(False),
@@ -811,6 +852,7 @@ class WeeklyPlanView(_GridPage):
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
         freeze_columns(self.table, WeeklyPlanModel.COL_CODE + 1)   # the criterion stays while weeks scroll
+        remember_grid(self.table, "weekly")
         self.table.moveRowRequested.connect(self.move_row)
         self.table.spanChangeRequested.connect(self.change_span)
         self.model.modelReset.connect(self._sync_span)
