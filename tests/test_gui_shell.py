@@ -93,7 +93,10 @@ def test_first_start_writes_demo_and_tree_shows_catalog(qtbot, tmp_path):
     cat1 = child_named(m, year, category_label({"code": "1", "name": "การนำองค์กร"}))
     assert "LD2 การมอบอำนาจ" in child_texts(m, cat1)
     assert child_texts(m, cat1)[:3] == ["LD1 การกำหนดทิศทางงานทำงาน", "LD2 การมอบอำนาจ", "LD3 กิจกรรมการเรียนรู้"]
-    # the start page is the first year's calendar, its node selected
+    # the first start opens on the welcome page (the file is an example); looking around, the first
+    # year's calendar, its node selected
+    assert w.stack.currentWidget() is w.welcome_page
+    qtbot.mouseClick(w.welcome_page.try_button, Qt.LeftButton)
     assert w.tree.currentIndex().data(KEY_ROLE)[0] == "calendar"
     assert w.stack.currentWidget() is w.calendar_view
     w.close_store()

@@ -276,6 +276,8 @@ class DevPlanPage(QWidget):
         freeze_columns(self.grid, COL_TEXT + 1, make=DevGridView)   # the activity stays while months scroll
         self.gantt_zoom = gantt_zoom.install(self, bar.addWidget)
         remember_grid(self.grid, "devplan")
+        self.grid.empty_hint = _("Press “Add activity…” to begin")
+        self.grid.empty_check = lambda: self.plan_id is not None and not self.grid_model.activity_ids()
         self.grid_model.message.connect(self.show_error)
         self.grid.moveRowRequested.connect(self.move_row)          # Alt+Up / Alt+Down
         self.grid.customContextMenuRequested.connect(self._grid_menu)

@@ -71,6 +71,7 @@ class GridTableView(QTableView):
         self._clipped: set[str] = set()      # rows whose text is taller than they are shown
         self.frozen: Any = None              # ui.frozen_view.FrozenColumns over this grid's first columns
         self.zoom = 100                      # percent of the cells' normal font size
+        self.empty_hint = ""                 # shown in the grid while it has no rows
         self._base_font: QFont | None = None
         self.leader: QTableView | None = None   # set on that view over them: the grid it follows
         self._row_spans: dict[int, dict[int, int]] | None = {}
@@ -180,6 +181,8 @@ class GridTableView(QTableView):
         cover (row spans, other delegates) are left to Qt.
         """
         model = self.model()
+        if self.empty_hint and model is not None and self.is_empty():
+            return self._paint_hint()
         if (self._row_spans is None or not hasattr(model, "paint_row")
                 or type(self.itemDelegate()) is not ThaiWrapDelegate):
             return super().paintEvent(event)
@@ -277,6 +280,22 @@ class GridTableView(QTableView):
         if focus_rect is not None and self.state() != QAbstractItemView.State.EditingState:
             painter.setPen(QPen(highlight.color().darker(125), 2))
             painter.drawRect(focus_rect.adjusted(1, 1, -1, -1))
+        painter.end()
+
+    def is_empty(self) -> bool:
+        """No rows (or, where ``empty_check`` is set, nothing the clerk entered yet)."""
+        check = getattr(self, "empty_check", None)
+        return check() if callable(check) else self.model().rowCount() == 0
+
+    def _paint_hint(self) -> None:
+        """What to press to begin, in the middle of an empty grid."""
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        painter.setFont(font)
+        painter.drawText(self.viewport().rect().adjusted(20, 20, -20, -20),
+                         int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self.empty_hint)
         painter.end()
 
     def _grid_pen(self) -> QPen:
@@ -773,6 +792,7 @@ class CalendarView(_GridPage):
         self.table.verticalHeader().hide()
         freeze_columns(self.table, CalendarModel.COL_TEXT + 1)   # ลำดับ and แนวทาง stay while months scroll
         remember_grid(self.table, "calendar")
+        self.table.empty_hint = _("Press “Insert step below” to begin")
         self.table.moveRowRequested.connect(self.move_step)
         self.model.modelReset.connect(self._sync_span)
         self.act_insert_above = self._action(_("Insert step above"), lambda: self.insert_step(False),
@@ -853,6 +873,7 @@ class WeeklyPlanView(_GridPage):
         self.table.verticalHeader().hide()
         freeze_columns(self.table, WeeklyPlanModel.COL_CODE + 1)   # the criterion stays while weeks scroll
         remember_grid(self.table, "weekly")
+        self.table.empty_hint = _("Press “Add row...” to begin")
         self.table.moveRowRequested.connect(self.move_row)
         self.table.spanChangeRequested.connect(self.change_span)
         self.model.modelReset.connect(self._sync_span)
