@@ -40,3 +40,14 @@ def suggested_path(*parts: object, ext: str, folder: Path | None = None) -> Path
 def open_folder(path: Path) -> bool:
     """Show the folder holding ``path`` in the system's file manager."""
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent)))
+
+
+def saved_notice(parent, path: Path):
+    """After a file was saved: where it is, with a button that opens its folder."""
+    from ..i18n import _
+    from .qt_util import MessageDialog
+    box = MessageDialog(parent, _("Saved"), _("Saved as:\n{path}").format(path=path))
+    box.setObjectName("saved_notice")
+    box.open_folder_button = box.add_button(_("Open folder"), lambda: open_folder(path))
+    box.open()
+    return box
