@@ -81,3 +81,34 @@ def test_file_names_are_thai_and_safe(tmp_path):
     assert file_places.file_name("แผน/ปี", "a:b", ext=".db") == "แผน-ปี_a-b.db"
     (tmp_path / "x_1.pdf").write_text("")
     assert file_places.suggested_path("x", 1, ext="pdf", folder=tmp_path).name == "x_1_2.pdf"
+
+
+def test_save_a_copy_and_exchange_files_go_to_documents(qtbot, window, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from pmqa_desktop.core.storage import Actor, Store, planning
+    offered = {}
+
+    def answer(parent, title, start, filters):
+        offered["start"] = start
+        return str(tmp_path / "สำเนา.db"), filters
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(answer))
+    file_menu = window.menus["file"]
+    assert window.action_save_copy in file_menu.actions()
+    window.action_save_copy.trigger()
+    assert Path(offered["start"]).parent == file_places.documents_dir()
+    copy = Store.open(tmp_path / "สำเนา.db", Actor("t", "t"))
+    try:
+        assert [o["name"] for o in planning.organisations(copy)] == \
+               [o["name"] for o in planning.organisations(window.store)]
+    finally:
+        copy.close()
+    assert window.store.path != tmp_path / "สำเนา.db"          # the file open stays open
+    assert window.last_message_box.open_folder_button is not None
+    # the exchange file for another office: Documents, named for the office and year
+    from pmqa_desktop.ui.sharing_dialogs import ExportDialog
+    dlg = ExportDialog(window)
+    qtbot.addWidget(dlg)
+    path = Path(dlg.path.text())
+    assert path.parent == file_places.documents_dir() and path.suffix == ".db"
+    assert "จังหวัดราชบุรี" in path.name and "2554" in path.name

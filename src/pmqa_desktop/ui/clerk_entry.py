@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtGui import QAction, QKeySequence
 
 from ..i18n import _
-from . import full_text_style, manual, save_notice, welcome
+from . import file_places, full_text_style, manual, save_notice, welcome
 from .layout_memory import remember_splitter
 
 
@@ -32,6 +32,10 @@ def install(window: Any) -> None:
     new = _action(window, _("&New…"), lambda: welcome.new_file(window), QKeySequence.StandardKey.New, "action_new")
     new.setToolTip(_("Start a new file of your own, with the criteria catalog (Ctrl+N)"))
     file_menu.insertAction(first, new)
+    copy = _action(window, _("Save a &copy as…"), lambda: file_places.save_copy(window), None, "action_save_copy")
+    copy.setToolTip(_("A copy of the whole file, for safekeeping or to hand on; this one stays open"))
+    location = next((a for a in file_menu.actions() if a.objectName() == "action_show_location"), None)
+    file_menu.insertAction(location, copy)
     help_menu = window.menus["help"]
     first = help_menu.actions()[0] if help_menu.actions() else None
     help_menu.insertAction(first, _action(window, _("&Manual"), lambda: manual.show_manual(window),

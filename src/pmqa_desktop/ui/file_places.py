@@ -51,3 +51,56 @@ def saved_notice(parent, path: Path):
     box.open_folder_button = box.add_button(_("Open folder"), lambda: open_folder(path))
     box.open()
     return box
+
+
+def _here(window) -> tuple[str, object]:
+    """The organisation and fiscal year chosen in the tree (for a file's name)."""
+    store = window.store
+    year_id = window.current_year_id() if store is not None else None
+    year = store.get("fiscal_year", year_id) if year_id else None
+    org = store.get("organisation", year["org_id"]) if year else None
+    return (org["name"] if org else ""), (year["year_be"] if year else "")
+
+
+def exchange_path(window) -> Path:
+    """Where an exchange file for another office goes by default."""
+    from ..i18n import _
+    org, year = _here(window)
+    return suggested_path(_("Exchange file"), org, year, ext="db")
+
+
+def copy_path(window) -> Path:
+    """Where File > Save a copy as… offers to write."""
+    from ..i18n import _
+    stem = Path(window.store.path).stem if window.store is not None and window.store.path else "PMQA"
+    return suggested_path(_("Copy"), stem, ext="db")
+
+
+def save_copy(window, path: str | Path | None = None):
+    """File > Save a copy as…: a consistent copy of the whole open file (the one open stays open)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from ..core.errors import UserError
+    from ..core.sharing import export
+    from ..i18n import _
+    if window.store is None:
+        return None
+    asked = path is None
+    if path is None:
+        path, _f = QFileDialog.getSaveFileName(window, _("Save a copy as"), str(copy_path(window)),
+                                               _("PMQA Desktop databases (*.db *.sqlite *.pmqa);;All files (*)"))
+        if not path:
+            return None
+    path = Path(path)
+    if window.store.path is not None and path.resolve() == Path(window.store.path).resolve():
+        window.show_message(_("Choose another name: this is the file open now."), error=True)
+        return None
+    try:
+        export(window.store, path)
+    except UserError as exc:
+        window.show_message(str(exc), error=True)
+        return None
+    window.show_message(_("Saved {path}").format(path=path))
+    if asked:
+        window.last_message_box = saved_notice(window, path)
+    return path
