@@ -27,6 +27,7 @@ from ..printing.layout import Cancelled
 from ..printing.render import PLAN_FORMS, PrintSettings, build, form_labels
 from ..printing.forms import FormRequest
 from . import file_places, preview_view
+from .qt_util import translate_buttons
 
 
 def _pdfium():
@@ -200,6 +201,7 @@ class PreviewDialog(QDialog):
         self.save_button.setObjectName("print_save")
         close = buttons.addButton(QDialogButtonBox.Close)
         close.clicked.connect(self.reject)
+        translate_buttons(buttons)
         self.print_button.clicked.connect(lambda: self.print_pages())
         self.save_button.clicked.connect(lambda: self.save_pdf())
         lay.addWidget(buttons)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QFileDialog, QFormLayout, QFrame, QGroupBox, QHBo
                                QPushButton, QVBoxLayout, QWidget)
 
 from ..core.errors import UserError
+from ..core.thai_text import with_zwsp
 from ..i18n import _
 from . import qt_settings
 from .file_places import documents_dir, suggested_path
@@ -67,8 +68,8 @@ class WelcomePage(QWidget):
             edit.editingFinished.connect(self.save_identity)
         form.addRow(_("Your name"), self.clerk)
         form.addRow(_("Your office"), self.office)
-        note = QLabel(_("Every edit is saved with your name and office, so that the history of a row and a "
-                        "merged file show who changed what. Tools > Settings changes them later."), who)
+        note = QLabel(with_zwsp(_("Every edit is saved with your name and office, so that the history of a row and a "
+                        "merged file show who changed what. Tools > Settings changes them later.")), who)
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
         form.addRow(note)
@@ -76,8 +77,8 @@ class WelcomePage(QWidget):
         line = QFrame(self)
         line.setFrameShape(QFrame.Shape.HLine)
         lay.addWidget(line)
-        hint = QLabel(_("Help > Manual (F1) tells the rest: the tree on the left, the grids, the keys, printing "
-                        "and sharing a file."), self)
+        hint = QLabel(with_zwsp(_("Help > Manual (F1) tells the rest: the tree on the left, the grids, the keys, "
+                                  "printing and sharing a file.")), self)
         hint.setWordWrap(True)
         lay.addWidget(hint)
         lay.addStretch(1)
@@ -86,11 +87,11 @@ class WelcomePage(QWidget):
     def refresh(self) -> None:
         store = self.window.store
         path = str(store.path) if store is not None and store.path else ""
-        self.about.setText(_(
+        self.about.setText(with_zwsp(_(
             "<p>The file open now is <b>an example</b>: the Ratchaburi operations calendar and weekly plan "
             "of FY 2554 and the Rayong development plans of FY 2553, read from real documents. Try anything "
             "in it; it is yours alone and goes nowhere.</p><p>When you are ready, start your own file, or open "
-            "the file another office sent you.</p><p style='color:#555'>Example file: {path}</p>").format(path=path))
+            "the file another office sent you.</p><p style='color:#555'>Example file: {path}</p>")).format(path=path))
 
     def save_identity(self) -> None:
         values = {"clerk_name": self.clerk.text().strip(), "office": self.office.text().strip()}
