@@ -23,7 +23,7 @@ from ..core.scoring import format_score
 from ..core.storage import devplan as dp
 from ..core.storage.store import Store
 from ..core.thai_calendar import MonthKey, fiscal_months
-from ..i18n import _
+from ..i18n import _, english_screen
 from .flow_layout import FlowLayout
 from .devplan_models import PLAN_TABLES, _listen, month_label
 
@@ -260,12 +260,13 @@ class DashboardView(QWidget):
         self.as_of.blockSignals(True)
         self.as_of.clear()
         today = MonthKey(date.today().year, date.today().month)
-        self.as_of.addItem(_("This month ({month})").format(month=today.abbr()), today.key)
+        en = english_screen()
+        self.as_of.addItem(_("This month ({month})").format(month=today.abbr(english=en)), today.key)
         for r in dash.ROUNDS:
             m = dash.as_of_round(self.year_be, r)
-            self.as_of.addItem(_("After round {r} ({month})").format(r=r, month=m.abbr()), m.key)
+            self.as_of.addItem(_("After round {r} ({month})").format(r=r, month=m.abbr(english=en)), m.key)
         for m in fiscal_months(self.year_be):
-            self.as_of.addItem(m.abbr(), m.key)
+            self.as_of.addItem(m.abbr(english=en), m.key)
         self.as_of.blockSignals(False)
 
     def _set_default_as_of(self) -> None:
