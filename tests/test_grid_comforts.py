@@ -164,6 +164,8 @@ def test_gantt_zoom_and_today_line(qtbot, window):
     combo.setFocus()
     qtbot.keyClick(combo, Qt.Key.Key_Down)               # quarters: narrower months
     assert combo.currentData() == "quarter" and grid.columnWidth(COL_M0) < month
+    H = Qt.Orientation.Horizontal
+    assert m.headerData(COL_M0 + 1, H) == "พ.ย." and m.headerData(COL_M0 + 3, H) == "ม.ค."   # fits its column
     qtbot.keyClick(combo, Qt.Key.Key_Down)               # the whole year beside the activities
     assert combo.currentData() == "fit"
     qtbot.wait(20)

@@ -86,6 +86,12 @@ class GanttZoom(QObject):
     def apply(self) -> None:
         width = self.month_width()
         hh = self.grid.horizontalHeader()
+        model = self.grid.model()
+        if model is not None:   # narrow months drop the year from their headers ("ม.ค.70", "ก.พ.", ...)
+            narrow = width < MONTH_WIDTH["month"]
+            if getattr(model, "narrow_months", False) != narrow:
+                model.narrow_months = narrow
+                model.headerDataChanged.emit(Qt.Orientation.Horizontal, COL_M0, COL_M0 + N_MONTHS - 1)
         self.grid.applying_zoom = True
         try:
             for c in range(COL_M0, COL_M0 + N_MONTHS):
