@@ -108,3 +108,12 @@ def test_f1_opens_the_thai_manual_with_the_shortcuts(qtbot, first_start):
     # the same keys on the toolbar buttons' tips
     tips = [a.toolTip() for a in w.calendar_view.toolbar.actions()]
     assert any("Alt+" in t for t in tips)
+
+
+def test_welcome_left_through_the_tree_is_not_shown_again(qtbot, first_start):
+    from pmqa_desktop.ui import qt_settings, welcome
+    w = first_start
+    assert w.stack.currentWidget() is w.welcome_page
+    w.select_key(("calendar", w.current_year_id()))          # the clerk clicks on in the tree
+    assert w.stack.currentWidget() is w.calendar_view
+    assert qt_settings.get(welcome.WELCOME_DONE) == "1"

@@ -112,6 +112,11 @@ class WelcomePage(QWidget):
         except OSError:
             pass
 
+    def hideEvent(self, event) -> None:  # noqa: N802
+        # the clerk moved on (a click in the tree, another file): shown once is enough
+        self._done()
+        super().hideEvent(event)
+
     def look_around(self) -> None:
         self._done()
         year = self.window.current_year_id()
