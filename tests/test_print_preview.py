@@ -52,6 +52,30 @@ def test_zoom_thumbnails_and_options_at_once(qtbot, window):
     dlg.reject()
 
 
+
+def _left_edge(pdf) -> float:
+    """Where the leftmost word of page 1 starts (points from the paper's left edge)."""
+    import re
+    bbox = pdftotext(pdf, "-bbox", "-f", "1", "-l", "1")
+    return min(float(x) for x in re.findall(r'<word xMin="([\d.]+)"', bbox))
+
+
+def test_margins_in_the_preview_apply_at_once(qtbot, window):
+    select_year(qtbot, window, "จังหวัดราชบุรี", 2554)
+    dlg = open_dialog(qtbot, window, "weekly")
+    assert dlg.binding_spin.value() == 30 and dlg.other_spin.value() == 20   # Settings > Printing's
+    before = _left_edge(dlg.pdf_path)
+    dlg.binding_spin.setFocus()
+    for _ in range(10):                       # 30 -> 40 mm with the arrow key, as a clerk would
+        qtbot.keyClick(dlg.binding_spin, Qt.Key.Key_Up)
+    assert dlg.binding_spin.value() == 40
+    qtbot.waitUntil(lambda: dlg._thread is not None, timeout=3000)
+    dlg.wait_done()
+    moved = _left_edge(dlg.pdf_path) - before
+    assert abs(moved - 10 * 72 / 25.4) < 2, moved   # the text starts 10 mm further right
+    dlg.reject()
+
+
 def test_save_pdf_goes_to_documents_with_a_thai_name(qtbot, window, tmp_path, monkeypatch):
     select_year(qtbot, window, "จังหวัดราชบุรี", 2554)
     dlg = open_dialog(qtbot, window, "calendar")

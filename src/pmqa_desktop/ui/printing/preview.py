@@ -24,7 +24,7 @@ from ...core.storage import devplan as dp
 from ...i18n import _
 from ...printing.fonts import FONT_CHOICES
 from ...printing.layout import Cancelled
-from ...printing.render import PLAN_FORMS, PrintSettings, build, form_labels
+from ...printing.render import MARGIN_RANGE_MM, PLAN_FORMS, PrintSettings, build, form_labels
 from ...printing.forms import FormRequest
 from ..common import file_places
 from . import preview_view
@@ -147,6 +147,20 @@ class PreviewDialog(QDialog):
         opts.addWidget(self.digits_box)
         opts.addWidget(QLabel(_("Font:")))
         opts.addWidget(self.font_box)
+        # the margins of this print, from Settings > Printing (which keeps the usual ones)
+        self.binding_spin = QSpinBox()
+        self.binding_spin.setObjectName("print_binding_mm")
+        self.other_spin = QSpinBox()
+        self.other_spin.setObjectName("print_other_mm")
+        for spin, value in ((self.binding_spin, self.settings.binding_mm), (self.other_spin, self.settings.other_mm)):
+            spin.setRange(*MARGIN_RANGE_MM)
+            spin.setSuffix(" mm")
+            spin.setValue(int(round(value)))
+            spin.setToolTip(_("For this print; Tools > Settings > Printing keeps the usual margins."))
+        opts.addWidget(QLabel(_("Margin on the binding side")))
+        opts.addWidget(self.binding_spin)
+        opts.addWidget(QLabel(_("Other margins")))
+        opts.addWidget(self.other_spin)
         self.refresh_button = QPushButton(_("Refresh"))
         self.refresh_button.setObjectName("print_refresh")
         self.refresh_button.clicked.connect(self.refresh)
@@ -161,6 +175,8 @@ class PreviewDialog(QDialog):
         self.font_box.currentIndexChanged.connect(self._option_changed)
         self.plan_box.currentIndexChanged.connect(self._option_changed)
         self.round_box.currentIndexChanged.connect(self._option_changed)
+        self.binding_spin.valueChanged.connect(self._option_changed)
+        self.other_spin.valueChanged.connect(self._option_changed)
         if form not in PLAN_FORMS:
             opts.addStretch(1)
         lay.addLayout(opts)
@@ -248,6 +264,7 @@ class PreviewDialog(QDialog):
     def _current_settings(self) -> PrintSettings:
         ps = PrintSettings.load()   # the page set-up comes from Settings > Printing
         ps.thai_digits, ps.font = self.digits_box.isChecked(), self.font_box.currentData() or "auto"
+        ps.binding_mm, ps.other_mm = float(self.binding_spin.value()), float(self.other_spin.value())
         return ps
 
     # ------------------------------------------------------------ rendering
