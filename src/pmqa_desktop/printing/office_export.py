@@ -412,11 +412,24 @@ def _weekly_remarks(store: Store, req, parts) -> None:
     tables = [p for k, p in parts if k == "table"]
     if not tables or not any(r.get("remark") for r in rows):
         return
-    t = tables[-1]
-    col = len(t.widths)
-    t.widths.append(90.0)
-    t.cells.append(Placed(0, col, 1, t.header_rows, Cell(thai(_("Remarks")), align="center", bold=True),
-                          thai(_("Remarks")), True))
-    for i, r in enumerate(rows):
-        t.cells.append(Placed(t.header_rows + i, col, 1, 1, Cell(r.get("remark") or "", size=12),
-                              r.get("remark") or ""))
+    # the printed plan comes in sets of rows (a page each), every set in bands of months side by
+    # side; the tables of one set list the same criteria: the last of each holds the remarks
+    sets: list[tuple[tuple, list[Table]]] = []
+    for t in tables:
+        key = tuple(p.text for p in t.cells if p.col == 1 and not p.header)
+        if sets and sets[-1][0] == key:
+            sets[-1][1].append(t)
+        else:
+            sets.append((key, [t]))
+    lasts = [group[-1] for _key, group in sets]
+    if sum(t.rows - t.header_rows for t in lasts) != len(rows):
+        lasts = [tables[-1]]      # one table holds every row (the form as it was printed before)
+    rest = iter(rows)
+    for t in lasts:
+        col = len(t.widths)
+        t.widths.append(90.0)
+        t.cells.append(Placed(0, col, 1, t.header_rows, Cell(thai(_("Remarks")), align="center", bold=True),
+                              thai(_("Remarks")), True))
+        for i in range(t.header_rows, t.rows):
+            remark = next(rest, {}).get("remark") or ""
+            t.cells.append(Placed(i, col, 1, 1, Cell(remark, size=12), remark))
