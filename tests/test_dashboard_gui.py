@@ -100,13 +100,13 @@ def test_round_result_entered_in_form_turns_plan_green(qtbot, board, window, yea
 def test_yellow_threshold_is_a_saved_setting(qtbot, board, window, year_id):
     plan = plan_named(window.store, year_id, "แนวนโยบาย 2")
     board.score_below.setValue(2.5)
-    qtbot.mouseClick(board.save_button, Qt.MouseButton.LeftButton)
+    board.score_below.editingFinished.emit()     # (typed and left: see test_forms_autosave)
     assert board.status_of("dev_plan", plan["id"]) == "green"
     assert dash.load_settings().score_below == 2.5
     board.use_score.setChecked(True)
     board.score_below.setValue(3.5)
     board.lag.setValue(5)
-    qtbot.mouseClick(board.save_button, Qt.MouseButton.LeftButton)
+    board.lag.editingFinished.emit()
     assert board.status_of("dev_plan", plan["id"]) == "yellow"
     s = dash.load_settings()
     assert (s.score_below, s.lag_points) == (3.5, 5.0)

@@ -94,7 +94,10 @@ def test_first_start_writes_demo_and_tree_shows_catalog(qtbot, tmp_path):
     cat1 = child_named(m, year, category_label({"code": "1", "name": "การนำองค์กร"}))
     assert "LD2 การมอบอำนาจ" in child_texts(m, cat1)
     assert child_texts(m, cat1)[:3] == ["LD1 การกำหนดทิศทางงานทำงาน", "LD2 การมอบอำนาจ", "LD3 กิจกรรมการเรียนรู้"]
-    # the start page is the first year's calendar, its node selected
+    # the first start opens on the welcome page (the file is an example); looking around, the first
+    # year's calendar, its node selected
+    assert w.stack.currentWidget() is w.welcome_page
+    qtbot.mouseClick(w.welcome_page.try_button, Qt.LeftButton)
     assert w.tree.currentIndex().data(KEY_ROLE)[0] == "calendar"
     assert w.stack.currentWidget() is w.calendar_view
     w.close_store()
@@ -253,8 +256,10 @@ def test_owner_email_validation_and_undo(qtbot, window):
     assert owner.error.isVisible() and "somjai.moi.go.th" in owner.error.text()
     assert "c62828" in owner.fields["email"].styleSheet()
     assert owner.fields["phone"].styleSheet() == ""
-    assert planning.owner(window.store, year_id, cid) is None
-    assert window.undo_stack.count() == 0
+    # the bad e-mail is refused; the fields typed correctly are kept, each its own edit
+    row = planning.owner(window.store, year_id, cid)
+    assert (row["name"], row["phone"], row["email"] or "") == ("นางสาวสมใจ ใจดี", "0 3232 1234 ต่อ 12", "")
+    assert window.undo_stack.count() == 2
     owner.fields["email"].selectAll()
     type_text(owner.fields["email"], "somjai@moi.go.th", qtbot)
     assert not owner.error.isVisible()
@@ -267,10 +272,17 @@ def test_owner_email_validation_and_undo(qtbot, window):
     qtbot.mouseClick(owner.save_button, Qt.LeftButton)
     assert "c62828" in owner.fields["phone"].styleSheet()
     assert planning.owner(window.store, year_id, cid)["phone"] == "0 3232 1234 ต่อ 12"
-    window.action_undo.trigger()
+    owner.fields["phone"].selectAll()
+    type_text(owner.fields["phone"], "0 3232 1234 ต่อ 12", qtbot)
+    qtbot.keyClick(owner.fields["phone"], Qt.Key_Return)
+    window.action_undo.trigger()    # the e-mail
+    assert (planning.owner(window.store, year_id, cid)["email"] or "") == ""
+    window.action_undo.trigger()    # the phone
+    window.action_undo.trigger()    # the name
     assert planning.owner(window.store, year_id, cid) is None
     assert owner.fields["name"].text() == ""
-    window.action_redo.trigger()
+    for _i in range(3):
+        window.action_redo.trigger()
     assert owner.fields["email"].text() == "somjai@moi.go.th"
 
 

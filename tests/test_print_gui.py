@@ -78,8 +78,8 @@ def test_plan_forms_choose_plan_and_round(qtbot, window):
     all_pages = dlg.pages
     assert dlg.plan_box.count() >= 3          # "all plans" + the year's plans
     dlg.plan_box.setCurrentIndex(1)
-    dlg.round_box.setCurrentIndex(0)         # 6 months
-    qtbot.mouseClick(dlg.refresh_button, Qt.LeftButton)
+    dlg.round_box.setCurrentIndex(0)         # 6 months: applied at once (no refresh button)
+    qtbot.waitUntil(lambda: dlg._thread is not None, timeout=3000)
     dlg.wait_done()
     assert dlg.last_error == "" and 1 <= dlg.pages <= all_pages
     assert "รอบ 6 เดือน" in pdftotext(dlg.pdf_path)
@@ -97,7 +97,7 @@ def test_settings_kept_and_cancel_leaves_nothing(qtbot, window):
     assert dlg.pdf_path is None and not dlg.save_button.isEnabled()
     assert list(Path(dlg._tmpdir.name).iterdir()) == []
     assert settings.get("print_thai_digits") == "1"
-    qtbot.mouseClick(dlg.refresh_button, Qt.LeftButton)
+    dlg.refresh()
     dlg.wait_done()
     assert "หน้า ๑/" in pdftotext(dlg.pdf_path)
     dlg.reject()

@@ -103,6 +103,11 @@ def language() -> str:
     return _language
 
 
+def english_screen() -> bool:
+    """True when the UI is in English: month headers and such follow (the data stays as typed)."""
+    return _language == "en"
+
+
 def _(message: str) -> str:
     return _current.gettext(message)
 

@@ -14,6 +14,10 @@ BE_OFFSET = 543
 # Canonical abbreviations, January first.
 MONTH_ABBR = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
               "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+# for an English screen (the data keeps what was typed)
+MONTH_ABBR_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTH_FULL_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                 "October", "November", "December")
 MONTH_FULL = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
               "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
 
@@ -77,14 +81,18 @@ class MonthKey:
     def months_until(self, other: "MonthKey") -> int:
         return (other.year * 12 + other.month) - (self.year * 12 + self.month)
 
-    def abbr(self, with_year: bool = True, thai_digits: bool = False) -> str:
-        """'ต.ค.53' style, as the seeds' headers."""
+    def abbr(self, with_year: bool = True, thai_digits: bool = False, english: bool = False) -> str:
+        """'ต.ค.53' style, as the seeds' headers ('Oct 53' for an English screen)."""
+        if english:
+            return MONTH_ABBR_EN[self.month - 1] + (f" {self.be % 100:02d}" if with_year else "")
         text = MONTH_ABBR[self.month - 1]
         if with_year:
             text += f"{self.be % 100:02d}"
         return to_thai_digits(text) if thai_digits else text
 
-    def full(self, thai_digits: bool = False) -> str:
+    def full(self, thai_digits: bool = False, english: bool = False) -> str:
+        if english:
+            return f"{MONTH_FULL_EN[self.month - 1]} {self.be}"
         text = f"{MONTH_FULL[self.month - 1]} {self.be}"
         return to_thai_digits(text) if thai_digits else text
 
@@ -110,12 +118,12 @@ def month_span(start: MonthKey, count: int) -> list[MonthKey]:
     return [start.shifted(i) for i in range(count)]
 
 
-def header_labels(months: list[MonthKey], thai_digits: bool = False) -> list[str]:
+def header_labels(months: list[MonthKey], thai_digits: bool = False, english: bool = False) -> list[str]:
     """Headers as clerks write them: year shown on the first, on January and on the last."""
     labels = []
     for i, m in enumerate(months):
         show_year = i == 0 or i == len(months) - 1 or m.month == 1
-        labels.append(m.abbr(with_year=show_year, thai_digits=thai_digits))
+        labels.append(m.abbr(with_year=show_year, thai_digits=thai_digits, english=english))
     return labels
 
 
@@ -381,3 +389,20 @@ def shift_years(text: str, years: int) -> YearShift:
     if _UNREAD_RE.search(rest):
         return YearShift(out, "unread", tuple(check))
     return YearShift(out, "changed" if changed else "unchanged", tuple(check))
+
+
+def format_local_datetime(stamp: str, english: bool = False) -> str:
+    """A UTC time stamp ("2026-12-07T03:54:00Z", as the program writes them) as the clerk's
+    clock shows it: '7 ธ.ค. 2569 10:54' (English: '7 Dec 2026 10:54'). Text that is not such
+    a stamp comes back as it is."""
+    from datetime import datetime, timezone
+    try:
+        t = datetime.fromisoformat(str(stamp).strip().replace("Z", "+00:00"))
+    except ValueError:
+        return str(stamp)
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=timezone.utc)
+    t = t.astimezone()
+    if english:
+        return f"{t.day} {MONTH_ABBR_EN[t.month - 1]} {t.year} {t.hour:02d}:{t.minute:02d}"
+    return f"{t.day} {MONTH_ABBR[t.month - 1]} {t.year + BE_OFFSET} {t.hour:02d}:{t.minute:02d}"

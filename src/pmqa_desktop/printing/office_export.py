@@ -443,7 +443,7 @@ def _weekly_remarks(store: Store, req, parts) -> None:
     tables = [p for k, p in parts if k == "table"]
     if not tables or not any(r.get("remark") for r in rows):
         return
-    t = tables[-1]
+    t = tables[-1]   # the export builds one table per band of months, each with every row
     col = len(t.widths)
     t.widths.append(90.0)
     t.cells.append(Placed(0, col, 1, t.header_rows, Cell(thai(_("Remarks")), align="center", bold=True),

@@ -158,6 +158,8 @@ def run_gui(db: str | None = None, smoke: bool = False, lang: str | None = None)
     from .qt_texts import install_qt_translator
     install_qt_translator(app)   # Qt's own buttons and menus in the program's language
     choose_ui_font(app)
+    from .common.full_text_style import install as install_style
+    install_style()   # before any widget exists: nothing to polish again
     from .common.clipboard import hand_clipboard_to_qt
     app.aboutToQuit.connect(hand_clipboard_to_qt)
 

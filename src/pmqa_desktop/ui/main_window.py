@@ -26,12 +26,14 @@ from .common.undo import StoreCommand
 from .devplan import entry as devplan
 from .features import Feature, FeatureError, TreeMenuPart
 from .files import entry as files
+from .help import entry as help
 from .find import entry as find
 from .importing import entry as importing
 from .organisations import entry as organisations
 from .printing import entry as printing
 from .settings import entry as settings
 from .sharing import entry as sharing
+from .welcome import entry as welcome
 from .navigation import TreeNavigation
 
 _log = logging.getLogger(__name__)
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
 # Every feature of the program, installed in this order (menus are filled in this order).
 # The packagers' check (``diagnose``) and the tests take the list from here.
 FEATURES: tuple[Feature, ...] = (files, importing, catalog, settings, organisations, devplan, printing, sharing,
-                                 find)
+                                 find, help, welcome)
 
 
 def feature_modules() -> tuple[str, ...]:
@@ -54,6 +56,8 @@ class MainWindow(TreeNavigation, QMainWindow):
     def __init__(self, store: Store | None = None, parent: QWidget | None = None,
                  features: tuple[Feature, ...] | None = FEATURES):
         super().__init__(parent)
+        from .common import full_text_style
+        full_text_style.install()   # menu items drawn whole (run_gui sets it before any widget; tests here)
         self.setObjectName("main_window")
         self.store: Store | None = None
         self.undo_stack = QUndoStack(self)
@@ -83,7 +87,8 @@ class MainWindow(TreeNavigation, QMainWindow):
         self.setCentralWidget(self.splitter)
 
         # ---- status bar
-        self.file_label = QLabel(self)
+        from .common.status_path import PathLabel
+        self.file_label = PathLabel(self)
         self.file_label.setObjectName("file_label")
         self.statusBar().addPermanentWidget(self.file_label)
         self.readonly_label = QLabel(self)
@@ -102,6 +107,10 @@ class MainWindow(TreeNavigation, QMainWindow):
             self._update_title()
         for feature in features or ():
             self._install(feature)
+        from .common import save_notice
+        from .common.layout_memory import remember_splitter
+        save_notice.install(self)                          # 'Saved: …' after every edit
+        remember_splitter(self.splitter, "main_split")     # the tree's width comes back next time
 
     # ================================================================ extension API
     def current_org_id(self) -> str | None:
@@ -258,6 +267,8 @@ class MainWindow(TreeNavigation, QMainWindow):
         dlg.setAttribute(Qt.WA_DeleteOnClose)
         self.last_dialog = dlg
         dlg.open()
+        from .common.first_field import focus_first_field
+        focus_first_field(dlg)
         return dlg
 
     def guarded(self, fn: Callable[[], Any]) -> Any:

@@ -89,7 +89,7 @@ def open_for_editing(path: str | Path, actor: Actor | None = None, *, read_only:
                 reason = _("{name} is already open in PMQA Desktop on computer {host} (user {user}, since {time}). "
                            "It is opened read-only here so that two people do not overwrite each other's work; "
                            "close it there, or work on a copy and merge it.").format(
-                    name=path.name, host=holder.host, user=holder.user or "?", time=holder.time)
+                    name=path.name, host=holder.host, user=holder.user or "?", time=_lock_time(holder.time))
             else:
                 reason = _("{name} is in a folder where PMQA Desktop cannot write. It is opened "
                            "read-only.").format(name=path.name)
@@ -141,3 +141,10 @@ def release(store: Store | None, *, backup: bool = True, reopening: bool = False
         store.close(keep_journal=reopening)
         locking.release_lock(getattr(store, "sharing_lock", None))
         store.sharing_lock = None
+
+
+def _lock_time(stamp: str) -> str:
+    """When the other opener took the file, on this computer's clock ('7 ธ.ค. 2569 10:54')."""
+    from ...i18n import language
+    from ..thai_calendar import format_local_datetime
+    return format_local_datetime(stamp, english=language() == "en")

@@ -79,8 +79,10 @@ def set_retired(stack: QUndoStack, store: Store, criterion_id: str, retired: boo
 
 # ---------------------------------------------------------------- owners
 
-def save_owner(stack: QUndoStack, store: Store, year_id: str, criterion_id: str, values: dict[str, str]) -> bool:
-    """Validate and store a criterion's owner for one year; False when nothing changed."""
+def save_owner(stack: QUndoStack, store: Store, year_id: str, criterion_id: str, values: dict[str, str],
+               what: str = "") -> bool:
+    """Validate and store a criterion's owner for one year; False when nothing changed.
+    ``what`` names the field edited, for the undo menu."""
     planning.validate_owner(values)
     crit = store.get("criterion", criterion_id)
     code = crit["code"] if crit else ""
@@ -90,6 +92,7 @@ def save_owner(stack: QUndoStack, store: Store, year_id: str, criterion_id: str,
         return False
     if not current and not any(clean.values()):
         return False
-    perform(stack, store, _("Owner of {code}").format(code=code),
+    text = _("Owner of {code}").format(code=code)
+    perform(stack, store, f"{text}: {what}" if what else text,
             lambda: planning.set_owner(store, year_id, criterion_id, clean))
     return True

@@ -9,12 +9,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QFrame, QGroupBox
                                QPushButton, QScrollArea, QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout,
                                QWidget)
 
-from ...core.errors import UserError, ValidationError
+from ...core.errors import UserError
 from ...core.storage import planning
 from ...core.storage.store import Change, Store
 from ...core.thai_text import with_zwsp
 from ...i18n import _
 from . import commands as cc
+from ..common.save_notice import SAVES_ON_LEAVE
 from ..tree_model import category_label, criterion_label
 
 if TYPE_CHECKING:
@@ -24,7 +25,11 @@ ERROR_STYLE = "QLineEdit { border: 2px solid #c62828; background: #fff0f0; }"
 
 
 class OwnerEditor(QGroupBox):
-    """Name, position, unit, phone, e-mail of a criterion's owner for one year."""
+    """Name, position, unit, phone, e-mail of a criterion's owner for one year.
+
+    Saved like a grid cell: each field on leaving it (Tab, Enter, a click elsewhere), any field
+    still being typed in when another criterion is shown or the window closes; one undo command
+    per field. A refused value (a bad e-mail) stays in its field, marked, with the reason."""
 
     saved = Signal()
 
@@ -33,15 +38,18 @@ class OwnerEditor(QGroupBox):
         self.window = window
         self.year_id: str | None = None
         self.criterion_id: str | None = None
+        self._saving = False
         form = QFormLayout(self)
         labels = {"name": _("Name"), "position": _("Position"), "unit": _("Unit"),
                   "phone": _("Phone"), "email": _("E-mail")}
+        self.labels = labels
         self.fields: dict[str, QLineEdit] = {}
         for key in planning.OWNER_FIELDS:
             edit = QLineEdit(self)
             edit.setObjectName(f"owner_{key}")
             edit.textEdited.connect(self._clear_error)
-            edit.returnPressed.connect(self.save)
+            edit.editingFinished.connect(lambda key=key: self.save_field(key))
+            edit.setProperty(SAVES_ON_LEAVE, True)
             self.fields[key] = edit
             form.addRow(labels[key], edit)
         self.fields["phone"].setPlaceholderText("0 3232 1234 ต่อ 12")
@@ -53,6 +61,7 @@ class OwnerEditor(QGroupBox):
         self.error.hide()
         self.save_button = QPushButton(_("Save owner"), self)
         self.save_button.setObjectName("owner_save")
+        self.save_button.setToolTip(_("Each field is saved when you leave it; this saves them all now."))
         self.save_button.clicked.connect(self.save)
         row = QHBoxLayout()
         row.addWidget(self.error, 1)
@@ -61,15 +70,20 @@ class OwnerEditor(QGroupBox):
         form.addRow(row)
 
     def load(self, year_id: str | None, criterion_id: str | None, year_be: int | None) -> None:
+        same = (year_id, criterion_id) == (self.year_id, self.criterion_id)
+        if not same:
+            self.flush()   # what is typed but not saved yet goes in before another criterion is shown
         self.year_id, self.criterion_id = year_id, criterion_id
         self.setTitle(_("Owner in fiscal year {year}").format(year=year_be) if year_be else _("Owner"))
         store = self.window.store
         row = planning.owner(store, year_id, criterion_id) if (store and year_id and criterion_id) else None
         for key, edit in self.fields.items():
-            edit.setText((row or {}).get(key, "") or "")
+            if not (same and edit.isModified()):   # a refused value stays until it is put right
+                edit.setText((row or {}).get(key, "") or "")
             edit.setReadOnly(bool(store is None or store.read_only))
         self.save_button.setEnabled(bool(store is not None and not store.read_only and year_id))
-        self._clear_error()
+        if not same:
+            self._clear_error()
 
     def values(self) -> dict[str, str]:
         return {k: e.text() for k, e in self.fields.items()}
@@ -79,36 +93,63 @@ class OwnerEditor(QGroupBox):
         for e in self.fields.values():
             e.setStyleSheet("")
 
-    def save(self) -> bool:
-        if not (self.year_id and self.criterion_id) or self.window.store is None:
-            return False
-        self._clear_error()
+    def _editable(self) -> bool:
+        store = self.window.store
+        return bool(self.year_id and self.criterion_id and store is not None and not store.read_only)
+
+    def save_field(self, key: str) -> bool:
+        """Store one field (the others as stored); False when it was refused."""
+        edit = self.fields[key]
+        if not self._editable() or not edit.isModified() or self._saving:
+            return True
+        store = self.window.store
+        current = planning.owner(store, self.year_id, self.criterion_id) or {}
+        values = {k: current.get(k) or "" for k in planning.OWNER_FIELDS}
+        values[key] = edit.text()
+        self._saving = True   # the store's change notice refills this form while it saves
         try:
-            changed = cc.save_owner(self.window.undo_stack, self.window.store, self.year_id, self.criterion_id,
-                                    self.values())
-        except ValidationError as exc:
-            msg = str(exc)
-            bad = "email" if _field_named(msg, self.fields["email"].text()) else (
-                "phone" if _field_named(msg, self.fields["phone"].text()) else None)
-            if bad:
-                self.fields[bad].setStyleSheet(ERROR_STYLE)
-                self.fields[bad].setFocus()
-            self.error.setText(msg)
-            self.error.show()
-            return False
+            cc.save_owner(self.window.undo_stack, store, self.year_id, self.criterion_id, values,
+                          what=self.labels[key])
         except UserError as exc:
+            edit.setStyleSheet(ERROR_STYLE)
             self.error.setText(str(exc))
             self.error.show()
             return False
-        if changed:
-            self.window.show_message(_("Owner saved."))
+        finally:
+            self._saving = False
+        edit.setModified(False)
+        edit.setStyleSheet("")
+        if not any(e.styleSheet() for e in self.fields.values()):
+            self.error.hide()
         self.saved.emit()
         return True
 
+    def flush(self, report: bool = True) -> bool:
+        """Save every field typed in and not yet saved; a refused one is reported (when the
+        form is about to show another criterion, its value would otherwise go unnoticed)."""
+        refused = []
+        for key, edit in self.fields.items():
+            if edit.isModified() and not self.save_field(key):
+                refused.append(key)
+        if refused and report:
+            self.window.show_message(_("Not saved: {reason}").format(reason=self.error.text()), error=True)
+            for key in refused:
+                self.fields[key].setModified(False)
+        return not refused
 
-def _field_named(message: str, value: str) -> bool:
-    value = value.strip()
-    return bool(value) and f"'{value}'" in message
+    def save(self) -> bool:
+        """Save every field now (the button, for clerks used to one)."""
+        for edit in self.fields.values():
+            edit.setModified(True)
+        ok = self.flush(report=False)
+        if not ok:
+            bad = next(e for e in self.fields.values() if e.styleSheet())
+            bad.setFocus()
+        return ok
+
+    def hideEvent(self, event) -> None:
+        self.flush()
+        super().hideEvent(event)
 
 
 class DetailPane(QWidget):

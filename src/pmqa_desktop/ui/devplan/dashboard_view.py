@@ -23,7 +23,8 @@ from ...core.scoring import format_score
 from ...core.storage import devplan as dp
 from ...core.storage.store import Store
 from ...core.thai_calendar import MonthKey, fiscal_months
-from ...i18n import _
+from ...i18n import _, english_screen
+from ..common.flow_layout import FlowLayout
 from .models import PLAN_TABLES, _listen, month_label
 
 STATUS_COLOURS = {"green": QColor("#2e7d32"), "yellow": QColor("#f9a825"), "red": QColor("#c62828")}
@@ -186,6 +187,7 @@ class DashboardView(QWidget):
         top.addWidget(self.as_of)
         self.summary = QLabel(self)
         self.summary.setObjectName("dashboard_summary")
+        self.summary.setWordWrap(True)
         top.addWidget(self.summary, 1)
         self.goto_button = QPushButton(_("Go to row"), self)
         self.goto_button.setObjectName("goto")
@@ -195,7 +197,8 @@ class DashboardView(QWidget):
         # ---- settings (the yellow thresholds)
         box = QGroupBox(_("When is a plan at risk (yellow)?"), self)
         box.setObjectName("dashboard_settings")
-        sl = QHBoxLayout(box)
+        sl = FlowLayout(box)   # wraps on a narrow window rather than squeezing the tree beside it
+        sl.setContentsMargins(6, 6, 6, 6)
         sl.addWidget(QLabel(_("Percent done behind the time elapsed by more than"), box))
         self.lag = QDoubleSpinBox(box)
         self.lag.setObjectName("lag_points")
@@ -212,12 +215,11 @@ class DashboardView(QWidget):
         self.score_below.setDecimals(2)
         self.score_below.setSingleStep(0.5)
         sl.addWidget(self.score_below)
-        self.save_button = QPushButton(_("Save"), box)
-        self.save_button.setObjectName("save_settings")
-        self.save_button.clicked.connect(self.save_settings)
-        sl.addWidget(self.save_button)
-        sl.addStretch(1)
         self._show_settings()
+        # kept (in this program's settings, not the file) as soon as a field is left or ticked
+        self.lag.editingFinished.connect(self.save_settings)
+        self.score_below.editingFinished.connect(self.save_settings)
+        self.use_score.toggled.connect(lambda *_a: self.save_settings())
 
         # ---- the tree
         self.tree = QTreeWidget(self)
@@ -258,12 +260,13 @@ class DashboardView(QWidget):
         self.as_of.blockSignals(True)
         self.as_of.clear()
         today = MonthKey(date.today().year, date.today().month)
-        self.as_of.addItem(_("This month ({month})").format(month=today.abbr()), today.key)
+        en = english_screen()
+        self.as_of.addItem(_("This month ({month})").format(month=today.abbr(english=en)), today.key)
         for r in dash.ROUNDS:
             m = dash.as_of_round(self.year_be, r)
-            self.as_of.addItem(_("After round {r} ({month})").format(r=r, month=m.abbr()), m.key)
+            self.as_of.addItem(_("After round {r} ({month})").format(r=r, month=m.abbr(english=en)), m.key)
         for m in fiscal_months(self.year_be):
-            self.as_of.addItem(m.abbr(), m.key)
+            self.as_of.addItem(m.abbr(english=en), m.key)
         self.as_of.blockSignals(False)
 
     def _set_default_as_of(self) -> None:
@@ -295,7 +298,10 @@ class DashboardView(QWidget):
         self.use_score.setChecked(self.settings.use_score)
 
     def save_settings(self) -> None:
-        self.settings = dash.DashboardSettings(self.lag.value(), self.score_below.value(), self.use_score.isChecked())
+        settings = dash.DashboardSettings(self.lag.value(), self.score_below.value(), self.use_score.isChecked())
+        if settings == self.settings:
+            return
+        self.settings = settings
         try:
             dash.save_settings(self.settings)
         except OSError as exc:

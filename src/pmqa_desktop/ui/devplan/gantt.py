@@ -8,6 +8,9 @@ it is released (Esc cancels).
 """
 from __future__ import annotations
 
+from datetime import date
+from typing import Callable
+
 from PySide6.QtCore import QModelIndex, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QCursor, QMouseEvent, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
@@ -190,14 +193,18 @@ class DevGridView(GridTableView):
 
     def _save_current(self) -> None:
         cur = self.currentIndex()
-        self._saved_current = (self.model().row_key(cur.row()), cur.column()) if cur.isValid() else None
+        self._saved_current = (self.model().row_key(cur.row()), cur.column(), cur.row()) if cur.isValid() else None
 
     def _restore_current(self) -> None:
         if self._saved_current:
-            key, col = self._saved_current
+            key, col, row = self._saved_current
             self._saved_current = None
             if self.model().row_of_key(key) >= 0:
                 self.focus_key(key, col)
+            elif self.model().rowCount():   # its row went (deleted): the one now in its place
+                idx = self.model().index(min(row, self.model().rowCount() - 1), col)
+                self.setCurrentIndex(idx)
+                self.scrollTo(idx)
 
     def edit(self, index, trigger=None, event=None):  # noqa: D401 - Qt override
         if trigger == QAbstractItemView.EditTrigger.AnyKeyPressed and index.isValid() \
@@ -216,6 +223,12 @@ class PlanGridView(DevGridView):
             self.setItemDelegateForColumn(c, self.gantt_delegate)
         self.viewport().setMouseTracking(True)
         self._drag: dict | None = None
+        self.today: Callable[[], date] = date.today   # (tests set another day)
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
+        from .gantt_zoom import paint_today
+        paint_today(self, self.today())
 
     # ------------------------------------------------------------ hit testing
     def _month_at(self, x: int) -> int:

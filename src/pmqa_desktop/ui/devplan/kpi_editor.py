@@ -116,6 +116,7 @@ class KpiEditor(QWidget):
 
         self.score_label = QLabel(self)
         self.score_label.setObjectName("plan_score")
+        self.score_label.setWordWrap(True)   # (a narrow page must not squeeze the tree beside it)
         self.weight_label = QLabel(self)
         self.weight_label.setObjectName("weight_flag")
         self.weight_label.setWordWrap(True)
@@ -153,6 +154,7 @@ class KpiEditor(QWidget):
         ll = QVBoxLayout(lower)
         ll.setContentsMargins(0, 0, 0, 0)
         self.progress_title = QLabel(self)
+        self.progress_title.setWordWrap(True)
         ll.addWidget(self.progress_title)
         ll.addWidget(self.progress_view, 1)
         split = QSplitter(Qt.Orientation.Vertical, self)

@@ -22,7 +22,7 @@ from ...core.storage import devplan as dp
 from ...core.storage import planning
 from ...core.storage.store import Change, Store
 from ...core.thai_calendar import MonthKey, fiscal_months
-from ...i18n import _
+from ...i18n import _, english_screen
 from . import commands as cmd
 from ..common.delegates import display_text
 from ..schedules.grid_models import EDITABLE, READ_ONLY, GridModel
@@ -314,7 +314,11 @@ class PlanGridModel(_PlanModelBase):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             if COL_M0 <= section < COL_OUTPUT:
-                return self.months[section - COL_M0].abbr() if self.months else ""
+                if not self.months:
+                    return ""
+                m = self.months[section - COL_M0]
+                # narrow months (the Gantt zoomed out): no year (the page's title gives the fiscal year)
+                return m.abbr(with_year=not getattr(self, "narrow_months", False), english=english_screen())
             return {COL_TEXT: _("Activity / step"), COL_DURATION: _("Duration"), COL_START: _("Start"),
                     COL_END: _("End"), COL_OUTPUT: _("Output / progress indicator"),
                     COL_RESP: _("Responsible"), COL_REL: _("Related units"),

@@ -27,7 +27,11 @@ from ...i18n import _
 from . import commands as cmd
 from .models import (COL_BUDGET, COL_DURATION, COL_END, COL_M0, COL_OUTPUT, COL_REL, COL_RESP, COL_START,
                              COL_TEXT, N_MONTHS, KpiModel, PlanGridModel, PlanListModel, _listen, plan_state_text)
-from .gantt import PlanGridView
+from ..common.flow_layout import FlowLayout
+from . import gantt_zoom
+from ..common.frozen_view import freeze_columns
+from ..common.layout_memory import remember_grid, remember_splitter
+from .gantt import DevGridView, PlanGridView
 from .kpi_editor import KpiEditor
 
 from . import DASHBOARD_PAGE, DEVPLAN_PAGE  # the page keys
@@ -239,9 +243,11 @@ class DevPlanPage(QWidget):
         left = QWidget(self)
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
-        ll.addWidget(QLabel(_("<b>Development plans, FY {year}</b>").format(year=self.year_be), left))
+        heading = QLabel(_("<b>Development plans, FY {year}</b>").format(year=self.year_be), left)
+        heading.setWordWrap(True)
+        ll.addWidget(heading)
         ll.addWidget(self.plan_list, 1)
-        row = QHBoxLayout()
+        row = FlowLayout()
         self.add_plan_button = self._button(_("Add…"), "add_plan", self.add_plan_dialog, row)
         self.rename_plan_button = self._button(_("Rename / tie…"), "rename_plan", self.rename_plan_dialog, row)
         self.delete_plan_button = self._button(_("Delete"), "delete_plan", self.delete_plan, row)
@@ -260,13 +266,12 @@ class DevPlanPage(QWidget):
         self.error_label.setStyleSheet("color: #b71c1c; font-weight: bold;")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
-        bar = QHBoxLayout()
+        bar = FlowLayout()   # wraps on a narrow page rather than squeezing the tree beside it
         self.add_activity_button = self._button(_("Add activity…"), "add_activity", self.add_activity_dialog, bar)
         self.add_step_button = self._button(_("Add step"), "add_step", self.add_step, bar)
         self.delete_row_button = self._button(_("Delete row"), "delete_row", self.delete_row, bar)
         self.up_button = self._button(_("Move up"), "move_up", lambda: self.move_row(-1), bar)
         self.down_button = self._button(_("Move down"), "move_down", lambda: self.move_row(1), bar)
-        bar.addStretch(1)
         self.approve_button = self._button(_("Record approval…"), "approve", self.approve_dialog, bar)
         self.versions_combo = QComboBox(self)
         self.versions_combo.setObjectName("approved_versions")
@@ -278,6 +283,11 @@ class DevPlanPage(QWidget):
         self.grid.setObjectName("plan_grid")
         self.grid.widths = GRID_WIDTHS
         self.grid.setModel(self.grid_model)
+        freeze_columns(self.grid, COL_TEXT + 1, make=DevGridView)   # the activity stays while months scroll
+        self.gantt_zoom = gantt_zoom.install(self, bar.addWidget)
+        remember_grid(self.grid, "devplan")
+        self.grid.empty_hint = _("Press “Add activity…” to begin")
+        self.grid.empty_check = lambda: self.plan_id is not None and not self.grid_model.activity_ids()
         self.grid_model.message.connect(self.show_error)
         self.grid.moveRowRequested.connect(self.move_row)          # Alt+Up / Alt+Down
         self.grid.customContextMenuRequested.connect(self._grid_menu)
@@ -307,6 +317,7 @@ class DevPlanPage(QWidget):
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 1)
         split.setSizes([230, 1000])
+        remember_splitter(split, "devplan_split")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(split)

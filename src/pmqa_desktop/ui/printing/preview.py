@@ -13,7 +13,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
                                QHBoxLayout, QLabel, QMessageBox, QProgressDialog, QPushButton, QScrollArea,
@@ -24,8 +24,11 @@ from ...core.storage import devplan as dp
 from ...i18n import _
 from ...printing.fonts import FONT_CHOICES
 from ...printing.layout import Cancelled
-from ...printing.render import PLAN_FORMS, PrintSettings, build, form_labels
+from ...printing.render import MARGIN_RANGE_MM, PLAN_FORMS, PrintSettings, build, form_labels
 from ...printing.forms import FormRequest
+from ..common import file_places
+from . import preview_view
+from ..qt_util import translate_buttons
 
 
 def _pdfium():
@@ -45,6 +48,18 @@ def page_image(pdf_path: str | Path, index: int, dpi: float) -> QImage:
         img = QImage(bytes(bitmap.buffer), w, h, stride, fmt).copy()
         page.close()
         return img
+    finally:
+        doc.close()
+
+
+def page_size(pdf_path: str | Path, index: int) -> tuple[float, float]:
+    """A page's (width, height) in points."""
+    doc = _pdfium().PdfDocument(str(pdf_path))
+    try:
+        page = doc[index]
+        size = page.get_size()
+        page.close()
+        return float(size[0]), float(size[1])
     finally:
         doc.close()
 
@@ -132,10 +147,36 @@ class PreviewDialog(QDialog):
         opts.addWidget(self.digits_box)
         opts.addWidget(QLabel(_("Font:")))
         opts.addWidget(self.font_box)
+        # the margins of this print, from Settings > Printing (which keeps the usual ones)
+        self.binding_spin = QSpinBox()
+        self.binding_spin.setObjectName("print_binding_mm")
+        self.other_spin = QSpinBox()
+        self.other_spin.setObjectName("print_other_mm")
+        for spin, value in ((self.binding_spin, self.settings.binding_mm), (self.other_spin, self.settings.other_mm)):
+            spin.setRange(*MARGIN_RANGE_MM)
+            spin.setSuffix(" mm")
+            spin.setValue(int(round(value)))
+            spin.setToolTip(_("For this print; Tools > Settings > Printing keeps the usual margins."))
+        opts.addWidget(QLabel(_("Margin on the binding side")))
+        opts.addWidget(self.binding_spin)
+        opts.addWidget(QLabel(_("Other margins")))
+        opts.addWidget(self.other_spin)
         self.refresh_button = QPushButton(_("Refresh"))
         self.refresh_button.setObjectName("print_refresh")
         self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button.hide()     # options apply at once (see _option_changed)
         opts.addWidget(self.refresh_button)
+        self._again = QTimer(self)
+        self._again.setSingleShot(True)
+        self._again.setInterval(250)   # a burst of changes builds the pages once
+        self._again.timeout.connect(self.refresh)
+        self._pending = False
+        self.digits_box.toggled.connect(self._option_changed)
+        self.font_box.currentIndexChanged.connect(self._option_changed)
+        self.plan_box.currentIndexChanged.connect(self._option_changed)
+        self.round_box.currentIndexChanged.connect(self._option_changed)
+        self.binding_spin.valueChanged.connect(self._option_changed)
+        self.other_spin.valueChanged.connect(self._option_changed)
         if form not in PLAN_FORMS:
             opts.addStretch(1)
         lay.addLayout(opts)
@@ -150,6 +191,10 @@ class PreviewDialog(QDialog):
         nav.addWidget(self.page_spin)
         nav.addWidget(self.page_label)
         nav.addStretch(1)
+        self.zoom = preview_view.ZoomBox(self)
+        self.zoom.changed.connect(lambda: self._show_page(self.page_spin.value()))
+        nav.addWidget(QLabel(_("Zoom:")))
+        nav.addWidget(self.zoom)
         lay.addLayout(nav)
         self.missing_label = QLabel("")   # characters the font cannot draw, said here, not boxed on the page
         self.missing_label.setObjectName("print_missing")
@@ -164,7 +209,14 @@ class PreviewDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.view)
-        lay.addWidget(scroll, 1)
+        self.scroll = scroll
+        preview_view.zoom_with_wheel(scroll, self.zoom)
+        self.thumbs = preview_view.Thumbnails(self)
+        self.thumbs.pageChosen.connect(self.page_spin.setValue)
+        middle = QHBoxLayout()
+        middle.addWidget(self.thumbs)
+        middle.addWidget(scroll, 1)
+        lay.addLayout(middle, 1)
 
         buttons = QDialogButtonBox()
         self.print_button = buttons.addButton(_("Print…"), QDialogButtonBox.ActionRole)
@@ -173,6 +225,7 @@ class PreviewDialog(QDialog):
         self.save_button.setObjectName("print_save")
         close = buttons.addButton(QDialogButtonBox.Close)
         close.clicked.connect(self.reject)
+        translate_buttons(buttons)
         self.print_button.clicked.connect(lambda: self.print_pages())
         self.save_button.clicked.connect(lambda: self.save_as())
         # the same form as an editable Excel or Word file (office_export), chosen beside the Save button
@@ -211,6 +264,7 @@ class PreviewDialog(QDialog):
     def _current_settings(self) -> PrintSettings:
         ps = PrintSettings.load()   # the page set-up comes from Settings > Printing
         ps.thai_digits, ps.font = self.digits_box.isChecked(), self.font_box.currentData() or "auto"
+        ps.binding_mm, ps.other_mm = float(self.binding_spin.value()), float(self.other_spin.value())
         return ps
 
     # ------------------------------------------------------------ rendering
@@ -221,6 +275,7 @@ class PreviewDialog(QDialog):
 
     def refresh(self, wait: bool = False) -> None:
         """Build the form and write it to a temporary PDF in a worker thread."""
+        self._again.stop()
         if self._thread is not None:
             return
         self.settings = self._current_settings()
@@ -258,7 +313,16 @@ class PreviewDialog(QDialog):
         if wait:
             self.wait_done()
 
+    def _option_changed(self, *_args) -> None:
+        """An option changed: the pages are built again (once a running build has finished)."""
+        if self._thread is not None:
+            self._pending = True
+        else:
+            self._again.start()
+
     def cancel(self) -> None:
+        self._pending = False
+        self._again.stop()
         if self._worker is not None:
             self._worker.cancel_flag.set()
 
@@ -303,18 +367,24 @@ class PreviewDialog(QDialog):
         self.page_spin.setValue(1)
         self.page_spin.blockSignals(False)
         self._set_ready(True)
+        self.thumbs.fill(self.pdf_path, pages, page_image)
         self._show_page(1)
         self.missing = set(worker.doc.missing) if worker is not None else set()
         from ...printing.render import missing_message
         self.missing_label.setText(missing_message(self.missing) if self.missing else "")
         self.missing_label.setVisible(bool(self.missing))
+        if self._pending:
+            self._pending = False
+            self._again.start()
 
     def _show_page(self, number: int) -> None:
         if not self.pdf_path or not self.pages:
             return
-        img = page_image(self.pdf_path, number - 1, 96)
+        dpi = self.zoom.dpi(page_size(self.pdf_path, number - 1), self.scroll.viewport().size())
+        img = page_image(self.pdf_path, number - 1, dpi)
         self.view.setPixmap(QPixmap.fromImage(img))
         self.page_label.setText(_("of {n}").format(n=self.pages))
+        self.thumbs.set_current(number)
 
     # ------------------------------------------------------------ output
     def _format_changed(self) -> None:
@@ -349,8 +419,10 @@ class PreviewDialog(QDialog):
     def save_pdf(self, path: str | None = None) -> Path | None:
         if not self.pdf_path:
             return None
+        asked = path is None
         if path is None:
-            path, _filter = QFileDialog.getSaveFileName(self, _("Save PDF"), f"{self.form}.pdf", _("PDF files (*.pdf)"))
+            path, _filter = QFileDialog.getSaveFileName(self, _("Save PDF"), str(self.suggested_pdf_path()),
+                                                        _("PDF files (*.pdf)"))
             if not path:
                 return None
         dest = Path(path)
@@ -366,7 +438,18 @@ class PreviewDialog(QDialog):
             QMessageBox.warning(self, _("Save PDF"), _("Cannot write {path}: {error}").format(path=dest, error=exc))
             return None
         self.window.show_message(_("Saved {path}").format(path=dest))
+        if asked:   # where it went, and a way there
+            self.saved_box = file_places.saved_notice(self, dest)
         return dest
+
+    def suggested_pdf_path(self) -> Path:
+        """``ปฏิทินการดำเนินงาน_จังหวัดราชบุรี_2554.pdf`` in Documents."""
+        try:
+            req = self.request()
+            parts = (form_labels()[self.form], req.org["name"], req.year["year_be"])
+        except UserError:
+            parts = (form_labels()[self.form],)
+        return file_places.suggested_path(*parts, ext="pdf")
 
     def print_pages(self, printer=None) -> bool:
         """Send the pages to a printer (the print dialog unless a QPrinter is given)."""

@@ -20,7 +20,7 @@ from ...core.storage import planning
 from ...core.storage.store import Change, Store
 from ...core.thai_calendar import MonthKey, format_thai_date, header_labels, parse_cell_date
 from ...core.thai_text import strip_zwsp
-from ...i18n import _
+from ...i18n import _, english_screen
 from ..common.delegates import HeaderRowRole, RawTextRole, display_text
 
 
@@ -259,7 +259,7 @@ class CalendarModel(GridModel):
         else:
             self.months = planning.calendar_months(self.year)
             self._keys = [m.key for m in self.months]
-            self._labels = header_labels(self.months)
+            self._labels = header_labels(self.months, english=english_screen())
             self._steps = [_Step(s, {m: c["text"] for m, c in s["cells"].items()})
                            for s in planning.calendar_steps(self.store, self.year_id)]
         self._reindex()
@@ -311,7 +311,7 @@ class CalendarModel(GridModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             m = self.month_of_column(section)
             if m is not None:
-                return m.full()
+                return m.full(english=english_screen())
         return None
 
     def cell_text(self, row: int, col: int) -> str:
@@ -648,7 +648,7 @@ class WeeklyPlanModel(GridModel):
             return
         self.columns = planning.weekly_columns(self.year)
         months = [m for m, w in self.columns if w == 1]
-        self._month_labels = header_labels(months)
+        self._month_labels = header_labels(months, english=english_screen())
         self._rows = self._build_rows()
         self._pos = {r.key: i for i, r in enumerate(self._rows)}
 

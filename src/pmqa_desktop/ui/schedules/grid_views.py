@@ -8,13 +8,15 @@ Alt+Up/Alt+Down move a row, Ctrl+Shift+Right/Left extend or shrink a weekly acti
 """
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QEvent, QLine, QModelIndex, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import (QAction, QColor, QFont, QGuiApplication, QKeyEvent, QKeySequence, QPainter, QPaintEvent,
+from PySide6.QtGui import (QAction, QColor, QFont, QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence, QPainter, QPaintEvent,
                            QPalette, QPen, QUndoStack)
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView,
                                QInputDialog, QLabel, QMenu, QSpinBox, QStyle, QStyleOptionHeader, QStyleOptionViewItem,
                                QTableView,
-                               QToolBar, QVBoxLayout, QWidget)
+                               QToolBar, QToolTip, QVBoxLayout, QWidget)
 
 from ...core.storage import planning
 from ...core.storage.store import Store
@@ -22,7 +24,22 @@ from ...core.thai_calendar import MonthKey, fiscal_year_start
 from ...i18n import _
 from ..common.clipboard import put_on_clipboard, parse_tsv, to_html, to_tsv
 from ..common.delegates import PAD_X, PAD_Y, CellEditor, ThaiWrapDelegate, word_breaks_notifier
+from ..common.frozen_view import freeze_columns
+from ..common.layout_memory import remember_grid
 from .grid_models import CalendarModel, GridModel, MonthGroupRole, WeeklyPlanModel, WeekLabelRole, criterion_label
+
+#: a row grows with its text up to this many lines (a 5,000-character paste stays a few lines tall)
+MAX_ROW_LINES = 8
+ZOOM_STEP = 10              # percent per notch of the wheel
+ZOOM_RANGE = (50, 250)
+
+
+def long_text_tip(text: str) -> str:
+    """A cell's whole text as a tooltip: wrapped (between Thai words too) to a readable width."""
+    import html
+
+    from ...core.thai_text import with_zwsp
+    return ("<div style='white-space: pre-wrap; width: 480px'>" + html.escape(with_zwsp(text)) + "</div>")
 
 
 class GridTableView(QTableView):
@@ -30,6 +47,7 @@ class GridTableView(QTableView):
 
     moveRowRequested = Signal(int)     # -1 up, +1 down
     spanChangeRequested = Signal(int)  # +1 extend, -1 shrink
+    zoomChanged = Signal(int)          # percent (Ctrl+wheel, Ctrl+0)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -50,6 +68,12 @@ class GridTableView(QTableView):
         vh.setDefaultSectionSize(self._line)
         vh.setMinimumSectionSize(self._line)
         self._heights: dict[str, int] = {}
+        self._clipped: set[str] = set()      # rows whose text is taller than they are shown
+        self.frozen: Any = None              # ui.frozen_view.FrozenColumns over this grid's first columns
+        self.zoom = 100                      # percent of the cells' normal font size
+        self.empty_hint = ""                 # shown in the grid while it has no rows
+        self._base_font: QFont | None = None
+        self.leader: QTableView | None = None   # set on that view over them: the grid it follows
         self._row_spans: dict[int, dict[int, int]] | None = {}
         self._fonts: tuple | None = None
         self._fitting = False
@@ -77,10 +101,13 @@ class GridTableView(QTableView):
         self._model_reset()
 
     def _connections(self, model: GridModel):
-        return [(model.dataChanged, self._data_changed), (model.modelReset, self._model_reset),
-                (model.rowsInserted, self._rows_changed), (model.rowsRemoved, self._rows_changed),
-                (model.rowsMoved, self._rows_changed), (model.layoutChanged, self._rows_changed),
-                (model.spansChanged, self.apply_spans), (model.focusRequested, self.focus_key)]
+        out = [(model.dataChanged, self._data_changed), (model.modelReset, self._model_reset),
+               (model.rowsInserted, self._rows_changed), (model.rowsRemoved, self._rows_changed),
+               (model.rowsMoved, self._rows_changed), (model.layoutChanged, self._rows_changed),
+               (model.spansChanged, self.apply_spans)]
+        if self.leader is None:   # (the view over frozen columns shares the grid's current cell)
+            out.append((model.focusRequested, self.focus_key))
+        return out
 
     def grid(self) -> GridModel:
         return self.model()
@@ -154,6 +181,8 @@ class GridTableView(QTableView):
         cover (row spans, other delegates) are left to Qt.
         """
         model = self.model()
+        if self.empty_hint and model is not None and self.is_empty():
+            return self._paint_hint()
         if (self._row_spans is None or not hasattr(model, "paint_row")
                 or type(self.itemDelegate()) is not ThaiWrapDelegate):
             return super().paintEvent(event)
@@ -183,7 +212,7 @@ class GridTableView(QTableView):
         selection = self.selectionModel()
         ranges = [(g.top(), g.left(), g.bottom(), g.right()) for g in selection.selection()] if selection else []
         cur = self.currentIndex()
-        cur_rc = (cur.row(), cur.column()) if cur.isValid() and self.hasFocus() else None
+        cur_rc = (cur.row(), cur.column()) if cur.isValid() and (self.leader or self).hasFocus() else None
         cache = self.cell_delegate.layouts
         spans = self._row_spans
         painter = QPainter(self.viewport())
@@ -253,6 +282,22 @@ class GridTableView(QTableView):
             painter.drawRect(focus_rect.adjusted(1, 1, -1, -1))
         painter.end()
 
+    def is_empty(self) -> bool:
+        """No rows (or, where ``empty_check`` is set, nothing the clerk entered yet)."""
+        check = getattr(self, "empty_check", None)
+        return check() if callable(check) else self.model().rowCount() == 0
+
+    def _paint_hint(self) -> None:
+        """What to press to begin, in the middle of an empty grid."""
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        painter.setFont(font)
+        painter.drawText(self.viewport().rect().adjusted(20, 20, -20, -20),
+                         int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self.empty_hint)
+        painter.end()
+
     def _grid_pen(self) -> QPen:
         opt = QStyleOptionViewItem()
         self.initViewItemOption(opt)
@@ -289,9 +334,30 @@ class GridTableView(QTableView):
                         continue
                     width = sum(hh.sectionSize(c) for c in range(col, col + span))
                     h = max(h, self.cell_delegate.text_height(text, width, font))
-            h = min(h, 600)
+            cap = self.max_row_height()
+            if h > cap:   # a very long text (a pasted page): a few lines here, the whole on hover or F2
+                self._clipped.add(key)
+                h = cap
+            else:
+                self._clipped.discard(key)
             self._heights[key] = h
         return h
+
+    def max_row_height(self) -> int:
+        """The tallest a row grows: MAX_ROW_LINES lines of the cells' font."""
+        return QFontMetrics(self.fonts()[0][0]).lineSpacing() * MAX_ROW_LINES + 2 * PAD_Y + 1
+
+    def viewportEvent(self, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ToolTip:
+            idx = self.indexAt(event.pos())
+            model = self.model()
+            if idx.isValid() and isinstance(model, GridModel) and model.row_key(idx.row()) in self._clipped:
+                text = idx.data(Qt.ItemDataRole.EditRole)
+                if isinstance(text, str) and text.strip():
+                    QToolTip.showText(event.globalPos(), long_text_tip(text), self.viewport(),
+                                      self.visualRect(idx))
+                    return True
+        return super().viewportEvent(event)
 
     def fonts(self) -> tuple[tuple[QFont, str], tuple[QFont, str]]:
         """((font, key), (bold font, key)) of the cells (kept until the view's font changes)."""
@@ -312,8 +378,8 @@ class GridTableView(QTableView):
     def fit_visible_rows(self, *args) -> None:
         """Fit the heights of the rows in view (and a few more); never all rows."""
         model = self.model()
-        if not isinstance(model, GridModel) or self._fitting:
-            return
+        if not isinstance(model, GridModel) or self._fitting or self.leader is not None:
+            return   # (the view over the frozen columns takes the grid's row heights)
         n = model.rowCount()
         if n == 0:
             return
@@ -448,6 +514,9 @@ class GridTableView(QTableView):
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (ctrl or alt):
                 self.move_current(-1 if shift else 1, 0)
                 return
+            if ctrl and key == Qt.Key.Key_0:      # zoom back to normal
+                self.set_zoom(100)
+                return
         super().keyPressEvent(event)
 
     def move_current(self, drow: int, dcol: int) -> None:
@@ -471,6 +540,10 @@ class GridTableView(QTableView):
         self.scrollTo(idx)
 
     def edit(self, index, trigger=None, event=None):  # noqa: D401 - Qt override (both overloads)
+        frozen = self.frozen
+        if frozen is not None and index.isValid() and index.column() < frozen.count and frozen.active():
+            # a frozen cell: its editor opens in the view over it, not hidden underneath
+            return frozen.overlay.edit(index) if trigger is None else frozen.overlay.edit(index, trigger, event)
         if trigger is None:
             return super().edit(index)
         self.cell_delegate.replace_on_edit = trigger == QAbstractItemView.EditTrigger.AnyKeyPressed
@@ -488,7 +561,62 @@ class GridTableView(QTableView):
             self.move_current(0, 1)
         elif how == "previous":
             self.move_current(0, -1)
-        self.setFocus()
+        if self.leader is not None:   # edited over a frozen column: the keys go back to the grid
+            self.leader.setFocus()
+            self.leader.scrollTo(self.leader.currentIndex())
+        else:
+            self.setFocus()
+
+    def scrollTo(self, index, hint=QAbstractItemView.ScrollHint.EnsureVisible) -> None:  # noqa: N802
+        frozen = self.frozen
+        if self.leader is not None or (frozen is not None and frozen.active() and index.isValid()
+                                       and index.column() < frozen.count):
+            # a frozen cell is always in view sideways: only the rows scroll
+            bar = self.horizontalScrollBar()
+            value = bar.value() if self.leader is None else 0
+            super().scrollTo(index, hint)
+            bar.setValue(value)
+            return
+        super().scrollTo(index, hint)
+        if frozen is not None:
+            frozen.scroll_clear_of(index)
+
+    def wheelEvent(self, event) -> None:  # noqa: N802
+        if self.leader is not None:   # the wheel over the frozen columns scrolls the grid
+            self.leader.wheelEvent(event)
+            return
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:   # zoom, as in Excel
+            steps = event.angleDelta().y() / 120
+            if steps:
+                self.set_zoom(self.zoom + int(round(steps * ZOOM_STEP)))
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def set_zoom(self, percent: int) -> None:
+        """Draw the cells larger or smaller (ZOOM_RANGE percent); the rows fit again."""
+        percent = max(ZOOM_RANGE[0], min(ZOOM_RANGE[1], int(percent)))
+        if self._base_font is None:
+            self._base_font = QFont(self.font())
+        if percent == self.zoom:
+            return
+        self.zoom = percent
+        font = QFont(self._base_font)
+        if self._base_font.pointSizeF() > 0:
+            font.setPointSizeF(self._base_font.pointSizeF() * percent / 100)
+        else:
+            font.setPixelSize(max(6, round(self._base_font.pixelSize() * percent / 100)))
+        for view in (self, self.frozen.overlay if self.frozen is not None else None):
+            if view is not None:
+                view.setFont(font)
+                view._line = view.fontMetrics().lineSpacing() + 8
+                view.verticalHeader().setMinimumSectionSize(view._line)
+                view.verticalHeader().setDefaultSectionSize(view._line)
+        self._heights.clear()
+        self.schedule_fit()
+        if self.frozen is not None:
+            self.frozen.copy_rows()
+        self.zoomChanged.emit(percent)
 
     def current_editor(self) -> CellEditor | None:
         for ed in self.findChildren(CellEditor):
@@ -599,6 +727,20 @@ class _GridPage(QWidget):
         cur = self.table.currentIndex()
         return cur.row() if cur.isValid() else -1
 
+    def _deleting(self, delete) -> bool:
+        """Delete the selected rows; then the row that took the first one's place (or the last
+        row) is current, in the same column, so the keyboard goes on from there."""
+        rows = self.table.selected_rows()
+        cur = self.table.currentIndex()
+        col = cur.column() if cur.isValid() else 1
+        done = delete(rows)
+        n = self.table.model().rowCount()
+        if done and rows and n:
+            idx = self.table.model().index(min(min(rows), n - 1), col)
+            self.table.setCurrentIndex(idx)
+            self.table.scrollTo(idx)
+        return done
+
     def _month_choices(self, fy_be: int) -> list[MonthKey]:
         start = fiscal_year_start(fy_be)
         return [start.shifted(i) for i in range(-12, 13)]
@@ -648,6 +790,9 @@ class CalendarView(_GridPage):
         self.table.column_width = self._column_width
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
+        freeze_columns(self.table, CalendarModel.COL_TEXT + 1)   # ลำดับ and แนวทาง stay while months scroll
+        remember_grid(self.table, "calendar")
+        self.table.empty_hint = _("Press “Insert step below” to begin")
         self.table.moveRowRequested.connect(self.move_step)
         self.model.modelReset.connect(self._sync_span)
         self.act_insert_above = self._action(_("Insert step above"), lambda: self.insert_step(False),
@@ -695,7 +840,7 @@ class CalendarView(_GridPage):
         return self.model.insert_step(max(row, 0), below=below)
 
     def delete_steps(self) -> bool:
-        return self.model.delete_steps(self.table.selected_rows())
+        return self._deleting(lambda rows: self.model.delete_steps(rows))
 
     def move_step(self, delta: int) -> bool:
         cur = self.table.currentIndex()
@@ -726,6 +871,9 @@ class WeeklyPlanView(_GridPage):
         self.table.column_width = self._column_width
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
+        freeze_columns(self.table, WeeklyPlanModel.COL_CODE + 1)   # the criterion stays while weeks scroll
+        remember_grid(self.table, "weekly")
+        self.table.empty_hint = _("Press “Add row...” to begin")
         self.table.moveRowRequested.connect(self.move_row)
         self.table.spanChangeRequested.connect(self.change_span)
         self.model.modelReset.connect(self._sync_span)
@@ -802,7 +950,7 @@ class WeeklyPlanView(_GridPage):
         return self.model.add_row(crit, after_row=row if row >= 0 else None)
 
     def delete_rows(self) -> bool:
-        return self.model.delete_rows(self.table.selected_rows())
+        return self._deleting(lambda rows: self.model.delete_rows(rows))
 
     def move_row(self, delta: int) -> bool:
         cur = self.table.currentIndex()

@@ -166,8 +166,9 @@ class ExportDialog(QDialog):
         self.years.itemChanged.connect(self._show_chosen_plans)
         self.path = QLineEdit(self)
         self.path.setObjectName("export_path")
-        if store.path is not None:
-            self.path.setText(str(store.path.with_name(store.path.stem + "-exchange.db")))
+        if store.path is not None:   # in Documents, named for what it is: ไฟล์ส่งต่อ_จังหวัดราชบุรี_2554.db
+            from ..common.file_places import exchange_path
+            self.path.setText(str(exchange_path(window)))
         browse = QPushButton(_("Browse…"), self)
         browse.clicked.connect(self._browse)
         self.error = QLabel(self)

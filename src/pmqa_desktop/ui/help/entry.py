@@ -1,0 +1,18 @@
+"""Help > Manual (F1), first in the Help menu."""
+from __future__ import annotations
+
+from PySide6.QtGui import QKeySequence
+
+from ...i18n import _
+from ..features import Window
+from . import manual
+
+
+def install(window: Window) -> None:
+    help_menu = window.menus["help"]
+    first = help_menu.actions()[0] if help_menu.actions() else None
+    a = window.add_action("help", _("&Manual"), lambda: manual.show_manual(window),
+                          QKeySequence.StandardKey.HelpContents, "action_manual")
+    if first is not None:
+        help_menu.removeAction(a)
+        help_menu.insertAction(first, a)

@@ -1,0 +1,58 @@
+"""An English screen is English throughout (issue 12): the grids' month headers and tooltips,
+the Gantt's months and the dashboard's as-of months follow the UI language; the data stays as
+typed; Thai screens keep the Thai forms."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from pmqa_desktop.core.devplan_demo import rayong_year
+from pmqa_desktop.core.thai_calendar import MonthKey, header_labels
+from pmqa_desktop.ui.devplan import pages
+from pmqa_desktop.ui.devplan.models import COL_M0
+from pmqa_desktop.ui.main_window import MainWindow
+
+H = Qt.Orientation.Horizontal
+
+
+def _window(qtbot, demo_db):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    assert w.open_database(demo_db)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def test_month_headers_follow_an_english_screen(qtbot, english, demo_db):
+    w = _window(qtbot, demo_db)
+    try:
+        m = w.calendar_view.model
+        labels = [m.headerData(c, H) for c in range(m.FIRST_MONTH, m.col_remark)]
+        assert labels[0] == "Oct 53" and "Jan 54" in labels and labels[-1] == "Nov 54"
+        assert m.headerData(m.FIRST_MONTH, H, Qt.ItemDataRole.ToolTipRole) == "October 2553"
+        # the cells keep what was typed
+        texts = [m.index(r, c).data(Qt.ItemDataRole.EditRole) for r in range(m.rowCount())
+                 for c in range(m.FIRST_MONTH, m.col_remark)]
+        assert "31 มี.ค. 54" in texts
+        board = pages.open_page(w, rayong_year(w.store), pages.DASHBOARD_PAGE)
+        assert all("." not in board.as_of.itemText(i) for i in range(board.as_of.count()))
+        page = pages.open_page(w, rayong_year(w.store), pages.DEVPLAN_PAGE)
+        assert page.grid_model.headerData(COL_M0, H) == "Oct 52"
+    finally:
+        w.close_store()
+
+
+def test_thai_screen_keeps_thai_months(qtbot, demo_db):
+    w = _window(qtbot, demo_db)
+    try:
+        m = w.calendar_view.model
+        assert m.headerData(m.FIRST_MONTH, H) == "ต.ค.53"
+    finally:
+        w.close_store()
+
+
+def test_header_labels_in_both_languages():
+    months = [MonthKey(2010, 10).shifted(i) for i in range(14)]
+    th, en = header_labels(months), header_labels(months, english=True)
+    assert th[0] == "ต.ค.53" and en[0] == "Oct 53" and en[3] == "Jan 54" and en[1] == "Nov"
+    assert len(th) == len(en) == 14
