@@ -99,6 +99,7 @@ class ConflictInfo:
     incoming_won: bool
     group: str
     conflict_id: str = ""
+    source: str = ""   # the file it was found with, when not the merged file (a folder's merge)
 
 
 @dataclass
@@ -660,7 +661,8 @@ def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictI
             c.conflict_id = new_id()
         conn.executemany("INSERT INTO main.conflict (id, table_name, row_id, kept_rev, other_rev, found_at, source, "
                          "resolved) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
-                         [(c.conflict_id, c.table, c.row_id, c.kept_rev, c.other_rev, found, source) for c in conflicts])
+                         [(c.conflict_id, c.table, c.row_id, c.kept_rev, c.other_rev, found, c.source or source)
+                          for c in conflicts])
     finally:
         flushed()
     return added
@@ -890,7 +892,8 @@ def _compare(store: Store, report: MergeReport) -> tuple[dict[str, _TablePlan], 
     return plans, conflicts
 
 
-def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, backup: bool = True) -> MergeReport:
+def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, backup: bool = True,
+          carried: list[ConflictInfo] | None = None) -> MergeReport:
     """Merge another office's file into ``store`` (or only preview it with ``dry_run``).
 
     A preview keeps its checked private copy and its decisions; merging the same file into the
@@ -900,6 +903,9 @@ def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, bac
     The page check of the incoming copy (``quick_check``) runs in a thread beside the
     comparison; nothing is reported or written before it has passed, and a damaged file is
     refused with the check's message.
+
+    ``carried``: conflicts found before, with the files merged into the incoming one, listed here
+    too in the same transaction (``folder.merge_folder``).
     """
     incoming_path = Path(incoming_path)
     _log.info("merge %s into %s%s", incoming_path, store.path, " (preview)" if dry_run else "")
@@ -913,10 +919,10 @@ def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, bac
     clock = store.last_clock
     try:
         try:
-            return _merge(store, incoming_path, dry_run, backup, prev)
+            return _merge(store, incoming_path, dry_run, backup, prev, carried)
         except _IncomingChanged as exc:  # (rolled back: nothing of it was kept)
             store.last_clock = clock
-            report = _merge(store, incoming_path, dry_run, backup and exc.args[0] is None, None)
+            report = _merge(store, incoming_path, dry_run, backup and exc.args[0] is None, None, carried)
             report.backup = report.backup or exc.args[0]
             return report
     except (sqlite3.Error, OSError) as exc:  # (the transaction was rolled back: nothing was kept)
@@ -945,7 +951,8 @@ def failure_message(exc: BaseException, db: Path | None, incoming: Path) -> str:
         incoming=incoming.name, name=name, error=exc)
 
 
-def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev: _Prepared | None) -> MergeReport:
+def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev: _Prepared | None,
+           carried: list[ConflictInfo] | None = None) -> MergeReport:
     report = MergeReport(source=incoming_path, dry_run=dry_run)
     keep_plan = False
     same_bytes: _BytesCheck | None = None
@@ -1008,6 +1015,8 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                 with store.transaction():
                     if _state(store) != state:  # written to since the comparison: compare again
                         plans, conflicts = _compare(store, report)
+                    if carried:
+                        conflicts = report.conflicts = [*conflicts, *carried]
                     report.history_added = _apply(store, plans, conflicts, incoming_path.name, report)
                     if same_bytes is not None and not same_bytes.result():
                         raise _IncomingChanged(report.backup)  # rolls the transaction back

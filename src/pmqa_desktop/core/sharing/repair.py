@@ -247,3 +247,30 @@ def settle(store: Store, touched: dict[str, Any] | None = None, *, sql: dict[str
         return p.run()
     finally:
         conn.execute("DELETE FROM temp.repair_touched")
+
+
+MIGRATION_SOURCE = "schema 2"   # the conflicts' source when a version-1 file is taken forward
+
+
+def settle_file(conn: sqlite3.Connection) -> Settled:
+    """Settle every row of a file being taken to schema version 2 (inside the open's transaction,
+    before find's index is attached): twins made one, orphans moved or their parent restored, the
+    conflicts listed as a merge lists them, the file's clock kept after the versions written."""
+    from ..storage import search
+    from ..storage.store import Actor, _plausible, new_id, now_iso
+    store = Store(conn, None, Actor())
+    settled = settle(store)
+    if settled.conflicts:
+        found = now_iso()
+        conn.executemany("INSERT INTO conflict (id, table_name, row_id, kept_rev, other_rev, found_at, source, "
+                         "resolved) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+                         [(new_id(), t, rid, kept, other, found, MIGRATION_SOURCE)
+                          for t, rid, kept, other in settled.conflicts])
+    if settled.max_clock and _plausible(settled.max_clock):   # (a stamp far ahead moves only its row)
+        row = conn.execute("SELECT value FROM meta WHERE key = 'clock'").fetchone()
+        if row is None or row[0] < settled.max_clock:
+            conn.execute("INSERT INTO meta(key, value) VALUES ('clock', ?) "
+                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (settled.max_clock,))
+    if settled.changed and search.index_exists(conn):
+        search.mark_behind(conn)   # (rows changed unnoted: ``search.ensure`` rebuilds the index next)
+    return settled
