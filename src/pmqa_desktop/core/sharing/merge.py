@@ -53,7 +53,8 @@ from ..storage import schema
 from ..storage.store import Change, Store, busy_message, journal_path, new_id, now_iso, own_columns, read_only_uri
 from .faults import fault_point
 from .fsutil import sync_read_only
-from .repair import _after, _rev as _derived_rev
+from ..storage.repair import _after, _rev as _derived_rev
+from .labels import table_label
 from .safety import check_values, open_incoming, verify_schema
 
 _log = logging.getLogger(__name__)  # the log file (logfile.py)
@@ -164,19 +165,6 @@ class MergeReport:
         elif self.applied:
             out.append(_("Merged."))
         return out
-
-
-def table_label(table: str) -> str:
-    labels = {
-        "organisation": _("organisations"), "fiscal_year": _("fiscal years"), "category": _("categories"),
-        "criterion": _("criteria"), "criterion_owner": _("criterion owners"),
-        "calendar_step": _("calendar steps"), "calendar_cell": _("calendar cells"),
-        "weekly_row": _("weekly plan rows"), "weekly_activity": _("weekly activities"),
-        "dev_plan": _("development plans"), "plan_activity": _("plan activities"), "plan_step": _("plan steps"),
-        "kpi": _("KPIs"), "kpi_result": _("KPI results"), "step_progress": _("step progress"),
-        "plan_approval": _("plan approvals"),
-    }
-    return labels.get(table, table)
 
 
 # ---------------------------------------------------------------- deciding
@@ -582,7 +570,7 @@ def _taken_ids_sql(t: int, table: str) -> str:
     """SQL for the ids of the incoming rows of ``table`` that the plan adds, or takes with another
     natural key, parent or deleted mark than ours (only those can make twins or orphans); read
     before the plan is applied."""
-    from .repair import key_columns
+    from ..storage.repair import key_columns
     differ = " OR ".join(f"i.{c} IS NOT l.{c}" for c in key_columns(table))
     return (f"SELECT i.id FROM temp.merge_plan p CROSS JOIN inc.{table} i ON i.rowid = p.r "
             f"WHERE p.t = {t} AND p.what = {_NEW} UNION ALL "
@@ -594,7 +582,7 @@ def _taken_ids_sql(t: int, table: str) -> str:
 def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictInfo], source: str,
            report: "MergeReport | None" = None) -> int:
     conn = store.conn
-    from .repair import mark, settle
+    from ..storage.repair import mark, settle
     mark(store, {table: _taken_ids_sql(tp.t, table) for table, tp in plans.items() if tp.n(_TAKE, _TAKE_IX, _NEW)})
     for table, tp in plans.items():
         t = tp.t

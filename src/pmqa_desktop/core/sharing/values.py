@@ -66,7 +66,7 @@ class ValueFault:
     what: str   # a sentence part for the clerk
 
     def describe(self) -> str:
-        from .merge import table_label
+        from .labels import table_label
         return _("{table}, row {row}, {column}: {what}").format(
             table=table_label(self.table), row=str(self.row_id)[:12], column=self.column, what=self.what)
 
@@ -140,7 +140,7 @@ def value_faults(conn: sqlite3.Connection, db: str = "main", *, rows: dict[str, 
                 elif kind == "flag":
                     what = _("the deleted mark must be 0 or 1")
                 else:
-                    from .merge import table_label
+                    from .labels import table_label
                     what = _("refers to a row of {table} that does not exist").format(
                         table=table_label(kind.split(":")[1]))
                 faults.append(ValueFault(table, rid if isinstance(rid, str) else repr(rid), col, what))

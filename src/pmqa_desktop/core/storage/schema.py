@@ -236,11 +236,30 @@ def _migrate_0_to_1(conn) -> None:
 
 def _migrate_1_to_2(conn) -> None:
     """Version 2 holds one live row per natural key and no live row under a deleted parent.
-    Version-1 files merged before the repair existed may hold both: every row is settled as a
-    merge settles the rows it takes (``sharing.repair``), the versions that go kept in the history
-    and the conflicts listed for the clerk. No table changes."""
-    from ..sharing.repair import settle_file
-    settle_file(conn)
+    No table changes: version-1 files merged before the repair existed may hold both, and
+    ``Store._initialise`` settles every row after this step (``SETTLED_FROM``; ``storage.repair``),
+    the versions that go kept in the history and the conflicts listed for the clerk."""
+
+
+# the version from which a file holds one live row per natural key and none under a tombstone
+SETTLED_FROM = 2
+
+
+def _columns(table: str) -> list[str]:
+    cols = []
+    for line in TABLES[table].split(","):
+        name = line.strip().split()[0] if line.strip() else ""
+        if name:
+            cols.append(name)
+    return cols
+
+
+_OWN_COLUMNS = {t: _columns(t) for t in TABLES}
+
+
+def own_columns(table: str) -> list[str]:
+    """A synced table's own columns (after the bookkeeping ones)."""
+    return _OWN_COLUMNS[table]
 
 
 # MIGRATIONS[n] takes a database at user_version n to n + 1. Never edit a shipped step.
