@@ -136,3 +136,16 @@ def test_cli_says_in_thai_when_the_folder_holds_a_foreign_file(demo_db, received
     assert main(["--lang", "th", "merge", "--db", str(demo_db), "--folder", str(received)]) == 1
     err = capsys.readouterr().err
     assert "accounts.db" in err and "ไม่" in err
+
+
+def test_a_file_or_an_empty_folder_given_as_the_folder_is_a_sentence(demo_db, received, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    store = Store.open(demo_db, Actor("province", "clerk"))
+    try:
+        with pytest.raises(FileProblem, match="is a file, not a folder"):
+            merge_folder(store, received / "agency1.db")
+        with pytest.raises(FileProblem, match="holds no files to merge"):
+            merge_folder(store, empty)
+    finally:
+        store.close()

@@ -95,7 +95,7 @@ def merge_folder(store: Store, folder: str | Path, dry_run: bool = False, *, bac
     folder = Path(folder)
     if not dry_run:
         store._writable()
-    if store.path is not None and folder.is_file():
+    if folder.is_file():
         raise FileProblem(_("{path} is a file, not a folder. Choose the folder holding the files.").format(path=folder))
     files = folder_files(folder, store.path)
     check_folder(files)
