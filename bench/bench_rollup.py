@@ -11,6 +11,7 @@ file previewed and applied), and merges the first agency's file again (nothing t
 
 Prints ``name=value`` lines:
     rollup_35_agencies_s    all 35 merges, preview + apply each (target < 10)
+    rollup_35_agencies_folder_s  the same 35 files merged at once (merge_folder: preview, then apply)
     rollup_merge_median_s   one agency's merge, median; _min/_max alongside
     rollup_backup_s         the backup before the roll-up
     merge_peak_rss_mb       the process's peak memory after the roll-up (target < 300)
@@ -109,6 +110,24 @@ def main(argv: list[str] | None = None) -> None:
             again = merge(store, files[0], backup=False)
             print(f"rollup_again_s={time.perf_counter() - t0:.2f}")
             assert again.changes_nothing
+        finally:
+            store.close()
+        # the same files merged at once (File > Merge every file in a folder): one preview, one
+        # backup, one commit; timed from a fresh copy of the province's file
+        from pmqa_desktop.core.sharing.folder import merge_folder
+        received = work / "received"
+        received.mkdir()
+        for f in files:
+            os.symlink(f, received / f.name)
+        target2 = work / "province_folder.db"
+        shutil.copy(province, target2)
+        store = Store.open(target2, Actor("สำนักงานจังหวัด", "clerk"))
+        try:
+            t0 = time.perf_counter()
+            merge_folder(store, received, dry_run=True)
+            done = merge_folder(store, received)
+            print(f"rollup_{len(files)}_agencies_folder_s={time.perf_counter() - t0:.2f}")
+            assert done.applied, done.lines()
         finally:
             store.close()
         print(f"merge_peak_rss_mb={_peak_rss_mb():.0f}")

@@ -335,3 +335,42 @@ def test_export_without_a_plan_ticked_off(qtbot, window, tmp_path):
     ids = {r[0] for r in sqlite3.connect(out).execute("SELECT id FROM dev_plan")}
     assert drop.data(Qt.UserRole) not in ids
     assert {it.data(Qt.UserRole) for it in plans[1:]} <= ids
+
+
+def test_merge_every_file_in_a_folder_one_preview_one_backup(qtbot, window, demo_db, tmp_path):
+    from test_sharing_folder import agency_file
+    folder = tmp_path / "received"
+    folder.mkdir()
+    for n in (1, 2, 3):
+        agency_file(demo_db, folder, n)
+    window.sharing.auto_backup.wait()   # (the backup made when the window opened the file)
+    backups_before = len(list_backups(demo_db))
+    window.sharing.action_merge_folder.trigger()
+    dlg = window.sharing.last_dialog
+    assert dlg.objectName() == "merge_dialog" and dlg.folder
+    qtbot.keyClicks(dlg.path, str(folder))
+    click(qtbot, dlg.preview_button)
+    names = [dlg.tree.topLevelItem(i).text(0) for i in range(dlg.tree.topLevelItemCount())]
+    assert names == ["agency1.db", "agency2.db", "agency3.db"]
+    assert [dlg.tree.topLevelItem(i).text(1) for i in range(3)] == ["4", "4", "3"]
+    assert window.store.query("SELECT 1 FROM organisation WHERE name = 'ส่วนราชการที่ 1'") == []
+    click(qtbot, dlg.apply_button)
+    for n in (1, 2, 3):
+        assert window.store.query(f"SELECT 1 FROM organisation WHERE name = 'ส่วนราชการที่ {n}' AND deleted = 0")
+    assert len(list_backups(demo_db)) == backups_before + 1
+    assert dlg.pages.currentIndex() == 1 and dlg.conflict_model.rowCount() >= 1   # agencies 1 and 2 clashed
+
+
+def test_merge_folder_with_a_foreign_file_names_it_and_changes_nothing(qtbot, window, demo_db, tmp_path):
+    from test_sharing_folder import _foreign, agency_file
+    folder = tmp_path / "received"
+    folder.mkdir()
+    agency_file(demo_db, folder, 1)
+    _foreign(folder / "accounts.db")
+    window.sharing.action_merge_folder.trigger()
+    dlg = window.sharing.last_dialog
+    qtbot.keyClicks(dlg.path, str(folder))
+    click(qtbot, dlg.preview_button)
+    assert "accounts.db" in dlg.summary.text() and not dlg.apply_button.isEnabled()
+    assert dlg.tree.topLevelItemCount() == 0
+    assert window.store.query("SELECT 1 FROM organisation WHERE name = 'ส่วนราชการที่ 1'") == []

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule
 
 from pmqa_desktop.core.sharing import merge
-from pmqa_desktop.core.sharing.repair import NATURAL_KEYS
+from pmqa_desktop.core.storage.repair import NATURAL_KEYS
 from pmqa_desktop.core.storage import devplan, planning, schema
 from pmqa_desktop.core.storage import store as store_module
 from pmqa_desktop.core.storage.store import Actor, Store

@@ -8,6 +8,7 @@
     pmqa-desktop print FORM --db FILE --year 2554 [--org NAME] [--plan ID] [--round 6|9|12] --out F.pdf|F.xlsx|F.docx
     pmqa-desktop export --db FILE --out EXCHANGE [--org NAME] [--year 2554] [--plan ID] [--without-plan ID]
     pmqa-desktop merge --db FILE INCOMING [--dry-run]
+    pmqa-desktop merge --db FILE --folder DIR [--dry-run]
     pmqa-desktop check FILE
     pmqa-desktop rollover --db FILE [--org NAME] --from 2554 [--to 2555]
     pmqa-desktop search --db FILE TEXT
@@ -130,7 +131,8 @@ def _sub_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("merge", help=_("merge an exchange file into a database"))
     s.add_argument("--db", required=True)
-    s.add_argument("incoming")
+    s.add_argument("incoming", nargs="?")
+    s.add_argument("--folder", help=_("merge every file in this folder at once (one backup, one commit)"))
     s.add_argument("--dry-run", action="store_true")
 
     s = sub.add_parser("check", help=_("check whether a file can be opened safely"))

@@ -53,9 +53,9 @@ from ..storage import schema
 from ..storage.store import Change, Store, busy_message, journal_path, new_id, now_iso, own_columns, read_only_uri
 from .faults import fault_point
 from .fsutil import sync_read_only
-from .repair import _after, _rev as _derived_rev
+from ..storage.repair import _after, _rev as _derived_rev
+from .labels import table_label
 from .safety import check_values, open_incoming, verify_schema
-from .values import table_label  # noqa: F401  (the dialogs name tables through merge)
 
 _log = logging.getLogger(__name__)  # the log file (logfile.py)
 
@@ -100,6 +100,7 @@ class ConflictInfo:
     incoming_won: bool
     group: str
     conflict_id: str = ""
+    source: str = ""   # the file it was found with, when not the merged file (a folder's merge)
 
 
 @dataclass
@@ -569,7 +570,7 @@ def _taken_ids_sql(t: int, table: str) -> str:
     """SQL for the ids of the incoming rows of ``table`` that the plan adds, or takes with another
     natural key, parent or deleted mark than ours (only those can make twins or orphans); read
     before the plan is applied."""
-    from .repair import key_columns
+    from ..storage.repair import key_columns
     differ = " OR ".join(f"i.{c} IS NOT l.{c}" for c in key_columns(table))
     return (f"SELECT i.id FROM temp.merge_plan p CROSS JOIN inc.{table} i ON i.rowid = p.r "
             f"WHERE p.t = {t} AND p.what = {_NEW} UNION ALL "
@@ -581,7 +582,7 @@ def _taken_ids_sql(t: int, table: str) -> str:
 def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictInfo], source: str,
            report: "MergeReport | None" = None) -> int:
     conn = store.conn
-    from .repair import mark, settle
+    from ..storage.repair import mark, settle
     mark(store, {table: _taken_ids_sql(tp.t, table) for table, tp in plans.items() if tp.n(_TAKE, _TAKE_IX, _NEW)})
     for table, tp in plans.items():
         t = tp.t
@@ -648,7 +649,8 @@ def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictI
             c.conflict_id = new_id()
         conn.executemany("INSERT INTO main.conflict (id, table_name, row_id, kept_rev, other_rev, found_at, source, "
                          "resolved) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
-                         [(c.conflict_id, c.table, c.row_id, c.kept_rev, c.other_rev, found, source) for c in conflicts])
+                         [(c.conflict_id, c.table, c.row_id, c.kept_rev, c.other_rev, found, c.source or source)
+                          for c in conflicts])
     finally:
         flushed()
     return added
@@ -878,7 +880,8 @@ def _compare(store: Store, report: MergeReport) -> tuple[dict[str, _TablePlan], 
     return plans, conflicts
 
 
-def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, backup: bool = True) -> MergeReport:
+def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, backup: bool = True,
+          carried: list[ConflictInfo] | None = None) -> MergeReport:
     """Merge another office's file into ``store`` (or only preview it with ``dry_run``).
 
     A preview keeps its checked private copy and its decisions; merging the same file into the
@@ -888,6 +891,9 @@ def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, bac
     The page check of the incoming copy (``quick_check``) runs in a thread beside the
     comparison; nothing is reported or written before it has passed, and a damaged file is
     refused with the check's message.
+
+    ``carried``: conflicts found before, with the files merged into the incoming one, listed here
+    too in the same transaction (``folder.merge_folder``).
     """
     incoming_path = Path(incoming_path)
     _log.info("merge %s into %s%s", incoming_path, store.path, " (preview)" if dry_run else "")
@@ -901,10 +907,10 @@ def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, bac
     clock = store.last_clock
     try:
         try:
-            return _merge(store, incoming_path, dry_run, backup, prev)
+            return _merge(store, incoming_path, dry_run, backup, prev, carried)
         except _IncomingChanged as exc:  # (rolled back: nothing of it was kept)
             store.last_clock = clock
-            report = _merge(store, incoming_path, dry_run, backup and exc.args[0] is None, None)
+            report = _merge(store, incoming_path, dry_run, backup and exc.args[0] is None, None, carried)
             report.backup = report.backup or exc.args[0]
             return report
     except (sqlite3.Error, OSError) as exc:  # (the transaction was rolled back: nothing was kept)
@@ -933,7 +939,8 @@ def failure_message(exc: BaseException, db: Path | None, incoming: Path) -> str:
         incoming=incoming.name, name=name, error=exc)
 
 
-def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev: _Prepared | None) -> MergeReport:
+def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev: _Prepared | None,
+           carried: list[ConflictInfo] | None = None) -> MergeReport:
     report = MergeReport(source=incoming_path, dry_run=dry_run)
     keep_plan = False
     same_bytes: _BytesCheck | None = None
@@ -996,6 +1003,8 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                 with store.transaction():
                     if _state(store) != state:  # written to since the comparison: compare again
                         plans, conflicts = _compare(store, report)
+                    if carried:
+                        conflicts = report.conflicts = [*conflicts, *carried]
                     report.history_added = _apply(store, plans, conflicts, incoming_path.name, report)
                     if same_bytes is not None and not same_bytes.result():
                         raise _IncomingChanged(report.backup)  # rolls the transaction back

@@ -14,20 +14,7 @@ from dataclasses import dataclass
 
 from ...i18n import _
 from ..storage import schema
-
-
-def table_label(table: str) -> str:
-    labels = {
-        "organisation": _("organisations"), "fiscal_year": _("fiscal years"), "category": _("categories"),
-        "criterion": _("criteria"), "criterion_owner": _("criterion owners"),
-        "calendar_step": _("calendar steps"), "calendar_cell": _("calendar cells"),
-        "weekly_row": _("weekly plan rows"), "weekly_activity": _("weekly activities"),
-        "dev_plan": _("development plans"), "plan_activity": _("plan activities"), "plan_step": _("plan steps"),
-        "kpi": _("KPIs"), "kpi_result": _("KPI results"), "step_progress": _("step progress"),
-        "plan_approval": _("plan approvals"),
-    }
-    return labels.get(table, table)
-
+from .labels import table_label
 
 MAX_TEXT = 2_000_000        # characters in one ordinary text value (a clerk may paste a whole document)
 MAX_LONG_TEXT = 50_000_000   # an approval's frozen snapshot of its plan, a KPI's milestones
@@ -153,7 +140,7 @@ def value_faults(conn: sqlite3.Connection, db: str = "main", *, rows: dict[str, 
                 elif kind == "flag":
                     what = _("the deleted mark must be 0 or 1")
                 else:
-                                what = _("refers to a row of {table} that does not exist").format(
+                    what = _("refers to a row of {table} that does not exist").format(
                         table=table_label(kind.split(":")[1]))
                 faults.append(ValueFault(table, rid if isinstance(rid, str) else repr(rid), col, what))
                 break

@@ -7,7 +7,7 @@ which office/clerk it was last changed, and a tombstone flag instead of deletion
 from __future__ import annotations
 
 APPLICATION_ID = 0x504D5141  # 'PMQA'
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SYNC_COLUMNS = """
     id TEXT PRIMARY KEY,
@@ -234,9 +234,37 @@ def _migrate_0_to_1(conn) -> None:
         conn.execute(stmt)
 
 
+def _migrate_1_to_2(conn) -> None:
+    """Version 2 holds one live row per natural key and no live row under a deleted parent.
+    No table changes: version-1 files merged before the repair existed may hold both, and
+    ``Store._initialise`` settles every row after this step (``SETTLED_FROM``; ``storage.repair``),
+    the versions that go kept in the history and the conflicts listed for the clerk."""
+
+
+# the version from which a file holds one live row per natural key and none under a tombstone
+SETTLED_FROM = 2
+
+
+def _columns(table: str) -> list[str]:
+    cols = []
+    for line in TABLES[table].split(","):
+        name = line.strip().split()[0] if line.strip() else ""
+        if name:
+            cols.append(name)
+    return cols
+
+
+_OWN_COLUMNS = {t: _columns(t) for t in TABLES}
+
+
+def own_columns(table: str) -> list[str]:
+    """A synced table's own columns (after the bookkeeping ones)."""
+    return _OWN_COLUMNS[table]
+
+
 # MIGRATIONS[n] takes a database at user_version n to n + 1. Never edit a shipped step.
 # (Find's full-text index is not a numbered step: ``search.ensure`` runs after them at every
 # open and creates it when missing; see storage.search.)
-MIGRATIONS = {0: _migrate_0_to_1}
+MIGRATIONS = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
 
 SYNCED_TABLES = tuple(TABLES)

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from ...i18n import _
 from ..errors import DamagedFileError, FileProblem, ForeignFileError, ReadOnlyError
-from . import schema, search
+from . import repair, schema, search
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BOOKKEEPING = ("id", "rev", "updated_at", "office", "clerk", "deleted")
@@ -60,20 +60,7 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _columns(table: str) -> list[str]:
-    cols = []
-    for line in schema.TABLES[table].split(","):
-        name = line.strip().split()[0] if line.strip() else ""
-        if name:
-            cols.append(name)
-    return cols
-
-
-_OWN_COLUMNS = {t: _columns(t) for t in schema.TABLES}
-
-
-def own_columns(table: str) -> list[str]:
-    return _OWN_COLUMNS[table]
+own_columns = schema.own_columns
 
 
 class Store:
@@ -193,6 +180,8 @@ class Store:
             while version < schema.SCHEMA_VERSION:
                 schema.MIGRATIONS[version](self.conn)
                 version += 1
+                if version == schema.SETTLED_FROM:
+                    self._settle_every_row()
                 self.conn.execute(f"PRAGMA user_version = {version}")
             if self.conn.execute("PRAGMA application_id").fetchone()[0] != schema.APPLICATION_ID:
                 self.conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")  # (an unchanged file stays unchanged)
@@ -206,6 +195,25 @@ class Store:
         clock = self.meta("clock") or ""
         if clock > self.last_clock and _plausible(clock):
             self.last_clock = clock  # (the latest stamp this file has seen, kept by merges)
+
+    def _settle_every_row(self) -> None:
+        """A version-1 file taken to version 2: twins made one, orphans moved or their parent
+        restored (``repair.settle`` over every row), the conflicts listed as a merge lists them,
+        the file's clock kept after the versions written, find's index rebuilt if rows changed."""
+        settled = repair.settle(self)
+        found = now_iso()
+        self.conn.executemany("INSERT INTO conflict (id, table_name, row_id, kept_rev, other_rev, found_at, "
+                              "source, resolved) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+                              [(new_id(), t, rid, kept, other, found, repair.MIGRATION_SOURCE)
+                               for t, rid, kept, other in settled.conflicts])
+        if settled.max_clock and _plausible(settled.max_clock) and settled.max_clock > (self.meta("clock") or ""):
+            self.set_meta("clock", settled.max_clock)   # (a stamp far ahead moves only its own row)
+        if settled.changed:
+            search.mark_behind(self.conn)   # (changed unnoted: ``search.ensure`` rebuilds the index next)
+
+    def note_change(self, table: str, row_id: str, kind: str) -> None:
+        """A change written outside insert/update/delete (merge, repair), for the listeners."""
+        self._pending.append(Change(table, row_id, kind))
 
     def index_edits(self) -> bool:
         """Re-index for find the rows edited since the last time (see ``storage.search``); False

@@ -209,6 +209,12 @@ class ExportDialog(QDialog):
             it.setHidden(org not in orgs or (self.years.count() > 0 and year not in years))
 
     def _browse(self) -> None:
+        if self.folder:
+            fn = QFileDialog.getExistingDirectory(self, _("Choose the folder to merge"), self.path.text())
+            if fn:
+                self.path.setText(fn)
+                self.preview()
+            return
         fn, _f = QFileDialog.getSaveFileName(self, _("Save the exchange file"), self.path.text(),
                                              _("PMQA Desktop databases (*.db)"))
         if fn:
@@ -332,11 +338,12 @@ class MergeDialog(QDialog):
     """Choose a file, see what it would add/change/delete per plan, then Apply or Cancel;
     afterwards (and whenever there are open conflicts) review conflicts and swap them."""
 
-    def __init__(self, window: "MainWindow", path: str | None = None):
+    def __init__(self, window: "MainWindow", path: str | None = None, folder: bool = False):
         super().__init__(window)
         self.window = window
+        self.folder = folder   # every file in a folder, merged at once (``sharing.folder``)
         self.setObjectName("merge_dialog")
-        self.setWindowTitle(_("Merge a file from another office"))
+        self.setWindowTitle(_("Merge every file in a folder") if folder else _("Merge a file from another office"))
         self.report: MergeReport | None = None
         self._pending_backup: backups.PendingBackup | None = None
         self.pages = QStackedWidget(self)
@@ -373,7 +380,8 @@ class MergeDialog(QDialog):
         row.addWidget(browse)
         row.addWidget(self.preview_button)
         l0 = QVBoxLayout(p0)
-        l0.addWidget(QLabel(_("File from the other office:"), p0))
+        l0.addWidget(QLabel(_("Folder with the files from the other offices:") if folder
+                            else _("File from the other office:"), p0))
         l0.addLayout(row)
         l0.addWidget(self.summary)
         l0.addWidget(self.tree, 1)
@@ -417,6 +425,12 @@ class MergeDialog(QDialog):
             self.show_conflicts(_("Conflicts from earlier merges, still to review:"))
 
     def _browse(self) -> None:
+        if self.folder:
+            fn = QFileDialog.getExistingDirectory(self, _("Choose the folder to merge"), self.path.text())
+            if fn:
+                self.path.setText(fn)
+                self.preview()
+            return
         fn, _f = QFileDialog.getOpenFileName(self, _("Choose the file to merge"), self.path.text(),
                                              _("PMQA Desktop databases (*.db *.sqlite *.pmqa);;All files (*)"))
         if fn:
@@ -434,6 +448,8 @@ class MergeDialog(QDialog):
             return None
         QApplication.setOverrideCursor(Qt.WaitCursor)
         try:
+            if self.folder:
+                return self._preview_folder(Path(text))
             report = sharing.merge(self.window.store, Path(text), dry_run=True)
         except Exception as exc:  # every failure is shown here, never lost in a slot
             self.summary.setText(_failure_text(exc))
@@ -456,6 +472,39 @@ class MergeDialog(QDialog):
             self._pending_backup = backups.PendingBackup(self.window.store.path, "merge")
         return report
 
+    def _preview_folder(self, folder: Path):
+        """One line per file (its counts, as merged after the files before it), its parts below."""
+        from ...core.sharing.folder import merge_folder
+        report = merge_folder(self.window.store, folder, dry_run=True)
+        self.report = report
+        lines = report.lines()
+        self.summary.setText(lines[0] + "\n" + lines[-1])
+        for r in report.files:
+            t = r.totals()
+            top = QTreeWidgetItem(self.tree, [r.source.name, str(t.add), str(t.change), str(t.delete),
+                                              str(t.conflict)])
+            for g in r.sorted_groups():
+                gt = g.totals()
+                QTreeWidgetItem(top, [g.label, str(gt.add), str(gt.change), str(gt.delete), str(gt.conflict)])
+        self.tree.expandAll()
+        self.apply_button.setEnabled(not report.changes_nothing and not self.window.store.read_only)
+        return report
+
+    def _apply_folder(self):
+        from ...core.sharing.folder import merge_folder
+        report = merge_folder(self.window.store, self.report.folder)   # (its one backup made first)
+        self.report = report
+        self.window.reload()
+        self.window.show_message(_("Merged {n} files from {folder}.").format(n=len(report.files),
+                                                                            folder=report.folder.name))
+        if report.conflicts:
+            self.show_conflicts(_("{n} rows were changed in both offices. The newer edit was kept; the other "
+                                  "version is kept in the history. Swap where the other one is right.").format(
+                n=report.conflicts))
+        else:
+            self.accept()
+        return report
+
     def _drop_pending_backup(self) -> None:
         pending, self._pending_backup = self._pending_backup, None
         if pending is not None:
@@ -466,6 +515,8 @@ class MergeDialog(QDialog):
             return None
         QApplication.setOverrideCursor(Qt.WaitCursor)
         try:
+            if self.folder:
+                return self._apply_folder()
             pending, self._pending_backup = self._pending_backup, None
             made = pending.publish() if pending is not None else None  # (None: changed since, made now)
             report = sharing.merge(self.window.store, self.report.source, backup=made is None)

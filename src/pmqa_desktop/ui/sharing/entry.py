@@ -31,6 +31,8 @@ class SharingActions:
         # merging writes: off for a read-only file
         self.action_merge = window.add_action("file", _("&Merge a file from another office…"), self.merge, None,
                                               "action_merge", edits=True)
+        self.action_merge_folder = window.add_action("file", _("Merge every file in a &folder…"), self.merge_folder,
+                                                     None, "action_merge_folder", edits=True)
         self.action_backups = window.add_action("file", _("&Backups…"), self.backups, None, "action_backups")
         window.add_separator("edit")
         self.action_history = window.add_action("edit", _("&History of the selected cell…"), self.history, None,
@@ -59,6 +61,11 @@ class SharingActions:
     def merge(self, path: str | None = None) -> QDialog | None:
         from .dialogs import MergeDialog
         return self._open(MergeDialog(self.window, path)) if self._need_file() else None
+
+    def merge_folder(self, path: str | None = None) -> QDialog | None:
+        """The merge dialog for all the files a province receives together (one backup, one commit)."""
+        from .dialogs import MergeDialog
+        return self._open(MergeDialog(self.window, path, folder=True)) if self._need_file() else None
 
     def backups(self) -> QDialog | None:
         from .dialogs import BackupsDialog

@@ -1,4 +1,4 @@
-"""After a merge: one live row per natural key, and no live row under a deleted parent.
+"""After a merge (and when a version-1 file is taken to version 2): one live row per natural key, and no live row under a deleted parent.
 
 Two offices may both create "the same thing" (an organisation's fiscal year, a criterion's owner
 for a year, a step's month cell, a KPI's round result...), and one office may add rows under a
@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..storage import schema
-from ..storage.store import Change, Store, own_columns
+from . import schema
+
+own_columns = schema.own_columns
 
 # table -> the columns that make one row "the same thing" (the parent link first when there is one)
 NATURAL_KEYS: dict[str, tuple[str, ...]] = {
@@ -92,7 +93,7 @@ def _key(row: dict[str, Any]) -> tuple[str, str, str]:
 
 
 class _Pass:
-    def __init__(self, store: Store):
+    def __init__(self, store: Any):
         self.store = store
         self.conn = store.conn
         self.out = Settled()
@@ -113,7 +114,7 @@ class _Pass:
         record = {**values, "rev": rev, "updated_at": at}
         sets = ", ".join(f"{k} = ?" for k in record)
         self.conn.execute(f"UPDATE main.{table} SET {sets} WHERE id = ?", [*record.values(), old["id"]])
-        self.store._pending.append(Change(table, old["id"], "merge"))
+        self.store.note_change(table, old["id"], "merge")
         self.touch(table, [old["id"]])
         if at > self.out.max_clock:
             self.out.max_clock = at
@@ -206,7 +207,7 @@ class _Pass:
         return self.out
 
 
-def mark(store: Store, sql: dict[str, str]) -> None:
+def mark(store: Any, sql: dict[str, str]) -> None:
     """Note the rows to settle (table -> SQL giving their ids) before they are written: a merge
     marks the rows whose natural key, parent or deleted mark it is about to change."""
     conn = store.conn
@@ -225,7 +226,7 @@ def key_columns(table: str) -> list[str]:
     return cols + ["deleted"]
 
 
-def settle(store: Store, touched: dict[str, Any] | None = None, *, sql: dict[str, str] | None = None,
+def settle(store: Any, touched: dict[str, Any] | None = None, *, sql: dict[str, str] | None = None,
            marked: bool = False) -> Settled:
     """Settle twins and orphans among the rows ``touched`` (table -> ids), selected by ``sql``
     (table -> SQL giving ids) or ``marked`` before, or among all rows when none is given.
@@ -247,3 +248,7 @@ def settle(store: Store, touched: dict[str, Any] | None = None, *, sql: dict[str
         return p.run()
     finally:
         conn.execute("DELETE FROM temp.repair_touched")
+
+
+
+MIGRATION_SOURCE = "schema 2"   # the conflicts' source when a version-1 file is taken forward

@@ -1,0 +1,151 @@
+"""Merge every file in a folder: one preview, one backup, one commit for all the agencies' files."""
+import shutil
+import sqlite3
+
+import pytest
+
+from pmqa_desktop.cli import main
+from pmqa_desktop.core.errors import FileProblem
+from pmqa_desktop.core.sharing import list_backups, merge, open_conflicts
+from pmqa_desktop.core.sharing.folder import merge_folder
+from pmqa_desktop.core.storage import planning
+from pmqa_desktop.core.storage.store import Actor, Store
+from sharing_helpers import data_digest, file_state
+
+pytestmark = pytest.mark.usefixtures("english")
+
+
+def agency_file(province, folder, n):
+    """The province's file as agency ``n`` sends it back: its own organisation and year, and the
+    province's owner of the first criterion edited (by agencies 1 and 2: a conflict)."""
+    path = folder / f"agency{n}.db"
+    shutil.copy(province, path)
+    s = Store.open(path, Actor(f"ส่วนราชการที่ {n}", f"clerk {n}"))
+    try:
+        prov = planning.find_organisation(s, "จังหวัดราชบุรี")
+        org = planning.add_organisation(s, f"ส่วนราชการที่ {n}", kind="agency", parent_id=prov["id"])
+        year = planning.add_fiscal_year(s, org, 2554)
+        planning.add_calendar_step(s, year, f"ประชุมของส่วนราชการที่ {n}")
+        if n in (1, 2):
+            pyear = planning.fiscal_years(s, prov["id"])[0]["id"]
+            planning.set_owner(s, pyear, planning.criteria(s)[0]["id"], {"phone": f"03{n}000000"})
+    finally:
+        s.close()
+    return path
+
+
+@pytest.fixture
+def received(demo_db, tmp_path):
+    folder = tmp_path / "received"
+    folder.mkdir()
+    for n in (1, 2, 3):
+        agency_file(demo_db, folder, n)
+    return folder
+
+
+def _conflicts(store):
+    return sorted((c["table_name"], c["row_id"], c["kept_rev"], c["other_rev"], c["source"])
+                  for c in open_conflicts(store))
+
+
+def test_a_folder_merges_in_one_go_like_the_files_one_by_one(demo_db, received, tmp_path):
+    one_by_one = tmp_path / "one_by_one.db"
+    shutil.copy(demo_db, one_by_one)
+    s = Store.open(one_by_one, Actor("province", "clerk"))
+    for p in sorted(received.iterdir()):
+        merge(s, p, backup=False)
+    expected, expected_conflicts = data_digest(s), _conflicts(s)
+    s.close()
+
+    store = Store.open(demo_db, Actor("province", "clerk"))
+    try:
+        before = data_digest(store)
+        preview = merge_folder(store, received, dry_run=True)
+        assert data_digest(store) == before and not list_backups(demo_db)
+        text = "\n".join(preview.lines())
+        for n in (1, 2, 3):
+            assert f"agency{n}.db: " in text
+        assert "Preview only" in text
+        # organisation, year, step each, and agencies 1 and 2 each a province owner
+        assert [r.totals().add for r in preview.files] == [4, 4, 3]
+
+        done = merge_folder(store, received)
+        assert done.applied and len(list_backups(demo_db)) == 1   # one backup for the folder
+        assert data_digest(store) == expected
+        assert _conflicts(store) == expected_conflicts and expected_conflicts
+        assert {c[4] for c in expected_conflicts} <= {"agency1.db", "agency2.db", "agency3.db"}
+        for n in (1, 2, 3):
+            assert planning.find_organisation(store, f"ส่วนราชการที่ {n}") is not None
+        again = merge_folder(store, received)
+        assert again.changes_nothing and len(list_backups(demo_db)) == 1
+    finally:
+        store.close()
+
+
+def _foreign(path):
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE customers (name TEXT)")
+    conn.commit()
+    conn.close()
+
+
+def test_a_damaged_or_foreign_file_among_them_is_named_and_nothing_changes(demo_db, received):
+    (received / "agency4.db").write_bytes(b"SQLite format 3\x00" + b"\x07" * 5000)
+    _foreign(received / "accounts.db")
+    before = file_state(demo_db)
+    store = Store.open(demo_db, Actor("province", "clerk"))
+    try:
+        with pytest.raises(FileProblem) as err:
+            merge_folder(store, received)
+        assert "agency4.db" in str(err.value) and "accounts.db" in str(err.value)
+        assert "agency1.db" not in str(err.value)
+        assert planning.find_organisation(store, "ส่วนราชการที่ 1") is None
+    finally:
+        store.close()
+    assert file_state(demo_db)[0] == before[0] and not list_backups(demo_db)
+
+
+def test_cli_merges_a_folder_previews_it_and_refuses_a_bad_one(demo_db, received, tmp_path, capsys):
+    before = data_digest(demo_db)
+    assert main(["merge", "--db", str(demo_db), "--folder", str(received), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "agency1.db: " in out and "agency3.db: " in out and "Preview only" in out
+    assert data_digest(demo_db) == before
+    assert main(["merge", "--db", str(demo_db), str(received)]) == 1   # a folder as the file: a hint
+    assert "--folder" in capsys.readouterr().err
+    assert main(["merge", "--db", str(demo_db), "--folder", str(received)]) == 0
+    out = capsys.readouterr().out
+    assert "Merged." in out and "Backup made" in out
+    s = Store.open(demo_db)
+    try:
+        assert planning.find_organisation(s, "ส่วนราชการที่ 2") is not None
+    finally:
+        s.close()
+    bad = tmp_path / "bad"
+    shutil.copytree(received, bad)
+    _foreign(bad / "accounts.db")
+    after = data_digest(demo_db)
+    assert main(["merge", "--db", str(demo_db), "--folder", str(bad)]) == 1
+    err = capsys.readouterr()
+    assert "accounts.db" in err.err and "Traceback" not in err.err
+    assert data_digest(demo_db) == after
+
+
+def test_cli_says_in_thai_when_the_folder_holds_a_foreign_file(demo_db, received, capsys, monkeypatch):
+    _foreign(received / "accounts.db")
+    assert main(["--lang", "th", "merge", "--db", str(demo_db), "--folder", str(received)]) == 1
+    err = capsys.readouterr().err
+    assert "accounts.db" in err and "ไม่" in err
+
+
+def test_a_file_or_an_empty_folder_given_as_the_folder_is_a_sentence(demo_db, received, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    store = Store.open(demo_db, Actor("province", "clerk"))
+    try:
+        with pytest.raises(FileProblem, match="is a file, not a folder"):
+            merge_folder(store, received / "agency1.db")
+        with pytest.raises(FileProblem, match="holds no files to merge"):
+            merge_folder(store, empty)
+    finally:
+        store.close()
