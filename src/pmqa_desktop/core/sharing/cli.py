@@ -50,59 +50,39 @@ def _is_folder(path: Path) -> bool:
 
 
 def run_merge(args: argparse.Namespace) -> int:
+    """One file merged, or with ``--folder`` every file in a folder at once (one preview, one backup,
+    one commit)."""
     db = Path(args.db)
-    if args.folder:
-        return run_merge_folder(args, db, Path(args.folder))
-    if not args.incoming:
+    if not args.folder and not args.incoming:
         print(_("Name the file to merge, or a folder with --folder."), file=sys.stderr)
         return 1
     if _is_folder(db):
         return 1
-    if _is_folder(Path(args.incoming)):
-        print(_("To merge every file in a folder at once, give it with --folder."), file=sys.stderr)
-        return 1
+    if args.folder:
+        from .folder import merge_folder as merge_source
+        source = Path(args.folder)
+    else:
+        merge_source, source = merge, Path(args.incoming)
+        if _is_folder(source):
+            print(_("To merge every file in a folder at once, give it with --folder."), file=sys.stderr)
+            return 1
     if not db.is_file():
         print(_("The file {path} does not exist.").format(path=db), file=sys.stderr)
         return 1
-    store = open_for_editing(db, _actor(), read_only=bool(args.dry_run), backup=False)  # merge() backs up
+    store = open_for_editing(db, _actor(), read_only=bool(args.dry_run), backup=False)  # the merge backs up
     try:
         if store.read_only and not args.dry_run:
             print(store.read_only_reason, file=sys.stderr)
             return 1
-        report = merge(store, Path(args.incoming), dry_run=bool(args.dry_run))
+        report = merge_source(store, source, dry_run=bool(args.dry_run))
         for line in report.lines():
             print(line)
         if report.backup:
             print(_("Backup made before merging: {path}").format(path=report.backup))
-        if report.applied and report.conflicts:
+        conflicts = report.conflicts if isinstance(report.conflicts, int) else len(report.conflicts)
+        if report.applied and conflicts:
             print(_("{n} conflicts: the newer edit was kept; review them in the program "
-                    "(File > Merge a file...).").format(n=len(report.conflicts)))
-    finally:
-        release(store, backup=False)
-    return 0
-
-
-def run_merge_folder(args: argparse.Namespace, db: Path, folder: Path) -> int:
-    """Every file in ``folder`` merged at once: one preview, one backup, one commit."""
-    from .folder import merge_folder
-    if _is_folder(db):
-        return 1
-    if not db.is_file():
-        print(_("The file {path} does not exist.").format(path=db), file=sys.stderr)
-        return 1
-    store = open_for_editing(db, _actor(), read_only=bool(args.dry_run), backup=False)  # merge_folder() backs up
-    try:
-        if store.read_only and not args.dry_run:
-            print(store.read_only_reason, file=sys.stderr)
-            return 1
-        report = merge_folder(store, folder, dry_run=bool(args.dry_run))
-        for line in report.lines():
-            print(line)
-        if report.backup:
-            print(_("Backup made before merging: {path}").format(path=report.backup))
-        if report.applied and report.conflicts:
-            print(_("{n} conflicts: the newer edit was kept; review them in the program "
-                    "(File > Merge a file...).").format(n=report.conflicts))
+                    "(File > Merge a file...).").format(n=conflicts))
     finally:
         release(store, backup=False)
     return 0

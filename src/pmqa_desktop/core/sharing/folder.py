@@ -19,7 +19,7 @@ from pathlib import Path
 from ...i18n import _
 from ..errors import FileProblem
 from ..storage.store import Store
-from .merge import ConflictInfo, MergeReport, merge, table_label
+from .merge import ConflictInfo, MergeReport, merge, outcome_lines, table_label
 from .safety import check_file
 
 _SKIP_SUFFIXES = ("-journal", "-wal", "-shm", ".lock", ".tmp", ".part")
@@ -50,13 +50,7 @@ class FolderReport:
             t = r.totals()
             out.append("  " + _("{name}: {add} added, {change} changed, {delete} deleted, {conflict} conflicts").format(
                 name=r.source.name, add=t.add, change=t.change, delete=t.delete, conflict=t.conflict))
-        if self.changes_nothing:
-            out.append(_("Nothing to merge: this file holds nothing new."))
-        elif self.dry_run:
-            out.append(_("Preview only: nothing was changed."))
-        elif self.applied:
-            out.append(_("Merged."))
-        return out
+        return out + outcome_lines(self)
 
 
 def folder_files(folder: str | Path, db: Path | None = None) -> list[Path]:

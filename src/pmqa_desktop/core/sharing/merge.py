@@ -158,13 +158,16 @@ class MergeReport:
         if st is not None and st.restored:
             out.append(_("{n} rows deleted in one office had new rows added under them in another: they were "
                          "restored and are listed among the conflicts for review.").format(n=len(st.restored)))
-        if self.changes_nothing:
-            out.append(_("Nothing to merge: this file holds nothing new."))
-        elif self.dry_run:
-            out.append(_("Preview only: nothing was changed."))
-        elif self.applied:
-            out.append(_("Merged."))
-        return out
+        return out + outcome_lines(self)
+
+
+def outcome_lines(report: Any) -> list[str]:
+    """The last line of a merge's summary (one file's or a folder's): nothing new, a preview, or merged."""
+    if report.changes_nothing:
+        return [_("Nothing to merge: this file holds nothing new.")]
+    if report.dry_run:
+        return [_("Preview only: nothing was changed.")]
+    return [_("Merged.")] if report.applied else []
 
 
 # ---------------------------------------------------------------- deciding
