@@ -311,6 +311,16 @@ def test_a_preview_closed_without_merging_leaves_no_backup(qtbot, window, demo_d
     assert [b.path for b in list_backups(demo_db)] == before and not _parts(demo_db)
 
 
+def test_export_browse_sets_the_chosen_file(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QPushButton
+    out = tmp_path / "chosen.db"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
+    window.action_export.trigger()
+    dlg = window.sharing.last_dialog
+    qtbot.mouseClick(dlg.findChild(QPushButton, "export_browse"), Qt.LeftButton)
+    assert dlg.path.text() == str(out)
+
+
 def test_export_without_a_plan_ticked_off(qtbot, window, tmp_path):
     window.action_export.trigger()
     dlg = window.sharing.last_dialog

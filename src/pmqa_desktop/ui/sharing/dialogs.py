@@ -170,6 +170,7 @@ class ExportDialog(QDialog):
             from ..common.file_places import exchange_path
             self.path.setText(str(exchange_path(window)))
         browse = QPushButton(_("Browse…"), self)
+        browse.setObjectName("export_browse")
         browse.clicked.connect(self._browse)
         self.error = QLabel(self)
         self.error.setObjectName("export_error")
@@ -209,12 +210,6 @@ class ExportDialog(QDialog):
             it.setHidden(org not in orgs or (self.years.count() > 0 and year not in years))
 
     def _browse(self) -> None:
-        if self.folder:
-            fn = QFileDialog.getExistingDirectory(self, _("Choose the folder to merge"), self.path.text())
-            if fn:
-                self.path.setText(fn)
-                self.preview()
-            return
         fn, _f = QFileDialog.getSaveFileName(self, _("Save the exchange file"), self.path.text(),
                                              _("PMQA Desktop databases (*.db)"))
         if fn:
