@@ -252,30 +252,29 @@ class ImportDialog(QDialog):
         self.sheet.show()
         self.sheet_label.show()
 
-    def _fill_catalog(self, prev) -> None:
-        from ...core.storage.planning import OWNER_FIELDS
-        headers = [_("Category"), _("Criterion"), _("Group"), _("Owner")]
-        rows = [[f"{cat.code} {cat.name}", f"{c.code} {c.full_text}", c.group_title,
-                 " / ".join(c.owner.get(f, "") for f in OWNER_FIELDS if c.owner.get(f))]
-                for cat in prev.categories for c in cat.criteria]
+    def _fill_rows(self, headers: list[str], rows: list[list[str]]) -> None:
+        """The preview table: these headings over these rows of texts."""
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)
         self.table.setRowCount(len(rows))
         for r, vals in enumerate(rows):
             for c, v in enumerate(vals):
                 self.table.setItem(r, c, _item(v))
+
+    def _fill_catalog(self, prev) -> None:
+        from ...core.storage.planning import OWNER_FIELDS
+        headers = [_("Category"), _("Criterion"), _("Group"), _("Owner")]
+        rows = [[f"{cat.code} {cat.name}", f"{c.code} {c.full_text}", c.group_title,
+                 " / ".join(c.owner.get(f, "") for f in OWNER_FIELDS if c.owner.get(f))]
+                for cat in prev.categories for c in cat.criteria]
+        self._fill_rows(headers, rows)
         self.table.setColumnWidth(1, 420)
 
     def _fill_calendar(self, prev) -> None:
         months = prev.months
         headers = [_("No."), _("Step")] + [m.abbr() for m in months] + [_("Remark")]
-        self.table.setColumnCount(len(headers))
-        self.table.setHorizontalHeaderLabels(headers)
-        self.table.setRowCount(len(prev.steps))
-        for r, s in enumerate(prev.steps):
-            vals = [s.number, s.text] + [s.cells.get(m.key, "") for m in months] + [s.remark]
-            for c, v in enumerate(vals):
-                self.table.setItem(r, c, _item(v))
+        self._fill_rows(headers, [[s.number, s.text] + [s.cells.get(m.key, "") for m in months] + [s.remark]
+                                  for s in prev.steps])
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Interactive)
         self.table.setColumnWidth(1, 320)
 
@@ -315,12 +314,7 @@ class ImportDialog(QDialog):
                 ladder = " / ".join(f"{v:g}" for _k, v in sorted(k.thresholds.items()))
                 rows.append([title, f"{k.dimension} {k.text}", k.target, "", "", ladder, "",
                              f"{k.weight:g}" if k.weight is not None else ""])
-        self.table.setColumnCount(len(headers))
-        self.table.setHorizontalHeaderLabels(headers)
-        self.table.setRowCount(len(rows))
-        for r, vals in enumerate(rows):
-            for c, v in enumerate(vals):
-                self.table.setItem(r, c, _item(v))
+        self._fill_rows(headers, rows)
         self.table.setColumnWidth(0, 160)
         self.table.setColumnWidth(1, 320)
 
