@@ -111,7 +111,13 @@ class GridModel(QAbstractTableModel):
         self.year_id = year_id
         self.reload()
 
-    def reload(self) -> None:  # pragma: no cover - interface
+    def reload(self) -> None:
+        """Read the rows again (``_load``, a subclass's); the plan grids read theirs their own way."""
+        self.beginResetModel()
+        self._load()
+        self.endResetModel()
+
+    def _load(self) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
     def refresh_display(self) -> None:
@@ -247,11 +253,6 @@ class CalendarModel(GridModel):
             self.set_year(year_id)
 
     # ------------------------------------------------------------ loading
-    def reload(self) -> None:
-        self.beginResetModel()
-        self._load()
-        self.endResetModel()
-
     def _load(self) -> None:
         self.year = self.store.get("fiscal_year", self.year_id) if (self.store and self.year_id) else None
         if self.year is None:
@@ -635,9 +636,7 @@ class WeeklyPlanModel(GridModel):
 
     # ------------------------------------------------------------ loading
     def reload(self) -> None:
-        self.beginResetModel()
-        self._load()
-        self.endResetModel()
+        super().reload()
         self.spansChanged.emit()
 
     def _load(self) -> None:
