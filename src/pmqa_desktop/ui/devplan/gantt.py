@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QStyle, QStyledItem
 from ...core.thai_text import strip_zwsp
 from ..common.delegates import CellEditor, ThaiWrapDelegate
 from .models import COL_M0, COL_OUTPUT, N_MONTHS, ChoicesRole, PlanGridModel, TypedChoiceRole, ValueRole
-from ..schedules.grid_views import GridTableView
+from ..common.grid_view import GridTableView
 
 BAR = QColor("#2f6db3")
 BAR_PREVIEW = QColor("#f08c00")

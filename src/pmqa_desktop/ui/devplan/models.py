@@ -25,7 +25,7 @@ from ...core.thai_calendar import MonthKey, fiscal_months
 from ...i18n import _, english_screen
 from . import commands as cmd
 from ..common.delegates import display_text
-from ..schedules.grid_models import EDITABLE, READ_ONLY, GridModel
+from ..common.grid_model import EDITABLE, READ_ONLY, GridModel
 
 # ---------------------------------------------------------------- plan grid columns
 COL_TEXT, COL_DURATION, COL_START, COL_END = 0, 1, 2, 3
