@@ -1,4 +1,4 @@
-"""Undo commands for the schedule grids: one ``QUndoCommand`` per user action.
+"""Undo commands for the grids (the schedules' calendar and weekly plan): one ``QUndoCommand`` per user action.
 
 A command is a list of small operations on the core (``Op``), applied in order inside one
 store transaction and undone in reverse inside another, so an action is all-or-nothing and
@@ -15,9 +15,7 @@ from typing import Any, Callable
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ...core.storage import planning
 from ...core.storage.store import Store
-from ...core.thai_calendar import MonthKey
 
 log = logging.getLogger(__name__)
 
@@ -41,27 +39,6 @@ class UpdateOp(Op):
 
     def undo(self, store):
         store.update(self.table, self.row_id, self.old)
-
-
-class CalendarCellOp(Op):
-    """Set the text of one month cell of a calendar step; an emptied cell is tombstoned, and
-    filling it again brings the same cell row back (``planning.set_calendar_cell``)."""
-
-    def __init__(self, step_id: str, month: str, old: str, new: str):
-        self.step_id, self.month, self.old, self.new = step_id, month, old, new
-
-    def _set(self, store, text: str) -> None:
-        if text:
-            planning.set_calendar_cell(store, self.step_id, self.month, text)
-        else:
-            for row in store.select("calendar_cell", {"step_id": self.step_id, "month": self.month}, order_by=""):
-                store.delete("calendar_cell", row["id"])
-
-    def redo(self, store):
-        self._set(store, self.new)
-
-    def undo(self, store):
-        self._set(store, self.old)
 
 
 class InsertOp(Op):
@@ -94,27 +71,6 @@ class DeleteOp(Op):
 
     def undo(self, store):
         store.undelete(self.table, self.tombstoned)
-
-
-class CalendarSpanOp(Op):
-    """The calendar's month span (start month and number of months) of a fiscal year."""
-
-    def __init__(self, year_id: str, old: tuple[MonthKey, int], new: tuple[MonthKey, int]):
-        self.year_id, self.old, self.new = year_id, old, new
-
-    def redo(self, store):
-        planning.set_calendar_span(store, self.year_id, *self.new)
-
-    def undo(self, store):
-        planning.set_calendar_span(store, self.year_id, *self.old)
-
-
-class WeeklySpanOp(CalendarSpanOp):
-    def redo(self, store):
-        planning.set_weekly_span(store, self.year_id, *self.new)
-
-    def undo(self, store):
-        planning.set_weekly_span(store, self.year_id, *self.old)
 
 
 class GridCommand(QUndoCommand):
