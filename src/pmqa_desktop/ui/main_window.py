@@ -113,29 +113,6 @@ class MainWindow(TreeNavigation, QMainWindow):
         remember_splitter(self.splitter, "main_split")     # the tree's width comes back next time
 
     # ================================================================ extension API
-    def current_org_id(self) -> str | None:
-        node = self.tree_model.node(self.tree.currentIndex())
-        if node.kind == "org":
-            return node.key[1]
-        year = self.current_year_id()
-        return self.tree_model.org_of_year(year) if year else None
-
-    def current_year_id(self) -> str | None:
-        idx = self.tree.currentIndex()
-        if idx.isValid():
-            return self.tree_model.year_of(idx)
-        orgs = self.tree_model.orgs()
-        if orgs:
-            return self.tree_model.year_of(self.tree_model.index_of(orgs[0]))
-        return None
-
-    def current_criterion_id(self) -> str | None:
-        return self.tree_model.criterion_of(self.tree.currentIndex())
-
-    def register_year_page(self, key: str, label: str, factory: Callable[["MainWindow", str], QWidget]) -> None:
-        self._year_pages.append((key, label, factory))
-        self.tree_model.add_year_page(key, label)
-
     def register_file_listener(self, fn: Callable[[Store], None]) -> None:
         self._file_listeners.append(fn)
 
@@ -258,9 +235,6 @@ class MainWindow(TreeNavigation, QMainWindow):
             self.setWindowTitle(_("PMQA Desktop"))
             self.file_label.setText(_("No file open"))
             self.welcome.setText(_("<h2>PMQA Desktop</h2><p>No file is open. Use File > Open.</p>"))
-
-    def register_tree_menu(self, part: TreeMenuPart) -> None:
-        self._tree_menu_parts.append(part)
 
     # ================================================================ dialogs
     def open_dialog(self, dlg: Any) -> Any:

@@ -21,6 +21,7 @@ from .tree_model import TreeModel
 
 if TYPE_CHECKING:
     from .catalog.detail_pane import DetailPane
+    from .features import TreeMenuPart, Window
 
 
 class TreeNavigation:
@@ -58,6 +59,33 @@ class TreeNavigation:
         self.right = QSplitter(Qt.Vertical, self)
         self.right.addWidget(self.stack)
         self.right.setStretchFactor(0, 4)
+
+    # ================================================================ where the clerk is; the features' pages
+    def current_org_id(self) -> str | None:
+        node = self.tree_model.node(self.tree.currentIndex())
+        if node.kind == "org":
+            return node.key[1]
+        year = self.current_year_id()
+        return self.tree_model.org_of_year(year) if year else None
+
+    def current_year_id(self) -> str | None:
+        idx = self.tree.currentIndex()
+        if idx.isValid():
+            return self.tree_model.year_of(idx)
+        orgs = self.tree_model.orgs()
+        if orgs:
+            return self.tree_model.year_of(self.tree_model.index_of(orgs[0]))
+        return None
+
+    def current_criterion_id(self) -> str | None:
+        return self.tree_model.criterion_of(self.tree.currentIndex())
+
+    def register_year_page(self, key: str, label: str, factory: Callable[["Window", str], QWidget]) -> None:
+        self._year_pages.append((key, label, factory))
+        self.tree_model.add_year_page(key, label)
+
+    def register_tree_menu(self, part: TreeMenuPart) -> None:
+        self._tree_menu_parts.append(part)
 
     # ================================================================ detail panes (built on first use)
     @property
