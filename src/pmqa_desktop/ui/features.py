@@ -80,6 +80,8 @@ class Window(Protocol):
         """Open a dialog window-modal (not blocking), deleted when closed."""
     def guarded(self, fn: Callable[[], Any]) -> Any:
         """Run fn; a refused edit (``UserError``) is shown to the clerk instead of raised."""
+    def feature_modules(self) -> tuple[str, ...]:
+        """The program's parts by module name (Help > About checks that each loads)."""
 
 
 class Feature(Protocol):

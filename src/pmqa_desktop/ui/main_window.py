@@ -16,7 +16,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter, QWidget
 
-from .. import __version__
 from . import qt_settings
 from ..core.errors import FileProblem, UserError
 from ..core.storage.store import Actor, Store
@@ -161,6 +160,9 @@ class MainWindow(TreeNavigation, QMainWindow):
         the background; the file then need not be backed up before the window can show it."""
         return getattr(getattr(self, "sharing", None), "auto_backup", None) is not None
 
+    def feature_modules(self) -> tuple[str, ...]:
+        return feature_modules()
+
     def show_message(self, text: str, error: bool = False) -> None:
         self.statusBar().showMessage(text.splitlines()[0] if text else "", 0 if error else 8000)
         if error:
@@ -289,7 +291,6 @@ class MainWindow(TreeNavigation, QMainWindow):
         menu("tools", _("&Tools"))
         menu("print", _("&Print"))
         menu("help", _("&Help"))
-        self.add_action("help", _("&About PMQA Desktop"), self.about, None, "action_about")
 
     def add_action(self, menu: str, text: str, fn: Callable[[], Any], shortcut: Any = None, name: str = "",
                    edits: bool = False) -> QAction:
@@ -335,27 +336,6 @@ class MainWindow(TreeNavigation, QMainWindow):
         except Exception as exc:
             raise FeatureError(_("A part of the program could not be loaded ({name}): {error}").format(
                 name=name, error=exc)) from exc
-
-    def about(self) -> MessageDialog:
-        from html import escape
-        from PySide6.QtWidgets import QTextEdit
-        from ..diagnose import report
-        from .qt_util import MessageDialog
-        box = MessageDialog(self, _("About PMQA Desktop"), _(
-            "PMQA Desktop {version}\nPlan and track PMQA work offline, for Thai provincial offices.\n"
-            "Free software under the GNU GPL, version 3 or later.").format(version=__version__))
-        # the same as `pmqa-desktop diagnose`, for a clerk to read out or copy to IT support
-        rows = "".join(f"<tr><td>{'OK' if line.ok else escape(_('MISSING'))}</td><td>{escape(line.label)}</td>"
-                       f"<td>{escape(line.value)}</td></tr>" for line in report(feature_modules))
-        details = QTextEdit(box)
-        details.setObjectName("about_details")
-        details.setReadOnly(True)
-        details.setHtml(f"<table cellspacing='0' cellpadding='3'>{rows}</table>")
-        details.setMinimumSize(640, 260)
-        box.layout().insertWidget(1, details)
-        box.open()
-        self.last_message_box = box
-        return box
 
     def close_store(self) -> None:
         """Let go of the file (tests, and before the process ends)."""

@@ -1,11 +1,11 @@
-"""Help > Manual (F1), first in the Help menu."""
+"""Help > Manual (F1), first in the Help menu, and Help > About PMQA Desktop, last."""
 from __future__ import annotations
 
 from PySide6.QtGui import QKeySequence
 
 from ...i18n import _
 from ..features import Window
-from . import manual
+from . import about, manual
 
 
 def install(window: Window) -> None:
@@ -16,3 +16,4 @@ def install(window: Window) -> None:
     if first is not None:
         help_menu.removeAction(a)
         help_menu.insertAction(first, a)
+    window.add_action("help", _("&About PMQA Desktop"), lambda: about.show_about(window), None, "action_about")
