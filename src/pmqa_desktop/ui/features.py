@@ -68,6 +68,9 @@ class Window(Protocol):
     def register_tree_menu(self, part: TreeMenuPart) -> None: ...
     def register_file_listener(self, fn: Callable[[Store], None]) -> None:
         """fn(store) after a file is opened or reloaded."""
+    def register_place(self, kind: str, show: Callable[..., bool]) -> None:
+        """How to show a place of this kind (e.g. 'devplan': a plan, a step, a KPI): show(window, year_id,
+        **where) -> shown; another feature asks for it with ``show_place`` without importing this one."""
 
     # ---- services
     def open_database(self, path: str | Path, read_only: bool = False) -> bool: ...
@@ -75,6 +78,8 @@ class Window(Protocol):
         """Read the current file again (after a merge or a restore)."""
     def close_store(self) -> None: ...
     def apply_identity(self) -> None: ...
+    def show_place(self, kind: str, year_id: str, **where: Any) -> bool:
+        """Show a place a feature registered (``register_place``); False when none shows this kind."""
     def show_message(self, text: str, error: bool = False) -> None: ...
     def open_dialog(self, dlg: Any) -> Any:
         """Open a dialog window-modal (not blocking), deleted when closed."""

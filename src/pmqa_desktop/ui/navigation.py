@@ -40,6 +40,7 @@ class TreeNavigation:
         self.tree.selectionModel().currentChanged.connect(self._on_current_changed)
         self.tree_model.modelAboutToBeReset.connect(self._save_tree_state)
         self.tree_model.modelReset.connect(self._restore_tree_state)
+        self._places: dict[str, Callable[..., bool]] = {}   # what a feature shows in its place (show_place)
 
         # ---- right: the pages
         self.stack = QStackedWidget(self)
@@ -86,6 +87,13 @@ class TreeNavigation:
 
     def register_tree_menu(self, part: TreeMenuPart) -> None:
         self._tree_menu_parts.append(part)
+
+    def register_place(self, kind: str, show: Callable[..., bool]) -> None:
+        self._places[kind] = show
+
+    def show_place(self, kind: str, year_id: str, **where: Any) -> bool:
+        show = self._places.get(kind)
+        return bool(show is not None and show(self, year_id, **where))
 
     # ================================================================ detail panes (built on first use)
     @property

@@ -18,6 +18,14 @@ def _make_dashboard_page(window: Any, year_id: str):
     return make_dashboard_page(window, year_id)
 
 
+def _show_plan(window: Any, year_id: str, plan_id: str | None = None, step_id: str | None = None,
+               kpi_id: str | None = None) -> bool:
+    """A plan (or a step's or KPI's row) on its year's plans page: for find's hits."""
+    from .pages import open_plan
+    return open_plan(window, year_id, plan_id=plan_id, step_id=step_id, kpi_id=kpi_id) is not None
+
+
 def install(window: Any) -> None:
     window.register_year_page(DEVPLAN_PAGE, _("Development plans"), _make_devplan_page)
     window.register_year_page(DASHBOARD_PAGE, _("Dashboard"), _make_dashboard_page)
+    window.register_place("devplan", _show_plan)

@@ -183,12 +183,11 @@ def show_in_window(window: "MainWindow", hit: search.Hit) -> bool:
         view.table.focus_key(row_id, col)
         view.table.setFocus()
         return True
-    if kind in ("devplan", "kpi"):
-        from ..devplan.pages import open_plan
+    if kind in ("devplan", "kpi"):   # shown by the development plans (their feature registers the place)
         if kind == "kpi":
-            return open_plan(window, year_id, kpi_id=hit.target[3]) is not None
+            return window.show_place("devplan", year_id, kpi_id=hit.target[3])
         _k, _y, plan_id, step_id, _f = hit.target
-        return open_plan(window, year_id, plan_id=plan_id, step_id=step_id) is not None
+        return window.show_place("devplan", year_id, plan_id=plan_id, step_id=step_id)
     if kind == "criterion":
         return window.select_key(("criterion", year_id, hit.target[2]))
     # a criterion of the catalog: shown under the fiscal year in view (else the first one)
