@@ -18,6 +18,20 @@ def test_import_contracts_are_kept():
     assert "0 broken" in proc.stdout
 
 
+def test_every_qt_feature_is_held_to_independence():
+    """A new package under ui/ is a feature: it must be in the independence contract and the layers,
+    else nothing would stop it importing another feature (``common`` is what they share)."""
+    import tomllib
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]["contracts"]
+    independent = {m.rsplit(".", 1)[-1] for c in contracts if c["type"] == "independence"
+                   for m in c["modules"] if m.startswith("pmqa_desktop.ui.")}
+    layered = {name.strip() for c in contracts if c.get("containers") == ["pmqa_desktop.ui"]
+               for layer in c["layers"] for name in layer.replace("|", ":").split(":")}
+    packages = {p.parent.name for p in (SRC / "ui").glob("*/__init__.py")}
+    assert packages - {"common"} == independent
+    assert packages <= layered
+
+
 def import_cycles(graph) -> list[list[str]]:
     """Groups of modules that import each other, directly or round a ring (Tarjan's strongly connected
     components); every import counts, at the top, inside a function or under TYPE_CHECKING."""
