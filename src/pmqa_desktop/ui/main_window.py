@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QWidget
 
 from . import qt_settings
 from ..core.errors import FileProblem, UserError
@@ -23,7 +23,7 @@ from ..i18n import _
 from .catalog import entry as catalog
 from .common.undo import StoreCommand
 from .devplan import entry as devplan
-from .features import Feature, FeatureError, TreeMenuPart
+from .features import Feature, FeatureError
 from .files import entry as files
 from .help import entry as help
 from .find import entry as find
@@ -61,29 +61,13 @@ class MainWindow(TreeNavigation, QMainWindow):
         self.store: Store | None = None
         self.undo_stack = QUndoStack(self)
         self.menus: dict[str, QMenu] = {}
-        self._year_pages: list[tuple[str, str, Callable[["MainWindow", str], QWidget]]] = []
-        self._page_widgets: dict[tuple[str, str], QWidget] = {}
         self._file_listeners: list[Callable[[Store], None]] = []
-        self._tree_menu_parts: list[TreeMenuPart] = []
         self.reopening = False  # True while ``reload`` puts the same file back
-        self._shown_key: tuple | None = None
-        self._weekly_year: str | None = None      # the year the weekly view shows
-        self._saved_key: tuple | None = None
-        self._saved_expanded: list[tuple] = []
         self.last_message_box: MessageDialog | None = None
         self.last_dialog: Any = None
         StoreCommand.report = staticmethod(lambda msg: self.show_message(msg, error=True))
 
         self._build_panes()
-
-        self.splitter = QSplitter(Qt.Horizontal, self)
-        self.splitter.setObjectName("main_splitter")
-        self.splitter.addWidget(self.tree)
-        self.splitter.addWidget(self.right)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([360, 920])
-        self.setCentralWidget(self.splitter)
 
         # ---- status bar
         from .common.status_path import PathLabel
@@ -183,22 +167,7 @@ class MainWindow(TreeNavigation, QMainWindow):
     def _set_store(self, store: Store) -> None:
         old = self.store
         self.undo_stack.clear()
-        for w in self._page_widgets.values():
-            self.stack.removeWidget(w)
-            w.deleteLater()
-        self._page_widgets.clear()
-        self._shown_key = None
-        self._weekly_year = None
-        self.store = store
-        for pane in (self._detail, self._weekly_detail):
-            if pane is not None:
-                pane.set_store(store)
-        self._hide_weekly_detail()
-        self._ensure_grid_views()
-        for view in (self.calendar_view, self._weekly_view):
-            if view is not None:
-                view.set_store(store)
-        self.tree_model.set_store(store)
+        self._set_pages_store(store)
         if old is not None and old is not store:
             from ..core.sharing import release
             release(old)
@@ -280,14 +249,7 @@ class MainWindow(TreeNavigation, QMainWindow):
         e.addAction(self.action_redo)
         e.addSeparator()
 
-        v = menu("view", _("&View"))
-        self.action_show_retired = QAction(_("Show retired criteria"), self)
-        self.action_show_retired.setCheckable(True)
-        self.action_show_retired.setObjectName("action_show_retired")
-        self.action_show_retired.toggled.connect(self.tree_model.set_show_retired)
-        v.addAction(self.action_show_retired)
-        self.add_action("view", _("Expand all"), self.tree.expandAll, None, "action_expand_all")
-        self.add_action("view", _("Collapse all"), self.tree.collapseAll, None, "action_collapse_all")
+        self._build_view_menu(menu("view", _("&View")))
         menu("tools", _("&Tools"))
         menu("print", _("&Print"))
         menu("help", _("&Help"))

@@ -27,6 +27,14 @@ if TYPE_CHECKING:
 class TreeNavigation:
     def _build_panes(self) -> None:
         """The tree on the left, the page stack on the right (built in the window's __init__)."""
+        self._year_pages: list[tuple[str, str, Callable[["Window", str], QWidget]]] = []
+        self._page_widgets: dict[tuple[str, str], QWidget] = {}
+        self._tree_menu_parts: list[TreeMenuPart] = []
+        self._shown_key: tuple | None = None
+        self._weekly_year: str | None = None      # the year the weekly view shows
+        self._saved_key: tuple | None = None
+        self._saved_expanded: list[tuple] = []
+        self._places: dict[str, Callable[..., bool]] = {}   # what a feature shows in its place (show_place)
         # ---- left: the tree
         self.tree_model = TreeModel(None, self)
         self.tree = QTreeView(self)
@@ -40,7 +48,6 @@ class TreeNavigation:
         self.tree.selectionModel().currentChanged.connect(self._on_current_changed)
         self.tree_model.modelAboutToBeReset.connect(self._save_tree_state)
         self.tree_model.modelReset.connect(self._restore_tree_state)
-        self._places: dict[str, Callable[..., bool]] = {}   # what a feature shows in its place (show_place)
 
         # ---- right: the pages
         self.stack = QStackedWidget(self)
@@ -60,6 +67,44 @@ class TreeNavigation:
         self.right = QSplitter(Qt.Vertical, self)
         self.right.addWidget(self.stack)
         self.right.setStretchFactor(0, 4)
+
+        self.splitter = QSplitter(Qt.Horizontal, self)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self.right)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([360, 920])
+        self.setCentralWidget(self.splitter)
+
+    def _build_view_menu(self, v: QMenu) -> None:
+        """View: show retired criteria, expand or collapse the tree."""
+        self.action_show_retired = QAction(_("Show retired criteria"), self)
+        self.action_show_retired.setCheckable(True)
+        self.action_show_retired.setObjectName("action_show_retired")
+        self.action_show_retired.toggled.connect(self.tree_model.set_show_retired)
+        v.addAction(self.action_show_retired)
+        self.add_action("view", _("Expand all"), self.tree.expandAll, None, "action_expand_all")
+        self.add_action("view", _("Collapse all"), self.tree.collapseAll, None, "action_collapse_all")
+
+    def _set_pages_store(self, store) -> None:
+        """The pages of the file before go; the panes, grids and tree show ``store`` (the window's new file)."""
+        for w in self._page_widgets.values():
+            self.stack.removeWidget(w)
+            w.deleteLater()
+        self._page_widgets.clear()
+        self._shown_key = None
+        self._weekly_year = None
+        self.store = store
+        for pane in (self._detail, self._weekly_detail):
+            if pane is not None:
+                pane.set_store(store)
+        self._hide_weekly_detail()
+        self._ensure_grid_views()
+        for view in (self.calendar_view, self._weekly_view):
+            if view is not None:
+                view.set_store(store)
+        self.tree_model.set_store(store)
 
     # ================================================================ where the clerk is; the features' pages
     def current_org_id(self) -> str | None:
