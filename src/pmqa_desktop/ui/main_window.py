@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from . import qt_settings
 from ..core.errors import FileProblem, UserError
@@ -69,16 +69,8 @@ class MainWindow(TreeNavigation, QMainWindow):
 
         self._build_panes()
 
-        # ---- status bar
-        from .common.status_path import PathLabel
-        self.file_label = PathLabel(self)
-        self.file_label.setObjectName("file_label")
-        self.statusBar().addPermanentWidget(self.file_label)
-        self.readonly_label = QLabel(self)
-        self.readonly_label.setObjectName("readonly_label")
-        self.readonly_label.setStyleSheet("color: #b71c1c; font-weight: bold;")
-        self.readonly_label.hide()
-        self.statusBar().addPermanentWidget(self.readonly_label)
+        from .common.status_path import add_to_status_bar
+        self.file_label, self.readonly_label = add_to_status_bar(self)
 
         self._build_menus()
         # a fixed minimum size: the layout then never changes it while the window is up

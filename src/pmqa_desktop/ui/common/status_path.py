@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
 #: the share of the status bar the path may take; the messages have the rest
 MAX_SHARE = 0.45
@@ -40,3 +40,17 @@ class PathLabel(QLabel):
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
         self.updateGeometry()
+
+
+def add_to_status_bar(window: QMainWindow) -> tuple[PathLabel, QLabel]:
+    """The open file's path and the red 'Read-only' mark (hidden until a file is read-only), at the
+    right of the window's status bar."""
+    file_label = PathLabel(window)
+    file_label.setObjectName("file_label")
+    window.statusBar().addPermanentWidget(file_label)
+    readonly_label = QLabel(window)
+    readonly_label.setObjectName("readonly_label")
+    readonly_label.setStyleSheet("color: #b71c1c; font-weight: bold;")
+    readonly_label.hide()
+    window.statusBar().addPermanentWidget(readonly_label)
+    return file_label, readonly_label
