@@ -68,6 +68,9 @@ class Window(Protocol):
     def register_tree_menu(self, part: TreeMenuPart) -> None: ...
     def register_file_listener(self, fn: Callable[[Store], None]) -> None:
         """fn(store) after a file is opened or reloaded."""
+    def register_opening_backup(self, wait: Callable[[], None]) -> None:
+        """A feature backs up every file opened here, in the background: the window then does not back
+        it up before showing it, and calls wait() before it lets go of a file."""
     def register_place(self, kind: str, show: Callable[..., bool]) -> None:
         """How to show a place of this kind (e.g. 'devplan': a plan, a step, a KPI): show(window, year_id,
         **where) -> shown; another feature asks for it with ``show_place`` without importing this one."""

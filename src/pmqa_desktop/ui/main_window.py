@@ -65,6 +65,7 @@ class MainWindow(TreeNavigation, QMainWindow):
         self.reopening = False  # True while ``reload`` puts the same file back
         self.last_message_box: MessageDialog | None = None
         self.last_dialog: Any = None
+        self._opening_backup_wait: Callable[[], None] | None = None   # see register_opening_backup
         StoreCommand.report = staticmethod(lambda msg: self.show_message(msg, error=True))
 
         self._build_panes()
@@ -131,10 +132,13 @@ class MainWindow(TreeNavigation, QMainWindow):
         if key:
             self.select_key(key)
 
+    def register_opening_backup(self, wait: Callable[[], None]) -> None:
+        self._opening_backup_wait = wait
+
     def backs_up_on_open(self) -> bool:
-        """True when the automatic backups (``ui.sharing.entry``) back up every file opened here, in
-        the background; the file then need not be backed up before the window can show it."""
-        return getattr(getattr(self, "sharing", None), "auto_backup", None) is not None
+        """True when a feature backs up every file opened here, in the background (the sharing
+        feature's automatic backups); the file then need not be backed up before the window shows it."""
+        return self._opening_backup_wait is not None
 
     def feature_modules(self) -> tuple[str, ...]:
         return feature_modules()
@@ -293,9 +297,8 @@ class MainWindow(TreeNavigation, QMainWindow):
 
     def close_store(self) -> None:
         """Let go of the file (tests, and before the process ends)."""
-        auto_backup = getattr(getattr(self, "sharing", None), "auto_backup", None)
-        if auto_backup is not None:
-            auto_backup.wait()   # a backup on open still running in the background finishes first
+        if self._opening_backup_wait is not None:
+            self._opening_backup_wait()   # a backup on open still running in the background finishes first
         if self.store is not None:
             from ..core.sharing import release
             self.tree_model.set_store(None)

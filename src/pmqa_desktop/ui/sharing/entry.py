@@ -143,6 +143,7 @@ class _AutoBackup(QObject):
 def install(window: "MainWindow") -> SharingActions:
     window.sharing = SharingActions(window)
     window.sharing.auto_backup = _AutoBackup(window)
+    window.register_opening_backup(window.sharing.auto_backup.wait)
     if window.store is not None:
         window.sharing.auto_backup.opened(window.store)
     return window.sharing
