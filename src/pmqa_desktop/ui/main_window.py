@@ -88,7 +88,7 @@ class MainWindow(TreeNavigation, QMainWindow):
         save_notice.install(self)                          # 'Saved: …' after every edit
         remember_splitter(self.splitter, "main_split")     # the tree's width comes back next time
 
-    # ================================================================ extension API
+    # ================================================================ the features' interface (ui.features.Window)
     def register_file_listener(self, fn: Callable[[Store], None]) -> None:
         self._file_listeners.append(fn)
 
@@ -195,13 +195,11 @@ class MainWindow(TreeNavigation, QMainWindow):
             self.setWindowTitle(_("PMQA Desktop — {path}{ro}").format(path=path, ro=ro))
             self.file_label.setText(path)
             self.file_label.setToolTip(path)
-            self.welcome.setText(_("<h2>PMQA Desktop</h2><p>File: {path}</p><p>Choose an organisation's fiscal year, "
-                                   "its operations calendar or weekly plan, or a criterion in the tree.</p>").format(
-                path=path))
+            self._welcome_text(path)
         else:
             self.setWindowTitle(_("PMQA Desktop"))
             self.file_label.setText(_("No file open"))
-            self.welcome.setText(_("<h2>PMQA Desktop</h2><p>No file is open. Use File > Open.</p>"))
+            self._welcome_text(None)
 
     # ================================================================ dialogs
     def open_dialog(self, dlg: Any) -> Any:

@@ -87,6 +87,15 @@ class TreeNavigation:
         self.add_action("view", _("Expand all"), self.tree.expandAll, None, "action_expand_all")
         self.add_action("view", _("Collapse all"), self.tree.collapseAll, None, "action_collapse_all")
 
+    def _welcome_text(self, path: str | None) -> None:
+        """What the page on the right says before a node is chosen: the open file, or that none is."""
+        if path is not None:
+            self.welcome.setText(_("<h2>PMQA Desktop</h2><p>File: {path}</p><p>Choose an organisation's fiscal year, "
+                                   "its operations calendar or weekly plan, or a criterion in the tree.</p>").format(
+                path=path))
+        else:
+            self.welcome.setText(_("<h2>PMQA Desktop</h2><p>No file is open. Use File > Open.</p>"))
+
     def _set_pages_store(self, store) -> None:
         """The pages of the file before go; the panes, grids and tree show ``store`` (the window's new file)."""
         for w in self._page_widgets.values():
