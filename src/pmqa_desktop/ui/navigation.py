@@ -3,8 +3,10 @@
 หมวด, a feature's year page), and the tree keeps its selection and expanded nodes when it is
 rebuilt.
 
-Part of the shell: ``TreeNavigation`` is a base class of ``ui.main_window.MainWindow``, moved
-out of it as it was. Builds the schedule grids and the detail pane on first use.
+Part of the shell: ``TreeNavigation`` is a base class of ``ui.main_window.MainWindow``. It holds the
+tree and page state, the tree queries of ``features.Window`` (``current_*_id``, ``select_key``), the
+features' year pages, tree menus and places (``register_place`` / ``show_place``), and the View
+menu's tree entries. Builds the schedule grids and the detail pane on first use.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The development plan's grid view: Thai text cells, a Gantt bar over the 12 fiscal months
 that can be dragged (move the middle, stretch an end), and choice cells.
 
-``DevGridView`` is a ``grid_views.GridTableView`` (keys, clipboard, row heights) that keeps the
+``DevGridView`` is a ``common.grid_view.GridTableView`` (keys, clipboard, row heights) that keeps the
 current cell across model reloads. ``PlanGridView`` adds the bar dragging: the mouse handling
 keeps a preview in the model while the button is down and pushes ONE undoable command when
 it is released (Esc cancels).

@@ -1,6 +1,6 @@
 """Find and replace (Edit > Find and replace…, Ctrl+F): the feature's menu entry and its dialog,
-built on first use. It may use the shell (``ui.features.Window``) and, to show a hit in its
-place, the other features' pages (it sits above them in the layering)."""
+built on first use. It may use the shell (``ui.features.Window``); a hit in another feature's page
+is shown through the place that feature registers (``Window.show_place``)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

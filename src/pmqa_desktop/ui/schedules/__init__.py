@@ -1,6 +1,8 @@
-"""The schedule grids: the operations calendar and the weekly plan (models, views, undo commands),
-and the spreadsheet grid they and the development plans are built on (``GridModel``, ``GridTableView``).
+"""The schedule grids: the operations calendar and the weekly plan (``grid_models``: their models;
+``grid_views``: their views and pages with the toolbar; ``schedule_ops``: the undo operations only
+they make), built on the spreadsheet grid in ``common`` (``GridModel``, ``GridTableView``,
+``GridCommand``), which the development plans share.
 
-The main window shows them for a fiscal year's calendar and weekly-plan nodes.
+The main window (``navigation``) shows them for a fiscal year's calendar and weekly-plan nodes.
 May use: the core and ``common``; never another feature nor the main window.
 """
