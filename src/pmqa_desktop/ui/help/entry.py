@@ -5,7 +5,7 @@ from PySide6.QtGui import QKeySequence
 
 from ...i18n import _
 from ..features import Window
-from . import about, manual
+from . import manual
 
 
 def install(window: Window) -> None:
@@ -16,4 +16,9 @@ def install(window: Window) -> None:
     if first is not None:
         help_menu.removeAction(a)
         help_menu.insertAction(first, a)
-    window.add_action("help", _("&About PMQA Desktop"), lambda: about.show_about(window), None, "action_about")
+    window.add_action("help", _("&About PMQA Desktop"), lambda: _show_about(window), None, "action_about")
+
+
+def _show_about(window: Window):
+    from .about import show_about   # (built on first use)
+    return show_about(window)
