@@ -1,4 +1,4 @@
-"""Undo commands for the grids (the schedules' calendar and weekly plan): one ``QUndoCommand`` per user action.
+"""Undo commands for the grids: one ``QUndoCommand`` per user action (``GridModel.command`` makes them).
 
 A command is a list of small operations on the core (``Op``), applied in order inside one
 store transaction and undone in reverse inside another, so an action is all-or-nothing and
@@ -11,7 +11,7 @@ refuses the edit (a ``UserError``) nothing is pushed and the caller shows the me
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from typing import Callable
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
@@ -26,51 +26,6 @@ class Op:
 
     def undo(self, store: Store) -> None:  # pragma: no cover - interface
         raise NotImplementedError
-
-
-class UpdateOp(Op):
-    """Change some columns of one row (text, remark, sort_key, span ...)."""
-
-    def __init__(self, table: str, row_id: str, old: dict[str, Any], new: dict[str, Any]):
-        self.table, self.row_id, self.old, self.new = table, row_id, dict(old), dict(new)
-
-    def redo(self, store):
-        store.update(self.table, self.row_id, self.new)
-
-    def undo(self, store):
-        store.update(self.table, self.row_id, self.old)
-
-
-class InsertOp(Op):
-    """Create a row the first time; later redos bring the same row back from its tombstone."""
-
-    def __init__(self, table: str, create: Callable[[Store], str]):
-        self.table, self.create = table, create
-        self.row_id: str | None = None
-        self.tombstoned: list[tuple[str, str]] = []
-
-    def redo(self, store):
-        if self.row_id is None:
-            self.row_id = self.create(store)
-        else:
-            store.undelete(self.table, self.tombstoned or [(self.table, self.row_id)])
-
-    def undo(self, store):
-        self.tombstoned = store.delete(self.table, self.row_id)
-
-
-class DeleteOp(Op):
-    """Tombstone a row (and its children); undo brings back exactly what was tombstoned."""
-
-    def __init__(self, table: str, row_id: str):
-        self.table, self.row_id = table, row_id
-        self.tombstoned: list[tuple[str, str]] = []
-
-    def redo(self, store):
-        self.tombstoned = store.delete(self.table, self.row_id)
-
-    def undo(self, store):
-        store.undelete(self.table, self.tombstoned)
 
 
 class GridCommand(QUndoCommand):

@@ -32,8 +32,7 @@ def _brushes() -> list:
     if not _BRUSHES:
         _BRUSHES.extend([QBrush(QColor(222, 232, 245)), QBrush(QColor(255, 244, 214))])
     return _BRUSHES
-from ..common.grid_commands import DeleteOp, InsertOp, UpdateOp
-from .schedule_ops import CalendarCellOp, CalendarSpanOp, WeeklySpanOp
+from .grid_commands import CalendarCellOp, CalendarSpanOp, DeleteOp, InsertOp, UpdateOp, WeeklySpanOp
 
 MonthLabelRole = Qt.ItemDataRole.UserRole + 10   # header: the month label over a week column
 WeekLabelRole = Qt.ItemDataRole.UserRole + 11    # header: 'W1'..'W4'
