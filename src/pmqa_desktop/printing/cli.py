@@ -22,7 +22,7 @@ def run_print(args: argparse.Namespace) -> int:
     try:
         req = resolve(store, args.form, args.year, getattr(args, "org", None), getattr(args, "plan", None),
                       getattr(args, "round", None))
-        ps = PrintSettings.load()
+        ps = PrintSettings.load(args.form)   # the paper and orientation last chosen for this form
         if getattr(args, "thai_digits", False):
             ps.thai_digits = True
         if getattr(args, "font", None):
