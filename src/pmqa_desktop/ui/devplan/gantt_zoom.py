@@ -12,11 +12,13 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from ...core.thai_calendar import MonthKey
 from ...i18n import _
+from ..common import layout_memory
 from .models import COL_M0, N_MONTHS
 
 TODAY = QColor("#d32f2f")
 MONTH_WIDTH = {"month": 46, "quarter": 22}
 MIN_FIT = 14   # px per month when the year is fitted into a narrow grid
+SAVED_AS = "gantt_zoom"   # (layout memory)
 
 
 def today_x(view: Any, today: date) -> float | None:
@@ -67,10 +69,27 @@ class GanttZoom(QObject):
         self.combo.addItem(_("Quarters"), "quarter")
         self.combo.addItem(_("Whole fiscal year"), "fit")
         self.combo.setToolTip(_("How wide the months of the Gantt bars are"))
-        self.combo.currentIndexChanged.connect(lambda *_a: self.apply())
+        self._take_saved()                 # the clerk's last choice, on every plans page and after a restart
+        self.combo.currentIndexChanged.connect(lambda *_a: self._chosen())
         lay.addWidget(self.combo)
         self.widget = box
         grid.viewport().installEventFilter(self)
+        if self.mode() != "month":
+            self.apply()
+
+    def _take_saved(self) -> bool:
+        """Take the saved zoom (chosen on another page perhaps); True when it changed."""
+        index = self.combo.findData(layout_memory.load(SAVED_AS))
+        if index < 0 or index == self.combo.currentIndex():
+            return False
+        self.combo.blockSignals(True)
+        self.combo.setCurrentIndex(index)
+        self.combo.blockSignals(False)
+        return True
+
+    def _chosen(self) -> None:
+        layout_memory.save(SAVED_AS, self.mode())
+        self.apply()
 
     def mode(self) -> str:
         return self.combo.currentData()
@@ -107,7 +126,9 @@ class GanttZoom(QObject):
             bar.setValue(bar.value() + self.grid.columnViewportPosition(COL_M0) - left)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
-        if event.type() == event.Type.Resize and self.mode() == "fit":
+        if event.type() == event.Type.Show and self._take_saved():
+            self.apply()
+        elif event.type() == event.Type.Resize and self.mode() == "fit":
             self.apply()
         return False
 
