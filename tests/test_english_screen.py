@@ -56,3 +56,22 @@ def test_header_labels_in_both_languages():
     th, en = header_labels(months), header_labels(months, english=True)
     assert th[0] == "ต.ค.53" and en[0] == "Oct 53" and en[3] == "Jan 54" and en[1] == "Nov"
     assert len(th) == len(en) == 14
+
+
+def test_month_choices_and_tips_follow_an_english_screen(qtbot, english, demo_db):
+    """The span's start month, the weekly plan's week tips and the plan's start/end months."""
+    from pmqa_desktop.ui.devplan.models import COL_START
+    w = _window(qtbot, demo_db)
+    try:
+        combo = w.calendar_view.span_start
+        assert combo.currentText() == "October 2553"
+        assert w.select_key(("weekly", w.current_year_id()))
+        wm = w.weekly_view.model
+        assert wm.headerData(wm.FIRST_WEEK, H, Qt.ItemDataRole.ToolTipRole).endswith(", week 1")
+        assert "April 2554" in wm.headerData(wm.FIRST_WEEK, H, Qt.ItemDataRole.ToolTipRole)
+        page = pages.open_page(w, rayong_year(w.store), pages.DEVPLAN_PAGE)
+        gm = page.grid_model
+        starts = {gm.index(r, COL_START).data() for r in range(gm.rowCount())} - {"", None}
+        assert starts and all("." not in s and s[:3].isascii() for s in starts), starts
+    finally:
+        w.close_store()

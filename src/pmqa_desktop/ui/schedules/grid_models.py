@@ -594,7 +594,7 @@ def describe_cell_date(text: str, month: MonthKey, year_be: int | None) -> str |
     if d.kind == "recurring":
         return _("Read as: a recurring day ({text})").format(text=d.note)
     if d.kind == "month" and d.month is not None:
-        return _("Read as: the month {month}").format(month=d.month.full())
+        return _("Read as: the month {month}").format(month=d.month.full(english=english_screen()))
     return _("Free text (not read as a date)")
 
 
@@ -791,7 +791,7 @@ class WeeklyPlanModel(GridModel):
                 first = self.FIRST_WEEK + (w // planning.WEEKS_PER_MONTH) * planning.WEEKS_PER_MONTH
                 return (label, first, planning.WEEKS_PER_MONTH)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return _("{month}, week {week}").format(month=month.full(), week=week)
+                return _("{month}, week {week}").format(month=month.full(english=english_screen()), week=week)
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             if section == self.COL_CODE:

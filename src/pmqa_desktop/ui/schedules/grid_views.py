@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComboB
 from ...core.storage import planning
 from ...core.storage.store import Store
 from ...core.thai_calendar import MonthKey, fiscal_year_start
-from ...i18n import _
+from ...i18n import _, english_screen
 from ..common.clipboard import put_on_clipboard, parse_tsv, to_html, to_tsv
 from ..common.delegates import PAD_X, PAD_Y, CellEditor, ThaiWrapDelegate, word_breaks_notifier
 from ..common.frozen_view import freeze_columns
@@ -771,7 +771,7 @@ class _GridPage(QWidget):
                 choices.append(start)
                 choices.sort()
             for m in choices:
-                combo.addItem(m.full(), m.key)
+                combo.addItem(m.full(english=english_screen()), m.key)
             combo.setCurrentIndex(combo.findData(start.key))
             spin.setValue(months or 12)
         combo.setEnabled(fy_be is not None)
