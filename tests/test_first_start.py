@@ -118,3 +118,18 @@ def test_welcome_left_through_the_tree_is_not_shown_again(qtbot, first_start):
     w.select_key(("calendar", w.current_year_id()))          # the clerk clicks on in the tree
     assert w.stack.currentWidget() is w.calendar_view
     assert qt_settings.get(welcome.WELCOME_DONE) == "1"
+
+
+def test_the_welcome_page_says_nothing_was_saved_before_the_clerk_types(qtbot, first_start):
+    """Opening the welcome page saves nothing: no "saved" notice for a name never typed, and it
+    is not marked as seen before the clerk leaves it (a crash now shows it again next time)."""
+    from pmqa_desktop.ui import qt_settings
+    from pmqa_desktop.ui.welcome import page as welcome
+    w = first_start
+    assert w.stack.currentWidget() is w.welcome_page
+    assert "บันทึกแล้ว" not in w.statusBar().currentMessage()
+    values = qt_settings.read_all()
+    assert welcome.WELCOME_DONE not in values and "clerk_name" not in values
+    qtbot.mouseClick(w.welcome_page.try_button, Qt.MouseButton.LeftButton)   # leaving it: seen
+    assert qt_settings.read_all().get(welcome.WELCOME_DONE) == "1"
+    assert "บันทึกแล้ว" not in w.statusBar().currentMessage()              # (still nothing typed)

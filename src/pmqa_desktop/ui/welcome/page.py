@@ -95,6 +95,9 @@ class WelcomePage(QWidget):
 
     def save_identity(self) -> None:
         values = {"clerk_name": self.clerk.text().strip(), "office": self.office.text().strip()}
+        saved = qt_settings.read_all()
+        if all(saved.get(k, "") == v for k, v in values.items()):
+            return          # nothing typed or changed: nothing to save, no "saved" notice
         try:
             qt_settings.set_values(values)
         except OSError as exc:
@@ -112,9 +115,15 @@ class WelcomePage(QWidget):
         except OSError:
             pass
 
+    def showEvent(self, event) -> None:  # noqa: N802
+        self._seen = True
+        super().showEvent(event)
+
     def hideEvent(self, event) -> None:  # noqa: N802
         # the clerk moved on (a click in the tree, another file): shown once is enough
-        self._done()
+        # (the hide of being added to the window's pages, before it was ever seen, is not that)
+        if getattr(self, "_seen", False):
+            self._done()
         super().hideEvent(event)
 
     def look_around(self) -> None:
