@@ -133,3 +133,12 @@ def test_the_welcome_page_says_nothing_was_saved_before_the_clerk_types(qtbot, f
     qtbot.mouseClick(w.welcome_page.try_button, Qt.MouseButton.LeftButton)   # leaving it: seen
     assert qt_settings.read_all().get(welcome.WELCOME_DONE) == "1"
     assert "บันทึกแล้ว" not in w.statusBar().currentMessage()              # (still nothing typed)
+
+
+def test_development_plan_buttons_tell_their_keys(qtbot, first_start):
+    """The plan's Move up / Move down buttons say Alt+↑ / Alt+↓ work in the grid too."""
+    from pmqa_desktop.core.devplan_demo import rayong_year
+    from pmqa_desktop.ui.devplan import pages
+    w = first_start
+    page = pages.open_page(w, rayong_year(w.store), pages.DEVPLAN_PAGE)
+    assert "Alt+Up" in page.up_button.toolTip() and "Alt+Down" in page.down_button.toolTip()

@@ -275,6 +275,8 @@ class DevPlanPage(QWidget):
         self.delete_row_button = self._button(_("Delete row"), "delete_row", self.delete_row, bar)
         self.up_button = self._button(_("Move up"), "move_up", lambda: self.move_row(-1), bar)
         self.down_button = self._button(_("Move down"), "move_down", lambda: self.move_row(1), bar)
+        self.up_button.setToolTip(_("Move the row up (Alt+Up)"))       # the keys work in the grid too
+        self.down_button.setToolTip(_("Move the row down (Alt+Down)"))
         self.approve_button = self._button(_("Record approval…"), "approve", self.approve_dialog, bar)
         self.versions_combo = QComboBox(self)
         self.versions_combo.setObjectName("approved_versions")
