@@ -197,3 +197,43 @@ def test_weekly_plan_on_portrait_paper_keeps_every_month(qtbot, window):
     assert _bands(dlg.pdf_path) == {"เม.ย.54 ถึง พ.ค.54", "มิ.ย.54 ถึง ก.ค.54", "ส.ค.54 ถึง ก.ย.54",
                                     "ต.ค.54 ถึง ต.ค.54"}                               # 2 months a page
     dlg.reject()
+
+
+def test_excel_and_word_copies_go_to_documents_with_a_thai_name(qtbot, window, tmp_path, monkeypatch):
+    """Save as Excel from the preview: offered in Documents under the form's Thai name, then where
+    it went with a button to its folder (as for the PDF)."""
+    from pathlib import Path
+    select_year(qtbot, window, "จังหวัดราชบุรี", 2554)
+    dlg = open_dialog(qtbot, window, "weekly")
+    offered = {}
+
+    def answer(parent, title, start, filters):
+        offered["start"] = start
+        return str(tmp_path / "แผน.xlsx"), filters
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(answer))
+    _choose(qtbot, dlg.format_box, ".xlsx")
+    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    start = Path(offered["start"])
+    assert start.parent == file_places.documents_dir()
+    assert start.name == "แผนการดำเนินงานรายสัปดาห์_จังหวัดราชบุรี_2554.xlsx"
+    assert (tmp_path / "แผน.xlsx").exists()
+    box = dlg.saved_box
+    assert box.isVisible() and str(tmp_path / "แผน.xlsx") in box.text() and box.open_folder_button is not None
+    box.close()
+    dlg.reject()
+
+
+def test_the_exchange_file_says_where_it_went_with_its_folder(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QDialogButtonBox
+    window.action_export.trigger()
+    dlg = window.sharing.last_dialog
+    out = tmp_path / "ส่งต่อ.db"
+    dlg.path.setText(str(out))
+    qtbot.mouseClick(dlg.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert out.exists()
+    box = window.last_message_box
+    assert box.isVisible() and str(out) in box.text()
+    opened = []
+    monkeypatch.setattr(file_places, "open_folder", lambda p: opened.append(p) or True)
+    qtbot.mouseClick(box.open_folder_button, Qt.MouseButton.LeftButton)
+    assert opened == [out]

@@ -416,9 +416,11 @@ class PreviewDialog(QDialog):
     def save_as(self, path: str | None = None) -> Path | None:
         """Save in the chosen format; a name typed with .xlsx, .docx or .pdf decides the format."""
         ext = self.format_box.currentData()
+        asked = path is None
         if path is None and ext != ".pdf":
             filters = {".xlsx": _("Excel workbooks (*.xlsx)"), ".docx": _("Word documents (*.docx)")}
-            path, _filter = QFileDialog.getSaveFileName(self, _("Save"), f"{self.form}{ext}", filters[ext])
+            path, _filter = QFileDialog.getSaveFileName(self, _("Save"), str(self.suggested_file_path(ext)),
+                                                        filters[ext])
             if not path:
                 return None
         if path is not None:
@@ -435,6 +437,8 @@ class PreviewDialog(QDialog):
             QMessageBox.warning(self, _("Save"), str(exc))
             return None
         self.window.show_message(_("Saved {path}").format(path=path))
+        if asked:   # where it went, and a way there
+            self.saved_box = file_places.saved_notice(self, Path(path))
         return Path(path)
 
     def save_pdf(self, path: str | None = None) -> Path | None:
@@ -442,7 +446,7 @@ class PreviewDialog(QDialog):
             return None
         asked = path is None
         if path is None:
-            path, _filter = QFileDialog.getSaveFileName(self, _("Save PDF"), str(self.suggested_pdf_path()),
+            path, _filter = QFileDialog.getSaveFileName(self, _("Save PDF"), str(self.suggested_file_path()),
                                                         _("PDF files (*.pdf)"))
             if not path:
                 return None
@@ -463,14 +467,14 @@ class PreviewDialog(QDialog):
             self.saved_box = file_places.saved_notice(self, dest)
         return dest
 
-    def suggested_pdf_path(self) -> Path:
-        """``ปฏิทินการดำเนินงาน_จังหวัดราชบุรี_2554.pdf`` in Documents."""
+    def suggested_file_path(self, ext: str = "pdf") -> Path:
+        """``ปฏิทินการดำเนินงาน_จังหวัดราชบุรี_2554.pdf`` (or .xlsx, .docx) in Documents."""
         try:
             req = self.request()
             parts = (form_labels()[self.form], req.org["name"], req.year["year_be"])
         except UserError:
             parts = (form_labels()[self.form],)
-        return file_places.suggested_path(*parts, ext="pdf")
+        return file_places.suggested_path(*parts, ext=ext)
 
     def print_pages(self, printer=None) -> bool:
         """Send the pages to a printer (the print dialog unless a QPrinter is given)."""
