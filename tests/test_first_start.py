@@ -142,3 +142,18 @@ def test_development_plan_buttons_tell_their_keys(qtbot, first_start):
     w = first_start
     page = pages.open_page(w, rayong_year(w.store), pages.DEVPLAN_PAGE)
     assert "Alt+Up" in page.up_button.toolTip() and "Alt+Down" in page.down_button.toolTip()
+
+
+def test_a_new_file_is_offered_in_documents_as_a_pmqa_file(qtbot, first_start, tmp_path, monkeypatch):
+    """File > New offers Documents and the .pmqa ending the installed program opens on a double-click."""
+    from PySide6.QtWidgets import QFileDialog
+    from pmqa_desktop.ui.common.file_places import documents_dir
+    offered = {}
+
+    def answer(parent, title, start, filters):
+        offered["start"] = start
+        return "", ""                                         # the clerk cancels
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(answer))
+    qtbot.mouseClick(first_start.welcome_page.new_button, Qt.MouseButton.LeftButton)
+    start = Path(offered["start"])
+    assert start.parent == documents_dir() and start.suffix == ".pmqa"

@@ -121,6 +121,7 @@ def test_save_a_copy_and_exchange_files_go_to_documents(qtbot, window, tmp_path,
     assert window.action_save_copy in file_menu.actions()
     window.action_save_copy.trigger()
     assert Path(offered["start"]).parent == file_places.documents_dir()
+    assert Path(offered["start"]).suffix == ".pmqa"        # the installed program opens it on a double-click
     copy = Store.open(tmp_path / "สำเนา.db", Actor("t", "t"))
     try:
         assert [o["name"] for o in planning.organisations(copy)] == \
@@ -134,7 +135,7 @@ def test_save_a_copy_and_exchange_files_go_to_documents(qtbot, window, tmp_path,
     dlg = ExportDialog(window)
     qtbot.addWidget(dlg)
     path = Path(dlg.path.text())
-    assert path.parent == file_places.documents_dir() and path.suffix == ".db"
+    assert path.parent == file_places.documents_dir() and path.suffix == ".pmqa"
     assert "จังหวัดราชบุรี" in path.name and "2554" in path.name
 
 

@@ -14,7 +14,7 @@ from ...core.errors import UserError
 from ...core.thai_text import with_zwsp
 from ...i18n import _
 from .. import qt_settings
-from ..common.file_places import documents_dir, suggested_path
+from ..common.file_places import FILE_EXT, documents_dir, suggested_path
 from ..common.save_notice import SAVES_ON_LEAVE
 
 WELCOME_DONE = "welcome_done"
@@ -169,7 +169,7 @@ def on_file_opened(window: Any, _store: Any) -> None:
 # ---------------------------------------------------------------- File > New
 
 def ask_new_file(window: Any) -> str:
-    start = str(suggested_path(_("PMQA data"), ext="db", folder=documents_dir()))
+    start = str(suggested_path(_("PMQA data"), ext=FILE_EXT, folder=documents_dir()))
     fn, _filter = QFileDialog.getSaveFileName(window, _("Start a new file"), start,
                                               _("PMQA Desktop databases (*.db *.sqlite *.pmqa);;All files (*)"))
     return fn
