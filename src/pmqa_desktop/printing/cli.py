@@ -27,6 +27,8 @@ def run_print(args: argparse.Namespace) -> int:
             ps.thai_digits = True
         if getattr(args, "font", None):
             ps.font = args.font
+        ps.paper = getattr(args, "paper", None) or ps.paper                  # (this print only: not kept)
+        ps.orientation = getattr(args, "orientation", None) or ps.orientation
         t0 = time.perf_counter()
         if Path(args.out).suffix.lower() in (".xlsx", ".docx"):   # the format follows the file's extension
             from .office_export import export_form
