@@ -75,3 +75,24 @@ def test_month_choices_and_tips_follow_an_english_screen(qtbot, english, demo_db
         assert starts and all("." not in s and s[:3].isascii() for s in starts), starts
     finally:
         w.close_store()
+
+
+def test_gantt_month_headings_fit_their_columns_in_english(qtbot, english, demo_db):
+    """"Nov 52" is wider than "พ.ย.52": the month columns are as wide as their headings need."""
+    w = _window(qtbot, demo_db)
+    try:
+        w.resize(1366, 760)
+        page = pages.open_page(w, rayong_year(w.store), pages.DEVPLAN_PAGE)
+        qtbot.wait(20)
+        header, model = page.grid.horizontalHeader(), page.grid_model
+        need = max(header.fontMetrics().horizontalAdvance(model.headerData(c, H)) for c in range(COL_M0, COL_M0 + 12))
+        assert all(header.sectionSize(c) >= need + 8 for c in range(COL_M0, COL_M0 + 12))
+        combo = page.gantt_zoom.combo                     # to quarters and back: as wide again
+        combo.setFocus()
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+        assert header.sectionSize(COL_M0) < need
+        qtbot.keyClick(combo, Qt.Key.Key_Up)
+        assert model.headerData(COL_M0, H) == "Oct 52"
+        assert all(header.sectionSize(c) >= need + 8 for c in range(COL_M0, COL_M0 + 12))
+    finally:
+        w.close_store()

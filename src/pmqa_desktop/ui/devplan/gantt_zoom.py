@@ -11,13 +11,14 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from ...core.thai_calendar import MonthKey
-from ...i18n import _
+from ...i18n import _, english_screen
 from ..common import layout_memory
 from .models import COL_M0, N_MONTHS
 
 TODAY = QColor("#d32f2f")
 MONTH_WIDTH = {"month": 46, "quarter": 22}
 MIN_FIT = 14   # px per month when the year is fitted into a narrow grid
+HEADING_ROOM = 10   # px around a month's heading (the header's margins)
 SAVED_AS = "gantt_zoom"   # (layout memory)
 
 
@@ -74,8 +75,7 @@ class GanttZoom(QObject):
         lay.addWidget(self.combo)
         self.widget = box
         grid.viewport().installEventFilter(self)
-        if self.mode() != "month":
-            self.apply()
+        self.apply()
 
     def _take_saved(self) -> bool:
         """Take the saved zoom (chosen on another page perhaps); True when it changed."""
@@ -96,6 +96,12 @@ class GanttZoom(QObject):
 
     def month_width(self) -> int:
         mode = self.mode()
+        if mode == "month":   # as wide as the headings need ("Nov 52" is wider than "พ.ย.52")
+            months = getattr(self.grid.model(), "months", None) or []
+            header = self.grid.horizontalHeader()
+            labels = [m.abbr(english=english_screen()) for m in months]   # (with the year: months are wide)
+            need = max((header.fontMetrics().horizontalAdvance(t) for t in labels), default=0) + HEADING_ROOM
+            return max(MONTH_WIDTH[mode], need)
         if mode != "fit":
             return MONTH_WIDTH[mode]
         frozen = getattr(self.grid, "frozen", None)
