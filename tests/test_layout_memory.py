@@ -204,3 +204,42 @@ def test_gantt_zoom_is_kept_across_pages_and_windows(qtbot, window):
         assert page2.grid.columnWidth(COL_M0) == quarter_width       # the months as narrow as they were
     finally:
         again.close_store()
+
+
+def test_dashboard_and_kpi_panes_come_back(qtbot, window):
+    """The dashboard's table/chart split and form 7.2's KPI/progress split are kept like the tree's."""
+    from PySide6.QtWidgets import QSplitter
+    from pmqa_desktop.core.devplan_demo import rayong_year
+    from pmqa_desktop.ui.devplan import pages
+    window.resize(1280, 800)
+    year = rayong_year(window.store)
+    board = pages.open_page(window, year, pages.DASHBOARD_PAGE)
+    qtbot.wait(20)
+    split = board.findChild(QSplitter, "dashboard_split")
+    before = split.sizes()
+    drag(qtbot, split.handle(1), QPoint(50, 2), QPoint(50, 2 - 80))
+    moved = split.sizes()
+    assert moved[0] <= before[0] - 60
+    plan_page = pages.open_page(window, year, pages.DEVPLAN_PAGE)
+    plan_page.tabs.setCurrentIndex(1)
+    qtbot.wait(20)
+    kpi_split = plan_page.kpi_editor.findChild(QSplitter, "kpi_split")
+    kpi_before = kpi_split.sizes()
+    drag(qtbot, kpi_split.handle(1), QPoint(50, 2), QPoint(50, 2 + 60))
+    kpi_moved = kpi_split.sizes()
+    assert kpi_moved[0] >= kpi_before[0] + 40
+    qtbot.wait(600)
+    path = window.store.path
+    window.close_store()
+    window.close()
+    again = _second_window(qtbot, path)
+    try:
+        board2 = pages.open_page(again, rayong_year(again.store), pages.DASHBOARD_PAGE)
+        qtbot.wait(20)
+        assert abs(board2.findChild(QSplitter, "dashboard_split").sizes()[0] - moved[0]) <= 3
+        page2 = pages.open_page(again, rayong_year(again.store), pages.DEVPLAN_PAGE)
+        page2.tabs.setCurrentIndex(1)
+        qtbot.wait(20)
+        assert abs(page2.kpi_editor.findChild(QSplitter, "kpi_split").sizes()[0] - kpi_moved[0]) <= 3
+    finally:
+        again.close_store()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 
 from ...core.errors import UserError
 from ...core.storage import planning
+from ..common.layout_memory import remember_splitter
 from ...i18n import _, english_screen
 from ..common import undo as cc
 from ..common.forms import _error_label, _year_spin, current_fiscal_year_be
@@ -113,6 +114,7 @@ class ImportDialog(QDialog):
         bl.addWidget(self.problems)
         split.addWidget(box)
         split.setSizes([380, 160])
+        remember_splitter(split, "import_split")
 
         self.error = _error_label(self)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Cancel, self)
