@@ -96,3 +96,15 @@ def test_gantt_month_headings_fit_their_columns_in_english(qtbot, english, demo_
         assert all(header.sectionSize(c) >= need + 8 for c in range(COL_M0, COL_M0 + 12))
     finally:
         w.close_store()
+
+
+def test_what_a_date_cell_was_read_as_is_said_in_english(qtbot, english, demo_db):
+    w = _window(qtbot, demo_db)
+    try:
+        m = w.calendar_view.model
+        tips = [m.index(r, c).data(Qt.ItemDataRole.ToolTipRole) for r in range(m.rowCount())
+                for c in range(m.FIRST_MONTH, m.col_remark)
+                if m.index(r, c).data(Qt.ItemDataRole.EditRole) == "31 มี.ค. 54"]
+        assert tips and "31 March 2554" in tips[0], tips
+    finally:
+        w.close_store()

@@ -587,7 +587,8 @@ def describe_cell_date(text: str, month: MonthKey, year_be: int | None) -> str |
         return None
     d = parse_cell_date(text, month, year_be)
     if d.kind in ("day", "range", "days") and d.month is not None:
-        dates = [format_thai_date(day, d.month, full=True) for day in d.days]
+        dates = [f"{day} {d.month.full(english=True)}" if english_screen() else format_thai_date(day, d.month, full=True)
+                 for day in d.days]
         joined = (" - " if d.kind == "range" else ", ").join(dates)
         note = _(" (month name corrected)") if d.typo else ""
         return _("Read as: {dates}").format(dates=joined) + note
