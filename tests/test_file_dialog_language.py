@@ -105,3 +105,41 @@ def test_file_dialogs_in_thai(qtbot, in_language):
     assert "เปิด(&O)" in opened["buttons"] and "ชื่อไฟล์(&N):" in opened["labels"]
     assert "บันทึก(&S)" in saved["buttons"]
     assert "เลือก(&C)" in folder["buttons"] and "โฟลเดอร์:" in folder["labels"]
+
+
+def test_print_dialog_in_thai(qtbot, in_language):
+    """Print… in the preview opens Qt's print dialog (on Linux; Windows shows its own): Thai words."""
+    from PySide6.QtPrintSupport import QPrintDialog
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QRadioButton
+    from test_print_gui import open_dialog, select_year
+    window = in_language("th")
+    select_year(qtbot, window, "จังหวัดราชบุรี", 2554)
+    preview = open_dialog(qtbot, window, "owners")
+    seen: dict = {}
+
+    def look() -> None:
+        dlg = QApplication.activeModalWidget()
+        if not isinstance(dlg, QPrintDialog):
+            QTimer.singleShot(20, look)
+            return
+        options = next(b for b in dlg.findChildren(QPushButton) if "&O" in b.text())
+        qtbot.mouseClick(options, Qt.MouseButton.LeftButton)        # the options shown too
+        qtbot.wait(50)
+        words = set()
+        for kind in (QPushButton, QLabel, QRadioButton, QCheckBox):
+            words |= {w.text() for w in dlg.findChildren(kind) if w.isVisible() and w.text()}
+        words |= {g.title() for g in dlg.findChildren(QGroupBox) if g.isVisible() and g.title()}
+        for combo in dlg.findChildren(QComboBox):
+            if combo.isVisible() and combo.objectName() in ("pageSetCombo", "colorMode", "duplex"):
+                words |= {combo.itemText(i) for i in range(combo.count())}
+        seen["words"] = words
+        seen["title"] = dlg.windowTitle()
+        qtbot.keyClick(dlg, Qt.Key.Key_Escape)
+    QTimer.singleShot(20, look)
+    qtbot.mouseClick(preview.print_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "words" in seen, timeout=5000)
+    english = sorted(w for w in seen["words"] if re.search("[A-Za-z]{2,}", re.sub(r"\(&.\)|PDF|[A-Z]\d", "", w))
+                     and not w.startswith("/"))
+    assert not english, english
+    assert "พิมพ์(&P)" in seen["words"] and "ช่วงที่พิมพ์" in seen["words"]
+    preview.reject()

@@ -65,8 +65,31 @@ def qt_texts() -> dict[tuple[str, str], str]:
     file_kinds = {"Drive": _("Drive"), "Folder": _("Folder"), "File Folder": _("Folder"), "File": _("File"),
                   "%1 File": _("%1 File"), "Shortcut": _("Shortcut"), "Alias": _("Shortcut"),
                   "Unknown": _("Unknown")}
+    # Qt's own print dialog (Linux; Windows shows the system's)
+    printing = {
+        "Print": _("Print"), "&Print": _("&Print"), "Printer": _("Printer"), "&Name:": _("&Name:"),
+        "P&roperties": _("P&roperties"), "Location:": _("Location:"), "Preview": _("Preview"), "Type:": _("Type:"),
+        "Output &file:": _("Output &file:"), "&Options >>": _("&Options >>"), "&Options <<": _("&Options <<"),
+        "Print to File (PDF)": _("Print to File (PDF)"), "Local file": _("Local file"),
+        "Write PDF file": _("Write PDF file"), "All Pages": _("All Pages"), "Odd Pages": _("Odd Pages"),
+        "Even Pages": _("Even Pages"),
+    }
+    print_output = {
+        "Print range": _("Print range"), "Print all": _("Print all"), "Pages from": _("Pages from"), "to": _("to"),
+        "Pages": _("Pages"), "Current Page": _("Current Page"), "Selection": _("Selection"),
+        "Specify pages or ranges separated by commas. Ranges are specified by two numbers separated by a hyphen. "
+        "E.g: 3,5-7,9 prints pages 3, 5, 6, 7 and 9.": _(
+            "Specify pages or ranges separated by commas. Ranges are specified by two numbers separated by a "
+            "hyphen. E.g: 3,5-7,9 prints pages 3, 5, 6, 7 and 9."),
+        "Page &Set:": _("Page &Set:"), "Output Settings": _("Output Settings"), "Copies:": _("Copies:"),
+        "Collate": _("Collate"), "Reverse": _("Reverse"), "Copies": _("Copies"), "Color Mode": _("Color Mode"),
+        "Color": _("Color"), "Grayscale": _("Grayscale"), "Double Sided Printing": _("Double Sided Printing"),
+        "Off": _("Off"), "Long side binding": _("Long side binding"), "Short side binding": _("Short side binding"),
+        "Options": _("Options"),
+    }
     out: dict[tuple[str, str], str] = {}
-    for ctx, table in (("QPlatformTheme", buttons), ("QDialogButtonBox", buttons), ("QMessageBox", buttons),
+    for ctx, table in (("QPrintDialog", printing), ("QPrintWidget", printing), ("QPrintSettingsOutput", print_output),
+                       ("QPlatformTheme", buttons), ("QDialogButtonBox", buttons), ("QMessageBox", buttons),
                        ("QLineEdit", edit), ("QWidgetTextControl", edit), ("QAbstractSpinBox", spin),
                        ("QMessageBox", box), ("QFileDialog", files), ("QFileSystemModel", file_list),
                        ("QAbstractFileIconProvider", file_kinds), ("QFileIconProvider", file_kinds)):
