@@ -20,7 +20,7 @@ from pmqa_desktop.i18n import _
 from pmqa_desktop.printing.form_text import thai
 from pmqa_desktop.printing.plan_forms import dimension_names
 
-from print_helpers import found_wrapped, pdftotext
+from print_helpers import found_wrapped, page_size, pdftotext
 
 APPROVAL = ["พิจารณาเห็นชอบดำเนินการ", "ลงนาม ....", "ผู้ว่าราชการจังหวัดระยอง", "รองผู้ว่าราชการจังหวัดระยอง",
             "ลงนาม ณ วันที่"]
@@ -315,16 +315,10 @@ def test_page_images_stay_in_the_page(demo_db, tmp_path):
 def test_cli_paper_and_orientation(demo_db, tmp_path):
     """``print --paper A3 --orientation portrait`` gives an upright A3 page; without them the
     form's own (A4 across)."""
-    import re
-    import subprocess
-
-    def size(pdf):
-        out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-        return tuple(round(float(v)) for v in re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", out).groups())
     a3 = tmp_path / "a3.pdf"
     assert cli.main(["print", "calendar", "--db", str(demo_db), "--year", "2554", "--out", str(a3),
                      "--paper", "A3", "--orientation", "portrait"]) == 0
-    assert size(a3) == (842, 1191) and "หน้า 1/" in pdftotext(a3)
+    assert page_size(a3) == (842, 1191) and "หน้า 1/" in pdftotext(a3)
     a4 = tmp_path / "a4.pdf"
     assert cli.main(["print", "calendar", "--db", str(demo_db), "--year", "2554", "--out", str(a4)]) == 0
-    assert size(a4) == (842, 595)
+    assert page_size(a4) == (842, 595)

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from pmqa_desktop.ui.common import file_places
-from print_helpers import pdftotext
+from print_helpers import page_size, pdftotext
 from test_print_gui import open_dialog, select_year
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
@@ -139,15 +139,6 @@ def test_save_a_copy_and_exchange_files_go_to_documents(qtbot, window, tmp_path,
     assert "จังหวัดราชบุรี" in path.name and "2554" in path.name
 
 
-def _page_size(pdf) -> tuple[int, int]:
-    """Page 1's (width, height) in whole points, as pdfinfo reads them."""
-    import re
-    import subprocess
-    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    w, h = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", out).groups()
-    return round(float(w)), round(float(h))
-
-
 A4_PT, A3_PT = (595, 842), (842, 1191)
 
 
@@ -155,24 +146,24 @@ def test_paper_and_orientation_apply_at_once_and_are_remembered(qtbot, window, t
     select_year(qtbot, window, "จังหวัดราชบุรี", 2554)
     dlg = open_dialog(qtbot, window, "calendar")
     assert (dlg.paper_box.currentData(), dlg.orientation_box.currentData()) == ("A4", "landscape")
-    assert _page_size(dlg.pdf_path) == (A4_PT[1], A4_PT[0])
+    assert page_size(dlg.pdf_path) == (A4_PT[1], A4_PT[0])
     _choose(qtbot, dlg.paper_box, "A3")                       # no button to press: the pages follow
     qtbot.waitUntil(lambda: dlg._thread is not None, timeout=3000)
     dlg.wait_done()
-    assert _page_size(dlg.pdf_path) == (A3_PT[1], A3_PT[0])
+    assert page_size(dlg.pdf_path) == (A3_PT[1], A3_PT[0])
     _choose(qtbot, dlg.orientation_box, "portrait")
     qtbot.waitUntil(lambda: dlg._thread is not None, timeout=3000)
     dlg.wait_done()
-    assert _page_size(dlg.pdf_path) == A3_PT
+    assert page_size(dlg.pdf_path) == A3_PT
     assert "จังหวัดราชบุรี ประจำปีงบประมาณ พ.ศ. 2554" in pdftotext(dlg.pdf_path)   # the form is on the page
     saved = dlg.save_pdf(str(tmp_path / "a3.pdf"))
-    assert _page_size(saved) == A3_PT                          # the saved PDF is what was shown
+    assert page_size(saved) == A3_PT                          # the saved PDF is what was shown
     dlg.reject()
     qtbot.waitUntil(lambda: window.findChild(type(dlg), "print_preview_calendar") is None, timeout=3000)
     # the next preview of this form starts from the clerk's choice; another form keeps its own
     again = open_dialog(qtbot, window, "calendar")
     assert (again.paper_box.currentData(), again.orientation_box.currentData()) == ("A3", "portrait")
-    assert _page_size(again.pdf_path) == A3_PT
+    assert page_size(again.pdf_path) == A3_PT
     again.reject()
     other = open_dialog(qtbot, window, "owners")
     assert (other.paper_box.currentData(), other.orientation_box.currentData()) == ("A4", "landscape")
@@ -194,7 +185,7 @@ def test_weekly_plan_on_portrait_paper_keeps_every_month(qtbot, window):
     _choose(qtbot, dlg.orientation_box, "portrait")
     qtbot.waitUntil(lambda: dlg._thread is not None, timeout=3000)
     dlg.wait_done()
-    assert _page_size(dlg.pdf_path) == A4_PT
+    assert page_size(dlg.pdf_path) == A4_PT
     assert _bands(dlg.pdf_path) == {"เม.ย.54 ถึง พ.ค.54", "มิ.ย.54 ถึง ก.ค.54", "ส.ค.54 ถึง ก.ย.54",
                                     "ต.ค.54 ถึง ต.ค.54"}                               # 2 months a page
     dlg.reject()
