@@ -15,6 +15,13 @@ def pdftotext(pdf: Path, *flags: str) -> str:
     return out.stdout.decode("utf-8")
 
 
+def page_size(pdf: Path) -> tuple[int, int]:
+    """Page 1's (width, height) in whole points, as pdfinfo reads them."""
+    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    w, h = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", out).groups()
+    return round(float(w)), round(float(h))
+
+
 def wrapped_pattern(text: str) -> re.Pattern:
     """A regex matching ``text`` as printed: a line break (\\n) may stand only at a break
     position, or between the parts of a word (a word wider than its cell); whitespace in the

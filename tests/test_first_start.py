@@ -118,3 +118,42 @@ def test_welcome_left_through_the_tree_is_not_shown_again(qtbot, first_start):
     w.select_key(("calendar", w.current_year_id()))          # the clerk clicks on in the tree
     assert w.stack.currentWidget() is w.calendar_view
     assert qt_settings.get(welcome.WELCOME_DONE) == "1"
+
+
+def test_the_welcome_page_says_nothing_was_saved_before_the_clerk_types(qtbot, first_start):
+    """Opening the welcome page saves nothing: no "saved" notice for a name never typed, and it
+    is not marked as seen before the clerk leaves it (a crash now shows it again next time)."""
+    from pmqa_desktop.ui import qt_settings
+    from pmqa_desktop.ui.welcome import page as welcome
+    w = first_start
+    assert w.stack.currentWidget() is w.welcome_page
+    assert "บันทึกแล้ว" not in w.statusBar().currentMessage()
+    values = qt_settings.read_all()
+    assert welcome.WELCOME_DONE not in values and "clerk_name" not in values
+    qtbot.mouseClick(w.welcome_page.try_button, Qt.MouseButton.LeftButton)   # leaving it: seen
+    assert qt_settings.read_all().get(welcome.WELCOME_DONE) == "1"
+    assert "บันทึกแล้ว" not in w.statusBar().currentMessage()              # (still nothing typed)
+
+
+def test_development_plan_buttons_tell_their_keys(qtbot, first_start):
+    """The plan's Move up / Move down buttons say Alt+↑ / Alt+↓ work in the grid too."""
+    from pmqa_desktop.core.devplan_demo import rayong_year
+    from pmqa_desktop.ui.devplan import pages
+    w = first_start
+    page = pages.open_page(w, rayong_year(w.store), pages.DEVPLAN_PAGE)
+    assert "Alt+Up" in page.up_button.toolTip() and "Alt+Down" in page.down_button.toolTip()
+
+
+def test_a_new_file_is_offered_in_documents_as_a_pmqa_file(qtbot, first_start, tmp_path, monkeypatch):
+    """File > New offers Documents and the .pmqa ending the installed program opens on a double-click."""
+    from PySide6.QtWidgets import QFileDialog
+    from pmqa_desktop.ui.common.file_places import documents_dir
+    offered = {}
+
+    def answer(parent, title, start, filters):
+        offered["start"] = start
+        return "", ""                                         # the clerk cancels
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(answer))
+    qtbot.mouseClick(first_start.welcome_page.new_button, Qt.MouseButton.LeftButton)
+    start = Path(offered["start"])
+    assert start.parent == documents_dir() and start.suffix == ".pmqa"

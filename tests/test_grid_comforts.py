@@ -6,7 +6,7 @@ import html
 import re
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
@@ -187,3 +187,73 @@ def test_gantt_zoom_and_today_line(qtbot, window):
     img = grid.viewport().grab().toImage()
     assert not any(img.pixelColor(xx, y).red() > 180 and img.pixelColor(xx, y).green() < 90
                    for xx in range(x - 2, x + 3))
+
+
+def _open_popup(qtbot, open_it):
+    """Run ``open_it`` (F2, a double-click) and return the whole-text window it opens."""
+    from PySide6.QtWidgets import QDialog
+    found = {}
+
+    def look():
+        dlg = QApplication.activeModalWidget()
+        if isinstance(dlg, QDialog) and dlg.objectName() == "whole_text":
+            found["dlg"] = dlg
+        else:
+            QTimer.singleShot(20, look)
+    QTimer.singleShot(0, look)
+    open_it()
+    qtbot.waitUntil(lambda: "dlg" in found, timeout=3000)
+    return found["dlg"]
+
+
+def test_a_cut_long_text_opens_whole_in_a_window_to_read_and_edit(qtbot, window):
+    """F2 or a double-click on a cell whose text is longer than its row shows: the whole text in a
+    window; OK saves the edit (one undo step), Cancel keeps the cell as it was."""
+    from PySide6.QtWidgets import QDialogButtonBox
+    from gui_helpers import type_text
+    cal = window.calendar_view
+    table, model = cal.table, cal.model
+    text = ("การประชุมเชิงปฏิบัติการเพื่อทบทวนแผนยุทธศาสตร์ของจังหวัด " * 100)[:5000]
+    idx = model.index(1, CalendarModel.COL_TEXT)
+    table.setCurrentIndex(idx)
+    table.setFocus()
+    QGuiApplication.clipboard().setText(text)
+    qtbot.keyClick(table, Qt.Key.Key_V, CTRL)
+    qtbot.wait(50)
+    assert table.rowHeight(1) <= table.max_row_height()
+    results = {}
+
+    def edit_and_ok():
+        dlg = results["dlg"] = QApplication.activeModalWidget()
+        editor = dlg.text_edit
+        results["shown"] = editor.toPlainText().replace("\u200b", "")
+        editor.moveCursor(editor.textCursor().MoveOperation.End)
+        type_text(editor, " ครบ", qtbot)
+        qtbot.mouseClick(dlg.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    dlg = _open_popup(qtbot, lambda: QTimer.singleShot(0, edit_and_ok) or qtbot.keyClick(table, Qt.Key.Key_F2))
+    assert results["shown"] == text
+    assert model.index(1, CalendarModel.COL_TEXT).data(Qt.ItemDataRole.EditRole) == text + " ครบ"
+    assert "\u200b" not in model.index(1, CalendarModel.COL_TEXT).data(Qt.ItemDataRole.EditRole)
+    window.undo_stack.undo()
+    assert model.index(1, CalendarModel.COL_TEXT).data(Qt.ItemDataRole.EditRole) == text
+    # a double-click opens it too; Cancel changes nothing
+    rect = table.visualRect(model.index(1, CalendarModel.COL_TEXT))
+
+    def cancel():
+        d = QApplication.activeModalWidget()
+        type_text(d.text_edit, "xyz", qtbot)
+        qtbot.keyClick(d.text_edit, Qt.Key.Key_Escape)
+    def double_click():
+        QTimer.singleShot(0, cancel)
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    dlg = _open_popup(qtbot, double_click)
+    assert model.index(1, CalendarModel.COL_TEXT).data(Qt.ItemDataRole.EditRole) == text
+    assert dlg is not None
+    # a short text still opens in its cell
+    table.setCurrentIndex(model.index(0, CalendarModel.COL_TEXT))
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    overlay = table.frozen.overlay                 # (the step's column is frozen: edited over it)
+    assert overlay.state() == overlay.State.EditingState and QApplication.activeModalWidget() is None
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)

@@ -257,3 +257,21 @@ def test_xlsx_round_trip_form_72(demo_db, tmp_path):
     finally:
         a.close()
         b.close()
+
+
+def test_excel_and_word_take_the_paper_and_orientation(demo_db, tmp_path):
+    """The Excel and Word copies are set up on the paper and orientation chosen for the print."""
+    import docx
+    import openpyxl
+    xlsx, docx_out = tmp_path / "c.xlsx", tmp_path / "c.docx"
+    args = ["print", "calendar", "--db", str(demo_db), "--year", "2554", "--paper", "A3", "--orientation", "portrait"]
+    assert main(args + ["--out", str(xlsx)]) == 0 and main(args + ["--out", str(docx_out)]) == 0
+    setup = openpyxl.load_workbook(xlsx).active.page_setup
+    assert (int(setup.paperSize), setup.orientation) == (8, "portrait")          # 8: A3
+    sec = docx.Document(str(docx_out)).sections[0]
+    assert (round(sec.page_width.mm), round(sec.page_height.mm)) == (297, 420)
+    widest = max(sum(c.width for c in t.columns) for t in docx.Document(str(docx_out)).tables)
+    assert widest <= sec.page_width - sec.left_margin - sec.right_margin + 20000   # the tables fit the page
+    assert main(["print", "calendar", "--db", str(demo_db), "--year", "2554", "--out", str(xlsx)]) == 0
+    setup = openpyxl.load_workbook(xlsx).active.page_setup
+    assert (int(setup.paperSize), setup.orientation) == (9, "landscape")         # 9: A4, the form's own

@@ -20,7 +20,7 @@ from pmqa_desktop.i18n import _
 from pmqa_desktop.printing.form_text import thai
 from pmqa_desktop.printing.plan_forms import dimension_names
 
-from print_helpers import found_wrapped, pdftotext
+from print_helpers import found_wrapped, page_size, pdftotext
 
 APPROVAL = ["พิจารณาเห็นชอบดำเนินการ", "ลงนาม ....", "ผู้ว่าราชการจังหวัดระยอง", "รองผู้ว่าราชการจังหวัดระยอง",
             "ลงนาม ณ วันที่"]
@@ -310,3 +310,15 @@ def test_page_images_stay_in_the_page(demo_db, tmp_path):
         else:
             assert min(row[:band]) > 200 and min(row[-band:]) > 200, f"ink in the side margin at row {y}"
     assert min(pix) < 100  # the page is not blank
+
+
+def test_cli_paper_and_orientation(demo_db, tmp_path):
+    """``print --paper A3 --orientation portrait`` gives an upright A3 page; without them the
+    form's own (A4 across)."""
+    a3 = tmp_path / "a3.pdf"
+    assert cli.main(["print", "calendar", "--db", str(demo_db), "--year", "2554", "--out", str(a3),
+                     "--paper", "A3", "--orientation", "portrait"]) == 0
+    assert page_size(a3) == (842, 1191) and "หน้า 1/" in pdftotext(a3)
+    a4 = tmp_path / "a4.pdf"
+    assert cli.main(["print", "calendar", "--db", str(demo_db), "--year", "2554", "--out", str(a4)]) == 0
+    assert page_size(a4) == (842, 595)

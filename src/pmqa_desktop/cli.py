@@ -120,6 +120,8 @@ def _sub_parser() -> argparse.ArgumentParser:
     s.add_argument("--round", type=int, choices=(6, 9, 12))
     s.add_argument("--out", required=True)
     s.add_argument("--thai-digits", action="store_true")
+    s.add_argument("--paper", choices=("A4", "A3"))                       # else the form's last one
+    s.add_argument("--orientation", choices=("portrait", "landscape"))
 
     s = sub.add_parser("export", help=_("write an exchange file for another office"))
     s.add_argument("--db", required=True)

@@ -22,11 +22,13 @@ def run_print(args: argparse.Namespace) -> int:
     try:
         req = resolve(store, args.form, args.year, getattr(args, "org", None), getattr(args, "plan", None),
                       getattr(args, "round", None))
-        ps = PrintSettings.load()
+        ps = PrintSettings.load(args.form)   # the paper and orientation last chosen for this form
         if getattr(args, "thai_digits", False):
             ps.thai_digits = True
         if getattr(args, "font", None):
             ps.font = args.font
+        ps.paper = getattr(args, "paper", None) or ps.paper                  # (this print only: not kept)
+        ps.orientation = getattr(args, "orientation", None) or ps.orientation
         t0 = time.perf_counter()
         if Path(args.out).suffix.lower() in (".xlsx", ".docx"):   # the format follows the file's extension
             from .office_export import export_form

@@ -170,6 +170,10 @@ class OwnWeeks:
         ctx.fill_rect(WEEK_FILL, x + w * self.first / self.span, y_top - h, w * (self.last - self.first) / self.span, h)
 
 
+# months of the weekly plan side by side on one page (four weeks each), by paper and orientation
+WEEKLY_MONTHS_A_PAGE = {("A4", "landscape"): 3, ("A3", "landscape"): 7, ("A4", "portrait"): 2, ("A3", "portrait"): 3}
+
+
 def build_weekly(store: Store, req: FormRequest, opts: Options, paged: bool = True) -> FormDocument:
     """The weekly plan as the Word original reads: landscape, the same rows on every page of a
     group of rows, each page's title naming its months. On A3 all months (up to seven) stand on
@@ -177,8 +181,8 @@ def build_weekly(store: Store, req: FormRequest, opts: Options, paged: bool = Tr
     so they can be laid side by side. An activity over several weeks is one cell across them.
     ``paged=False`` (the Office export) gives each band of months one table of all the rows."""
     year = req.year
-    paper = "A3" if opts.weekly_paper == "A3" else "A4"
-    doc = FormDocument(opts, "landscape", footer_left=_org_name(req.org), paper=paper)
+    doc = FormDocument(opts, "landscape", footer_left=_org_name(req.org),
+                       paper="A3" if opts.weekly_paper == "A3" else "A4")
     title = year.get("weekly_title") or thai(_("PMQA work plan, {org}, fiscal year {year}")).format(
         org=_org_name(req.org), year=_year_text(opts, year))
     start = MonthKey.parse_key(year["weekly_start"])
@@ -187,7 +191,7 @@ def build_weekly(store: Store, req: FormRequest, opts: Options, paged: bool = Tr
     total_weeks = len(months) * wpm
     rows, per_row = _weekly_activities(store, year, total_weeks)
     W = doc.frame_w
-    bands = _bands(len(months), 7 if paper == "A3" else 3)
+    bands = _bands(len(months), WEEKLY_MONTHS_A_PAGE[doc.paper, doc.orientation])
     grids: list[Grid] = []
     titles: list[Title] = []
     for m0, m1 in bands:

@@ -68,6 +68,8 @@ class Options:
     other_mm: float = OTHER_MM
     landscape_binding: str = "left"     # left | top: where a landscape form is bound
     weekly_paper: str = "A4"            # A4 (months over several pages) | A3 (all months on one page)
+    paper: str = ""                     # A4 | A3 chosen for this print; "" = the form's own
+    orientation: str = ""               # portrait | landscape chosen for this print; "" = the form's own
 
     def digits(self, text: str) -> str:
         """Every digit in one system: Thai when chosen, else Arabic (the stored text is not changed,
@@ -242,6 +244,8 @@ class FormDocument:
 
     def __init__(self, opts: Options, orientation: str = "portrait", footer_left: str = "", paper: str = "A4"):
         self.opts = opts
+        paper, orientation = opts.paper or paper, opts.orientation or orientation   # the clerk's choice first
+        self.paper, self.orientation = paper, orientation
         size = A3 if paper == "A3" else A4
         self.pagesize = landscape(size) if orientation == "landscape" else size
         top, right, bottom, left = (m * MM for m in opts.margins_mm(orientation))

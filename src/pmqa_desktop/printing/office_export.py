@@ -184,7 +184,7 @@ def _lines_needed(text: str, width_pt: float, size: float) -> int:
 
 # ---------------------------------------------------------------- Excel
 
-def write_xlsx(parts: list[tuple[str, object]], out: Path, title: str) -> int:
+def write_xlsx(parts: list[tuple[str, object]], out: Path, title: str, page: tuple[str, str] = ("A4", "landscape")) -> int:
     import openpyxl
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -259,8 +259,9 @@ def write_xlsx(parts: list[tuple[str, object]], out: Path, title: str) -> int:
             r += t.rows
             rows_written += t.rows - t.header_rows
             r += 1
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    paper, orientation = page   # the paper and orientation chosen for the print
+    ws.page_setup.orientation = orientation
+    ws.page_setup.paperSize = ws.PAPERSIZE_A3 if paper == "A3" else ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -322,7 +323,7 @@ def _para(container, text: str, size: float, bold: bool = False, align: str = "l
     return p
 
 
-def write_docx(parts: list[tuple[str, object]], out: Path, title: str) -> int:
+def write_docx(parts: list[tuple[str, object]], out: Path, title: str, page: tuple[str, str] = ("A4", "landscape")) -> int:
     import docx
     from docx.enum.section import WD_ORIENT
     from docx.oxml import OxmlElement
@@ -333,12 +334,15 @@ def write_docx(parts: list[tuple[str, object]], out: Path, title: str) -> int:
     _default_font(document)
     document.core_properties.title = title
     sec = document.sections[0]
-    sec.orientation = WD_ORIENT.LANDSCAPE
-    sec.page_width, sec.page_height = Mm(297), Mm(210)
+    paper, orientation = page   # the paper and orientation chosen for the print
+    short, long_ = (297, 420) if paper == "A3" else (210, 297)
+    width_mm, height_mm = (long_, short) if orientation == "landscape" else (short, long_)
+    sec.orientation = WD_ORIENT.LANDSCAPE if orientation == "landscape" else WD_ORIENT.PORTRAIT
+    sec.page_width, sec.page_height = Mm(width_mm), Mm(height_mm)
     for side in ("left_margin", "right_margin"):
         setattr(sec, side, Mm(12))
     sec.top_margin = sec.bottom_margin = Mm(12)
-    frame_pt = (297 - 24) / 25.4 * 72
+    frame_pt = (width_mm - 24) / 25.4 * 72
     rows_written = 0
     pending_break = False
     for kind, part in parts:
@@ -425,7 +429,7 @@ def export_form(store: Store, req, opts: Options, out: str | Path) -> int:
     title = form_labels().get(req.form, req.form) + " " + str(req.year["year_be"])
     tmp = out.with_name(out.name + ".part")
     try:
-        n = (write_xlsx if ext == ".xlsx" else write_docx)(parts, tmp, title)
+        n = (write_xlsx if ext == ".xlsx" else write_docx)(parts, tmp, title, page=(doc.paper, doc.orientation))
         tmp.replace(out)
     except PermissionError as exc:
         tmp.unlink(missing_ok=True)

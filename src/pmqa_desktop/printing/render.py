@@ -35,6 +35,18 @@ SETTING_WEEKLY_PAPER = "print_weekly_paper"
 MARGIN_RANGE_MM = (10, 50)
 BINDING_SIDES = ("left", "top")
 WEEKLY_PAPERS = ("A4", "A3")
+PAPERS = ("A4", "A3")
+ORIENTATIONS = ("portrait", "landscape")
+FORM_ORIENTATION = "landscape"      # every form is laid out across the page unless the clerk turns it
+
+
+def _paper_key(form: str) -> str:
+    # the weekly plan's paper is the one Settings > Printing chooses too (one value, two places)
+    return SETTING_WEEKLY_PAPER if form == "weekly" else f"print_paper_{form}"
+
+
+def _orientation_key(form: str) -> str:
+    return f"print_orientation_{form}"
 
 
 def _mm(text: str | None, default: float) -> float:
@@ -56,22 +68,38 @@ class PrintSettings:
     other_mm: float = OTHER_MM
     landscape_binding: str = "left"
     weekly_paper: str = "A4"
+    form: str = ""          # the form these settings print: its paper and orientation are remembered
+    paper: str = ""         # "" = the form's own (A4; the weekly plan's from Settings > Printing)
+    orientation: str = ""   # "" = the form's own (landscape)
 
     @classmethod
-    def load(cls) -> "PrintSettings":
+    def load(cls, form: str = "") -> "PrintSettings":
+        """The saved settings; with ``form``, also the paper and orientation last chosen for it."""
         vals = settings.read_all()
         side = vals.get(SETTING_LANDSCAPE_BINDING, "left")
         paper = vals.get(SETTING_WEEKLY_PAPER, "A4")
-        return cls(thai_digits=vals.get(SETTING_THAI_DIGITS, "0") in ("1", "true", "yes"),
-                   font=vals.get(SETTING_FONT, "auto") or "auto",
-                   binding_mm=_mm(vals.get(SETTING_BINDING_MM), BINDING_MM),
-                   other_mm=_mm(vals.get(SETTING_OTHER_MM), OTHER_MM),
-                   landscape_binding=side if side in BINDING_SIDES else "left",
-                   weekly_paper=paper if paper in WEEKLY_PAPERS else "A4")
+        out = cls(thai_digits=vals.get(SETTING_THAI_DIGITS, "0") in ("1", "true", "yes"),
+                  font=vals.get(SETTING_FONT, "auto") or "auto",
+                  binding_mm=_mm(vals.get(SETTING_BINDING_MM), BINDING_MM),
+                  other_mm=_mm(vals.get(SETTING_OTHER_MM), OTHER_MM),
+                  landscape_binding=side if side in BINDING_SIDES else "left",
+                  weekly_paper=paper if paper in WEEKLY_PAPERS else "A4", form=form)
+        if form:
+            paper = vals.get(_paper_key(form), "A4")
+            turn = vals.get(_orientation_key(form), FORM_ORIENTATION)
+            out.paper = paper if paper in PAPERS else "A4"      # a hand-edited value falls back
+            out.orientation = turn if turn in ORIENTATIONS else FORM_ORIENTATION
+        return out
 
     def save(self) -> None:
-        """The print dialog's choices (digits, font); the page set-up is saved by Settings."""
-        settings.set_values({SETTING_THAI_DIGITS: "1" if self.thai_digits else "0", SETTING_FONT: self.font})
+        """The print dialog's choices (digits, font, and the form's paper and orientation); the rest
+        of the page set-up is saved by Settings."""
+        values = {SETTING_THAI_DIGITS: "1" if self.thai_digits else "0", SETTING_FONT: self.font}
+        if self.form and self.paper in PAPERS:
+            values[_paper_key(self.form)] = self.paper
+        if self.form and self.orientation in ORIENTATIONS:
+            values[_orientation_key(self.form)] = self.orientation
+        settings.set_values(values)
 
     def page_values(self) -> dict[str, str]:
         """The page set-up as settings-file values (Settings > Printing writes them)."""
@@ -81,7 +109,7 @@ class PrintSettings:
     def options(self) -> Options:
         return Options(font=get_font(self.font), thai_digits=self.thai_digits, binding_mm=self.binding_mm,
                        other_mm=self.other_mm, landscape_binding=self.landscape_binding,
-                       weekly_paper=self.weekly_paper)
+                       weekly_paper=self.weekly_paper, paper=self.paper, orientation=self.orientation)
 
 
 def prewarm(font: str = "auto") -> threading.Thread:

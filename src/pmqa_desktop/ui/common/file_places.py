@@ -8,6 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
 
+# the ending of the program's own files: the installers open it on a double-click (any name opens)
+FILE_EXT = "pmqa"
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
@@ -66,14 +68,14 @@ def exchange_path(window) -> Path:
     """Where an exchange file for another office goes by default."""
     from ...i18n import _
     org, year = _here(window)
-    return suggested_path(_("Exchange file"), org, year, ext="db")
+    return suggested_path(_("Exchange file"), org, year, ext=FILE_EXT)
 
 
 def copy_path(window) -> Path:
     """Where File > Save a copy as… offers to write."""
     from ...i18n import _
     stem = Path(window.store.path).stem if window.store is not None and window.store.path else "PMQA"
-    return suggested_path(_("Copy"), stem, ext="db")
+    return suggested_path(_("Copy"), stem, ext=FILE_EXT)
 
 
 def save_copy(window, path: str | Path | None = None):

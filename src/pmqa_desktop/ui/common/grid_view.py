@@ -335,6 +335,18 @@ class GridTableView(QTableView):
             self._heights[key] = h
         return h
 
+    def text_is_cut(self, index) -> bool:
+        """True when the cell's text is taller than its row may grow (only part of it shows)."""
+        grid = self.leader or self     # (over the frozen columns, the grid keeps the heights)
+        model = self.model()
+        if not index.isValid() or not isinstance(model, GridModel) or \
+                model.row_key(index.row()) not in grid._clipped:
+            return False
+        text = index.data(Qt.ItemDataRole.EditRole)
+        width = self.columnWidth(index.column())
+        return isinstance(text, str) and \
+            self.cell_delegate.text_height(text, width, self.font()) > grid.max_row_height()
+
     def max_row_height(self) -> int:
         """The tallest a row grows: MAX_ROW_LINES lines of the cells' font."""
         return QFontMetrics(self.fonts()[0][0]).lineSpacing() * MAX_ROW_LINES + 2 * PAD_Y + 1
@@ -538,6 +550,11 @@ class GridTableView(QTableView):
             return frozen.overlay.edit(index) if trigger is None else frozen.overlay.edit(index, trigger, event)
         if trigger is None:
             return super().edit(index)
+        if trigger in (QAbstractItemView.EditTrigger.EditKeyPressed, QAbstractItemView.EditTrigger.DoubleClicked) \
+                and self.text_is_cut(index):   # F2 / double-click on a text longer than its row: a window
+            from .text_popup import edit_whole_text
+            edit_whole_text(self, index)
+            return False
         self.cell_delegate.replace_on_edit = trigger == QAbstractItemView.EditTrigger.AnyKeyPressed
         try:
             return super().edit(index, trigger, event)

@@ -5,7 +5,7 @@ Values are JSON under keys ``layout_<name>`` in the same settings file as the re
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QSplitter
@@ -27,6 +27,14 @@ def load(name: str, default: Any = None) -> Any:
         return default
 
 
+def save(name: str, value: Any) -> None:
+    """Keep ``value`` under ``name`` now (a choice, not a drag)."""
+    try:
+        qt_settings.set_values({_key(name): json.dumps(value)})
+    except OSError:
+        pass   # a settings file that cannot be written: the layout is simply not kept
+
+
 class _Saver(QObject):
     """Writes a value a little after its last change."""
 
@@ -43,10 +51,7 @@ class _Saver(QObject):
 
     def save(self) -> None:
         self.timer.stop()
-        try:
-            qt_settings.set_values({_key(self.name): json.dumps(self.value())})
-        except OSError:
-            pass   # a settings file that cannot be written: the layout is simply not kept
+        save(self.name, self.value())
 
 
 def remember_splitter(splitter: QSplitter, name: str) -> None:
@@ -59,25 +64,33 @@ def remember_splitter(splitter: QSplitter, name: str) -> None:
     splitter.splitterMoved.connect(lambda *_a: saver.later())
 
 
-def remember_columns(view: Any, name: str) -> dict[int, int]:
-    """Column widths the clerk sets on ``view`` (a grid with ``column_width``) come back."""
-    saved = {int(k): int(v) for k, v in (load(name, {}) or {}).items()
-             if str(k).isdigit() and isinstance(v, int) and 8 <= v <= 3000}
+def remember_columns(view: Any, name: str, key: Callable[[int], str | None] | None = None) -> dict[str, int]:
+    """Column widths the clerk sets on ``view`` (a grid with ``column_width``) come back.
+
+    Widths are kept under ``key(col)``: what the column is ("remark", "month-03"), not where it
+    stands, so a month added or a span moved does not hand a width to another column; a column
+    whose key is None is not remembered (the Gantt's months: the zoom sets them)."""
+    key = key or str
+    saved = {k: int(v) for k, v in (load(name, {}) or {}).items()
+             if isinstance(k, str) and not k.isdigit()      # (widths kept by position before: not trusted)
+             and isinstance(v, int) and 8 <= v <= 3000}
     base = view.column_width
 
     def column_width(col: int) -> int:
-        return saved.get(col) or base(col)
+        k = key(col)
+        return (saved.get(k) if k else None) or base(col)
     view.column_width = column_width
     frozen = getattr(view, "frozen", None)
     if frozen is not None:
         frozen.overlay.column_width = column_width
-    saver = _Saver(view, name, lambda: {str(k): v for k, v in saved.items()})
+    saver = _Saver(view, name, lambda: dict(saved))
 
     def resized(col: int, _old: int, new: int) -> None:
         if getattr(view, "applying_zoom", False):   # the Gantt's zoom, not the clerk's width
             return
-        if new > 0 and saved.get(col) != new:
-            saved[col] = new
+        k = key(col)
+        if k and new > 0 and saved.get(k) != new:
+            saved[k] = new
             saver.later()
     view.horizontalHeader().sectionResized.connect(resized)
     if view.model() is not None:
@@ -96,6 +109,6 @@ def remember_zoom(view: Any, name: str) -> None:
     view.zoom_saver = saver
 
 
-def remember_grid(view: Any, name: str) -> None:
-    remember_columns(view, f"{name}_columns")
+def remember_grid(view: Any, name: str, key: Callable[[int], str | None] | None = None) -> None:
+    remember_columns(view, f"{name}_widths", key)   # (a new name: "_columns" held widths by position)
     remember_zoom(view, f"{name}_zoom")

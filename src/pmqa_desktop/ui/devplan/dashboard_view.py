@@ -23,6 +23,7 @@ from ...core.scoring import format_score
 from ...core.storage import devplan as dp
 from ...core.storage.store import Store
 from ...core.thai_calendar import MonthKey, fiscal_months
+from ..common.layout_memory import remember_splitter
 from ...i18n import _, english_screen
 from ..common.flow_layout import FlowLayout
 from .models import PLAN_TABLES, _listen, month_label
@@ -242,10 +243,12 @@ class DashboardView(QWidget):
         self.chart = RoundsChart(self)
 
         split = QSplitter(Qt.Orientation.Vertical, self)
+        split.setObjectName("dashboard_split")
         split.addWidget(self.tree)
         split.addWidget(self.chart)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        remember_splitter(split, "dashboard_split")     # the clerk's table/chart heights come back
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(top)

@@ -11,12 +11,15 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from ...core.thai_calendar import MonthKey
-from ...i18n import _
+from ...i18n import _, english_screen
+from ..common import layout_memory
 from .models import COL_M0, N_MONTHS
 
 TODAY = QColor("#d32f2f")
 MONTH_WIDTH = {"month": 46, "quarter": 22}
 MIN_FIT = 14   # px per month when the year is fitted into a narrow grid
+HEADING_ROOM = 10   # px around a month's heading (the header's margins)
+SAVED_AS = "gantt_zoom"   # (layout memory)
 
 
 def today_x(view: Any, today: date) -> float | None:
@@ -67,16 +70,38 @@ class GanttZoom(QObject):
         self.combo.addItem(_("Quarters"), "quarter")
         self.combo.addItem(_("Whole fiscal year"), "fit")
         self.combo.setToolTip(_("How wide the months of the Gantt bars are"))
-        self.combo.currentIndexChanged.connect(lambda *_a: self.apply())
+        self._take_saved()                 # the clerk's last choice, on every plans page and after a restart
+        self.combo.currentIndexChanged.connect(lambda *_a: self._chosen())
         lay.addWidget(self.combo)
         self.widget = box
         grid.viewport().installEventFilter(self)
+        self.apply()
+
+    def _take_saved(self) -> bool:
+        """Take the saved zoom (chosen on another page perhaps); True when it changed."""
+        index = self.combo.findData(layout_memory.load(SAVED_AS))
+        if index < 0 or index == self.combo.currentIndex():
+            return False
+        self.combo.blockSignals(True)
+        self.combo.setCurrentIndex(index)
+        self.combo.blockSignals(False)
+        return True
+
+    def _chosen(self) -> None:
+        layout_memory.save(SAVED_AS, self.mode())
+        self.apply()
 
     def mode(self) -> str:
         return self.combo.currentData()
 
     def month_width(self) -> int:
         mode = self.mode()
+        if mode == "month":   # as wide as the headings need ("Nov 52" is wider than "พ.ย.52")
+            months = getattr(self.grid.model(), "months", None) or []
+            header = self.grid.horizontalHeader()
+            labels = [m.abbr(english=english_screen()) for m in months]   # (with the year: months are wide)
+            need = max((header.fontMetrics().horizontalAdvance(t) for t in labels), default=0) + HEADING_ROOM
+            return max(MONTH_WIDTH[mode], need)
         if mode != "fit":
             return MONTH_WIDTH[mode]
         frozen = getattr(self.grid, "frozen", None)
@@ -107,7 +132,9 @@ class GanttZoom(QObject):
             bar.setValue(bar.value() + self.grid.columnViewportPosition(COL_M0) - left)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
-        if event.type() == event.Type.Resize and self.mode() == "fit":
+        if event.type() == event.Type.Show and self._take_saved():
+            self.apply()
+        elif event.type() == event.Type.Resize and self.mode() == "fit":
             self.apply()
         return False
 

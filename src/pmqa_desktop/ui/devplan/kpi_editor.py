@@ -18,6 +18,7 @@ from ...core import scoring
 from ...core.errors import UserError
 from ...core.storage import devplan as dp
 from ...core.storage.store import Store
+from ..common.layout_memory import remember_splitter
 from ...i18n import _
 from . import commands as cmd
 from .models import (K_ACTUAL, K_COLS, K_CURRENT, K_DIR, K_LADDER, K_NUM, K_RULE, K_SCORE, K_T1, K_TARGET,
@@ -158,10 +159,12 @@ class KpiEditor(QWidget):
         ll.addWidget(self.progress_title)
         ll.addWidget(self.progress_view, 1)
         split = QSplitter(Qt.Orientation.Vertical, self)
+        split.setObjectName("kpi_split")
         split.addWidget(upper)
         split.addWidget(lower)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        remember_splitter(split, "kpi_split")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(split)

@@ -57,7 +57,7 @@ def month_label(key: str | None) -> str:
     if not key:
         return ""
     try:
-        return MonthKey.parse_key(key).abbr()
+        return MonthKey.parse_key(key).abbr(english=english_screen())
     except ValueError:
         return key
 
@@ -380,7 +380,7 @@ class PlanGridModel(_PlanModelBase):
         """The month picker: three months either side of the fiscal year, and 'none'."""
         if not self.months:
             return []
-        return [("", _("(no month)"))] + [(m.key, m.abbr()) for m in
+        return [("", _("(no month)"))] + [(m.key, m.abbr(english=english_screen())) for m in
                                           (self.months[0].shifted(k) for k in range(-3, N_MONTHS + 3))]
 
     def mismatch(self, row: int) -> str:

@@ -40,6 +40,9 @@ _PAGES: "weakref.WeakValueDictionary[tuple[int, str, str], QWidget]" = weakref.W
 
 GRID_WIDTHS = {COL_TEXT: 300, COL_DURATION: 70, COL_START: 62, COL_END: 62, COL_OUTPUT: 200, COL_RESP: 150,
                COL_REL: 130, COL_BUDGET: 110, **{COL_M0 + i: 46 for i in range(N_MONTHS)}}
+# what each column is, for its remembered width (the months are left to the Gantt zoom)
+COLUMN_KEYS = {COL_TEXT: "activity", COL_DURATION: "duration", COL_START: "start", COL_END: "end",
+               COL_OUTPUT: "output", COL_RESP: "responsible", COL_REL: "related", COL_BUDGET: "budget"}
 
 
 def _year_be(store: Store, year_id: str) -> int:
@@ -272,6 +275,8 @@ class DevPlanPage(QWidget):
         self.delete_row_button = self._button(_("Delete row"), "delete_row", self.delete_row, bar)
         self.up_button = self._button(_("Move up"), "move_up", lambda: self.move_row(-1), bar)
         self.down_button = self._button(_("Move down"), "move_down", lambda: self.move_row(1), bar)
+        self.up_button.setToolTip(_("Move the row up (Alt+Up)"))       # the keys work in the grid too
+        self.down_button.setToolTip(_("Move the row down (Alt+Down)"))
         self.approve_button = self._button(_("Record approval…"), "approve", self.approve_dialog, bar)
         self.versions_combo = QComboBox(self)
         self.versions_combo.setObjectName("approved_versions")
@@ -285,7 +290,7 @@ class DevPlanPage(QWidget):
         self.grid.setModel(self.grid_model)
         freeze_columns(self.grid, COL_TEXT + 1, make=DevGridView)   # the activity stays while months scroll
         self.gantt_zoom = gantt_zoom.install(self, bar.addWidget)
-        remember_grid(self.grid, "devplan")
+        remember_grid(self.grid, "devplan", COLUMN_KEYS.get)   # (the months' widths are the Gantt zoom's)
         self.grid.empty_hint = _("Press “Add activity…” to begin")
         self.grid.empty_check = lambda: self.plan_id is not None and not self.grid_model.activity_ids()
         self.grid_model.message.connect(self.show_error)

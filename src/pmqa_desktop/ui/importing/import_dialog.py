@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 
 from ...core.errors import UserError
 from ...core.storage import planning
-from ...i18n import _
+from ..common.layout_memory import remember_splitter
+from ...i18n import _, english_screen
 from ..common import undo as cc
 from ..common.forms import _error_label, _year_spin, current_fiscal_year_be
 from ..qt_util import translate_buttons
@@ -113,6 +114,7 @@ class ImportDialog(QDialog):
         bl.addWidget(self.problems)
         split.addWidget(box)
         split.setSizes([380, 160])
+        remember_splitter(split, "import_split")
 
         self.error = _error_label(self)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Cancel, self)
@@ -272,7 +274,7 @@ class ImportDialog(QDialog):
 
     def _fill_calendar(self, prev) -> None:
         months = prev.months
-        headers = [_("No."), _("Step")] + [m.abbr() for m in months] + [_("Remark")]
+        headers = [_("No."), _("Step")] + [m.abbr(english=english_screen()) for m in months] + [_("Remark")]
         self._fill_rows(headers, [[s.number, s.text] + [s.cells.get(m.key, "") for m in months] + [s.remark]
                                   for s in prev.steps])
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Interactive)
@@ -280,7 +282,9 @@ class ImportDialog(QDialog):
 
     def _fill_weekly(self, prev) -> None:
         cols = [(m.key, w) for m in prev.months for w in range(1, 5)]
-        headers = [_("Category"), _("Criterion")] + [f"{m.abbr()} W{w}" for m in prev.months for w in range(1, 5)]
+        english = english_screen()
+        headers = [_("Category"), _("Criterion")] + [f"{m.abbr(english=english)} W{w}" for m in prev.months
+                                                     for w in range(1, 5)]
         headers.append(_("Remark"))
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)

@@ -24,7 +24,7 @@ from ...core.storage import devplan as dp
 from ...i18n import _
 from ...printing.fonts import FONT_CHOICES
 from ...printing.layout import Cancelled
-from ...printing.render import MARGIN_RANGE_MM, PLAN_FORMS, PrintSettings, build, form_labels
+from ...printing.render import MARGIN_RANGE_MM, PAPERS, PLAN_FORMS, PrintSettings, build, form_labels
 from ...printing.forms import FormRequest
 from ..common import file_places
 from . import preview_view
@@ -116,7 +116,7 @@ class PreviewDialog(QDialog):
         self._worker: _Worker | None = None
         self.last_error = ""
         self._progress: QProgressDialog | None = None
-        self.settings = PrintSettings.load()
+        self.settings = PrintSettings.load(form)
         self.missing: set[str] = set()
 
         lay = QVBoxLayout(self)
@@ -157,10 +157,27 @@ class PreviewDialog(QDialog):
             spin.setSuffix(" mm")
             spin.setValue(int(round(value)))
             spin.setToolTip(_("For this print; Tools > Settings > Printing keeps the usual margins."))
-        opts.addWidget(QLabel(_("Margin on the binding side")))
-        opts.addWidget(self.binding_spin)
-        opts.addWidget(QLabel(_("Other margins")))
-        opts.addWidget(self.other_spin)
+        # the page set-up of this print, as Word's print preview has it: paper, orientation, margins
+        page_row = QHBoxLayout()
+        self.paper_box = QComboBox()
+        self.paper_box.setObjectName("print_paper")
+        for paper in PAPERS:
+            self.paper_box.addItem(paper, paper)
+        self.paper_box.setCurrentIndex(max(0, self.paper_box.findData(self.settings.paper)))
+        self.orientation_box = QComboBox()
+        self.orientation_box.setObjectName("print_orientation")
+        self.orientation_box.addItem(_("Portrait"), "portrait")
+        self.orientation_box.addItem(_("Landscape"), "landscape")
+        self.orientation_box.setCurrentIndex(max(0, self.orientation_box.findData(self.settings.orientation)))
+        for label, box in ((_("Paper:"), self.paper_box), (_("Orientation:"), self.orientation_box)):
+            box.setToolTip(_("Kept for this form the next time it is printed."))
+            page_row.addWidget(QLabel(label))
+            page_row.addWidget(box)
+        page_row.addWidget(QLabel(_("Margin on the binding side")))
+        page_row.addWidget(self.binding_spin)
+        page_row.addWidget(QLabel(_("Other margins")))
+        page_row.addWidget(self.other_spin)
+        page_row.addStretch(1)
         self.refresh_button = QPushButton(_("Refresh"))
         self.refresh_button.setObjectName("print_refresh")
         self.refresh_button.clicked.connect(self.refresh)
@@ -177,9 +194,12 @@ class PreviewDialog(QDialog):
         self.round_box.currentIndexChanged.connect(self._option_changed)
         self.binding_spin.valueChanged.connect(self._option_changed)
         self.other_spin.valueChanged.connect(self._option_changed)
+        self.paper_box.currentIndexChanged.connect(self._option_changed)
+        self.orientation_box.currentIndexChanged.connect(self._option_changed)
         if form not in PLAN_FORMS:
             opts.addStretch(1)
         lay.addLayout(opts)
+        lay.addLayout(page_row)
 
         nav = QHBoxLayout()
         self.page_spin = QSpinBox()
@@ -262,7 +282,8 @@ class PreviewDialog(QDialog):
         return FormRequest(self.form, org, year, plan_id=plan_id, round=rnd)
 
     def _current_settings(self) -> PrintSettings:
-        ps = PrintSettings.load()   # the page set-up comes from Settings > Printing
+        ps = PrintSettings.load(self.form)   # the rest of the page set-up comes from Settings > Printing
+        ps.paper, ps.orientation = self.paper_box.currentData(), self.orientation_box.currentData()
         ps.thai_digits, ps.font = self.digits_box.isChecked(), self.font_box.currentData() or "auto"
         ps.binding_mm, ps.other_mm = float(self.binding_spin.value()), float(self.other_spin.value())
         return ps
@@ -395,9 +416,11 @@ class PreviewDialog(QDialog):
     def save_as(self, path: str | None = None) -> Path | None:
         """Save in the chosen format; a name typed with .xlsx, .docx or .pdf decides the format."""
         ext = self.format_box.currentData()
+        asked = path is None
         if path is None and ext != ".pdf":
             filters = {".xlsx": _("Excel workbooks (*.xlsx)"), ".docx": _("Word documents (*.docx)")}
-            path, _filter = QFileDialog.getSaveFileName(self, _("Save"), f"{self.form}{ext}", filters[ext])
+            path, _filter = QFileDialog.getSaveFileName(self, _("Save"), str(self.suggested_file_path(ext)),
+                                                        filters[ext])
             if not path:
                 return None
         if path is not None:
@@ -414,6 +437,8 @@ class PreviewDialog(QDialog):
             QMessageBox.warning(self, _("Save"), str(exc))
             return None
         self.window.show_message(_("Saved {path}").format(path=path))
+        if asked:   # where it went, and a way there
+            self.saved_box = file_places.saved_notice(self, Path(path))
         return Path(path)
 
     def save_pdf(self, path: str | None = None) -> Path | None:
@@ -421,7 +446,7 @@ class PreviewDialog(QDialog):
             return None
         asked = path is None
         if path is None:
-            path, _filter = QFileDialog.getSaveFileName(self, _("Save PDF"), str(self.suggested_pdf_path()),
+            path, _filter = QFileDialog.getSaveFileName(self, _("Save PDF"), str(self.suggested_file_path()),
                                                         _("PDF files (*.pdf)"))
             if not path:
                 return None
@@ -442,14 +467,14 @@ class PreviewDialog(QDialog):
             self.saved_box = file_places.saved_notice(self, dest)
         return dest
 
-    def suggested_pdf_path(self) -> Path:
-        """``ปฏิทินการดำเนินงาน_จังหวัดราชบุรี_2554.pdf`` in Documents."""
+    def suggested_file_path(self, ext: str = "pdf") -> Path:
+        """``ปฏิทินการดำเนินงาน_จังหวัดราชบุรี_2554.pdf`` (or .xlsx, .docx) in Documents."""
         try:
             req = self.request()
             parts = (form_labels()[self.form], req.org["name"], req.year["year_be"])
         except UserError:
             parts = (form_labels()[self.form],)
-        return file_places.suggested_path(*parts, ext="pdf")
+        return file_places.suggested_path(*parts, ext=ext)
 
     def print_pages(self, printer=None) -> bool:
         """Send the pages to a printer (the print dialog unless a QPrinter is given)."""

@@ -407,14 +407,15 @@ def describe_cell_date(text: str, month: MonthKey, year_be: int | None) -> str |
         return None
     d = parse_cell_date(text, month, year_be)
     if d.kind in ("day", "range", "days") and d.month is not None:
-        dates = [format_thai_date(day, d.month, full=True) for day in d.days]
+        dates = [f"{day} {d.month.full(english=True)}" if english_screen() else format_thai_date(day, d.month, full=True)
+                 for day in d.days]
         joined = (" - " if d.kind == "range" else ", ").join(dates)
         note = _(" (month name corrected)") if d.typo else ""
         return _("Read as: {dates}").format(dates=joined) + note
     if d.kind == "recurring":
         return _("Read as: a recurring day ({text})").format(text=d.note)
     if d.kind == "month" and d.month is not None:
-        return _("Read as: the month {month}").format(month=d.month.full())
+        return _("Read as: the month {month}").format(month=d.month.full(english=english_screen()))
     return _("Free text (not read as a date)")
 
 
@@ -611,7 +612,7 @@ class WeeklyPlanModel(GridModel):
                 first = self.FIRST_WEEK + (w // planning.WEEKS_PER_MONTH) * planning.WEEKS_PER_MONTH
                 return (label, first, planning.WEEKS_PER_MONTH)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return _("{month}, week {week}").format(month=month.full(), week=week)
+                return _("{month}, week {week}").format(month=month.full(english=english_screen()), week=week)
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             if section == self.COL_CODE:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 from ...core.storage import planning
 from ...core.storage.store import Store
 from ...core.thai_calendar import MonthKey, fiscal_year_start
-from ...i18n import _
+from ...i18n import _, english_screen
 from ..common.frozen_view import freeze_columns
 from ..common.grid_view import GridTableView
 from ..common.layout_memory import remember_grid
@@ -169,7 +169,7 @@ class _GridPage(QWidget):
                 choices.append(start)
                 choices.sort()
             for m in choices:
-                combo.addItem(m.full(), m.key)
+                combo.addItem(m.full(english=english_screen()), m.key)
             combo.setCurrentIndex(combo.findData(start.key))
             spin.setValue(months or 12)
         combo.setEnabled(fy_be is not None)
@@ -189,7 +189,7 @@ class CalendarView(_GridPage):
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
         freeze_columns(self.table, CalendarModel.COL_TEXT + 1)   # ลำดับ and แนวทาง stay while months scroll
-        remember_grid(self.table, "calendar")
+        remember_grid(self.table, "calendar", self._column_key)
         self.table.empty_hint = _("Press “Insert step below” to begin")
         self.table.moveRowRequested.connect(self.move_step)
         self.model.modelReset.connect(self._sync_span)
@@ -216,6 +216,13 @@ class CalendarView(_GridPage):
         if col == self.model.col_remark:
             return 200
         return 84
+
+    def _column_key(self, col: int) -> str | None:
+        """What a column is, for its remembered width (March stays March when months move)."""
+        month = self.model.month_of_column(col)
+        if month is not None:
+            return f"month-{month.month:02d}"
+        return {CalendarModel.COL_NO: "number", CalendarModel.COL_TEXT: "step", self.model.col_remark: "remark"}.get(col)
 
     def context_actions(self) -> list:
         return [self.act_insert_above, self.act_insert_below, self.act_delete, None, self.act_up, self.act_down]
@@ -270,7 +277,7 @@ class WeeklyPlanView(_GridPage):
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
         freeze_columns(self.table, WeeklyPlanModel.COL_CODE + 1)   # the criterion stays while weeks scroll
-        remember_grid(self.table, "weekly")
+        remember_grid(self.table, "weekly", self._column_key)
         self.table.empty_hint = _("Press “Add row...” to begin")
         self.table.moveRowRequested.connect(self.move_row)
         self.table.spanChangeRequested.connect(self.change_span)
@@ -301,6 +308,13 @@ class WeeklyPlanView(_GridPage):
         if col == self.model.col_remark:
             return 220
         return 84
+
+    def _column_key(self, col: int) -> str | None:
+        week = self.model.week_of_column(col)
+        if week is not None:
+            month, w = self.model.columns[week]
+            return f"month-{month.month:02d}-w{w}"
+        return {WeeklyPlanModel.COL_CODE: "criterion", self.model.col_remark: "remark"}.get(col)
 
     def context_actions(self) -> list:
         return [self.act_extend, self.act_shrink, None, self.act_add, self.act_delete, None, self.act_up, self.act_down]

@@ -246,6 +246,8 @@ class ExportDialog(QDialog):
         self.window.show_message(_("Exchange file written: {path} ({size}).").format(
             path=res.path, size=_human_size(res.size)))
         self.accept()
+        from ..common.file_places import saved_notice
+        self.window.last_message_box = saved_notice(self.window, Path(res.path))   # where it went, its folder
 
 
 # ---------------------------------------------------------------- merge and conflicts

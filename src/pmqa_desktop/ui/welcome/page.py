@@ -14,7 +14,7 @@ from ...core.errors import UserError
 from ...core.thai_text import with_zwsp
 from ...i18n import _
 from .. import qt_settings
-from ..common.file_places import documents_dir, suggested_path
+from ..common.file_places import FILE_EXT, documents_dir, suggested_path
 from ..common.save_notice import SAVES_ON_LEAVE
 
 WELCOME_DONE = "welcome_done"
@@ -95,6 +95,9 @@ class WelcomePage(QWidget):
 
     def save_identity(self) -> None:
         values = {"clerk_name": self.clerk.text().strip(), "office": self.office.text().strip()}
+        saved = qt_settings.read_all()
+        if all(saved.get(k, "") == v for k, v in values.items()):
+            return          # nothing typed or changed: nothing to save, no "saved" notice
         try:
             qt_settings.set_values(values)
         except OSError as exc:
@@ -112,9 +115,15 @@ class WelcomePage(QWidget):
         except OSError:
             pass
 
+    def showEvent(self, event) -> None:  # noqa: N802
+        self._seen = True
+        super().showEvent(event)
+
     def hideEvent(self, event) -> None:  # noqa: N802
         # the clerk moved on (a click in the tree, another file): shown once is enough
-        self._done()
+        # (the hide of being added to the window's pages, before it was ever seen, is not that)
+        if getattr(self, "_seen", False):
+            self._done()
         super().hideEvent(event)
 
     def look_around(self) -> None:
@@ -160,7 +169,7 @@ def on_file_opened(window: Any, _store: Any) -> None:
 # ---------------------------------------------------------------- File > New
 
 def ask_new_file(window: Any) -> str:
-    start = str(suggested_path(_("PMQA data"), ext="db", folder=documents_dir()))
+    start = str(suggested_path(_("PMQA data"), ext=FILE_EXT, folder=documents_dir()))
     fn, _filter = QFileDialog.getSaveFileName(window, _("Start a new file"), start,
                                               _("PMQA Desktop databases (*.db *.sqlite *.pmqa);;All files (*)"))
     return fn
