@@ -257,3 +257,55 @@ def test_xlsx_round_trip_form_72(demo_db, tmp_path):
     finally:
         a.close()
         b.close()
+
+
+def ladders_of(store, year_id):
+    """Each KPI's ladder as a clerk sees it: kind, thresholds or each level's milestones (the text and
+    the plan step it is linked to, by that step's label), direction."""
+    from pmqa_desktop.core import scoring
+    from pmqa_desktop.core.storage import devplan as dp
+    out = []
+    for p in dp.plans(store, year_id):
+        labels = {s["id"]: f"{s['number']} {s['text']}".strip() for s in dp.plan_steps(store, p["id"])}
+        for k in dp.kpis(store, p["id"]):
+            levels = [[(it["text"], labels.get(it["step_id"] or "")) for it in lvl]
+                      for lvl in scoring.milestones_of(k)] if k["ladder_kind"] == "milestone" else []
+            out.append((p["title"], k["text"], k["ladder_kind"], k["direction"],
+                        tuple(k[f"t{i}"] for i in range(1, 6)), levels))
+    return out
+
+
+def test_xlsx_round_trip_form_72_milestone_and_lower_ladders(demo_db, tmp_path):
+    """A milestone ladder (levels reached by plan steps, two steps on one level, a level with none)
+    and a lower-is-better ladder come back from the exported plans and form 7.2 as they were."""
+    from pmqa_desktop.core.storage import devplan as dp
+    rayong = "จังหวัดระยอง"
+    s = Store.open(demo_db, Actor("t"))
+    plan = dp.plans(s, year_of(s, rayong, 2553)["id"])[0]
+    steps = dp.plan_steps(s, plan["id"])
+    assert len(steps) >= 4
+
+    def item(st):
+        return {"text": f"{st['number']} {st['text']}".strip(), "step_id": st["id"]}
+    dp.add_kpi(s, plan["id"], "7.4", "ระดับความสำเร็จของการจัดทำระบบเตือนภัย", weight=0.2, target="ระดับ 5",
+               ladder_kind="milestone",
+               milestones=[[item(steps[0])], [item(steps[1]), item(steps[2])], [], [item(steps[3])],
+                           [item(steps[-1])]])
+    dp.add_kpi(s, plan["id"], "7.3", "จำนวนวันที่ใช้ในการอนุมัติ", weight=0.1, target="5 วัน", unit=" วัน",
+               direction="lower", t1=9, t2=8, t3=7, t4=6, t5=5)
+    s.close()
+    plans = export(demo_db, "devplan", 2553, tmp_path / "devplan.xlsx", rayong)
+    form = export(demo_db, "kpi72", 2553, tmp_path / "kpi72.xlsx", rayong)
+    fresh = tmp_path / "fresh.db"
+    assert import_(fresh, "devplan", 2553, plans, rayong) == 0
+    assert import_(fresh, "devplan", 2553, form, rayong) == 0
+    a, b = Store.open(demo_db, Actor("t")), Store.open(fresh, Actor("t"))
+    try:
+        want, got = ladders_of(a, year_of(a, rayong, 2553)["id"]), ladders_of(b, year_of(b, rayong, 2553)["id"])
+        assert any(w[2] == "milestone" for w in want) and any(w[3] == "lower" for w in want)
+        assert got == want
+        want_k, got_k = kpis_of(a, year_of(a, rayong, 2553)["id"]), kpis_of(b, year_of(b, rayong, 2553)["id"])
+        assert got_k == want_k
+    finally:
+        a.close()
+        b.close()
