@@ -267,3 +267,63 @@ def test_a_document_without_a_table_is_refused(tmp_path, demo_db):
     before = demo_db.read_bytes()
     assert main(["import", "--db", str(demo_db), "--kind", "calendar", "--year", "2555", str(path)]) == 1
     assert demo_db.read_bytes() == before
+
+
+def _calendar_with_formulas(path, cached: bool):
+    """A calendar sheet whose month cells are formulas, as a program writes them (no saved value)
+    or as Excel saves them (the value saved beside the formula)."""
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ปฏิทิน"
+    ws["A1"] = "ปฏิทินในการดำเนินงาน จังหวัดน่าน ประจำปีงบประมาณ พ.ศ. 2555"
+    ws.append([])
+    ws.append(["ลำดับ", "แนวทางการดำเนินงาน", "ระยะเวลา", None, "หมายเหตุ"])
+    ws.append([None, None, "ต.ค.54", "พ.ย.54", None])
+    ws.append([1, "ประชุม", '="31 ต.ค. "&"54"', None, "ตามแผน"])
+    ws.append([2, "ติดตาม", None, '=IF(TRUE,"ทุกวันพุธ","")', ""])
+    ws.merge_cells("C3:D3")
+    wb.save(str(path))
+    if cached:   # what Excel writes: the formula and its last value
+        import shutil
+        tmp = path.with_name("x" + path.name)
+        with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w") as zout:
+            for item in zin.infolist():
+                data = zin.read(item)
+                if item.filename.endswith("sheet1.xml"):
+                    data = data.replace(b'<c r="C5"><f>', b'<c r="C5" t="str"><f>', 1)
+                    data = data.replace(b'<c r="D6"><f>', b'<c r="D6" t="str"><f>', 1)
+                    parts = data.split(b"<v></v>")
+                    assert len(parts) == 3
+                    data = parts[0] + "<v>31 ต.ค. 54</v>".encode() + parts[1] + "<v>ทุกวันพุธ</v>".encode() + parts[2]
+                zout.writestr(item, data)
+        shutil.move(tmp, path)
+    return path
+
+
+def test_formulas_without_a_saved_value_are_rows_that_cannot_be_read(tmp_path, demo_db, capsys):
+    path = _calendar_with_formulas(tmp_path / "f.xlsx", cached=False)
+    prev = parse_source("calendar", read_source(path))
+    errors = [p for p in prev.errors if "C5" in p.where or "D6" in p.where]
+    assert len(errors) == 2 and "ชีต ปฏิทิน" in errors[0].where, prev.problems
+    assert "สูตร" in errors[0].message
+    before = demo_db.read_bytes()
+    rc = main(["import", "--db", str(demo_db), "--kind", "calendar", "--year", "2555", str(path)])
+    err = capsys.readouterr().err
+    assert rc == 1 and "C5" in err and "D6" in err and "Traceback" not in err
+    assert demo_db.read_bytes() == before
+
+
+def test_formulas_without_a_saved_value_in_english(tmp_path, english):
+    path = _calendar_with_formulas(tmp_path / "f.xlsx", cached=False)
+    prev = parse_source("calendar", read_source(path))
+    msgs = [f"{p.where}: {p.message}" for p in prev.errors]
+    assert any("sheet ปฏิทิน, cell C5" in m and "formula" in m and "saved value" in m for m in msgs), msgs
+
+
+def test_formulas_with_their_saved_value_read_as_that_value(tmp_path):
+    path = _calendar_with_formulas(tmp_path / "f.xlsx", cached=True)
+    prev = parse_source("calendar", read_source(path))
+    assert not prev.errors, prev.problems
+    assert prev.steps[0].cells == {"2011-10": "31 ต.ค. 54"}
+    assert prev.steps[1].cells == {"2011-11": "ทุกวันพุธ"}

@@ -8,6 +8,8 @@ so the month-cell readers see what they see in Word.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from html import unescape
 import zipfile
 from pathlib import Path
 
@@ -50,19 +52,58 @@ def _holds_something(ws) -> bool:
     return any(v is not None for row in ws.iter_rows(max_row=1, values_only=True) for v in row)
 
 
-def _merged_ranges(ws) -> list[tuple[int, int, int, int]]:
+def _sheet_xml(ws) -> bytes:
+    """The sheet's own XML (read-only mode offers neither merged ranges nor formulas)."""
+    with ws.parent._archive.open(ws._worksheet_path) as fh:
+        return fh.read()
+
+
+def _merged_ranges(ws, data: bytes | None = None) -> list[tuple[int, int, int, int]]:
     """(min_row, min_col, max_row, max_col) of every merged range of a sheet."""
     from openpyxl.utils.cell import range_boundaries
     ranges = getattr(ws, "merged_cells", None)
     if ranges is not None:
         return [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ranges.ranges]
     import re
-    with ws.parent._archive.open(ws._worksheet_path) as fh:
-        data = fh.read()
+    data = _sheet_xml(ws) if data is None else data
     out = []
     for ref in re.findall(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"', data):
         c0, r0, c1, r1 = range_boundaries(ref.decode("ascii"))
         out.append((r0, c0, r1, c1))
+    return out
+
+
+_FORMULA = re.compile(rb"<((?:\w+:)?)f\b")
+_CELL_REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+
+
+def formulas_without_value(data: bytes) -> list[tuple[str, int, str]]:
+    """(cell, row, formula) of every formula cell with no value saved beside it: a workbook
+    written by a program and never opened in Excel. Opening the file for its values reads
+    such a cell as empty, which would import a blank where the clerk sees a result."""
+    out: list[tuple[str, int, str]] = []
+    if b"<f" not in data and b":f" not in data:
+        return out
+    for m in _FORMULA.finditer(data):
+        prefix = m.group(1)
+        start = data.rfind(b"<" + prefix + b"c ", 0, m.start())
+        end = data.find(b"</" + prefix + b"c>", m.start())
+        if start < 0 or end < 0:
+            continue
+        cell = data[start:end]
+        head = cell[:cell.find(b">") + 1]
+        value = _VALUE.search(cell)
+        # an empty saved value is a formula's empty text only when the cell says it holds text
+        if value and (value.group(1) or b't="str"' in head or b't="inlineStr"' in head):
+            continue
+        ref = _CELL_REF.search(head)
+        if not ref:
+            continue
+        f_end = cell.find(b"</" + prefix + b"f>")
+        f_text = cell[cell.find(b">", m.start() - start) + 1:f_end] if f_end > 0 else b""
+        out.append((ref.group(1).decode() + ref.group(2).decode(), int(ref.group(2)),
+                    unescape(f_text.decode("utf-8", "replace"))))
     return out
 
 
@@ -109,7 +150,8 @@ def _read(wb, path: Path, sheet: str | None) -> tuple[list[Line], list[Problem]]
     problems: list[Problem] = []
     origin: dict[tuple[int, int], tuple[int, int, int]] = {}   # covered cell -> top-left row, col, width
     spans: dict[tuple[int, int], int] = {}
-    for min_row, min_col, max_row, max_col in _merged_ranges(ws):
+    xml = _sheet_xml(ws) if getattr(ws, "merged_cells", None) is None else None
+    for min_row, min_col, max_row, max_col in _merged_ranges(ws, xml):
         width = max_col - min_col + 1
         if width > 1:
             spans[(min_row, min_col)] = width
@@ -147,6 +189,11 @@ def _read(wb, path: Path, sheet: str | None) -> tuple[list[Line], list[Problem]]
                 line_spans[c - 1] = spans[(r, c)]
         lines.append(Line(r, cells, spans=line_spans, merged_down=down, on_grid=True,
                           where=_("sheet {sheet}, row {r}").format(sheet=sheet, r=r)))
+    for ref, row, formula in formulas_without_value(xml if xml is not None else _sheet_xml(ws)):
+        problems.append(Problem(row, _("This cell holds a formula ({formula}) but no saved value: the workbook was "
+                                       "written by a program and never saved in Excel. Open it in Excel, save it, "
+                                       "and import it again.").format(formula="=" + formula if formula else "="),
+                                "error", _("sheet {sheet}, cell {cell}").format(sheet=sheet, cell=ref)))
     if be_dates:
         problems.append(Problem(0, _("{n} dates carry a Buddhist-era year in Excel's own date; read as that year.")
                                 .format(n=be_dates), "warning"))
