@@ -3,6 +3,7 @@ build them (office_files): merged header cells, activities merged across weeks, 
 its rows, several tables, a footnote; and bad files refused with nothing changed."""
 import datetime as dt
 import zipfile
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -327,3 +328,55 @@ def test_formulas_with_their_saved_value_read_as_that_value(tmp_path):
     assert not prev.errors, prev.problems
     assert prev.steps[0].cells == {"2011-10": "31 ต.ค. 54"}
     assert prev.steps[1].cells == {"2011-11": "ทุกวันพุธ"}
+
+
+def _openpyxl_texts(path):
+    """The cells as openpyxl's full (slow) reader gives them, through the same cell_text."""
+    import openpyxl
+    ws = openpyxl.load_workbook(str(path), data_only=True).active
+    out = {}
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value is not None and not isinstance(c, openpyxl.cell.cell.MergedCell):
+                out[(c.row, c.column)] = cell_text(c.value, c.number_format)[0]
+    return out
+
+
+def _our_texts(path):
+    from pmqa_desktop.core.importers.xlsx_tables import read_workbook
+    lines, problems, _sheets = read_workbook(path)
+    return {(ln.number, k + 1): t for ln in lines for k, t in enumerate(ln.cells) if t}, problems
+
+
+def test_the_sheet_reader_agrees_with_openpyxl_on_a_workbook_an_office_suite_saved():
+    """Shared strings, styles with number formats (%, #,##0), dates, booleans, formulas with their
+    saved values, a merged range: as LibreOffice (like Excel) writes them."""
+    path = Path(__file__).parent / "data" / "office_suite_saved.xlsx"
+    with zipfile.ZipFile(path) as z:
+        assert "xl/sharedStrings.xml" in z.namelist()
+    ours, problems = _our_texts(path)
+    assert ours == _openpyxl_texts(path)
+    assert not [p for p in problems if p.severity == "error"]
+    assert ours[(2, 2)] == "72.5%" and ours[(2, 3)] == "150,000" and ours[(2, 7)] == "2"
+    assert ours[(3, 7)] == "ทุกวันพุธ" and ours[(2, 4)] == "31 มี.ค. 55"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.one_of(
+    st.none(), st.text(alphabet="กขคงabc 12\n", max_size=8), st.integers(-10**6, 10**6),
+    st.floats(allow_nan=False, allow_infinity=False, width=32), st.booleans(),
+    st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2040, 12, 31))), min_size=1, max_size=5),
+    min_size=1, max_size=5), st.sampled_from(["General", "0%", "#,##0", "#,##0.00", "0.00"]))
+def test_the_sheet_reader_agrees_with_openpyxl_on_any_cells(tmp_path_factory, rows, fmt):
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in rows:
+        ws.append([v if not isinstance(v, str) or v.strip() else None for v in r])
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
+                c.number_format = fmt
+    path = tmp_path_factory.mktemp("x") / "any.xlsx"
+    wb.save(str(path))
+    assert _our_texts(path)[0] == _openpyxl_texts(path)

@@ -65,9 +65,8 @@ def read_source(path: str | Path, sheet: str | None = None) -> Source:
         lines, problems = read_docx(path)
         return Source(lines, problems, kind)
     if kind == "xlsx":
-        from .xlsx_tables import read_xlsx, sheet_names
-        sheets = sheet_names(path)
-        lines, problems = read_xlsx(path, sheet)
+        from .xlsx_tables import read_workbook
+        lines, problems, sheets = read_workbook(path, sheet)
         return Source(lines, problems, kind, sheets)
     try:
         text = decode(path.read_bytes())
