@@ -309,3 +309,17 @@ def test_xlsx_round_trip_form_72_milestone_and_lower_ladders(demo_db, tmp_path):
     finally:
         a.close()
         b.close()
+
+
+def test_weekly_remarks_column_reads_as_the_remarks(demo_db, tmp_path, english):
+    """The exported plan's "Remarks" column is the rows' remarks, not cells past the weeks to report."""
+    from pmqa_desktop.core.importers.sources import parse_source, read_source
+    s = Store.open(demo_db, Actor("t"))
+    year = year_of(s, ORG, 2554)
+    row = planning.weekly_rows(s, year["id"])[0]
+    s.update("weekly_row", row["id"], {"remark": "ตามมติที่ประชุม"})
+    s.close()
+    out = export(demo_db, "weekly", 2554, tmp_path / "w.xlsx", ORG)
+    prev = parse_source("weekly", read_source(out))
+    assert not [p for p in prev.problems if "beyond the last week column" in p.message], prev.problems[:3]
+    assert prev.rows[0].remark == "ตามมติที่ประชุม"

@@ -240,6 +240,7 @@ def parse_weekly(text: "str | list[Line]", year_be: int | None = None) -> Weekly
     prev.year_be = year_be or title_year
     default_be = prev.year_be
     week_cols: dict[int, tuple[str, int]] = {}
+    remark_col: int | None = None
     category = ""
     rows_before_band = 0   # rows of the earlier bands of months, which a later band continues
     seen_in_band: dict[str, int] = {}   # code -> rows of it so far in this band: the n-th continues the n-th
@@ -250,6 +251,8 @@ def parse_weekly(text: "str | list[Line]", year_be: int | None = None) -> Weekly
         first = ln.cells[0] if ln.cells else ""
         if first == "หมวด" and len(ln.cells) > 1 and ln.cells[1].startswith("รหัส"):
             months = _read_month_row(ln.cells, 2, default_be, ln.number, prev.problems, step=4)
+            # a "หมายเหตุ" column after the weeks holds the rows' remarks (the exported plan has one)
+            remark_col = next((j for j, c in enumerate(ln.cells) if j > 1 and c.startswith("หมายเหตุ")), None)
             week_row = lines[i + 1] if i + 1 < len(lines) else None
             if not months:
                 prev.problems.append(Problem(ln.number, _("No month headings in the weekly-plan heading row.")))
@@ -306,6 +309,7 @@ def parse_weekly(text: "str | list[Line]", year_be: int | None = None) -> Weekly
         earlier = same[nth] if nth < len(same) else None
         last = max(week_cols)
         overflow: list[str] = []
+        remarks: list[str] = []
         ln, down = with_merged_down(ln, 2)
         for j, cell in ln.filled:
             if j <= 1:
@@ -319,10 +323,12 @@ def parse_weekly(text: "str | list[Line]", year_be: int | None = None) -> Weekly
                         "'{text}' is one cell merged down over several criteria in the file; given to {code} too."
                     ).format(text=cell[:40], code=code), "warning"))
                 row.activities.append(WeeklyActivityIn(month, week, cell, max(1, span)))
+            elif j == remark_col:
+                remarks.append(cell)
             elif j > last:
                 overflow.append(cell)
+        row.remark = " | ".join(remarks + overflow)
         if overflow:
-            row.remark = " | ".join(overflow)
             prev.problems.append(Problem(ln.number, _(
                 "{code}: {n} cells stand beyond the last week column; kept in the row's remark.").format(
                 code=code, n=len(overflow)), "warning"))
