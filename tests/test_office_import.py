@@ -380,3 +380,24 @@ def test_the_sheet_reader_agrees_with_openpyxl_on_any_cells(tmp_path_factory, ro
     path = tmp_path_factory.mktemp("x") / "any.xlsx"
     wb.save(str(path))
     assert _our_texts(path)[0] == _openpyxl_texts(path)
+
+
+@pytest.mark.parametrize("ext,part", [(".xlsx", "xl/worksheets/sheet1.xml"), (".docx", "word/document.xml"),
+                                      (".xlsx", "xl/styles.xml")])
+def test_damaged_data_inside_the_zip_is_refused(tmp_path, demo_db, capsys, seed_text, ext, part):
+    """The zip's directory is whole but a part's packed bytes are damaged (a bad sector, a cut
+    e-mail attachment repaired by a tool): refused with a sentence, nothing changed."""
+    good = (seed_docx if ext == ".docx" else seed_xlsx)(seed_text, tmp_path / ("g" + ext))
+    data = bytearray(good.read_bytes())
+    with zipfile.ZipFile(good) as z:
+        info = z.getinfo(part)
+    at = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    assert info.compress_type == zipfile.ZIP_DEFLATED
+    data[at:at + info.compress_size] = b"\xff" * info.compress_size   # a deflate block of a type that does not exist
+    path = tmp_path / ("damaged" + ext)
+    path.write_bytes(bytes(data))
+    before = demo_db.read_bytes()
+    rc = main(["import", "--db", str(demo_db), "--kind", "calendar", "--year", "2554", str(path)])
+    err = capsys.readouterr().err
+    assert rc == 1 and "damaged" + ext in err and "Traceback" not in err
+    assert demo_db.read_bytes() == before

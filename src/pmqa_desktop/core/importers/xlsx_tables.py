@@ -29,7 +29,7 @@ def _open(path: Path, read_only: bool = True):
         raise UserError(_("{name} is not an Excel workbook that can be read (the file may be damaged).").format(
             name=path.name), str(exc)) from exc
     except Exception as exc:   # a damaged part inside the zip
-        if type(exc).__module__.startswith(("lxml", "openpyxl", "xml", "zipfile")):
+        if type(exc).__module__.startswith(("lxml", "openpyxl", "xml", "zipfile", "zlib")):   # zlib: damaged packed bytes
             raise UserError(_("{name} is not an Excel workbook that can be read (the file may be damaged).").format(
                 name=path.name), str(exc)) from exc
         raise
