@@ -401,3 +401,40 @@ def test_damaged_data_inside_the_zip_is_refused(tmp_path, demo_db, capsys, seed_
     err = capsys.readouterr().err
     assert rc == 1 and "damaged" + ext in err and "Traceback" not in err
     assert demo_db.read_bytes() == before
+
+
+def _delete_row_tracked(table, r: int) -> None:
+    """What Word keeps when a row is deleted with Track Changes on: the row stays, marked deleted
+    (w:trPr/w:del), its text moved into w:del runs (w:delText)."""
+    from docx.oxml import parse_xml
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    tr = table.rows[r]._tr
+    tr.get_or_add_trPr().append(parse_xml(f'<w:del {ns} w:id="9" w:author="a" w:date="2012-01-01T00:00:00Z"/>'))
+    for cell in table.rows[r].cells:
+        for p in cell.paragraphs:
+            text = p.text
+            for run in list(p._p.iterchildren("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}r")):
+                p._p.remove(run)
+            if text:
+                p._p.append(parse_xml(f'<w:del {ns} w:id="10" w:author="a" w:date="2012-01-01T00:00:00Z"><w:r>'
+                                      f'<w:delText>{text}</w:delText></w:r></w:del>'))
+
+
+def test_a_row_deleted_with_tracked_changes_is_left_out(tmp_path):
+    """A step deleted with Track Changes on is not imported, and the steps after it still are
+    (the empty row it leaves must not end the table)."""
+    import docx
+    doc = docx.Document()
+    doc.add_paragraph("ปฏิทินในการดำเนินงาน จังหวัดน่าน ประจำปีงบประมาณ พ.ศ. 2555")
+    rows = [["ลำดับ", "แนวทางการดำเนินงาน", "ระยะเวลา", "", "หมายเหตุ"], ["", "", "ต.ค.54", "พ.ย.54", ""],
+            ["1", "ประชุม", "5 ต.ค. 54", "", ""], ["2", "ยกเลิกแล้ว", "", "9 พ.ย. 54", ""],
+            ["3", "รายงาน", "", "30 พ.ย. 54", "ตามแผน"]]
+    t = word_table(doc, rows, [(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 0, 3), (0, 4, 1, 4)])
+    _delete_row_tracked(t, 3)
+    path = tmp_path / "cal.docx"
+    doc.save(str(path))
+    prev = parse_source("calendar", read_source(path))
+    assert [s.text for s in prev.steps] == ["ประชุม", "รายงาน"]
+    assert prev.steps[1].cells == {"2011-11": "30 พ.ย. 54"} and prev.steps[1].remark == "ตามแผน"
+    assert any(_("The document has tracked changes; it was read with them accepted (insertions kept, deletions "
+                 "left out).") == p.message for p in prev.problems)
