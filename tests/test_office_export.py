@@ -323,3 +323,21 @@ def test_weekly_remarks_column_reads_as_the_remarks(demo_db, tmp_path, english):
     prev = parse_source("weekly", read_source(out))
     assert not [p for p in prev.problems if "beyond the last week column" in p.message], prev.problems[:3]
     assert prev.rows[0].remark == "ตามมติที่ประชุม"
+
+
+@pytest.mark.parametrize("form", ["devplan", "kpi72"])
+def test_each_plan_starts_a_new_page_as_on_paper(demo_db, tmp_path, form):
+    """The PDF starts every plan on a page of its own; so do the Word and Excel files."""
+    import docx
+    import openpyxl
+    from pmqa_desktop.core.storage import devplan as dp
+    rayong = "จังหวัดระยอง"
+    s = Store.open(demo_db, Actor("t"), read_only=True)
+    n_plans = len(dp.plans(s, year_of(s, rayong, 2553)["id"]))
+    s.close()
+    assert n_plans >= 2
+    d = docx.Document(str(export(demo_db, form, 2553, tmp_path / f"{form}.docx", rayong)))
+    breaks = d.element.body.xpath('.//w:br[@w:type="page"]')
+    assert len(breaks) >= n_plans - 1
+    ws = openpyxl.load_workbook(export(demo_db, form, 2553, tmp_path / f"{form}.xlsx", rayong)).active
+    assert len(ws.row_breaks.brk) >= n_plans - 1

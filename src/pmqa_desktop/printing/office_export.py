@@ -17,7 +17,7 @@ from ..core.errors import UserError
 from ..core.storage.store import Store
 from ..i18n import _
 from .forms import WEEK_FILL, OwnWeeks, build_weekly
-from .layout import Block, Cell, Grid, Options, PageBreak, Title
+from .layout import Block, Cell, Grid, Options, PageBreak, Section, Title
 
 FONT = "TH SarabunPSK"
 FORMATS = (".xlsx", ".docx")
@@ -143,8 +143,9 @@ def blocks(doc) -> list[tuple[str, object]]:
             out.append(("table", _table(item)))
         elif isinstance(item, Block):
             out.append(("lines", drawn_text(item.draw, block=True)))
-        elif isinstance(item, PageBreak):
-            out.append(("break", None))
+        elif isinstance(item, (PageBreak, Section)):   # a Section (each plan) starts a page too
+            if out:
+                out.append(("break", None))
     return out
 
 
