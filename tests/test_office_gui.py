@@ -105,3 +105,19 @@ def test_print_dialog_saves_excel_and_word(qtbot, window, tmp_path):
     out = dlg.save_as(str(tmp_path / "cal.docx"))
     d = docx.Document(str(out))
     assert len(d.tables[0].rows) == 2 + 18
+
+
+def test_formulas_without_saved_values_are_listed_and_block_the_import(qtbot, window, tmp_path):
+    """A workbook a program wrote (formulas, no saved values): the preview names each such cell
+    by sheet and cell, and nothing can be imported."""
+    from test_office_import import _calendar_with_formulas
+    path = _calendar_with_formulas(tmp_path / "f.xlsx", cached=False)
+    window.action_import.trigger()
+    dlg = window.last_dialog
+    choose(qtbot, dlg.kind, "calendar")
+    type_text(dlg.path, str(path), qtbot)
+    qtbot.mouseClick(dlg.preview_button, Qt.LeftButton)
+    texts = [dlg.problems.item(i).text() for i in range(dlg.problems.count())]
+    assert any("ชีต ปฏิทิน เซลล์ C5" in t and "สูตร" in t for t in texts), texts
+    assert any("เซลล์ D6" in t for t in texts)
+    assert not dlg.import_button.isEnabled()
