@@ -341,3 +341,62 @@ def test_each_plan_starts_a_new_page_as_on_paper(demo_db, tmp_path, form):
     assert len(breaks) >= n_plans - 1
     ws = openpyxl.load_workbook(export(demo_db, form, 2553, tmp_path / f"{form}.xlsx", rayong)).active
     assert len(ws.row_breaks.brk) >= n_plans - 1
+
+
+def rounds_of(store, year_id):
+    """Each KPI's result per round, and each step's report as every round's progress report shows it."""
+    from pmqa_desktop.core.importers.progress_import import _carried
+    from pmqa_desktop.core.storage import devplan as dp
+    out = []
+    for p in dp.plans(store, year_id):
+        results = dp.plan_kpi_results(store, p["id"])
+        kp = [(k["text"], {r: v["actual"] for r, v in sorted((results.get(k["id"]) or {}).items())})
+              for k in dp.kpis(store, p["id"])]
+        prog = dp.plan_progress(store, p["id"])
+        st = []
+        for s in dp.plan_steps(store, p["id"]):
+            seen = []
+            for rnd in (6, 9, 12):
+                c = _carried(prog.get(s["id"]), rnd) or {}
+                seen.append((c.get("status") or "not_started", c.get("percent"), c.get("evidence") or ""))
+            st.append((s["number"], s["text"], seen))
+        out.append((p["title"], kp, st))
+    return out
+
+
+@pytest.mark.parametrize("ext", [".xlsx", ".docx"])
+def test_round_trip_of_the_rounds_progress_reports(demo_db, tmp_path, ext):
+    """Plans, form 7.2 and the progress reports of rounds 6, 9 and 12 exported, then imported into
+    an empty file in that order: every KPI result and step report of every round comes back."""
+    rayong = "จังหวัดระยอง"
+    files = [export(demo_db, "devplan", 2553, tmp_path / f"devplan{ext}", rayong),
+             export(demo_db, "kpi72", 2553, tmp_path / f"kpi72{ext}", rayong)]
+    for rnd in (6, 9, 12):
+        out = tmp_path / f"progress{rnd}{ext}"
+        assert main(["print", "progress", "--db", str(demo_db), "--year", "2553", "--org", rayong,
+                     "--round", str(rnd), "--out", str(out)]) == 0
+        files.append(out)
+    fresh = tmp_path / "fresh.db"
+    for f, kind in zip(files, ["devplan", "devplan", "progress", "progress", "progress"]):
+        assert import_(fresh, kind, 2553, f, rayong) == 0, f
+    a, b = Store.open(demo_db, Actor("t")), Store.open(fresh, Actor("t"))
+    try:
+        want, got = rounds_of(a, year_of(a, rayong, 2553)["id"]), rounds_of(b, year_of(b, rayong, 2553)["id"])
+        assert sum(len(k[1]) for k in want) and any(r for _p, ks, _s in want for _t, r in ks)
+        assert any(seen[0] != seen[1] for _p, _k, st in want for *_x, seen in st)
+        assert got == want
+    finally:
+        a.close()
+        b.close()
+
+
+def test_a_progress_report_naming_no_plan_of_the_file_is_refused(demo_db, tmp_path, capsys):
+    out = export(demo_db, "progress", 2553, tmp_path / "progress.xlsx", "จังหวัดระยอง")
+    fresh = tmp_path / "fresh.db"
+    assert import_(fresh, "devplan", 2553, export(demo_db, "devplan", 2553, tmp_path / "d.xlsx", "จังหวัดระยอง"),
+                   "จังหวัดระยอง") == 0
+    before = fresh.read_bytes()
+    assert import_(fresh, "progress", 2554, out, "จังหวัดระยอง") == 1     # another year: no such plans
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "แนวนโยบาย 2" in err
+    assert fresh.read_bytes() == before

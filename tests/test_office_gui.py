@@ -121,3 +121,33 @@ def test_formulas_without_saved_values_are_listed_and_block_the_import(qtbot, wi
     assert any("ชีต ปฏิทิน เซลล์ C5" in t and "สูตร" in t for t in texts), texts
     assert any("เซลล์ D6" in t for t in texts)
     assert not dlg.import_button.isEnabled()
+
+
+def test_import_a_rounds_progress_report_in_the_dialog(qtbot, window, tmp_path):
+    """A round's progress report exported, the round's results then lost in the file: importing the
+    report through the dialog brings them back in one undoable step."""
+    from pmqa_desktop.cli import main
+    from pmqa_desktop.core.storage import devplan as dp
+    out = tmp_path / "progress9.xlsx"
+    db = window.store.path
+    assert main(["print", "progress", "--db", str(db), "--year", "2553", "--org", "จังหวัดระยอง", "--round", "9",
+                 "--out", str(out)]) == 0
+    year = year_of(window.store, "จังหวัดระยอง", 2553)
+    kpis = [k for p in dp.plans(window.store, year["id"]) for k in dp.kpis(window.store, p["id"])]
+    before = {k["id"]: (dp.kpi_results(window.store, k["id"]).get(9) or {}).get("actual") for k in kpis}
+    assert any(v is not None for v in before.values())
+    for k in kpis:
+        dp.clear_kpi_result(window.store, k["id"], 9)
+    window.action_import.trigger()
+    dlg = window.last_dialog
+    choose(qtbot, dlg.kind, "progress")
+    type_text(dlg.path, str(out), qtbot)
+    qtbot.mouseClick(dlg.preview_button, Qt.LeftButton)
+    assert dlg.table.rowCount() > len(kpis) and dlg.import_button.isEnabled()
+    dlg.org.setCurrentIndex(dlg.org.findText("จังหวัดระยอง"))
+    qtbot.mouseClick(dlg.import_button, Qt.LeftButton)
+    assert not dlg.isVisible()
+    after = {k["id"]: (dp.kpi_results(window.store, k["id"]).get(9) or {}).get("actual") for k in kpis}
+    assert after == before
+    window.action_undo.trigger()
+    assert all((dp.kpi_results(window.store, k["id"]).get(9) or {}).get("actual") is None for k in kpis)
