@@ -151,3 +151,25 @@ def test_import_a_rounds_progress_report_in_the_dialog(qtbot, window, tmp_path):
     assert after == before
     window.action_undo.trigger()
     assert all((dp.kpi_results(window.store, k["id"]).get(9) or {}).get("actual") is None for k in kpis)
+
+
+def test_print_dialog_save_button_offers_a_named_excel_file(qtbot, window, tmp_path, monkeypatch):
+    """Save with Excel chosen: the file dialog offers the form's name with the organisation and
+    year and the .xlsx ending (as for a PDF), and the file written is a workbook."""
+    import openpyxl
+    from PySide6.QtWidgets import QFileDialog
+    from test_print_gui import open_dialog, select_year
+    select_year(qtbot, window, "จังหวัดราชบุรี", 2554)
+    dlg = open_dialog(qtbot, window, "calendar")
+    choose(qtbot, dlg.format_box, ".xlsx")
+    offered = []
+
+    def fake_save(parent, caption, start, filters):
+        offered.append((start, filters))
+        return str(tmp_path / "ปฏิทิน"), filters
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake_save))
+    qtbot.mouseClick(dlg.save_button, Qt.LeftButton)
+    start, filters = offered[0]
+    assert start.endswith("จังหวัดราชบุรี_2554.xlsx") and "*.xlsx" in filters
+    ws = openpyxl.load_workbook(tmp_path / "ปฏิทิน.xlsx").active
+    assert any(str(c.value).startswith("ประชุมชี้แจง") for r in ws.iter_rows() for c in r if c.value)

@@ -397,7 +397,8 @@ class PreviewDialog(QDialog):
         ext = self.format_box.currentData()
         if path is None and ext != ".pdf":
             filters = {".xlsx": _("Excel workbooks (*.xlsx)"), ".docx": _("Word documents (*.docx)")}
-            path, _filter = QFileDialog.getSaveFileName(self, _("Save"), f"{self.form}{ext}", filters[ext])
+            offered = str(self.suggested_pdf_path().with_suffix(ext))   # the PDF's name and folder
+            path, _filter = QFileDialog.getSaveFileName(self, _("Save"), offered, filters[ext])
             if not path:
                 return None
         if path is not None:
