@@ -275,7 +275,8 @@ def ladders_of(store, year_id):
     return out
 
 
-def test_xlsx_round_trip_form_72_milestone_and_lower_ladders(demo_db, tmp_path):
+@pytest.mark.parametrize("ext", [".xlsx", ".docx"])
+def test_round_trip_form_72_milestone_and_lower_ladders(demo_db, tmp_path, ext):
     """A milestone ladder (levels reached by plan steps, two steps on one level, a level with none)
     and a lower-is-better ladder come back from the exported plans and form 7.2 as they were."""
     from pmqa_desktop.core.storage import devplan as dp
@@ -294,8 +295,8 @@ def test_xlsx_round_trip_form_72_milestone_and_lower_ladders(demo_db, tmp_path):
     dp.add_kpi(s, plan["id"], "7.3", "จำนวนวันที่ใช้ในการอนุมัติ", weight=0.1, target="5 วัน", unit=" วัน",
                direction="lower", t1=9, t2=8, t3=7, t4=6, t5=5)
     s.close()
-    plans = export(demo_db, "devplan", 2553, tmp_path / "devplan.xlsx", rayong)
-    form = export(demo_db, "kpi72", 2553, tmp_path / "kpi72.xlsx", rayong)
+    plans = export(demo_db, "devplan", 2553, tmp_path / f"devplan{ext}", rayong)
+    form = export(demo_db, "kpi72", 2553, tmp_path / f"kpi72{ext}", rayong)
     fresh = tmp_path / "fresh.db"
     assert import_(fresh, "devplan", 2553, plans, rayong) == 0
     assert import_(fresh, "devplan", 2553, form, rayong) == 0
