@@ -401,3 +401,22 @@ def test_a_progress_report_naming_no_plan_of_the_file_is_refused(demo_db, tmp_pa
     err = capsys.readouterr().err
     assert "Traceback" not in err and "แนวนโยบาย 2" in err
     assert fresh.read_bytes() == before
+
+
+def test_weekly_row_without_a_criterion_comes_back(demo_db, tmp_path):
+    """A row a clerk added with a free label and no criterion (a meeting of the working group) is
+    exported under its label and imported back as such a row, not refused as a row without a code."""
+    s = Store.open(demo_db, Actor("t"))
+    year = year_of(s, ORG, 2554)
+    rid = planning.add_weekly_row(s, year["id"], None, "ประชุมคณะทำงาน PMQA", None, "ทุกเดือน")
+    planning.add_weekly_activity(s, rid, year["weekly_start"], 1, "ประชุมครั้งที่ 1", 2)
+    s.close()
+    out = export(demo_db, "weekly", 2554, tmp_path / "w.xlsx", ORG)
+    fresh = tmp_path / "fresh.db"
+    assert import_(fresh, "weekly", 2554, out, ORG) == 0
+    b = Store.open(fresh, Actor("t"))
+    rows = planning.weekly_rows(b, year_of(b, ORG, 2554)["id"])
+    b.close()
+    free = [r for r in rows if not r["criterion_id"]]
+    assert [(r["label"], r["remark"], [(a["month"], a["week"], a["span"], a["text"]) for a in r["activities"]])
+            for r in free] == [("ประชุมคณะทำงาน PMQA", "ทุกเดือน", [(year["weekly_start"], 1, 2, "ประชุมครั้งที่ 1")])]

@@ -296,16 +296,24 @@ def parse_weekly(text: "str | list[Line]", year_be: int | None = None) -> Weekly
         if first.strip():
             category = first.strip()
         parsed = split_code(ln.cells[1])
-        if parsed is None:
+        if parsed is None and not ln.cells[1].strip():
             prev.problems.append(Problem(ln.number, _("No criterion code (such as LD 1) in '{text}'.").format(
                 text=ln.cells[1][:60])))
             i += 1
             continue
-        code, short = parsed
+        if parsed is None:   # a row of the clerk's own (a working group's meetings): kept under its label
+            code, short = "", ""
+            if not any(r.label == ln.cells[1] and not r.code for r in prev.rows[:rows_before_band]):
+                prev.problems.append(Problem(ln.number, _(
+                    "'{text}' names no criterion (such as LD 1); imported as a row of its own under that name.").format(
+                    text=ln.cells[1][:60]), "warning"))
+        else:
+            code, short = parsed
         row = WeeklyRowIn(ln.number, category, code, short, ln.cells[1])
-        nth = seen_in_band.get(code, 0)
-        seen_in_band[code] = nth + 1
-        same = [r for r in prev.rows[:rows_before_band] if r.code == code]
+        key = code or "\0" + ln.cells[1]
+        nth = seen_in_band.get(key, 0)
+        seen_in_band[key] = nth + 1
+        same = [r for r in prev.rows[:rows_before_band] if (r.code or "\0" + r.label) == key]
         earlier = same[nth] if nth < len(same) else None
         last = max(week_cols)
         overflow: list[str] = []
@@ -382,6 +390,11 @@ def apply_weekly(store: Store, preview: WeeklyPreview, year_id: str) -> int:
         cats = {c["code"]: c for c in planning.categories(store)}
         base = store.next_sort_key("weekly_row", {"year_id": year_id})
         for k, row in enumerate(preview.rows):
+            if not row.code:     # a row of the clerk's own, under its label
+                rid = planning.add_weekly_row(store, year_id, None, row.label, base + k, row.remark)
+                for a in row.activities:
+                    planning.add_weekly_activity(store, rid, a.month, a.week, a.text, a.span)
+                continue
             crit = by_code.get(row.code)
             if crit is None:
                 cat = cats.get(row.category) or _category_for_code(store, row.code)

@@ -306,7 +306,7 @@ class ImportDialog(QDialog):
         self.table.setRowCount(len(prev.rows))
         for r, row in enumerate(prev.rows):
             self.table.setItem(r, 0, _item(row.category))
-            self.table.setItem(r, 1, _item(f"{row.code} {row.short_name}"))
+            self.table.setItem(r, 1, _item(f"{row.code} {row.short_name}" if row.code else row.label))
             for a in row.activities:
                 if (a.month, a.week) in cols:
                     self.table.setItem(r, 2 + cols.index((a.month, a.week)), _item(a.text))
