@@ -420,3 +420,25 @@ def test_weekly_row_without_a_criterion_comes_back(demo_db, tmp_path):
     free = [r for r in rows if not r["criterion_id"]]
     assert [(r["label"], r["remark"], [(a["month"], a["week"], a["span"], a["text"]) for a in r["activities"]])
             for r in free] == [("ประชุมคณะทำงาน PMQA", "ทุกเดือน", [(year["weekly_start"], 1, 2, "ประชุมครั้งที่ 1")])]
+
+
+def test_texts_that_look_like_formulas_stay_texts(demo_db, tmp_path):
+    """A step written "=ดูแผน" or "=A1+1" is text in the program: the workbook holds it as text (no
+    formula Excel would run), and it imports back as written."""
+    import openpyxl
+    s = Store.open(demo_db, Actor("t"))
+    year = year_of(s, ORG, 2554)
+    planning.add_calendar_step(s, year["id"], "=A1+1", "=HYPERLINK(\"http://x\")")
+    planning.add_calendar_step(s, year["id"], "@ทุกหน่วยงาน", "+66 32 337 000")
+    s.close()
+    out = export(demo_db, "calendar", 2554, tmp_path / "c.xlsx", ORG)
+    ws = openpyxl.load_workbook(out).active
+    assert not [c.coordinate for r in ws.iter_rows() for c in r if c.data_type == "f"]
+    fresh = tmp_path / "fresh.db"
+    assert import_(fresh, "calendar", 2554, out, ORG) == 0
+    a, b = Store.open(demo_db, Actor("t")), Store.open(fresh, Actor("t"))
+    try:
+        assert calendar_of(b, year_of(b, ORG, 2554)) == calendar_of(a, year_of(a, ORG, 2554))
+    finally:
+        a.close()
+        b.close()
