@@ -3,7 +3,7 @@ level's number, then the steps that reach it, or "k คะแนน" for a level
 its levels again, even when a step's own text holds a lone digit, and a linear ladder with a unit."""
 from __future__ import annotations
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 from pmqa_desktop.core.importers.devplan_import import is_linear_ladder, milestone_levels, parse_devplan
 
@@ -23,10 +23,20 @@ labels_st = st.lists(
     min_size=1, max_size=8, unique=True)
 
 
+def readings(text: str, labels: list[str]) -> int:
+    """In how many ways ``text`` is labels written one after the other."""
+    if not text:
+        return 1
+    return sum(readings(text[len(lab) + 1:], labels) for lab in labels
+               if text == lab or text.startswith(lab + " "))
+
+
 @settings(max_examples=200, deadline=None)
 @given(labels_st, st.data())
 def test_a_milestone_ladder_splits_back_into_its_levels(labels, data):
     levels = [data.draw(st.lists(st.sampled_from(labels), max_size=3, unique=True)) for _k in range(5)]
+    # steps "1 ประชุม" + "ประชุม" and a step "1 ประชุม ประชุม" print alike: no reader can tell them apart
+    assume(all(readings(" ".join(lvl), labels) == 1 for lvl in levels if lvl))
     text = printed(levels)
     assert milestone_levels(text, labels) == levels
 
