@@ -275,3 +275,188 @@ def test_excel_and_word_take_the_paper_and_orientation(demo_db, tmp_path):
     assert main(["print", "calendar", "--db", str(demo_db), "--year", "2554", "--out", str(xlsx)]) == 0
     setup = openpyxl.load_workbook(xlsx).active.page_setup
     assert (int(setup.paperSize), setup.orientation) == (9, "landscape")         # 9: A4, the form's own
+
+
+def ladders_of(store, year_id):
+    """Each KPI's ladder as a clerk sees it: kind, thresholds or each level's milestones (the text and
+    the plan step it is linked to, by that step's label), direction."""
+    from pmqa_desktop.core import scoring
+    from pmqa_desktop.core.storage import devplan as dp
+    out = []
+    for p in dp.plans(store, year_id):
+        labels = {s["id"]: f"{s['number']} {s['text']}".strip() for s in dp.plan_steps(store, p["id"])}
+        for k in dp.kpis(store, p["id"]):
+            levels = [[(it["text"], labels.get(it["step_id"] or "")) for it in lvl]
+                      for lvl in scoring.milestones_of(k)] if k["ladder_kind"] == "milestone" else []
+            out.append((p["title"], k["text"], k["ladder_kind"], k["direction"],
+                        tuple(k[f"t{i}"] for i in range(1, 6)), levels))
+    return out
+
+
+@pytest.mark.parametrize("ext", [".xlsx", ".docx"])
+def test_round_trip_form_72_milestone_and_lower_ladders(demo_db, tmp_path, ext):
+    """A milestone ladder (levels reached by plan steps, two steps on one level, a level with none)
+    and a lower-is-better ladder come back from the exported plans and form 7.2 as they were."""
+    from pmqa_desktop.core.storage import devplan as dp
+    rayong = "จังหวัดระยอง"
+    s = Store.open(demo_db, Actor("t"))
+    plan = dp.plans(s, year_of(s, rayong, 2553)["id"])[0]
+    steps = dp.plan_steps(s, plan["id"])
+    assert len(steps) >= 4
+
+    def item(st):
+        return {"text": f"{st['number']} {st['text']}".strip(), "step_id": st["id"]}
+    dp.add_kpi(s, plan["id"], "7.4", "ระดับความสำเร็จของการจัดทำระบบเตือนภัย", weight=0.2, target="ระดับ 5",
+               ladder_kind="milestone",
+               milestones=[[item(steps[0])], [item(steps[1]), item(steps[2])], [], [item(steps[3])],
+                           [item(steps[-1])]])
+    dp.add_kpi(s, plan["id"], "7.3", "จำนวนวันที่ใช้ในการอนุมัติ", weight=0.1, target="5 วัน", unit=" วัน",
+               direction="lower", t1=9, t2=8, t3=7, t4=6, t5=5)
+    s.close()
+    plans = export(demo_db, "devplan", 2553, tmp_path / f"devplan{ext}", rayong)
+    form = export(demo_db, "kpi72", 2553, tmp_path / f"kpi72{ext}", rayong)
+    fresh = tmp_path / "fresh.db"
+    assert import_(fresh, "devplan", 2553, plans, rayong) == 0
+    assert import_(fresh, "devplan", 2553, form, rayong) == 0
+    a, b = Store.open(demo_db, Actor("t")), Store.open(fresh, Actor("t"))
+    try:
+        want, got = ladders_of(a, year_of(a, rayong, 2553)["id"]), ladders_of(b, year_of(b, rayong, 2553)["id"])
+        assert any(w[2] == "milestone" for w in want) and any(w[3] == "lower" for w in want)
+        assert got == want
+        want_k, got_k = kpis_of(a, year_of(a, rayong, 2553)["id"]), kpis_of(b, year_of(b, rayong, 2553)["id"])
+        assert got_k == want_k
+    finally:
+        a.close()
+        b.close()
+
+
+def test_weekly_remarks_column_reads_as_the_remarks(demo_db, tmp_path, english):
+    """The exported plan's "Remarks" column is the rows' remarks, not cells past the weeks to report."""
+    from pmqa_desktop.core.importers.sources import parse_source, read_source
+    s = Store.open(demo_db, Actor("t"))
+    year = year_of(s, ORG, 2554)
+    row = planning.weekly_rows(s, year["id"])[0]
+    s.update("weekly_row", row["id"], {"remark": "ตามมติที่ประชุม"})
+    s.close()
+    out = export(demo_db, "weekly", 2554, tmp_path / "w.xlsx", ORG)
+    prev = parse_source("weekly", read_source(out))
+    assert not [p for p in prev.problems if "beyond the last week column" in p.message], prev.problems[:3]
+    assert prev.rows[0].remark == "ตามมติที่ประชุม"
+
+
+@pytest.mark.parametrize("form", ["devplan", "kpi72"])
+def test_each_plan_starts_a_new_page_as_on_paper(demo_db, tmp_path, form):
+    """The PDF starts every plan on a page of its own; so do the Word and Excel files."""
+    import docx
+    import openpyxl
+    from pmqa_desktop.core.storage import devplan as dp
+    rayong = "จังหวัดระยอง"
+    s = Store.open(demo_db, Actor("t"), read_only=True)
+    n_plans = len(dp.plans(s, year_of(s, rayong, 2553)["id"]))
+    s.close()
+    assert n_plans >= 2
+    d = docx.Document(str(export(demo_db, form, 2553, tmp_path / f"{form}.docx", rayong)))
+    breaks = d.element.body.xpath('.//w:br[@w:type="page"]')
+    assert len(breaks) >= n_plans - 1
+    ws = openpyxl.load_workbook(export(demo_db, form, 2553, tmp_path / f"{form}.xlsx", rayong)).active
+    assert len(ws.row_breaks.brk) >= n_plans - 1
+
+
+def rounds_of(store, year_id):
+    """Each KPI's result per round, and each step's report as every round's progress report shows it."""
+    from pmqa_desktop.core.importers.progress_import import _carried
+    from pmqa_desktop.core.storage import devplan as dp
+    out = []
+    for p in dp.plans(store, year_id):
+        results = dp.plan_kpi_results(store, p["id"])
+        kp = [(k["text"], {r: v["actual"] for r, v in sorted((results.get(k["id"]) or {}).items())})
+              for k in dp.kpis(store, p["id"])]
+        prog = dp.plan_progress(store, p["id"])
+        st = []
+        for s in dp.plan_steps(store, p["id"]):
+            seen = []
+            for rnd in (6, 9, 12):
+                c = _carried(prog.get(s["id"]), rnd) or {}
+                seen.append((c.get("status") or "not_started", c.get("percent"), c.get("evidence") or ""))
+            st.append((s["number"], s["text"], seen))
+        out.append((p["title"], kp, st))
+    return out
+
+
+@pytest.mark.parametrize("ext", [".xlsx", ".docx"])
+def test_round_trip_of_the_rounds_progress_reports(demo_db, tmp_path, ext):
+    """Plans, form 7.2 and the progress reports of rounds 6, 9 and 12 exported, then imported into
+    an empty file in that order: every KPI result and step report of every round comes back."""
+    rayong = "จังหวัดระยอง"
+    files = [export(demo_db, "devplan", 2553, tmp_path / f"devplan{ext}", rayong),
+             export(demo_db, "kpi72", 2553, tmp_path / f"kpi72{ext}", rayong)]
+    for rnd in (6, 9, 12):
+        out = tmp_path / f"progress{rnd}{ext}"
+        assert main(["print", "progress", "--db", str(demo_db), "--year", "2553", "--org", rayong,
+                     "--round", str(rnd), "--out", str(out)]) == 0
+        files.append(out)
+    fresh = tmp_path / "fresh.db"
+    for f, kind in zip(files, ["devplan", "devplan", "progress", "progress", "progress"]):
+        assert import_(fresh, kind, 2553, f, rayong) == 0, f
+    a, b = Store.open(demo_db, Actor("t")), Store.open(fresh, Actor("t"))
+    try:
+        want, got = rounds_of(a, year_of(a, rayong, 2553)["id"]), rounds_of(b, year_of(b, rayong, 2553)["id"])
+        assert sum(len(k[1]) for k in want) and any(r for _p, ks, _s in want for _t, r in ks)
+        assert any(seen[0] != seen[1] for _p, _k, st in want for *_x, seen in st)
+        assert got == want
+    finally:
+        a.close()
+        b.close()
+
+
+def test_a_progress_report_naming_no_plan_of_the_file_is_refused(demo_db, tmp_path, capsys):
+    out = export(demo_db, "progress", 2553, tmp_path / "progress.xlsx", "จังหวัดระยอง")
+    fresh = tmp_path / "fresh.db"
+    assert import_(fresh, "devplan", 2553, export(demo_db, "devplan", 2553, tmp_path / "d.xlsx", "จังหวัดระยอง"),
+                   "จังหวัดระยอง") == 0
+    before = fresh.read_bytes()
+    assert import_(fresh, "progress", 2554, out, "จังหวัดระยอง") == 1     # another year: no such plans
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "แนวนโยบาย 2" in err
+    assert fresh.read_bytes() == before
+
+
+def test_weekly_row_without_a_criterion_comes_back(demo_db, tmp_path):
+    """A row a clerk added with a free label and no criterion (a meeting of the working group) is
+    exported under its label and imported back as such a row, not refused as a row without a code."""
+    s = Store.open(demo_db, Actor("t"))
+    year = year_of(s, ORG, 2554)
+    rid = planning.add_weekly_row(s, year["id"], None, "ประชุมคณะทำงาน PMQA", None, "ทุกเดือน")
+    planning.add_weekly_activity(s, rid, year["weekly_start"], 1, "ประชุมครั้งที่ 1", 2)
+    s.close()
+    out = export(demo_db, "weekly", 2554, tmp_path / "w.xlsx", ORG)
+    fresh = tmp_path / "fresh.db"
+    assert import_(fresh, "weekly", 2554, out, ORG) == 0
+    b = Store.open(fresh, Actor("t"))
+    rows = planning.weekly_rows(b, year_of(b, ORG, 2554)["id"])
+    b.close()
+    free = [r for r in rows if not r["criterion_id"]]
+    assert [(r["label"], r["remark"], [(a["month"], a["week"], a["span"], a["text"]) for a in r["activities"]])
+            for r in free] == [("ประชุมคณะทำงาน PMQA", "ทุกเดือน", [(year["weekly_start"], 1, 2, "ประชุมครั้งที่ 1")])]
+
+
+def test_texts_that_look_like_formulas_stay_texts(demo_db, tmp_path):
+    """A step written "=ดูแผน" or "=A1+1" is text in the program: the workbook holds it as text (no
+    formula Excel would run), and it imports back as written."""
+    import openpyxl
+    s = Store.open(demo_db, Actor("t"))
+    year = year_of(s, ORG, 2554)
+    planning.add_calendar_step(s, year["id"], "=A1+1", "=HYPERLINK(\"http://x\")")
+    planning.add_calendar_step(s, year["id"], "@ทุกหน่วยงาน", "+66 32 337 000")
+    s.close()
+    out = export(demo_db, "calendar", 2554, tmp_path / "c.xlsx", ORG)
+    ws = openpyxl.load_workbook(out).active
+    assert not [c.coordinate for r in ws.iter_rows() for c in r if c.data_type == "f"]
+    fresh = tmp_path / "fresh.db"
+    assert import_(fresh, "calendar", 2554, out, ORG) == 0
+    a, b = Store.open(demo_db, Actor("t")), Store.open(fresh, Actor("t"))
+    try:
+        assert calendar_of(b, year_of(b, ORG, 2554)) == calendar_of(a, year_of(a, ORG, 2554))
+    finally:
+        a.close()
+        b.close()

@@ -105,3 +105,71 @@ def test_print_dialog_saves_excel_and_word(qtbot, window, tmp_path):
     out = dlg.save_as(str(tmp_path / "cal.docx"))
     d = docx.Document(str(out))
     assert len(d.tables[0].rows) == 2 + 18
+
+
+def test_formulas_without_saved_values_are_listed_and_block_the_import(qtbot, window, tmp_path):
+    """A workbook a program wrote (formulas, no saved values): the preview names each such cell
+    by sheet and cell, and nothing can be imported."""
+    from test_office_import import _calendar_with_formulas
+    path = _calendar_with_formulas(tmp_path / "f.xlsx", cached=False)
+    window.action_import.trigger()
+    dlg = window.last_dialog
+    choose(qtbot, dlg.kind, "calendar")
+    type_text(dlg.path, str(path), qtbot)
+    qtbot.mouseClick(dlg.preview_button, Qt.LeftButton)
+    texts = [dlg.problems.item(i).text() for i in range(dlg.problems.count())]
+    assert any("ชีต ปฏิทิน เซลล์ C5" in t and "สูตร" in t for t in texts), texts
+    assert any("เซลล์ D6" in t for t in texts)
+    assert not dlg.import_button.isEnabled()
+
+
+def test_import_a_rounds_progress_report_in_the_dialog(qtbot, window, tmp_path):
+    """A round's progress report exported, the round's results then lost in the file: importing the
+    report through the dialog brings them back in one undoable step."""
+    from pmqa_desktop.cli import main
+    from pmqa_desktop.core.storage import devplan as dp
+    out = tmp_path / "progress9.xlsx"
+    db = window.store.path
+    assert main(["print", "progress", "--db", str(db), "--year", "2553", "--org", "จังหวัดระยอง", "--round", "9",
+                 "--out", str(out)]) == 0
+    year = year_of(window.store, "จังหวัดระยอง", 2553)
+    kpis = [k for p in dp.plans(window.store, year["id"]) for k in dp.kpis(window.store, p["id"])]
+    before = {k["id"]: (dp.kpi_results(window.store, k["id"]).get(9) or {}).get("actual") for k in kpis}
+    assert any(v is not None for v in before.values())
+    for k in kpis:
+        dp.clear_kpi_result(window.store, k["id"], 9)
+    window.action_import.trigger()
+    dlg = window.last_dialog
+    choose(qtbot, dlg.kind, "progress")
+    type_text(dlg.path, str(out), qtbot)
+    qtbot.mouseClick(dlg.preview_button, Qt.LeftButton)
+    assert dlg.table.rowCount() > len(kpis) and dlg.import_button.isEnabled()
+    dlg.org.setCurrentIndex(dlg.org.findText("จังหวัดระยอง"))
+    qtbot.mouseClick(dlg.import_button, Qt.LeftButton)
+    assert not dlg.isVisible()
+    after = {k["id"]: (dp.kpi_results(window.store, k["id"]).get(9) or {}).get("actual") for k in kpis}
+    assert after == before
+    window.action_undo.trigger()
+    assert all((dp.kpi_results(window.store, k["id"]).get(9) or {}).get("actual") is None for k in kpis)
+
+
+def test_print_dialog_save_button_offers_a_named_excel_file(qtbot, window, tmp_path, monkeypatch):
+    """Save with Excel chosen: the file dialog offers the form's name with the organisation and
+    year and the .xlsx ending (as for a PDF), and the file written is a workbook."""
+    import openpyxl
+    from PySide6.QtWidgets import QFileDialog
+    from test_print_gui import open_dialog, select_year
+    select_year(qtbot, window, "จังหวัดราชบุรี", 2554)
+    dlg = open_dialog(qtbot, window, "calendar")
+    choose(qtbot, dlg.format_box, ".xlsx")
+    offered = []
+
+    def fake_save(parent, caption, start, filters):
+        offered.append((start, filters))
+        return str(tmp_path / "ปฏิทิน"), filters
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake_save))
+    qtbot.mouseClick(dlg.save_button, Qt.LeftButton)
+    start, filters = offered[0]
+    assert start.endswith("จังหวัดราชบุรี_2554.xlsx") and "*.xlsx" in filters
+    ws = openpyxl.load_workbook(tmp_path / "ปฏิทิน.xlsx").active
+    assert any(str(c.value).startswith("ประชุมชี้แจง") for r in ws.iter_rows() for c in r if c.value)

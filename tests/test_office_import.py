@@ -3,6 +3,7 @@ build them (office_files): merged header cells, activities merged across weeks, 
 its rows, several tables, a footnote; and bad files refused with nothing changed."""
 import datetime as dt
 import zipfile
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -267,3 +268,173 @@ def test_a_document_without_a_table_is_refused(tmp_path, demo_db):
     before = demo_db.read_bytes()
     assert main(["import", "--db", str(demo_db), "--kind", "calendar", "--year", "2555", str(path)]) == 1
     assert demo_db.read_bytes() == before
+
+
+def _calendar_with_formulas(path, cached: bool):
+    """A calendar sheet whose month cells are formulas, as a program writes them (no saved value)
+    or as Excel saves them (the value saved beside the formula)."""
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ปฏิทิน"
+    ws["A1"] = "ปฏิทินในการดำเนินงาน จังหวัดน่าน ประจำปีงบประมาณ พ.ศ. 2555"
+    ws.append([])
+    ws.append(["ลำดับ", "แนวทางการดำเนินงาน", "ระยะเวลา", None, "หมายเหตุ"])
+    ws.append([None, None, "ต.ค.54", "พ.ย.54", None])
+    ws.append([1, "ประชุม", '="31 ต.ค. "&"54"', None, "ตามแผน"])
+    ws.append([2, "ติดตาม", None, '=IF(TRUE,"ทุกวันพุธ","")', ""])
+    ws.merge_cells("C3:D3")
+    wb.save(str(path))
+    if cached:   # what Excel writes: the formula and its last value
+        import shutil
+        tmp = path.with_name("x" + path.name)
+        with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w") as zout:
+            for item in zin.infolist():
+                data = zin.read(item)
+                if item.filename.endswith("sheet1.xml"):
+                    data = data.replace(b'<c r="C5"><f>', b'<c r="C5" t="str"><f>', 1)
+                    data = data.replace(b'<c r="D6"><f>', b'<c r="D6" t="str"><f>', 1)
+                    parts = data.split(b"<v></v>")
+                    assert len(parts) == 3
+                    data = parts[0] + "<v>31 ต.ค. 54</v>".encode() + parts[1] + "<v>ทุกวันพุธ</v>".encode() + parts[2]
+                zout.writestr(item, data)
+        shutil.move(tmp, path)
+    return path
+
+
+def test_formulas_without_a_saved_value_are_rows_that_cannot_be_read(tmp_path, demo_db, capsys):
+    path = _calendar_with_formulas(tmp_path / "f.xlsx", cached=False)
+    prev = parse_source("calendar", read_source(path))
+    errors = [p for p in prev.errors if "C5" in p.where or "D6" in p.where]
+    assert len(errors) == 2 and "ชีต ปฏิทิน" in errors[0].where, prev.problems
+    assert "สูตร" in errors[0].message
+    before = demo_db.read_bytes()
+    rc = main(["import", "--db", str(demo_db), "--kind", "calendar", "--year", "2555", str(path)])
+    err = capsys.readouterr().err
+    assert rc == 1 and "C5" in err and "D6" in err and "Traceback" not in err
+    assert demo_db.read_bytes() == before
+
+
+def test_formulas_without_a_saved_value_in_english(tmp_path, english):
+    path = _calendar_with_formulas(tmp_path / "f.xlsx", cached=False)
+    prev = parse_source("calendar", read_source(path))
+    msgs = [f"{p.where}: {p.message}" for p in prev.errors]
+    assert any("sheet ปฏิทิน, cell C5" in m and "formula" in m and "saved value" in m for m in msgs), msgs
+
+
+def test_formulas_with_their_saved_value_read_as_that_value(tmp_path):
+    path = _calendar_with_formulas(tmp_path / "f.xlsx", cached=True)
+    prev = parse_source("calendar", read_source(path))
+    assert not prev.errors, prev.problems
+    assert prev.steps[0].cells == {"2011-10": "31 ต.ค. 54"}
+    assert prev.steps[1].cells == {"2011-11": "ทุกวันพุธ"}
+
+
+def _openpyxl_texts(path):
+    """The cells as openpyxl's full (slow) reader gives them, through the same cell_text."""
+    import openpyxl
+    ws = openpyxl.load_workbook(str(path), data_only=True).active
+    out = {}
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value is not None and not isinstance(c, openpyxl.cell.cell.MergedCell):
+                out[(c.row, c.column)] = cell_text(c.value, c.number_format)[0]
+    return out
+
+
+def _our_texts(path):
+    from pmqa_desktop.core.importers.xlsx_tables import read_workbook
+    lines, problems, _sheets = read_workbook(path)
+    return {(ln.number, k + 1): t for ln in lines for k, t in enumerate(ln.cells) if t}, problems
+
+
+def test_the_sheet_reader_agrees_with_openpyxl_on_a_workbook_an_office_suite_saved():
+    """Shared strings, styles with number formats (%, #,##0), dates, booleans, formulas with their
+    saved values, a merged range: as LibreOffice (like Excel) writes them."""
+    path = Path(__file__).parent / "data" / "office_suite_saved.xlsx"
+    with zipfile.ZipFile(path) as z:
+        assert "xl/sharedStrings.xml" in z.namelist()
+    ours, problems = _our_texts(path)
+    assert ours == _openpyxl_texts(path)
+    assert not [p for p in problems if p.severity == "error"]
+    assert ours[(2, 2)] == "72.5%" and ours[(2, 3)] == "150,000" and ours[(2, 7)] == "2"
+    assert ours[(3, 7)] == "ทุกวันพุธ" and ours[(2, 4)] == "31 มี.ค. 55"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.one_of(
+    st.none(), st.text(alphabet="กขคงabc 12\n", max_size=8), st.integers(-10**6, 10**6),
+    st.floats(allow_nan=False, allow_infinity=False, width=32), st.booleans(),
+    st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2040, 12, 31))), min_size=1, max_size=5),
+    min_size=1, max_size=5), st.sampled_from(["General", "0%", "#,##0", "#,##0.00", "0.00"]))
+def test_the_sheet_reader_agrees_with_openpyxl_on_any_cells(tmp_path_factory, rows, fmt):
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in rows:
+        ws.append([v if not isinstance(v, str) or v.strip() else None for v in r])
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
+                c.number_format = fmt
+    path = tmp_path_factory.mktemp("x") / "any.xlsx"
+    wb.save(str(path))
+    assert _our_texts(path)[0] == _openpyxl_texts(path)
+
+
+@pytest.mark.parametrize("ext,part", [(".xlsx", "xl/worksheets/sheet1.xml"), (".docx", "word/document.xml"),
+                                      (".xlsx", "xl/styles.xml")])
+def test_damaged_data_inside_the_zip_is_refused(tmp_path, demo_db, capsys, seed_text, ext, part):
+    """The zip's directory is whole but a part's packed bytes are damaged (a bad sector, a cut
+    e-mail attachment repaired by a tool): refused with a sentence, nothing changed."""
+    good = (seed_docx if ext == ".docx" else seed_xlsx)(seed_text, tmp_path / ("g" + ext))
+    data = bytearray(good.read_bytes())
+    with zipfile.ZipFile(good) as z:
+        info = z.getinfo(part)
+    at = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    assert info.compress_type == zipfile.ZIP_DEFLATED
+    data[at:at + info.compress_size] = b"\xff" * info.compress_size   # a deflate block of a type that does not exist
+    path = tmp_path / ("damaged" + ext)
+    path.write_bytes(bytes(data))
+    before = demo_db.read_bytes()
+    rc = main(["import", "--db", str(demo_db), "--kind", "calendar", "--year", "2554", str(path)])
+    err = capsys.readouterr().err
+    assert rc == 1 and "damaged" + ext in err and "Traceback" not in err
+    assert demo_db.read_bytes() == before
+
+
+def _delete_row_tracked(table, r: int) -> None:
+    """What Word keeps when a row is deleted with Track Changes on: the row stays, marked deleted
+    (w:trPr/w:del), its text moved into w:del runs (w:delText)."""
+    from docx.oxml import parse_xml
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    tr = table.rows[r]._tr
+    tr.get_or_add_trPr().append(parse_xml(f'<w:del {ns} w:id="9" w:author="a" w:date="2012-01-01T00:00:00Z"/>'))
+    for cell in table.rows[r].cells:
+        for p in cell.paragraphs:
+            text = p.text
+            for run in list(p._p.iterchildren("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}r")):
+                p._p.remove(run)
+            if text:
+                p._p.append(parse_xml(f'<w:del {ns} w:id="10" w:author="a" w:date="2012-01-01T00:00:00Z"><w:r>'
+                                      f'<w:delText>{text}</w:delText></w:r></w:del>'))
+
+
+def test_a_row_deleted_with_tracked_changes_is_left_out(tmp_path):
+    """A step deleted with Track Changes on is not imported, and the steps after it still are
+    (the empty row it leaves must not end the table)."""
+    import docx
+    doc = docx.Document()
+    doc.add_paragraph("ปฏิทินในการดำเนินงาน จังหวัดน่าน ประจำปีงบประมาณ พ.ศ. 2555")
+    rows = [["ลำดับ", "แนวทางการดำเนินงาน", "ระยะเวลา", "", "หมายเหตุ"], ["", "", "ต.ค.54", "พ.ย.54", ""],
+            ["1", "ประชุม", "5 ต.ค. 54", "", ""], ["2", "ยกเลิกแล้ว", "", "9 พ.ย. 54", ""],
+            ["3", "รายงาน", "", "30 พ.ย. 54", "ตามแผน"]]
+    t = word_table(doc, rows, [(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 0, 3), (0, 4, 1, 4)])
+    _delete_row_tracked(t, 3)
+    path = tmp_path / "cal.docx"
+    doc.save(str(path))
+    prev = parse_source("calendar", read_source(path))
+    assert [s.text for s in prev.steps] == ["ประชุม", "รายงาน"]
+    assert prev.steps[1].cells == {"2011-11": "30 พ.ย. 54"} and prev.steps[1].remark == "ตามแผน"
+    assert any(_("The document has tracked changes; it was read with them accepted (insertions kept, deletions "
+                 "left out).") == p.message for p in prev.problems)

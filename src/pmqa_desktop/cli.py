@@ -2,7 +2,7 @@
 
     pmqa-desktop [FILE | --db FILE] [--lang th|en] [--smoke]      the application
     pmqa-desktop import-text --db FILE --kind calendar|weekly|devplan --year 2554 [--org NAME] SOURCE.txt
-    pmqa-desktop import --db FILE --kind calendar|weekly|devplan|catalog --year 2554 [--org NAME] [--sheet S]
+    pmqa-desktop import --db FILE --kind calendar|weekly|devplan|catalog|progress --year 2554 [--org NAME] [--sheet S]
                  [--join-wrapped] SOURCE.docx|.xlsx|.txt
     pmqa-desktop demo --db FILE [--large]
     pmqa-desktop print FORM --db FILE --year 2554 [--org NAME] [--plan ID] [--round 6|9|12] --out F.pdf|F.xlsx|F.docx
@@ -99,7 +99,7 @@ def _sub_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("import", help=_("import a form from a Word (.docx) or Excel (.xlsx) file or a text table"))
     s.add_argument("--db", required=True)
-    s.add_argument("--kind", required=True, choices=("calendar", "weekly", "devplan", "catalog"))
+    s.add_argument("--kind", required=True, choices=("calendar", "weekly", "devplan", "catalog", "progress"))
     s.add_argument("--year", type=int, required=True)
     s.add_argument("--org")
     s.add_argument("--sheet", help=_("the sheet of an Excel workbook to import"))

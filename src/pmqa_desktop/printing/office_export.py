@@ -17,7 +17,7 @@ from ..core.errors import UserError
 from ..core.storage.store import Store
 from ..i18n import _
 from .forms import WEEK_FILL, OwnWeeks, build_weekly
-from .layout import Block, Cell, Grid, Options, PageBreak, Title
+from .layout import Block, Cell, Grid, Options, PageBreak, Section, Title
 
 FONT = "TH SarabunPSK"
 FORMATS = (".xlsx", ".docx")
@@ -143,8 +143,9 @@ def blocks(doc) -> list[tuple[str, object]]:
             out.append(("table", _table(item)))
         elif isinstance(item, Block):
             out.append(("lines", drawn_text(item.draw, block=True)))
-        elif isinstance(item, PageBreak):
-            out.append(("break", None))
+        elif isinstance(item, (PageBreak, Section)):   # a Section (each plan) starts a page too
+            if out:
+                out.append(("break", None))
     return out
 
 
@@ -184,6 +185,17 @@ def _lines_needed(text: str, width_pt: float, size: float) -> int:
 
 # ---------------------------------------------------------------- Excel
 
+def _text_cell(ws, row: int, col: int, text: str | None):
+    """A cell holding ``text`` as text: openpyxl would store "=A1+1" as a formula that Excel runs
+    (and a step written so would not import back)."""
+    c = ws.cell(row, col)
+    if text:
+        c.value = text
+        if text.startswith("="):
+            c.data_type = "s"
+    return c
+
+
 def write_xlsx(parts: list[tuple[str, object]], out: Path, title: str, page: tuple[str, str] = ("A4", "landscape")) -> int:
     import openpyxl
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -208,7 +220,7 @@ def write_xlsx(parts: list[tuple[str, object]], out: Path, title: str, page: tup
     for kind, part in parts:
         if kind == "title":
             for line in part.lines:
-                c = ws.cell(r, 1, line)
+                c = _text_cell(ws, r, 1, line)
                 c.font = Font(name=FONT, size=XLSX_SIZE + 2 if part.bold else XLSX_SIZE, bold=part.bold)
                 c.alignment = Alignment(horizontal=part.align if part.align in ("left", "center", "right")
                                         else "center", vertical="center", wrap_text=True)
@@ -220,7 +232,7 @@ def write_xlsx(parts: list[tuple[str, object]], out: Path, title: str, page: tup
             r += 1
             first = max(1, int(ncols * 0.55))
             for line in part:
-                c = ws.cell(r, first, line)
+                c = _text_cell(ws, r, first, line)
                 c.font = Font(name=FONT, size=XLSX_SIZE)
                 c.alignment = Alignment(horizontal="center")
                 if ncols > first:
@@ -235,7 +247,7 @@ def write_xlsx(parts: list[tuple[str, object]], out: Path, title: str, page: tup
             heights = [1] * t.rows
             for p in t.cells:
                 row, col = r + p.row, 1 + p.col
-                c = ws.cell(row, col, p.text if p.text else None)
+                c = _text_cell(ws, row, col, p.text)
                 size = min(XLSX_SIZE, p.cell.size or XLSX_SIZE)
                 c.font = Font(name=FONT, size=size, bold=p.cell.bold or p.header)
                 c.alignment = Alignment(horizontal=p.cell.align if p.cell.align in ("left", "center", "right")

@@ -25,6 +25,7 @@ How the dump is read (it is a fragmentary Word-table dump; cells are tab-separat
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import re
 from collections import Counter
@@ -65,7 +66,9 @@ MAIN_ACTS_RE = re.compile(r"กิจกรรมหลัก\s*(.*)$", re.S)
 LOWER_WORDS = ("ไม่พึงพอใจ", "ร้องเรียน", "ผิดพลาด", "ความเสียหาย", "ลดลง", "ข้อบกพร่อง", "อุบัติเหตุ")
 PROVINCE_RE = re.compile(r"จังหวัด\s*([ก-๛]+)")
 TOTAL_RE = re.compile(r"^รวมงบประมาณ")
-LADDER_IN_CELL = re.compile(r"([\d๐-๙][\d๐-๙.,]*\s*%?)\s+([1-5๑-๕])\s*คะแนน")
+# a threshold with its unit ("60%", "9วัน") then its points
+LADDER_IN_CELL = re.compile(r"([\d๐-๙][\d๐-๙.,]*\s*(?:%|[^\s\d๐-๙%]+)?)\s+([1-5๑-๕])\s*คะแนน")
+THRESHOLD_RE = re.compile(r"^\s*(?P<num>[\d๐-๙][\d๐-๙.,]*)\s*(?P<unit>[^\s\d๐-๙%][^\d๐-๙]*?)\s*$")
 DOTS_RE = re.compile(r"^[.\s…]*$")
 COLUMN_HEADS = {"output": re.compile(r"^ผลผลิต"), "responsible": re.compile(r"^ผู้\s*รับ"),
                 "related": re.compile(r"เกี่ยวข้อง$"), "budget": re.compile(r"^งบ")}
@@ -115,10 +118,21 @@ class KpiIn:
     unit: str = ""
     direction: str = "higher"
     thresholds: dict[int, float] = field(default_factory=dict)
+    # a milestone ladder as the form writes it ("1 <steps of level 1> 2 <steps> 3 3 คะแนน ..."): the
+    # levels are split again where the plan's steps are known (milestone_levels)
+    milestone_text: str = ""
 
-    def as_row(self) -> dict:
+    @property
+    def ladder_kind(self) -> str:
+        return "milestone" if self.milestone_text else "linear"
+
+    def milestones(self, labels: "list[str] | None" = None) -> list[list[str]]:
+        return milestone_levels(self.milestone_text, labels or []) or [] if self.milestone_text else []
+
+    def as_row(self, labels: "list[str] | None" = None) -> dict:
         return {"id": f"line{self.line}", "dimension": self.dimension, "text": self.text, "weight": self.weight,
-                "direction": self.direction, "ladder_kind": "linear",
+                "direction": self.direction, "ladder_kind": self.ladder_kind,
+                "milestones": [[t for t in lvl] for lvl in self.milestones(labels)],
                 **{f"t{k}": self.thresholds.get(k) for k in range(1, 6)}}
 
 
@@ -193,6 +207,68 @@ class DevPlanPreview:
 
 # ---------------------------------------------------------------- cell readers
 
+_LEVEL_DIGITS = ("1๑", "2๒", "3๓", "4๔", "5๕")
+
+
+def is_linear_ladder(text: str) -> bool:
+    """The whole cell is thresholds with their points ("60% 1 คะแนน 65% 2 คะแนน ...")."""
+    return len(LADDER_IN_CELL.findall(text)) > 1 and not LADDER_IN_CELL.sub("", text).strip()
+
+
+def _as_labels(text: str, labels: list[str]) -> list[str] | None:
+    """``text`` as plan-step labels written one after the other, or None."""
+    if not text:
+        return []
+    for lab in sorted(labels, key=len, reverse=True):
+        if text == lab:
+            return [lab]
+        if text.startswith(lab + " "):
+            rest = _as_labels(text[len(lab) + 1:], labels)
+            if rest is not None:
+                return [lab] + rest
+    return None
+
+
+def milestone_levels(text: str, labels: list[str]) -> list[list[str]] | None:
+    """A milestone ladder written in one cell, as form 7.2 prints it: each level's number then the
+    steps that reach it, or "k คะแนน" for a level without any ("1 1.1 ประชุม 2 1.2 จัดทำแผน 1.3 ...").
+    Several splits are possible when a step's text holds a lone digit: the one whose levels are
+    the plan's steps (``labels``) wins. None when the text is not such a ladder."""
+    text = re.sub(r"\s+", " ", text or "").strip()
+    labels = [re.sub(r"\s+", " ", lab).strip() for lab in labels if lab and lab.strip()]
+    if not text or text[0] not in _LEVEL_DIGITS[0] or not re.match(r"^\S\s", text):
+        return None
+    marks = [[m.start() + (1 if m.start() else 0) for m in re.finditer(rf"(?:^|\s)[{d}](?=\s)", text)]
+             for d in _LEVEL_DIGITS]
+    best: tuple[tuple[int, int, int], list[list[str]]] | None = None
+
+    def level(seg: str, k: int) -> tuple[int, list[str]]:
+        if re.fullmatch(rf"[{_LEVEL_DIGITS[k]}]\s*คะแนน", seg):
+            return 1, []
+        items = _as_labels(seg, labels)
+        return (1, items) if items else (0, [seg] if seg else [])
+
+    def walk(k: int, start: int, got: list[tuple[int, list[str]]]) -> None:
+        nonlocal best
+        # level k starts at ``start``; it ends at the text's end or where level k+1 starts
+        ends = [p for p in (marks[k + 1] if k + 1 < 5 else []) if p > start + 1]
+        seg_from = start + 2
+        for end in [len(text) + 1] + ends:
+            seg = text[seg_from:end - 1].strip()
+            here = got + [level(seg, k)]
+            if end > len(text):
+                # the most levels read as steps or as empty, then the most levels, then the earliest marks
+                score = (sum(g for g, _i in here), len(here), -len(got))
+                if best is None or score > best[0]:
+                    best = (score, [items for _g, items in here])
+            elif len(here) < 5:
+                walk(k + 1, end, here)
+
+    walk(0, 0, [])
+    return best[1] if best else None
+
+
+
 def _is_arrow(cell: str) -> bool:
     c = cell.strip()
     return bool(c) and (c in ARROWS or all(ch in "↓↑→←↔-–—>─ " for ch in c) and any(ch in "↓↑→←↔>─" for ch in c))
@@ -256,6 +332,11 @@ def _split_number(text: str) -> tuple[str, str]:
 
 def _tidy(text: str) -> str:
     return re.sub(r"\s+", " ", dewrap(text or "")).strip()
+
+
+def step_label(number: str | None, text: str | None) -> str:
+    """A step as a milestone ladder names it: its number and its text ("1.2 จัดทำแผน")."""
+    return f"{(number or '').strip()} {text or ''}".strip()
 
 
 def guess_direction(text: str) -> str:
@@ -639,11 +720,14 @@ class _Parser:
                 if kpi_cells[0]:
                     kpi = self.kpi_row(ln.number, dim, kpi_cells)
                     plan.kpis.append(kpi)
-                    # the printed form writes the whole ladder in one cell ("60% 1 คะแนน 65% 2 คะแนน ...")
-                    ladder = LADDER_IN_CELL.findall(cells[d_idx + 5]) if len(cells) > d_idx + 5 else []
-                    if len(ladder) > 1:
-                        for thr_txt, lv in ladder:
+                    # the printed form writes the whole ladder in one cell ("60% 1 คะแนน 65% 2 คะแนน ...",
+                    # or a milestone ladder "1 <steps> 2 <steps> ...")
+                    lad_text = cells[d_idx + 5] if len(cells) > d_idx + 5 else ""
+                    if is_linear_ladder(lad_text):
+                        for thr_txt, lv in LADDER_IN_CELL.findall(lad_text):
                             self.ladder_row(kpi, int(from_thai_digits(lv)), thr_txt, ln.number)
+                    elif p_idx is None and milestone_levels(lad_text, self.step_labels(plan)):
+                        kpi.milestone_text = lad_text
             if p_idx is not None:
                 level = int(from_thai_digits(POINTS_RE.match(cells[p_idx]).group(1)))
                 if p_idx in (0,) or (d_idx is None and p_idx < 6 and not cells[0].startswith("แผน")):
@@ -663,17 +747,25 @@ class _Parser:
             i += 1
         for k in plan.kpis:
             missing = [lv for lv in range(1, 6) if lv not in k.thresholds]
+            if k.milestone_text:
+                missing = []
+            elif not missing and k.thresholds[1] > k.thresholds[5]:
+                k.direction = "lower"    # a falling ladder: the fewer, the better (form 7.2 prints no direction)
             if missing:
                 self.problem(k.line, _("KPI '{kpi}' lacks the thresholds of levels {levels}.").format(
                     kpi=k.text[:40], levels=", ".join(map(str, missing))), "error")
                 continue
-            for f in check_ladder(k.as_row()):
+            for f in check_ladder(k.as_row(self.step_labels(plan))):
                 self.problem(k.line, _("KPI '{kpi}': {message}").format(kpi=k.text[:40], message=f.message),
                              "error" if f.severity == "error" else "warning")
         for d in dp.DIMENSIONS:
             if d not in plan.dimensions:
                 self.problem(header.number, _("Form 7.2 has no row for dimension {d}.").format(d=d))
         return i
+
+    @staticmethod
+    def step_labels(plan: PlanIn) -> list[str]:
+        return [step_label(s.number, s.text) for s in plan.steps]
 
     def plan_cell(self, plan: PlanIn, text: str, line: int) -> None:
         text = re.sub(r"\s+", " ", text).strip()
@@ -703,8 +795,9 @@ class _Parser:
         return k
 
     def ladder_row(self, kpi: KpiIn, level: int, thr_txt: str, line: int) -> None:
+        unit = THRESHOLD_RE.match(thr_txt) if "%" not in thr_txt else None
         try:
-            value = parse_number(thr_txt)
+            value = parse_number(unit.group("num") if unit else thr_txt)
         except ValidationError as exc:
             self.problem(line, exc.message, "error")
             return
@@ -713,6 +806,8 @@ class _Parser:
             return
         if "%" in thr_txt:
             kpi.unit = "%"
+        elif unit:
+            kpi.unit = unit.group("unit")   # "9วัน": the KPI's unit, printed after each threshold
         old = kpi.thresholds.get(level)
         if old is not None:
             if old == value:
@@ -815,13 +910,7 @@ def apply_devplan(store: Store, preview: DevPlanPreview, year_id: str) -> int:
             same = _plan_named(store, year_id, p) if p.kpis and not p.activities else None
             if same is not None:   # form 7.2 of a plan already in the file (imported from its own file)
                 base = len(dp.kpis(store, same["id"]))
-                for k, kp in enumerate(p.kpis):
-                    store.insert("kpi", {
-                        "plan_id": same["id"], "dimension": kp.dimension, "sort_key": float(base + k + 1),
-                        "number": kp.number, "text": kp.text, "current_data": kp.current_data, "target": kp.target,
-                        "weight": kp.weight, "unit": kp.unit, "direction": kp.direction, "ladder_kind": "linear",
-                        **{f"t{lv}": kp.thresholds.get(lv) for lv in range(1, 6)}})
-                    n += 1
+                n += _insert_kpis(store, same["id"], p.kpis, base)
                 continue
             pid = dp.add_plan(store, year_id, p.title, category_id=cats.get(p.category_code or ""), policy=p.policy)
             n += 1
@@ -837,17 +926,29 @@ def apply_devplan(store: Store, preview: DevPlanPreview, year_id: str) -> int:
                      "responsible": s.responsible, "related": s.related, "budget": s.budget,
                      "budget_note": s.budget_note} for k, s in enumerate(a.steps)))
                 n += len(a.steps)
-            for k, kp in enumerate(p.kpis):
-                store.insert("kpi", {
-                    "plan_id": pid, "dimension": kp.dimension, "sort_key": float(k + 1), "number": kp.number,
-                    "text": kp.text, "current_data": kp.current_data, "target": kp.target, "weight": kp.weight,
-                    "unit": kp.unit, "direction": kp.direction, "ladder_kind": "linear",
-                    **{f"t{lv}": kp.thresholds.get(lv) for lv in range(1, 6)}})
-                n += 1
+            n += _insert_kpis(store, pid, p.kpis, 0)
             if p.approval and p.approval.signer_name:
                 dp.approve_plan(store, pid, p.approval.signer_name, p.approval.position_lines, p.approval.signed_on)
                 n += 1
     return n
+
+
+def _insert_kpis(store: Store, plan_id: str, kpis: list[KpiIn], base: int) -> int:
+    """Form 7.2's KPIs under a plan; a milestone ladder's levels are linked to the plan's steps
+    they name (a text naming no step is kept as written)."""
+    by_label: dict[str, str] = {}
+    for st in dp.plan_steps(store, plan_id):
+        by_label.setdefault(re.sub(r"\s+", " ", step_label(st["number"], st["text"])), st["id"])
+    for k, kp in enumerate(kpis):
+        levels = kp.milestones(list(by_label))
+        store.insert("kpi", {
+            "plan_id": plan_id, "dimension": kp.dimension, "sort_key": float(base + k + 1), "number": kp.number,
+            "text": kp.text, "current_data": kp.current_data, "target": kp.target, "weight": kp.weight,
+            "unit": kp.unit, "direction": kp.direction, "ladder_kind": kp.ladder_kind,
+            "milestones": json.dumps([[{"text": t, "step_id": by_label.get(t)} for t in lvl] for lvl in levels],
+                                     ensure_ascii=False),
+            **{f"t{lv}": kp.thresholds.get(lv) for lv in range(1, 6)}})
+    return len(kpis)
 
 
 def _plan_named(store: Store, year_id: str, p: PlanIn) -> dict | None:

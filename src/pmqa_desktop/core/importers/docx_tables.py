@@ -177,7 +177,7 @@ def read_docx(path: Path) -> tuple[list[Line], list[Problem]]:
         raise UserError(_("{name} is not a Word document that can be read (the file may be damaged).").format(
             name=path.name), str(exc)) from exc
     except Exception as exc:   # lxml's XMLSyntaxError and the like: a damaged part inside the zip
-        if type(exc).__module__.startswith(("lxml", "docx", "zipfile")):
+        if type(exc).__module__.startswith(("lxml", "docx", "zipfile", "zlib")):   # zlib: damaged packed bytes
             raise UserError(_("{name} is not a Word document that can be read (the file may be damaged).").format(
                 name=path.name), str(exc)) from exc
         raise

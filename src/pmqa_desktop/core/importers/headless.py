@@ -83,6 +83,14 @@ def import_file(db: Path, kind: str, year_be: int, org_name: str | None, source:
             elif kind == "catalog":
                 from .catalog_import import apply_catalog
                 n = apply_catalog(store, preview, year_id)
+            elif kind == "progress":
+                from .progress_import import apply_progress
+                try:
+                    n = apply_progress(store, preview, year_id)
+                except ImportProblem:   # rows naming no plan, KPI or step of the file: listed like the others
+                    for p in preview.errors:
+                        print(problem_text(p), file=sys.stderr)
+                    raise
             else:
                 from .devplan_import import apply_devplan
                 n = apply_devplan(store, preview, year_id)

@@ -240,6 +240,7 @@ def parse_weekly(text: "str | list[Line]", year_be: int | None = None) -> Weekly
     prev.year_be = year_be or title_year
     default_be = prev.year_be
     week_cols: dict[int, tuple[str, int]] = {}
+    remark_col: int | None = None
     category = ""
     rows_before_band = 0   # rows of the earlier bands of months, which a later band continues
     seen_in_band: dict[str, int] = {}   # code -> rows of it so far in this band: the n-th continues the n-th
@@ -250,6 +251,8 @@ def parse_weekly(text: "str | list[Line]", year_be: int | None = None) -> Weekly
         first = ln.cells[0] if ln.cells else ""
         if first == "หมวด" and len(ln.cells) > 1 and ln.cells[1].startswith("รหัส"):
             months = _read_month_row(ln.cells, 2, default_be, ln.number, prev.problems, step=4)
+            # a "หมายเหตุ" column after the weeks holds the rows' remarks (the exported plan has one)
+            remark_col = next((j for j, c in enumerate(ln.cells) if j > 1 and c.startswith("หมายเหตุ")), None)
             week_row = lines[i + 1] if i + 1 < len(lines) else None
             if not months:
                 prev.problems.append(Problem(ln.number, _("No month headings in the weekly-plan heading row.")))
@@ -293,19 +296,28 @@ def parse_weekly(text: "str | list[Line]", year_be: int | None = None) -> Weekly
         if first.strip():
             category = first.strip()
         parsed = split_code(ln.cells[1])
-        if parsed is None:
+        if parsed is None and not ln.cells[1].strip():
             prev.problems.append(Problem(ln.number, _("No criterion code (such as LD 1) in '{text}'.").format(
                 text=ln.cells[1][:60])))
             i += 1
             continue
-        code, short = parsed
+        if parsed is None:   # a row of the clerk's own (a working group's meetings): kept under its label
+            code, short = "", ""
+            if not any(r.label == ln.cells[1] and not r.code for r in prev.rows[:rows_before_band]):
+                prev.problems.append(Problem(ln.number, _(
+                    "'{text}' names no criterion (such as LD 1); imported as a row of its own under that name.").format(
+                    text=ln.cells[1][:60]), "warning"))
+        else:
+            code, short = parsed
         row = WeeklyRowIn(ln.number, category, code, short, ln.cells[1])
-        nth = seen_in_band.get(code, 0)
-        seen_in_band[code] = nth + 1
-        same = [r for r in prev.rows[:rows_before_band] if r.code == code]
+        key = code or "\0" + ln.cells[1]
+        nth = seen_in_band.get(key, 0)
+        seen_in_band[key] = nth + 1
+        same = [r for r in prev.rows[:rows_before_band] if (r.code or "\0" + r.label) == key]
         earlier = same[nth] if nth < len(same) else None
         last = max(week_cols)
         overflow: list[str] = []
+        remarks: list[str] = []
         ln, down = with_merged_down(ln, 2)
         for j, cell in ln.filled:
             if j <= 1:
@@ -319,10 +331,12 @@ def parse_weekly(text: "str | list[Line]", year_be: int | None = None) -> Weekly
                         "'{text}' is one cell merged down over several criteria in the file; given to {code} too."
                     ).format(text=cell[:40], code=code), "warning"))
                 row.activities.append(WeeklyActivityIn(month, week, cell, max(1, span)))
+            elif j == remark_col:
+                remarks.append(cell)
             elif j > last:
                 overflow.append(cell)
+        row.remark = " | ".join(remarks + overflow)
         if overflow:
-            row.remark = " | ".join(overflow)
             prev.problems.append(Problem(ln.number, _(
                 "{code}: {n} cells stand beyond the last week column; kept in the row's remark.").format(
                 code=code, n=len(overflow)), "warning"))
@@ -376,6 +390,11 @@ def apply_weekly(store: Store, preview: WeeklyPreview, year_id: str) -> int:
         cats = {c["code"]: c for c in planning.categories(store)}
         base = store.next_sort_key("weekly_row", {"year_id": year_id})
         for k, row in enumerate(preview.rows):
+            if not row.code:     # a row of the clerk's own, under its label
+                rid = planning.add_weekly_row(store, year_id, None, row.label, base + k, row.remark)
+                for a in row.activities:
+                    planning.add_weekly_activity(store, rid, a.month, a.week, a.text, a.span)
+                continue
             crit = by_code.get(row.code)
             if crit is None:
                 cat = cats.get(row.category) or _category_for_code(store, row.code)

@@ -16,7 +16,7 @@ from ...i18n import _
 from ..errors import UserError
 from .text_tables import Line, Problem, decode, read_lines
 
-KINDS = ("calendar", "weekly", "devplan", "catalog")
+KINDS = ("calendar", "weekly", "devplan", "catalog", "progress")
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"    # the container of Word 97-2003 .doc and Excel .xls
 
 
@@ -65,9 +65,8 @@ def read_source(path: str | Path, sheet: str | None = None) -> Source:
         lines, problems = read_docx(path)
         return Source(lines, problems, kind)
     if kind == "xlsx":
-        from .xlsx_tables import read_xlsx, sheet_names
-        sheets = sheet_names(path)
-        lines, problems = read_xlsx(path, sheet)
+        from .xlsx_tables import read_workbook
+        lines, problems, sheets = read_workbook(path, sheet)
         return Source(lines, problems, kind, sheets)
     try:
         text = decode(path.read_bytes())
@@ -90,6 +89,9 @@ def parse_lines(kind: str, lines: list[Line], year_be: int | None = None):
     if kind == "catalog":
         from .catalog_import import parse_catalog
         return parse_catalog(lines)
+    if kind == "progress":
+        from .progress_import import parse_progress
+        return parse_progress(lines, year_be)
     raise UserError(_("Unknown kind of form '{kind}'; choose one of: {kinds}.").format(kind=kind, kinds=", ".join(KINDS)))
 
 

@@ -52,6 +52,7 @@ class ImportDialog(QDialog):
         self.kind.addItem(_("Weekly plan"), "weekly")
         self.kind.addItem(_("Development plans and form 7.2"), "devplan")
         self.kind.addItem(_("Criteria catalog and owners"), "catalog")
+        self.kind.addItem(_("Progress report of a round"), "progress")
         self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
         self.org = QComboBox(self)
         self.org.setObjectName("import_org")
@@ -152,7 +153,7 @@ class ImportDialog(QDialog):
             self.reload()
 
     def reload(self) -> None:
-        from ...core.importers.sources import parse_source, problem_text, read_source, remove_wrap_spaces, wrap_fixes
+        from ...core.importers.sources import parse_source, read_source, remove_wrap_spaces, wrap_fixes
         self.error.hide()
         self.preview = None
         path = self.path.text().strip()
@@ -218,15 +219,15 @@ class ImportDialog(QDialog):
             self._fill_catalog(preview)
             n = len(preview.criteria)
             what = _("{n} criteria to import").format(n=n)
+        elif kind == "progress":
+            self._fill_progress(preview)
+            n = sum(len(p.kpis) + len(p.steps) for p in preview.plans)
+            what = preview.summary()
         else:
             self._fill_weekly(preview)
             n = len(preview.rows)
             what = _("{n} weekly-plan rows to import").format(n=n)
-        for p in preview.problems:
-            item = QListWidgetItem(problem_text(p))
-            if p.severity == "error":
-                item.setForeground(QBrush(QColor("#c62828")))
-            self.problems.addItem(item)
+        self._list_problems(preview)
         errors = len(preview.errors)
         if errors:
             self.summary.setText(_("{what}; {e} rows cannot be read. Nothing will be imported until they are "
@@ -234,6 +235,15 @@ class ImportDialog(QDialog):
         else:
             self.summary.setText(_("{what}; {p} notes.").format(what=what, p=len(preview.problems)))
         self.import_button.setEnabled(errors == 0 and n > 0 and not self.window.store.read_only)
+
+    def _list_problems(self, preview) -> None:
+        from ...core.importers.sources import problem_text
+        self.problems.clear()
+        for p in preview.problems:
+            item = QListWidgetItem(problem_text(p))
+            if p.severity == "error":
+                item.setForeground(QBrush(QColor("#c62828")))
+            self.problems.addItem(item)
 
     @staticmethod
     def _sheets_of(path: str) -> list[str]:
@@ -272,6 +282,15 @@ class ImportDialog(QDialog):
         self._fill_rows(headers, rows)
         self.table.setColumnWidth(1, 420)
 
+    def _fill_progress(self, prev) -> None:
+        headers = [_("Plan"), _("KPI / step"), _("Result"), _("Status"), _("Percent done"), _("Evidence / remarks")]
+        rows = [[" / ".join(p.heading), k.text, "" if k.actual is None else f"{k.actual:g}", "", "", ""]
+                for p in prev.plans for k in p.kpis]
+        rows += [[" / ".join(p.heading), s.text, "", s.status, "" if s.percent is None else f"{s.percent:g}",
+                  s.evidence] for p in prev.plans for s in p.steps]
+        self._fill_rows(headers, rows)
+        self.table.setColumnWidth(1, 320)
+
     def _fill_calendar(self, prev) -> None:
         months = prev.months
         headers = [_("No."), _("Step")] + [m.abbr(english=english_screen()) for m in months] + [_("Remark")]
@@ -291,7 +310,7 @@ class ImportDialog(QDialog):
         self.table.setRowCount(len(prev.rows))
         for r, row in enumerate(prev.rows):
             self.table.setItem(r, 0, _item(row.category))
-            self.table.setItem(r, 1, _item(f"{row.code} {row.short_name}"))
+            self.table.setItem(r, 1, _item(f"{row.code} {row.short_name}" if row.code else row.label))
             for a in row.activities:
                 if (a.month, a.week) in cols:
                     self.table.setItem(r, 2 + cols.index((a.month, a.week)), _item(a.text))
@@ -350,12 +369,15 @@ class ImportDialog(QDialog):
                 from ...core.importers.devplan_import import apply_devplan as apply_fn
             elif kind == "catalog":
                 from ...core.importers.catalog_import import apply_catalog as apply_fn
+            elif kind == "progress":
+                from ...core.importers.progress_import import apply_progress as apply_fn
             else:
                 apply_fn = schedule_import.apply_calendar if kind == "calendar" else schedule_import.apply_weekly
             return yid, apply_fn(w.store, prev, yid)
 
         label = {"calendar": _("Import calendar"), "weekly": _("Import weekly plan"),
-                 "devplan": _("Import development plans"), "catalog": _("Import criteria catalog")}[kind]
+                 "devplan": _("Import development plans"), "catalog": _("Import criteria catalog"),
+                 "progress": _("Import progress report")}[kind]
         try:
             from ...core.sharing import backup_now
             backup_now(w.store, "import")   # the file as it was, before the import
@@ -366,6 +388,7 @@ class ImportDialog(QDialog):
         except UserError as exc:
             self.error.setText(_("Nothing was imported: {reason}").format(reason=str(exc)))
             self.error.show()
+            self._list_problems(prev)   # rows found only when matched against the file (a progress report)
             return
         year = w.store.get("fiscal_year", self.year_id)
         org = w.store.get("organisation", year["org_id"]) if year else None
