@@ -23,7 +23,7 @@ from ...core.storage.store import Store
 from ...core.thai_calendar import MonthKey, fiscal_year_start
 from ...i18n import _
 from ..common.clipboard import put_on_clipboard, parse_tsv, to_html, to_tsv
-from ..common.delegates import PAD_X, PAD_Y, CellEditor, ThaiWrapDelegate, word_breaks_notifier
+from ..common.delegates import PAD_X, PAD_Y, CellEditor, TextLayouts, ThaiWrapDelegate, word_breaks_notifier
 from ..common.frozen_view import freeze_columns
 from ..common.layout_memory import remember_grid
 from .grid_models import CalendarModel, GridModel, MonthGroupRole, WeeklyPlanModel, WeekLabelRole, criterion_label
@@ -73,7 +73,7 @@ class GridTableView(QTableView):
         self.zoom = 100                      # percent of the cells' normal font size
         self.empty_hint = ""                 # shown in the grid while it has no rows
         self._base_font: QFont | None = None
-        self.leader: QTableView | None = None   # set on that view over them: the grid it follows
+        self._leader: QTableView | None = None
         self._row_spans: dict[int, dict[int, int]] | None = {}
         self._fonts: tuple | None = None
         self._fitting = False
@@ -84,6 +84,21 @@ class GridTableView(QTableView):
         self.verticalScrollBar().valueChanged.connect(self.fit_visible_rows)
         self.horizontalHeader().sectionResized.connect(self._columns_resized)
         word_breaks_notifier().ready.connect(self._word_breaks_ready)
+
+    @property
+    def leader(self) -> QTableView | None:
+        """Set on the view over the frozen columns: the grid it follows."""
+        return self._leader
+
+    @leader.setter
+    def leader(self, view: QTableView | None) -> None:
+        self._leader = view
+
+    def text_layouts(self) -> TextLayouts:
+        """The laid-out texts this view draws: the view over the frozen columns draws the very
+        layouts its grid measured the rows with, so each text is shaped once, not once per view."""
+        leader = self._leader
+        return (leader if isinstance(leader, GridTableView) else self).cell_delegate.layouts
 
     # ------------------------------------------------------------ model wiring
     def setModel(self, model) -> None:
@@ -191,8 +206,15 @@ class GridTableView(QTableView):
             return
         area = event.rect()
         vh, hh = self.verticalHeader(), self.horizontalHeader()
+        left = area.left()
+        frozen = self.frozen
+        if frozen is not None and frozen.active():
+            # what lies under the frozen columns' view is never seen: not laid out or drawn twice
+            left = max(left, frozen.width())
+            if left > area.right():
+                return
         first_r = vh.logicalIndexAt(area.top())
-        first_c = hh.logicalIndexAt(area.left())
+        first_c = hh.logicalIndexAt(left)
         if first_r < 0 or first_c < 0:
             return
         last_r = vh.logicalIndexAt(area.bottom())
@@ -213,7 +235,7 @@ class GridTableView(QTableView):
         ranges = [(g.top(), g.left(), g.bottom(), g.right()) for g in selection.selection()] if selection else []
         cur = self.currentIndex()
         cur_rc = (cur.row(), cur.column()) if cur.isValid() and (self.leader or self).hasFocus() else None
-        cache = self.cell_delegate.layouts
+        cache = self.text_layouts()
         spans = self._row_spans
         painter = QPainter(self.viewport())
         dpr = painter.device().devicePixelRatioF()
