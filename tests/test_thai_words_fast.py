@@ -1,7 +1,8 @@
 """The bounded Thai word search (issue 15) cuts exactly as the unbounded one.
 
-From each start, pieces are tried only as far as the longest dictionary word that begins with
-the start's first letters; the oracle is the same search tried up to the longest word's length.
+From each start, pieces are tried only while some dictionary word begins with the piece (a
+table of every word's beginnings, cut where clusters start); the oracle is the same search
+tried up to the longest word's length.
 """
 from __future__ import annotations
 
@@ -40,5 +41,7 @@ def test_long_rows_without_spaces_as_the_unbounded_search():
 
 
 def test_the_bound_is_used():
-    tt.dictionary()
-    assert tt._longest and tt._longest[tt.dictionary().__iter__().__next__()[:tt.PREFIX]] >= 1
+    words = tt.dictionary()
+    assert tt._pieces and all(tt._pieces[w] for w in words)
+    assert tt._pieces["ดำเนิน"] is True and tt._pieces["ดำเนินกา"] is False   # a word, the start of one
+    assert "ดำเนินก" not in tt._pieces and "ดำเน" not in tt._pieces   # cut inside a cluster (ก|า, เ|น)

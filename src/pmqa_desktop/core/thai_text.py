@@ -39,7 +39,6 @@ _ATTACH_BACK = ("\u0e46", "\u0e2f")
 # No break after these: the leading vowels เ แ โ ใ ไ
 _NO_BREAK_AFTER = set("\u0e40\u0e41\u0e42\u0e43\u0e44")
 MAX_WORD = 32
-PREFIX = 3   # the longest word starting with each 3-letter prefix bounds the search from a start
 
 # UAX #14 classes, the part forms need: CL/CP/EX/IS/NS/PO (never start a line), OP/PR (never end one)
 CLOSING = set(")]}\u201d\u2019\u00bb.,:;!?%\u0e46\u0e2f")
@@ -47,7 +46,7 @@ OPENING = set("([{\u201c\u2018\u00ab")
 QUOTES = set("\"'")
 
 _words: frozenset[str] | None = None
-_longest: dict[str, int] = {}
+_pieces: dict[str, bool] = {}
 _load_lock = threading.Lock()
 
 
@@ -63,11 +62,15 @@ def dictionary() -> frozenset[str]:
         with _load_lock:
             if _words is None:
                 kept = frozenset(w for w in word_list_text().split("\n") if w and len(w) <= MAX_WORD)
-                longest: dict[str, int] = {}
+                # every piece the search may try: a word (True) or only the start of longer
+                # ones (False), cut where a character cluster starts, as the search cuts
+                pieces: dict[str, bool] = {}
                 for w in kept:
-                    if len(w) > longest.get(w[:PREFIX], 0):
-                        longest[w[:PREFIX]] = len(w)
-                _longest.update(longest)
+                    for i in _cluster_starts(w)[1:]:
+                        pieces.setdefault(w[:i], False)
+                for w in kept:
+                    pieces[w] = True
+                _pieces.update(pieces)
                 _words = kept
     return _words
 
@@ -93,26 +96,52 @@ def _segment(run: str, words: frozenset[str], exclude: str = "", bounded: bool =
     best: list[tuple | None] = [None] * (n + 1)
     nxt = [n] * (n + 1)
     best[n] = (0, 0, 0, 0)
-    for k in range(n - 1, -1, -1):
-        i = ends[k]
-        # no dictionary word reaches past the longest one with this start's first letters
-        limit = i + max(PREFIX - 1, _longest.get(run[i:i + PREFIX], 0)) if bounded and words is _words else i + MAX_WORD
-        cand = None
-        for m in range(k + 1, n + 1):
-            j = ends[m]
-            if j - i > MAX_WORD or (m > k + 1 and j > limit):
-                break
-            rest = best[m]
+    if bounded and words is _words and _pieces:
+        # the pieces a dictionary word can be: stop at the first that no word begins with
+        pieces = _pieces
+        for k in range(n - 1, -1, -1):
+            i = ends[k]
+            j = ends[k + 1]
+            rest = best[k + 1]
             piece = run[i:j]
-            if piece in words and piece != exclude:
-                score = (rest[0], rest[1] + 1, min(rest[2], i - j), i - j)
-            elif m == k + 1:   # one cluster no word covers
-                score = (rest[0] + (j - i), rest[1] + 1, rest[2], 0)
-            else:
-                continue
-            if cand is None or score < cand:
-                cand, nxt[k] = score, m
-        best[k] = cand
+            if pieces.get(piece) and piece != exclude:
+                cand = (rest[0], rest[1] + 1, min(rest[2], i - j), i - j)
+            else:   # one cluster no word covers
+                cand = (rest[0] + (j - i), rest[1] + 1, rest[2], 0)
+            nxt[k] = k + 1
+            m = k + 2
+            while m <= n:
+                j = ends[m]
+                piece = run[i:j]
+                known = pieces.get(piece)
+                if known is None:
+                    break
+                if known and piece != exclude:
+                    rest = best[m]
+                    score = (rest[0], rest[1] + 1, min(rest[2], i - j), i - j)
+                    if score < cand:
+                        cand, nxt[k] = score, m
+                m += 1
+            best[k] = cand
+    else:
+        for k in range(n - 1, -1, -1):
+            i = ends[k]
+            cand = None
+            for m in range(k + 1, n + 1):
+                j = ends[m]
+                if j - i > MAX_WORD:
+                    break
+                rest = best[m]
+                piece = run[i:j]
+                if piece in words and piece != exclude:
+                    score = (rest[0], rest[1] + 1, min(rest[2], i - j), i - j)
+                elif m == k + 1:   # one cluster no word covers
+                    score = (rest[0] + (j - i), rest[1] + 1, rest[2], 0)
+                else:
+                    continue
+                if cand is None or score < cand:
+                    cand, nxt[k] = score, m
+            best[k] = cand
     out: list[tuple[str, bool]] = []
     k = 0
     while k < n:
