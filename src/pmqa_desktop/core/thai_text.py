@@ -22,6 +22,9 @@ and an abbreviation such as มี.ค. or 1.2 stays whole.
 """
 from __future__ import annotations
 
+import hashlib
+import marshal
+import os
 import re
 import threading
 from functools import lru_cache
@@ -61,18 +64,43 @@ def dictionary() -> frozenset[str]:
     if _words is None:
         with _load_lock:
             if _words is None:
-                kept = frozenset(w for w in word_list_text().split("\n") if w and len(w) <= MAX_WORD)
-                # every piece the search may try: a word (True) or only the start of longer
-                # ones (False), cut where a character cluster starts, as the search cuts
-                pieces: dict[str, bool] = {}
-                for w in kept:
-                    for i in _cluster_starts(w)[1:]:
-                        pieces.setdefault(w[:i], False)
-                for w in kept:
-                    pieces[w] = True
-                _pieces.update(pieces)
+                text = word_list_text()
+                kept = frozenset(w for w in text.split("\n") if w and len(w) <= MAX_WORD)
+                _pieces.update(_word_pieces(kept, text))
                 _words = kept
     return _words
+
+
+def _word_pieces(kept: frozenset[str], text: str) -> dict[str, bool]:
+    """Every piece the search may try: a word (True) or only the start of longer ones (False),
+    cut where a character cluster starts, as the search cuts. Building it takes a quarter of
+    a second, reading it back a twentieth: it is kept in the cache folder, named by the word
+    list's digest (another word list, another file); a file that does not read back as this
+    word list's table is built again."""
+    path = None
+    try:
+        from ..paths import cache_dir
+        path = cache_dir() / f"thai-word-pieces-{hashlib.sha256(text.encode()).hexdigest()[:16]}.marshal"
+        pieces = marshal.loads(path.read_bytes())
+        if isinstance(pieces, dict) and sum(pieces.values()) == len(kept) and all(pieces.get(w) is True for w in kept):
+            return pieces
+    except Exception:   # none yet, or unreadable: built below
+        pass
+    pieces = {}
+    for w in kept:
+        for i in _cluster_starts(w)[1:]:
+            pieces.setdefault(w[:i], False)
+    for w in kept:
+        pieces[w] = True
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+            tmp.write_bytes(marshal.dumps(pieces))
+            os.replace(tmp, path)
+        except OSError:
+            pass   # built again next time
+    return pieces
 
 
 def _cluster_starts(run: str) -> list[int]:
