@@ -253,8 +253,7 @@ def with_zwsp(text: str) -> str:
         return text
     out, pos = [], 0
     for p in line_breaks(text):
-        a, b = text[p - 1], text[p]
-        if _THAI_RUN.match(a) and _THAI_RUN.match(b):
+        if "\u0e00" <= text[p - 1] <= "\u0e7f" and "\u0e00" <= text[p] <= "\u0e7f":   # Thai on both sides
             out.append(text[pos:p])
             out.append(ZWSP)
             pos = p
