@@ -73,7 +73,7 @@ class GridTableView(QTableView):
         self.zoom = 100                      # percent of the cells' normal font size
         self.empty_hint = ""                 # shown in the grid while it has no rows
         self._base_font: QFont | None = None
-        self._leader: QTableView | None = None
+        self.leader: QTableView | None = None   # set on that view over them: the grid it follows
         self._row_spans: dict[int, dict[int, int]] | None = {}
         self._fonts: tuple | None = None
         self._fitting = False
@@ -85,19 +85,10 @@ class GridTableView(QTableView):
         self.horizontalHeader().sectionResized.connect(self._columns_resized)
         word_breaks_notifier().ready.connect(self._word_breaks_ready)
 
-    @property
-    def leader(self) -> QTableView | None:
-        """Set on the view over the frozen columns: the grid it follows."""
-        return self._leader
-
-    @leader.setter
-    def leader(self, view: QTableView | None) -> None:
-        self._leader = view
-
     def text_layouts(self) -> TextLayouts:
         """The laid-out texts this view draws: the view over the frozen columns draws the very
         layouts its grid measured the rows with, so each text is shaped once, not once per view."""
-        leader = self._leader
+        leader = self.leader
         return (leader if isinstance(leader, GridTableView) else self).cell_delegate.layouts
 
     # ------------------------------------------------------------ model wiring
