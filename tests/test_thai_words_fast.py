@@ -1,7 +1,7 @@
 """The bounded Thai word search (issue 15) cuts exactly as the unbounded one.
 
 From each start, pieces are tried only as far as the longest dictionary word that begins with
-the start's first letters; the oracle is the same search tried up to the longest word's length.
+the start's first five letters; the oracle is the same search tried up to the longest word's length.
 """
 from __future__ import annotations
 
@@ -42,3 +42,20 @@ def test_long_rows_without_spaces_as_the_unbounded_search():
 def test_the_bound_is_used():
     tt.dictionary()
     assert tt._longest and tt._longest[tt.dictionary().__iter__().__next__()[:tt.PREFIX]] >= 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(piece, st.sampled_from([" ", "ก.", "(", ")", "A", "1", "\u0e50", "\u0e7f", "\u0e00", "\u0dff",
+                                                  "\u0e80"])), min_size=1, max_size=30))
+def test_word_breaks_for_the_screen_sit_between_two_thai_characters_at_line_breaks(parts):
+    text = "".join(parts)
+    shown = tt.with_zwsp(text)
+    assert shown.replace(tt.ZWSP, "") == text
+    at, offset = [], 0
+    for i, ch in enumerate(shown):
+        if ch == tt.ZWSP:
+            at.append(i - offset)
+            offset += 1
+    breaks = set(tt.line_breaks(text))
+    thai = lambda c: bool(tt._THAI_RUN.fullmatch(c))   # noqa: E731
+    assert at == sorted(p for p in breaks if thai(text[p - 1]) and thai(text[p]))

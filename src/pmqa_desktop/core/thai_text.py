@@ -39,7 +39,9 @@ _ATTACH_BACK = ("\u0e46", "\u0e2f")
 # No break after these: the leading vowels เ แ โ ใ ไ
 _NO_BREAK_AFTER = set("\u0e40\u0e41\u0e42\u0e43\u0e44")
 MAX_WORD = 32
-PREFIX = 3   # the longest word starting with each 3-letter prefix bounds the search from a start
+PREFIX = 5   # the longest word starting with each 5-letter prefix bounds the search from a start
+#   (5, not 3: a quarter less searching for 15 ms more loading; a table of every word's
+#   beginnings searched a tenth less again but took 0.25 s to build, in the middle of the start)
 
 # UAX #14 classes, the part forms need: CL/CP/EX/IS/NS/PO (never start a line), OP/PR (never end one)
 CLOSING = set(")]}\u201d\u2019\u00bb.,:;!?%\u0e46\u0e2f")
@@ -251,8 +253,7 @@ def with_zwsp(text: str) -> str:
         return text
     out, pos = [], 0
     for p in line_breaks(text):
-        a, b = text[p - 1], text[p]
-        if _THAI_RUN.match(a) and _THAI_RUN.match(b):
+        if "\u0e00" <= text[p - 1] <= "\u0e7f" and "\u0e00" <= text[p] <= "\u0e7f":   # Thai on both sides
             out.append(text[pos:p])
             out.append(ZWSP)
             pos = p

@@ -119,6 +119,7 @@ class TextLayouts:
     """
 
     PIXMAP_BUDGET = 64 << 20  # bytes of cached cell pictures
+    DIRECT_DRAWS = 2          # times a text is drawn straight before it gets a picture
 
     def __init__(self, size: int = 4000):
         self._layouts = _LRU(size)
@@ -177,23 +178,29 @@ class TextLayouts:
              font_key: str, align: int, colour: QColor, dpr: float) -> None:
         """Draw ``text`` wrapped at ``width`` with its top left at (x, y), cut at ``max_height``.
 
-        A text seen once is drawn straight from its layout; seen again, it is drawn into a
-        cached picture first, so texts that come back (scrolling back, dates repeated in
-        many cells) cost a copy, and a long scroll over unique texts costs no pictures.
+        A text is drawn straight from its layout the first two times; drawn a third time, it
+        goes into a cached picture first, so texts that keep coming back (scrolling back and
+        forth, dates repeated in many cells) cost a copy, while a long scroll over unique
+        texts, or a page painted twice in a row, makes no pictures (a picture costs about
+        three direct drawings: its memory, clearing it and a painter of its own).
         """
         if max_height <= 0:
             return
         key = (text, width, font_key, align, colour.rgba(), dpr)
         pm = self._pixmaps.get(key)
         if pm is None:
-            if key not in self._seen:
-                self._seen[key] = True
+            drawn = self._seen.get(key, 0)
+            if drawn < self.DIRECT_DRAWS:
+                self._seen[key] = drawn + 1
                 if len(self._seen) > 20000:
                     self._seen.popitem(last=False)
-                layout = self.layout(text, width, font, align, font_key)[0]
+                layout, h = self.layout(text, width, font, align, font_key)
+                painter.setPen(colour)
+                if h <= max_height and layout.maximumWidth() <= width:
+                    layout.draw(painter, QPointF(x, y))
+                    return
                 painter.save()  # a word longer than the cell is wide, or a text taller, stays inside
                 painter.setClipRect(x, y, width, max_height)
-                painter.setPen(colour)
                 layout.draw(painter, QPointF(x, y))
                 painter.restore()
                 return

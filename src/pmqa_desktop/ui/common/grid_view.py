@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QHeader
                                QTableView, QToolTip, QWidget)
 
 from .clipboard import put_on_clipboard, parse_tsv, to_html, to_tsv
-from .delegates import PAD_X, PAD_Y, CellEditor, ThaiWrapDelegate, word_breaks_notifier
+from .delegates import PAD_X, PAD_Y, CellEditor, TextLayouts, ThaiWrapDelegate, word_breaks_notifier
 from .grid_model import GridModel
 
 #: a row grows with its text up to this many lines (a 5,000-character paste stays a few lines tall)
@@ -76,6 +76,12 @@ class GridTableView(QTableView):
         self.verticalScrollBar().valueChanged.connect(self.fit_visible_rows)
         self.horizontalHeader().sectionResized.connect(self._columns_resized)
         word_breaks_notifier().ready.connect(self._word_breaks_ready)
+
+    def text_layouts(self) -> TextLayouts:
+        """The laid-out texts this view draws: the view over the frozen columns draws the very
+        layouts its grid measured the rows with, so each text is shaped once, not once per view."""
+        leader = self.leader
+        return (leader if isinstance(leader, GridTableView) else self).cell_delegate.layouts
 
     # ------------------------------------------------------------ model wiring
     def setModel(self, model) -> None:
@@ -183,8 +189,15 @@ class GridTableView(QTableView):
             return
         area = event.rect()
         vh, hh = self.verticalHeader(), self.horizontalHeader()
+        left = area.left()
+        frozen = self.frozen
+        if frozen is not None and frozen.active():
+            # what lies under the frozen columns' view is never seen: not laid out or drawn twice
+            left = max(left, frozen.width())
+            if left > area.right():
+                return
         first_r = vh.logicalIndexAt(area.top())
-        first_c = hh.logicalIndexAt(area.left())
+        first_c = hh.logicalIndexAt(left)
         if first_r < 0 or first_c < 0:
             return
         last_r = vh.logicalIndexAt(area.bottom())
@@ -205,7 +218,7 @@ class GridTableView(QTableView):
         ranges = [(g.top(), g.left(), g.bottom(), g.right()) for g in selection.selection()] if selection else []
         cur = self.currentIndex()
         cur_rc = (cur.row(), cur.column()) if cur.isValid() and (self.leader or self).hasFocus() else None
-        cache = self.cell_delegate.layouts
+        cache = self.text_layouts()
         spans = self._row_spans
         painter = QPainter(self.viewport())
         dpr = painter.device().devicePixelRatioF()

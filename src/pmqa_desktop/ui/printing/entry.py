@@ -2,6 +2,8 @@
 so the program's start does not wait for it."""
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 
@@ -30,5 +32,14 @@ def _open_preview(window, form: str):
 
 
 def _prewarm() -> None:
-    from ...printing.render import PrintSettings, prewarm
-    prewarm(PrintSettings.load().font)
+    # ReportLab's import alone takes half a second: in the GUI thread it froze a clerk's first
+    # scrolling or click for that long; a thread takes it while the window waits for input
+    threading.Thread(target=_load_printing, name="print-import", daemon=True).start()
+
+
+def _load_printing() -> None:
+    try:
+        from ...printing.render import PrintSettings, prewarm
+        prewarm(PrintSettings.load().font)
+    except Exception:  # a missing font or dictionary is reported by the print itself
+        pass
