@@ -26,6 +26,7 @@ from ..common.clipboard import put_on_clipboard, parse_tsv, to_html, to_tsv
 from ..common.delegates import PAD_X, PAD_Y, CellEditor, ThaiWrapDelegate, word_breaks_notifier
 from ..common.frozen_view import freeze_columns
 from ..common.layout_memory import remember_grid
+from .calendar_note import CalendarNoteField
 from .grid_models import CalendarModel, GridModel, MonthGroupRole, WeeklyPlanModel, WeekLabelRole, criterion_label
 
 #: a row grows with its text up to this many lines (a 5,000-character paste stays a few lines tall)
@@ -809,6 +810,8 @@ class CalendarView(_GridPage):
         self.span_start.currentIndexChanged.connect(self._span_edited)
         self.span_months.valueChanged.connect(self._span_edited)
         self._sync_span()
+        self.note = CalendarNoteField(self.model, self)   # the footnote printed under the table
+        self.layout().insertWidget(2, self.note)
 
     def _column_width(self, col: int) -> int:
         if col == CalendarModel.COL_NO:
