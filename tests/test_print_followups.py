@@ -81,3 +81,116 @@ def test_step_numbers_are_kept_and_printed_as_typed(demo_store, tmp_path, devpla
     assert "7 ประชุมคณะทำงานครั้งแรก" in text and "7. ประชุมคณะทำงาน" not in text
     assert "8. ประชุมคณะทำงาน" in text
     assert "3. นำเสนอแผน" in text
+
+
+# ---------------------------------------------------------------- screen grids: a word wider than its cell
+
+GOVERNOR = "ผู้ว่าราชการจังหวัดราชบุรีเป็นประธานเปิดการประชุม"
+ALLOWED = {12, 19, 26, 30, 36, 40, 43}   # between words, and ผู้ว่าราชการ|จังหวัด (a word's parts)
+
+
+def _lines(layout, shown):
+    """The lines of a laid-out text (zero-width spaces taken out) and their widths."""
+    out = []
+    for i in range(layout.lineCount()):
+        ln = layout.lineAt(i)
+        out.append((shown[ln.textStart():ln.textStart() + ln.textLength()].replace("\u200b", "")
+                    .replace("\u2028", ""), ln.naturalTextWidth()))
+    return out
+
+
+def _breaks(lines):
+    out, pos = [], 0
+    for text, _w in lines[:-1]:
+        pos += len(text)
+        out.append(pos)
+    return out
+
+
+def _ready(qtbot):
+    from pmqa_desktop.ui.common.delegates import load_word_breaks, word_breaks_ready
+    load_word_breaks()
+    qtbot.waitUntil(word_breaks_ready, timeout=60000)
+
+
+def test_calendar_grid_breaks_a_too_wide_word_between_its_parts(qtbot, window):
+    from PySide6.QtGui import QFontMetricsF
+    from pmqa_desktop.ui.common.delegates import PAD_X
+    from pmqa_desktop.ui.schedules.grid_models import CalendarModel
+    _ready(qtbot)
+    w = window
+    year = planning.find_year(w.store, planning.find_organisation(w.store, "จังหวัดราชบุรี")["id"], 2554)
+    w.select_key(("calendar", year["id"]))
+    view = w.calendar_view
+    step = planning.calendar_steps(w.store, year["id"])[0]
+    dp_text = GOVERNOR
+    w.store.update("calendar_step", step["id"], {"text": dp_text})
+    table = view.table
+    font = table.font()
+    fm = QFontMetricsF(font)
+    # the column narrower than ผู้ว่าราชการจังหวัด, wider than ผู้ว่าราชการ
+    inner = int((fm.horizontalAdvance("ผู้ว่าราชการ") + fm.horizontalAdvance("ผู้ว่าราชการจังหวัด")) / 2)
+    table.setColumnWidth(CalendarModel.COL_TEXT, inner + 2 * PAD_X)
+    qtbot.waitUntil(lambda: view.model.cell_text(0, CalendarModel.COL_TEXT) == dp_text)
+    table.viewport().grab()   # painted as the clerk sees it
+    width = table.columnWidth(CalendarModel.COL_TEXT) - 2 * PAD_X
+    cache = table.cell_delegate.layouts
+    laid = [(k, v) for k, v in cache._layouts.items() if k[0] == dp_text and k[1] == width]
+    assert laid, "the grid laid the step's text out at its column's width"
+    layout = laid[0][1][0]
+    lines = _lines(layout, layout.text())
+    assert "".join(t for t, _w in lines) == dp_text
+    # the break is the program's own (a zero-width space), not left to libthai, which Windows lacks
+    assert "ผู้ว่าราชการ\u200bจังหวัด" in layout.text()
+    assert lines[0][0] == "ผู้ว่าราชการ"                      # broken between the word's parts
+    assert set(_breaks(lines)) <= ALLOWED, lines                 # nowhere else inside a word
+    assert all(wd <= width + 0.5 for _t, wd in lines), lines     # nothing cut at the cell's edge
+
+
+def test_devplan_grid_breaks_a_too_wide_word_between_its_parts(qtbot, window):
+    from PySide6.QtGui import QFontMetricsF, QTextLayout, QTextOption
+    from PySide6.QtWidgets import QStyleOptionViewItem
+    from pmqa_desktop.ui.devplan import pages
+    from pmqa_desktop.ui.devplan.models import COL_RESP
+    _ready(qtbot)
+    w = window
+    year = planning.find_year(w.store, planning.find_organisation(w.store, "จังหวัดระยอง")["id"], 2553)
+    page = pages.open_page(w, year["id"], pages.DEVPLAN_PAGE)
+    m = page.grid_model
+    row = next(r for r in range(m.rowCount()) if m.is_step(r))
+    sid = m.row_key(row)
+    dp.update_step(w.store, sid, responsible=GOVERNOR)
+    qtbot.waitUntil(lambda: GOVERNOR in (m.cell_text(m.row_of_key(sid), COL_RESP) or "").replace("\u200b", ""))
+    row = m.row_of_key(sid)
+    view = page.grid
+    fm = QFontMetricsF(view.font())
+    view.setColumnWidth(COL_RESP, int((fm.horizontalAdvance("ผู้ว่าราชการ")
+                                       + fm.horizontalAdvance("ผู้ว่าราชการจังหวัด")) / 2) + 8)
+    view.viewport().grab()
+    index = m.index(row, COL_RESP)
+    opt = QStyleOptionViewItem()
+    opt.initFrom(view.viewport())
+    opt.widget = view
+    opt.font = view.font()
+    opt.rect = view.visualRect(index)
+    opt.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+    view.itemDelegateForIndex(index).initStyleOption(opt, index)
+    # what Qt's item painting lays out: the option's text, wrapped at word boundaries
+    width = opt.rect.width() - 2 * (view.style().pixelMetric(view.style().PixelMetric.PM_FocusFrameHMargin,
+                                                             None, view) + 1)
+    layout = QTextLayout(opt.text, opt.font)
+    to = QTextOption()
+    to.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(to)
+    layout.beginLayout()
+    while True:
+        ln = layout.createLine()
+        if not ln.isValid():
+            break
+        ln.setLineWidth(width)
+    layout.endLayout()
+    lines = _lines(layout, opt.text)
+    assert "".join(t for t, _w in lines) == GOVERNOR
+    assert "ผู้ว่าราชการ\u200bจังหวัด" in opt.text   # the program's own break, on Windows too
+    assert lines[0][0] == "ผู้ว่าราชการ" and set(_breaks(lines)) <= ALLOWED, lines
+    assert all(wd <= width + 0.5 for _t, wd in lines), lines

@@ -15,11 +15,11 @@ import threading
 from collections import OrderedDict
 
 from PySide6.QtCore import QModelIndex, QObject, QPointF, QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPixmap, QTextLayout, QTextOption
-from PySide6.QtWidgets import (QAbstractItemDelegate, QPlainTextEdit, QStyledItemDelegate,
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QKeyEvent, QPainter, QPixmap, QTextLayout, QTextOption
+from PySide6.QtWidgets import (QAbstractItemDelegate, QPlainTextEdit, QStyle, QStyledItemDelegate,
                                QStyleOptionViewItem, QWidget)
 
-from ...core.thai_text import strip_zwsp, with_zwsp
+from ...core.thai_text import strip_zwsp, wide_word_cuts, with_zwsp
 
 PAD_X = 4
 PAD_Y = 3
@@ -109,6 +109,23 @@ def display_text(text: str) -> str:
     return shown
 
 
+_FITTED = _LRU(5000)
+
+
+def fitted_text(text: str, width: float, font: QFont) -> str | None:
+    """``display_text`` of ``text`` with more breaks where a word is wider than ``width`` pixels:
+    between the word's parts (ผู้ว่าราชการ|จังหวัด), as the printed forms break it
+    (``core.thai_text.wide_word_cuts``). None while the dictionary loads or when no word is."""
+    if not text or not _READY.is_set():
+        return None
+
+    def make():
+        fm = QFontMetricsF(font)
+        cuts = wide_word_cuts(text, lambda w: fm.horizontalAdvance(w) > width)
+        return with_zwsp(text, cuts) if cuts else None
+    return _FITTED.get_or((text, int(width), font.key()), make)
+
+
 class TextLayouts:
     """Wrapped layouts of cell texts at given widths, their heights and rendered pictures, cached.
 
@@ -141,8 +158,24 @@ class TextLayouts:
         return self._layouts.get_or(key, lambda: self._make(text, width, font, align))
 
     def _make(self, text, width, font, align):
-        layout = QTextLayout(display_text(text).replace("\n", "\u2028"), font)
+        if _READY.is_set() and QFontMetricsF(font).horizontalAdvance(text) > width:
+            # a word wider than the cell: broken between its parts, as printed (not left to
+            # libthai, which Windows lacks), and a part with none that is still wider broken
+            # between characters rather than cut off at the cell's edge
+            shown = fitted_text(text, width, font) or display_text(text)
+            return self._lay(shown, width, font, align, self._anywhere)
+        return self._lay(display_text(text), width, font, align, self.option)
+
+    @property
+    def _anywhere(self) -> QTextOption:
         opt = QTextOption(self.option)
+        opt.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        return opt
+
+    @staticmethod
+    def _lay(shown: str, width, font, align, option: QTextOption):
+        layout = QTextLayout(shown.replace("\n", "\u2028"), font)
+        opt = QTextOption(option)
         opt.setAlignment(Qt.AlignmentFlag(int(align)))
         layout.setTextOption(opt)
         layout.beginLayout()
@@ -276,6 +309,20 @@ class ThaiWrapDelegate(QStyledItemDelegate):
         if not text:
             return 0
         return self.layouts.height(text, max(1, width - 2 * PAD_X), font) + 2 * PAD_Y + 1
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        """Grids Qt paints (development plans): a word wider than its cell breaks between its
+        parts, as in print, instead of being cut (the model's text breaks only between words)."""
+        super().initStyleOption(option, index)
+        if option.text and option.features & QStyleOptionViewItem.ViewItemFeature.WrapText:
+            style = option.widget.style() if option.widget is not None else None
+            margin = (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, option.widget) + 1
+                      if style is not None else 3)
+            width = option.rect.width() - 2 * margin
+            if width > 0 and QFontMetricsF(option.font).horizontalAdvance(option.text) > width:
+                fitted = fitted_text(strip_zwsp(option.text), width, option.font)
+                if fitted is not None:
+                    option.text = fitted
 
     # ------------------------------------------------------------ editing
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget:
