@@ -202,3 +202,20 @@ def test_the_note_is_edited_under_the_calendar_saved_on_leaving_and_undoable(qtb
     assert field.text().startswith(NOTE)
     w.action_redo.trigger()
     assert field.text() == "หมายเหตุ : แก้ไขตามมติที่ประชุม"
+
+
+def test_a_version_2_file_opened_read_only_prints_and_shows_its_history(tmp_path):
+    from pmqa_desktop.core.sharing import history
+    from pmqa_desktop.printing.render import PrintSettings, print_to_pdf, resolve
+    old = _version_2_file(tmp_path / "old.db")
+    data = old.read_bytes()
+    store = Store.open(old, read_only=True)
+    try:
+        assert [v["data"]["calendar_title"] for v in history.row_history(store, "fiscal_year", "y-nan")] \
+            == ["ปฏิทินน่าน"]
+        req = resolve(store, "calendar", 2556, "จังหวัดน่าน", None, None)
+        print_to_pdf(store, req, tmp_path / "cal.pdf", PrintSettings(font="laksaman").options())
+        assert "ปฏิทินน่าน" in pdftotext(tmp_path / "cal.pdf")
+    finally:
+        store.close()
+    assert old.read_bytes() == data
