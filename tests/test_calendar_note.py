@@ -172,6 +172,14 @@ def test_a_version_2_file_merges_in_and_is_taken_forward_on_open(demo_db, tmp_pa
         store.close()
     assert old.read_bytes() == data   # only its private copy was brought forward
     assert main(["check", str(old)]) == 0
+    # and with the other files of a folder
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(old, folder / "nan.db")
+    again = tmp_path / "again.db"
+    shutil.copy(demo_db, again)
+    assert main(["merge", "--db", str(again), "--folder", str(folder)]) == 0
+    assert _note(again, "จังหวัดน่าน", 2556) == ""
     opened = Store.open(old)
     try:
         assert opened.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
