@@ -19,7 +19,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QKeyEvent,
 from PySide6.QtWidgets import (QAbstractItemDelegate, QPlainTextEdit, QStyle, QStyledItemDelegate,
                                QStyleOptionViewItem, QWidget)
 
-from ...core.thai_text import strip_zwsp, wide_word_cuts, with_zwsp
+from ...core.thai_text import strip_zwsp, wide_word_cuts, with_zwsp, words
 
 PAD_X = 4
 PAD_Y = 3
@@ -110,20 +110,42 @@ def display_text(text: str) -> str:
 
 
 _FITTED = _LRU(5000)
+_WORD_WIDTHS: dict[tuple[str, str], float] = {}   # (font key, word) -> pixels: words repeat across cells
 
 
-def fitted_text(text: str, width: float, font: QFont) -> str | None:
+def _word_width(font: QFont, font_key: str, word: str) -> float:
+    got = _WORD_WIDTHS.get((font_key, word))
+    if got is None:
+        if len(_WORD_WIDTHS) > 200000:
+            _WORD_WIDTHS.clear()
+        got = _WORD_WIDTHS[(font_key, word)] = QFontMetricsF(font).horizontalAdvance(word)
+    return got
+
+
+def widest_word(text: str, font: QFont, font_key: str | None = None) -> float:
+    """Pixel width of the widest unbreakable piece of ``text`` (Thai words by the word list)."""
+    fkey = font_key or font.key()
+    best = 0.0
+    for piece in words(text):
+        for w in piece.split():
+            v = _word_width(font, fkey, w)
+            if v > best:
+                best = v
+    return best
+
+
+def fitted_text(text: str, width: float, font: QFont, font_key: str | None = None) -> str | None:
     """``display_text`` of ``text`` with more breaks where a word is wider than ``width`` pixels:
     between the word's parts (ผู้ว่าราชการ|จังหวัด), as the printed forms break it
     (``core.thai_text.wide_word_cuts``). None while the dictionary loads or when no word is."""
     if not text or not _READY.is_set():
         return None
+    fkey = font_key or font.key()
 
     def make():
-        fm = QFontMetricsF(font)
-        cuts = wide_word_cuts(text, lambda w: fm.horizontalAdvance(w) > width)
+        cuts = wide_word_cuts(text, lambda w: _word_width(font, fkey, w) > width)
         return with_zwsp(text, cuts) if cuts else None
-    return _FITTED.get_or((text, int(width), font.key()), make)
+    return _FITTED.get_or((text, int(width), fkey), make)
 
 
 class TextLayouts:
@@ -158,7 +180,7 @@ class TextLayouts:
         return self._layouts.get_or(key, lambda: self._make(text, width, font, align))
 
     def _make(self, text, width, font, align):
-        if _READY.is_set() and QFontMetricsF(font).horizontalAdvance(text) > width:
+        if _READY.is_set() and widest_word(text, font) > width:
             # a word wider than the cell: broken between its parts, as printed (not left to
             # libthai, which Windows lacks), and a part with none that is still wider broken
             # between characters rather than cut off at the cell's edge
@@ -319,8 +341,9 @@ class ThaiWrapDelegate(QStyledItemDelegate):
             margin = (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, option.widget) + 1
                       if style is not None else 3)
             width = option.rect.width() - 2 * margin
-            if width > 0 and QFontMetricsF(option.font).horizontalAdvance(option.text) > width:
-                fitted = fitted_text(strip_zwsp(option.text), width, option.font)
+            raw = strip_zwsp(option.text)
+            if width > 0 and _READY.is_set() and widest_word(raw, option.font) > width:
+                fitted = fitted_text(raw, width, option.font)
                 if fitted is not None:
                     option.text = fitted
 
