@@ -478,7 +478,7 @@ def test_context_menu_adds_first_step_and_delete_plan_undo(qtbot, page, window, 
     plan = plan_named(store, year_id, "แนวนโยบาย 2")
     page.select_plan(plan["id"])
     m = page.grid_model
-    aid = m.activity_ids()[0]
+    aid = next(a for a in m.activity_ids() if dp.steps(store, a))   # (activities 1-4 have no steps yet)
     first_before = dp.steps(store, aid)[0]["id"]
     go(page.grid, m.row_of_key("a:" + aid), COL_TEXT)
     menu = page.grid_menu()

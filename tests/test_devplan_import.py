@@ -152,7 +152,11 @@ def test_activities_titles_and_headless_steps(imported):
     cat3 = next(c for c in planning.categories(store) if c["code"] == "3")
     assert p2["category_id"] == cat3["id"] and p2["title"].startswith("แผนหมวด 3")
     a1 = dp.activities(store, p1["id"])
-    assert [(a["number"], a["title"]) for a in a1] == [("5", "การจัดทำแผนบริหารความเสี่ยง")]
+    # the main activities 1-4 the seed lists without steps are kept too (issue 11)
+    assert [a["number"] for a in a1] == ["1", "2", "3", "4", "5"]
+    assert a1[0]["title"] == "การวางแผนกลยุทธ์ด้านการบริหารทรัพยากรบุคคล"
+    assert a1[4]["title"] == "การจัดทำแผนบริหารความเสี่ยง"
+    assert [len(dp.plan_tree(store, p1["id"])["activities"][k]["steps"]) for k in range(5)] == [0, 0, 0, 0, 4]
     a2 = dp.activities(store, p2["id"])
     assert [a["number"] for a in a2] == ["1", "2", "3"]
     assert a2[0]["title"].startswith("การกำหนดกลุ่มผู้รับบริการ") and a2[0]["stated_budget"] is None

@@ -16,8 +16,8 @@ from pmqa_desktop.core.storage import changeset, planning, search
 from pmqa_desktop.core.storage.store import Actor, Store
 
 
-def found(store, query):
-    hits = search.search(store, query)
+def found(store, query, limit=search.MAX_HITS):
+    hits = search.search(store, query, limit=limit)
     assert not hits.more
     return {(h.table, h.row_id, h.field) for h in hits}
 
@@ -81,7 +81,8 @@ def test_any_piece_of_any_text_is_found_as_a_scan_finds_it(demo_store, data):
     start = data.draw(st.integers(0, len(text) - 1))
     query = text[start:start + data.draw(st.integers(1, 8))]
     if query.strip():
-        assert found(demo_store, query) == scanned(demo_store, query)
+        # (a one-letter piece such as "น" is in more than MAX_HITS fields of the demo: all of them asked for)
+        assert found(demo_store, query, limit=100_000) == scanned(demo_store, query)
 
 
 def test_a_long_list_is_cut_and_says_so(demo_store):

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 import threading
 from functools import lru_cache
+from typing import Callable
 from importlib import resources
 
 ZWSP = "\u200b"
@@ -246,13 +247,40 @@ def _closes_after_space(text: str, i: int) -> bool:
     return i + 1 >= len(text) or text[i + 1].isspace() or text[i + 1] in CLOSING
 
 
-def with_zwsp(text: str) -> str:
+def wide_word_cuts(text: str, too_wide: Callable[[str], bool]) -> list[int]:
+    """Offsets inside the words of ``text`` that are wider than their cell (``too_wide``): between
+    the word's parts (ผู้ว่าราชการ|จังหวัด), and inside a part only where that part is still too
+    wide and has parts of its own. Printing and the screen grids break there before cutting."""
+    cuts: list[int] = []
+    pos = 0
+    for w in words(text):
+        if too_wide(w):
+            cuts.extend(pos + c for c in _part_cuts(w, too_wide))
+        pos += len(w)
+    return cuts
+
+
+def _part_cuts(word: str, too_wide: Callable[[str], bool]) -> list[int]:
+    out: list[int] = []
+    pos = 0
+    for i, p in enumerate(word_parts(word)):
+        if i:
+            out.append(pos)
+        if too_wide(p):
+            out.extend(pos + c for c in _part_cuts(p, too_wide))
+        pos += len(p)
+    return out
+
+
+def with_zwsp(text: str, also: "list[int] | tuple[int, ...]" = ()) -> str:
     """Text with zero-width spaces at the line breaks between Thai words, so Qt wraps it as the
-    printer does, without libthai. Only for display; stored and copied text never carries them."""
+    printer does, without libthai (``also``: more offsets, such as ``wide_word_cuts``). Only for
+    display; stored and copied text never carries them."""
     if not _THAI_RUN.search(text):
         return text
     out, pos = [], 0
-    for p in line_breaks(text):
+    breaks = sorted(set(line_breaks(text)) | set(also)) if also else line_breaks(text)
+    for p in breaks:
         if "\u0e00" <= text[p - 1] <= "\u0e7f" and "\u0e00" <= text[p] <= "\u0e7f":   # Thai on both sides
             out.append(text[pos:p])
             out.append(ZWSP)

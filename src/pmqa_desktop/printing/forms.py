@@ -117,6 +117,11 @@ def build_calendar(store: Store, req: FormRequest, opts: Options) -> FormDocumen
         cells.append(Cell(step["remark"]))
         body.append(Row(cells))
     doc.add(Grid(widths, [head1, head2], body, size=14))
+    note = (year.get("calendar_note") or "").strip()
+    if note:   # the footnote under the table ("หมายเหตุ : รายละเอียดตามเอกสารแนบ ...")
+        if not note.startswith("หมายเหตุ"):
+            note = "หมายเหตุ : " + note   # (the form's word: the note reads, and imports back, as one)
+        doc.add(Title(note.split("\n"), size=BODY_SIZE, bold=False, align="left", space_after=0, space_before=4))
     return doc
 
 

@@ -132,6 +132,7 @@ class Title:
     bold: bool = True
     align: str = "center"
     space_after: float = 6.0
+    space_before: float = 0.0    # a note under a table stands a little below it
 
 
 @dataclass
@@ -336,11 +337,11 @@ class FormDocument:
                 lines = []
                 for t in item.lines:
                     lines.extend(ln.text for ln in wrap(face, s, self.opts.digits(t), self.frame_w))
-                h = len(lines) * leading(item.size) + item.space_after
+                h = len(lines) * leading(item.size) + item.space_after + item.space_before
 
                 def draw_title(ctx, x, y, item=item, lines=lines):
                     for i, t in enumerate(lines):
-                        yy = y - baseline_offset(item.size) - i * leading(item.size)
+                        yy = y - item.space_before - baseline_offset(item.size) - i * leading(item.size)
                         if item.align == "center":
                             ctx.text(x + self.frame_w / 2, yy, t, item.size, item.bold, "center")
                         else:

@@ -115,8 +115,13 @@ def _approval(store: Store, p: dict, req: FormRequest, opts: Options, keep_prev:
 
 
 def step_number(number: str | None) -> str:
-    """A step's number as the forms write it: a plain number with its period ("3."), others as
-    they are ("1.2", "(1)")."""
+    """A step's number as the clerk typed it ("3.", "3", "1.2", "(1)")."""
+    return (number or "").strip()
+
+
+def _listed_number(number: str | None) -> str:
+    """An activity's number in form 7.2's list of main activities: "1." as in the seed
+    (an activity's number is the n of "กิจกรรมที่ n")."""
     num = (number or "").strip()
     return num + "." if num.isdigit() else num
 
@@ -205,9 +210,12 @@ def build_devplan(store: Store, req: FormRequest, opts: Options) -> FormDocument
                     differs = True
                     head_text += " (" + budget_difference(stated, a["total"], opts) + ")"
             stated_sum += stated if stated is not None else a["total"]
+            listed_only = not a["steps"] and stated is None   # a main activity with nothing planned yet
             body.append(Row([Cell(head_text, bold=True, colspan=ncols - 1, fill=GROUP_FILL),
-                             Cell(format_baht(a["total"], opts.thai_digits), align="right", bold=True,
-                                  fill=GROUP_FILL)], keep_with_next=True))
+                             Cell("" if listed_only else format_baht(a["total"], opts.thai_digits), align="right",
+                                  bold=True, fill=GROUP_FILL)], keep_with_next=not listed_only))
+            if listed_only:
+                continue
             for s in a["steps"]:
                 cells = [Cell(_step_text(s)), Cell(s.get("duration") or "", align="center"),
                          Cell(_month(s.get("start_month"), opts), align="center"),
@@ -300,7 +308,7 @@ def _plan_cell_text(store: Store, p: dict) -> str:
     acts = [a for a in dp.activities(store, p["id"]) if _activity_title(a)]
     if acts:
         lines.append(thai(_("Main activities")))
-        lines += [f"{step_number(a.get('number'))} {_activity_title(a)}".strip() for a in acts]
+        lines += [f"{_listed_number(a.get('number'))} {_activity_title(a)}".strip() for a in acts]
     return "\n".join(lines)
 
 

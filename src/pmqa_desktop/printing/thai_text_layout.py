@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from reportlab.lib.rl_accel import fp_str as _rl_fp_str
 
-from ..core.thai_text import CLOSING, OPENING, line_breaks, word_parts
+from ..core.thai_text import CLOSING, OPENING, line_breaks, wide_word_cuts, word_parts
 from ..core.thai_text import words as thai_words
 from .fonts import Face
 
@@ -74,14 +74,9 @@ def break_positions(text: str) -> list[int]:
 def part_cuts(face: Face, piece: str, width_em: float) -> list[int]:
     """Offsets inside ``piece`` (one unbreakable piece) where it may break because a word in it
     is wider than ``width_em`` (1/1000 em): between the word's parts (ผู้ว่าราชการ|จังหวัด), and
-    inside a part only if that part is still too wide."""
-    cuts: list[int] = []
-    pos = 0
-    for w in thai_words(piece):
-        if face.advance(w) > width_em:
-            cuts.extend(pos + c for c in _word_cuts(face, w, width_em))
-        pos += len(w)
-    return cuts
+    inside a part only if that part is still too wide (``core.thai_text.wide_word_cuts``, which
+    the screen grids use too)."""
+    return wide_word_cuts(piece, lambda w: face.advance(w) > width_em)
 
 
 def part_breaks(text: str) -> list[int]:
@@ -101,19 +96,6 @@ def part_breaks(text: str) -> list[int]:
                 at += len(p)
         pos += len(w)
     return sorted(set(x for x in out if 0 < x < len(text)))
-
-
-def _word_cuts(face: Face, word: str, width_em: float) -> list[int]:
-    parts = word_parts(word)
-    out: list[int] = []
-    pos = 0
-    for i, p in enumerate(parts):
-        if i:
-            out.append(pos)
-        if face.advance(p) > width_em:
-            out.extend(pos + c for c in _word_cuts(face, p, width_em))
-        pos += len(p)
-    return out
 
 
 def cluster_positions(text: str) -> list[int]:

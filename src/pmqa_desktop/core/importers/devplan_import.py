@@ -100,6 +100,7 @@ class ActivityIn:
     stated_budget: int | None = None
     steps: list[StepIn] = field(default_factory=list)
     created: bool = False          # made for steps whose heading is missing in the document
+    listed: bool = False           # only named in the plan's list of main activities (no steps in the document)
 
     @property
     def total(self) -> int:
@@ -322,11 +323,13 @@ def _choose_span(starts: list[MonthKey], ends: list[MonthKey], months: int | Non
     return best
 
 
-def _split_number(text: str) -> tuple[str, str]:
+def _split_number(text: str, as_typed: bool = False) -> tuple[str, str]:
+    """'3. ประชุม' -> ('3', 'ประชุม'); with ``as_typed`` (a step's number, printed as the clerk
+    wrote it) the period stays: ('3.', 'ประชุม'), and '3 ประชุม' -> ('3', 'ประชุม')."""
     m = NUMBER_RE.match(text)
     if m and m.group("rest").strip():
-        num = from_thai_digits(re.sub(r"\s+", "", m.group("num"))).rstrip(".")
-        return num, m.group("rest").strip()
+        num = from_thai_digits(re.sub(r"\s+", "", m.group("num")))
+        return (num if as_typed else num.rstrip(".")), m.group("rest").strip()
     return "", text.strip()
 
 
@@ -576,7 +579,7 @@ class _Parser:
             self.problem(ln.number, _("Unexpected text in the month columns of this step was left out: {text}").format(
                 text=" | ".join(c for c in middle + extra if c and not _is_arrow(c))[:80]))
         output, responsible, related, budget_txt = tail
-        number, text = _split_number(self.tidy(text_cell))
+        number, text = _split_number(self.tidy(text_cell), as_typed=True)
         step = StepIn(ln.number, number, text, duration=duration, output=self.tidy(output), raw_budget=budget_txt)
         # months
         if len(months_txt) > 2:
@@ -849,6 +852,8 @@ class _Parser:
                                      "a new activity {n} ({why}). Check it.").format(first=first, last=last, n=guess,
                                                                                     why=why))
         for plan in self.prev.plans:
+            self.listed_activities(plan)
+        for plan in self.prev.plans:
             if not plan.title:
                 plan.title = _("Development plan (title missing in the document, line {line})").format(line=plan.line)
                 self.problem(plan.line, _("This plan has no form 7.2 naming it; it was given a provisional title."))
@@ -859,6 +864,22 @@ class _Parser:
         provinces = Counter(m.group(1) for ln in self.lines for m in PROVINCE_RE.finditer(ln.text))
         if provinces:
             self.prev.province = provinces.most_common(1)[0][0]
+
+
+    def listed_activities(self, plan: PlanIn) -> None:
+        """The plan's main activities that the document lists but gives no steps (seed 001's
+        แนวนโยบาย 2: 1-4 listed, only 5 planned) are kept as activities without steps, in order."""
+        have = {a.number for a in plan.activities}
+        for k, title in enumerate(plan.main_activities, start=1):
+            if str(k) in have:
+                continue
+            act = ActivityIn(plan.line, str(k), title, listed=True)
+            at = next((i for i, a in enumerate(plan.activities) if a.number.isdigit() and int(a.number) > k),
+                      len(plan.activities))
+            plan.activities.insert(at, act)
+            if plan.activities != [act] and any(not a.listed for a in plan.activities):
+                self.problem(plan.line, _("Main activity {n} ({title}) has no steps in the document; it was kept "
+                                          "without steps.").format(n=k, title=title[:40]))
 
 
 def _field_label(attr: str) -> str:
@@ -907,7 +928,7 @@ def apply_devplan(store: Store, preview: DevPlanPreview, year_id: str) -> int:
     n = 0
     with store.transaction():
         for p in preview.plans:
-            same = _plan_named(store, year_id, p) if p.kpis and not p.activities else None
+            same = _plan_named(store, year_id, p) if p.kpis and all(a.listed for a in p.activities) else None
             if same is not None:   # form 7.2 of a plan already in the file (imported from its own file)
                 base = len(dp.kpis(store, same["id"]))
                 n += _insert_kpis(store, same["id"], p.kpis, base)

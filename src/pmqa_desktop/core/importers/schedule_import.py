@@ -200,9 +200,18 @@ def parse_calendar(text: "str | list[Line]", year_be: int | None = None) -> Cale
     if not prev.steps and not any(p.severity == "error" for p in prev.problems):
         prev.problems.append(Problem(0, _("No operations-calendar table (a heading row starting with ลำดับ) was found.")))
     for note in prev.footnotes:
-        prev.problems.append(Problem(0, _("The note under the table is shown here but not stored: {text}").format(
+        prev.problems.append(Problem(0, _("The note under the table is kept as the calendar's note: {text}").format(
             text=note[:80]), "warning"))
     return prev
+
+
+def _joined_note(current: str, footnotes: list[str]) -> str:
+    """The year's note with the imported footnotes it does not hold yet (one a line)."""
+    lines = [ln for ln in (current or "").split("\n") if ln.strip()]
+    for note in footnotes:
+        if note.strip() and note.strip() not in lines:
+            lines.append(note.strip())
+    return "\n".join(lines)
 
 
 def apply_calendar(store: Store, preview: CalendarPreview, year_id: str) -> int:
@@ -219,6 +228,9 @@ def apply_calendar(store: Store, preview: CalendarPreview, year_id: str) -> int:
                 planning.set_calendar_span(store, year_id, preview.months[0], len(preview.months))
         if preview.title and not year["calendar_title"]:
             store.update("fiscal_year", year_id, {"calendar_title": preview.title})
+        note = _joined_note(year["calendar_note"], preview.footnotes)
+        if note != year["calendar_note"]:
+            planning.set_calendar_note(store, year_id, note)
         base = store.next_sort_key("calendar_step", {"year_id": year_id})
         # one bulk insert of the steps and one of their cells (a 2,000-step calendar in well under a second)
         steps = [{"id": new_id(), "year_id": year_id, "text": step.text, "remark": step.remark,

@@ -29,7 +29,8 @@ def row_history(store: Store, table: str, row_id: str) -> list[dict[str, Any]]:
     if cur is not None:
         out.append({"rev": cur["rev"], "updated_at": cur["updated_at"], "office": cur["office"],
                     "clerk": cur["clerk"], "deleted": cur["deleted"],
-                    "data": {k: cur[k] for k in own_columns(table)}, "current": True})
+                    # (an older file opened read-only lacks the columns later versions added)
+                    "data": {k: cur[k] for k in own_columns(table) if k in cur}, "current": True})
     for h in store.history_of(table, row_id):
         if cur is not None and h["rev"] == cur["rev"]:
             continue

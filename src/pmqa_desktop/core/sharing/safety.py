@@ -207,6 +207,23 @@ def private_copy(path: Path) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _bring_forward(copy: Path, res: CheckResult) -> None:
+    """Give the private copy of an older file the columns later versions added (the merge
+    compares whole rows); its rows are settled by the merge as any file's are."""
+    if res.newer or res.version >= schema.SCHEMA_VERSION:
+        return
+    conn = _connect(str(copy))
+    try:
+        conn.execute("BEGIN")
+        for v in range(res.version, schema.SCHEMA_VERSION):
+            schema.MIGRATIONS[v](conn)
+        conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    res.version = schema.SCHEMA_VERSION
+
+
 @contextlib.contextmanager
 def open_incoming(path: str | Path, thorough: bool = True, background: bool = False,
                   also: Callable[[sqlite3.Connection], Any] | None = None) -> Iterator[tuple[Path, CheckResult]]:
@@ -224,6 +241,7 @@ def open_incoming(path: str | Path, thorough: bool = True, background: bool = Fa
     with private_copy(path) as copy:
         if not background:
             res = check_file(copy, thorough=thorough, _copy=False)
+            _bring_forward(copy, res)
             res.path = path
             yield copy, res
             return
@@ -239,6 +257,15 @@ def open_incoming(path: str | Path, thorough: bool = True, background: bool = Fa
             raise
         finally:
             conn.close()
+        try:
+            _bring_forward(copy, res)
+        except sqlite3.DatabaseError:
+            conn = _connect(read_only_uri(copy), uri=True)
+            try:
+                _check_pages(conn, copy, thorough)   # (damaged: its message)
+            finally:
+                conn.close()
+            raise
         pages = PageCheck(copy, thorough, None if res.newer else also)
         try:
             res.path = path

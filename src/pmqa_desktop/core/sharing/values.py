@@ -39,7 +39,7 @@ class Column:
 def _columns(table: str) -> list[Column]:
     cols = [Column("id", "TEXT", True), Column("rev", "TEXT", True), Column("updated_at", "TEXT", True),
             Column("office", "TEXT", True), Column("clerk", "TEXT", True), Column("deleted", "INTEGER", True)]
-    for part in re.split(r",\s*(?![^()]*\))", schema.TABLES[table]):
+    for part in re.split(r",\s*(?![^()]*\))", schema.column_defs(table)):
         words = part.split()
         if len(words) >= 2:
             cols.append(Column(words[0], words[1].upper(), "NOT NULL" in part.upper()))
@@ -47,6 +47,7 @@ def _columns(table: str) -> list[Column]:
 
 
 COLUMNS = {t: _columns(t) for t in schema.SYNCED_TABLES}
+_ADDED = {t for _v, t, _d in schema.ADDED_COLUMNS}
 
 
 def references(table: str) -> list[tuple[str, str]]:
@@ -104,6 +105,9 @@ def value_faults(conn: sqlite3.Connection, db: str = "main", *, rows: dict[str, 
                 continue
             src += f" WHERE r.rowid IN ({rows[table]})"
         cols = COLUMNS[table]
+        if table in _ADDED:   # an older file (checked before it is taken forward) lacks later columns
+            present = {r[1] for r in conn.execute(f"PRAGMA {db}.table_info({table})")}
+            cols = [c for c in cols if c.name in present]
         checks = []
         for c in cols:
             e = f"r.{c.name}"

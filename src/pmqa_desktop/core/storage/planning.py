@@ -129,6 +129,11 @@ def set_calendar_span(store: Store, year_id: str, start: MonthKey, months: int) 
     store.update("fiscal_year", year_id, {"calendar_start": start.key, "calendar_months": months})
 
 
+def set_calendar_note(store: Store, year_id: str, text: str) -> None:
+    """The calendar's footnote ("หมายเหตุ : ..."), printed under its table."""
+    store.update("fiscal_year", year_id, {"calendar_note": (text or "").strip()})
+
+
 def set_weekly_span(store: Store, year_id: str, start: MonthKey, months: int) -> None:
     if not 1 <= months <= 36:
         raise ValidationError(_("The weekly plan can span 1 to 36 months."))
@@ -377,6 +382,8 @@ def roll_over(store: Store, from_year_id: str, to_year_be: int | None = None,
             weekly_start=MonthKey.parse_key(sh(src["weekly_start"])), weekly_months=src["weekly_months"],
             calendar_title=mv(src["calendar_title"], _("Calendar title")),
             weekly_title=mv(src["weekly_title"], _("Weekly plan title")))
+        if src["calendar_note"]:
+            set_calendar_note(store, new_id_, mv(src["calendar_note"], _("Calendar note")))
         for number, step in enumerate(calendar_steps(store, from_year_id), start=1):
             place = _("Calendar, step {number}").format(number=number)
             cells = {}

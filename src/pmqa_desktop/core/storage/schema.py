@@ -7,7 +7,7 @@ which office/clerk it was last changed, and a tombstone flag instead of deletion
 from __future__ import annotations
 
 APPLICATION_ID = 0x504D5141  # 'PMQA'
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SYNC_COLUMNS = """
     id TEXT PRIMARY KEY,
@@ -244,10 +244,37 @@ def _migrate_1_to_2(conn) -> None:
 # the version from which a file holds one live row per natural key and none under a tombstone
 SETTLED_FROM = 2
 
+# Columns added to a synced table after version 1: (version that adds it, table, definition).
+# ``TABLES`` stays the version-1 schema that ``_migrate_0_to_1`` creates; each later step adds its
+# own columns, so every file has the same table definitions whichever version it started at.
+ADDED_COLUMNS: list[tuple[int, str, str]] = [
+    # the calendar's footnote ("หมายเหตุ : รายละเอียดตามเอกสารแนบ ..."), printed under the table
+    (3, "fiscal_year", "calendar_note TEXT NOT NULL DEFAULT ''"),
+]
+
+
+def column_defs(table: str) -> str:
+    """A synced table's own column definitions at the current version (comma-separated)."""
+    added = [d for _v, t, d in ADDED_COLUMNS if t == table]
+    return ",\n".join([TABLES[table].rstrip().rstrip(",")] + added) if added else TABLES[table]
+
+
+def _add_columns(conn, version: int) -> None:
+    for v, table, definition in ADDED_COLUMNS:
+        if v == version:
+            name = definition.split()[0]
+            if name not in {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {definition}")
+
+
+def _migrate_2_to_3(conn) -> None:
+    """Version 3: the operations calendar keeps its footnote (``fiscal_year.calendar_note``)."""
+    _add_columns(conn, 3)
+
 
 def _columns(table: str) -> list[str]:
     cols = []
-    for line in TABLES[table].split(","):
+    for line in column_defs(table).split(","):
         name = line.strip().split()[0] if line.strip() else ""
         if name:
             cols.append(name)
@@ -265,6 +292,6 @@ def own_columns(table: str) -> list[str]:
 # MIGRATIONS[n] takes a database at user_version n to n + 1. Never edit a shipped step.
 # (Find's full-text index is not a numbered step: ``search.ensure`` runs after them at every
 # open and creates it when missing; see storage.search.)
-MIGRATIONS = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
+MIGRATIONS = {0: _migrate_0_to_1, 1: _migrate_1_to_2, 2: _migrate_2_to_3}
 
 SYNCED_TABLES = tuple(TABLES)

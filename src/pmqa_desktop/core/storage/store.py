@@ -177,12 +177,13 @@ class Store:
         if version > schema.SCHEMA_VERSION:
             return
         with self.transaction(notify=False):
+            settle = version < schema.SETTLED_FROM
             while version < schema.SCHEMA_VERSION:
                 schema.MIGRATIONS[version](self.conn)
                 version += 1
-                if version == schema.SETTLED_FROM:
-                    self._settle_every_row()
                 self.conn.execute(f"PRAGMA user_version = {version}")
+            if settle:   # (after the last step: the repair reads and writes rows with every column)
+                self._settle_every_row()
             if self.conn.execute("PRAGMA application_id").fetchone()[0] != schema.APPLICATION_ID:
                 self.conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")  # (an unchanged file stays unchanged)
             if self.meta("file_id") is None:

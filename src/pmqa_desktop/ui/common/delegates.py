@@ -15,11 +15,11 @@ import threading
 from collections import OrderedDict
 
 from PySide6.QtCore import QModelIndex, QObject, QPointF, QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPixmap, QTextLayout, QTextOption
-from PySide6.QtWidgets import (QAbstractItemDelegate, QPlainTextEdit, QStyledItemDelegate,
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QKeyEvent, QPainter, QPixmap, QTextLayout, QTextOption
+from PySide6.QtWidgets import (QAbstractItemDelegate, QPlainTextEdit, QStyle, QStyledItemDelegate,
                                QStyleOptionViewItem, QWidget)
 
-from ...core.thai_text import strip_zwsp, with_zwsp
+from ...core.thai_text import strip_zwsp, wide_word_cuts, with_zwsp, words
 
 PAD_X = 4
 PAD_Y = 3
@@ -109,6 +109,45 @@ def display_text(text: str) -> str:
     return shown
 
 
+_FITTED = _LRU(5000)
+_WORD_WIDTHS: dict[tuple[str, str], float] = {}   # (font key, word) -> pixels: words repeat across cells
+
+
+def _word_width(font: QFont, font_key: str, word: str) -> float:
+    got = _WORD_WIDTHS.get((font_key, word))
+    if got is None:
+        if len(_WORD_WIDTHS) > 200000:
+            _WORD_WIDTHS.clear()
+        got = _WORD_WIDTHS[(font_key, word)] = QFontMetricsF(font).horizontalAdvance(word)
+    return got
+
+
+def widest_word(text: str, font: QFont, font_key: str | None = None) -> float:
+    """Pixel width of the widest unbreakable piece of ``text`` (Thai words by the word list)."""
+    fkey = font_key or font.key()
+    best = 0.0
+    for piece in words(text):
+        for w in piece.split():
+            v = _word_width(font, fkey, w)
+            if v > best:
+                best = v
+    return best
+
+
+def fitted_text(text: str, width: float, font: QFont, font_key: str | None = None) -> str | None:
+    """``display_text`` of ``text`` with more breaks where a word is wider than ``width`` pixels:
+    between the word's parts (ผู้ว่าราชการ|จังหวัด), as the printed forms break it
+    (``core.thai_text.wide_word_cuts``). None while the dictionary loads or when no word is."""
+    if not text or not _READY.is_set():
+        return None
+    fkey = font_key or font.key()
+
+    def make():
+        cuts = wide_word_cuts(text, lambda w: _word_width(font, fkey, w) > width)
+        return with_zwsp(text, cuts) if cuts else None
+    return _FITTED.get_or((text, int(width), fkey), make)
+
+
 class TextLayouts:
     """Wrapped layouts of cell texts at given widths, their heights and rendered pictures, cached.
 
@@ -142,8 +181,24 @@ class TextLayouts:
         return self._layouts.get_or(key, lambda: self._make(text, width, font, align))
 
     def _make(self, text, width, font, align):
-        layout = QTextLayout(display_text(text).replace("\n", "\u2028"), font)
+        if _READY.is_set() and widest_word(text, font) > width:
+            # a word wider than the cell: broken between its parts, as printed (not left to
+            # libthai, which Windows lacks), and a part with none that is still wider broken
+            # between characters rather than cut off at the cell's edge
+            shown = fitted_text(text, width, font) or display_text(text)
+            return self._lay(shown, width, font, align, self._anywhere)
+        return self._lay(display_text(text), width, font, align, self.option)
+
+    @property
+    def _anywhere(self) -> QTextOption:
         opt = QTextOption(self.option)
+        opt.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        return opt
+
+    @staticmethod
+    def _lay(shown: str, width, font, align, option: QTextOption):
+        layout = QTextLayout(shown.replace("\n", "\u2028"), font)
+        opt = QTextOption(option)
         opt.setAlignment(Qt.AlignmentFlag(int(align)))
         layout.setTextOption(opt)
         layout.beginLayout()
@@ -283,6 +338,21 @@ class ThaiWrapDelegate(QStyledItemDelegate):
         if not text:
             return 0
         return self.layouts.height(text, max(1, width - 2 * PAD_X), font) + 2 * PAD_Y + 1
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        """Grids Qt paints (development plans): a word wider than its cell breaks between its
+        parts, as in print, instead of being cut (the model's text breaks only between words)."""
+        super().initStyleOption(option, index)
+        if option.text and option.features & QStyleOptionViewItem.ViewItemFeature.WrapText:
+            style = option.widget.style() if option.widget is not None else None
+            margin = (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, option.widget) + 1
+                      if style is not None else 3)
+            width = option.rect.width() - 2 * margin
+            raw = strip_zwsp(option.text)
+            if width > 0 and _READY.is_set() and widest_word(raw, option.font) > width:
+                fitted = fitted_text(raw, width, option.font)
+                if fitted is not None:
+                    option.text = fitted
 
     # ------------------------------------------------------------ editing
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget:

@@ -68,11 +68,12 @@ def step_label(step: dict[str, Any]) -> str:
 
 
 def split_number(text: str) -> tuple[str | None, str]:
-    """'3. ประชุม' -> ('3', 'ประชุม'); '(2) x' -> ('(2)', 'x'); no number -> (None, text)."""
+    """'3. ประชุม' -> ('3.', 'ประชุม'); '3 ประชุม' -> ('3', 'ประชุม'); '(2) x' -> ('(2)', 'x'); no
+    number -> (None, text). The number is kept as typed: the forms print it so."""
     m = _NUMBER_RE.match(text or "")
     if not m:
         return None, (text or "").strip()
-    return m.group(1).rstrip("."), m.group(2).strip()
+    return m.group(1), m.group(2).strip()
 
 
 def plan_state_text(plan: dict[str, Any] | None, approvals: list[dict[str, Any]]) -> str:

@@ -20,6 +20,7 @@ from ...i18n import _, english_screen
 from ..common.frozen_view import freeze_columns
 from ..common.grid_view import GridTableView
 from ..common.layout_memory import remember_grid
+from .calendar_note import CalendarNoteField
 from .grid_models import CalendarModel, GridModel, MonthGroupRole, WeeklyPlanModel, WeekLabelRole, criterion_label
 
 
@@ -207,6 +208,8 @@ class CalendarView(_GridPage):
         self.span_start.currentIndexChanged.connect(self._span_edited)
         self.span_months.valueChanged.connect(self._span_edited)
         self._sync_span()
+        self.note = CalendarNoteField(self.model, self)   # the footnote printed under the table
+        self.layout().insertWidget(2, self.note)
 
     def _column_width(self, col: int) -> int:
         if col == CalendarModel.COL_NO:
