@@ -209,20 +209,26 @@ def _key(updated_at: str, office: str, rev: str) -> tuple[str, str, str]:
     return tuple(v if isinstance(v, str) else str(v or "") for v in (updated_at, office, rev))
 
 
-def _merge_fields(conn, table: str, rid: str, irow: int, lrow: int, incoming_wins: bool):
+def _ancestor_join(table: str) -> str:
+    """A LEFT JOIN of ``b``, the latest version of the ``i.id`` row that both histories hold (the
+    common ancestor of a row changed on both sides): for every such row of ``table`` in the one
+    statement that reads them (an index search in our history per row, not a query each)."""
+    return (f"LEFT JOIN main.history b ON b.rev = (SELECT h.rev FROM main.history h "
+            f"WHERE h.table_name = '{table}' AND h.row_id = i.id "
+            f"AND EXISTS (SELECT 1 FROM inc.history g WHERE g.rev = h.rev) "
+            f"ORDER BY h.updated_at DESC, h.office DESC, h.rev DESC LIMIT 1) ")
+
+
+def _merge_fields(cols: list[str], base: tuple, mine: dict, theirs: dict, incoming_wins: bool):
     """Field-level merge of a row changed on both sides, against the latest version both sides
-    have in their history (their common ancestor).
+    have in their history (their common ancestor: ``base``, its JSON data and deleted mark).
 
     Returns None when there is no common ancestor (the newer version wins whole, as before);
     else (values, clashed): ``values`` are the merged own columns and ``deleted`` when each side
     changed something the other did not (None when the newer version already holds them all),
     and ``clashed`` is True when both sides changed one field to different values (the newer
     edit's value is kept there: a conflict for the clerk)."""
-    cols = own_columns(table) + ["deleted"]
-    base = conn.execute("SELECT h.data, h.deleted FROM main.history h WHERE h.table_name = ? AND h.row_id = ? "
-                        "AND EXISTS (SELECT 1 FROM inc.history g WHERE g.rev = h.rev) "
-                        "ORDER BY h.updated_at DESC, h.office DESC, h.rev DESC LIMIT 1", (table, rid)).fetchone()
-    if base is None:
+    if base[0] is None:
         return None
     try:
         b = json.loads(base[0])
@@ -231,9 +237,6 @@ def _merge_fields(conn, table: str, rid: str, irow: int, lrow: int, incoming_win
     if not isinstance(b, dict):
         return None
     b["deleted"] = base[1]
-    sel = ", ".join(cols)
-    mine = dict(zip(cols, conn.execute(f"SELECT {sel} FROM main.{table} WHERE rowid = ?", (lrow,)).fetchone()))
-    theirs = dict(zip(cols, conn.execute(f"SELECT {sel} FROM inc.{table} WHERE rowid = ?", (irow,)).fetchone()))
     newer, older = (theirs, mine) if incoming_wins else (mine, theirs)
     if (mine["deleted"] != b["deleted"]) != (theirs["deleted"] != b["deleted"]):
         # a deletion against an edit concerns the whole row: the newer one wins, listed as a conflict
@@ -348,15 +351,22 @@ def _decide(store: Store, grouper: "_Grouper") -> tuple[dict[str, _TablePlan], l
         ix_same = " AND ".join(f"i.{c} IS l.{c}" for c in sorted(_INDEXED.get(table, ()))) or "1"
         tp = _TablePlan(t)
         fk_sql = f"i.{fk}" if fk else "NULL"
-        same = " AND ".join(f"i.{c} IS l.{c}" for c in own_columns(table) + ["deleted"])
+        cols = own_columns(table) + ["deleted"]
+        same = " AND ".join(f"i.{c} IS l.{c}" for c in cols)
+        n = len(cols)
         decided = []
-        for (irow, lrow, rid, irev, iat, ioff, parent, up, lrev, lat, loff, same_content, ixs) in conn.execute(
+        # both versions and their common ancestor come in the same statement as the row (not
+        # three look-ups per row changed on both sides)
+        for (irow, lrow, rid, irev, iat, ioff, parent, up, lrev, lat, loff, same_content, ixs, *vals) in conn.execute(
                 f"SELECT i.rowid, l.rowid, i.id, i.rev, i.updated_at, i.office, {fk_sql}, {_up_sql(table, fk_sql)}, "
-                f"       l.rev, l.updated_at, l.office, ({same}), ({ix_same}) "
+                f"       l.rev, l.updated_at, l.office, ({same}), ({ix_same}), "
+                f"       {', '.join('l.' + c for c in cols)}, {', '.join('i.' + c for c in cols)}, b.data, b.deleted "
                 f"FROM temp.merge_plan p CROSS JOIN inc.{table} i ON i.rowid = p.r "
-                f"CROSS JOIN main.{table} l ON l.rowid = p.o WHERE p.t = {t} AND p.what = {_CONFLICT}"):
+                f"CROSS JOIN main.{table} l ON l.rowid = p.o {_ancestor_join(table)}"
+                f"WHERE p.t = {t} AND p.what = {_CONFLICT}"):
             incoming_wins = _key(iat, ioff, irev) > _key(lat, loff, lrev)
-            fields = None if same_content else _merge_fields(conn, table, rid, irow, lrow, incoming_wins)
+            fields = None if same_content else _merge_fields(
+                cols, vals[2 * n:], dict(zip(cols, vals[:n])), dict(zip(cols, vals[n:2 * n])), incoming_wins)
             if fields is not None and fields[0] is not None:
                 # each side changed fields the other left alone: both edits stay, in a new version
                 # derived from the two (the same in every office), both versions in the history
@@ -884,7 +894,7 @@ def _compare(store: Store, report: MergeReport) -> tuple[dict[str, _TablePlan], 
 
 
 def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, backup: bool = True,
-          carried: list[ConflictInfo] | None = None) -> MergeReport:
+          carried: list[ConflictInfo] | None = None, checked: bool = False) -> MergeReport:
     """Merge another office's file into ``store`` (or only preview it with ``dry_run``).
 
     A preview keeps its checked private copy and its decisions; merging the same file into the
@@ -897,6 +907,10 @@ def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, bac
 
     ``carried``: conflicts found before, with the files merged into the incoming one, listed here
     too in the same transaction (``folder.merge_folder``).
+
+    ``checked``: ``incoming_path`` is already a private copy that passed its checks (or our own
+    private copy: the folder merge's staging file): it is attached as it is, not copied and
+    checked again.
     """
     incoming_path = Path(incoming_path)
     _log.info("merge %s into %s%s", incoming_path, store.path, " (preview)" if dry_run else "")
@@ -910,10 +924,10 @@ def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, bac
     clock = store.last_clock
     try:
         try:
-            return _merge(store, incoming_path, dry_run, backup, prev, carried)
+            return _merge(store, incoming_path, dry_run, backup, prev, carried, checked)
         except _IncomingChanged as exc:  # (rolled back: nothing of it was kept)
             store.last_clock = clock
-            report = _merge(store, incoming_path, dry_run, backup and exc.args[0] is None, None, carried)
+            report = _merge(store, incoming_path, dry_run, backup and exc.args[0] is None, None, carried, checked)
             report.backup = report.backup or exc.args[0]
             return report
     except (sqlite3.Error, OSError) as exc:  # (the transaction was rolled back: nothing was kept)
@@ -943,12 +957,16 @@ def failure_message(exc: BaseException, db: Path | None, incoming: Path) -> str:
 
 
 def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev: _Prepared | None,
-           carried: list[ConflictInfo] | None = None) -> MergeReport:
+           carried: list[ConflictInfo] | None = None, checked: bool = False) -> MergeReport:
     report = MergeReport(source=incoming_path, dry_run=dry_run)
     keep_plan = False
     same_bytes: _BytesCheck | None = None
     with contextlib.ExitStack() as stack:
-        reuse = not dry_run and _reusable(prev, store, incoming_path)
+        if checked:   # (a preview of a checked copy is not kept: the caller keeps the copy)
+            if prev is not None:
+                _put_prepared(prev)
+                prev = None
+        reuse = not dry_run and not checked and _reusable(prev, store, incoming_path)
         if reuse:
             stack.callback(prev.close)
             same_bytes = _BytesCheck(incoming_path, prev.copy)
@@ -965,8 +983,12 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
             if prev is not None:
                 prev.close()
             stat = _stat_key(incoming_path)
-            copy, res = stack.enter_context(open_incoming(incoming_path, thorough=False, background=True,
-                                                          also=_side_work(store.path)))
+            if checked:
+                from .safety import CheckResult
+                copy, res = incoming_path, CheckResult(incoming_path, schema.SCHEMA_VERSION, False, "")
+            else:
+                copy, res = stack.enter_context(open_incoming(incoming_path, thorough=False, background=True,
+                                                              also=_side_work(store.path)))
         with store._lock:
             store.conn.execute("ATTACH DATABASE ? AS inc", (read_only_uri(copy),))
             saved = _speed_up(store)
@@ -992,7 +1014,7 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                     _set_unreadable_history(store.conn, bad)
                     report.history_added = _count_new_history(store) if count is None else count
                     state = (store.conn.total_changes, version)
-                    if dry_run:
+                    if dry_run and not checked:
                         _put_prepared(_Prepared(weakref.ref(store), stat, stack.pop_all(), copy, state,
                                                 plans, conflicts, report))
                         keep_plan = True
