@@ -592,6 +592,70 @@ def _taken_ids_sql(t: int, table: str) -> str:
             f"WHERE p.t = {t} AND p.what IN ({_TAKE}, {_TAKE_IX}) AND ({differ})")
 
 
+class _Rollback(Exception):
+    """Ends the preview's trial of the settling pass (nothing of it is kept)."""
+
+
+def _foresee(store: Store, plans: dict[str, _TablePlan]) -> Any:
+    """What the settling pass will do when the merge is applied (twins made one, rows moved,
+    parents restored), for the preview: the rows that can make a twin or an orphan (added, or
+    taken with another natural key, parent or deleted mark; merged field by field) are written as
+    the merge writes them, the pass runs over them exactly as after applying, and all of it is
+    rolled back. The other rows taken keep their key, parent and deleted mark, so they change
+    none of the pass's counts; only these few hundred rows are written, not the whole merge."""
+    from ..storage.repair import Settled, mark, settle
+    marked = {table: _taken_ids_sql(tp.t, table) for table, tp in plans.items() if tp.n(_TAKE, _TAKE_IX, _NEW)}
+    if store.read_only or not (marked or any(tp.mixed for tp in plans.values())):
+        return Settled() if not store.read_only else None
+    conn = store.conn
+    clock = store.last_clock
+    found = None
+    try:
+        with store.transaction(notify=False):
+            mark(store, marked)
+            for table, tp in plans.items():
+                t = tp.t
+                cols = ["rev", "updated_at", "office", "clerk", "deleted"] + own_columns(table)
+                if tp.n(_TAKE, _TAKE_IX):
+                    conn.execute(f"UPDATE main.{table} AS l SET {', '.join(f'{c} = i.{c}' for c in cols)} "
+                                 f"FROM temp.merge_plan AS p CROSS JOIN inc.{table} AS i ON i.rowid = p.o "
+                                 f"WHERE p.t = {t} AND p.what IN ({_TAKE}, {_TAKE_IX}) AND l.rowid = p.r "
+                                 f"AND l.id = i.id AND l.id IN (SELECT id FROM temp.repair_touched "
+                                 f"WHERE tbl = '{table}')")
+                if tp.n(_NEW):
+                    conn.execute(f"INSERT OR IGNORE INTO main.{table} (id, {', '.join(cols)}) "
+                                 f"SELECT i.id, {', '.join('i.' + c for c in cols)} FROM temp.merge_plan p "
+                                 f"CROSS JOIN inc.{table} i ON i.rowid = p.r WHERE p.t = {t} AND p.what = {_NEW}")
+                _write_mixed(store, table, tp)
+            found = settle(store, sql=_mixed_sql(plans), marked=True)
+            raise _Rollback
+    except _Rollback:
+        pass
+    finally:
+        store.last_clock = clock
+    return found
+
+
+def _write_mixed(store: Store, table: str, tp: _TablePlan) -> None:
+    """Rows merged field by field: their merged values, derived version and stamp, in place."""
+    if not tp.mixed:
+        return
+    conn = store.conn
+    names = own_columns(table) + ["deleted"]
+    sets = ", ".join(f"{c} = ?" for c in names)
+    for lrow, values, rev, at, irow in tp.mixed:
+        who = conn.execute(f"SELECT office, clerk FROM {'inc' if irow else 'main'}.{table} WHERE rowid = ?",
+                           (irow or lrow,)).fetchone()
+        conn.execute(f"UPDATE main.{table} SET {sets}, rev = ?, updated_at = ?, office = ?, clerk = ? "
+                     f"WHERE rowid = ?", [*(values[c] for c in names), rev, at, *who, lrow])
+    store._pending.append(Change(table, "*", "merge"))
+
+
+def _mixed_sql(plans: dict[str, _TablePlan]) -> dict[str, str]:
+    return {table: f"SELECT id FROM main.{table} WHERE rowid IN ({', '.join(str(int(m[0])) for m in tp.mixed)})"
+            for table, tp in plans.items() if tp.mixed}
+
+
 def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictInfo], source: str,
            report: "MergeReport | None" = None) -> int:
     conn = store.conn
@@ -627,21 +691,11 @@ def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictI
             fault_point("merge-apply")
         if tp.n(_LOSE):
             _into_history(conn, "inc", table, t, _LOSE)
-        if tp.mixed:
-            names = own_columns(table) + ["deleted"]
-            sets = ", ".join(f"{c} = ?" for c in names)
-            for lrow, values, rev, at, irow in tp.mixed:
-                who = conn.execute(f"SELECT office, clerk FROM {'inc' if irow else 'main'}.{table} WHERE rowid = ?",
-                                   (irow or lrow,)).fetchone()
-                conn.execute(f"UPDATE main.{table} SET {sets}, rev = ?, updated_at = ?, office = ?, clerk = ? "
-                             f"WHERE rowid = ?", [*(values[c] for c in names), rev, at, *who, lrow])
-            store._pending.append(Change(table, "*", "merge"))
+        _write_mixed(store, table, tp)
         if tp.max_clock > store.last_clock and _plausible_clock(tp.max_clock):
             store.last_clock = tp.max_clock  # later local edits sort after what they have seen
     # one live row per natural key, and none under a deleted parent, among the rows taken
-    settled = settle(store, sql={table: f"SELECT id FROM main.{table} WHERE rowid IN "
-                                        f"({', '.join(str(int(m[0])) for m in tp.mixed)})"
-                                 for table, tp in plans.items() if tp.mixed}, marked=True)
+    settled = settle(store, sql=_mixed_sql(plans), marked=True)
     for table, rid, kept, other in settled.conflicts:
         conflicts.append(ConflictInfo(table, rid, kept, other, False, table_label(table)))
     if settled.max_clock > store.last_clock and _plausible_clock(settled.max_clock):
@@ -1013,6 +1067,8 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                     bad, count = side
                     _set_unreadable_history(store.conn, bad)
                     report.history_added = _count_new_history(store) if count is None else count
+                    if dry_run:   # what Apply will report of twins and restored parents, foreseen
+                        report.settled = _foresee(store, plans)
                     state = (store.conn.total_changes, version)
                     if dry_run and not checked:
                         _put_prepared(_Prepared(weakref.ref(store), stat, stack.pop_all(), copy, state,

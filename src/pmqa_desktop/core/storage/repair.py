@@ -166,7 +166,6 @@ class _Pass:
         cols = NATURAL_KEYS.get(table)
         if not cols:
             return
-        keys = ", ".join(cols)
         on = " AND ".join(f"x.{c} IS k.{c}" for c in cols)
         rows = self._rows(
             f"SELECT x.* FROM (SELECT DISTINCT {', '.join('y.' + c for c in cols)} FROM temp.repair_touched t "
