@@ -82,10 +82,10 @@ def _assert_repaired(store, ids_prefix=""):
 
 def test_a_version_1_file_with_twins_and_orphans_is_repaired_at_version_2_on_open(tmp_path):
     path = version_1_file(tmp_path / "old.db")
-    assert schema.SCHEMA_VERSION == 2
+    assert schema.SCHEMA_VERSION >= schema.SETTLED_FROM == 2
     store = Store.open(path, Actor("province", "clerk"))
     try:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
         _assert_repaired(store)
         # find's index is built after the migration and sees the repaired rows
         assert [h.row_id for h in search.search(store, "ประชุมทบทวน")] == ["s1"]
@@ -94,7 +94,7 @@ def test_a_version_1_file_with_twins_and_orphans_is_repaired_at_version_2_on_ope
         conflicts = len(open_conflicts(store))
     finally:
         store.close()
-    assert _version(path) == 2
+    assert _version(path) == schema.SCHEMA_VERSION
     again = Store.open(path)   # opening again changes nothing
     try:
         assert again.query("SELECT id, rev FROM organisation UNION ALL SELECT id, rev FROM fiscal_year "
@@ -149,7 +149,7 @@ def test_a_version_2_file_merges_into_a_version_1_file_taken_forward(demo_db, tm
         report = merge(store, demo_db, backup=False)
         assert report.applied
         _assert_repaired(store)
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
     finally:
         store.close()
 
@@ -170,3 +170,22 @@ def test_cli_check_of_a_version_1_file_passes_without_changing_it(tmp_path, caps
     data = old.read_bytes()
     assert main(["check", str(old)]) == 0
     assert old.read_bytes() == data
+
+
+def test_a_version_2_file_keeps_its_conflicts_whole_row_at_version_3(tmp_path):
+    """Version 3 names a field's conflict's fields; a version-2 file's conflicts stay about the
+    whole row (Swap as before), and a version-2 file still merges into a version-3 one."""
+    path = version_1_file(tmp_path / "v2.db")
+    conn = sqlite3.connect(path)
+    schema.MIGRATIONS[1](conn)
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute("INSERT INTO conflict (id, table_name, row_id, kept_rev, other_rev, found_at) "
+                 "VALUES ('c1', 'calendar_step', 's1', 'r-s1', 'r-old', '2025-01-03T00:00:00.000000Z')")
+    conn.commit()
+    conn.close()
+    store = Store.open(path, Actor("province", "clerk"))
+    try:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert store.query("SELECT fields FROM conflict WHERE id = 'c1'") == [{"fields": ""}]
+    finally:
+        store.close()

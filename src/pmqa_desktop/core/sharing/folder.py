@@ -23,7 +23,7 @@ from typing import Any
 from ...i18n import _
 from ..errors import FileProblem
 from ..storage.store import Store
-from .merge import ConflictInfo, MergeReport, _stat_key, _state, merge, outcome_lines, table_label
+from .merge import ConflictInfo, MergeReport, _stat_key, _state, conflict_fields, merge, outcome_lines, table_label
 from .safety import check_file, open_incoming
 
 _SKIP_SUFFIXES = ("-journal", "-wal", "-shm", ".lock", ".tmp", ".part")
@@ -183,7 +183,8 @@ def _stage(store: Store, folder: Path, files: list[Path], dry_run: bool) -> _Sta
                     bad.append(f"{p.name}: {exc}")
             _refuse(bad)
             carried = [ConflictInfo(r["table_name"], r["row_id"], r["kept_rev"], r["other_rev"], True,
-                                    table_label(r["table_name"]), source=r["source"])
+                                    table_label(r["table_name"]), source=r["source"],
+                                    fields=tuple(conflict_fields(r)))
                        for r in staging.query("SELECT * FROM conflict WHERE rowid > ? ORDER BY rowid", (first,))]
         finally:
             staging.close()
