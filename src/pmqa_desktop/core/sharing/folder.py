@@ -187,7 +187,7 @@ def _stage(store: Store, folder: Path, files: list[Path], dry_run: bool) -> _Sta
                                     fields=tuple(conflict_fields(r)))
                        for r in staging.query("SELECT * FROM conflict WHERE rowid > ? ORDER BY rowid", (first,))]
         finally:
-            staging.close()
+            staging.close(index=False)   # (thrown away after the final merge: find's index not updated)
         with store._lock:   # (after the previews against our file: their plans count as changes)
             state = _state(store)
         return _Staged(weakref.ref(store), folder.resolve(), stats, state, tmp, staging_path, report, carried)

@@ -926,7 +926,7 @@ class _IncomingChanged(Exception):
     """The incoming file is no longer the one the preview checked: merge it afresh."""
 
 
-def _compare(store: Store, report: MergeReport) -> tuple[dict[str, _TablePlan], list[ConflictInfo]]:
+def _compare(store: Store, report: MergeReport, check: bool = True) -> tuple[dict[str, _TablePlan], list[ConflictInfo]]:
     """Decide every row and fill the report's counts (``inc`` attached)."""
     grouper = _Grouper(store)
     plans, conflicts, groups = _decide(store, grouper)
@@ -941,10 +941,12 @@ def _compare(store: Store, report: MergeReport) -> tuple[dict[str, _TablePlan], 
             c = g.tables.setdefault(table, Counts())
             setattr(c, kind, getattr(c, kind) + n)
     # every incoming value the merge would write (as a row or into the history) must fit its column
-    check_values(store.conn, report.source, db="inc", also="main", rows={
-        table: (f"SELECT p.r FROM temp.merge_plan p WHERE p.t = {tp.t} AND p.what IN ({_NEW}, {_LOSE}) "
-                f"UNION ALL SELECT p.o FROM temp.merge_plan p WHERE p.t = {tp.t} AND p.what IN ({_TAKE}, {_TAKE_IX})")
-        for table, tp in plans.items()})
+    # (not again for a copy whose every value was checked: ``checked``)
+    if check:
+        check_values(store.conn, report.source, db="inc", also="main", rows={
+            table: (f"SELECT p.r FROM temp.merge_plan p WHERE p.t = {tp.t} AND p.what IN ({_NEW}, {_LOSE}) "
+                    f"UNION ALL SELECT p.o FROM temp.merge_plan p WHERE p.t = {tp.t} AND p.what IN ({_TAKE}, {_TAKE_IX})")
+            for table, tp in plans.items()})
     report.conflicts = conflicts
     report.rows_taken = sum(tp.n(_TAKE, _TAKE_IX, _NEW) + len(tp.mixed) for tp in plans.values())
     report.versions_kept_aside = sum(tp.n(_LOSE) for tp in plans.values())
@@ -967,9 +969,10 @@ def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, bac
     ``carried``: conflicts found before, with the files merged into the incoming one, listed here
     too in the same transaction (``folder.merge_folder``).
 
-    ``checked``: ``incoming_path`` is already a private copy that passed its checks (or our own
-    private copy: the folder merge's staging file): it is attached as it is, not copied and
-    checked again.
+    ``checked``: ``incoming_path`` is already a private copy that passed every check, values
+    included (or our own private copy: the folder merge's staging file): it is attached as it
+    is, not copied and checked again; its preview does not foresee the settling pass (the folder
+    merge's lines do not show it).
     """
     incoming_path = Path(incoming_path)
     _log.info("merge %s into %s%s", incoming_path, store.path, " (preview)" if dry_run else "")
@@ -1060,7 +1063,7 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                                 name=incoming_path.name))
                         verify_schema(store.conn, incoming_path, db="inc")
                         version = store.conn.execute("PRAGMA main.data_version").fetchone()[0]
-                        plans, conflicts = _compare(store, report)
+                        plans, conflicts = _compare(store, report, check=not checked)
                     except BaseException:
                         res.wait()  # a damaged file: the check's message, not what reading it met
                         raise
@@ -1072,7 +1075,7 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                     bad, count = side
                     _set_unreadable_history(store.conn, bad)
                     report.history_added = _count_new_history(store) if count is None else count
-                    if dry_run:   # what Apply will report of twins and restored parents, foreseen
+                    if dry_run and not checked:   # what Apply will report of twins and restored parents
                         report.settled = _foresee(store, plans)
                     state = (store.conn.total_changes, version)
                     if dry_run and not checked:
@@ -1088,7 +1091,7 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                     report.backup = backup_now(store, "merge")
                 with store.transaction():
                     if _state(store) != state:  # written to since the comparison: compare again
-                        plans, conflicts = _compare(store, report)
+                        plans, conflicts = _compare(store, report, check=not checked)
                     if carried:
                         conflicts = report.conflicts = [*conflicts, *carried]
                     report.history_added = _apply(store, plans, conflicts, incoming_path.name, report)
