@@ -224,7 +224,7 @@ def merge_folder(store: Store, folder: str | Path, dry_run: bool = False, *, bac
         if report.changes_nothing:
             return report
         # the staging copy is ours, merged above: attached as it is, not copied and checked again
-        report.total = merge(store, st.staging, backup=backup, carried=st.carried, checked=True)
+        report.total = merge(store, st.staging, backup=backup, carried=st.carried, checked=True, staged=True)
         report.applied = report.total.applied
         report.backup = report.total.backup
     finally:

@@ -662,10 +662,11 @@ def _mixed_sql(plans: dict[str, _TablePlan]) -> dict[str, str]:
 
 
 def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictInfo], source: str,
-           report: "MergeReport | None" = None) -> int:
+           report: "MergeReport | None" = None, settling: bool = True) -> int:
     conn = store.conn
-    from ..storage.repair import mark, settle
-    mark(store, {table: _taken_ids_sql(tp.t, table) for table, tp in plans.items() if tp.n(_TAKE, _TAKE_IX, _NEW)})
+    from ..storage.repair import Settled, mark, settle
+    if settling:
+        mark(store, {table: _taken_ids_sql(tp.t, table) for table, tp in plans.items() if tp.n(_TAKE, _TAKE_IX, _NEW)})
     for table, tp in plans.items():
         t = tp.t
         cols = ", ".join(["id", "rev", "updated_at", "office", "clerk", "deleted"] + own_columns(table))
@@ -700,7 +701,7 @@ def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictI
         if tp.max_clock > store.last_clock and _plausible_clock(tp.max_clock):
             store.last_clock = tp.max_clock  # later local edits sort after what they have seen
     # one live row per natural key, and none under a deleted parent, among the rows taken
-    settled = settle(store, sql=_mixed_sql(plans), marked=True)
+    settled = settle(store, sql=_mixed_sql(plans), marked=True) if settling else Settled()
     for table, rid, kept, other in settled.conflicts:
         conflicts.append(ConflictInfo(table, rid, kept, other, False, table_label(table)))
     if settled.max_clock > store.last_clock and _plausible_clock(settled.max_clock):
@@ -794,13 +795,13 @@ def _count_new_history(store: Store) -> int:
 
 
 def _speed_up(store: Store) -> tuple[int, int]:
-    """A page cache for our file (128 MB) big enough for most of what a merge of a large file changes (few spills
+    """A page cache for our file (96 MB) big enough for most of what a merge of a large file changes (few spills
     mid-transaction), a small one for the incoming copy (read once, row by row: the system's file
     cache serves it), and no memory-mapped reads: every mapped page of both files counted in the
     program's memory (1.2 GB for a 50% merge of two 270 MB files; under 300 MB without)."""
     conn = store.conn
     saved = (conn.execute("PRAGMA main.cache_size").fetchone()[0], conn.execute("PRAGMA main.mmap_size").fetchone()[0])
-    conn.execute("PRAGMA main.cache_size = -131072")   # 128 MB, allocated only as used
+    conn.execute("PRAGMA main.cache_size = -98304")   # 96 MB, allocated only as used
     conn.execute("PRAGMA inc.cache_size = -8192")
     conn.execute("PRAGMA inc.mmap_size = 0")
     conn.execute("PRAGMA main.mmap_size = 0")
@@ -955,7 +956,7 @@ def _compare(store: Store, report: MergeReport, check: bool = True) -> tuple[dic
 
 
 def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, backup: bool = True,
-          carried: list[ConflictInfo] | None = None, checked: bool = False) -> MergeReport:
+          carried: list[ConflictInfo] | None = None, checked: bool = False, staged: bool = False) -> MergeReport:
     """Merge another office's file into ``store`` (or only preview it with ``dry_run``).
 
     A preview keeps its checked private copy and its decisions; merging the same file into the
@@ -973,6 +974,10 @@ def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, bac
     included (or our own private copy: the folder merge's staging file): it is attached as it
     is, not copied and checked again; its preview does not foresee the settling pass (the folder
     merge's lines do not show it).
+
+    ``staged``: the incoming file is our own file with other files merged into it and settled
+    there (the folder merge's staging copy, taken while our file was as it is now): every row it
+    brings is a later version of ours, so the settling pass has nothing left to do and is not run.
     """
     incoming_path = Path(incoming_path)
     _log.info("merge %s into %s%s", incoming_path, store.path, " (preview)" if dry_run else "")
@@ -986,10 +991,11 @@ def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, bac
     clock = store.last_clock
     try:
         try:
-            return _merge(store, incoming_path, dry_run, backup, prev, carried, checked)
+            return _merge(store, incoming_path, dry_run, backup, prev, carried, checked, staged)
         except _IncomingChanged as exc:  # (rolled back: nothing of it was kept)
             store.last_clock = clock
-            report = _merge(store, incoming_path, dry_run, backup and exc.args[0] is None, None, carried, checked)
+            report = _merge(store, incoming_path, dry_run, backup and exc.args[0] is None, None, carried, checked,
+                            staged)
             report.backup = report.backup or exc.args[0]
             return report
     except (sqlite3.Error, OSError) as exc:  # (the transaction was rolled back: nothing was kept)
@@ -1019,7 +1025,7 @@ def failure_message(exc: BaseException, db: Path | None, incoming: Path) -> str:
 
 
 def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev: _Prepared | None,
-           carried: list[ConflictInfo] | None = None, checked: bool = False) -> MergeReport:
+           carried: list[ConflictInfo] | None = None, checked: bool = False, staged: bool = False) -> MergeReport:
     report = MergeReport(source=incoming_path, dry_run=dry_run)
     keep_plan = False
     same_bytes: _BytesCheck | None = None
@@ -1063,7 +1069,7 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                                 name=incoming_path.name))
                         verify_schema(store.conn, incoming_path, db="inc")
                         version = store.conn.execute("PRAGMA main.data_version").fetchone()[0]
-                        plans, conflicts = _compare(store, report, check=not checked)
+                        plans, conflicts = _compare(store, report, not checked)
                     except BaseException:
                         res.wait()  # a damaged file: the check's message, not what reading it met
                         raise
@@ -1091,10 +1097,10 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                     report.backup = backup_now(store, "merge")
                 with store.transaction():
                     if _state(store) != state:  # written to since the comparison: compare again
-                        plans, conflicts = _compare(store, report, check=not checked)
+                        plans, conflicts = _compare(store, report, not checked)
                     if carried:
                         conflicts = report.conflicts = [*conflicts, *carried]
-                    report.history_added = _apply(store, plans, conflicts, incoming_path.name, report)
+                    report.history_added = _apply(store, plans, conflicts, incoming_path.name, report, settling=not staged)
                     if same_bytes is not None and not same_bytes.result():
                         raise _IncomingChanged(report.backup)  # rolls the transaction back
                 report.applied = True
