@@ -39,9 +39,12 @@ class FolderReport:
     applied: bool = False
     backup: Path | None = None
 
+    found: int = 0   # conflicts the files make, merged one after another (listed by the Merge)
+
     @property
     def conflicts(self) -> int:
-        return sum(len(r.conflicts) for r in self.files)
+        """The conflicts the merge lists (each file's against ours and between the files)."""
+        return len(self.total.conflicts) if self.total is not None else self.found
 
     @property
     def changes_nothing(self) -> bool:
@@ -190,6 +193,7 @@ def _stage(store: Store, folder: Path, files: list[Path], dry_run: bool) -> _Sta
             staging.close(index=False)   # (thrown away after the final merge: find's index not updated)
         with store._lock:   # (after the previews against our file: their plans count as changes)
             state = _state(store)
+        report.found = len(carried)
         return _Staged(weakref.ref(store), folder.resolve(), stats, state, tmp, staging_path, report, carried)
     except BaseException:
         tmp.cleanup()
