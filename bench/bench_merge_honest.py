@@ -43,7 +43,7 @@ from pmqa_desktop.core.storage.store import Actor, Store
 store = Store.open(sys.argv[1], Actor(sys.argv[4], "clerk"))
 try:
     if sys.argv[5] == "clerk":
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         preview = merge(store, sys.argv[2], dry_run=True)
         t1 = time.perf_counter()
         report = merge(store, sys.argv[2])          # the backup, then the merge
@@ -52,11 +52,13 @@ try:
         print(f"preview_s={t1 - t0:.3f}")
         print(f"apply_s={t2 - t1:.3f}")
         print(f"seconds={t2 - t0:.3f}")
+        print(f"cpu_s={time.process_time() - c0:.3f}")   # (to the same point: not the close)
         print(f"rows adds={tot.add} changes={tot.change} deletes={tot.delete} conflicts={tot.conflict} backup={bool(report.backup)}")
     else:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         report = merge(store, sys.argv[2], backup=False)
         print(f"seconds={time.perf_counter() - t0:.3f}")
+        print(f"cpu_s={time.process_time() - c0:.3f}")
         print(f"rows taken={report.rows_taken}")
 finally:
     store.close()
@@ -68,7 +70,7 @@ import sys, time, sqlite3
 sys.path.insert(0, sys.argv[3])
 import benchlib as bl
 from pmqa_desktop.core.storage import schema
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 conn = sqlite3.connect(sys.argv[1], isolation_level=None, uri=True)
 conn.execute("PRAGMA journal_mode = DELETE")
 conn.execute("PRAGMA synchronous = FULL")
@@ -81,6 +83,7 @@ conn.execute("COMMIT")
 conn.close()
 print(f"seconds={time.perf_counter() - t0:.3f}")
 print(f"rows copied={n}")
+print(f"cpu_s={time.process_time() - c0:.3f}")
 print(f"rss={bl.peak_rss_mb():.1f}")
 """
 
@@ -147,6 +150,7 @@ def main() -> None:
             out = bl.run_python(code, str(b), str(incoming), here, office, mode, env=env)
             figures.setdefault(kind, []).extend(bl.values_of(out, "seconds"))
             figures.setdefault(kind + "_rss", []).extend(bl.values_of(out, "rss"))
+            figures.setdefault(kind + "_cpu", []).extend(bl.values_of(out, "cpu_s"))
             for name in ("preview_s", "apply_s"):
                 figures.setdefault(f"{kind}_{name}", []).extend(bl.values_of(out, name))
             details[kind] = " ".join(ln for ln in out.splitlines() if ln.startswith("rows "))
@@ -159,10 +163,14 @@ def main() -> None:
         bl.figure("merge_clerk_preview_s", figures["clerk_preview_s"])
         bl.figure("merge_clerk_apply_s", figures["clerk_apply_s"], "the backup and the merge")
         bl.baseline_figure("merge_clerk_s", figures["sqlite10"], "SQLite copying the rows A wrote")
+        bl.figure("merge_clerk_cpu_s", figures["clerk_cpu"], "CPU time of the same runs (process)")
+        bl.baseline_figure("merge_clerk_cpu_s", figures["sqlite10_cpu"])
         bl.target_line("merge_clerk_s", clerk, 2.0, unit=" s")
         bl.figure("merge_50pct_s", figures["m50"], "merge() of A's 50% export, no backup")
         bl.baseline_figure("merge_50pct_s", figures["sqlite50"], "SQLite copying the rows A wrote")
         bl.ratio_figure("merge_50pct_vs_sqlite_ratio", figures["m50"], figures["sqlite50"], target=1.5)
+        bl.figure("merge_50pct_cpu_s", figures["m50_cpu"], "CPU time of the same runs (process)")
+        bl.baseline_figure("merge_50pct_cpu_s", figures["sqlite50_cpu"])
         rss = bl.figure("merge_peak_rss_mb", figures["m50_rss"], "the 50% merge's process")
         bl.baseline_figure("merge_peak_rss_mb", figures["sqlite50_rss"], "SQLite's copy's process")
         print(f"merge_clerk_peak_rss_mb={bl.median(figures['clerk_rss']):.0f}  (the 10% merge as the clerk does it)")

@@ -11,7 +11,10 @@ file previewed and applied), and merges the first agency's file again (nothing t
 
 Prints ``name=value`` lines:
     rollup_35_agencies_s    all 35 merges, preview + apply each (target < 10)
-    rollup_35_agencies_folder_s  the same 35 files merged at once (merge_folder: preview, then apply)
+    rollup_35_agencies_folder_s  the same 35 files merged at once (merge_folder: preview, then apply),
+                            median of >= 5 runs alternated with its baseline (SQLite copying every
+                            agency's rows in one transaction), with _min/_max, and its CPU time
+                            (``_cpu_s``) beside it
     rollup_merge_median_s   one agency's merge, median; _min/_max alongside
     rollup_backup_s         the backup before the roll-up
     merge_peak_rss_mb       the process's peak memory after the roll-up (target < 300)
@@ -94,7 +97,7 @@ def main(argv: list[str] | None = None) -> None:
             backup_now(store, "merge")
             print(f"rollup_backup_s={time.perf_counter() - t0:.2f}")
             each = []
-            t_all = time.perf_counter()
+            t_all, c_all = time.perf_counter(), time.process_time()
             for f in files:
                 t0 = time.perf_counter()
                 merge(store, f, dry_run=True)
@@ -102,7 +105,8 @@ def main(argv: list[str] | None = None) -> None:
                 each.append(time.perf_counter() - t0)
                 assert report.applied, report.lines()
             total = time.perf_counter() - t_all
-            print(f"rollup_{len(files)}_agencies_s={total:.2f}")
+            print(f"rollup_{len(files)}_agencies_s={total:.2f}  cpu_s={time.process_time() - c_all:.2f}  "
+                  f"(one by one, once)")
             print(f"rollup_merge_median_s={statistics.median(each):.2f}")
             print(f"rollup_merge_median_s_min={min(each):.2f}")
             print(f"rollup_merge_median_s_max={max(each):.2f}")
@@ -113,23 +117,67 @@ def main(argv: list[str] | None = None) -> None:
         finally:
             store.close()
         # the same files merged at once (File > Merge every file in a folder): one preview, one
-        # backup, one commit; timed from a fresh copy of the province's file
+        # backup, one commit; each run from a fresh copy of the province's file, alternated with
+        # the baseline: SQLite itself copying every agency's rows into a fresh copy (one transaction)
+        import benchlib as bl
         from pmqa_desktop.core.sharing.folder import merge_folder
         received = work / "received"
         received.mkdir()
         for f in files:
             os.symlink(f, received / f.name)
-        target2 = work / "province_folder.db"
-        shutil.copy(province, target2)
-        store = Store.open(target2, Actor("สำนักงานจังหวัด", "clerk"))
-        try:
-            t0 = time.perf_counter()
-            merge_folder(store, received, dry_run=True)
-            done = merge_folder(store, received)
-            print(f"rollup_{len(files)}_agencies_folder_s={time.perf_counter() - t0:.2f}")
-            assert done.applied, done.lines()
-        finally:
-            store.close()
+        cpu: dict[str, list[float]] = {"folder": [], "sqlite": []}
+
+        def fresh() -> Path:
+            target2 = work / "province_folder.db"
+            shutil.copy(province, target2)
+            s = Store.open(target2, Actor("สำนักงานจังหวัด", "clerk"))   # (taken to this version first)
+            s.close()
+            bl.settle()
+            return target2
+
+        def folder(_i: int) -> float:
+            store = Store.open(fresh(), Actor("สำนักงานจังหวัด", "clerk"))
+            try:
+                t0, c0 = time.perf_counter(), time.process_time()
+                merge_folder(store, received, dry_run=True)
+                done = merge_folder(store, received)
+                wall = time.perf_counter() - t0
+                cpu["folder"].append(time.process_time() - c0)
+                assert done.applied, done.lines()
+            finally:
+                store.close()
+            return wall
+
+        def sqlite_copy(_i: int) -> float:
+            import sqlite3
+            from pmqa_desktop.core.storage import schema
+            target2 = fresh()
+            t0, c0 = time.perf_counter(), time.process_time()
+            conn = sqlite3.connect(target2, isolation_level=None)
+            conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("BEGIN")
+            for f in files:   # (read with a connection of its own: ATTACH takes at most 10 files)
+                src = sqlite3.connect("file:" + str(f) + "?mode=ro", uri=True)
+                for t in (*schema.SYNCED_TABLES, "history"):
+                    cur = src.execute(f"SELECT * FROM {t}")
+                    names = ", ".join(d[0] for d in cur.description)
+                    marks = ", ".join("?" * len(cur.description))
+                    conn.executemany(f"INSERT OR IGNORE INTO main.{t} ({names}) VALUES ({marks})", cur)
+                src.close()
+            conn.execute("COMMIT")
+            conn.close()
+            cpu["sqlite"].append(time.process_time() - c0)
+            return time.perf_counter() - t0
+
+        measured, baseline = bl.alternate(folder, sqlite_copy)
+        name = f"rollup_{len(files)}_agencies_folder_s"
+        med = bl.figure(name, measured, "merge every file in the folder: preview + apply, one backup")
+        bl.figure(f"rollup_{len(files)}_agencies_folder_cpu_s",
+                  cpu["folder"], "CPU time of the same runs")
+        bl.baseline_figure(name, baseline, "SQLite copying every agency's rows, one transaction")
+        bl.baseline_figure(f"rollup_{len(files)}_agencies_folder_cpu_s", cpu["sqlite"])
+        bl.target_line(name, med, 10.0, unit=" s")
         print(f"merge_peak_rss_mb={_peak_rss_mb():.0f}")
         print(f"machine_ref_s={_machine_ref():.2f}")
     finally:

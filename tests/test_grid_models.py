@@ -246,3 +246,24 @@ def test_tsv_round_trip(block):
         block = block[:-1]
     expected = [[c.replace("\r\n", "\n") for c in row] for row in block]
     assert parse_tsv(to_tsv(block)) == expected
+
+
+def test_steps_of_equal_sort_keys_show_in_the_same_order_live_and_when_reloaded(demo_store, year_id, stack):
+    """Two offices' steps added at the same place have equal sort keys: the grid, refreshed as they
+    arrive in whatever order, shows them as a grid opened afresh does (sort key, then id), so every
+    file that has seen the same edits shows the same order."""
+    live = CalendarModel(demo_store, stack, year_id)
+    try:
+        key = planning.calendar_steps(demo_store, year_id)[0]["sort_key"] + 0.5
+        for rid in ("ffff-from-office-b", "0000-from-office-a"):   # the larger id arrives first
+            demo_store.insert("calendar_step", {"year_id": year_id, "text": rid, "sort_key": key}, row_id=rid)
+        fresh = CalendarModel(demo_store, stack, year_id)
+        try:
+            def texts(m):
+                return [m.index(r, CalendarModel.COL_TEXT).data(Qt.ItemDataRole.EditRole) for r in range(m.rowCount())]
+            assert texts(live) == texts(fresh)
+            assert texts(fresh).index("0000-from-office-a") < texts(fresh).index("ffff-from-office-b")
+        finally:
+            fresh.detach()
+    finally:
+        live.detach()

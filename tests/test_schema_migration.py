@@ -170,3 +170,22 @@ def test_cli_check_of_a_version_1_file_passes_without_changing_it(tmp_path, caps
     data = old.read_bytes()
     assert main(["check", str(old)]) == 0
     assert old.read_bytes() == data
+
+
+def test_a_version_2_file_keeps_its_conflicts_whole_row_at_version_3(tmp_path):
+    """Version 3 names a field's conflict's fields; a version-2 file's conflicts stay about the
+    whole row (Swap as before), and a version-2 file still merges into a version-3 one."""
+    path = version_1_file(tmp_path / "v2.db")
+    conn = sqlite3.connect(path)
+    schema.MIGRATIONS[1](conn)
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute("INSERT INTO conflict (id, table_name, row_id, kept_rev, other_rev, found_at) "
+                 "VALUES ('c1', 'calendar_step', 's1', 'r-s1', 'r-old', '2025-01-03T00:00:00.000000Z')")
+    conn.commit()
+    conn.close()
+    store = Store.open(path, Actor("province", "clerk"))
+    try:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert store.query("SELECT fields FROM conflict WHERE id = 'c1'") == [{"fields": ""}]
+    finally:
+        store.close()

@@ -117,3 +117,23 @@ def test_rows_changed_the_same_way_on_both_sides_are_counted(offices, tmp_path):
     report = merge(a, b.path, backup=False)
     assert report.same_both == 1 and report.totals().conflict == 0
     assert any("changed the same way in both offices" in line for line in report.lines())
+
+
+@pytest.mark.parametrize("older_has_own_edit", [True, False])
+def test_swap_on_a_field_conflict_brings_back_only_that_field(offices, older_has_own_edit):
+    """A's text lost to B's newer text; each office also changed a field of its own. Swap brings
+    A's text back and nothing else: B's own edit and A's own edit both stay."""
+    from pmqa_desktop.core.sharing import open_conflicts, swap_conflict
+    a, b = offices["A"], offices["B"]
+    step = a.select("plan_step")[0]
+    a.update("plan_step", step["id"], {"text": "A's text", **({"output": "A's output"} if older_has_own_edit else {})})
+    b.update("plan_step", step["id"], {"text": "B's text", "responsible": "B's person"})   # later: its text wins
+    merge(a, b.path, backup=False)
+    row = a.get("plan_step", step["id"])
+    assert (row["text"], row["responsible"]) == ("B's text", "B's person")
+    (c,) = open_conflicts(a)
+    assert c["differs"] == ["text"]
+    swap_conflict(a, c["id"])
+    row = a.get("plan_step", step["id"])
+    assert (row["text"], row["responsible"]) == ("A's text", "B's person")
+    assert row["output"] == ("A's output" if older_has_own_edit else step["output"])

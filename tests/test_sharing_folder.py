@@ -149,3 +149,56 @@ def test_a_file_or_an_empty_folder_given_as_the_folder_is_a_sentence(demo_db, re
             merge_folder(store, empty)
     finally:
         store.close()
+
+
+def test_each_file_is_counted_against_our_file_not_after_the_files_before_it(demo_db, tmp_path):
+    """agency2 passed through agency1 first (it holds agency1's rows too): its line counts what it
+    brings to the province, the same whether or not agency1's file is in the folder beside it."""
+    folder = tmp_path / "received"
+    folder.mkdir()
+    a1 = agency_file(demo_db, folder, 3)                 # organisation, year, one step: 3 rows
+    a2 = folder / "agency4.db"
+    shutil.copy(a1, a2)
+    s = Store.open(a2, Actor("ส่วนราชการที่ 4", "clerk 4"))
+    try:
+        year = planning.fiscal_years(s, planning.find_organisation(s, "ส่วนราชการที่ 3")["id"])[0]["id"]
+        planning.add_calendar_step(s, year, "ขั้นตอนที่ส่วนราชการที่ 4 เพิ่ม")
+    finally:
+        s.close()
+    store = Store.open(demo_db, Actor("province", "clerk"))
+    try:
+        alone = merge(store, a2, dry_run=True).totals()
+        preview = merge_folder(store, folder, dry_run=True)
+        assert [r.source.name for r in preview.files] == ["agency3.db", "agency4.db"]
+        assert [r.totals().add for r in preview.files] == [3, 4]
+        got = preview.files[1].totals()
+        assert (got.add, got.change, got.delete, got.conflict) == (alone.add, alone.change, alone.delete,
+                                                                  alone.conflict)
+    finally:
+        store.close()
+
+
+def test_merge_right_after_the_preview_reuses_its_work(demo_db, received, monkeypatch):
+    """Apply after Preview merges the files once (in the preview), then the staged copy into our
+    file without copying and checking it again; a file changed since makes it start afresh."""
+    import pmqa_desktop.core.sharing.folder as folder_mod
+    staged = []
+    real = folder_mod._stage
+    monkeypatch.setattr(folder_mod, "_stage", lambda *a: staged.append(a[2]) or real(*a))
+    store = Store.open(demo_db, Actor("province", "clerk"))
+    try:
+        merge_folder(store, received, dry_run=True)
+        done = merge_folder(store, received)
+        assert done.applied and len(staged) == 1
+        assert [r.totals().add for r in done.files] == [4, 4, 3]
+        assert planning.find_organisation(store, "ส่วนราชการที่ 3") is not None
+        # a preview, then our file changes: the Apply does the whole run again
+        agency_file(demo_db, received, 5)
+        merge_folder(store, received, dry_run=True)
+        with store.transaction():
+            planning.add_organisation(store, "ส่วนราชการใหม่", kind="agency")
+        again = merge_folder(store, received)
+        assert again.applied and len(staged) == 3
+        assert planning.find_organisation(store, "ส่วนราชการที่ 5") is not None
+    finally:
+        store.close()

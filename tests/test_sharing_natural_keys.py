@@ -122,3 +122,37 @@ def test_swapping_a_restored_parent_deletes_it_again(offices, tmp_path):
     swap_conflict(a, c["id"])
     assert a.get("plan_activity", act["id"]) is None
     assert devplan.steps(a, act["id"]) == []
+
+
+def _settled_lines(report):
+    return [ln for ln in report.lines() if "made one" in ln or "moved under" in ln or "restored" in ln]
+
+
+@pytest.mark.parametrize("case", ["twins", "restored", "moved"])
+def test_the_preview_foresees_what_merging_will_make_one_or_restore(offices, tmp_path, case):
+    """The preview says what Apply will report about twins, moved rows and restored parents, and
+    changes nothing itself."""
+    a, b = offices["A"], offices["B"]
+    if case == "twins":
+        crit = planning.criteria(a)[0]["id"]
+        for s, name in ((a, "สมชาย"), (b, "สมหญิง")):
+            y = planning.add_fiscal_year(s, _org(s)["id"], 2556)
+            planning.set_owner(s, y, crit, {"name": name})
+    elif case == "restored":
+        act = a.select("plan_activity")[0]
+        devplan.delete_activity(a, act["id"])
+        devplan.add_step(b, act["id"], "ขั้นตอนใหม่ของ B")
+    else:   # the year added in both, a step under each: B's step moves under the year that stays
+        ya = planning.add_fiscal_year(a, _org(a)["id"], 2558)
+        yb = planning.add_fiscal_year(b, _org(b)["id"], 2558)
+        planning.add_calendar_step(b, yb, text="step of B")
+        planning.add_calendar_step(a, ya, text="step of A")
+        a, b = (a, b) if ya < yb else (b, a)   # the twin with the larger id goes: its office merges in
+    before = data_digest(a)
+    preview = merge(a, b.path, dry_run=True)
+    assert data_digest(a) == before
+    assert preview.settled is not None and preview.settled.changed
+    done = merge(a, b.path, backup=False)
+    st, pv = done.settled, preview.settled
+    assert (pv.twins, pv.moved, sorted(pv.restored)) == (st.twins, st.moved, sorted(st.restored))
+    assert _settled_lines(preview) == _settled_lines(done) and _settled_lines(done)

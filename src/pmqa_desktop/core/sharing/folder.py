@@ -11,16 +11,20 @@ changed, not even the private copy is kept.
 """
 from __future__ import annotations
 
+import atexit
 import sqlite3
 import tempfile
+import threading
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ...i18n import _
 from ..errors import FileProblem
 from ..storage.store import Store
-from .merge import ConflictInfo, MergeReport, merge, outcome_lines, table_label
-from .safety import check_file
+from .merge import ConflictInfo, MergeReport, _stat_key, _state, conflict_fields, merge, outcome_lines, table_label
+from .safety import check_file, open_incoming
 
 _SKIP_SUFFIXES = ("-journal", "-wal", "-shm", ".lock", ".tmp", ".part")
 
@@ -35,9 +39,12 @@ class FolderReport:
     applied: bool = False
     backup: Path | None = None
 
+    found: int = 0   # conflicts the files make, merged one after another (listed by the Merge)
+
     @property
     def conflicts(self) -> int:
-        return sum(len(r.conflicts) for r in self.files)
+        """The conflicts the merge lists (each file's against ours and between the files)."""
+        return len(self.total.conflicts) if self.total is not None else self.found
 
     @property
     def changes_nothing(self) -> bool:
@@ -77,50 +84,153 @@ def check_folder(files: list[Path]) -> None:
             bad.append(f"{p.name}: {exc}")
             continue
         if res.newer:
-            bad.append(f"{p.name}: " + _("{name} was saved by a newer version of PMQA Desktop; update the program "
-                                         "before merging it. Nothing was changed.").format(name=p.name))
+            bad.append(f"{p.name}: " + _newer(p))
+    _refuse(bad)
+
+
+def _newer(p: Path) -> str:
+    return _("{name} was saved by a newer version of PMQA Desktop; update the program before merging it. "
+             "Nothing was changed.").format(name=p.name)
+
+
+def _refuse(bad: list[str]) -> None:
     if bad:
         raise FileProblem(_("These files cannot be merged, so none of the folder was merged and nothing was "
                             "changed:") + "\n" + "\n".join(bad))
 
 
-def merge_folder(store: Store, folder: str | Path, dry_run: bool = False, *, backup: bool = True) -> FolderReport:
-    """Merge every file in ``folder`` into ``store`` in one transaction (or only preview it)."""
-    folder = Path(folder)
-    if not dry_run:
-        store._writable()
-    if folder.is_file():
-        raise FileProblem(_("{path} is a file, not a folder. Choose the folder holding the files.").format(path=folder))
-    files = folder_files(folder, store.path)
-    check_folder(files)
+@dataclass
+class _Staged:
+    """A preview's work, kept for the Apply right after it: the files merged into a private copy
+    of our file. Used only for the same store, unchanged since (``merge._state``), and the same
+    files, unchanged since (``merge._stat_key``)."""
+    store: Any                  # weakref.ref to the Store
+    folder: Path
+    stats: list[tuple | None]
+    state: tuple[int, int]
+    tmp: tempfile.TemporaryDirectory
+    staging: Path
+    report: FolderReport
+    carried: list[ConflictInfo]
+
+    def close(self) -> None:
+        self.tmp.cleanup()
+
+
+_staged: _Staged | None = None
+_staged_lock = threading.Lock()
+
+
+def _swap_staged(new: _Staged | None) -> _Staged | None:
+    global _staged
+    with _staged_lock:
+        old, _staged = _staged, new
+    return old
+
+
+def discard_folder_preview() -> None:
+    """Forget the last folder preview (its private copy of our file is removed now)."""
+    old = _swap_staged(None)
+    if old is not None:
+        old.close()
+
+
+atexit.register(discard_folder_preview)
+
+
+def _reusable(st: _Staged | None, store: Store, folder: Path, files: list[Path]) -> bool:
+    if st is None or st.store() is not store or st.folder != folder.resolve():
+        return False
+    if st.stats != [_stat_key(p) for p in files]:
+        return False
+    try:
+        with store._lock:
+            return _state(store) == st.state
+    except sqlite3.Error:
+        return False
+
+
+def _stage(store: Store, folder: Path, files: list[Path], dry_run: bool) -> _Staged:
+    """Merge every file into a private copy of our file, each one also previewed against our
+    file itself (its counts are what it brings to us, not to the files before it)."""
     report = FolderReport(folder, dry_run)
-    with tempfile.TemporaryDirectory(prefix="pmqa-folder-") as tmp:
-        staging_path = Path(tmp) / "staging.db"
+    tmp = tempfile.TemporaryDirectory(prefix="pmqa-folder-")
+    try:
+        staging_path = Path(tmp.name) / "staging.db"
         with store._lock:
             target = sqlite3.connect(staging_path)
             try:
                 store.conn.backup(target)   # (a consistent copy, even while the window has the file open)
             finally:
                 target.close()
+        stats = [_stat_key(p) for p in files]
         staging = Store.open(staging_path, store.actor, check="")
         try:
+            # our own private copy, thrown away after the final merge: no need to sync it to disk
+            staging.conn.execute("PRAGMA synchronous = OFF")
             first = staging.conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM conflict").fetchone()[0]
+            bad: list[str] = []
             for p in files:
-                try:
-                    report.files.append(merge(staging, p, backup=False))
-                except FileProblem as exc:   # (checked above; e.g. changed since)
-                    raise FileProblem(_("{name} cannot be merged, so none of the folder was merged and nothing "
-                                        "was changed:").format(name=p.name) + "\n" + str(exc)) from exc
+                try:   # each file copied and checked once; both merges below read that copy
+                    with open_incoming(p, thorough=False) as (copy, res):
+                        if res.newer:
+                            bad.append(f"{p.name}: " + _newer(p))
+                            continue
+                        if bad:   # (the folder is refused: the others are only checked)
+                            continue
+                        own = merge(store, copy, dry_run=True, checked=True)
+                        own.source = p
+                        report.files.append(own)
+                        merge(staging, copy, backup=False, checked=True)
+                except FileProblem as exc:
+                    bad.append(f"{p.name}: {exc}")
+            _refuse(bad)
             carried = [ConflictInfo(r["table_name"], r["row_id"], r["kept_rev"], r["other_rev"], True,
-                                    table_label(r["table_name"]), source=r["source"])
+                                    table_label(r["table_name"]), source=r["source"],
+                                    fields=tuple(conflict_fields(r)))
                        for r in staging.query("SELECT * FROM conflict WHERE rowid > ? ORDER BY rowid", (first,))]
         finally:
-            staging.close()
-        if dry_run or report.changes_nothing:
+            staging.close(index=False)   # (thrown away after the final merge: find's index not updated)
+        with store._lock:   # (after the previews against our file: their plans count as changes)
+            state = _state(store)
+        report.found = len(carried)
+        return _Staged(weakref.ref(store), folder.resolve(), stats, state, tmp, staging_path, report, carried)
+    except BaseException:
+        tmp.cleanup()
+        raise
+
+
+def merge_folder(store: Store, folder: str | Path, dry_run: bool = False, *, backup: bool = True) -> FolderReport:
+    """Merge every file in ``folder`` into ``store`` in one transaction (or only preview it).
+
+    A preview keeps its work (the files merged into a private copy of our file); Merge right
+    after it, with our file and the folder's files unchanged since, only merges that copy into
+    our file (one backup, one transaction)."""
+    folder = Path(folder)
+    if not dry_run:
+        store._writable()
+    if folder.is_file():
+        raise FileProblem(_("{path} is a file, not a folder. Choose the folder holding the files.").format(path=folder))
+    files = folder_files(folder, store.path)
+    prev = _swap_staged(None)
+    if prev is not None and not dry_run and _reusable(prev, store, folder, files):
+        st = prev
+    else:
+        if prev is not None:
+            prev.close()
+        st = _stage(store, folder, files, dry_run)
+    report = st.report
+    report.dry_run = dry_run
+    if dry_run:
+        _swap_staged(st)   # kept for the Apply
+        return report
+    try:
+        if report.changes_nothing:
             return report
-        report.total = merge(store, staging_path, backup=backup, carried=carried)
+        # the staging copy is ours, merged above: attached as it is, not copied and checked again
+        report.total = merge(store, st.staging, backup=backup, carried=st.carried, checked=True, staged=True)
         report.applied = report.total.applied
         report.backup = report.total.backup
+    finally:
+        st.close()
     return report
-
-

@@ -45,7 +45,7 @@ import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from ...i18n import _
 from ..errors import FileProblem, NewerFileError, UserError
@@ -101,6 +101,7 @@ class ConflictInfo:
     group: str
     conflict_id: str = ""
     source: str = ""   # the file it was found with, when not the merged file (a folder's merge)
+    fields: tuple[str, ...] = ()   # the fields both offices changed (a field's conflict), else the whole row
 
 
 @dataclass
@@ -209,20 +210,26 @@ def _key(updated_at: str, office: str, rev: str) -> tuple[str, str, str]:
     return tuple(v if isinstance(v, str) else str(v or "") for v in (updated_at, office, rev))
 
 
-def _merge_fields(conn, table: str, rid: str, irow: int, lrow: int, incoming_wins: bool):
+def _ancestor_join(table: str) -> str:
+    """A LEFT JOIN of ``b``, the latest version of the ``i.id`` row that both histories hold (the
+    common ancestor of a row changed on both sides): for every such row of ``table`` in the one
+    statement that reads them (an index search in our history per row, not a query each)."""
+    return (f"LEFT JOIN main.history b ON b.rev = (SELECT h.rev FROM main.history h "
+            f"WHERE h.table_name = '{table}' AND h.row_id = i.id "
+            f"AND EXISTS (SELECT 1 FROM inc.history g WHERE g.rev = h.rev) "
+            f"ORDER BY h.updated_at DESC, h.office DESC, h.rev DESC LIMIT 1) ")
+
+
+def _merge_fields(cols: list[str], base: tuple, mine: dict, theirs: dict, incoming_wins: bool):
     """Field-level merge of a row changed on both sides, against the latest version both sides
-    have in their history (their common ancestor).
+    have in their history (their common ancestor: ``base``, its JSON data and deleted mark).
 
     Returns None when there is no common ancestor (the newer version wins whole, as before);
     else (values, clashed): ``values`` are the merged own columns and ``deleted`` when each side
     changed something the other did not (None when the newer version already holds them all),
-    and ``clashed`` is True when both sides changed one field to different values (the newer
-    edit's value is kept there: a conflict for the clerk)."""
-    cols = own_columns(table) + ["deleted"]
-    base = conn.execute("SELECT h.data, h.deleted FROM main.history h WHERE h.table_name = ? AND h.row_id = ? "
-                        "AND EXISTS (SELECT 1 FROM inc.history g WHERE g.rev = h.rev) "
-                        "ORDER BY h.updated_at DESC, h.office DESC, h.rev DESC LIMIT 1", (table, rid)).fetchone()
-    if base is None:
+    and ``clashed`` the fields both sides changed to different values (the newer edit's value is
+    kept there: a conflict for the clerk), or True for a deletion against an edit (the whole row)."""
+    if base[0] is None:
         return None
     try:
         b = json.loads(base[0])
@@ -231,15 +238,13 @@ def _merge_fields(conn, table: str, rid: str, irow: int, lrow: int, incoming_win
     if not isinstance(b, dict):
         return None
     b["deleted"] = base[1]
-    sel = ", ".join(cols)
-    mine = dict(zip(cols, conn.execute(f"SELECT {sel} FROM main.{table} WHERE rowid = ?", (lrow,)).fetchone()))
-    theirs = dict(zip(cols, conn.execute(f"SELECT {sel} FROM inc.{table} WHERE rowid = ?", (irow,)).fetchone()))
     newer, older = (theirs, mine) if incoming_wins else (mine, theirs)
     if (mine["deleted"] != b["deleted"]) != (theirs["deleted"] != b["deleted"]):
         # a deletion against an edit concerns the whole row: the newer one wins, listed as a conflict
         return None, True
     merged = dict(newer)
-    clashed = took = False
+    clashed: list[str] = []
+    took = False
     for c in cols:
         if c not in b:
             continue
@@ -247,7 +252,7 @@ def _merge_fields(conn, table: str, rid: str, irow: int, lrow: int, incoming_win
         if not older_changed or older[c] == newer[c]:
             continue
         if newer[c] != b[c]:
-            clashed = True          # both changed it: the newer edit's value stays
+            clashed.append(c)       # both changed it: the newer edit's value stays
         else:
             merged[c] = older[c]    # only the older edit changed it: it stays too
             took = True
@@ -348,15 +353,22 @@ def _decide(store: Store, grouper: "_Grouper") -> tuple[dict[str, _TablePlan], l
         ix_same = " AND ".join(f"i.{c} IS l.{c}" for c in sorted(_INDEXED.get(table, ()))) or "1"
         tp = _TablePlan(t)
         fk_sql = f"i.{fk}" if fk else "NULL"
-        same = " AND ".join(f"i.{c} IS l.{c}" for c in own_columns(table) + ["deleted"])
+        cols = own_columns(table) + ["deleted"]
+        same = " AND ".join(f"i.{c} IS l.{c}" for c in cols)
+        n = len(cols)
         decided = []
-        for (irow, lrow, rid, irev, iat, ioff, parent, up, lrev, lat, loff, same_content, ixs) in conn.execute(
+        # both versions and their common ancestor come in the same statement as the row (not
+        # three look-ups per row changed on both sides)
+        for (irow, lrow, rid, irev, iat, ioff, parent, up, lrev, lat, loff, same_content, ixs, *vals) in conn.execute(
                 f"SELECT i.rowid, l.rowid, i.id, i.rev, i.updated_at, i.office, {fk_sql}, {_up_sql(table, fk_sql)}, "
-                f"       l.rev, l.updated_at, l.office, ({same}), ({ix_same}) "
+                f"       l.rev, l.updated_at, l.office, ({same}), ({ix_same}), "
+                f"       {', '.join('l.' + c for c in cols)}, {', '.join('i.' + c for c in cols)}, b.data, b.deleted "
                 f"FROM temp.merge_plan p CROSS JOIN inc.{table} i ON i.rowid = p.r "
-                f"CROSS JOIN main.{table} l ON l.rowid = p.o WHERE p.t = {t} AND p.what = {_CONFLICT}"):
+                f"CROSS JOIN main.{table} l ON l.rowid = p.o {_ancestor_join(table)}"
+                f"WHERE p.t = {t} AND p.what = {_CONFLICT}"):
             incoming_wins = _key(iat, ioff, irev) > _key(lat, loff, lrev)
-            fields = None if same_content else _merge_fields(conn, table, rid, irow, lrow, incoming_wins)
+            fields = None if same_content else _merge_fields(
+                cols, vals[2 * n:], dict(zip(cols, vals[:n])), dict(zip(cols, vals[n:2 * n])), incoming_wins)
             if fields is not None and fields[0] is not None:
                 # each side changed fields the other left alone: both edits stay, in a new version
                 # derived from the two (the same in every office), both versions in the history
@@ -372,7 +384,8 @@ def _decide(store: Store, grouper: "_Grouper") -> tuple[dict[str, _TablePlan], l
                 kind = "conflict" if clashed else "change"
                 tp.tally[(g, kind)] = tp.tally.get((g, kind), 0) + 1
                 if clashed:
-                    conflicts.append(ConflictInfo(table, rid, rev, lrev if incoming_wins else irev, incoming_wins, ""))
+                    conflicts.append(ConflictInfo(table, rid, rev, lrev if incoming_wins else irev, incoming_wins, "",
+                                                  fields=tuple(clashed)))
                     groups.append(g)
                 continue
             if incoming_wins:
@@ -389,8 +402,9 @@ def _decide(store: Store, grouper: "_Grouper") -> tuple[dict[str, _TablePlan], l
                 continue
             g = grouper.of(table, rid if table in _OWN_GROUP else parent, up)
             tp.tally[(g, "conflict")] = tp.tally.get((g, "conflict"), 0) + 1
+            clash = fields[1] if fields is not None and isinstance(fields[1], list) else ()
             conflicts.append(ConflictInfo(table, rid, irev if incoming_wins else lrev,
-                                          lrev if incoming_wins else irev, incoming_wins, ""))
+                                          lrev if incoming_wins else irev, incoming_wins, "", fields=tuple(clash)))
             groups.append(g)
         conn.executemany("INSERT OR IGNORE INTO temp.merge_plan(t, what, r, o, c) VALUES (?, ?, ?, ?, ?)", decided)
         tp.rows = dict(conn.execute(f"SELECT what, count(*) FROM temp.merge_plan WHERE t = {t} "
@@ -540,7 +554,7 @@ def _indexed_columns() -> dict[str, set[str]]:
 _INDEXED = _indexed_columns()  # table -> columns in one of our indexes (besides id)
 
 
-def _history_rows(conn, db: str, table: str, t: int, what: int, where: str = "") -> list[tuple]:
+def _history_rows(conn, db: str, table: str, t: int, what: int, where: str = "") -> Iterator[tuple]:
     """The rows of ``db.table`` planned as ``what`` (their rowid in ``r``), as history records."""
     cols = own_columns(table)
     cur = conn.execute(f"SELECT r.rev, r.id, r.updated_at, r.office, r.clerk, r.deleted, "
@@ -548,8 +562,9 @@ def _history_rows(conn, db: str, table: str, t: int, what: int, where: str = "")
                        f"FROM temp.merge_plan p CROSS JOIN {db}.{table} r ON r.rowid = p.r "
                        f"WHERE p.t = {t} AND p.what = {what} {where}")
     dumps = json.JSONEncoder(ensure_ascii=False).encode  # (as json.dumps(data, ensure_ascii=False))
-    return [(row[0], table, row[1], None, dumps(dict(zip(cols, row[6:]))), row[2], row[3], row[4], row[5])
-            for row in cur]
+    # (a generator: the rows stream into the history, never all held in memory at once)
+    return ((row[0], table, row[1], None, dumps(dict(zip(cols, row[6:]))), row[2], row[3], row[4], row[5])
+            for row in cur)
 
 
 def _into_history(conn, db: str, table: str, t: int, what: int) -> None:
@@ -582,11 +597,76 @@ def _taken_ids_sql(t: int, table: str) -> str:
             f"WHERE p.t = {t} AND p.what IN ({_TAKE}, {_TAKE_IX}) AND ({differ})")
 
 
-def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictInfo], source: str,
-           report: "MergeReport | None" = None) -> int:
+class _Rollback(Exception):
+    """Ends the preview's trial of the settling pass (nothing of it is kept)."""
+
+
+def _foresee(store: Store, plans: dict[str, _TablePlan]) -> Any:
+    """What the settling pass will do when the merge is applied (twins made one, rows moved,
+    parents restored), for the preview: the rows that can make a twin or an orphan (added, or
+    taken with another natural key, parent or deleted mark; merged field by field) are written as
+    the merge writes them, the pass runs over them exactly as after applying, and all of it is
+    rolled back. The other rows taken keep their key, parent and deleted mark, so they change
+    none of the pass's counts; only these few hundred rows are written, not the whole merge."""
+    from ..storage.repair import Settled, mark, settle
+    marked = {table: _taken_ids_sql(tp.t, table) for table, tp in plans.items() if tp.n(_TAKE, _TAKE_IX, _NEW)}
+    if store.read_only or not (marked or any(tp.mixed for tp in plans.values())):
+        return Settled() if not store.read_only else None
     conn = store.conn
-    from ..storage.repair import mark, settle
-    mark(store, {table: _taken_ids_sql(tp.t, table) for table, tp in plans.items() if tp.n(_TAKE, _TAKE_IX, _NEW)})
+    clock = store.last_clock
+    found = None
+    try:
+        with store.transaction(notify=False):
+            mark(store, marked)
+            for table, tp in plans.items():
+                t = tp.t
+                cols = ["rev", "updated_at", "office", "clerk", "deleted"] + own_columns(table)
+                if tp.n(_TAKE, _TAKE_IX):
+                    conn.execute(f"UPDATE main.{table} AS l SET {', '.join(f'{c} = i.{c}' for c in cols)} "
+                                 f"FROM temp.merge_plan AS p CROSS JOIN inc.{table} AS i ON i.rowid = p.o "
+                                 f"WHERE p.t = {t} AND p.what IN ({_TAKE}, {_TAKE_IX}) AND l.rowid = p.r "
+                                 f"AND l.id = i.id AND l.id IN (SELECT id FROM temp.repair_touched "
+                                 f"WHERE tbl = '{table}')")
+                if tp.n(_NEW):
+                    conn.execute(f"INSERT OR IGNORE INTO main.{table} (id, {', '.join(cols)}) "
+                                 f"SELECT i.id, {', '.join('i.' + c for c in cols)} FROM temp.merge_plan p "
+                                 f"CROSS JOIN inc.{table} i ON i.rowid = p.r WHERE p.t = {t} AND p.what = {_NEW}")
+                _write_mixed(store, table, tp)
+            found = settle(store, sql=_mixed_sql(plans), marked=True)
+            raise _Rollback
+    except _Rollback:
+        pass
+    finally:
+        store.last_clock = clock
+    return found
+
+
+def _write_mixed(store: Store, table: str, tp: _TablePlan) -> None:
+    """Rows merged field by field: their merged values, derived version and stamp, in place."""
+    if not tp.mixed:
+        return
+    conn = store.conn
+    names = own_columns(table) + ["deleted"]
+    sets = ", ".join(f"{c} = ?" for c in names)
+    for lrow, values, rev, at, irow in tp.mixed:
+        who = conn.execute(f"SELECT office, clerk FROM {'inc' if irow else 'main'}.{table} WHERE rowid = ?",
+                           (irow or lrow,)).fetchone()
+        conn.execute(f"UPDATE main.{table} SET {sets}, rev = ?, updated_at = ?, office = ?, clerk = ? "
+                     f"WHERE rowid = ?", [*(values[c] for c in names), rev, at, *who, lrow])
+    store._pending.append(Change(table, "*", "merge"))
+
+
+def _mixed_sql(plans: dict[str, _TablePlan]) -> dict[str, str]:
+    return {table: f"SELECT id FROM main.{table} WHERE rowid IN ({', '.join(str(int(m[0])) for m in tp.mixed)})"
+            for table, tp in plans.items() if tp.mixed}
+
+
+def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictInfo], source: str,
+           report: "MergeReport | None" = None, settling: bool = True) -> int:
+    conn = store.conn
+    from ..storage.repair import Settled, mark, settle
+    if settling:
+        mark(store, {table: _taken_ids_sql(tp.t, table) for table, tp in plans.items() if tp.n(_TAKE, _TAKE_IX, _NEW)})
     for table, tp in plans.items():
         t = tp.t
         cols = ", ".join(["id", "rev", "updated_at", "office", "clerk", "deleted"] + own_columns(table))
@@ -617,21 +697,11 @@ def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictI
             fault_point("merge-apply")
         if tp.n(_LOSE):
             _into_history(conn, "inc", table, t, _LOSE)
-        if tp.mixed:
-            names = own_columns(table) + ["deleted"]
-            sets = ", ".join(f"{c} = ?" for c in names)
-            for lrow, values, rev, at, irow in tp.mixed:
-                who = conn.execute(f"SELECT office, clerk FROM {'inc' if irow else 'main'}.{table} WHERE rowid = ?",
-                                   (irow or lrow,)).fetchone()
-                conn.execute(f"UPDATE main.{table} SET {sets}, rev = ?, updated_at = ?, office = ?, clerk = ? "
-                             f"WHERE rowid = ?", [*(values[c] for c in names), rev, at, *who, lrow])
-            store._pending.append(Change(table, "*", "merge"))
+        _write_mixed(store, table, tp)
         if tp.max_clock > store.last_clock and _plausible_clock(tp.max_clock):
             store.last_clock = tp.max_clock  # later local edits sort after what they have seen
     # one live row per natural key, and none under a deleted parent, among the rows taken
-    settled = settle(store, sql={table: f"SELECT id FROM main.{table} WHERE rowid IN "
-                                        f"({', '.join(str(int(m[0])) for m in tp.mixed)})"
-                                 for table, tp in plans.items() if tp.mixed}, marked=True)
+    settled = settle(store, sql=_mixed_sql(plans), marked=True) if settling else Settled()
     for table, rid, kept, other in settled.conflicts:
         conflicts.append(ConflictInfo(table, rid, kept, other, False, table_label(table)))
     if settled.max_clock > store.last_clock and _plausible_clock(settled.max_clock):
@@ -651,9 +721,9 @@ def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictI
         for c in conflicts:
             c.conflict_id = new_id()
         conn.executemany("INSERT INTO main.conflict (id, table_name, row_id, kept_rev, other_rev, found_at, source, "
-                         "resolved) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
-                         [(c.conflict_id, c.table, c.row_id, c.kept_rev, c.other_rev, found, c.source or source)
-                          for c in conflicts])
+                         "fields, resolved) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                         [(c.conflict_id, c.table, c.row_id, c.kept_rev, c.other_rev, found, c.source or source,
+                           json.dumps(list(c.fields)) if c.fields else "") for c in conflicts])
     finally:
         flushed()
     return added
@@ -725,19 +795,19 @@ def _count_new_history(store: Store) -> int:
 
 
 def _speed_up(store: Store) -> tuple[int, int]:
-    """A page cache big enough for the whole merge (no spilling mid-transaction), and memory-mapped
-    reads of the private incoming copy (and of our file unless it is on a network share)."""
+    """A page cache for our file (96 MB) big enough for most of what a merge of a large file changes (few spills
+    mid-transaction), a small one for the incoming copy (read once, row by row: the system's file
+    cache serves it), and no memory-mapped reads: every mapped page of both files counted in the
+    program's memory (1.2 GB for a 50% merge of two 270 MB files; under 300 MB without)."""
     conn = store.conn
     saved = (conn.execute("PRAGMA main.cache_size").fetchone()[0], conn.execute("PRAGMA main.mmap_size").fetchone()[0])
-    conn.execute("PRAGMA main.cache_size = -262144")   # 256 MB, allocated only as used
-    conn.execute("PRAGMA inc.cache_size = -131072")
-    conn.execute("PRAGMA inc.mmap_size = 1073741824")
+    conn.execute("PRAGMA main.cache_size = -98304")   # 96 MB, allocated only as used
+    conn.execute("PRAGMA inc.cache_size = -8192")
+    conn.execute("PRAGMA inc.mmap_size = 0")
+    conn.execute("PRAGMA main.mmap_size = 0")
     # the merge plan (temp.merge_plan) in memory: a temporary file would be written at every
     # statement. (Left so: changing temp_store drops all temporary tables, a kept plan too.)
     conn.execute("PRAGMA temp_store = MEMORY")
-    from .locking import is_network_path
-    if store.path is not None and not is_network_path(store.path):
-        conn.execute("PRAGMA main.mmap_size = 1073741824")
     return saved
 
 
@@ -857,7 +927,7 @@ class _IncomingChanged(Exception):
     """The incoming file is no longer the one the preview checked: merge it afresh."""
 
 
-def _compare(store: Store, report: MergeReport) -> tuple[dict[str, _TablePlan], list[ConflictInfo]]:
+def _compare(store: Store, report: MergeReport, check: bool = True) -> tuple[dict[str, _TablePlan], list[ConflictInfo]]:
     """Decide every row and fill the report's counts (``inc`` attached)."""
     grouper = _Grouper(store)
     plans, conflicts, groups = _decide(store, grouper)
@@ -872,10 +942,12 @@ def _compare(store: Store, report: MergeReport) -> tuple[dict[str, _TablePlan], 
             c = g.tables.setdefault(table, Counts())
             setattr(c, kind, getattr(c, kind) + n)
     # every incoming value the merge would write (as a row or into the history) must fit its column
-    check_values(store.conn, report.source, db="inc", also="main", rows={
-        table: (f"SELECT p.r FROM temp.merge_plan p WHERE p.t = {tp.t} AND p.what IN ({_NEW}, {_LOSE}) "
-                f"UNION ALL SELECT p.o FROM temp.merge_plan p WHERE p.t = {tp.t} AND p.what IN ({_TAKE}, {_TAKE_IX})")
-        for table, tp in plans.items()})
+    # (not again for a copy whose every value was checked: ``checked``)
+    if check:
+        check_values(store.conn, report.source, db="inc", also="main", rows={
+            table: (f"SELECT p.r FROM temp.merge_plan p WHERE p.t = {tp.t} AND p.what IN ({_NEW}, {_LOSE}) "
+                    f"UNION ALL SELECT p.o FROM temp.merge_plan p WHERE p.t = {tp.t} AND p.what IN ({_TAKE}, {_TAKE_IX})")
+            for table, tp in plans.items()})
     report.conflicts = conflicts
     report.rows_taken = sum(tp.n(_TAKE, _TAKE_IX, _NEW) + len(tp.mixed) for tp in plans.values())
     report.versions_kept_aside = sum(tp.n(_LOSE) for tp in plans.values())
@@ -884,7 +956,7 @@ def _compare(store: Store, report: MergeReport) -> tuple[dict[str, _TablePlan], 
 
 
 def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, backup: bool = True,
-          carried: list[ConflictInfo] | None = None) -> MergeReport:
+          carried: list[ConflictInfo] | None = None, checked: bool = False, staged: bool = False) -> MergeReport:
     """Merge another office's file into ``store`` (or only preview it with ``dry_run``).
 
     A preview keeps its checked private copy and its decisions; merging the same file into the
@@ -897,6 +969,15 @@ def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, bac
 
     ``carried``: conflicts found before, with the files merged into the incoming one, listed here
     too in the same transaction (``folder.merge_folder``).
+
+    ``checked``: ``incoming_path`` is already a private copy that passed every check, values
+    included (or our own private copy: the folder merge's staging file): it is attached as it
+    is, not copied and checked again; its preview does not foresee the settling pass (the folder
+    merge's lines do not show it).
+
+    ``staged``: the incoming file is our own file with other files merged into it and settled
+    there (the folder merge's staging copy, taken while our file was as it is now): every row it
+    brings is a later version of ours, so the settling pass has nothing left to do and is not run.
     """
     incoming_path = Path(incoming_path)
     _log.info("merge %s into %s%s", incoming_path, store.path, " (preview)" if dry_run else "")
@@ -910,10 +991,11 @@ def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, bac
     clock = store.last_clock
     try:
         try:
-            return _merge(store, incoming_path, dry_run, backup, prev, carried)
+            return _merge(store, incoming_path, dry_run, backup, prev, carried, checked, staged)
         except _IncomingChanged as exc:  # (rolled back: nothing of it was kept)
             store.last_clock = clock
-            report = _merge(store, incoming_path, dry_run, backup and exc.args[0] is None, None, carried)
+            report = _merge(store, incoming_path, dry_run, backup and exc.args[0] is None, None, carried, checked,
+                            staged)
             report.backup = report.backup or exc.args[0]
             return report
     except (sqlite3.Error, OSError) as exc:  # (the transaction was rolled back: nothing was kept)
@@ -943,12 +1025,16 @@ def failure_message(exc: BaseException, db: Path | None, incoming: Path) -> str:
 
 
 def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev: _Prepared | None,
-           carried: list[ConflictInfo] | None = None) -> MergeReport:
+           carried: list[ConflictInfo] | None = None, checked: bool = False, staged: bool = False) -> MergeReport:
     report = MergeReport(source=incoming_path, dry_run=dry_run)
     keep_plan = False
     same_bytes: _BytesCheck | None = None
     with contextlib.ExitStack() as stack:
-        reuse = not dry_run and _reusable(prev, store, incoming_path)
+        if checked:   # (a preview of a checked copy is not kept: the caller keeps the copy)
+            if prev is not None:
+                _put_prepared(prev)
+                prev = None
+        reuse = not dry_run and not checked and _reusable(prev, store, incoming_path)
         if reuse:
             stack.callback(prev.close)
             same_bytes = _BytesCheck(incoming_path, prev.copy)
@@ -965,8 +1051,12 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
             if prev is not None:
                 prev.close()
             stat = _stat_key(incoming_path)
-            copy, res = stack.enter_context(open_incoming(incoming_path, thorough=False, background=True,
-                                                          also=_side_work(store.path)))
+            if checked:
+                from .safety import CheckResult
+                copy, res = incoming_path, CheckResult(incoming_path, schema.SCHEMA_VERSION, False, "")
+            else:
+                copy, res = stack.enter_context(open_incoming(incoming_path, thorough=False, background=True,
+                                                              also=_side_work(store.path)))
         with store._lock:
             store.conn.execute("ATTACH DATABASE ? AS inc", (read_only_uri(copy),))
             saved = _speed_up(store)
@@ -979,7 +1069,7 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                                 name=incoming_path.name))
                         verify_schema(store.conn, incoming_path, db="inc")
                         version = store.conn.execute("PRAGMA main.data_version").fetchone()[0]
-                        plans, conflicts = _compare(store, report)
+                        plans, conflicts = _compare(store, report, not checked)
                     except BaseException:
                         res.wait()  # a damaged file: the check's message, not what reading it met
                         raise
@@ -991,8 +1081,10 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                     bad, count = side
                     _set_unreadable_history(store.conn, bad)
                     report.history_added = _count_new_history(store) if count is None else count
+                    if dry_run and not checked:   # what Apply will report of twins and restored parents
+                        report.settled = _foresee(store, plans)
                     state = (store.conn.total_changes, version)
-                    if dry_run:
+                    if dry_run and not checked:
                         _put_prepared(_Prepared(weakref.ref(store), stat, stack.pop_all(), copy, state,
                                                 plans, conflicts, report))
                         keep_plan = True
@@ -1005,10 +1097,10 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                     report.backup = backup_now(store, "merge")
                 with store.transaction():
                     if _state(store) != state:  # written to since the comparison: compare again
-                        plans, conflicts = _compare(store, report)
+                        plans, conflicts = _compare(store, report, not checked)
                     if carried:
                         conflicts = report.conflicts = [*conflicts, *carried]
-                    report.history_added = _apply(store, plans, conflicts, incoming_path.name, report)
+                    report.history_added = _apply(store, plans, conflicts, incoming_path.name, report, settling=not staged)
                     if same_bytes is not None and not same_bytes.result():
                         raise _IncomingChanged(report.backup)  # rolls the transaction back
                 report.applied = True
@@ -1048,9 +1140,19 @@ def conflict_detail(store: Store, conflict: dict[str, Any]) -> dict[str, Any]:
         other["data"] = json.loads(other["data"])
     c["current"] = current
     c["other"] = other or None
-    c["differs"] = sorted(k for k in own_columns(c["table_name"])
-                          if current and other and current.get(k) != other["data"].get(k))
+    own = conflict_fields(c) or own_columns(c["table_name"])
+    c["differs"] = sorted(k for k in own if current and other and current.get(k) != other["data"].get(k))
     return c
+
+
+def conflict_fields(conflict: dict[str, Any]) -> list[str]:
+    """The fields a conflict is about (both offices changed them), or [] for the whole row."""
+    try:
+        fields = json.loads(conflict.get("fields") or "[]")
+    except ValueError:
+        return []
+    own = own_columns(conflict["table_name"])
+    return [f for f in fields if f in own] if isinstance(fields, list) else []
 
 
 def open_conflicts(store: Store, include_resolved: bool = False) -> list[dict[str, Any]]:
@@ -1077,10 +1179,12 @@ def swap_conflict(store: Store, conflict_id: str) -> str:
         raise UserError(_("The other version of this row is no longer in the history."))
     other = other[0]
     data = json.loads(other["data"])
+    fields = conflict_fields(c)
     with store.transaction():
-        values = {k: data[k] for k in own_columns(table) if k in data}
+        # a field's conflict: only that field comes back (the other edits merged beside it stay)
+        values = {k: data[k] for k in (fields or own_columns(table)) if k in data}
         store.update(table, rid, values)
-        if bool(other["deleted"]) != bool(current["deleted"]):
+        if not fields and bool(other["deleted"]) != bool(current["deleted"]):
             if other["deleted"]:
                 store.delete(table, rid)
             else:

@@ -112,7 +112,8 @@ def check_values(conn: sqlite3.Connection, path: Path, *, db: str = "main", rows
 
 def _check_pages(conn: sqlite3.Connection, path: Path, thorough: bool) -> None:
     try:
-        conn.execute("PRAGMA mmap_size = 1073741824")  # (a private copy: nobody else writes it)
+        # (read, not memory-mapped: every mapped page would count in the program's memory, a
+        # merge's whole incoming file)
         rows = conn.execute("PRAGMA integrity_check" if thorough else "PRAGMA quick_check").fetchall()
     except sqlite3.DatabaseError as exc:
         raise DamagedFileError(_("The file {name} is damaged and cannot be opened.").format(name=path.name),

@@ -241,6 +241,14 @@ def _migrate_1_to_2(conn) -> None:
     the versions that go kept in the history and the conflicts listed for the clerk."""
 
 
+def _migrate_2_to_3(conn) -> None:
+    """A conflict found on one field of a row (two offices changed that field, and each perhaps
+    other fields alone) names its fields, so that Swap brings back only those: a JSON list, or
+    '' for a conflict about the whole row (a deletion against an edit, twins, restored parents).
+    The conflict table is this file's own (it does not travel), so no other file is affected."""
+    conn.execute("ALTER TABLE conflict ADD COLUMN fields TEXT NOT NULL DEFAULT ''")
+
+
 # the version from which a file holds one live row per natural key and none under a tombstone
 SETTLED_FROM = 2
 

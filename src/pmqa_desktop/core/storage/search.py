@@ -340,7 +340,7 @@ def _number_steps(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
     """A calendar step's number (ลำดับ) as the calendar shows it: its place among the year's steps."""
     numbers: dict[str, int] = {}
     for year_id in {r["year_id"] for r in rows}:
-        ids = conn.execute("SELECT id FROM calendar_step WHERE year_id = ? AND deleted = 0 ORDER BY sort_key",
+        ids = conn.execute("SELECT id FROM calendar_step WHERE year_id = ? AND deleted = 0 ORDER BY sort_key, id",
                            (year_id,)).fetchall()
         numbers.update((sid, n) for n, (sid,) in enumerate(ids, start=1))
     for r in rows:

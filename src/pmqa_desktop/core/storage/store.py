@@ -227,10 +227,11 @@ class Store:
             self._search_behind = False
         return True
 
-    def close(self, keep_journal: bool = False) -> None:
+    def close(self, keep_journal: bool = False, index: bool = True) -> None:
         """Close the file; its kept journal is removed unless ``keep_journal`` (the file is opened
-        again at once: removing a large journal costs a tenth of a second)."""
-        if not self.closed and self._search_attached and not self.read_only:
+        again at once: removing a large journal costs a tenth of a second). ``index=False`` leaves
+        find's index behind (a private copy thrown away next: the next open would rebuild it)."""
+        if not self.closed and self._search_attached and not self.read_only and index:
             with contextlib.suppress(Exception):   # (if not, the next open rebuilds the index)
                 self.index_edits()
         self.closed = True

@@ -232,9 +232,10 @@ class CalendarModel(GridModel):
             idx = self.index(pos, col)
             self.dataChanged.emit(idx, idx)
 
-    def _insert_pos(self, sort_key: float, exclude: int | None = None) -> int:
-        keys = [s.sort_key for i, s in enumerate(self._steps) if i != exclude]
-        return bisect.bisect_right(keys, sort_key)
+    def _insert_pos(self, sort_key: float, step_id: str, exclude: int | None = None) -> int:
+        # (sort key, then id: the order a reload reads, so equal keys from two offices show alike)
+        keys = [(s.sort_key, s.id) for i, s in enumerate(self._steps) if i != exclude]
+        return bisect.bisect_right(keys, (sort_key, step_id))
 
     def _refresh_step(self, step_id: str) -> None:
         row = self.store.get("calendar_step", step_id)
@@ -248,9 +249,9 @@ class CalendarModel(GridModel):
                 self._numbers_changed(pos)
             return
         if pos is None:
-            cells = {c["month"]: c["text"] for c in self.store.select("calendar_cell", {"step_id": step_id}, order_by="")
+            cells = {c["month"]: c["text"] for c in self.store.select("calendar_cell", {"step_id": step_id}, order_by="month")
                      if c["text"]}
-            new = self._insert_pos(row["sort_key"])
+            new = self._insert_pos(row["sort_key"], step_id)
             self.beginInsertRows(QModelIndex(), new, new)
             self._steps.insert(new, _Step(row, cells))
             self._reindex()
@@ -261,7 +262,7 @@ class CalendarModel(GridModel):
         step.text, step.remark = row["text"], row["remark"]
         if row["sort_key"] != step.sort_key:
             step.sort_key = row["sort_key"]
-            new = self._insert_pos(step.sort_key, exclude=pos)
+            new = self._insert_pos(step.sort_key, step.id, exclude=pos)
             if new != pos:
                 dest = new + 1 if new > pos else new
                 self.beginMoveRows(QModelIndex(), pos, pos, QModelIndex(), dest)

@@ -153,7 +153,7 @@ class ExportDialog(QDialog):
         for r in store.query("SELECT p.id, p.title, p.policy, y.year_be, o.name AS org FROM dev_plan p "
                              "JOIN fiscal_year y ON y.id = p.year_id JOIN organisation o ON o.id = y.org_id "
                              "WHERE p.deleted = 0 AND y.deleted = 0 AND o.deleted = 0 "
-                             "ORDER BY o.sort_key, y.year_be, p.sort_key, p.title"):
+                             "ORDER BY o.sort_key, y.year_be, p.sort_key, p.title, p.id"):
             title = r["title"] or r["policy"] or _("(untitled plan)")
             it = QListWidgetItem(_("{title} ({org}, fiscal year {year})").format(
                 title=title, org=r["org"], year=r["year_be"]), self.plans)
