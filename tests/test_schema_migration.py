@@ -172,9 +172,9 @@ def test_cli_check_of_a_version_1_file_passes_without_changing_it(tmp_path, caps
     assert old.read_bytes() == data
 
 
-def test_a_version_2_file_keeps_its_conflicts_whole_row_at_version_3(tmp_path):
-    """Version 3 names a field's conflict's fields; a version-2 file's conflicts stay about the
-    whole row (Swap as before), and a version-2 file still merges into a version-3 one."""
+def test_a_version_2_file_keeps_its_conflicts_whole_row_at_version_4(tmp_path):
+    """Version 4 names a field's conflict's fields; a version-2 file's conflicts stay about the
+    whole row (Swap as before), and a version-2 file still merges into a version-4 one."""
     path = version_1_file(tmp_path / "v2.db")
     conn = sqlite3.connect(path)
     schema.MIGRATIONS[1](conn)
@@ -185,7 +185,7 @@ def test_a_version_2_file_keeps_its_conflicts_whole_row_at_version_3(tmp_path):
     conn.close()
     store = Store.open(path, Actor("province", "clerk"))
     try:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION == 4
         assert store.query("SELECT fields FROM conflict WHERE id = 'c1'") == [{"fields": ""}]
     finally:
         store.close()

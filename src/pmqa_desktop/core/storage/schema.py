@@ -7,7 +7,7 @@ which office/clerk it was last changed, and a tombstone flag instead of deletion
 from __future__ import annotations
 
 APPLICATION_ID = 0x504D5141  # 'PMQA'
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SYNC_COLUMNS = """
     id TEXT PRIMARY KEY,
@@ -241,14 +241,6 @@ def _migrate_1_to_2(conn) -> None:
     the versions that go kept in the history and the conflicts listed for the clerk."""
 
 
-def _migrate_2_to_3(conn) -> None:
-    """A conflict found on one field of a row (two offices changed that field, and each perhaps
-    other fields alone) names its fields, so that Swap brings back only those: a JSON list, or
-    '' for a conflict about the whole row (a deletion against an edit, twins, restored parents).
-    The conflict table is this file's own (it does not travel), so no other file is affected."""
-    conn.execute("ALTER TABLE conflict ADD COLUMN fields TEXT NOT NULL DEFAULT ''")
-
-
 # the version from which a file holds one live row per natural key and none under a tombstone
 SETTLED_FROM = 2
 
@@ -280,6 +272,14 @@ def _migrate_2_to_3(conn) -> None:
     _add_columns(conn, 3)
 
 
+def _migrate_3_to_4(conn) -> None:
+    """Version 4: a conflict found on one field of a row (two offices changed that field, and each perhaps
+    other fields alone) names its fields, so that Swap brings back only those: a JSON list, or
+    '' for a conflict about the whole row (a deletion against an edit, twins, restored parents).
+    The conflict table is this file's own (it does not travel), so no other file is affected."""
+    conn.execute("ALTER TABLE conflict ADD COLUMN fields TEXT NOT NULL DEFAULT ''")
+
+
 def _columns(table: str) -> list[str]:
     cols = []
     for line in column_defs(table).split(","):
@@ -300,6 +300,6 @@ def own_columns(table: str) -> list[str]:
 # MIGRATIONS[n] takes a database at user_version n to n + 1. Never edit a shipped step.
 # (Find's full-text index is not a numbered step: ``search.ensure`` runs after them at every
 # open and creates it when missing; see storage.search.)
-MIGRATIONS = {0: _migrate_0_to_1, 1: _migrate_1_to_2, 2: _migrate_2_to_3}
+MIGRATIONS = {0: _migrate_0_to_1, 1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4}
 
 SYNCED_TABLES = tuple(TABLES)
