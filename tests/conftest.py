@@ -83,6 +83,26 @@ def seeds_dir() -> Path:
     return shared if shared.is_dir() else ROOT / "src" / "pmqa_desktop" / "data" / "seeds"
 
 
+def _seed(seeds_dir: Path, shared_name: str, bundled_name: str) -> str:
+    from pmqa_desktop.core.importers.text_tables import decode
+    path = seeds_dir / shared_name
+    if not path.exists():
+        path = seeds_dir / bundled_name
+    return decode(path.read_bytes())
+
+
+@pytest.fixture
+def seed_text(seeds_dir) -> str:
+    """The Ratchaburi FY 2554 calendar and weekly plan, as a text dump."""
+    return _seed(seeds_dir, "000_395ec6b56e446c56.txt", "ratchaburi_2554_calendar_weekly.txt")
+
+
+@pytest.fixture
+def devplan_seed(seeds_dir) -> str:
+    """The Rayong FY 2553 development plans and form 7.2, as a text dump."""
+    return _seed(seeds_dir, "001_23b239e2dbe53bed.txt", "rayong_2553_devplan_kpi72.txt")
+
+
 def pytest_sessionfinish(session, exitstatus):
     """Tear Qt down in order before Python does: close windows, run deferred deletes, and let
     the background dictionary loaders finish, so nothing is left to crash the interpreter exit."""

@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 
 from pmqa_desktop.cli import main
 from pmqa_desktop.core.errors import FileProblem
-from pmqa_desktop.core.importers.text_tables import decode
 from pmqa_desktop.core.sharing import merge
 from pmqa_desktop.core.storage import Actor, Store, planning, schema
 from gui_helpers import type_text
@@ -32,14 +31,6 @@ def _note(db, org="จังหวัดราชบุรี", be=2554):
         return _year(store, org, be)["calendar_note"]
     finally:
         store.close()
-
-
-@pytest.fixture
-def seed_text(seeds_dir):
-    path = seeds_dir / "000_395ec6b56e446c56.txt"
-    if not path.exists():
-        path = seeds_dir / "ratchaburi_2554_calendar_weekly.txt"
-    return decode(path.read_bytes())
 
 
 def test_the_seed_footnote_is_kept_and_printed_under_the_calendar(demo_db, tmp_path):

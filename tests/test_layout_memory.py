@@ -36,6 +36,14 @@ def _second_window(qtbot, path):
     return w
 
 
+def _reopened(qtbot, window):
+    """Close the window and its file, and open the file in a new window (a restart)."""
+    path = window.store.path
+    window.close_store()
+    window.close()
+    return _second_window(qtbot, path)
+
+
 def test_tree_width_and_column_widths_come_back(qtbot, window):
     window.resize(1280, 800)
     qtbot.wait(20)
@@ -54,10 +62,7 @@ def test_tree_width_and_column_widths_come_back(qtbot, window):
     drag(qtbot, header.viewport(), QPoint(edge, 5), QPoint(edge - 60, 5))
     assert header.sectionSize(col) == old - 60
     qtbot.wait(600)                        # (written a moment after the drag stops)
-    path = window.store.path
-    window.close_store()
-    window.close()
-    again = _second_window(qtbot, path)
+    again = _reopened(qtbot, window)
     try:
         assert abs(again.tree.width() - tree_width) <= 2
         assert again.calendar_view.table.horizontalHeader().sectionSize(col) == old - 60
@@ -86,10 +91,7 @@ def test_ctrl_wheel_zooms_the_grid_and_ctrl_0_brings_it_back(qtbot, window):
     assert table.frozen.overlay.font() == table.font()      # the frozen columns too
     assert table.frozen.overlay.rowHeight(1) == table.rowHeight(1)
     qtbot.wait(600)
-    path = window.store.path
-    window.close_store()
-    window.close()
-    again = _second_window(qtbot, path)
+    again = _reopened(qtbot, window)
     try:
         t2 = again.calendar_view.table
         assert t2.zoom == 130
@@ -140,10 +142,7 @@ def test_column_widths_follow_their_column_when_months_are_added(qtbot, window):
         assert h.sectionSize(remark) == normal_month         # and a month where the remark stood
     widths_follow(table)
     qtbot.wait(600)
-    path = window.store.path
-    window.close_store()
-    window.close()
-    again = _second_window(qtbot, path)
+    again = _reopened(qtbot, window)
     try:
         widths_follow(again.calendar_view.table)
     finally:
@@ -193,10 +192,7 @@ def test_gantt_zoom_is_kept_across_pages_and_windows(qtbot, window):
     assert combo.currentData() == "quarter"
     assert pages.open_page(window, other_year, pages.DEVPLAN_PAGE).gantt_zoom.combo.currentData() == "quarter"
     quarter_width = page.grid.columnWidth(COL_M0)
-    path = window.store.path
-    window.close_store()
-    window.close()
-    again = _second_window(qtbot, path)
+    again = _reopened(qtbot, window)
     try:
         page2 = pages.open_page(again, rayong_year(again.store), pages.DEVPLAN_PAGE)
         qtbot.wait(20)
@@ -229,10 +225,7 @@ def test_dashboard_and_kpi_panes_come_back(qtbot, window):
     kpi_moved = kpi_split.sizes()
     assert kpi_moved[0] >= kpi_before[0] + 40
     qtbot.wait(600)
-    path = window.store.path
-    window.close_store()
-    window.close()
-    again = _second_window(qtbot, path)
+    again = _reopened(qtbot, window)
     try:
         board2 = pages.open_page(again, rayong_year(again.store), pages.DASHBOARD_PAGE)
         qtbot.wait(20)

@@ -14,18 +14,9 @@ from pmqa_desktop.core.errors import UserError
 from pmqa_desktop.core.importers import schedule_import
 from pmqa_desktop.core.importers.sources import (parse_source, read_source, remove_wrap_spaces, unwrap,
                                                  wrap_fixes)
-from pmqa_desktop.core.importers.text_tables import decode
 from pmqa_desktop.core.importers.xlsx_tables import cell_text
 from pmqa_desktop.core.thai_calendar import MonthKey, parse_cell_date
 from pmqa_desktop.i18n import _
-
-
-@pytest.fixture
-def seed_text(seeds_dir):
-    path = seeds_dir / "000_395ec6b56e446c56.txt"
-    if not path.exists():
-        path = seeds_dir / "ratchaburi_2554_calendar_weekly.txt"
-    return decode(path.read_bytes())
 
 
 def steps_of(prev):

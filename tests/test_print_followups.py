@@ -3,10 +3,8 @@ step numbers printed exactly as typed ("3." and "3"), and screen grids breaking 
 its cell between its parts, as print does."""
 from __future__ import annotations
 
-import pytest
 
 from pmqa_desktop.core.importers.devplan_import import parse_devplan
-from pmqa_desktop.core.importers.text_tables import decode
 from pmqa_desktop.core.storage import devplan as dp
 from pmqa_desktop.core.storage import planning
 from pmqa_desktop.printing.render import PrintSettings, print_to_pdf, resolve
@@ -30,14 +28,6 @@ def render(store, form, year, tmp_path, plan=None):
 def _plan1(store):
     year = planning.find_year(store, planning.find_organisation(store, "จังหวัดระยอง")["id"], 2553)
     return next(p for p in dp.plans(store, year["id"]) if p["title"].startswith("แนวนโยบาย 2"))
-
-
-@pytest.fixture
-def devplan_seed(seeds_dir):
-    path = seeds_dir / "001_23b239e2dbe53bed.txt"
-    if not path.exists():
-        path = seeds_dir / "rayong_2553_devplan_kpi72.txt"
-    return decode(path.read_bytes())
 
 
 # ---------------------------------------------------------------- main activities without steps
