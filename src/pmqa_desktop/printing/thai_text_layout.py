@@ -390,7 +390,7 @@ class TextWriter:
         table = self._glyph_table(face, size, [g for g in gids if g] if 0 in gids else gids)
         K = shaped.scale
         # positions in 1/1000 em (font units when the font has 1000 per em, as both fonts do)
-        pos = shaped.pos if K == 1.0 else [(p[0] * K, p[1] * K, p[2] * K, 0) for p in shaped.pos]
+        pos = iter(shaped.pos if K == 1.0 else [v * K for v in shaped.pos])
         k = size / 1000.0
         inv = 1000.0 / size
         fnum = num
@@ -400,7 +400,7 @@ class TextWriter:
         run: list[str] = []
         pen = cur_x = rise = 0.0
         cur_subset = -1
-        for gid, (xo, yo, xa, _ya) in zip(gids, pos):
+        for gid, xo, yo, xa, _ya in zip(gids, pos, pos, pos, pos):
             if not gid:
                 pen += xa * k
                 continue
