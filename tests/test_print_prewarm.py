@@ -27,4 +27,4 @@ def test_the_warm_up_loads_the_word_list(qtbot):
     for t in threading.enumerate():
         if t.name == "print-prewarm":
             t.join(60)
-    assert thai_text._words is not None and thai_text._longest
+    assert thai_text._words is not None and thai_text._lengths

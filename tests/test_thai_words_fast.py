@@ -41,7 +41,8 @@ def test_long_rows_without_spaces_as_the_unbounded_search():
 
 def test_the_bound_is_used():
     tt.dictionary()
-    assert tt._longest and tt._longest[tt.dictionary().__iter__().__next__()[:tt.PREFIX]] >= 1
+    w = next(iter(tt.dictionary()))
+    assert tt._lengths[w[:tt.PREFIX]] >> len(w) & 1
 
 
 @settings(max_examples=300, deadline=None)
@@ -59,3 +60,14 @@ def test_word_breaks_for_the_screen_sit_between_two_thai_characters_at_line_brea
     breaks = set(tt.line_breaks(text))
     thai = lambda c: bool(tt._THAI_RUN.fullmatch(c))   # noqa: E731
     assert at == sorted(p for p in breaks if thai(text[p - 1]) and thai(text[p]))
+
+
+def _cluster_starts_one_by_one(run: str) -> list[int]:
+    return [0] + [i for i in range(1, len(run))
+                  if run[i] not in tt._NO_BREAK_BEFORE and run[i - 1] not in tt._NO_BREAK_AFTER]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_THAI_LETTERS + ["a", " "]), min_size=1, max_size=40))
+def test_cluster_starts_as_checked_one_by_one(run):
+    assert tt._cluster_starts(run) == _cluster_starts_one_by_one(run)

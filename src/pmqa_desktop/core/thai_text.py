@@ -39,10 +39,12 @@ _NO_BREAK_BEFORE = set("\u0e30\u0e31\u0e32\u0e33\u0e34\u0e35\u0e36\u0e37\u0e38\u
 _ATTACH_BACK = ("\u0e46", "\u0e2f")
 # No break after these: the leading vowels เ แ โ ใ ไ
 _NO_BREAK_AFTER = set("\u0e40\u0e41\u0e42\u0e43\u0e44")
+# a character that starts a cluster: none of the above before it, not itself a mark that follows
+_CLUSTER_START = re.compile("(?<![\u0e40-\u0e44])[^\u0e30-\u0e3a\u0e45\u0e47-\u0e4e]")
 MAX_WORD = 32
-PREFIX = 5   # the longest word starting with each 5-letter prefix bounds the search from a start
-#   (5, not 3: a quarter less searching for 15 ms more loading; a table of every word's
-#   beginnings searched a tenth less again but took 0.25 s to build, in the middle of the start)
+PREFIX = 5   # the lengths of the words starting with each 5-letter prefix: the only pieces tried
+#   from a start (5, not 3: a quarter less searching for 15 ms more loading; a table of every
+#   word's beginnings searched a tenth less again but took 0.25 s to build, in the middle of the start)
 
 # UAX #14 classes, the part forms need: CL/CP/EX/IS/NS/PO (never start a line), OP/PR (never end one)
 CLOSING = set(")]}\u201d\u2019\u00bb.,:;!?%\u0e46\u0e2f")
@@ -50,7 +52,10 @@ OPENING = set("([{\u201c\u2018\u00ab")
 QUOTES = set("\"'")
 
 _words: frozenset[str] | None = None
-_longest: dict[str, int] = {}
+# first PREFIX letters of the words -> the lengths of the words starting with them, as bits
+# (bit L set: some word of L letters); a word shorter than PREFIX is its own key
+_lengths: dict[str, int] = {}
+_LONG_LENGTHS: dict[int, tuple[int, ...]] = {}   # such bits -> the lengths of PREFIX letters or more
 _load_lock = threading.Lock()
 
 
@@ -66,29 +71,27 @@ def dictionary() -> frozenset[str]:
         with _load_lock:
             if _words is None:
                 kept = frozenset(w for w in word_list_text().split("\n") if w and len(w) <= MAX_WORD)
-                longest: dict[str, int] = {}
+                lengths: dict[str, int] = {}
+                get = lengths.get
                 for w in kept:
-                    if len(w) > longest.get(w[:PREFIX], 0):
-                        longest[w[:PREFIX]] = len(w)
-                _longest.update(longest)
+                    k = w[:PREFIX]
+                    lengths[k] = get(k, 0) | (1 << len(w))
+                _lengths.update(lengths)
                 _words = kept
     return _words
 
 
 def _cluster_starts(run: str) -> list[int]:
     """Offsets where a character cluster starts (the only places a Thai word may start)."""
-    starts = [0]
-    for i in range(1, len(run)):
-        if run[i] in _NO_BREAK_BEFORE or run[i - 1] in _NO_BREAK_AFTER:
-            continue
-        starts.append(i)
-    return starts
+    return [0] + [m.start() for m in _CLUSTER_START.finditer(run, 1)]
 
 
 def _segment(run: str, words: frozenset[str], exclude: str = "", bounded: bool = True) -> list[tuple[str, bool]]:
     """(piece, known) for the run: fewest unknown characters, then fewest pieces, then the
     longest word anywhere in it (ตาม|ตัวชี้วัด|ผล, not ตามตัว|ชี้|วัดผล), then the longest first
     word. Worked from the end, so each position knows its best continuation."""
+    if bounded and words is _words:
+        return _segment_known(run, words, exclude)
     ends = _cluster_starts(run) + [len(run)]
     n = len(ends) - 1
     # best[k]: (unknown chars, pieces, -longest word, -len(first piece)) for run[ends[k]:];
@@ -98,12 +101,10 @@ def _segment(run: str, words: frozenset[str], exclude: str = "", bounded: bool =
     best[n] = (0, 0, 0, 0)
     for k in range(n - 1, -1, -1):
         i = ends[k]
-        # no dictionary word reaches past the longest one with this start's first letters
-        limit = i + max(PREFIX - 1, _longest.get(run[i:i + PREFIX], 0)) if bounded and words is _words else i + MAX_WORD
         cand = None
         for m in range(k + 1, n + 1):
             j = ends[m]
-            if j - i > MAX_WORD or (m > k + 1 and j > limit):
+            if j - i > MAX_WORD:
                 break
             rest = best[m]
             piece = run[i:j]
@@ -123,6 +124,77 @@ def _segment(run: str, words: frozenset[str], exclude: str = "", bounded: bool =
         piece = run[ends[k]:ends[m]]
         out.append((piece, piece in words and piece != exclude))
         k = m
+    return out
+
+
+def _segment_known(run: str, words: frozenset[str], exclude: str) -> list[tuple[str, bool]]:
+    """``_segment`` with the program's word list, the same choice, faster: from each start only
+    pieces as long as a word beginning with the start's first letters (``_lengths``) are looked
+    up, not every cluster end up to the longest word; and each score is one integer holding
+    ``_segment``'s four in the same order (unknown characters, pieces, 32 - longest word,
+    32 - first piece; 6 bits for each of the last two), so comparing integers compares them.
+    No two candidate pieces from one start score alike (a known piece's score ends with its
+    length, the unknown cluster's with 0), so the order they are tried in does not matter."""
+    size = len(run)
+    starts = _cluster_starts(run)
+    is_end = bytearray(size + 1)
+    for i in starts:
+        is_end[i] = 1
+    is_end[size] = 1
+    best = [0] * (size + 1)
+    nxt = [size] * (size + 1)
+    best[size] = (32 << 6) | 32           # nothing left: no piece, "longest word" 0
+    unknown_char = 1 << 32                # pieces and the two 6-bit fields fit below it
+    lengths, long_lengths = _lengths, _LONG_LENGTHS
+    j1 = size   # end of the cluster at i: the start after it
+    for i in reversed(starts):
+        rest = best[j1]
+        piece = run[i:j1]
+        n = j1 - i
+        if piece in words and piece != exclude:
+            lw = rest >> 6 & 63
+            cand = ((rest >> 12) + 1 << 12) | ((32 - n if 32 - n < lw else lw) << 6) | (32 - n)
+        else:   # one cluster no word covers: its letters count as unknown, first piece "0 long"
+            cand = rest + n * unknown_char + (1 << 12) - (rest & 63) + 32
+        at = j1
+        # words shorter than PREFIX letters
+        for j in range(j1 + 1, min(i + PREFIX, size + 1)):
+            if is_end[j]:
+                piece = run[i:j]
+                if piece in words and piece != exclude:
+                    rest = best[j]
+                    n = j - i
+                    lw = rest >> 6 & 63
+                    score = ((rest >> 12) + 1 << 12) | ((32 - n if 32 - n < lw else lw) << 6) | (32 - n)
+                    if score < cand:
+                        cand, at = score, j
+        bits = lengths.get(run[i:i + PREFIX])
+        if bits is not None and bits >= 1 << PREFIX:
+            todo = long_lengths.get(bits)
+            if todo is None:
+                todo = long_lengths[bits] = tuple(n for n in range(PREFIX, MAX_WORD + 1) if bits >> n & 1)
+            for n in todo:
+                j = i + n
+                if j > size:
+                    break
+                if j > j1 and is_end[j]:
+                    piece = run[i:j]
+                    if piece in words and piece != exclude:
+                        rest = best[j]
+                        lw = rest >> 6 & 63
+                        score = ((rest >> 12) + 1 << 12) | ((32 - n if 32 - n < lw else lw) << 6) | (32 - n)
+                        if score < cand:
+                            cand, at = score, j
+        best[i] = cand
+        nxt[i] = at
+        j1 = i
+    out: list[tuple[str, bool]] = []
+    i = 0
+    while i < size:
+        j = nxt[i]
+        piece = run[i:j]
+        out.append((piece, piece in words and piece != exclude))
+        i = j
     return out
 
 

@@ -101,14 +101,16 @@ class Shaped:
     """A shaped text: ``advance`` in 1/1000 em and ``glyphs`` as ``Glyph``-shaped tuples
     (gid, cluster, x_advance, x_offset, y_offset), 1/1000 em.
 
-    Kept as HarfBuzz gave it (``gids``; ``pos`` = HarfBuzz's (x_offset, y_offset, x_advance,
-    y_advance) per glyph in font units; ``scale`` = 1000 / units per em): drawing needs nothing
-    more, and making the scaled tuples for thousands of lines costs more than shaping them, so
-    ``glyphs`` is made on demand."""
+    Kept as HarfBuzz gave it (``gids``; ``pos`` = HarfBuzz's x_offset, y_offset, x_advance,
+    y_advance of every glyph in turn, in font units, in one flat list; ``scale`` = 1000 / units
+    per em): drawing needs nothing more, and making the scaled tuples for thousands of lines
+    costs more than shaping them, so ``glyphs`` is made on demand. Flat, not a tuple per glyph:
+    a form's shaped lines stay cached, and Python's cycle collector examined each of those
+    ~200,000 small tuples once the print was over (60 ms after the large calendar)."""
 
     __slots__ = ("gids", "pos", "scale", "_advance", "_glyphs", "_face", "_text")
 
-    def __init__(self, gids: list[int], pos: list[tuple[int, int, int, int]], scale: float,
+    def __init__(self, gids: list[int], pos: list[int], scale: float,
                  face: "Face | None" = None, text: str = ""):
         self.gids = gids
         self.pos = pos
@@ -122,7 +124,8 @@ class Shaped:
     def advance(self) -> float:
         if self._advance is None:
             k = self.scale
-            self._advance = float(sum([p[2] for p in self.pos])) if k == 1.0 else sum([p[2] * k for p in self.pos])
+            xa = self.pos[2::4]
+            self._advance = float(sum(xa)) if k == 1.0 else sum([v * k for v in xa])
         return self._advance
 
     @property
@@ -130,8 +133,9 @@ class Shaped:
         if self._glyphs is None:
             k = self.scale
             clusters = self._face._clusters(self._text) if self._face is not None else []
-            self._glyphs = tuple((g, c, p[2] * k, p[0] * k, p[1] * k)
-                                 for g, c, p in zip(self.gids, clusters, self.pos))
+            it = iter(self.pos)
+            self._glyphs = tuple((g, c, xa * k, xo * k, yo * k)
+                                 for g, c, xo, yo, xa, _ya in zip(self.gids, clusters, it, it, it, it))
         return self._glyphs
 
 
@@ -181,7 +185,7 @@ class Face:
         if not text:
             return _EMPTY
         buf = self._shaped_buffer(text)
-        got = Shaped([i.codepoint for i in buf.glyph_infos], [p.position for p in buf.glyph_positions],
+        got = Shaped([i.codepoint for i in buf.glyph_infos], [v for p in buf.glyph_positions for v in p.position],
                      self._k, self, text)
         if len(self._shape_cache) > 50000:
             self._shape_cache.clear()

@@ -23,7 +23,7 @@ from ..core.thai_calendar import from_thai_digits, to_thai_digits
 from ..i18n import _
 from .fonts import ThaiFont
 from .form_text import thai
-from .thai_text_layout import TextWriter, fp_str, longest_word_width, num, text_width, wrap
+from .thai_text_layout import TextWriter, fp_str, longest_word_width, num, surely_wider, text_width, wrap
 
 MM = 72.0 / 25.4
 BODY_SIZE = 16.0          # nominal TH Sarabun sizes
@@ -278,9 +278,15 @@ class FormDocument:
         if "\n" not in text:
             s = nominal * self.opts.font.scale
             # a text that will likely fit is shaped in full now (its drawing reuses it); a long one
-            # only measured (the same width either way)
-            adv = face.drawn_advance(text) if len(text) * s * 0.45 <= avail else face.advance(text)
-            fits = adv * s / 1000.0 <= avail
+            # only measured (the same width either way); one far too long is measured by its words,
+            # which its wrapping needs anyway
+            guess = len(text) * s * 0.45
+            if guess <= avail:
+                fits = face.drawn_advance(text) * s / 1000.0 <= avail
+            elif guess > 2 * avail and surely_wider(face, text, avail * 1000.0 / s):
+                fits = False
+            else:
+                fits = face.advance(text) * s / 1000.0 <= avail
         else:
             fits = False
         if fits:

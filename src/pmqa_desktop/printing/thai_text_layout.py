@@ -155,6 +155,18 @@ def longest_word_width(face: Face, text: str) -> float:
     return widest
 
 
+# A row whose words, measured apart, are this much wider than its cell does not fit on one line:
+# joining them can change the width only by the kerning between neighbouring words
+SURELY_WIDER = 1.25
+
+
+def surely_wider(face: Face, text: str, width_em: float) -> bool:
+    """True when ``text`` (one paragraph) certainly does not fit ``width_em`` (1/1000 em) on one
+    line: its pieces, measured for wrapping anyway, add up to ``SURELY_WIDER`` times that. Spares
+    shaping a long row as a whole only to learn that it must be wrapped."""
+    return sum([p[4] for p in _pieces(face, text)]) > SURELY_WIDER * width_em
+
+
 @lru_cache(maxsize=4096)
 def _pieces(face: Face, text: str) -> tuple[tuple[int, int, bool, float, float, float], ...]:
     """The unbreakable pieces of ``text`` between its break positions, measured once for both
@@ -201,11 +213,12 @@ def _wrap_para(face: Face, size: float, text: str, width: float, base: int) -> l
     if not text.strip():
         return [Line("", base, 0.0)]
     k = size / 1000.0
-    full = face.advance(text) * k
-    if full <= width:
-        s = len(text) - len(text.lstrip())
-        t = text.strip()
-        return [Line(t, base + s, full if t == text else None, face, k)]
+    if not surely_wider(face, text, width / k):
+        full = face.advance(text) * k
+        if full <= width:
+            s = len(text) - len(text.lstrip())
+            t = text.strip()
+            return [Line(t, base + s, full if t == text else None, face, k)]
     lines: list[Line] = []
     cur_start: int | None = None
     cur_end = 0
@@ -359,7 +372,7 @@ class TextWriter:
         table = self._glyph_table(face, size, [g for g in gids if g] if 0 in gids else gids)
         K = shaped.scale
         # positions in 1/1000 em (font units when the font has 1000 per em, as both fonts do)
-        pos = shaped.pos if K == 1.0 else [(p[0] * K, p[1] * K, p[2] * K, 0) for p in shaped.pos]
+        pos = iter(shaped.pos if K == 1.0 else [v * K for v in shaped.pos])
         k = size / 1000.0
         inv = 1000.0 / size
         fnum = num
@@ -369,7 +382,7 @@ class TextWriter:
         run: list[str] = []
         pen = cur_x = rise = 0.0
         cur_subset = -1
-        for gid, (xo, yo, xa, _ya) in zip(gids, pos):
+        for gid, xo, yo, xa, _ya in zip(gids, pos, pos, pos, pos):
             if not gid:
                 pen += xa * k
                 continue

@@ -1,0 +1,51 @@
+"""Issue 15: a row far wider than its cell is measured by its words, not shaped whole, and
+wraps exactly as when it is shaped whole first (same lines, same one-line texts)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pmqa_desktop.printing import thai_text_layout as ttl
+from pmqa_desktop.printing.fonts import get_font
+from pmqa_desktop.printing.layout import Cell, FormDocument, Options
+
+DATA = Path(__file__).parent / "data"
+CORPUS = [ln.strip() for ln in (DATA / "thai_corpus.txt").read_text(encoding="utf-8").splitlines()
+          if ln.strip() and not ln.startswith("#")]
+
+
+def _lines(face, size, text, width, skip):
+    kept = ttl.SURELY_WIDER
+    ttl.SURELY_WIDER = kept if skip else float("inf")   # inf: every row is shaped whole first
+    try:
+        face._advance_cache.clear()
+        face._shape_cache.clear()
+        ttl._pieces.cache_clear()
+        return [(ln.text, ln.start) for ln in ttl.wrap(face, size, text, width)]
+    finally:
+        ttl.SURELY_WIDER = kept
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(CORPUS), min_size=1, max_size=4), st.sampled_from([30.0, 60.0, 120.0, 400.0]),
+       st.sampled_from([False, True]))
+def test_wrapping_as_when_the_row_is_shaped_whole(parts, width, bold):
+    face = get_font("laksaman").face(bold)
+    text = "".join(parts)
+    assert _lines(face, 16.0, text, width, True) == _lines(face, 16.0, text, width, False)
+
+
+def test_a_long_row_is_not_shaped_whole(monkeypatch):
+    font = get_font("laksaman")
+    face = font.face(False)
+    text = "".join(CORPUS[:6]).replace(" ", "")
+    doc = FormDocument(Options(font=font))
+    shaped = []
+    real = type(face).advance
+    monkeypatch.setattr(type(face), "advance", lambda self, t: (shaped.append(t), real(self, t))[1])
+    face._advance_cache.clear()
+    lines, _size = doc._wrap_cell(Cell(text), 150.0, 14)
+    assert len(lines) > 3 and "".join(lines) == text
+    assert shaped and text not in shaped
