@@ -109,6 +109,48 @@ def display_text(text: str) -> str:
     return shown
 
 
+_BREAK_AFTER = frozenset("\u200b \u2028\t")
+
+
+def _inside_thai_word(text: str, pos: int) -> bool:
+    """True when a line ending at ``pos`` would cut between two Thai letters with no break of ours
+    (a zero-width space) between them."""
+    return "\u0e00" <= text[pos - 1] <= "\u0e7f" and "\u0e00" <= text[pos] <= "\u0e7f"
+
+
+def _last_break(text: str, start: int, end: int) -> int:
+    """The last place after ``start`` and before ``end`` where the program's rules allow a line
+    to end (after a zero-width space, a space or a line separator); 0 when there is none."""
+    for q in range(end - 1, start, -1):
+        if text[q - 1] in _BREAK_AFTER:
+            return q
+    return 0
+
+
+def _end_between_words(line, text: str, width: float, align) -> float:
+    """Qt on Linux asks libthai for Thai breaks, and its dictionary cuts words ours keeps whole
+    (ตัว|ชี้วัด, ส่วน|ราชการ): a line Qt ends inside a word is laid again, narrower, until it ends at
+    one of our breaks (its text then aligned in the whole width). Returns the line's x offset."""
+    start = line.textStart()
+    end = start + line.textLength()
+    narrowed = width
+    while end < len(text) and _inside_thai_word(text, end):
+        back = _last_break(text, start, end)
+        if not back:        # one word wider than the cell: Qt's cut stands
+            break
+        narrowed = line.cursorToX(back)[0] + 0.5
+        line.setLineWidth(max(1.0, narrowed))
+        end = start + line.textLength()
+    if narrowed == width:
+        return 0.0
+    spare = max(0.0, width - narrowed)
+    if align & Qt.AlignmentFlag.AlignHCenter:
+        return spare / 2
+    if align & Qt.AlignmentFlag.AlignRight:
+        return spare
+    return 0.0
+
+
 _FITTED = _LRU(5000)
 _WORD_WIDTHS: dict[tuple[str, str], float] = {}   # (font key, word) -> pixels: words repeat across cells
 
@@ -204,13 +246,15 @@ class TextLayouts:
         layout.beginLayout()
         y = 0.0
         leading = QFontMetrics(font).leading()
+        text = layout.text()
         while True:
             line = layout.createLine()
             if not line.isValid():
                 break
             line.setLineWidth(max(1, width))
+            x = _end_between_words(line, text, width, opt.alignment())
             y += leading
-            line.setPosition(QPointF(0, y))
+            line.setPosition(QPointF(x, y))
             y += line.height()
         layout.endLayout()
         return layout, y
