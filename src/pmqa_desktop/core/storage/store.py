@@ -705,6 +705,12 @@ def check_ahead(path: str | os.PathLike) -> None:
     thread.start()
 
 
+def checking_ahead(path: str | os.PathLike) -> bool | None:
+    """Whether the check ahead of ``path`` is still running (None: there is no check ahead of it)."""
+    entry = _ahead.get(str(Path(path).resolve()))
+    return None if entry is None else entry[1].is_alive()
+
+
 def wait_check_ahead() -> None:
     for _fingerprint_, thread, _verdict in list(_ahead.values()):
         thread.join()
