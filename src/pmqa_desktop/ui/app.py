@@ -126,7 +126,10 @@ def _show_while_checked(window, path: Path, smoke: bool) -> bool:
     from ..core.storage import schema
     from ..core.storage.store import Store, _peek_version, checking_ahead
     from ..i18n import _
-    if not checking_ahead(path):
+    try:
+        if not checking_ahead(path) or _peek_version(path) != schema.SCHEMA_VERSION:   # (an older file: once migrated)
+            return False
+    except OSError:   # (the usual opening says what is wrong with it)
         return False
     preview = None
     hook = sys.excepthook
@@ -138,8 +141,6 @@ def _show_while_checked(window, path: Path, smoke: bool) -> bool:
         hook(exc_type, exc, tb)
     sys.excepthook = damaged_page_hook
     try:
-        if _peek_version(path) != schema.SCHEMA_VERSION:   # (an older file is shown once migrated)
-            return False
         preview = Store.open(path, window._actor(), create=False, read_only=True, check="")
         preview.read_only_reason = ""   # (no box about it: the status bar says why)
         window._set_store(preview)
@@ -166,10 +167,10 @@ def _show_while_checked(window, path: Path, smoke: bool) -> bool:
         if window.store is not preview:   # another file was opened meanwhile
             return
         window.close_store()
-        if _open_for_editing(window, path, smoke):
-            window.statusBar().showMessage(_("The file passed its check: it can be edited now."), 8000)
-        else:
+        if not _open_for_editing(window, path, smoke):
             window.check_ahead_failed = True
+        elif not window.store.read_only:   # (read-only still when another program holds it: it says why)
+            window.statusBar().showMessage(_("The file passed its check: it can be edited now."), 8000)
     timer.timeout.connect(poll)
     timer.start(30)
     return True
