@@ -4,6 +4,7 @@ to it, locked or backed up before; a failed check closes it with the usual messa
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import threading
 
@@ -83,3 +84,22 @@ def test_a_damaged_received_file_is_closed_when_its_check_fails(qtbot, demo_db, 
     assert getattr(w, "check_ahead_failed", False)
     assert "damaged" in capsys.readouterr().err
     assert _digest(bad) == before
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="thread priorities: Linux")
+def test_the_check_ahead_yields_the_processor_to_the_start(demo_db, tmp_path, monkeypatch):
+    received = tmp_path / "from-office.db"
+    shutil.copy(demo_db, received)
+    seen = []
+    real = store_mod._connect
+
+    def connect(*args, **kwargs):
+        if threading.current_thread().name == "check-ahead":
+            seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return real(*args, **kwargs)
+    monkeypatch.setattr(store_mod, "_connect", connect)
+    check_ahead(received)
+    store_mod.wait_check_ahead()
+    store_mod._ahead.clear()
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert seen and seen[0] > mine
