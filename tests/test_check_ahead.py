@@ -1,6 +1,7 @@
 """A received file's page check starts beside the program's start-up (issue 15): the file is
-still checked before anything of it is shown, a damaged one is refused with the check's message
-and left as it was, and a file changed since the check is checked again."""
+checked before it is opened for editing (while the check runs it is only shown read-only, see
+test_received_shown_while_checked.py), a damaged one is refused with the check's message and
+left as it was, and a file changed since the check is checked again."""
 import hashlib
 import os
 import shutil

@@ -215,9 +215,9 @@ def main(argv: list[str] | None = None) -> int:
             break
     _print_safely()
     from .core.errors import UserError
-    from .i18n import set_language
+    from .i18n import use_language
     from .logfile import log_error, logger, start_logging
-    set_language(lang)
+    use_language(lang)
     start_logging(argv)
     try:
         first = next((a for a in argv if not a.startswith("-")), None)

@@ -19,6 +19,7 @@ DOMAIN = "pmqa_desktop"
 LANGUAGES = ("th", "en")
 _current: _gettext.NullTranslations = _gettext.NullTranslations()
 _language = "th"
+_loaded = [""]   # the language whose catalog _current holds
 
 
 def _load(lang: str) -> _gettext.NullTranslations:
@@ -95,8 +96,19 @@ def set_language(lang: str | None = None) -> str:
     if lang not in LANGUAGES:
         lang = "th"
     _language = lang
+    _loaded[0] = ""
     _current = _load(lang)
+    _loaded[0] = lang
     return lang
+
+
+def use_language(lang: str | None = None) -> str:
+    """``set_language``, unless that language's catalog is already the one in force (the one read
+    when this module was imported serves the program's start: each reading costs ~10 ms)."""
+    wanted = (lang or os.environ.get("PMQA_LANG") or "th").split("_")[0].lower()
+    if wanted == _language and _loaded[0] == wanted:
+        return wanted
+    return set_language(lang)
 
 
 def language() -> str:

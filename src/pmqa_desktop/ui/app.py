@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sqlite3
 import sys
 import threading
 import time
@@ -112,10 +113,76 @@ def open_first_database(window, db: str | None, smoke: bool) -> bool:
                 window.show_message(_("The demo database could not be written to {path}: {error}").format(
                     path=path, error=exc), error=True)
                 return False
+    if _show_while_checked(window, path, smoke):
+        return True
+    return _open_for_editing(window, path, smoke)
+
+
+def _show_while_checked(window, path: Path, smoke: bool) -> bool:
+    """A received file whose check (started beside the start-up) is still running is shown
+    read-only at once, and opened for editing only when the check has passed: nothing is
+    written to it, locked or backed up before. A failed check closes it with the message of
+    an opening refused. False: not such a file, or it could not be shown (opened as before)."""
+    from ..core.storage import schema
+    from ..core.storage.store import Store, _peek_version, checking_ahead
+    from ..i18n import _
+    try:
+        if not checking_ahead(path) or _peek_version(path) != schema.SCHEMA_VERSION:   # (an older file: once migrated)
+            return False
+    except OSError:   # (the usual opening says what is wrong with it)
+        return False
+    preview = None
+    hook = sys.excepthook
+
+    def damaged_page_hook(exc_type, exc, tb) -> None:
+        # a damaged page read while shown unchecked: the check refuses the file in a moment
+        if issubclass(exc_type, sqlite3.DatabaseError) and preview is not None and window.store is preview:
+            return
+        hook(exc_type, exc, tb)
+    sys.excepthook = damaged_page_hook
+    try:
+        preview = Store.open(path, window._actor(), create=False, read_only=True, check="")
+        preview.read_only_reason = ""   # (no box about it: the status bar says why)
+        window._set_store(preview)
+    except Exception:   # what the preview cannot read, the check and the usual opening judge
+        if preview is not None:
+            if window.store is preview:
+                window.close_store()
+            else:
+                preview.close()
+        sys.excepthook = hook
+        return False
+    window.statusBar().showMessage(_("Checking the file received before it can be edited…"))
+    from PySide6.QtCore import QTimer
+    timer = QTimer(window)
+    window.check_ahead_timer = timer   # (tests and --smoke wait for it)
+
+    def poll() -> None:
+        if checking_ahead(path):
+            return
+        timer.stop()
+        window.check_ahead_timer = None
+        if sys.excepthook is damaged_page_hook:
+            sys.excepthook = hook
+        if window.store is not preview:   # another file was opened meanwhile
+            return
+        window.close_store()
+        if not _open_for_editing(window, path, smoke):
+            window.check_ahead_failed = True
+        elif not window.store.read_only:   # (read-only still when another program holds it: it says why)
+            window.statusBar().showMessage(_("The file passed its check: it can be edited now."), 8000)
+    timer.timeout.connect(poll)
+    timer.start(30)
+    return True
+
+
+def _open_for_editing(window, path: Path, smoke: bool) -> bool:
     from PySide6.QtCore import Qt
 
+    from ..core.errors import UserError
     from ..core.sharing import open_for_editing
     from ..core.storage.store import wait_check_ahead
+    from ..i18n import _
     wait_check_ahead()   # its shared lock gone before the file is locked for editing
     try:
         new_file = not path.exists() or path.stat().st_size == 0
@@ -187,6 +254,12 @@ def run_gui(db: str | None = None, smoke: bool = False, lang: str | None = None)
         resume_gc()
         if smoke:
             print(f"smoke ok: {ms_since_process_start():.0f}", flush=True)
+            quit_when_checked()
+
+    def quit_when_checked() -> None:   # --smoke ends once a received file's check has ended
+        if getattr(window, "check_ahead_timer", None) is not None:
+            QTimer.singleShot(30, quit_when_checked)
+        else:
             app.quit()
 
     class FirstPaint(QObject):
@@ -211,7 +284,7 @@ def run_gui(db: str | None = None, smoke: bool = False, lang: str | None = None)
         QTimer.singleShot(10000, fallback)
         app.exec()
         window.close_store()
-        return 0
+        return 1 if getattr(window, "check_ahead_failed", False) else 0
 
     window.show()
     window.raise_()

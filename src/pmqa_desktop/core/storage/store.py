@@ -672,6 +672,7 @@ def remember_checked(path: Path) -> None:
 
 
 _ahead: dict[str, tuple[list, threading.Thread, list]] = {}
+CHECK_AHEAD_NICENESS = 10   # the check ahead yields the processor to the window being built and shown
 
 
 def check_ahead(path: str | os.PathLike) -> None:
@@ -692,6 +693,9 @@ def check_ahead(path: str | os.PathLike) -> None:
     verdict: list = []
 
     def work() -> None:
+        if hasattr(os, "setpriority"):   # (Linux: this thread only) the window's start goes first
+            with contextlib.suppress(Exception):
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), CHECK_AHEAD_NICENESS)
         try:
             conn = _connect(read_only_uri(path), uri=True)
             try:
@@ -703,6 +707,12 @@ def check_ahead(path: str | os.PathLike) -> None:
     thread = threading.Thread(target=work, name="check-ahead", daemon=True)
     _ahead[str(path.resolve())] = (fingerprint, thread, verdict)
     thread.start()
+
+
+def checking_ahead(path: str | os.PathLike) -> bool | None:
+    """Whether the check ahead of ``path`` is still running (None: there is no check ahead of it)."""
+    entry = _ahead.get(str(Path(path).resolve()))
+    return None if entry is None else entry[1].is_alive()
 
 
 def wait_check_ahead() -> None:

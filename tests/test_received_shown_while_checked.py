@@ -1,0 +1,105 @@
+"""A received file is shown read-only while its check runs beside the start-up, and opened for
+editing only once the check has passed (issue 15, start of a received file). Nothing is written
+to it, locked or backed up before; a failed check closes it with the usual message."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import threading
+
+import pytest
+
+from pmqa_desktop.core.storage import store as store_mod
+from pmqa_desktop.core.storage.store import check_ahead
+from pmqa_desktop.ui.app import open_first_database
+from pmqa_desktop.ui.main_window import MainWindow
+from test_sharing_merge_speed import _damage_table
+
+pytestmark = [pytest.mark.usefixtures("english"),
+              pytest.mark.qt_log_ignore("does not support propagateSizeHints", "does not support raise")]
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def slow_check(monkeypatch):
+    """The check ahead waits for ``release.set()`` before it starts (a large file's check)."""
+    release = threading.Event()
+    real = store_mod._connect
+
+    def connect(*args, **kwargs):
+        if threading.current_thread().name == "check-ahead":
+            release.wait(30)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(store_mod, "_connect", connect)
+    yield release
+    release.set()
+
+
+def _window(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    return w
+
+
+def test_shown_read_only_while_checked_then_editable(qtbot, demo_db, tmp_path, slow_check):
+    received = tmp_path / "from-office.db"
+    shutil.copy(demo_db, received)
+    before = _digest(received)
+    check_ahead(received)
+    w = _window(qtbot)
+    assert open_first_database(w, str(received), smoke=False)
+    w.show()
+    qtbot.waitExposed(w)
+    # shown at once, but not editable and untouched while the check runs
+    assert w.store is not None and w.store.read_only
+    assert w.readonly_label.isVisible()
+    assert "Checking" in w.statusBar().currentMessage()
+    assert not any(a.isEnabled() for a in w._edit_actions)
+    assert _digest(received) == before
+    assert not list(tmp_path.glob("from-office.db*lock*"))
+    slow_check.set()
+    qtbot.waitUntil(lambda: w.store is not None and not w.store.read_only, timeout=20000)
+    assert not w.readonly_label.isVisible()
+    assert all(a.isEnabled() for a in w._edit_actions if a.isVisible())
+    assert "passed" in w.statusBar().currentMessage()
+    w.close_store()
+
+
+def test_a_damaged_received_file_is_closed_when_its_check_fails(qtbot, demo_db, tmp_path, slow_check, capsys):
+    bad = tmp_path / "damaged.db"
+    shutil.copy(demo_db, bad)
+    _damage_table(bad, "calendar_step")
+    before = _digest(bad)
+    check_ahead(bad)
+    w = _window(qtbot)
+    open_first_database(w, str(bad), smoke=True)   # (--smoke: the message on stderr, not a box)
+    assert _digest(bad) == before
+    slow_check.set()
+    qtbot.waitUntil(lambda: getattr(w, "check_ahead_timer", None) is None, timeout=20000)
+    assert w.store is None
+    assert getattr(w, "check_ahead_failed", False)
+    assert "damaged" in capsys.readouterr().err
+    assert _digest(bad) == before
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="thread priorities: Linux")
+def test_the_check_ahead_yields_the_processor_to_the_start(demo_db, tmp_path, monkeypatch):
+    received = tmp_path / "from-office.db"
+    shutil.copy(demo_db, received)
+    seen = []
+    real = store_mod._connect
+
+    def connect(*args, **kwargs):
+        if threading.current_thread().name == "check-ahead":
+            seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return real(*args, **kwargs)
+    monkeypatch.setattr(store_mod, "_connect", connect)
+    check_ahead(received)
+    store_mod.wait_check_ahead()
+    store_mod._ahead.clear()
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert seen and seen[0] > mine
