@@ -76,3 +76,10 @@ def test_form_72_text_with_a_milestone_ladder_and_a_falling_ladder():
     assert mil.ladder_kind == "milestone" and mil.milestones() == [["ประชุม"], ["จัดทำแผน"], [], ["ติดตาม"], ["รายงานผล"]]
     assert days.ladder_kind == "linear" and days.thresholds == {1: 9, 2: 8, 3: 7, 4: 6, 5: 5}
     assert days.unit == "วัน" and days.direction == "lower"
+
+
+def test_a_step_reaches_a_level_once():
+    """A step labelled only "5" beside level 5's own number: the split that would list it twice on
+    one level is not a reading (found by the property above)."""
+    text = printed([[], [], [], ["1 ประชุม", "5"], ["5"]])
+    assert milestone_levels(text, ["5", "1 ประชุม"]) == [[], [], [], ["1 ประชุม", "5"], ["5"]]

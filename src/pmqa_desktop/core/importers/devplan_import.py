@@ -247,6 +247,8 @@ def milestone_levels(text: str, labels: list[str]) -> list[list[str]] | None:
         if re.fullmatch(rf"[{_LEVEL_DIGITS[k]}]\s*คะแนน", seg):
             return 1, []
         items = _as_labels(seg, labels)
+        if items and len(set(items)) < len(items):   # a step reaches a level once: not this split
+            items = None
         return (1, items) if items else (0, [seg] if seg else [])
 
     def walk(k: int, start: int, got: list[tuple[int, list[str]]]) -> None:
