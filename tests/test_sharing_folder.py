@@ -202,3 +202,42 @@ def test_merge_right_after_the_preview_reuses_its_work(demo_db, received, monkey
         assert planning.find_organisation(store, "ส่วนราชการที่ 5") is not None
     finally:
         store.close()
+
+
+def _summary(r):
+    return (r.totals(), r.history_added, r.rows_taken, r.versions_kept_aside, r.same_both, len(r.conflicts),
+            sorted((g.label, sorted((t, (c.add, c.change, c.delete, c.conflict)) for t, c in g.tables.items()))
+                   for g in r.groups.values()))
+
+
+def test_files_meeting_nothing_merged_before_are_compared_once_and_counted_alike(demo_db, tmp_path, monkeypatch):
+    """A file that touches no row an earlier file brought is counted from its merge into the
+    staging copy (not compared with our file a second time); the others are compared with our
+    file again. Either way each line equals that file previewed alone against our file."""
+    import pmqa_desktop.core.sharing.folder as folder_mod
+    folder = tmp_path / "received"
+    folder.mkdir()
+    for n in (3, 5, 6):   # each only adds its own rows
+        agency_file(demo_db, folder, n)
+    a4 = folder / "agency4.db"  # passed through agency 3 first: holds its rows too
+    shutil.copy(folder / "agency3.db", a4)
+    s = Store.open(a4, Actor("ส่วนราชการที่ 4", "clerk 4"))
+    try:
+        year = planning.fiscal_years(s, planning.find_organisation(s, "ส่วนราชการที่ 3")["id"])[0]["id"]
+        planning.add_calendar_step(s, year, "ขั้นตอนที่ส่วนราชการที่ 4 เพิ่ม")
+    finally:
+        s.close()
+    store = Store.open(demo_db, Actor("province", "clerk"))
+    try:
+        alone = {p.name: _summary(merge(store, p, dry_run=True)) for p in sorted(folder.iterdir())}
+        against_ours = []
+        real = folder_mod.merge
+        monkeypatch.setattr(folder_mod, "merge", lambda st, p, *a, **k: (
+            against_ours.append(p) if st is store and k.get("dry_run") else None) or real(st, p, *a, **k))
+        preview = merge_folder(store, folder, dry_run=True)
+        assert {r.source.name: _summary(r) for r in preview.files} == alone
+        # agency4 (agency3's rows) is compared with our file; agency3, 5 and 6 meet nothing
+        # merged before them
+        assert [p.name for p in against_ours] == ["agency4.db"]
+    finally:
+        store.close()

@@ -119,6 +119,20 @@ def _copy_consistent(conn: sqlite3.Connection, target: Path, pages: int = -1) ->
         dst.close()
 
 
+def _copy_bytes(conn: sqlite3.Connection, db_path: Path, target: Path) -> None:
+    """The file copied as it is (the kernel's copy: a 400 MB file in a third of the time the
+    backup API takes page by page) under a read transaction of our own connection: its shared
+    lock keeps every other connection from writing the file meanwhile (a rollback journal: a
+    writer must wait for it before it changes the file), so the copy is the committed state.
+    Only on POSIX (Windows refuses reads of the bytes SQLite locks in files over 1 GB)."""
+    conn.execute("BEGIN")
+    try:
+        conn.execute("SELECT count(*) FROM main.sqlite_master").fetchone()   # takes the shared lock
+        shutil.copyfile(db_path, target)
+    finally:
+        conn.execute("COMMIT")
+
+
 def backup_now(store: Store, reason: str = "manual", *, skip_if_unchanged: bool = False) -> Path | None:
     """Back up the store's file now (call it before a merge or an import); returns the backup."""
     if store.path is None:
@@ -146,7 +160,9 @@ def _write_part(db_path: Path, own: sqlite3.Connection | None) -> Path:
     """A synced copy of the file under a temporary name in its backup folder."""
     tmp = backup_folder(db_path) / f".{uuid.uuid4().hex}.part"
     try:
-        if own is not None:
+        if own is not None and os.name == "posix" and not own.in_transaction:
+            _copy_bytes(own, db_path, tmp)
+        elif own is not None:
             _copy_consistent(own, tmp)
         else:  # another thread, or inside a transaction: the committed state through another connection
             src = _connect(read_only_uri(db_path), uri=True)

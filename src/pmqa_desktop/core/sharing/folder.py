@@ -12,6 +12,7 @@ changed, not even the private copy is kept.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import sqlite3
 import tempfile
 import threading
@@ -22,8 +23,10 @@ from typing import Any
 
 from ...i18n import _
 from ..errors import FileProblem
-from ..storage.store import Store
-from .merge import ConflictInfo, MergeReport, _stat_key, _state, conflict_fields, merge, outcome_lines, table_label
+from ..storage import schema
+from ..storage.store import Store, read_only_uri
+from .merge import (_KEEP, _TAKE, _TAKE_IX, ConflictInfo, MergeReport, _stat_key, _state, conflict_fields, merge,
+                    outcome_lines, table_label)
 from .safety import check_file, open_incoming
 
 _SKIP_SUFFIXES = ("-journal", "-wal", "-shm", ".lock", ".tmp", ".part")
@@ -169,6 +172,7 @@ def _stage(store: Store, folder: Path, files: list[Path], dry_run: bool) -> _Sta
             # our own private copy, thrown away after the final merge: no need to sync it to disk
             staging.conn.execute("PRAGMA synchronous = OFF")
             first = staging.conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM conflict").fetchone()[0]
+            seen = _Touched(staging)
             bad: list[str] = []
             for p in files:
                 try:   # each file copied and checked once; both merges below read that copy
@@ -178,10 +182,17 @@ def _stage(store: Store, folder: Path, files: list[Path], dry_run: bool) -> _Sta
                             continue
                         if bad:   # (the folder is refused: the others are only checked)
                             continue
-                        own = merge(store, copy, dry_run=True, checked=True)
+                        alike = seen.alike(copy)
+                        done = merge(staging, copy, backup=False, checked=True)
+                        if alike and not (done.settled is not None and done.settled.changed):
+                            # it touches no row and no history version the files before it
+                            # brought: what it does to the staging copy is what it does to ours
+                            own = _as_preview(done)
+                        else:
+                            own = merge(store, copy, dry_run=True, checked=True)
                         own.source = p
                         report.files.append(own)
-                        merge(staging, copy, backup=False, checked=True)
+                        seen.add(copy, done)
                 except FileProblem as exc:
                     bad.append(f"{p.name}: {exc}")
             _refuse(bad)
@@ -198,6 +209,66 @@ def _stage(store: Store, folder: Path, files: list[Path], dry_run: bool) -> _Sta
     except BaseException:
         tmp.cleanup()
         raise
+
+
+def _as_preview(done: MergeReport) -> MergeReport:
+    """A staging merge's report as the preview of the same file against our file."""
+    return MergeReport(done.source, True, groups=done.groups, conflicts=list(done.conflicts),
+                       history_added=done.history_added, rows_taken=done.rows_taken,
+                       versions_kept_aside=done.versions_kept_aside, same_both=done.same_both)
+
+
+class _Touched:
+    """The rows and history versions the files merged so far brought into the staging copy.
+
+    A file that meets none of them is decided alike against the staging copy and against our
+    file (every row it holds is there as in ours), so its counts against our file are those of
+    its staging merge and it is not compared a second time. Rows a settling pass changed are
+    not followed: after one, every later file is compared with our file again."""
+
+    def __init__(self, staging: Store):
+        self.conn = staging.conn
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS folder_touched(tbl INTEGER NOT NULL, id TEXT NOT NULL, "
+                          "PRIMARY KEY (tbl, id)) WITHOUT ROWID")
+        self.conn.execute("DELETE FROM temp.folder_touched")
+        self.history = self.conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM main.history").fetchone()[0]
+        self.settled = False
+
+    @contextlib.contextmanager
+    def _attached(self, copy: Path):
+        self.conn.execute("ATTACH DATABASE ? AS fold", (read_only_uri(copy),))
+        try:
+            yield
+        finally:
+            self.conn.execute("DETACH DATABASE fold")
+
+    def alike(self, copy: Path) -> bool:
+        if self.settled:
+            return False
+        meets = " UNION ALL ".join(
+            f"SELECT 1 FROM fold.{table} i WHERE EXISTS (SELECT 1 FROM temp.folder_touched f "
+            f"WHERE f.tbl = {t} AND f.id = i.id)" for t, table in enumerate(schema.SYNCED_TABLES))
+        with self._attached(copy):
+            hit = self.conn.execute(f"SELECT EXISTS ({meets}) OR EXISTS (SELECT 1 FROM fold.history h "
+                                    f"WHERE EXISTS (SELECT 1 FROM main.history m WHERE m.rev = h.rev "
+                                    f"AND m.rowid > ?))", (self.history,)).fetchone()[0]
+        return not hit
+
+    def add(self, copy: Path, done: MergeReport) -> None:
+        """Note the rows the staging merge of ``copy`` decided (its plan, left by ``merge``)."""
+        if done.settled is not None and done.settled.changed:
+            self.settled = True
+        if self.settled:
+            return
+        with self._attached(copy):
+            for t, table in enumerate(schema.SYNCED_TABLES):
+                self.conn.execute(
+                    f"INSERT OR IGNORE INTO temp.folder_touched(tbl, id) "
+                    f"SELECT {t}, i.id FROM temp.merge_plan p CROSS JOIN fold.{table} i "
+                    f"ON i.rowid = CASE WHEN p.what IN ({_TAKE}, {_TAKE_IX}) THEN p.o ELSE p.r END "
+                    f"WHERE p.t = {t} AND p.what <> {_KEEP} UNION ALL "
+                    f"SELECT {t}, l.id FROM temp.merge_plan p CROSS JOIN main.{table} l ON l.rowid = p.r "
+                    f"WHERE p.t = {t} AND p.what = {_KEEP}")
 
 
 def merge_folder(store: Store, folder: str | Path, dry_run: bool = False, *, backup: bool = True) -> FolderReport:

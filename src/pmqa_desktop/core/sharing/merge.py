@@ -689,9 +689,10 @@ def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictI
                    f"WHERE p.t = {t} AND p.what = {_NEW}")
             # (the incoming columns qualified: the plan has columns of the same names, e.g. kind)
             icols = ", ".join("i." + c for c in cols.split(", "))
-            conn.execute(f"INSERT OR IGNORE INTO main.{table} (rowid, {cols}) SELECT i.rowid, {icols} {src} "
-                         f"AND NOT EXISTS (SELECT 1 FROM main.{table} x WHERE x.rowid = i.rowid)")
-            conn.execute(f"INSERT OR IGNORE INTO main.{table} ({cols}) SELECT {icols} {src}")
+            kept = conn.execute(f"INSERT OR IGNORE INTO main.{table} (rowid, {cols}) SELECT i.rowid, {icols} {src} "
+                                f"AND NOT EXISTS (SELECT 1 FROM main.{table} x WHERE x.rowid = i.rowid)").rowcount
+            if kept != tp.n(_NEW):   # (the rest, whose rowid is taken here, under new rowids)
+                conn.execute(f"INSERT OR IGNORE INTO main.{table} ({cols}) SELECT {icols} {src}")
         if tp.n(_TAKE, _TAKE_IX, _NEW):
             store._pending.append(Change(table, "*", "merge"))
             fault_point("merge-apply")
@@ -741,6 +742,8 @@ def _flush_journal_early(store: Store) -> Callable[[], None]:
     """
     if store.path is None or os.name != "posix" or not hasattr(os, "fdatasync"):
         return lambda: None
+    if store.conn.execute("PRAGMA main.synchronous").fetchone()[0] == 0:
+        return lambda: None   # (a private copy never synced: the folder merge's staging copy)
     thread = threading.Thread(target=sync_read_only, args=(journal_path(store.path), True),
                               name="pmqa-journal-sync", daemon=True)
     thread.start()

@@ -43,6 +43,9 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "plan_approval": ("plan_id", "revision"),
 }
 
+# natural keys whose index holds only the parent column (NOT NULL there), a parent with many rows
+_BY_PARENT = ("weekly_activity",)
+
 _TS = "%Y-%m-%dT%H:%M:%S.%fZ"
 _BOOK = ("id", "rev", "updated_at", "office", "clerk", "deleted")
 
@@ -169,10 +172,24 @@ class _Pass:
         on = " AND ".join(f"x.{c} IS k.{c}" for c in cols)
         # the keys held by more than one live row are found in SQL; only their rows come back
         # (a roll-up touches every row of 35 agencies' files, nearly none of them twins)
-        touched = (f"SELECT DISTINCT {', '.join('y.' + c for c in cols)} FROM temp.repair_touched t "
-                   f"CROSS JOIN main.{table} y ON y.id = t.id WHERE t.tbl = ? AND y.deleted = 0")
-        twinned = (f"SELECT {', '.join('k.' + c for c in cols)} FROM ({touched}) k CROSS JOIN main.{table} x "
-                   f"ON {on} WHERE x.deleted = 0 GROUP BY {', '.join('k.' + c for c in cols)} HAVING count(*) > 1")
+        if table in _BY_PARENT:
+            # its index holds the parent only: each touched parent's rows are grouped once (not
+            # all of a parent's rows searched again for every touched row under it); of the keys
+            # held twice, those with a live touched row
+            parent = cols[0]
+            twinned = (f"SELECT {', '.join('x.' + c for c in cols)} FROM main.{table} x "
+                       f"WHERE x.deleted = 0 AND x.{parent} IN (SELECT y.{parent} FROM temp.repair_touched t "
+                       f"CROSS JOIN main.{table} y ON y.id = t.id WHERE t.tbl = ?1 AND y.deleted = 0) "
+                       f"GROUP BY {', '.join('x.' + c for c in cols)} HAVING count(*) > 1")
+            twinned = (f"SELECT * FROM ({twinned}) k WHERE EXISTS (SELECT 1 FROM main.{table} x "
+                       f"CROSS JOIN temp.repair_touched t ON t.tbl = ?1 AND t.id = x.id "
+                       f"WHERE x.deleted = 0 AND {on})")
+        else:
+            touched = (f"SELECT DISTINCT {', '.join('y.' + c for c in cols)} FROM temp.repair_touched t "
+                       f"CROSS JOIN main.{table} y ON y.id = t.id WHERE t.tbl = ?1 AND y.deleted = 0")
+            twinned = (f"SELECT {', '.join('k.' + c for c in cols)} FROM ({touched}) k CROSS JOIN main.{table} x "
+                       f"ON {on} WHERE x.deleted = 0 GROUP BY {', '.join('k.' + c for c in cols)} "
+                       f"HAVING count(*) > 1")
         rows = self._rows(
             f"SELECT x.* FROM ({twinned}) k CROSS JOIN main.{table} x ON {on} "
             f"WHERE x.deleted = 0 ORDER BY {', '.join('x.' + c for c in cols)}, x.id", (table,))
