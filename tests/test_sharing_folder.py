@@ -1,5 +1,6 @@
 """Merge every file in a folder: one preview, one backup, one commit for all the agencies' files."""
 import shutil
+from pathlib import Path
 import sqlite3
 
 import pytest
@@ -32,6 +33,19 @@ def agency_file(province, folder, n):
     finally:
         s.close()
     return path
+
+
+def passed_through(source: Path, target: Path) -> Path:
+    """Agency 4's file made from agency 3's (it passed through agency 3 first, so it holds agency
+    3's rows too) with one step agency 4 added to agency 3's year."""
+    shutil.copy(source, target)
+    s = Store.open(target, Actor("ส่วนราชการที่ 4", "clerk 4"))
+    try:
+        year = planning.fiscal_years(s, planning.find_organisation(s, "ส่วนราชการที่ 3")["id"])[0]["id"]
+        planning.add_calendar_step(s, year, "ขั้นตอนที่ส่วนราชการที่ 4 เพิ่ม")
+    finally:
+        s.close()
+    return target
 
 
 @pytest.fixture
@@ -157,14 +171,7 @@ def test_each_file_is_counted_against_our_file_not_after_the_files_before_it(dem
     folder = tmp_path / "received"
     folder.mkdir()
     a1 = agency_file(demo_db, folder, 3)                 # organisation, year, one step: 3 rows
-    a2 = folder / "agency4.db"
-    shutil.copy(a1, a2)
-    s = Store.open(a2, Actor("ส่วนราชการที่ 4", "clerk 4"))
-    try:
-        year = planning.fiscal_years(s, planning.find_organisation(s, "ส่วนราชการที่ 3")["id"])[0]["id"]
-        planning.add_calendar_step(s, year, "ขั้นตอนที่ส่วนราชการที่ 4 เพิ่ม")
-    finally:
-        s.close()
+    a2 = passed_through(a1, folder / "agency4.db")
     store = Store.open(demo_db, Actor("province", "clerk"))
     try:
         alone = merge(store, a2, dry_run=True).totals()
@@ -219,14 +226,7 @@ def test_files_meeting_nothing_merged_before_are_compared_once_and_counted_alike
     folder.mkdir()
     for n in (3, 5, 6):   # each only adds its own rows
         agency_file(demo_db, folder, n)
-    a4 = folder / "agency4.db"  # passed through agency 3 first: holds its rows too
-    shutil.copy(folder / "agency3.db", a4)
-    s = Store.open(a4, Actor("ส่วนราชการที่ 4", "clerk 4"))
-    try:
-        year = planning.fiscal_years(s, planning.find_organisation(s, "ส่วนราชการที่ 3")["id"])[0]["id"]
-        planning.add_calendar_step(s, year, "ขั้นตอนที่ส่วนราชการที่ 4 เพิ่ม")
-    finally:
-        s.close()
+    passed_through(folder / "agency3.db", folder / "agency4.db")   # holds agency 3's rows too
     store = Store.open(demo_db, Actor("province", "clerk"))
     try:
         alone = {p.name: _summary(merge(store, p, dry_run=True)) for p in sorted(folder.iterdir())}
