@@ -26,6 +26,17 @@ def current_fiscal_year_be() -> int:
     return fiscal_year_of(MonthKey(today.year, today.month))
 
 
+def guarded(show_error, fn) -> Any:
+    """Run a pane's action: its message line cleared first, a ``UserError`` shown there instead of
+    raised (None returned)."""
+    try:
+        show_error("")
+        return fn()
+    except UserError as exc:
+        show_error(str(exc))
+        return None
+
+
 def _error_label(parent: QWidget) -> QLabel:
     lab = QLabel(parent)
     lab.setObjectName("dialog_error")

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout
                                QListWidgetItem, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from ...core import scoring
-from ...core.errors import UserError
 from ...core.storage import devplan as dp
 from ...core.storage.store import Store
+from ..common.forms import guarded
 from ..common.layout_memory import remember_splitter
 from ...i18n import _
 from . import commands as cmd
@@ -256,12 +256,7 @@ class KpiEditor(QWidget):
 
     # ------------------------------------------------------------ actions
     def _guard(self, fn) -> object:
-        try:
-            self.show_error("")
-            return fn()
-        except UserError as exc:
-            self.show_error(str(exc))
-            return None
+        return guarded(self.show_error, fn)
 
     def add_kpi(self, dimension: str, text: str, **fields) -> str | None:
         if self.plan_id is None or self.store is None:

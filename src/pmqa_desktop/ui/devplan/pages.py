@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, 
                                QTabWidget, QVBoxLayout, QWidget)
 
 from ...core.budget import format_baht
-from ...core.errors import UserError
 from ...core.storage import devplan as dp
 from ...core.storage import planning
 from ...core.storage.store import Change, Store
@@ -30,6 +29,7 @@ from .models import (COL_BUDGET, COL_DURATION, COL_END, COL_M0, COL_OUTPUT, COL_
 from ..common.flow_layout import FlowLayout
 from . import gantt_zoom
 from ..common.frozen_view import freeze_columns
+from ..common.forms import guarded
 from ..common.layout_memory import remember_grid, remember_splitter
 from .gantt import DevGridView, PlanGridView
 from .kpi_editor import KpiEditor
@@ -451,12 +451,7 @@ class DevPlanPage(QWidget):
             self.window_.show_message(text)
 
     def _guard(self, fn) -> Any:
-        try:
-            self.show_error("")
-            return fn()
-        except UserError as exc:
-            self.show_error(str(exc))
-            return None
+        return guarded(self.show_error, fn)
 
     def _dialog(self, dlg: QDialog) -> QDialog:
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
