@@ -53,6 +53,12 @@ class _Step:
         self.remark = row["remark"]
         self.cells = cells
 
+    @classmethod
+    def of(cls, step_id: str, sort_key: float, text: str, remark: str, cells: dict[str, str]) -> "_Step":
+        s = cls.__new__(cls)
+        s.id, s.sort_key, s.text, s.remark, s.cells = step_id, sort_key, text, remark, cells
+        return s
+
 
 class CalendarModel(GridModel):
     """Rows: the year's calendar steps in order. Columns: number, step text, one per month of
@@ -81,8 +87,8 @@ class CalendarModel(GridModel):
             self.months = planning.calendar_months(self.year)
             self._keys = [m.key for m in self.months]
             self._labels = header_labels(self.months, english=english_screen())
-            self._steps = [_Step(s, {m: c["text"] for m, c in s["cells"].items()})
-                           for s in planning.calendar_steps(self.store, self.year_id)]
+            of = _Step.of
+            self._steps = [of(*r) for r in planning.calendar_rows(self.store, self.year_id)]
         self._reindex()
 
     def _reindex(self) -> None:
