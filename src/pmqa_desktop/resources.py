@@ -7,15 +7,26 @@ compiled into ``pmqa_desktop/data/locale/`` when the package is built (setup.py)
 """
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
 _PKG = Path(__file__).resolve().parent
+_DATA: list[Path] = []
 
 
 def data_dir() -> Path:
-    """The package's data folder (a real folder: fonts are read by file name)."""
-    return Path(str(files(__package__) / "data"))
+    """The package's data folder (a real folder: fonts are read by file name).
+
+    It lies next to this module wherever the package is installed (pip, the bundles); only
+    an unusual loader is asked through ``importlib.resources``, whose import costs the start
+    ~20 ms (typing, tempfile, zipfile)."""
+    if not _DATA:
+        here = _PKG / "data"
+        if here.is_dir():
+            _DATA.append(here)
+        else:
+            from importlib.resources import files
+            _DATA.append(Path(str(files(__package__) / "data")))
+    return _DATA[0]
 
 
 def resources_dir() -> Path:

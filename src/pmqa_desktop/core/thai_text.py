@@ -26,7 +26,6 @@ import re
 import threading
 from functools import lru_cache
 from typing import Callable
-from importlib import resources
 
 ZWSP = "\u200b"
 _THAI_RUN = re.compile(r"[\u0e00-\u0e7f]+")
@@ -61,6 +60,7 @@ _load_lock = threading.Lock()
 
 def word_list_text() -> str:
     """The shipped word list (one word a line)."""
+    from importlib import resources   # (here: its import costs the start ~10 ms)
     return (resources.files("pmqa_desktop") / "data" / "words" / "words_th.txt").read_text(encoding="utf-8")
 
 
