@@ -185,3 +185,28 @@ def test_log_records_files_opened_and_errors_shown_in_the_window(window, demo_db
     log = log_path().read_text(encoding="utf-8")
     assert f"open {demo_db}" in log
     assert "WARNING" in log and "no-such.pmqa" in log
+
+
+def test_log_is_kept_to_a_few_small_files(tmp_path, monkeypatch):
+    """The log rolls over at MAX_BYTES into .1 .. .KEEP, the oldest dropped (as Python's
+    RotatingFileHandler keeps it)."""
+    from pmqa_desktop import logfile
+    monkeypatch.setattr(logfile, "MAX_BYTES", 400)
+    path = start_logging(["test"])
+    try:
+        for i in range(60):
+            logfile.logger.info("line %03d %s", i, "ก" * 20)
+        names = sorted(p.name for p in path.parent.glob(logfile.LOG_NAME + "*"))
+        assert names == [logfile.LOG_NAME] + [f"{logfile.LOG_NAME}.{i}" for i in range(1, logfile.KEEP + 1)]
+        for p in path.parent.glob(logfile.LOG_NAME + "*"):
+            assert p.stat().st_size < 400
+        assert "line 059" in path.read_text(encoding="utf-8")
+        assert "line 000" not in "".join(p.read_text(encoding="utf-8") for p in path.parent.glob("*.log*"))
+        newer = path.with_name(logfile.LOG_NAME + ".1").read_text(encoding="utf-8")
+        older = path.with_name(logfile.LOG_NAME + f".{logfile.KEEP}").read_text(encoding="utf-8")
+        assert int(newer.split("line ")[1][:3]) > int(older.split("line ")[1][:3])
+    finally:
+        for h in list(logfile.logger.handlers):
+            if isinstance(h, logfile._Handler):
+                logfile.logger.removeHandler(h)
+                h.close()
