@@ -19,10 +19,14 @@ Exit status: 0 done, 1 the user must act (message printed), 2 wrong arguments, 3
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import traceback
 from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
 
 from . import __version__
 
@@ -39,6 +43,7 @@ SUBCOMMANDS = ("import-text", "import", "demo", "print", "export", "merge", "che
 
 
 def _gui_parser() -> argparse.ArgumentParser:
+    import argparse
     p = argparse.ArgumentParser(prog="pmqa-desktop", description=_("PMQA Desktop: plan and track PMQA work offline."),
                                 epilog=_("Commands: ") + ", ".join(SUBCOMMANDS))
     p.add_argument("--db", help=_("database file to open (default: the one in your data folder)"))
@@ -49,9 +54,9 @@ def _gui_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _simple_gui_args(argv: list[str], lang: str | None) -> argparse.Namespace | None:
-    """The usual GUI command lines (``--db FILE``, ``--smoke``) read without building the argparse
-    parser, which costs the start a few ms; anything else (help, version, mistakes) goes to argparse."""
+def _simple_gui_args(argv: list[str], lang: str | None) -> SimpleNamespace | None:
+    """The usual GUI command lines (``--db FILE``, ``--smoke``) read without argparse (its import
+    and parser cost the start a few ms); anything else (help, version, mistakes) goes to argparse."""
     if lang is not None and lang not in ("th", "en"):
         return None
     db, file, smoke, i = None, None, False, 0
@@ -69,7 +74,7 @@ def _simple_gui_args(argv: list[str], lang: str | None) -> argparse.Namespace | 
         else:
             return None
         i += 1
-    return argparse.Namespace(db=db, file=file, lang=lang, smoke=smoke)
+    return SimpleNamespace(db=db, file=file, lang=lang, smoke=smoke)
 
 
 def _file_to_open(db: str | None, file: str | None) -> str | None:
@@ -87,6 +92,7 @@ def _file_to_open(db: str | None, file: str | None) -> str | None:
 
 
 def _sub_parser() -> argparse.ArgumentParser:
+    import argparse
     p = argparse.ArgumentParser(prog="pmqa-desktop")
     sub = p.add_subparsers(dest="command", required=True)
 
