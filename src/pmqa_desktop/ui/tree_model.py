@@ -116,10 +116,11 @@ class TreeModel(QAbstractItemModel):
             for c in crits:
                 self._crits.setdefault(c["category_id"], []).append(c)
             orgs = []
+            years_of = planning.fiscal_years_by_org(s)
             for org in planning.organisations(s):
                 node = Node("org", ("org", org["id"]), org["name"], root, org)
                 years = []
-                for y in planning.fiscal_years(s, org["id"]):
+                for y in years_of.get(org["id"], ()):
                     yn = Node("year", ("year", y["id"]), year_label(y["year_be"]), node, y)
                     self._year_org[y["id"]] = org["id"]
                     years.append(yn)

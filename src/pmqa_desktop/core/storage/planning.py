@@ -93,6 +93,14 @@ def fiscal_years(store: Store, org_id: str) -> list[dict[str, Any]]:
     return store.select("fiscal_year", {"org_id": org_id}, order_by="year_be")
 
 
+def fiscal_years_by_org(store: Store) -> dict[str, list[dict[str, Any]]]:
+    """Every organisation's fiscal years (as ``fiscal_years`` lists them), read at once."""
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for y in store.select("fiscal_year", order_by="year_be"):
+        out[y["org_id"]].append(y)
+    return out
+
+
 def find_year(store: Store, org_id: str, year_be: int) -> dict[str, Any] | None:
     rows = store.select("fiscal_year", {"org_id": org_id, "year_be": year_be})
     return rows[0] if rows else None
