@@ -193,14 +193,8 @@ def _keep_compiled_modules() -> None:
     them in the user's cache folder instead, away from the sources. Only for a real start of the
     program (``main()`` without arguments), never for a caller inside another Python program.
     """
-    if not sys.dont_write_bytecode or sys.pycache_prefix is not None:
-        return
-    try:
-        from .paths import cache_dir
-        sys.pycache_prefix = str(cache_dir() / "pycache")
-        sys.dont_write_bytecode = False
-    except Exception:   # a cache is an optimisation; never stop the program for it
-        pass
+    from .paths import keep_compiled_modules
+    keep_compiled_modules()
 
 
 def main(argv: list[str] | None = None) -> int:

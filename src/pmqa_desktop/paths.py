@@ -47,3 +47,16 @@ def cache_dir() -> Path:
         return Path(env)
     base = os.environ.get("LOCALAPPDATA") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "pmqa-desktop"
+
+
+def keep_compiled_modules() -> None:
+    """Keep the compiled modules in the cache folder where none may be written next to the
+    sources (see ``cli._keep_compiled_modules``; ``python -m pmqa_desktop`` calls it before it
+    imports ``cli``, so that cli.py too starts from its compiled form)."""
+    if not sys.dont_write_bytecode or sys.pycache_prefix is not None:
+        return
+    try:
+        sys.pycache_prefix = str(cache_dir() / "pycache")
+        sys.dont_write_bytecode = False
+    except Exception:   # a cache is an optimisation; never stop the program for it
+        pass
