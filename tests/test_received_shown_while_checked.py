@@ -103,3 +103,34 @@ def test_the_check_ahead_yields_the_processor_to_the_start(demo_db, tmp_path, mo
     store_mod._ahead.clear()
     mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
     assert seen and seen[0] > mine
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="thread scheduling classes: Linux")
+def test_the_check_ahead_takes_only_idle_time_until_the_window_is_shown(demo_db, tmp_path, monkeypatch):
+    if not store_mod._may_leave_idle_class():
+        pytest.skip("this user may not give a thread its usual scheduling back (RLIMIT_NICE)")
+    monkeypatch.setattr(store_mod, "_start_shown", False)
+    received = tmp_path / "from-office.db"
+    shutil.copy(demo_db, received)
+    policies = []
+    shown = threading.Event()
+    real = store_mod._connect
+
+    def connect(*args, **kwargs):
+        if threading.current_thread().name == "check-ahead":
+            policies.append(os.sched_getscheduler(0))
+            shown.wait(30)
+            policies.append(os.sched_getscheduler(0))
+        return real(*args, **kwargs)
+    monkeypatch.setattr(store_mod, "_connect", connect)
+    check_ahead(received)
+    try:
+        while not policies:
+            threading.Event().wait(0.01)
+        store_mod.start_shown()
+        shown.set()
+        store_mod.wait_check_ahead()
+    finally:
+        shown.set()
+        store_mod._ahead.clear()
+    assert policies == [os.SCHED_IDLE, os.SCHED_OTHER]

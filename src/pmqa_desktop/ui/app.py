@@ -252,6 +252,8 @@ def run_gui(db: str | None = None, smoke: bool = False, lang: str | None = None)
 
     def after_first_paint() -> None:
         resume_gc()
+        from ..core.storage.store import start_shown
+        start_shown()   # a received file's check: its usual share of the processor from now on
         if smoke:
             print(f"smoke ok: {ms_since_process_start():.0f}", flush=True)
             quit_when_checked()

@@ -673,6 +673,56 @@ def remember_checked(path: Path) -> None:
 
 _ahead: dict[str, tuple[list, threading.Thread, list]] = {}
 CHECK_AHEAD_NICENESS = 10   # the check ahead yields the processor to the window being built and shown
+# Until the window's first paint the check ahead takes only processor time nobody else wants
+# (Linux SCHED_IDLE): on a machine with a free core it runs beside the start as before; on a busy
+# one the start goes first. ``start_shown`` then gives it back its usual (nice +10) share.
+_idle_lock = threading.Lock()
+_idle_threads: set[int] = set()   # native ids of check threads waiting for idle time
+_start_shown = False
+
+
+def _may_leave_idle_class() -> bool:
+    """Whether this process may give a thread back its usual scheduling once it has asked for
+    idle time only: root, or RLIMIT_NICE allowing the check's niceness (Linux rule)."""
+    if not hasattr(os, "sched_setscheduler") or not hasattr(os, "SCHED_IDLE"):
+        return False
+    try:
+        if os.geteuid() == 0:
+            return True
+        import resource
+        soft = resource.getrlimit(resource.RLIMIT_NICE)[0]
+        return soft == resource.RLIM_INFINITY or soft >= 20 - CHECK_AHEAD_NICENESS
+    except Exception:
+        return False
+
+
+def _wait_for_idle_time() -> None:
+    """In the check thread: run only on idle processor time until the window is shown."""
+    with _idle_lock:
+        if _start_shown or not _may_leave_idle_class():
+            return
+        tid = threading.get_native_id()
+        try:
+            os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
+        except Exception:
+            return
+        _idle_threads.add(tid)
+
+
+def _leave_idle_time() -> None:
+    with _idle_lock:
+        for tid in list(_idle_threads):
+            with contextlib.suppress(Exception):   # (a thread that has ended meanwhile)
+                os.sched_setscheduler(tid, os.SCHED_OTHER, os.sched_param(0))
+            _idle_threads.discard(tid)
+
+
+def start_shown() -> None:
+    """The window has painted: a check ahead still running gets its usual share of the processor."""
+    global _start_shown
+    with _idle_lock:
+        _start_shown = True
+    _leave_idle_time()
 
 
 def check_ahead(path: str | os.PathLike) -> None:
@@ -696,6 +746,7 @@ def check_ahead(path: str | os.PathLike) -> None:
         if hasattr(os, "setpriority"):   # (Linux: this thread only) the window's start goes first
             with contextlib.suppress(Exception):
                 os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), CHECK_AHEAD_NICENESS)
+            _wait_for_idle_time()
         try:
             conn = _connect(read_only_uri(path), uri=True)
             try:
@@ -704,6 +755,9 @@ def check_ahead(path: str | os.PathLike) -> None:
                 conn.close()
         except Exception:
             pass   # checked again, with its message, when opened
+        finally:
+            with _idle_lock:
+                _idle_threads.discard(threading.get_native_id())
     thread = threading.Thread(target=work, name="check-ahead", daemon=True)
     _ahead[str(path.resolve())] = (fingerprint, thread, verdict)
     thread.start()
@@ -716,6 +770,7 @@ def checking_ahead(path: str | os.PathLike) -> bool | None:
 
 
 def wait_check_ahead() -> None:
+    _leave_idle_time()   # (waited for: no longer on idle time only)
     for _fingerprint_, thread, _verdict in list(_ahead.values()):
         thread.join()
 
@@ -725,6 +780,7 @@ def _verdict_ahead(path: Path) -> list | None:
     if entry is None:
         return None
     fingerprint, thread, verdict = entry
+    _leave_idle_time()
     thread.join()
     try:
         if _fingerprint(path) != fingerprint:
