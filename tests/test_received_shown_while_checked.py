@@ -110,18 +110,31 @@ def test_the_check_ahead_takes_only_idle_time_until_the_window_is_shown(demo_db,
     if not store_mod._may_leave_idle_class():
         pytest.skip("this user may not give a thread its usual scheduling back (RLIMIT_NICE)")
     monkeypatch.setattr(store_mod, "_start_shown", False)
+    monkeypatch.setattr(store_mod, "CHECK_IDLE_MIN_BYTES", 0)   # (the demo file is small)
     received = tmp_path / "from-office.db"
     shutil.copy(demo_db, received)
     policies = []
     shown = threading.Event()
     real = store_mod._connect
 
+    class Watched:   # the check's connection: the thread's scheduling while the check runs
+        def __init__(self, conn):
+            self.conn = conn
+
+        def execute(self, sql, *args):
+            if sql.startswith("PRAGMA quick_check"):
+                policies.append(os.sched_getscheduler(0))
+                shown.wait(30)
+                policies.append(os.sched_getscheduler(0))
+            return self.conn.execute(sql, *args)
+
+        def close(self):
+            policies.append(os.sched_getscheduler(0))
+            self.conn.close()
+
     def connect(*args, **kwargs):
-        if threading.current_thread().name == "check-ahead":
-            policies.append(os.sched_getscheduler(0))
-            shown.wait(30)
-            policies.append(os.sched_getscheduler(0))
-        return real(*args, **kwargs)
+        conn = real(*args, **kwargs)
+        return Watched(conn) if threading.current_thread().name == "check-ahead" else conn
     monkeypatch.setattr(store_mod, "_connect", connect)
     check_ahead(received)
     try:
@@ -133,4 +146,38 @@ def test_the_check_ahead_takes_only_idle_time_until_the_window_is_shown(demo_db,
     finally:
         shown.set()
         store_mod._ahead.clear()
-    assert policies == [os.SCHED_IDLE, os.SCHED_OTHER]
+    assert policies == [os.SCHED_IDLE, os.SCHED_OTHER, os.SCHED_OTHER]
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="thread scheduling classes: Linux")
+def test_a_check_ending_before_the_window_is_shown_holds_python_s_lock_at_its_usual_share(
+        demo_db, tmp_path, monkeypatch):
+    if not store_mod._may_leave_idle_class():
+        pytest.skip("this user may not give a thread its usual scheduling back (RLIMIT_NICE)")
+    monkeypatch.setattr(store_mod, "_start_shown", False)
+    monkeypatch.setattr(store_mod, "CHECK_IDLE_MIN_BYTES", 0)
+    received = tmp_path / "from-office.db"
+    shutil.copy(demo_db, received)
+    after = []
+    real = store_mod._connect
+
+    class Watched:
+        def __init__(self, conn):
+            self.conn = conn
+
+        def execute(self, sql, *args):
+            return self.conn.execute(sql, *args)
+
+        def close(self):
+            after.append(os.sched_getscheduler(0))
+            self.conn.close()
+
+    def connect(*args, **kwargs):
+        conn = real(*args, **kwargs)
+        return Watched(conn) if threading.current_thread().name == "check-ahead" else conn
+    monkeypatch.setattr(store_mod, "_connect", connect)
+    check_ahead(received)
+    store_mod._ahead[str(received.resolve())][1].join()   # (not wait_check_ahead: no release)
+    store_mod._ahead.clear()
+    assert after == [os.SCHED_OTHER]
+    assert store_mod._idle_threads == set()

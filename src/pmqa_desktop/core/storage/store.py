@@ -676,6 +676,9 @@ CHECK_AHEAD_NICENESS = 10   # the check ahead yields the processor to the window
 # Until the window's first paint the check ahead takes only processor time nobody else wants
 # (Linux SCHED_IDLE): on a machine with a free core it runs beside the start as before; on a busy
 # one the start goes first. ``start_shown`` then gives it back its usual (nice +10) share.
+# Only for a file whose check takes a while: a short one could end before the paint and then wait,
+# holding the window back, for idle time to take Python's lock again.
+CHECK_IDLE_MIN_BYTES = 16 * 1024 * 1024
 _idle_lock = threading.Lock()
 _idle_threads: set[int] = set()   # native ids of check threads waiting for idle time
 _start_shown = False
@@ -742,22 +745,28 @@ def check_ahead(path: str | os.PathLike) -> None:
         return
     verdict: list = []
 
+    idle = path.stat().st_size >= CHECK_IDLE_MIN_BYTES
+
     def work() -> None:
         if hasattr(os, "setpriority"):   # (Linux: this thread only) the window's start goes first
             with contextlib.suppress(Exception):
                 os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), CHECK_AHEAD_NICENESS)
-            _wait_for_idle_time()
         try:
             conn = _connect(read_only_uri(path), uri=True)
             try:
-                verdict.append(conn.execute("PRAGMA quick_check").fetchall())
+                # idle time only for the check itself, which runs without Python's lock: a thread
+                # holding that lock must never wait for idle time (the window would wait with it)
+                if idle:
+                    _wait_for_idle_time()
+                try:
+                    cursor = conn.execute("PRAGMA quick_check")
+                finally:
+                    _leave_idle_time()
+                verdict.append(cursor.fetchall())
             finally:
                 conn.close()
         except Exception:
             pass   # checked again, with its message, when opened
-        finally:
-            with _idle_lock:
-                _idle_threads.discard(threading.get_native_id())
     thread = threading.Thread(target=work, name="check-ahead", daemon=True)
     _ahead[str(path.resolve())] = (fingerprint, thread, verdict)
     thread.start()
