@@ -71,3 +71,16 @@ def _cluster_starts_one_by_one(run: str) -> list[int]:
 @given(st.text(alphabet=st.sampled_from(_THAI_LETTERS + ["a", " "]), min_size=1, max_size=40))
 def test_cluster_starts_as_checked_one_by_one(run):
     assert tt._cluster_starts(run) == _cluster_starts_one_by_one(run)
+
+
+_MARKS = list(".,:;!?%()[]{}\"'\u201c\u201d\u2018\u2019\u00ab\u00bb0123456789abc-")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(piece, st.sampled_from(_MARKS)), min_size=1, max_size=25))
+def test_breaks_inside_a_stretch_as_may_break_says(parts):
+    """``_stretch_breaks`` looks at ``may_break`` only next to punctuation: the same breaks as
+    asking it at every word boundary."""
+    token = "".join(parts)
+    expected = tuple(p for p in tt.break_opportunities(token) if 0 < p < len(token) and tt.may_break(token, p))
+    assert tt._stretch_breaks(token) == expected

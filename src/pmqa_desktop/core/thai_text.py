@@ -275,10 +275,23 @@ def may_break(text: str, p: int) -> bool:
     return True
 
 
+# may_break is True between two characters neither of which is one of these
+_BREAK_SPECIAL = frozenset(CLOSING | OPENING | QUOTES | {"."})
+
+
 @lru_cache(maxsize=50000)
 def _stretch_breaks(token: str) -> tuple[int, ...]:
-    """Allowed breaks strictly inside a stretch of text without spaces."""
-    return tuple(p for p in break_opportunities(token) if 0 < p < len(token) and may_break(token, p))
+    """Allowed breaks strictly inside a stretch of text without spaces (``break_opportunities``
+    that ``may_break`` allows; between two letters it allows without looking further)."""
+    out = []
+    pos = 0
+    n = len(token)
+    special = _BREAK_SPECIAL
+    for w in words(token):
+        pos += len(w)
+        if pos < n and ((token[pos - 1] not in special and token[pos] not in special) or may_break(token, pos)):
+            out.append(pos)
+    return tuple(out)
 
 
 def line_breaks(text: str) -> list[int]:

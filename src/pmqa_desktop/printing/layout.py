@@ -8,6 +8,7 @@ Drawing is straight onto a ReportLab canvas through ``TextWriter`` (shaped Thai,
 from __future__ import annotations
 
 import os
+import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,8 @@ MIN_SIZE = 12.0           # no text is set smaller (nominal TH Sarabun points), 
 
 
 FLATE_LEVEL = 1
+_ARABIC_DIGIT = re.compile("[0-9]").search
+_THAI_DIGIT = re.compile("[\u0e50-\u0e59]").search
 
 
 class _Flate(pdfdoc.PDFStreamFilterZCompress):
@@ -73,8 +76,13 @@ class Options:
 
     def digits(self, text: str) -> str:
         """Every digit in one system: Thai when chosen, else Arabic (the stored text is not changed,
-        only what is printed)."""
-        return to_thai_digits(text) if self.thai_digits else from_thai_digits(text)
+        only what is printed). A text without a digit to change is returned as it is: looking
+        for one is much quicker than ``str.translate`` over Thai text (~5 us a cell)."""
+        if type(text) is not str:
+            text = str(text)
+        if self.thai_digits:
+            return to_thai_digits(text) if _ARABIC_DIGIT(text) else text
+        return from_thai_digits(text) if _THAI_DIGIT(text) else text
 
     def margins_mm(self, orientation: str) -> tuple[float, float, float, float]:
         """(top, right, bottom, left) in mm: the binding side gets ``binding_mm``."""
