@@ -171,6 +171,13 @@ class Face:
         self.ascent = self.ttf.face.ascent / 1000.0
         self.descent = -self.ttf.face.descent / 1000.0
 
+    def free_caches(self) -> None:
+        """Forget shaped texts and measures (they are made again when asked for)."""
+        self._shape_cache.clear()
+        self._advance_cache.clear()
+        self.piece_metrics.clear()
+        self.leaf_widths.clear()
+
     def _glyph_height(self, ch: str) -> float:
         buf = hb.Buffer()
         buf.add_str(ch)
