@@ -18,7 +18,9 @@ import os
 import sys
 import threading
 from array import array
-from typing import NamedTuple
+from itertools import chain
+from operator import attrgetter
+from typing import Iterator, NamedTuple
 from functools import lru_cache
 from pathlib import Path
 
@@ -142,6 +144,8 @@ class Shaped:
 
 
 _EMPTY = Shaped([], [], 1.0)
+_CODEPOINT = attrgetter("codepoint")
+_POSITION = attrgetter("position")
 _FEATURES = {"kern": True, "liga": True}
 
 
@@ -200,6 +204,21 @@ class Face:
             self._shape_cache.clear()
         self._shape_cache[text] = got
         return got
+
+    def glyph_run(self, text: str) -> "tuple[list[int] | array[int], Iterator[float]]":
+        """What drawing a line needs: the glyph ids of ``text`` shaped, and an iterator over their
+        positions (x_offset, y_offset, x_advance, y_advance of each glyph in turn, 1/1000 em). From
+        the shape cache when the text was shaped before (a centred text, measured first); else
+        shaped now and not kept: a line is drawn once per document, and building the arrays of a
+        ``Shaped`` to cache it cost more than shaping it again would."""
+        sh = self._shape_cache.get(text)
+        if sh is not None:
+            return sh.gids, iter(sh.pos if sh.scale == 1.0 else [v * sh.scale for v in sh.pos])
+        if not text:
+            return [], iter(())
+        buf = self._shaped_buffer(text)
+        pos = chain.from_iterable(map(_POSITION, buf.glyph_positions))
+        return list(map(_CODEPOINT, buf.glyph_infos)), pos if self._k == 1.0 else iter([v * self._k for v in pos])
 
     def _shaped_buffer(self, text: str) -> hb.Buffer:
         buf = hb.Buffer()

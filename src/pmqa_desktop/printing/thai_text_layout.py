@@ -367,14 +367,10 @@ class TextWriter:
     def _body(self, face: Face, size: float, text: str) -> str:
         """The text-object operators placing each shaped glyph where HarfBuzz put it:
         ``TJ`` numbers move x to the glyph's pen position + x offset, ``Ts`` sets its y offset."""
-        shaped = face.shape(text)
-        gids = shaped.gids
+        gids, pos = face.glyph_run(text)   # positions in 1/1000 em
         if 0 in gids:   # .notdef: a character the font cannot draw prints as nothing, and is reported
             self.missing.update(face.missing_chars(text))
         table = self._glyph_table(face, size, [g for g in gids if g] if 0 in gids else gids)
-        K = shaped.scale
-        # positions in 1/1000 em (font units when the font has 1000 per em, as both fonts do)
-        pos = iter(shaped.pos if K == 1.0 else [v * K for v in shaped.pos])
         k = size / 1000.0
         inv = 1000.0 / size
         fnum = num
