@@ -52,6 +52,7 @@ class _Flate(pdfdoc.PDFStreamFilterZCompress):
 
 
 _FLATE = _Flate()
+_TOP, _BOTTOM = "\x00t", "\x00b"    # stand for a row's top and bottom in its rules' template
 
 
 class Cancelled(Exception):
@@ -265,6 +266,7 @@ class FormDocument:
         self.footer_left = footer_left
         self.missing: set[str] = set()      # characters the font cannot draw (reported, not boxed)
         self._xcache: dict[float, str] = {}
+        self._rules: dict[tuple, str] = {}        # a row's columns -> its rules (see _rules_template)
         self._wrapped: dict[tuple, tuple] = {}   # (id(cell), width, size) -> (cell, lines, size)
 
     def add(self, item) -> None:
@@ -501,47 +503,23 @@ class FormDocument:
     def _draw_laid(self, ctx: Ctx, laid: _Laid, x0: float, y_top: float, size: float, fill=None) -> None:
         c = ctx.canvas
         h = laid.height
-        yt, yb = num(y_top), num(y_top - h)
-        xs = self._xcache
-        lefts: list[str] = []
-        top: list[list[str]] = []
-        bottom: list[list[str]] = []
-        right = ""
+        cells = laid.cells
         font = self.opts.font
         faces = font.faces
         scale = font.scale
         draw_text = ctx.writer.draw
-        for x, w, cell, lines, csize in laid.cells:
-            ax = x0 + x
+        for x, w, cell, lines, csize in cells:
             bg = cell.fill or fill
             if bg is not None:
-                ctx.fill_rect(bg, ax, y_top - h, w, h)
+                ctx.fill_rect(bg, x0 + x, y_top - h, w, h)
             if cell.draw_under is not None:
-                cell.draw_under(ctx, ax, y_top, w, h)
-            xl = xs.get(ax)
-            if xl is None:
-                xl = xs[ax] = num(ax)
-            bx = ax + w
-            right = xs.get(bx)
-            if right is None:
-                right = xs[bx] = num(bx)
-            lefts.append(xl)
-            # rules above and below, joined where they touch
-            if not cell.open_top:
-                if top and top[-1][1] == xl:
-                    top[-1][1] = right
-                else:
-                    top.append([xl, right])
-            if not cell.open_bottom:
-                if bottom and bottom[-1][1] == xl:
-                    bottom[-1][1] = right
-                else:
-                    bottom.append([xl, right])
+                cell.draw_under(ctx, x0 + x, y_top, w, h)
             if cell.draw is not None:
-                cell.draw(ctx, ax, y_top, w, h)
+                cell.draw(ctx, x0 + x, y_top, w, h)
                 continue
             if not lines or not any(lines):
                 continue
+            ax = x0 + x
             lead = csize * LINE_FACTOR
             ty = y_top - PAD_Y
             if cell.valign == "middle":
@@ -563,6 +541,43 @@ class FormDocument:
                     tw = face.drawn_advance(t) * s / 1000.0
                     tx = ax + (w - tw) / 2 if align == "center" else ax + w - PAD_X - tw
                 draw_text(face, s, tx, yy, t)
+        # the rules: every row of a grid has the same columns, so its rules differ only in height
+        key = (x0, *[(x, w, cell.open_top, cell.open_bottom) for x, w, cell, _l, _s in cells])
+        rules = self._rules.get(key)
+        if rules is None:
+            rules = self._rules[key] = self._rules_template(x0, cells)
+        c._code.append(rules.replace(_TOP, num(y_top)).replace(_BOTTOM, num(y_top - h)))
+
+    def _rules_template(self, x0: float, cells: list) -> str:
+        """The rules of a row (the left edge of every cell and the right edge of the last; above
+        and below every cell but open ones, joined where they touch) as one path, with
+        ``_TOP`` and ``_BOTTOM`` standing for the row's top and bottom y."""
+        yt, yb = _TOP, _BOTTOM
+        xs = self._xcache
+        lefts: list[str] = []
+        top: list[list[str]] = []
+        bottom: list[list[str]] = []
+        right = ""
+        for x, w, cell, _lines, _csize in cells:
+            ax = x0 + x
+            xl = xs.get(ax)
+            if xl is None:
+                xl = xs[ax] = num(ax)
+            bx = ax + w
+            right = xs.get(bx)
+            if right is None:
+                right = xs[bx] = num(bx)
+            lefts.append(xl)
+            if not cell.open_top:
+                if top and top[-1][1] == xl:
+                    top[-1][1] = right
+                else:
+                    top.append([xl, right])
+            if not cell.open_bottom:
+                if bottom and bottom[-1][1] == xl:
+                    bottom[-1][1] = right
+                else:
+                    bottom.append([xl, right])
         lefts.append(right)
         vt = " " + yt + " m "
         vb = " " + yb + " l"
@@ -570,7 +585,7 @@ class FormDocument:
         ht = " " + yt + " l"
         ops += [a + vt + b + ht for a, b in top]
         ops += [a + " " + yb + " m " + b + vb for a, b in bottom]
-        c._code.append("n " + " ".join(ops) + " S")
+        return "n " + " ".join(ops) + " S"
 
     def render(self, path: str | os.PathLike, progress: Callable[[int, int], None] | None = None,
                cancelled: Callable[[], bool] | None = None, title: str = "") -> int:
