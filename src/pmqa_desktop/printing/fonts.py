@@ -18,7 +18,6 @@ import os
 import sys
 import threading
 from array import array
-from itertools import chain
 from operator import attrgetter
 from typing import Iterator, NamedTuple
 from functools import lru_cache
@@ -205,20 +204,24 @@ class Face:
         self._shape_cache[text] = got
         return got
 
-    def glyph_run(self, text: str) -> "tuple[list[int] | array[int], Iterator[float]]":
+    def glyph_run(self, text: str) -> "tuple[list[int] | array[int], Iterator[tuple]]":
         """What drawing a line needs: the glyph ids of ``text`` shaped, and an iterator over their
-        positions (x_offset, y_offset, x_advance, y_advance of each glyph in turn, 1/1000 em). From
+        positions, (x_offset, y_offset, x_advance, y_advance) for each glyph in 1/1000 em. From
         the shape cache when the text was shaped before (a centred text, measured first); else
         shaped now and not kept: a line is drawn once per document, and building the arrays of a
         ``Shaped`` to cache it cost more than shaping it again would."""
         sh = self._shape_cache.get(text)
         if sh is not None:
-            return sh.gids, iter(sh.pos if sh.scale == 1.0 else [v * sh.scale for v in sh.pos])
+            it = iter(sh.pos if sh.scale == 1.0 else [v * sh.scale for v in sh.pos])
+            return sh.gids, zip(it, it, it, it)
         if not text:
             return [], iter(())
         buf = self._shaped_buffer(text)
-        pos = chain.from_iterable(map(_POSITION, buf.glyph_positions))
-        return list(map(_CODEPOINT, buf.glyph_infos)), pos if self._k == 1.0 else iter([v * self._k for v in pos])
+        quads = map(_POSITION, buf.glyph_positions)
+        if self._k != 1.0:
+            k = self._k
+            quads = iter([(a * k, b * k, c * k, d * k) for a, b, c, d in quads])
+        return list(map(_CODEPOINT, buf.glyph_infos)), quads
 
     def _shaped_buffer(self, text: str) -> hb.Buffer:
         buf = hb.Buffer()

@@ -340,6 +340,8 @@ class TextWriter:
         table = self._glyphs.get((face.rl_name, size))
         if table is None:
             table = self._glyphs[(face.rl_name, size)] = {}
+        if table.keys() >= set(gids):   # (most lines: every glyph seen before)
+            return table
         new = [g for g in gids if g not in table]
         if new:
             base = self._glyphs.get(face.rl_name)
@@ -380,7 +382,7 @@ class TextWriter:
         run: list[str] = []
         pen = cur_x = rise = 0.0
         cur_subset = -1
-        for gid, xo, yo, xa, _ya in zip(gids, pos, pos, pos, pos):
+        for gid, (xo, yo, xa, _ya) in zip(gids, pos):
             if not gid:
                 pen += xa * k
                 continue
