@@ -314,4 +314,4 @@ def test_two_checkouts_keep_their_own_compiled_catalogs(tmp_path, monkeypatch, r
     monkeypatch.setattr(i18n, "i18n_dir", lambda: dirs[0])
     i18n.set_language("th")
     assert len(compiled) == 3
-    assert len(list((tmp_path / "cache" / "i18n").glob("*.mo"))) == 2
+    assert len(list((tmp_path / "cache" / "i18n").rglob("*.mo"))) == 2

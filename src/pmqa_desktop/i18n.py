@@ -26,9 +26,10 @@ def _load(lang: str) -> _gettext.NullTranslations:
     """The catalog of ``lang``: a .mo beside the .po when newer (an installed build), else the
     .po compiled by Babel.
 
-    Compiling costs about a second, so the result is cached in the user's cache folder under a
-    name made from the .po's path, size and time, and reused while the .po is unchanged (each
-    checkout's own: several checkouts on one PC do not compile again after each other).
+    Compiling costs about a second, so the result is cached in the user's cache folder, in a
+    folder named by the .po's path, under a name made from its size and time, and reused while
+    the .po is unchanged (each checkout's own: several checkouts on one PC do not compile again
+    after each other).
     """
     base = i18n_dir() / lang / "LC_MESSAGES"
     po, mo = base / f"{DOMAIN}.po", base / f"{DOMAIN}.mo"
@@ -38,11 +39,12 @@ def _load(lang: str) -> _gettext.NullTranslations:
     st = po.stat()
     if mo.exists() and mo.stat().st_mtime >= st.st_mtime:
         return _read_mo(mo)
-    # named by the .po's folder and by its version: each checkout on the PC keeps its own (one
-    # checkout's start must not throw away the catalog another one compiled)
+    # in a folder named by the .po's folder, under a name made from its version: each checkout
+    # on the PC keeps its own (one checkout's start must not throw away the catalog another one
+    # compiled; earlier versions of this module kept one per language, right in _cache_dir())
     where = "%08x" % zlib.crc32(str(po.resolve()).encode())
     version = "%08x" % zlib.crc32(f"{st.st_size}|{st.st_mtime_ns}".encode())
-    cached = _cache_dir() / f"{DOMAIN}-{lang}-{where}-{version}.mo"
+    cached = _cache_dir() / where / f"{DOMAIN}-{lang}-{version}.mo"
     if cached.exists():
         try:
             return _read_mo(cached)
@@ -60,11 +62,9 @@ def _load(lang: str) -> _gettext.NullTranslations:
         tmp = cached.with_name(cached.name + f".{os.getpid()}.tmp")
         tmp.write_bytes(data)
         os.replace(tmp, cached)
-        # earlier versions of this checkout's catalog, and catalogs named the old way (one key)
-        for pattern in (f"{DOMAIN}-{lang}-{where}-*.mo", f"{DOMAIN}-{lang}-" + "?" * 8 + ".mo"):
-            for old in cached.parent.glob(pattern):
-                if old != cached:
-                    old.unlink()
+        for old in cached.parent.glob(f"{DOMAIN}-{lang}-*.mo"):   # earlier versions of the catalog
+            if old != cached:
+                old.unlink()
     except OSError:
         pass  # no cache: compile again next time
     return _gettext.GNUTranslations(io.BytesIO(data))
