@@ -25,6 +25,7 @@ from __future__ import annotations
 import atexit
 import re
 import threading
+from array import array
 from functools import lru_cache
 from typing import Callable
 from importlib import resources
@@ -128,6 +129,15 @@ def _segment(run: str, words: frozenset[str], exclude: str = "", bounded: bool =
     return out
 
 
+# The end of a run already cut, kept at each of its pieces' starts: text from there to the
+# run's end -> (its scores, its piece lengths, the offset). The best cutting of the rest of a run
+# from a cluster start depends only on that rest, so a later run ending in the same text (rows
+# of real plans repeat whole phrases: about half the letters of a large calendar's rows) takes
+# those positions' results instead of searching them again.
+_tails: dict[str, tuple] = {}
+_TAILS_MAX = 100000
+
+
 def _segment_known(run: str, words: frozenset[str], exclude: str) -> list[tuple[str, bool]]:
     """``_segment`` with the program's word list, the same choice, faster: from each start only
     pieces as long as a word beginning with the start's first letters (``_lengths``) are looked
@@ -135,7 +145,9 @@ def _segment_known(run: str, words: frozenset[str], exclude: str) -> list[tuple[
     ``_segment``'s four in the same order (unknown characters, pieces, 32 - longest word,
     32 - first piece; 6 bits for each of the last two), so comparing integers compares them.
     No two candidate pieces from one start score alike (a known piece's score ends with its
-    length, the unknown cluster's with 0), so the order they are tried in does not matter."""
+    length, the unknown cluster's with 0), so the order they are tried in does not matter.
+    When the run ends like one cut before (``_tails``), only the starts before that end are
+    searched."""
     size = len(run)
     starts = _cluster_starts(run)
     is_end = bytearray(size + 1)
@@ -143,12 +155,24 @@ def _segment_known(run: str, words: frozenset[str], exclude: str) -> list[tuple[
         is_end[i] = 1
     is_end[size] = 1
     best = [0] * (size + 1)
-    nxt = [size] * (size + 1)
+    step = [0] * (size + 1)               # at a start: the length of its first piece
     best[size] = (32 << 6) | 32           # nothing left: no piece, "longest word" 0
+    tails = _tails if not exclude else None
+    todo = len(starts)
+    j1 = size   # end of the cluster at i: the start after it
+    if tails is not None:
+        for n, i in enumerate(starts):
+            got = tails.get(run[i:])
+            if got is not None:
+                t_best, t_step, k = got
+                best[i:] = t_best[k:]
+                step[i:] = t_step[k:]
+                todo, j1 = n, i
+                break
+    reused = j1   # the rest, from here, came from a run cut before (which keeps its own tails)
     unknown_char = 1 << 32                # pieces and the two 6-bit fields fit below it
     lengths, long_lengths = _lengths, _LONG_LENGTHS
-    j1 = size   # end of the cluster at i: the start after it
-    for i in reversed(starts):
+    for i in reversed(starts[:todo]):
         rest = best[j1]
         piece = run[i:j1]
         n = j1 - i
@@ -171,10 +195,10 @@ def _segment_known(run: str, words: frozenset[str], exclude: str) -> list[tuple[
                         cand, at = score, j
         bits = lengths.get(run[i:i + PREFIX])
         if bits is not None and bits >= 1 << PREFIX:
-            todo = long_lengths.get(bits)
-            if todo is None:
-                todo = long_lengths[bits] = tuple(n for n in range(PREFIX, MAX_WORD + 1) if bits >> n & 1)
-            for n in todo:
+            todo_lengths = long_lengths.get(bits)
+            if todo_lengths is None:
+                todo_lengths = long_lengths[bits] = tuple(n for n in range(PREFIX, MAX_WORD + 1) if bits >> n & 1)
+            for n in todo_lengths:
                 j = i + n
                 if j > size:
                     break
@@ -187,15 +211,25 @@ def _segment_known(run: str, words: frozenset[str], exclude: str) -> list[tuple[
                         if score < cand:
                             cand, at = score, j
         best[i] = cand
-        nxt[i] = at
+        step[i] = at - i
         j1 = i
     out: list[tuple[str, bool]] = []
+    bounds = []
     i = 0
     while i < size:
-        j = nxt[i]
+        j = i + step[i]
         piece = run[i:j]
         out.append((piece, piece in words and piece != exclude))
+        bounds.append(i)
         i = j
+    if tails is not None and todo:
+        if len(tails) > _TAILS_MAX:
+            tails.clear()
+        kept = (array("q", best), array("i", step))
+        for i in bounds:
+            if i >= reused:
+                break
+            tails[run[i:]] = kept + (i,)
     return out
 
 
@@ -205,6 +239,7 @@ def free_caches() -> None:
     is still alive far more slowly, they added ~30 ms to the exit after a large print)."""
     for cached in (_segment_run, word_parts, _stretch_breaks):
         cached.cache_clear()
+    _tails.clear()
 
 
 def _merge_unknown(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
