@@ -135,7 +135,7 @@ def _segment(run: str, words: frozenset[str], exclude: str = "", bounded: bool =
 # of real plans repeat whole phrases: about half the letters of a large calendar's rows) takes
 # those positions' results instead of searching them again.
 _tails: dict[str, tuple] = {}
-_TAILS_MAX = 100000
+_TAILS_MAX = 50000
 
 
 def _segment_known(run: str, words: frozenset[str], exclude: str) -> list[tuple[str, bool]]:
