@@ -49,3 +49,34 @@ def test_a_long_row_is_not_shaped_whole(monkeypatch):
     lines, _size = doc._wrap_cell(Cell(text), 150.0, 14)
     assert len(lines) > 3 and "".join(lines) == text
     assert shaped and text not in shaped
+
+
+def _cell_lines(text, width, bold, always):
+    font = get_font("laksaman")
+    kept = ttl.PART_MARGIN
+    ttl.PART_MARGIN = float("inf") if always else kept   # inf: every word is cut into its parts first
+    try:
+        font.face(bold).leaf_widths.clear()
+        return FormDocument(Options(font=font))._wrap_cell(Cell(text, bold=bold), width, 14)
+    finally:
+        ttl.PART_MARGIN = kept
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(CORPUS), min_size=1, max_size=3), st.sampled_from([12.0, 20.0, 30.0, 60.0, 200.0]),
+       st.sampled_from([False, True]))
+def test_cell_size_and_lines_as_when_every_word_is_cut_into_its_parts(parts, width, bold):
+    """A cell's words are cut into their parts (to find the widest, for setting the cell smaller)
+    only when a word could be too wide: the same lines and size as when they always are."""
+    text = " ".join(parts)
+    assert _cell_lines(text, width, bold, False) == _cell_lines(text, width, bold, True)
+
+
+def test_a_row_of_short_words_is_not_cut_into_parts(monkeypatch):
+    font = get_font("laksaman")
+    text = "".join(CORPUS[:6]).replace(" ", "")
+    called = []
+    monkeypatch.setattr(ttl, "part_cuts", lambda *a: called.append(a) or [])
+    font.face(False).leaf_widths.clear()
+    lines, size = FormDocument(Options(font=font))._wrap_cell(Cell(text), 400.0, 14)
+    assert len(lines) > 3 and size == 14 and not called

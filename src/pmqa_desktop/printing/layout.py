@@ -24,7 +24,8 @@ from ..core.thai_calendar import from_thai_digits, to_thai_digits
 from ..i18n import _
 from .fonts import ThaiFont
 from .form_text import thai
-from .thai_text_layout import TextWriter, fp_str, longest_word_width, num, surely_wider, text_width, wrap
+from .thai_text_layout import (TextWriter, fp_str, longest_word_width, num, surely_wider, text_width,
+                               words_surely_fit, wrap)
 
 MM = 72.0 / 25.4
 BODY_SIZE = 16.0          # nominal TH Sarabun sizes
@@ -301,9 +302,10 @@ class FormDocument:
             fits = False
         if fits:
             return [text.strip()] + [""] * (cell.min_lines - 1), nominal
-        widest = longest_word_width(face, text)  # in 1/1000 em
-        if widest * nominal * self.opts.font.scale / 1000.0 > avail:
-            nominal = max(min(nominal, MIN_SIZE), avail * 1000.0 / (widest * self.opts.font.scale) - 0.01)
+        if not words_surely_fit(face, text, avail * 1000.0 / (nominal * self.opts.font.scale)):
+            widest = longest_word_width(face, text)  # in 1/1000 em
+            if widest * nominal * self.opts.font.scale / 1000.0 > avail:
+                nominal = max(min(nominal, MIN_SIZE), avail * 1000.0 / (widest * self.opts.font.scale) - 0.01)
         s = nominal * self.opts.font.scale
         lines = [ln.text for ln in wrap(face, s, text, avail)]
         while len(lines) < cell.min_lines:

@@ -157,6 +157,19 @@ def longest_word_width(face: Face, text: str) -> float:
     return widest
 
 
+# A part of a word is never this much wider than the whole word (only the kerning at its edges
+# differs): a text whose every piece, times this, fits its cell has no part to set smaller for
+PART_MARGIN = 2.0
+
+
+def words_surely_fit(face: Face, text: str, width_em: float) -> bool:
+    """True when ``longest_word_width(face, text)`` is certainly no more than ``width_em``
+    (1/1000 em): every unbreakable piece of ``text``, measured for wrapping anyway, is at most
+    1 / ``PART_MARGIN`` of that. Spares cutting every word into its parts and measuring them
+    only to learn that the cell's size can stay."""
+    return max([p[3] for p in _pieces(face, text)], default=0.0) * PART_MARGIN <= width_em
+
+
 # A row whose words, measured apart, are this much wider than its cell does not fit on one line:
 # joining them can change the width only by the kerning between neighbouring words
 SURELY_WIDER = 1.25
