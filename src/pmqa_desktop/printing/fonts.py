@@ -18,6 +18,7 @@ import os
 import sys
 import threading
 from array import array
+from itertools import chain
 from operator import attrgetter
 from typing import Iterator, NamedTuple
 from functools import lru_cache
@@ -197,8 +198,8 @@ class Face:
         if not text:
             return _EMPTY
         buf = self._shaped_buffer(text)
-        got = Shaped(array("I", [i.codepoint for i in buf.glyph_infos]),
-                     array("i", [v for p in buf.glyph_positions for v in p.position]), self._k, self, text)
+        got = Shaped(array("I", list(map(_CODEPOINT, buf.glyph_infos))),
+                     array("i", list(chain.from_iterable(map(_POSITION, buf.glyph_positions)))), self._k, self, text)
         if len(self._shape_cache) > 50000:
             self._shape_cache.clear()
         self._shape_cache[text] = got
