@@ -142,7 +142,8 @@ def longest_word_width(face: Face, text: str) -> float:
     be set small enough for before a word is cut."""
     widest = 0.0
     known = face.leaf_widths
-    for a, b, blank, pw, _f, _s in _pieces(face, text):
+    it = iter(_pieces(face, text))
+    for a, b, blank, pw, _f, _s in zip(it, it, it, it, it, it):
         if blank or pw <= widest:
             continue
         piece = text[a:b].rstrip()
@@ -167,7 +168,7 @@ def words_surely_fit(face: Face, text: str, width_em: float) -> bool:
     (1/1000 em): every unbreakable piece of ``text``, measured for wrapping anyway, is at most
     1 / ``PART_MARGIN`` of that. Spares cutting every word into its parts and measuring them
     only to learn that the cell's size can stay."""
-    return max([p[3] for p in _pieces(face, text)], default=0.0) * PART_MARGIN <= width_em
+    return max(_pieces(face, text)[3::6], default=0.0) * PART_MARGIN <= width_em
 
 
 # A row whose words, measured apart, are this much wider than its cell does not fit on one line:
@@ -179,17 +180,19 @@ def surely_wider(face: Face, text: str, width_em: float) -> bool:
     """True when ``text`` (one paragraph) certainly does not fit ``width_em`` (1/1000 em) on one
     line: its pieces, measured for wrapping anyway, add up to ``SURELY_WIDER`` times that. Spares
     shaping a long row as a whole only to learn that it must be wrapped."""
-    return sum([p[4] for p in _pieces(face, text)]) > SURELY_WIDER * width_em
+    return sum(_pieces(face, text)[4::6]) > SURELY_WIDER * width_em
 
 
 @lru_cache(maxsize=4096)
-def _pieces(face: Face, text: str) -> tuple[tuple[int, int, bool, float, float, float], ...]:
+def _pieces(face: Face, text: str) -> tuple:
     """The unbreakable pieces of ``text`` between its break positions, measured once for both
-    ``longest_word_width`` and wrapping: (start, end, blank, advance without trailing spaces
-    (0 when blank), advance as is, advance stripped), all in 1/1000 em."""
+    ``longest_word_width`` and wrapping: for each piece in turn, six values in one flat tuple
+    (start, end, blank, advance without trailing spaces (0 when blank), advance as is, advance
+    stripped; advances in 1/1000 em). Flat, not a tuple per piece: the cycle collector examined
+    each of the large calendar's ~60,000 piece tuples once the form was printed."""
     cuts = [0] + list(_break_positions(text)) + [len(text)]
     known = face.piece_metrics
-    out = []
+    out: list = []
     for a, b in zip(cuts, cuts[1:]):
         piece = text[a:b]
         m = known.get(piece)
@@ -197,7 +200,8 @@ def _pieces(face: Face, text: str) -> tuple[tuple[int, int, bool, float, float, 
             if len(known) > 200000:
                 known.clear()
             m = known[piece] = _piece_metrics(face, piece)
-        out.append((a, b) + m)
+        out += (a, b)
+        out += m
     return tuple(out)
 
 
@@ -247,7 +251,8 @@ def _wrap_para(face: Face, size: float, text: str, width: float, base: int) -> l
         if t:
             lines.append(Line(t, base + a + lead, None, face, k))
 
-    for a, b, blank, pw_em, full_em, _ws in _pieces(face, text):
+    it = iter(_pieces(face, text))
+    for a, b, blank, pw_em, full_em, _ws in zip(it, it, it, it, it, it):
         pw = pw_em * k
         if not blank and pw > width:
             # a word wider than the line: its parts become pieces of their own
