@@ -268,6 +268,7 @@ class FormDocument:
         self.missing: set[str] = set()      # characters the font cannot draw (reported, not boxed)
         self._xcache: dict[float, str] = {}
         self._rules: dict[tuple, str] = {}        # a row's columns -> its rules (see _rules_template)
+        self._headings: dict[tuple, tuple] = {}   # a heading row where it stands -> its operators
         self._wrapped: dict[tuple, tuple] = {}   # (id(cell), width, size) -> (cell, lines, size)
 
     def add(self, item) -> None:
@@ -550,6 +551,23 @@ class FormDocument:
             rules = self._rules[key] = self._rules_template(x0, cells)
         c._code.append(rules.replace(_TOP, num(y_top)).replace(_BOTTOM, num(y_top - h)))
 
+    def _draw_heading(self, ctx: Ctx, laid: _Laid, y_top: float, size: float, fill) -> None:
+        """A grid's heading row, the same on every page where it stands at the same height: its
+        operators are made on its first page and repeated on the next (the canvas then stands as
+        after drawing it: the fill colour is the last one set). A heading with a cell drawn by a
+        function of its own is drawn anew every time."""
+        key = (id(laid), y_top, size, id(fill))
+        got = self._headings.get(key)
+        c = ctx.canvas
+        if got is not None and got[0] is laid:
+            c._code.extend(got[1])
+            c._fillColorObj = got[2]
+            return
+        n = len(c._code)
+        self._draw_laid(ctx, laid, self.left, y_top, size, fill)
+        if all(cell.draw is None and cell.draw_under is None for _x, _w, cell, _l, _s in laid.cells):
+            self._headings[key] = (laid, c._code[n:], c._fillColorObj)
+
     def _rules_template(self, x0: float, cells: list) -> str:
         """The rules of a row (the left edge of every cell and the right edge of the last; above
         and below every cell but open ones, joined where they touch) as one path, with
@@ -607,6 +625,7 @@ class FormDocument:
         canvas.setCreator("PMQA Desktop")
         canvas.setLineWidth(0.5)
         ctx = Ctx(canvas, self.opts)
+        self._headings = {}   # (operators repeated on this canvas only: its fonts' subsets are its own)
         counts: dict[int, int] = {}
         for sec in self.page_sections:
             counts[sec] = counts.get(sec, 0) + 1
@@ -631,7 +650,7 @@ class FormDocument:
                             y -= u.grid.continued_height
                         if prev is None or prev.grid is not u.grid:
                             for hl in u.grid.header:
-                                self._draw_laid(ctx, hl, self.left, y, u.grid.grid.size, u.grid.grid.header_fill)
+                                self._draw_heading(ctx, hl, y, u.grid.grid.size, u.grid.grid.header_fill)
                                 y -= hl.height
                         self._draw_laid(ctx, u.laid, self.left, y, u.grid.grid.size)
                     elif u.draw is not None:
