@@ -24,8 +24,7 @@ from ..core.thai_calendar import from_thai_digits, to_thai_digits
 from ..i18n import _
 from .fonts import ThaiFont
 from .form_text import thai
-from .thai_text_layout import (TextWriter, fp_str, longest_word_width, num, surely_wider, text_width,
-                               words_surely_fit, wrap)
+from .thai_text_layout import TextWriter, fp_str, longest_word_width, num, surely_wider, words_surely_fit, wrap
 
 MM = 72.0 / 25.4
 BODY_SIZE = 16.0          # nominal TH Sarabun sizes
