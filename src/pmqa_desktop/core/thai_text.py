@@ -23,12 +23,15 @@ and an abbreviation such as มี.ค. or 1.2 stays whole.
 from __future__ import annotations
 
 import atexit
+import marshal
+import os
 import re
 import threading
 from array import array
 from functools import lru_cache
 from typing import Callable
 from importlib import resources
+import zlib
 
 ZWSP = "\u200b"
 _THAI_RUN = re.compile(r"[\u0e00-\u0e7f]+")
@@ -72,15 +75,54 @@ def dictionary() -> frozenset[str]:
     if _words is None:
         with _load_lock:
             if _words is None:
-                kept = frozenset(w for w in word_list_text().split("\n") if w and len(w) <= MAX_WORD)
-                lengths: dict[str, int] = {}
-                get = lengths.get
-                for w in kept:
-                    k = w[:PREFIX]
-                    lengths[k] = get(k, 0) | (1 << len(w))
+                kept, lengths = _read_word_list()
                 _lengths.update(lengths)
                 _words = kept
     return _words
+
+
+def _build_word_list(text: str) -> tuple[frozenset[str], dict[str, int], bool]:
+    """The words of ``text`` (one a line), the lengths of the words under each prefix (``_lengths``),
+    and whether the words are exactly the text's lines (no blank line, none too long)."""
+    kept = frozenset(w for w in text.split("\n") if w and len(w) <= MAX_WORD)
+    lengths: dict[str, int] = {}
+    get = lengths.get
+    for w in kept:
+        k = w[:PREFIX]
+        lengths[k] = get(k, 0) | (1 << len(w))
+    plain = kept == frozenset(text.rstrip("\n").split("\n"))
+    return kept, lengths, plain
+
+
+def _read_word_list() -> tuple[frozenset[str], dict[str, int]]:
+    """The word list and its prefix table. Building the table costs ~35 ms of each print's start;
+    it is kept in the user's cache folder (beside the compiled catalogs), named by the word list's
+    checksum (each word list its own: checkouts with different lists do not throw each other's
+    away), and read back as marshal data (~10 ms). The word list itself stays the package's text
+    file; a missing or damaged cache is built again."""
+    text = word_list_text()
+    cached = None
+    try:
+        from ..paths import cache_dir
+        key = "%08x-%d-%d-%d" % (zlib.crc32(text.encode("utf-8")), len(text), PREFIX, MAX_WORD)
+        cached = cache_dir() / "words" / f"words_th-{key}-m{marshal.version}.bin"
+        plain, lengths = marshal.loads(cached.read_bytes())
+        if isinstance(lengths, dict) and plain in (True, False):
+            kept = (frozenset(text.rstrip("\n").split("\n")) if plain else
+                    frozenset(w for w in text.split("\n") if w and len(w) <= MAX_WORD))
+            return kept, lengths
+    except Exception:   # no cache yet, or a damaged one: build it
+        pass
+    kept, lengths, plain = _build_word_list(text)
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_name(cached.name + f".{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps((plain, lengths)))
+            os.replace(tmp, cached)
+        except OSError:
+            pass   # no cache: built again next time
+    return kept, lengths
 
 
 def _cluster_starts(run: str) -> list[int]:
