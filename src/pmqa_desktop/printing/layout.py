@@ -348,6 +348,9 @@ class FormDocument:
 
     def _units(self) -> list[_Unit]:
         units: list[_Unit] = []
+        # grids sharing their heading rows and columns (the weekly plan's pages, one Grid each)
+        # share the laid-out rows too, so _draw_heading repeats their operators from page to page
+        headings: dict[tuple, tuple[Row, _Laid]] = {}
         for item in self.items:
             if isinstance(item, Title):
                 s = item.size * self.opts.font.scale
@@ -367,7 +370,13 @@ class FormDocument:
                 units.append(_Unit(h, "title", draw=draw_title, keep_next=True))
             elif isinstance(item, Grid):
                 gl = _GridLay(item)
-                gl.header = [self._lay_row(r, item.widths, item.size) for r in item.header]
+                gl.header = []
+                for r in item.header:
+                    key = (id(r), tuple(item.widths), item.size)
+                    got = headings.get(key)
+                    if got is None or got[0] is not r:
+                        got = headings[key] = (r, self._lay_row(r, item.widths, item.size))
+                    gl.header.append(got[1])
                 gl.header_height = sum(h.height for h in gl.header)
                 if item.continued:
                     face = self.opts.font.face(True)
