@@ -80,3 +80,23 @@ def test_a_row_of_short_words_is_not_cut_into_parts(monkeypatch):
     font.face(False).leaf_widths.clear()
     lines, size = FormDocument(Options(font=font))._wrap_cell(Cell(text), 400.0, 14)
     assert len(lines) > 3 and size == 14 and not called
+
+
+def test_cells_of_the_same_text_and_look_are_wrapped_once(monkeypatch):
+    """The weekly plan makes each row's cells anew for each band of months: a Cell equal to one
+    wrapped before (same text, look, width) takes its lines, and they are the same lines."""
+    from pmqa_desktop.printing.layout import Grid, Row
+    doc = FormDocument(Options(font=get_font("laksaman")), "landscape")
+    text = "จัดทำแผนพัฒนาองค์การและติดตามผลการดำเนินงานตามตัวชี้วัด"
+    calls = []
+    real = FormDocument._wrap_cell
+    monkeypatch.setattr(FormDocument, "_wrap_cell", lambda self, cell, w, size: (calls.append(cell.text),
+                                                                                 real(self, cell, w, size))[1])
+    grids = [Grid([120], [], [Row([Cell(text)])], size=14) for _ in range(3)]
+    laid = [doc._lay_row(g.body[0], g.widths, g.size) for g in grids]
+    assert calls == [text]
+    assert laid[0].cells[0][3] == real(doc, Cell(text), 120, 14)[0]
+    assert all(la.cells[0][3] == laid[0].cells[0][3] and la.height == laid[0].height for la in laid)
+    doc._lay_row(Row([Cell(text, bold=True)]), [120], 14)    # another look: wrapped on its own
+    doc._lay_row(Row([Cell(text)]), [100], 14)               # another width too
+    assert calls == [text] * 3

@@ -269,6 +269,7 @@ class FormDocument:
         self._rules: dict[tuple, str] = {}        # a row's columns -> its rules (see _rules_template)
         self._headings: dict[tuple, tuple] = {}   # a heading row where it stands -> its operators
         self._wrapped: dict[tuple, tuple] = {}   # (id(cell), width, size) -> (cell, lines, size)
+        self._wrapped_texts: dict[tuple, tuple] = {}   # (text, look, width, size) -> (lines, size)
 
     def add(self, item) -> None:
         self.items.append(item)
@@ -318,13 +319,23 @@ class FormDocument:
         col = 0
         h = 0.0
         memo = self._wrapped
+        texts = self._wrapped_texts
         for cell in row.cells:
             span = cell.colspan
             w = widths[col] if span == 1 else sum(widths[col:col + span])
             # the same Cell object (forms share one per repeated text) wraps the same way
             got = memo.get((id(cell), w, size))
             if got is None or got[0] is not cell:
-                got = memo[(id(cell), w, size)] = (cell, *self._wrap_cell(cell, w, size))
+                if cell.draw is None:
+                    # another Cell of the same text and look wraps the same way too (the weekly
+                    # plan makes each row's cells anew for each band of months)
+                    like = (cell.text, cell.bold, cell.size, cell.pad, cell.min_lines, w, size)
+                    wrapped = texts.get(like)
+                    if wrapped is None:
+                        wrapped = texts[like] = self._wrap_cell(cell, w, size)
+                else:
+                    wrapped = self._wrap_cell(cell, w, size)
+                got = memo[(id(cell), w, size)] = (cell, *wrapped)
             _c, lines, csize = got
             out.append((x, w, cell, lines, csize))
             lh = len(lines) * (csize * LINE_FACTOR)
@@ -405,6 +416,7 @@ class FormDocument:
         probe = FormDocument(self.opts, footer_left=self.footer_left)
         probe.pagesize, probe.frame_w = self.pagesize, self.frame_w
         probe._wrapped = self._wrapped      # the same cells at the same widths: wrapped once
+        probe._wrapped_texts = self._wrapped_texts
         probe.add(title)
         probe.frame_h = self.frame_h - probe._units()[0].height
         probe.items = [grid]
