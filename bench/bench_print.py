@@ -94,9 +94,15 @@ def export_rows(store: Store, req, folder: Path) -> list[Path]:
 
 def run_ours(db: Path, year: int, org: str, work: Path) -> tuple[int, float, float, list[str]]:
     """All forms in one fresh process (start-up, imports, word dictionary included), as
-    ``pmqa-desktop print`` would; returns (pages, seconds, per-form lines)."""
+    ``pmqa-desktop print`` would; returns (pages, seconds, per-form lines).
+
+    Like the command line (``cli.main`` at a program start, and so ``python -m pmqa_desktop``),
+    the child first calls ``cli._keep_compiled_modules()``: where PYTHONDONTWRITEBYTECODE is set
+    (as in the developers' shells) the program's compiled modules are kept in the cache folder
+    instead of being compiled again at every start; an installed program has its .pyc anyway."""
     code = (
         "import sys, time; t0 = time.perf_counter(); sys.path.insert(0, %r)\n"
+        "from pmqa_desktop.cli import _keep_compiled_modules; _keep_compiled_modules()  # as cli.main does\n"
         "from pmqa_desktop.core.storage.store import Actor, Store\n"
         "from pmqa_desktop.printing.render import FORMS, PrintSettings, prewarm, print_to_pdf, resolve\n"
         "prewarm('laksaman')  # as the command line does\n"

@@ -285,3 +285,33 @@ def test_command_line_speaks_thai_without_being_told(tmp_path):
                          capture_output=True, text=True, encoding="utf-8", timeout=60)
     out = run.stdout + run.stderr
     assert run.returncode == 1 and not THAI.search(out) and "accounts.db" in out, out
+
+
+def test_two_checkouts_keep_their_own_compiled_catalogs(tmp_path, monkeypatch, restore_language):
+    """Two source checkouts on one PC (the same .po in two folders) each keep their compiled
+    catalog in the cache: reading one does not throw the other's away, so neither compiles again
+    (Babel's reading of a .po costs ~0.1 s at every start that has to do it)."""
+    import babel.messages.pofile as pofile
+    dirs = []
+    for name in ("one", "two"):
+        base = tmp_path / name / "i18n" / "th" / "LC_MESSAGES"
+        base.mkdir(parents=True)
+        (base / f"{DOMAIN}.po").write_bytes(_po_path("th").read_bytes())
+        dirs.append(tmp_path / name / "i18n")
+    monkeypatch.setenv("PMQA_CACHE_DIR", str(tmp_path / "cache"))
+    compiled = []
+    real = pofile.read_po
+    monkeypatch.setattr(pofile, "read_po", lambda *a, **k: compiled.append(1) or real(*a, **k))
+    expected = _read("th").get("Operations calendar").string
+    for d in dirs * 2:
+        monkeypatch.setattr(i18n, "i18n_dir", lambda d=d: d)
+        i18n.set_language("th")
+        assert i18n._("Operations calendar") == expected
+    assert len(compiled) == 2, "each checkout's catalog is compiled once"
+    # a changed .po is compiled again, and its old compiled catalog goes
+    po = dirs[0] / "th" / "LC_MESSAGES" / f"{DOMAIN}.po"
+    po.write_bytes(po.read_bytes() + b"\n")
+    monkeypatch.setattr(i18n, "i18n_dir", lambda: dirs[0])
+    i18n.set_language("th")
+    assert len(compiled) == 3
+    assert len(list((tmp_path / "cache" / "i18n").rglob("*.mo"))) == 2

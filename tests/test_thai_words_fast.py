@@ -71,3 +71,46 @@ def _cluster_starts_one_by_one(run: str) -> list[int]:
 @given(st.text(alphabet=st.sampled_from(_THAI_LETTERS + ["a", " "]), min_size=1, max_size=40))
 def test_cluster_starts_as_checked_one_by_one(run):
     assert tt._cluster_starts(run) == _cluster_starts_one_by_one(run)
+
+
+_MARKS = list(".,:;!?%()[]{}\"'\u201c\u201d\u2018\u2019\u00ab\u00bb0123456789abc-")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(piece, st.sampled_from(_MARKS)), min_size=1, max_size=25))
+def test_breaks_inside_a_stretch_as_may_break_says(parts):
+    """``_stretch_breaks`` looks at ``may_break`` only next to punctuation: the same breaks as
+    asking it at every word boundary."""
+    token = "".join(parts)
+    expected = tuple(p for p in tt.break_opportunities(token) if 0 < p < len(token) and tt.may_break(token, p))
+    assert tt._stretch_breaks(token) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(piece, min_size=0, max_size=8), min_size=2, max_size=4),
+       st.lists(piece, min_size=1, max_size=12))
+def test_runs_ending_alike_cut_as_the_unbounded_search(heads, tail):
+    """A run ending in the text of a run cut before takes that end's results (``_tails``): every
+    run still cuts exactly as the unbounded search, whatever was cut before it."""
+    tt._tails.clear()
+    end = "".join(tail)
+    for head in heads:
+        text = "".join(head) + end
+        for run in tt._THAI_RUN.findall(text):
+            assert tt._segment(run, tt.dictionary()) == unbounded(run)
+
+
+def test_a_run_ending_like_one_cut_before_reuses_its_end():
+    tt._tails.clear()
+    first = "การพัฒนาคุณภาพการบริหารจัดการภาครัฐจังหวัดราชบุรี"
+    tt._segment(first, tt.dictionary())
+    assert "จังหวัดราชบุรี" in tt._tails
+    calls = []
+    real = tt._lengths
+    tt._lengths = type("Spy", (dict,), {"get": lambda self, k, d=None: calls.append(k) or real.get(k, d)})(real)
+    try:
+        second = "แผนปฏิบัติราชการจังหวัดราชบุรี"
+        assert tt._segment(second, tt.dictionary()) == unbounded(second)
+    finally:
+        tt._lengths = real
+    assert calls and all(not k.startswith("จังหวัด") and not k.startswith("ราชบุรี") for k in calls), calls

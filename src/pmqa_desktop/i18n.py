@@ -26,8 +26,10 @@ def _load(lang: str) -> _gettext.NullTranslations:
     """The catalog of ``lang``: a .mo beside the .po when newer (an installed build), else the
     .po compiled by Babel.
 
-    Compiling costs about a second, so the result is cached in the user's cache folder under a
-    name made from the .po's path, size and time, and reused while the .po is unchanged.
+    Compiling costs about a second, so the result is cached in the user's cache folder, in a
+    folder named by the .po's path, under a name made from its size and time, and reused while
+    the .po is unchanged (each checkout's own: several checkouts on one PC do not compile again
+    after each other).
     """
     base = i18n_dir() / lang / "LC_MESSAGES"
     po, mo = base / f"{DOMAIN}.po", base / f"{DOMAIN}.mo"
@@ -37,8 +39,12 @@ def _load(lang: str) -> _gettext.NullTranslations:
     st = po.stat()
     if mo.exists() and mo.stat().st_mtime >= st.st_mtime:
         return _read_mo(mo)
-    key = "%08x" % zlib.crc32(f"{po.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode())
-    cached = _cache_dir() / f"{DOMAIN}-{lang}-{key}.mo"
+    # in a folder named by the .po's folder, under a name made from its version: each checkout
+    # on the PC keeps its own (one checkout's start must not throw away the catalog another one
+    # compiled; earlier versions of this module kept one per language, right in _cache_dir())
+    where = "%08x" % zlib.crc32(str(po.resolve()).encode())
+    version = "%08x" % zlib.crc32(f"{st.st_size}|{st.st_mtime_ns}".encode())
+    cached = _cache_dir() / where / f"{DOMAIN}-{lang}-{version}.mo"
     if cached.exists():
         try:
             return _read_mo(cached)

@@ -22,10 +22,15 @@ and an abbreviation such as มี.ค. or 1.2 stays whole.
 """
 from __future__ import annotations
 
+import atexit
+import marshal
+import os
 import re
 import threading
+from array import array
 from functools import lru_cache
 from typing import Callable
+import zlib
 
 ZWSP = "\u200b"
 _THAI_RUN = re.compile(r"[\u0e00-\u0e7f]+")
@@ -70,15 +75,54 @@ def dictionary() -> frozenset[str]:
     if _words is None:
         with _load_lock:
             if _words is None:
-                kept = frozenset(w for w in word_list_text().split("\n") if w and len(w) <= MAX_WORD)
-                lengths: dict[str, int] = {}
-                get = lengths.get
-                for w in kept:
-                    k = w[:PREFIX]
-                    lengths[k] = get(k, 0) | (1 << len(w))
+                kept, lengths = _read_word_list()
                 _lengths.update(lengths)
                 _words = kept
     return _words
+
+
+def _build_word_list(text: str) -> tuple[frozenset[str], dict[str, int], bool]:
+    """The words of ``text`` (one a line), the lengths of the words under each prefix (``_lengths``),
+    and whether the words are exactly the text's lines (no blank line, none too long)."""
+    kept = frozenset(w for w in text.split("\n") if w and len(w) <= MAX_WORD)
+    lengths: dict[str, int] = {}
+    get = lengths.get
+    for w in kept:
+        k = w[:PREFIX]
+        lengths[k] = get(k, 0) | (1 << len(w))
+    plain = kept == frozenset(text.rstrip("\n").split("\n"))
+    return kept, lengths, plain
+
+
+def _read_word_list() -> tuple[frozenset[str], dict[str, int]]:
+    """The word list and its prefix table. Building the table costs ~35 ms of each print's start;
+    it is kept in the user's cache folder (beside the compiled catalogs), named by the word list's
+    checksum (each word list its own: checkouts with different lists do not throw each other's
+    away), and read back as marshal data (~10 ms). The word list itself stays the package's text
+    file; a missing or damaged cache is built again."""
+    text = word_list_text()
+    cached = None
+    try:
+        from ..paths import cache_dir
+        key = "%08x-%d-%d-%d" % (zlib.crc32(text.encode("utf-8")), len(text), PREFIX, MAX_WORD)
+        cached = cache_dir() / "words" / f"words_th-{key}-m{marshal.version}.bin"
+        plain, lengths = marshal.loads(cached.read_bytes())
+        if isinstance(lengths, dict) and plain in (True, False):
+            kept = (frozenset(text.rstrip("\n").split("\n")) if plain else
+                    frozenset(w for w in text.split("\n") if w and len(w) <= MAX_WORD))
+            return kept, lengths
+    except Exception:   # no cache yet, or a damaged one: build it
+        pass
+    kept, lengths, plain = _build_word_list(text)
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_name(cached.name + f".{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps((plain, lengths)))
+            os.replace(tmp, cached)
+        except OSError:
+            pass   # no cache: built again next time
+    return kept, lengths
 
 
 def _cluster_starts(run: str) -> list[int]:
@@ -127,6 +171,15 @@ def _segment(run: str, words: frozenset[str], exclude: str = "", bounded: bool =
     return out
 
 
+# The end of a run already cut, kept at each of its pieces' starts: text from there to the
+# run's end -> (its scores, its piece lengths, the offset). The best cutting of the rest of a run
+# from a cluster start depends only on that rest, so a later run ending in the same text (rows
+# of real plans repeat whole phrases: about half the letters of a large calendar's rows) takes
+# those positions' results instead of searching them again.
+_tails: dict[str, tuple] = {}
+_TAILS_MAX = 50000
+
+
 def _segment_known(run: str, words: frozenset[str], exclude: str) -> list[tuple[str, bool]]:
     """``_segment`` with the program's word list, the same choice, faster: from each start only
     pieces as long as a word beginning with the start's first letters (``_lengths``) are looked
@@ -134,7 +187,9 @@ def _segment_known(run: str, words: frozenset[str], exclude: str) -> list[tuple[
     ``_segment``'s four in the same order (unknown characters, pieces, 32 - longest word,
     32 - first piece; 6 bits for each of the last two), so comparing integers compares them.
     No two candidate pieces from one start score alike (a known piece's score ends with its
-    length, the unknown cluster's with 0), so the order they are tried in does not matter."""
+    length, the unknown cluster's with 0), so the order they are tried in does not matter.
+    When the run ends like one cut before (``_tails``), only the starts before that end are
+    searched."""
     size = len(run)
     starts = _cluster_starts(run)
     is_end = bytearray(size + 1)
@@ -142,12 +197,24 @@ def _segment_known(run: str, words: frozenset[str], exclude: str) -> list[tuple[
         is_end[i] = 1
     is_end[size] = 1
     best = [0] * (size + 1)
-    nxt = [size] * (size + 1)
+    step = [0] * (size + 1)               # at a start: the length of its first piece
     best[size] = (32 << 6) | 32           # nothing left: no piece, "longest word" 0
+    tails = _tails if not exclude else None
+    todo = len(starts)
+    j1 = size   # end of the cluster at i: the start after it
+    if tails is not None:
+        for n, i in enumerate(starts):
+            got = tails.get(run[i:])
+            if got is not None:
+                t_best, t_step, k = got
+                best[i:] = t_best[k:]
+                step[i:] = t_step[k:]
+                todo, j1 = n, i
+                break
+    reused = j1   # the rest, from here, came from a run cut before (which keeps its own tails)
     unknown_char = 1 << 32                # pieces and the two 6-bit fields fit below it
     lengths, long_lengths = _lengths, _LONG_LENGTHS
-    j1 = size   # end of the cluster at i: the start after it
-    for i in reversed(starts):
+    for i in reversed(starts[:todo]):
         rest = best[j1]
         piece = run[i:j1]
         n = j1 - i
@@ -170,10 +237,10 @@ def _segment_known(run: str, words: frozenset[str], exclude: str) -> list[tuple[
                         cand, at = score, j
         bits = lengths.get(run[i:i + PREFIX])
         if bits is not None and bits >= 1 << PREFIX:
-            todo = long_lengths.get(bits)
-            if todo is None:
-                todo = long_lengths[bits] = tuple(n for n in range(PREFIX, MAX_WORD + 1) if bits >> n & 1)
-            for n in todo:
+            todo_lengths = long_lengths.get(bits)
+            if todo_lengths is None:
+                todo_lengths = long_lengths[bits] = tuple(n for n in range(PREFIX, MAX_WORD + 1) if bits >> n & 1)
+            for n in todo_lengths:
                 j = i + n
                 if j > size:
                     break
@@ -186,16 +253,35 @@ def _segment_known(run: str, words: frozenset[str], exclude: str) -> list[tuple[
                         if score < cand:
                             cand, at = score, j
         best[i] = cand
-        nxt[i] = at
+        step[i] = at - i
         j1 = i
     out: list[tuple[str, bool]] = []
+    bounds = []
     i = 0
     while i < size:
-        j = nxt[i]
+        j = i + step[i]
         piece = run[i:j]
         out.append((piece, piece in words and piece != exclude))
+        bounds.append(i)
         i = j
+    if tails is not None and todo:
+        if len(tails) > _TAILS_MAX:
+            tails.clear()
+        kept = (array("q", best), array("i", step))
+        for i in bounds:
+            if i >= reused:
+                break
+            tails[run[i:]] = kept + (i,)
     return out
+
+
+def free_caches() -> None:
+    """Empty the caches of word cuts and line breaks (registered to run at the program's exit:
+    emptied here they go in ~10 ms; left to the interpreter's teardown, which takes apart what
+    is still alive far more slowly, they added ~30 ms to the exit after a large print)."""
+    for cached in (_segment_run, word_parts, _stretch_breaks):
+        cached.cache_clear()
+    _tails.clear()
 
 
 def _merge_unknown(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
@@ -275,10 +361,23 @@ def may_break(text: str, p: int) -> bool:
     return True
 
 
+# may_break is True between two characters neither of which is one of these
+_BREAK_SPECIAL = frozenset(CLOSING | OPENING | QUOTES | {"."})
+
+
 @lru_cache(maxsize=50000)
 def _stretch_breaks(token: str) -> tuple[int, ...]:
-    """Allowed breaks strictly inside a stretch of text without spaces."""
-    return tuple(p for p in break_opportunities(token) if 0 < p < len(token) and may_break(token, p))
+    """Allowed breaks strictly inside a stretch of text without spaces (``break_opportunities``
+    that ``may_break`` allows; between two letters it allows without looking further)."""
+    out = []
+    pos = 0
+    n = len(token)
+    special = _BREAK_SPECIAL
+    for w in words(token):
+        pos += len(w)
+        if pos < n and ((token[pos - 1] not in special and token[pos] not in special) or may_break(token, pos)):
+            out.append(pos)
+    return tuple(out)
 
 
 def line_breaks(text: str) -> list[int]:
@@ -363,3 +462,6 @@ def with_zwsp(text: str, also: "list[int] | tuple[int, ...]" = ()) -> str:
 
 def strip_zwsp(text: str) -> str:
     return text.replace(ZWSP, "")
+
+
+atexit.register(free_caches)

@@ -17,7 +17,10 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from typing import NamedTuple
+from array import array
+from itertools import chain
+from operator import attrgetter
+from typing import Iterator, NamedTuple
 from functools import lru_cache
 from pathlib import Path
 
@@ -102,15 +105,16 @@ class Shaped:
     (gid, cluster, x_advance, x_offset, y_offset), 1/1000 em.
 
     Kept as HarfBuzz gave it (``gids``; ``pos`` = HarfBuzz's x_offset, y_offset, x_advance,
-    y_advance of every glyph in turn, in font units, in one flat list; ``scale`` = 1000 / units
+    y_advance of every glyph in turn, in font units, in one flat array; ``scale`` = 1000 / units
     per em): drawing needs nothing more, and making the scaled tuples for thousands of lines
-    costs more than shaping them, so ``glyphs`` is made on demand. Flat, not a tuple per glyph:
-    a form's shaped lines stay cached, and Python's cycle collector examined each of those
-    ~200,000 small tuples once the print was over (60 ms after the large calendar)."""
+    costs more than shaping them, so ``glyphs`` is made on demand. Flat, not a tuple per glyph,
+    and machine integers (``array``), not lists of Python ints: a form's shaped lines stay cached,
+    and Python's cycle collector examined each of those objects once the print was over (60 ms
+    after the large calendar), and freeing the million ints at the program's exit took ~0.1 s."""
 
     __slots__ = ("gids", "pos", "scale", "_advance", "_glyphs", "_face", "_text")
 
-    def __init__(self, gids: list[int], pos: list[int], scale: float,
+    def __init__(self, gids: "array[int] | list[int]", pos: "array[int] | list[int]", scale: float,
                  face: "Face | None" = None, text: str = ""):
         self.gids = gids
         self.pos = pos
@@ -140,6 +144,8 @@ class Shaped:
 
 
 _EMPTY = Shaped([], [], 1.0)
+_CODEPOINT = attrgetter("codepoint")
+_POSITION = attrgetter("position")
 _FEATURES = {"kern": True, "liga": True}
 
 
@@ -169,6 +175,13 @@ class Face:
         self.ascent = self.ttf.face.ascent / 1000.0
         self.descent = -self.ttf.face.descent / 1000.0
 
+    def free_caches(self) -> None:
+        """Forget shaped texts and measures (they are made again when asked for)."""
+        self._shape_cache.clear()
+        self._advance_cache.clear()
+        self.piece_metrics.clear()
+        self.leaf_widths.clear()
+
     def _glyph_height(self, ch: str) -> float:
         buf = hb.Buffer()
         buf.add_str(ch)
@@ -185,12 +198,31 @@ class Face:
         if not text:
             return _EMPTY
         buf = self._shaped_buffer(text)
-        got = Shaped([i.codepoint for i in buf.glyph_infos], [v for p in buf.glyph_positions for v in p.position],
-                     self._k, self, text)
+        got = Shaped(array("I", list(map(_CODEPOINT, buf.glyph_infos))),
+                     array("i", list(chain.from_iterable(map(_POSITION, buf.glyph_positions)))), self._k, self, text)
         if len(self._shape_cache) > 50000:
             self._shape_cache.clear()
         self._shape_cache[text] = got
         return got
+
+    def glyph_run(self, text: str) -> "tuple[list[int] | array[int], Iterator[tuple]]":
+        """What drawing a line needs: the glyph ids of ``text`` shaped, and an iterator over their
+        positions, (x_offset, y_offset, x_advance, y_advance) for each glyph in 1/1000 em. From
+        the shape cache when the text was shaped before (a centred text, measured first); else
+        shaped now and not kept: a line is drawn once per document, and building the arrays of a
+        ``Shaped`` to cache it cost more than shaping it again would."""
+        sh = self._shape_cache.get(text)
+        if sh is not None:
+            it = iter(sh.pos if sh.scale == 1.0 else [v * sh.scale for v in sh.pos])
+            return sh.gids, zip(it, it, it, it)
+        if not text:
+            return [], iter(())
+        buf = self._shaped_buffer(text)
+        quads = map(_POSITION, buf.glyph_positions)
+        if self._k != 1.0:
+            k = self._k
+            quads = iter([(a * k, b * k, c * k, d * k) for a, b, c, d in quads])
+        return list(map(_CODEPOINT, buf.glyph_infos)), quads
 
     def _shaped_buffer(self, text: str) -> hb.Buffer:
         buf = hb.Buffer()

@@ -102,7 +102,7 @@ def build_calendar(store: Store, req: FormRequest, opts: Options) -> FormDocumen
                 + [Cell()])
     body = []
     keyed = [(m, m.key) for m in months]   # MonthKey.key formats a string on every call
-    month_cells: dict[str, Cell] = {}      # cells are never changed: one per distinct date text
+    month_cells: dict = {}      # cells are never changed: one per distinct date text (and remark)
     for i, step in enumerate(planning.calendar_steps(store, year["id"]), start=1):
         cells = [Cell(str(i), align="center"), Cell(step["text"])]
         for m, key in keyed:
@@ -114,7 +114,10 @@ def build_calendar(store: Store, req: FormRequest, opts: Options) -> FormDocumen
             if cell is None:
                 cell = month_cells[text] = Cell(text, align="center")
             cells.append(cell)
-        cells.append(Cell(step["remark"]))
+        remark = month_cells.get((step["remark"],))   # (one per distinct remark too, most are alike)
+        if remark is None:
+            remark = month_cells[(step["remark"],)] = Cell(step["remark"])
+        cells.append(remark)
         body.append(Row(cells))
     doc.add(Grid(widths, [head1, head2], body, size=14))
     note = (year.get("calendar_note") or "").strip()

@@ -8,6 +8,7 @@ Drawing is straight onto a ReportLab canvas through ``TextWriter`` (shaped Thai,
 from __future__ import annotations
 
 import os
+import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ from ..core.thai_calendar import from_thai_digits, to_thai_digits
 from ..i18n import _
 from .fonts import ThaiFont
 from .form_text import thai
-from .thai_text_layout import TextWriter, fp_str, longest_word_width, num, surely_wider, text_width, wrap
+from .thai_text_layout import TextWriter, fp_str, longest_word_width, num, surely_wider, words_surely_fit, wrap
 
 MM = 72.0 / 25.4
 BODY_SIZE = 16.0          # nominal TH Sarabun sizes
@@ -35,6 +36,8 @@ MIN_SIZE = 12.0           # no text is set smaller (nominal TH Sarabun points), 
 
 
 FLATE_LEVEL = 1
+_ARABIC_DIGIT = re.compile("[0-9]").search
+_THAI_DIGIT = re.compile("[\u0e50-\u0e59]").search
 
 
 class _Flate(pdfdoc.PDFStreamFilterZCompress):
@@ -49,6 +52,7 @@ class _Flate(pdfdoc.PDFStreamFilterZCompress):
 
 
 _FLATE = _Flate()
+_TOP, _BOTTOM = "\x00t", "\x00b"    # stand for a row's top and bottom in its rules' template
 
 
 class Cancelled(Exception):
@@ -73,8 +77,13 @@ class Options:
 
     def digits(self, text: str) -> str:
         """Every digit in one system: Thai when chosen, else Arabic (the stored text is not changed,
-        only what is printed)."""
-        return to_thai_digits(text) if self.thai_digits else from_thai_digits(text)
+        only what is printed). A text without a digit to change is returned as it is: looking
+        for one is much quicker than ``str.translate`` over Thai text (~5 us a cell)."""
+        if type(text) is not str:
+            text = str(text)
+        if self.thai_digits:
+            return to_thai_digits(text) if _ARABIC_DIGIT(text) else text
+        return from_thai_digits(text) if _THAI_DIGIT(text) else text
 
     def margins_mm(self, orientation: str) -> tuple[float, float, float, float]:
         """(top, right, bottom, left) in mm: the binding side gets ``binding_mm``."""
@@ -257,7 +266,10 @@ class FormDocument:
         self.footer_left = footer_left
         self.missing: set[str] = set()      # characters the font cannot draw (reported, not boxed)
         self._xcache: dict[float, str] = {}
+        self._rules: dict[tuple, str] = {}        # a row's columns -> its rules (see _rules_template)
+        self._headings: dict[tuple, tuple] = {}   # a heading row where it stands -> its operators
         self._wrapped: dict[tuple, tuple] = {}   # (id(cell), width, size) -> (cell, lines, size)
+        self._wrapped_texts: dict[tuple, tuple] = {}   # (text, look, width, size) -> (lines, size)
 
     def add(self, item) -> None:
         self.items.append(item)
@@ -291,9 +303,10 @@ class FormDocument:
             fits = False
         if fits:
             return [text.strip()] + [""] * (cell.min_lines - 1), nominal
-        widest = longest_word_width(face, text)  # in 1/1000 em
-        if widest * nominal * self.opts.font.scale / 1000.0 > avail:
-            nominal = max(min(nominal, MIN_SIZE), avail * 1000.0 / (widest * self.opts.font.scale) - 0.01)
+        if not words_surely_fit(face, text, avail * 1000.0 / (nominal * self.opts.font.scale)):
+            widest = longest_word_width(face, text)  # in 1/1000 em
+            if widest * nominal * self.opts.font.scale / 1000.0 > avail:
+                nominal = max(min(nominal, MIN_SIZE), avail * 1000.0 / (widest * self.opts.font.scale) - 0.01)
         s = nominal * self.opts.font.scale
         lines = [ln.text for ln in wrap(face, s, text, avail)]
         while len(lines) < cell.min_lines:
@@ -306,13 +319,23 @@ class FormDocument:
         col = 0
         h = 0.0
         memo = self._wrapped
+        texts = self._wrapped_texts
         for cell in row.cells:
             span = cell.colspan
             w = widths[col] if span == 1 else sum(widths[col:col + span])
             # the same Cell object (forms share one per repeated text) wraps the same way
             got = memo.get((id(cell), w, size))
             if got is None or got[0] is not cell:
-                got = memo[(id(cell), w, size)] = (cell, *self._wrap_cell(cell, w, size))
+                if cell.draw is None:
+                    # another Cell of the same text and look wraps the same way too (the weekly
+                    # plan makes each row's cells anew for each band of months)
+                    like = (cell.text, cell.bold, cell.size, cell.pad, cell.min_lines, w, size)
+                    wrapped = texts.get(like)
+                    if wrapped is None:
+                        wrapped = texts[like] = self._wrap_cell(cell, w, size)
+                else:
+                    wrapped = self._wrap_cell(cell, w, size)
+                got = memo[(id(cell), w, size)] = (cell, *wrapped)
             _c, lines, csize = got
             out.append((x, w, cell, lines, csize))
             lh = len(lines) * (csize * LINE_FACTOR)
@@ -336,6 +359,9 @@ class FormDocument:
 
     def _units(self) -> list[_Unit]:
         units: list[_Unit] = []
+        # grids sharing their heading rows and columns (the weekly plan's pages, one Grid each)
+        # share the laid-out rows too, so _draw_heading repeats their operators from page to page
+        headings: dict[tuple, tuple[Row, _Laid]] = {}
         for item in self.items:
             if isinstance(item, Title):
                 s = item.size * self.opts.font.scale
@@ -355,7 +381,13 @@ class FormDocument:
                 units.append(_Unit(h, "title", draw=draw_title, keep_next=True))
             elif isinstance(item, Grid):
                 gl = _GridLay(item)
-                gl.header = [self._lay_row(r, item.widths, item.size) for r in item.header]
+                gl.header = []
+                for r in item.header:
+                    key = (id(r), tuple(item.widths), item.size)
+                    got = headings.get(key)
+                    if got is None or got[0] is not r:
+                        got = headings[key] = (r, self._lay_row(r, item.widths, item.size))
+                    gl.header.append(got[1])
                 gl.header_height = sum(h.height for h in gl.header)
                 if item.continued:
                     face = self.opts.font.face(True)
@@ -384,6 +416,7 @@ class FormDocument:
         probe = FormDocument(self.opts, footer_left=self.footer_left)
         probe.pagesize, probe.frame_w = self.pagesize, self.frame_w
         probe._wrapped = self._wrapped      # the same cells at the same widths: wrapped once
+        probe._wrapped_texts = self._wrapped_texts
         probe.add(title)
         probe.frame_h = self.frame_h - probe._units()[0].height
         probe.items = [grid]
@@ -493,47 +526,23 @@ class FormDocument:
     def _draw_laid(self, ctx: Ctx, laid: _Laid, x0: float, y_top: float, size: float, fill=None) -> None:
         c = ctx.canvas
         h = laid.height
-        yt, yb = num(y_top), num(y_top - h)
-        xs = self._xcache
-        lefts: list[str] = []
-        top: list[list[str]] = []
-        bottom: list[list[str]] = []
-        right = ""
+        cells = laid.cells
         font = self.opts.font
         faces = font.faces
         scale = font.scale
         draw_text = ctx.writer.draw
-        for x, w, cell, lines, csize in laid.cells:
-            ax = x0 + x
+        for x, w, cell, lines, csize in cells:
             bg = cell.fill or fill
             if bg is not None:
-                ctx.fill_rect(bg, ax, y_top - h, w, h)
+                ctx.fill_rect(bg, x0 + x, y_top - h, w, h)
             if cell.draw_under is not None:
-                cell.draw_under(ctx, ax, y_top, w, h)
-            xl = xs.get(ax)
-            if xl is None:
-                xl = xs[ax] = num(ax)
-            bx = ax + w
-            right = xs.get(bx)
-            if right is None:
-                right = xs[bx] = num(bx)
-            lefts.append(xl)
-            # rules above and below, joined where they touch
-            if not cell.open_top:
-                if top and top[-1][1] == xl:
-                    top[-1][1] = right
-                else:
-                    top.append([xl, right])
-            if not cell.open_bottom:
-                if bottom and bottom[-1][1] == xl:
-                    bottom[-1][1] = right
-                else:
-                    bottom.append([xl, right])
+                cell.draw_under(ctx, x0 + x, y_top, w, h)
             if cell.draw is not None:
-                cell.draw(ctx, ax, y_top, w, h)
+                cell.draw(ctx, x0 + x, y_top, w, h)
                 continue
             if not lines or not any(lines):
                 continue
+            ax = x0 + x
             lead = csize * LINE_FACTOR
             ty = y_top - PAD_Y
             if cell.valign == "middle":
@@ -555,6 +564,60 @@ class FormDocument:
                     tw = face.drawn_advance(t) * s / 1000.0
                     tx = ax + (w - tw) / 2 if align == "center" else ax + w - PAD_X - tw
                 draw_text(face, s, tx, yy, t)
+        # the rules: every row of a grid has the same columns, so its rules differ only in height
+        key = (x0, *[(x, w, cell.open_top, cell.open_bottom) for x, w, cell, _l, _s in cells])
+        rules = self._rules.get(key)
+        if rules is None:
+            rules = self._rules[key] = self._rules_template(x0, cells)
+        c._code.append(rules.replace(_TOP, num(y_top)).replace(_BOTTOM, num(y_top - h)))
+
+    def _draw_heading(self, ctx: Ctx, laid: _Laid, y_top: float, size: float, fill) -> None:
+        """A grid's heading row, the same on every page where it stands at the same height: its
+        operators are made on its first page and repeated on the next (the canvas then stands as
+        after drawing it: the fill colour is the last one set). A heading with a cell drawn by a
+        function of its own is drawn anew every time."""
+        key = (id(laid), y_top, size, id(fill))
+        got = self._headings.get(key)
+        c = ctx.canvas
+        if got is not None and got[0] is laid:
+            c._code.extend(got[1])
+            c._fillColorObj = got[2]
+            return
+        n = len(c._code)
+        self._draw_laid(ctx, laid, self.left, y_top, size, fill)
+        if all(cell.draw is None and cell.draw_under is None for _x, _w, cell, _l, _s in laid.cells):
+            self._headings[key] = (laid, c._code[n:], c._fillColorObj)
+
+    def _rules_template(self, x0: float, cells: list) -> str:
+        """The rules of a row (the left edge of every cell and the right edge of the last; above
+        and below every cell but open ones, joined where they touch) as one path, with
+        ``_TOP`` and ``_BOTTOM`` standing for the row's top and bottom y."""
+        yt, yb = _TOP, _BOTTOM
+        xs = self._xcache
+        lefts: list[str] = []
+        top: list[list[str]] = []
+        bottom: list[list[str]] = []
+        right = ""
+        for x, w, cell, _lines, _csize in cells:
+            ax = x0 + x
+            xl = xs.get(ax)
+            if xl is None:
+                xl = xs[ax] = num(ax)
+            bx = ax + w
+            right = xs.get(bx)
+            if right is None:
+                right = xs[bx] = num(bx)
+            lefts.append(xl)
+            if not cell.open_top:
+                if top and top[-1][1] == xl:
+                    top[-1][1] = right
+                else:
+                    top.append([xl, right])
+            if not cell.open_bottom:
+                if bottom and bottom[-1][1] == xl:
+                    bottom[-1][1] = right
+                else:
+                    bottom.append([xl, right])
         lefts.append(right)
         vt = " " + yt + " m "
         vb = " " + yb + " l"
@@ -562,7 +625,7 @@ class FormDocument:
         ht = " " + yt + " l"
         ops += [a + vt + b + ht for a, b in top]
         ops += [a + " " + yb + " m " + b + vb for a, b in bottom]
-        c._code.append("n " + " ".join(ops) + " S")
+        return "n " + " ".join(ops) + " S"
 
     def render(self, path: str | os.PathLike, progress: Callable[[int, int], None] | None = None,
                cancelled: Callable[[], bool] | None = None, title: str = "") -> int:
@@ -582,6 +645,7 @@ class FormDocument:
         canvas.setCreator("PMQA Desktop")
         canvas.setLineWidth(0.5)
         ctx = Ctx(canvas, self.opts)
+        self._headings = {}   # (operators repeated on this canvas only: its fonts' subsets are its own)
         counts: dict[int, int] = {}
         for sec in self.page_sections:
             counts[sec] = counts.get(sec, 0) + 1
@@ -606,7 +670,7 @@ class FormDocument:
                             y -= u.grid.continued_height
                         if prev is None or prev.grid is not u.grid:
                             for hl in u.grid.header:
-                                self._draw_laid(ctx, hl, self.left, y, u.grid.grid.size, u.grid.grid.header_fill)
+                                self._draw_heading(ctx, hl, y, u.grid.grid.size, u.grid.grid.header_fill)
                                 y -= hl.height
                         self._draw_laid(ctx, u.laid, self.left, y, u.grid.grid.size)
                     elif u.draw is not None:

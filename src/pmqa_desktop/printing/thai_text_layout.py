@@ -16,12 +16,14 @@
 """
 from __future__ import annotations
 
+import atexit
 from functools import lru_cache
 
 from reportlab.lib.rl_accel import fp_str as _rl_fp_str
 
 from ..core.thai_text import CLOSING, OPENING, line_breaks, wide_word_cuts, word_parts
 from ..core.thai_text import words as thai_words
+from . import fonts
 from .fonts import Face
 
 # Marks that belong to the character before them (never start a line).
@@ -140,7 +142,8 @@ def longest_word_width(face: Face, text: str) -> float:
     be set small enough for before a word is cut."""
     widest = 0.0
     known = face.leaf_widths
-    for a, b, blank, pw, _f, _s in _pieces(face, text):
+    it = iter(_pieces(face, text))
+    for a, b, blank, pw, _f, _s in zip(it, it, it, it, it, it):
         if blank or pw <= widest:
             continue
         piece = text[a:b].rstrip()
@@ -155,6 +158,19 @@ def longest_word_width(face: Face, text: str) -> float:
     return widest
 
 
+# A part of a word is never this much wider than the whole word (only the kerning at its edges
+# differs): a text whose every piece, times this, fits its cell has no part to set smaller for
+PART_MARGIN = 2.0
+
+
+def words_surely_fit(face: Face, text: str, width_em: float) -> bool:
+    """True when ``longest_word_width(face, text)`` is certainly no more than ``width_em``
+    (1/1000 em): every unbreakable piece of ``text``, measured for wrapping anyway, is at most
+    1 / ``PART_MARGIN`` of that. Spares cutting every word into its parts and measuring them
+    only to learn that the cell's size can stay."""
+    return max(_pieces(face, text)[3::6], default=0.0) * PART_MARGIN <= width_em
+
+
 # A row whose words, measured apart, are this much wider than its cell does not fit on one line:
 # joining them can change the width only by the kerning between neighbouring words
 SURELY_WIDER = 1.25
@@ -164,17 +180,19 @@ def surely_wider(face: Face, text: str, width_em: float) -> bool:
     """True when ``text`` (one paragraph) certainly does not fit ``width_em`` (1/1000 em) on one
     line: its pieces, measured for wrapping anyway, add up to ``SURELY_WIDER`` times that. Spares
     shaping a long row as a whole only to learn that it must be wrapped."""
-    return sum([p[4] for p in _pieces(face, text)]) > SURELY_WIDER * width_em
+    return sum(_pieces(face, text)[4::6]) > SURELY_WIDER * width_em
 
 
 @lru_cache(maxsize=4096)
-def _pieces(face: Face, text: str) -> tuple[tuple[int, int, bool, float, float, float], ...]:
+def _pieces(face: Face, text: str) -> tuple:
     """The unbreakable pieces of ``text`` between its break positions, measured once for both
-    ``longest_word_width`` and wrapping: (start, end, blank, advance without trailing spaces
-    (0 when blank), advance as is, advance stripped), all in 1/1000 em."""
+    ``longest_word_width`` and wrapping: for each piece in turn, six values in one flat tuple
+    (start, end, blank, advance without trailing spaces (0 when blank), advance as is, advance
+    stripped; advances in 1/1000 em). Flat, not a tuple per piece: the cycle collector examined
+    each of the large calendar's ~60,000 piece tuples once the form was printed."""
     cuts = [0] + list(_break_positions(text)) + [len(text)]
     known = face.piece_metrics
-    out = []
+    out: list = []
     for a, b in zip(cuts, cuts[1:]):
         piece = text[a:b]
         m = known.get(piece)
@@ -182,7 +200,8 @@ def _pieces(face: Face, text: str) -> tuple[tuple[int, int, bool, float, float, 
             if len(known) > 200000:
                 known.clear()
             m = known[piece] = _piece_metrics(face, piece)
-        out.append((a, b) + m)
+        out += (a, b)
+        out += m
     return tuple(out)
 
 
@@ -232,7 +251,8 @@ def _wrap_para(face: Face, size: float, text: str, width: float, base: int) -> l
         if t:
             lines.append(Line(t, base + a + lead, None, face, k))
 
-    for a, b, blank, pw_em, full_em, _ws in _pieces(face, text):
+    it = iter(_pieces(face, text))
+    for a, b, blank, pw_em, full_em, _ws in zip(it, it, it, it, it, it):
         pw = pw_em * k
         if not blank and pw > width:
             # a word wider than the line: its parts become pieces of their own
@@ -338,6 +358,8 @@ class TextWriter:
         table = self._glyphs.get((face.rl_name, size))
         if table is None:
             table = self._glyphs[(face.rl_name, size)] = {}
+        if table.keys() >= set(gids):   # (most lines: every glyph seen before)
+            return table
         new = [g for g in gids if g not in table]
         if new:
             base = self._glyphs.get(face.rl_name)
@@ -365,14 +387,10 @@ class TextWriter:
     def _body(self, face: Face, size: float, text: str) -> str:
         """The text-object operators placing each shaped glyph where HarfBuzz put it:
         ``TJ`` numbers move x to the glyph's pen position + x offset, ``Ts`` sets its y offset."""
-        shaped = face.shape(text)
-        gids = shaped.gids
+        gids, pos = face.glyph_run(text)   # positions in 1/1000 em
         if 0 in gids:   # .notdef: a character the font cannot draw prints as nothing, and is reported
             self.missing.update(face.missing_chars(text))
         table = self._glyph_table(face, size, [g for g in gids if g] if 0 in gids else gids)
-        K = shaped.scale
-        # positions in 1/1000 em (font units when the font has 1000 per em, as both fonts do)
-        pos = iter(shaped.pos if K == 1.0 else [v * K for v in shaped.pos])
         k = size / 1000.0
         inv = 1000.0 / size
         fnum = num
@@ -382,7 +400,7 @@ class TextWriter:
         run: list[str] = []
         pen = cur_x = rise = 0.0
         cur_subset = -1
-        for gid, xo, yo, xa, _ya in zip(gids, pos, pos, pos, pos):
+        for gid, (xo, yo, xa, _ya) in zip(gids, pos):
             if not gid:
                 pen += xa * k
                 continue
@@ -429,3 +447,19 @@ class TextWriter:
         if rise:
             ops.append("0 Ts")
         return " ".join(ops)
+
+
+def free_caches() -> None:
+    """Empty the print's caches: shaped texts, measures, break positions (registered to run at
+    the program's exit: emptied here they go in ~15 ms; the interpreter's teardown took ~40 ms
+    more to take them apart after a large print)."""
+    for font in list(fonts._fonts.values()):
+        for face in font.faces.values():
+            face.free_caches()
+    _pieces.cache_clear()
+    _break_positions.cache_clear()
+    _NUMS.clear()
+    _FP.clear()
+
+
+atexit.register(free_caches)

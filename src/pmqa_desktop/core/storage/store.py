@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from ...i18n import _
 from ..errors import DamagedFileError, FileProblem, ForeignFileError, ReadOnlyError
-from . import repair, schema, search
+from . import schema, search   # (repair: imported where a version-1 file is settled, not at every start)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BOOKKEEPING = ("id", "rev", "updated_at", "office", "clerk", "deleted")
@@ -201,6 +201,7 @@ class Store:
         """A version-1 file taken to version 2: twins made one, orphans moved or their parent
         restored (``repair.settle`` over every row), the conflicts listed as a merge lists them,
         the file's clock kept after the versions written, find's index rebuilt if rows changed."""
+        from . import repair
         settled = repair.settle(self)
         found = now_iso()
         self.conn.executemany("INSERT INTO conflict (id, table_name, row_id, kept_rev, other_rev, found_at, "
