@@ -1095,15 +1095,23 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                     if same_bytes is not None and not same_bytes.result():
                         raise _IncomingChanged(None)
                     return report
+                beside = None
                 if backup:
-                    from .backup import backup_now
-                    report.backup = backup_now(store, "merge")
+                    from .backup import BackupBeside, backup_now
+                    if BackupBeside.available(store):
+                        # copied while the merge works; listed, synced, before it commits
+                        beside = BackupBeside(store.path, "merge")
+                        stack.callback(beside.close)   # (after the transaction has ended)
+                    else:
+                        report.backup = backup_now(store, "merge")
                 with store.transaction():
                     if _state(store) != state:  # written to since the comparison: compare again
                         plans, conflicts = _compare(store, report, not checked)
                     if carried:
                         conflicts = report.conflicts = [*conflicts, *carried]
                     report.history_added = _apply(store, plans, conflicts, incoming_path.name, report, settling=not staged)
+                    if beside is not None:
+                        report.backup = beside.finish()   # (raises if it could not be made: rolled back)
                     if same_bytes is not None and not same_bytes.result():
                         raise _IncomingChanged(report.backup)  # rolls the transaction back
                 report.applied = True
