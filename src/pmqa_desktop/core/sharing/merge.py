@@ -200,6 +200,9 @@ class _TablePlan:
     # derived rev, time stamp, incoming rowid when the incoming version gives office and clerk)
     mixed: list[tuple] = field(default_factory=list)
     same: int = 0   # rows changed on both sides to the same content
+    # the ids ``_taken_ids_sql`` gives, as the preview found them (``_foresee``): used by the apply
+    # that reuses the preview's decisions (both files then as they were), not looked up again
+    taken_ids: list[str] | None = None
 
     def n(self, *what: int) -> int:
         return sum(self.rows.get(w, 0) for w in what)
@@ -618,6 +621,11 @@ def _foresee(store: Store, plans: dict[str, _TablePlan]) -> Any:
     try:
         with store.transaction(notify=False):
             mark(store, marked)
+            found_ids: dict[str, list[str]] = {}
+            for table, rid in conn.execute("SELECT tbl, id FROM temp.repair_touched"):
+                found_ids.setdefault(table, []).append(rid)
+            for table in marked:
+                plans[table].taken_ids = found_ids.get(table, [])
             for table, tp in plans.items():
                 t = tp.t
                 cols = ["rev", "updated_at", "office", "clerk", "deleted"] + own_columns(table)
@@ -639,6 +647,16 @@ def _foresee(store: Store, plans: dict[str, _TablePlan]) -> Any:
     finally:
         store.last_clock = clock
     return found
+
+
+def _mark_taken(store: Store, plans: dict[str, _TablePlan]) -> None:
+    """Mark for the settling pass the rows ``_taken_ids_sql`` gives (as the preview found them, when
+    it did: ``_TablePlan.taken_ids``)."""
+    from ..storage.repair import mark
+    taken = {table: tp for table, tp in plans.items() if tp.n(_TAKE, _TAKE_IX, _NEW)}
+    mark(store, {table: _taken_ids_sql(tp.t, table) for table, tp in taken.items() if tp.taken_ids is None})
+    store.conn.executemany("INSERT OR IGNORE INTO temp.repair_touched(tbl, id) VALUES (?, ?)",
+                           [(table, rid) for table, tp in taken.items() for rid in tp.taken_ids or ()])
 
 
 def _write_mixed(store: Store, table: str, tp: _TablePlan) -> None:
@@ -664,9 +682,9 @@ def _mixed_sql(plans: dict[str, _TablePlan]) -> dict[str, str]:
 def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictInfo], source: str,
            report: "MergeReport | None" = None, settling: bool = True) -> int:
     conn = store.conn
-    from ..storage.repair import Settled, mark, settle
+    from ..storage.repair import Settled, settle
     if settling:
-        mark(store, {table: _taken_ids_sql(tp.t, table) for table, tp in plans.items() if tp.n(_TAKE, _TAKE_IX, _NEW)})
+        _mark_taken(store, plans)
     for table, tp in plans.items():
         t = tp.t
         cols = ", ".join(["id", "rev", "updated_at", "office", "clerk", "deleted"] + own_columns(table))
