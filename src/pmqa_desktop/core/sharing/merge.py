@@ -338,10 +338,76 @@ def _up_sql(table: str, key: str) -> str:
             f"(SELECT x.{up} FROM main.{parent} x WHERE x.id = {key}))")
 
 
-def _decide(store: Store, grouper: "_Grouper") -> tuple[dict[str, _TablePlan], list[ConflictInfo], list[tuple]]:
+_AHEAD_TABLES = ("weekly_activity",)   # the largest table by far (a third of a large file's rows)
+
+
+class _ClassifyAhead:
+    """``_classify_sql`` of the largest table run in a thread, on a read-only connection of its own
+    to both files, beside the store's connection deciding the other tables (a second core): its
+    rows go into a private in-memory database shared by the two connections, and from there into
+    ``temp.merge_plan`` in the order the statement gave them (as ``INSERT OR IGNORE ... SELECT``
+    put them: the first of two rows for one key stays). Only while nobody writes our file (the
+    merge holds the store, outside a transaction) and with the incoming copy's schema verified."""
+
+    def __init__(self, ours: Path, copy: Path):
+        self.tables = [(t, name) for t, name in enumerate(schema.SYNCED_TABLES) if name in _AHEAD_TABLES]
+        self.uri = f"file:pmqa-plan-{new_id()}?mode=memory&cache=shared"
+        self.error: BaseException | None = None
+        from ..storage.store import _connect
+        self.conn = _connect(read_only_uri(ours), uri=True)
+        try:
+            self.conn.execute("ATTACH DATABASE ? AS inc", (read_only_uri(copy),))
+            self.conn.execute("ATTACH DATABASE ? AS ahead", (self.uri,))
+            for db in ("main", "inc"):
+                self.conn.execute(f"PRAGMA {db}.mmap_size = 0")   # (mapped pages count in our memory)
+            self.conn.execute("PRAGMA main.cache_size = -8192")
+            self.conn.execute("PRAGMA inc.cache_size = -8192")
+            self.conn.execute("CREATE TABLE ahead.plan(t, what, r, o, kind, key, c)")
+        except BaseException:
+            self.conn.close()
+            raise
+        self.thread = threading.Thread(target=self._run, name="pmqa-classify", daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def start(store: Store, copy: Path | None) -> "_ClassifyAhead | None":
+        if copy is None or store.path is None or store.conn.in_transaction:
+            return None
+        try:
+            return _ClassifyAhead(Path(store.path), Path(copy))
+        except sqlite3.Error:
+            return None   # (decided on the store's connection, as before)
+
+    def _run(self) -> None:
+        try:
+            for t, table in self.tables:
+                self.conn.execute("INSERT INTO ahead.plan(t, what, r, o, kind, key, c) " + _classify_sql(t, table))
+        except BaseException as exc:  # handed to into_plan()
+            self.error = exc
+
+    def into_plan(self, conn: sqlite3.Connection) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        conn.execute("ATTACH DATABASE ? AS ahead", (self.uri,))
+        try:
+            conn.execute(_PLAN_INSERT + "SELECT t, what, r, o, kind, key, c FROM ahead.plan ORDER BY rowid")
+        finally:
+            conn.execute("DETACH DATABASE ahead")
+
+    def close(self) -> None:
+        if self.thread.is_alive():
+            self.conn.interrupt()
+        self.thread.join()
+        self.conn.close()
+
+
+def _decide(store: Store, grouper: "_Grouper", copy: Path | None = None
+            ) -> tuple[dict[str, _TablePlan], list[ConflictInfo], list[tuple]]:
     """Decide every incoming row that differs from ours into ``temp.merge_plan``
     (``_classify_sql``); only rows changed on both sides come back to Python. The rows are
-    counted per group (plan, year...) and kind in SQL, and each conflict's group is returned."""
+    counted per group (plan, year...) and kind in SQL, and each conflict's group is returned.
+    ``copy``: the incoming copy's path, for deciding the largest table in a thread beside."""
     conn = store.conn
     conn.execute(_PLAN_SQL)
     conn.execute("DELETE FROM temp.merge_plan")
@@ -349,8 +415,16 @@ def _decide(store: Store, grouper: "_Grouper") -> tuple[dict[str, _TablePlan], l
     conflicts: list[ConflictInfo] = []
     groups: list[tuple] = []  # each conflict's group
     tables = list(enumerate(schema.SYNCED_TABLES))
-    for tt in tables:
-        conn.execute(_PLAN_INSERT + _classify_sql(*tt))
+    ahead = _ClassifyAhead.start(store, copy)
+    try:
+        for tt in tables:
+            if ahead is None or tt[1] not in _AHEAD_TABLES:
+                conn.execute(_PLAN_INSERT + _classify_sql(*tt))
+        if ahead is not None:
+            ahead.into_plan(conn)
+    finally:
+        if ahead is not None:
+            ahead.close()
     for t, table in tables:
         fk = schema.PARENTS.get(table, (None, None))[1]
         ix_same = " AND ".join(f"i.{c} IS l.{c}" for c in sorted(_INDEXED.get(table, ()))) or "1"
@@ -948,10 +1022,12 @@ class _IncomingChanged(Exception):
     """The incoming file is no longer the one the preview checked: merge it afresh."""
 
 
-def _compare(store: Store, report: MergeReport, check: bool = True) -> tuple[dict[str, _TablePlan], list[ConflictInfo]]:
-    """Decide every row and fill the report's counts (``inc`` attached)."""
+def _compare(store: Store, report: MergeReport, check: bool = True, copy: Path | None = None
+             ) -> tuple[dict[str, _TablePlan], list[ConflictInfo]]:
+    """Decide every row and fill the report's counts (``inc`` attached; ``copy``: its file, see
+    ``_decide``)."""
     grouper = _Grouper(store)
-    plans, conflicts, groups = _decide(store, grouper)
+    plans, conflicts, groups = _decide(store, grouper, copy)
     for c, key in zip(conflicts, groups):
         c.group = grouper.label(key)
     report.groups = {}
@@ -1090,7 +1166,8 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                                 name=incoming_path.name))
                         verify_schema(store.conn, incoming_path, db="inc")
                         version = store.conn.execute("PRAGMA main.data_version").fetchone()[0]
-                        plans, conflicts = _compare(store, report, not checked)
+                        plans, conflicts = _compare(store, report, not checked,
+                                                    None if checked or staged else copy)
                     except BaseException:
                         res.wait()  # a damaged file: the check's message, not what reading it met
                         raise
