@@ -415,17 +415,13 @@ def _decide(store: Store, grouper: "_Grouper", copy: Path | None = None
     conflicts: list[ConflictInfo] = []
     groups: list[tuple] = []  # each conflict's group
     tables = list(enumerate(schema.SYNCED_TABLES))
-    ahead = _ClassifyAhead.start(store, copy)
-    try:
-        for tt in tables:
-            if ahead is None or tt[1] not in _AHEAD_TABLES:
-                conn.execute(_PLAN_INSERT + _classify_sql(*tt))
-        if ahead is not None:
-            ahead.into_plan(conn)
-    finally:
-        if ahead is not None:
-            ahead.close()
-    for t, table in tables:
+
+    def one(t: int, table: str) -> _TablePlan | None:
+        """Decide the rows of ``table`` left to Python and count them (its conflicts, in order,
+        and their groups go into ``found[t]``)."""
+        conflicts: list[ConflictInfo] = []
+        groups: list[tuple] = []
+        found[t] = (conflicts, groups)
         fk = schema.PARENTS.get(table, (None, None))[1]
         ix_same = " AND ".join(f"i.{c} IS l.{c}" for c in sorted(_INDEXED.get(table, ()))) or "1"
         tp = _TablePlan(t)
@@ -487,7 +483,7 @@ def _decide(store: Store, grouper: "_Grouper", copy: Path | None = None
         tp.rows = dict(conn.execute(f"SELECT what, count(*) FROM temp.merge_plan WHERE t = {t} "
                                     f"AND what <> {_CONFLICT} GROUP BY what"))
         if not tp.rows and not tp.tally and not tp.same:
-            continue
+            return None
         # the rows counted per group and kind, from the plan alone (through the parent's parent
         # where the key is a parent with one), and the latest time stamp of the versions taken
         taken = f"FROM temp.merge_plan WHERE t = {t} AND what IN ({_TAKE}, {_TAKE_IX}, {_NEW})"
@@ -507,7 +503,33 @@ def _decide(store: Store, grouper: "_Grouper", copy: Path | None = None
             for kind, n in zip(_COUNTED, ns):
                 if n:
                     tp.tally[(g, kind)] = tp.tally.get((g, kind), 0) + n
-        plans[table] = tp
+        return tp
+
+    found: dict[int, tuple[list[ConflictInfo], list[tuple]]] = {}
+    ahead = _ClassifyAhead.start(store, copy)
+    decided_plans: dict[int, _TablePlan | None] = {}
+    try:
+        for tt in tables:
+            if ahead is None or tt[1] not in _AHEAD_TABLES:
+                conn.execute(_PLAN_INSERT + _classify_sql(*tt))
+        # the other tables first, while the largest is still being decided beside
+        for t, table in tables:
+            if ahead is None or table not in _AHEAD_TABLES:
+                decided_plans[t] = one(t, table)
+        if ahead is not None:
+            ahead.into_plan(conn)
+            for t, table in tables:
+                if table in _AHEAD_TABLES:
+                    decided_plans[t] = one(t, table)
+    finally:
+        if ahead is not None:
+            ahead.close()
+    for t, table in tables:   # (in the tables' order, as they were decided one after the other)
+        tp = decided_plans[t]
+        if tp is not None:
+            plans[table] = tp
+        conflicts.extend(found[t][0])
+        groups.extend(found[t][1])
     return plans, conflicts, groups
 
 
