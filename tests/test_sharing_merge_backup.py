@@ -75,3 +75,55 @@ def test_a_backup_that_cannot_be_made_stops_the_merge_with_nothing_changed(offic
     monkeypatch.undo()
     report = merge(b, a.path)   # (and the file is free to be merged afterwards)
     assert report.applied and os.path.exists(report.backup) and data_digest(b) != before
+
+
+# ---------------------------------------------------------------- the largest table decided beside
+
+merge_mod = importlib.import_module("pmqa_desktop.core.sharing.merge")
+
+
+def _tamper(path, sql, params=()):
+    import sqlite3
+    conn = sqlite3.connect(path)
+    conn.execute(sql, params)
+    conn.commit()
+    conn.close()
+
+
+def _outcome(b, a_path):
+    try:
+        report = merge(b, a_path, dry_run=True)
+    except FileProblem as exc:
+        return ("refused", str(exc), exc.detail)
+    return ("merged", report.lines(), [(c.table, c.row_id, c.kept_rev, c.other_rev, c.fields) for c in report.conflicts])
+
+
+@pytest.mark.parametrize("case", ["taken", "both-changed", "ours-newer", "unchanged"])
+def test_weekly_activities_decided_beside_are_checked_and_reported_alike(offices, monkeypatch, case):
+    """The weekly activities are decided (and their values checked) in a thread beside; a file
+    whose weekly activity does not fit is refused with the same words as when decided on the
+    store's connection, and one whose faulty row the merge would not take is merged alike."""
+    a, b = offices["A"], offices["B"]
+    rows = a.select("weekly_activity", order_by="id")
+    assert len(rows) > 20
+    x = rows[3]["id"]
+    for r in rows[10:20]:
+        a.update("weekly_activity", r["id"], {"text": r["text"] + " (A)"})
+    if case in ("taken", "both-changed"):
+        a.update("weekly_activity", x, {"text": "A's"})
+    if case == "both-changed":
+        b.update("weekly_activity", x, {"text": "B's"})
+    if case == "ours-newer":
+        a.update("weekly_activity", x, {"text": "A's"})
+        merge(b, a.path, backup=False)
+        b.update("weekly_activity", x, {"text": "B's, later"})
+    a.close()
+    _tamper(a.path, "UPDATE weekly_activity SET text = ? WHERE id = ?", (b"\x00\x01binary", x))
+    beside = _outcome(b, a.path)
+    calls = []
+    monkeypatch.setattr(merge_mod._ClassifyAhead, "start", staticmethod(lambda *args: calls.append(1)))
+    alone = _outcome(b, a.path)
+    assert calls and beside == alone
+    assert beside[0] == ("refused" if case in ("taken", "both-changed") else "merged")
+    if beside[0] == "refused":
+        assert "must be text but holds binary data" in beside[2] and x[:12] in beside[2]

@@ -347,12 +347,21 @@ class _ClassifyAhead:
     rows go into a private in-memory database shared by the two connections, and from there into
     ``temp.merge_plan`` in the order the statement gave them (as ``INSERT OR IGNORE ... SELECT``
     put them: the first of two rows for one key stays). Only while nobody writes our file (the
-    merge holds the store, outside a transaction) and with the incoming copy's schema verified."""
+    merge holds the store, outside a transaction) and with the incoming copy's schema verified.
 
-    def __init__(self, ours: Path, copy: Path):
+    With ``check``, the thread then checks the values of every incoming row of that table that
+    the merge can write (those it adds or takes, and every one changed on both sides: whichever
+    side wins, the incoming version is written as a row or into the history): a superset of the
+    rows ``_compare`` checks. When none of them has a fault, neither has the subset, and that
+    table is left out of ``_compare``'s check (``clean``); else ``_compare`` checks it as before."""
+
+    def __init__(self, ours: Path, copy: Path, check: bool):
         self.tables = [(t, name) for t, name in enumerate(schema.SYNCED_TABLES) if name in _AHEAD_TABLES]
         self.uri = f"file:pmqa-plan-{new_id()}?mode=memory&cache=shared"
         self.error: BaseException | None = None
+        self.check = check
+        self.clean: set[str] = set()
+        self.classified = threading.Event()
         from ..storage.store import _connect
         self.conn = _connect(read_only_uri(ours), uri=True)
         try:
@@ -370,11 +379,11 @@ class _ClassifyAhead:
         self.thread.start()
 
     @staticmethod
-    def start(store: Store, copy: Path | None) -> "_ClassifyAhead | None":
+    def start(store: Store, copy: Path | None, check: bool) -> "_ClassifyAhead | None":
         if copy is None or store.path is None or store.conn.in_transaction:
             return None
         try:
-            return _ClassifyAhead(Path(store.path), Path(copy))
+            return _ClassifyAhead(Path(store.path), Path(copy), check)
         except sqlite3.Error:
             return None   # (decided on the store's connection, as before)
 
@@ -384,9 +393,22 @@ class _ClassifyAhead:
                 self.conn.execute("INSERT INTO ahead.plan(t, what, r, o, kind, key, c) " + _classify_sql(t, table))
         except BaseException as exc:  # handed to into_plan()
             self.error = exc
+            return
+        finally:
+            self.classified.set()
+        if self.check:
+            from .values import value_faults
+            for t, table in self.tables:
+                rows = (f"SELECT r FROM ahead.plan WHERE t = {t} AND what IN ({_NEW}, {_CONFLICT}) "
+                        f"UNION ALL SELECT o FROM ahead.plan WHERE t = {t} AND what IN ({_TAKE}, {_TAKE_IX})")
+                try:
+                    if not value_faults(self.conn, "inc", rows={table: rows}, also="main", limit=1):
+                        self.clean.add(table)
+                except Exception:  # (checked by ``_compare`` then)
+                    pass
 
     def into_plan(self, conn: sqlite3.Connection) -> None:
-        self.thread.join()
+        self.classified.wait()
         if self.error is not None:
             raise self.error
         conn.execute("ATTACH DATABASE ? AS ahead", (self.uri,))
@@ -395,6 +417,11 @@ class _ClassifyAhead:
         finally:
             conn.execute("DETACH DATABASE ahead")
 
+    def checked_clean(self) -> set[str]:
+        """The tables whose rows the thread found without a fault (once it is done)."""
+        self.thread.join()
+        return self.clean
+
     def close(self) -> None:
         if self.thread.is_alive():
             self.conn.interrupt()
@@ -402,12 +429,12 @@ class _ClassifyAhead:
         self.conn.close()
 
 
-def _decide(store: Store, grouper: "_Grouper", copy: Path | None = None
+def _decide(store: Store, grouper: "_Grouper", ahead: _ClassifyAhead | None = None
             ) -> tuple[dict[str, _TablePlan], list[ConflictInfo], list[tuple]]:
     """Decide every incoming row that differs from ours into ``temp.merge_plan``
     (``_classify_sql``); only rows changed on both sides come back to Python. The rows are
     counted per group (plan, year...) and kind in SQL, and each conflict's group is returned.
-    ``copy``: the incoming copy's path, for deciding the largest table in a thread beside."""
+    ``ahead``: the largest table decided in a thread beside (its owner closes it)."""
     conn = store.conn
     conn.execute(_PLAN_SQL)
     conn.execute("DELETE FROM temp.merge_plan")
@@ -506,24 +533,19 @@ def _decide(store: Store, grouper: "_Grouper", copy: Path | None = None
         return tp
 
     found: dict[int, tuple[list[ConflictInfo], list[tuple]]] = {}
-    ahead = _ClassifyAhead.start(store, copy)
     decided_plans: dict[int, _TablePlan | None] = {}
-    try:
-        for tt in tables:
-            if ahead is None or tt[1] not in _AHEAD_TABLES:
-                conn.execute(_PLAN_INSERT + _classify_sql(*tt))
-        # the other tables first, while the largest is still being decided beside
+    for tt in tables:
+        if ahead is None or tt[1] not in _AHEAD_TABLES:
+            conn.execute(_PLAN_INSERT + _classify_sql(*tt))
+    # the other tables first, while the largest is still being decided beside
+    for t, table in tables:
+        if ahead is None or table not in _AHEAD_TABLES:
+            decided_plans[t] = one(t, table)
+    if ahead is not None:
+        ahead.into_plan(conn)
         for t, table in tables:
-            if ahead is None or table not in _AHEAD_TABLES:
+            if table in _AHEAD_TABLES:
                 decided_plans[t] = one(t, table)
-        if ahead is not None:
-            ahead.into_plan(conn)
-            for t, table in tables:
-                if table in _AHEAD_TABLES:
-                    decided_plans[t] = one(t, table)
-    finally:
-        if ahead is not None:
-            ahead.close()
     for t, table in tables:   # (in the tables' order, as they were decided one after the other)
         tp = decided_plans[t]
         if tp is not None:
@@ -1049,7 +1071,13 @@ def _compare(store: Store, report: MergeReport, check: bool = True, copy: Path |
     """Decide every row and fill the report's counts (``inc`` attached; ``copy``: its file, see
     ``_decide``)."""
     grouper = _Grouper(store)
-    plans, conflicts, groups = _decide(store, grouper, copy)
+    ahead = _ClassifyAhead.start(store, copy, check)
+    try:
+        plans, conflicts, groups = _decide(store, grouper, ahead)
+        clean = ahead.checked_clean() if ahead is not None and check else set()
+    finally:
+        if ahead is not None:
+            ahead.close()
     for c, key in zip(conflicts, groups):
         c.group = grouper.label(key)
     report.groups = {}
@@ -1066,7 +1094,7 @@ def _compare(store: Store, report: MergeReport, check: bool = True, copy: Path |
         check_values(store.conn, report.source, db="inc", also="main", rows={
             table: (f"SELECT p.r FROM temp.merge_plan p WHERE p.t = {tp.t} AND p.what IN ({_NEW}, {_LOSE}) "
                     f"UNION ALL SELECT p.o FROM temp.merge_plan p WHERE p.t = {tp.t} AND p.what IN ({_TAKE}, {_TAKE_IX})")
-            for table, tp in plans.items()})
+            for table, tp in plans.items() if table not in clean})
     report.conflicts = conflicts
     report.rows_taken = sum(tp.n(_TAKE, _TAKE_IX, _NEW) + len(tp.mixed) for tp in plans.values())
     report.versions_kept_aside = sum(tp.n(_LOSE) for tp in plans.values())
