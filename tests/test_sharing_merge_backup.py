@@ -100,7 +100,7 @@ def _outcome(b, a_path):
 
 @pytest.mark.parametrize("case", ["taken", "both-changed", "ours-newer", "unchanged"])
 def test_weekly_activities_decided_beside_are_checked_and_reported_alike(offices, monkeypatch, case):
-    """The weekly activities are decided (and their values checked) in a thread beside; a file
+    """The weekly activities are decided in a thread beside; a file
     whose weekly activity does not fit is refused with the same words as when decided on the
     store's connection, and one whose faulty row the merge would not take is merged alike."""
     a, b = offices["A"], offices["B"]

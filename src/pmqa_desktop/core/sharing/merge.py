@@ -348,19 +348,13 @@ class _ClassifyAhead:
     ``temp.merge_plan`` in the order the statement gave them (as ``INSERT OR IGNORE ... SELECT``
     put them: the first of two rows for one key stays). Only while nobody writes our file (the
     merge holds the store, outside a transaction) and with the incoming copy's schema verified.
+    (Its values are checked with the other tables' by ``_compare``: checking them here as well took
+    20 MB more memory at the peak of a large merge.)"""
 
-    With ``check``, the thread then checks the values of every incoming row of that table that
-    the merge can write (those it adds or takes, and every one changed on both sides: whichever
-    side wins, the incoming version is written as a row or into the history): a superset of the
-    rows ``_compare`` checks. When none of them has a fault, neither has the subset, and that
-    table is left out of ``_compare``'s check (``clean``); else ``_compare`` checks it as before."""
-
-    def __init__(self, ours: Path, copy: Path, check: bool):
+    def __init__(self, ours: Path, copy: Path):
         self.tables = [(t, name) for t, name in enumerate(schema.SYNCED_TABLES) if name in _AHEAD_TABLES]
         self.uri = f"file:pmqa-plan-{new_id()}?mode=memory&cache=shared"
         self.error: BaseException | None = None
-        self.check = check
-        self.clean: set[str] = set()
         self.classified = threading.Event()
         from ..storage.store import _connect
         self.conn = _connect(read_only_uri(ours), uri=True)
@@ -369,8 +363,8 @@ class _ClassifyAhead:
             self.conn.execute("ATTACH DATABASE ? AS ahead", (self.uri,))
             for db in ("main", "inc"):
                 self.conn.execute(f"PRAGMA {db}.mmap_size = 0")   # (mapped pages count in our memory)
-            self.conn.execute("PRAGMA main.cache_size = -8192")
-            self.conn.execute("PRAGMA inc.cache_size = -8192")
+            for db in ("main", "inc", "temp"):   # (read once, row by row: the system's file cache serves them)
+                self.conn.execute(f"PRAGMA {db}.cache_size = -2048")
             self.conn.execute("CREATE TABLE ahead.plan(t, what, r, o, kind, key, c)")
         except BaseException:
             self.conn.close()
@@ -379,11 +373,11 @@ class _ClassifyAhead:
         self.thread.start()
 
     @staticmethod
-    def start(store: Store, copy: Path | None, check: bool) -> "_ClassifyAhead | None":
+    def start(store: Store, copy: Path | None) -> "_ClassifyAhead | None":
         if copy is None or store.path is None or store.conn.in_transaction:
             return None
         try:
-            return _ClassifyAhead(Path(store.path), Path(copy), check)
+            return _ClassifyAhead(Path(store.path), Path(copy))
         except sqlite3.Error:
             return None   # (decided on the store's connection, as before)
 
@@ -393,19 +387,8 @@ class _ClassifyAhead:
                 self.conn.execute("INSERT INTO ahead.plan(t, what, r, o, kind, key, c) " + _classify_sql(t, table))
         except BaseException as exc:  # handed to into_plan()
             self.error = exc
-            return
         finally:
             self.classified.set()
-        if self.check:
-            from .values import value_faults
-            for t, table in self.tables:
-                rows = (f"SELECT r FROM ahead.plan WHERE t = {t} AND what IN ({_NEW}, {_CONFLICT}) "
-                        f"UNION ALL SELECT o FROM ahead.plan WHERE t = {t} AND what IN ({_TAKE}, {_TAKE_IX})")
-                try:
-                    if not value_faults(self.conn, "inc", rows={table: rows}, also="main", limit=1):
-                        self.clean.add(table)
-                except Exception:  # (checked by ``_compare`` then)
-                    pass
 
     def into_plan(self, conn: sqlite3.Connection) -> None:
         self.classified.wait()
@@ -416,11 +399,6 @@ class _ClassifyAhead:
             conn.execute(_PLAN_INSERT + "SELECT t, what, r, o, kind, key, c FROM ahead.plan ORDER BY rowid")
         finally:
             conn.execute("DETACH DATABASE ahead")
-
-    def checked_clean(self) -> set[str]:
-        """The tables whose rows the thread found without a fault (once it is done)."""
-        self.thread.join()
-        return self.clean
 
     def close(self) -> None:
         if self.thread.is_alive():
@@ -1071,10 +1049,9 @@ def _compare(store: Store, report: MergeReport, check: bool = True, copy: Path |
     """Decide every row and fill the report's counts (``inc`` attached; ``copy``: its file, see
     ``_decide``)."""
     grouper = _Grouper(store)
-    ahead = _ClassifyAhead.start(store, copy, check)
+    ahead = _ClassifyAhead.start(store, copy)
     try:
         plans, conflicts, groups = _decide(store, grouper, ahead)
-        clean = ahead.checked_clean() if ahead is not None and check else set()
     finally:
         if ahead is not None:
             ahead.close()
@@ -1094,7 +1071,7 @@ def _compare(store: Store, report: MergeReport, check: bool = True, copy: Path |
         check_values(store.conn, report.source, db="inc", also="main", rows={
             table: (f"SELECT p.r FROM temp.merge_plan p WHERE p.t = {tp.t} AND p.what IN ({_NEW}, {_LOSE}) "
                     f"UNION ALL SELECT p.o FROM temp.merge_plan p WHERE p.t = {tp.t} AND p.what IN ({_TAKE}, {_TAKE_IX})")
-            for table, tp in plans.items() if table not in clean})
+            for table, tp in plans.items()})
     report.conflicts = conflicts
     report.rows_taken = sum(tp.n(_TAKE, _TAKE_IX, _NEW) + len(tp.mixed) for tp in plans.values())
     report.versions_kept_aside = sum(tp.n(_LOSE) for tp in plans.values())
