@@ -103,6 +103,7 @@ def test_weekly_activities_decided_beside_are_checked_and_reported_alike(offices
     """The weekly activities are decided in a thread beside; a file
     whose weekly activity does not fit is refused with the same words as when decided on the
     store's connection, and one whose faulty row the merge would not take is merged alike."""
+    monkeypatch.setattr(merge_mod, "_AHEAD_MIN_BYTES", 0)   # (the demo file is small)
     a, b = offices["A"], offices["B"]
     rows = a.select("weekly_activity", order_by="id")
     assert len(rows) > 20
@@ -119,7 +120,12 @@ def test_weekly_activities_decided_beside_are_checked_and_reported_alike(offices
         b.update("weekly_activity", x, {"text": "B's, later"})
     a.close()
     _tamper(a.path, "UPDATE weekly_activity SET text = ? WHERE id = ?", (b"\x00\x01binary", x))
+    started = []
+    real_start = merge_mod._ClassifyAhead.__init__
+    monkeypatch.setattr(merge_mod._ClassifyAhead, "__init__",
+                        lambda self, *args: started.append(1) or real_start(self, *args))
     beside = _outcome(b, a.path)
+    assert started
     calls = []
     monkeypatch.setattr(merge_mod._ClassifyAhead, "start", staticmethod(lambda *args: calls.append(1)))
     alone = _outcome(b, a.path)

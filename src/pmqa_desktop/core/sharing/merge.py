@@ -339,6 +339,9 @@ def _up_sql(table: str, key: str) -> str:
 
 
 _AHEAD_TABLES = ("weekly_activity",)   # the largest table by far (a third of a large file's rows)
+# incoming files smaller than this are decided on the store's connection alone: a thread and its
+# connection cost 2 ms, more than deciding a small file's weekly activities (an agency's file, 6 MB)
+_AHEAD_MIN_BYTES = 32 << 20
 
 
 class _ClassifyAhead:
@@ -377,8 +380,10 @@ class _ClassifyAhead:
         if copy is None or store.path is None or store.conn.in_transaction:
             return None
         try:
+            if Path(copy).stat().st_size < _AHEAD_MIN_BYTES:
+                return None
             return _ClassifyAhead(Path(store.path), Path(copy))
-        except sqlite3.Error:
+        except (OSError, sqlite3.Error):
             return None   # (decided on the store's connection, as before)
 
     def _run(self) -> None:
