@@ -196,6 +196,115 @@ def _publish(db_path: Path, tmp: Path, stamp: datetime, reason: str, counter: in
     return final
 
 
+def _failed(db_path: Path, exc: BaseException) -> FileProblem:
+    return FileProblem(_("A backup of {name} could not be made: {error}").format(name=db_path.name, error=exc))
+
+
+class BackupBeside:
+    """The backup a merge makes first, copied in a thread while the merge does its work inside its
+    transaction, and listed (``finish``) before that transaction commits: the backup still holds
+    the file exactly as it was before the merge, and it exists, synced, before anything of the
+    merge is in the file. Our file cannot change while it is copied: a connection of its own holds
+    a read transaction from before the merge's transaction begins until the copy is made (a
+    rollback journal: our writer cannot write the file before that ends; a page it would spill
+    meanwhile stays in memory). The file is read through a handle opened here and closed only by
+    ``close()``, after the merge's transaction has ended (closing a handle of a file drops every
+    POSIX lock this process holds on it, our writer's too). POSIX only (``available``).
+    """
+
+    @staticmethod
+    def available(store: Store) -> bool:
+        return (store.path is not None and os.name == "posix" and hasattr(os, "sendfile")
+                and getattr(store, "_depth", 0) == 0)
+
+    def __init__(self, db_path: str | Path, reason: str):
+        self.db_path = Path(db_path)
+        self.reason = reason
+        self.stamp = datetime.now(timezone.utc)
+        self.error: BaseException | None = None
+        self.tmp: Path | None = None
+        self.fd: int | None = None
+        try:
+            self.tmp = backup_folder(self.db_path) / f".{uuid.uuid4().hex}.part"
+            self.conn = _connect(read_only_uri(self.db_path), uri=True)
+            self.conn.execute("PRAGMA busy_timeout = 10000")
+            self.conn.execute("BEGIN")
+            self.conn.execute("SELECT count(*) FROM main.sqlite_master").fetchone()   # takes the shared lock
+            self.counter = change_counter(self.db_path)
+            self.fd = os.open(self.db_path, os.O_RDONLY)
+            self.size = os.fstat(self.fd).st_size
+        except (OSError, sqlite3.Error) as exc:
+            self._end_read()
+            self.close()
+            raise _failed(self.db_path, exc) from exc
+        self.thread = threading.Thread(target=self._run, name="pmqa-backup-beside", daemon=True)
+        self.thread.start()
+
+    def _end_read(self) -> None:
+        conn, self.conn = getattr(self, "conn", None), None
+        if conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()   # (ends the read transaction)
+
+    def _run(self) -> None:
+        try:
+            try:
+                with open(self.tmp, "wb") as out:
+                    _copy_range(self.fd, out.fileno(), self.size)
+            finally:
+                self._end_read()
+            fsync_file(self.tmp)
+        except BaseException as exc:  # handed to finish()
+            self.error = exc
+
+    def finish(self) -> Path:
+        """The backup, synced and listed (raises ``FileProblem`` if it could not be made)."""
+        self.thread.join()
+        if self.error is not None:
+            raise _failed(self.db_path, self.error) from self.error
+        tmp, self.tmp = self.tmp, None
+        return _publish(self.db_path, tmp, self.stamp, self.reason, self.counter)
+
+    def close(self) -> None:
+        """After the merge's transaction has ended: the file's handle closed, an unlisted copy removed."""
+        thread = getattr(self, "thread", None)
+        if thread is not None:
+            thread.join()
+        if self.fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.fd = None
+        if self.tmp is not None:
+            with contextlib.suppress(OSError):
+                self.tmp.unlink()
+            self.tmp = None
+
+
+def _copy_range(src: int, dst: int, size: int) -> None:
+    """``size`` bytes of the file ``src`` from its start into ``dst`` (the kernel's copy where it can)."""
+    offset = 0
+    while offset < size:
+        try:
+            n = os.sendfile(dst, src, offset, min(size - offset, 1 << 30))
+        except OSError:
+            if offset:
+                raise
+            break   # (a file system where the kernel cannot: read and write below)
+        if n == 0:
+            break
+        offset += n
+    while offset < size:
+        data = os.pread(src, min(size - offset, 1 << 22), offset)
+        if not data:
+            break
+        offset += len(data)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(dst, view):]
+    if offset != size:
+        raise OSError(f"copied {offset} of {size} bytes")
+
+
 class PendingBackup:
     """A backup made ahead, in a thread (a merge's, while the clerk reads its preview). It is
     written and synced under a temporary name and becomes a listed backup only through

@@ -200,6 +200,9 @@ class _TablePlan:
     # derived rev, time stamp, incoming rowid when the incoming version gives office and clerk)
     mixed: list[tuple] = field(default_factory=list)
     same: int = 0   # rows changed on both sides to the same content
+    # the ids ``_taken_ids_sql`` gives, as the preview found them (``_foresee``): used by the apply
+    # that reuses the preview's decisions (both files then as they were), not looked up again
+    taken_ids: list[str] | None = None
 
     def n(self, *what: int) -> int:
         return sum(self.rows.get(w, 0) for w in what)
@@ -335,10 +338,86 @@ def _up_sql(table: str, key: str) -> str:
             f"(SELECT x.{up} FROM main.{parent} x WHERE x.id = {key}))")
 
 
-def _decide(store: Store, grouper: "_Grouper") -> tuple[dict[str, _TablePlan], list[ConflictInfo], list[tuple]]:
+_AHEAD_TABLES = ("weekly_activity",)   # the largest table by far (a third of a large file's rows)
+# incoming files smaller than this are decided on the store's connection alone: a thread and its
+# connection cost 2 ms, more than deciding a small file's weekly activities (an agency's file, 6 MB)
+_AHEAD_MIN_BYTES = 32 << 20
+
+
+class _ClassifyAhead:
+    """``_classify_sql`` of the largest table run in a thread, on a read-only connection of its own
+    to both files, beside the store's connection deciding the other tables (a second core): its
+    rows go into a private in-memory database shared by the two connections, and from there into
+    ``temp.merge_plan`` in the order the statement gave them (as ``INSERT OR IGNORE ... SELECT``
+    put them: the first of two rows for one key stays). Only while nobody writes our file (the
+    merge holds the store, outside a transaction) and with the incoming copy's schema verified.
+    (Its values are checked with the other tables' by ``_compare``: checking them here as well took
+    20 MB more memory at the peak of a large merge.)"""
+
+    def __init__(self, ours: Path, copy: Path):
+        self.tables = [(t, name) for t, name in enumerate(schema.SYNCED_TABLES) if name in _AHEAD_TABLES]
+        self.uri = f"file:pmqa-plan-{new_id()}?mode=memory&cache=shared"
+        self.error: BaseException | None = None
+        self.classified = threading.Event()
+        from ..storage.store import _connect
+        self.conn = _connect(read_only_uri(ours), uri=True)
+        try:
+            self.conn.execute("ATTACH DATABASE ? AS inc", (read_only_uri(copy),))
+            self.conn.execute("ATTACH DATABASE ? AS ahead", (self.uri,))
+            for db in ("main", "inc"):
+                self.conn.execute(f"PRAGMA {db}.mmap_size = 0")   # (mapped pages count in our memory)
+            for db in ("main", "inc", "temp"):   # (read once, row by row: the system's file cache serves them)
+                self.conn.execute(f"PRAGMA {db}.cache_size = -2048")
+            self.conn.execute("CREATE TABLE ahead.plan(t, what, r, o, kind, key, c)")
+        except BaseException:
+            self.conn.close()
+            raise
+        self.thread = threading.Thread(target=self._run, name="pmqa-classify", daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def start(store: Store, copy: Path | None) -> "_ClassifyAhead | None":
+        if copy is None or store.path is None or store.conn.in_transaction:
+            return None
+        try:
+            if Path(copy).stat().st_size < _AHEAD_MIN_BYTES:
+                return None
+            return _ClassifyAhead(Path(store.path), Path(copy))
+        except (OSError, sqlite3.Error):
+            return None   # (decided on the store's connection, as before)
+
+    def _run(self) -> None:
+        try:
+            for t, table in self.tables:
+                self.conn.execute("INSERT INTO ahead.plan(t, what, r, o, kind, key, c) " + _classify_sql(t, table))
+        except BaseException as exc:  # handed to into_plan()
+            self.error = exc
+        finally:
+            self.classified.set()
+
+    def into_plan(self, conn: sqlite3.Connection) -> None:
+        self.classified.wait()
+        if self.error is not None:
+            raise self.error
+        conn.execute("ATTACH DATABASE ? AS ahead", (self.uri,))
+        try:
+            conn.execute(_PLAN_INSERT + "SELECT t, what, r, o, kind, key, c FROM ahead.plan ORDER BY rowid")
+        finally:
+            conn.execute("DETACH DATABASE ahead")
+
+    def close(self) -> None:
+        if self.thread.is_alive():
+            self.conn.interrupt()
+        self.thread.join()
+        self.conn.close()
+
+
+def _decide(store: Store, grouper: "_Grouper", ahead: _ClassifyAhead | None = None
+            ) -> tuple[dict[str, _TablePlan], list[ConflictInfo], list[tuple]]:
     """Decide every incoming row that differs from ours into ``temp.merge_plan``
     (``_classify_sql``); only rows changed on both sides come back to Python. The rows are
-    counted per group (plan, year...) and kind in SQL, and each conflict's group is returned."""
+    counted per group (plan, year...) and kind in SQL, and each conflict's group is returned.
+    ``ahead``: the largest table decided in a thread beside (its owner closes it)."""
     conn = store.conn
     conn.execute(_PLAN_SQL)
     conn.execute("DELETE FROM temp.merge_plan")
@@ -346,9 +425,13 @@ def _decide(store: Store, grouper: "_Grouper") -> tuple[dict[str, _TablePlan], l
     conflicts: list[ConflictInfo] = []
     groups: list[tuple] = []  # each conflict's group
     tables = list(enumerate(schema.SYNCED_TABLES))
-    for tt in tables:
-        conn.execute(_PLAN_INSERT + _classify_sql(*tt))
-    for t, table in tables:
+
+    def one(t: int, table: str) -> _TablePlan | None:
+        """Decide the rows of ``table`` left to Python and count them (its conflicts, in order,
+        and their groups go into ``found[t]``)."""
+        conflicts: list[ConflictInfo] = []
+        groups: list[tuple] = []
+        found[t] = (conflicts, groups)
         fk = schema.PARENTS.get(table, (None, None))[1]
         ix_same = " AND ".join(f"i.{c} IS l.{c}" for c in sorted(_INDEXED.get(table, ()))) or "1"
         tp = _TablePlan(t)
@@ -410,7 +493,7 @@ def _decide(store: Store, grouper: "_Grouper") -> tuple[dict[str, _TablePlan], l
         tp.rows = dict(conn.execute(f"SELECT what, count(*) FROM temp.merge_plan WHERE t = {t} "
                                     f"AND what <> {_CONFLICT} GROUP BY what"))
         if not tp.rows and not tp.tally and not tp.same:
-            continue
+            return None
         # the rows counted per group and kind, from the plan alone (through the parent's parent
         # where the key is a parent with one), and the latest time stamp of the versions taken
         taken = f"FROM temp.merge_plan WHERE t = {t} AND what IN ({_TAKE}, {_TAKE_IX}, {_NEW})"
@@ -430,7 +513,28 @@ def _decide(store: Store, grouper: "_Grouper") -> tuple[dict[str, _TablePlan], l
             for kind, n in zip(_COUNTED, ns):
                 if n:
                     tp.tally[(g, kind)] = tp.tally.get((g, kind), 0) + n
-        plans[table] = tp
+        return tp
+
+    found: dict[int, tuple[list[ConflictInfo], list[tuple]]] = {}
+    decided_plans: dict[int, _TablePlan | None] = {}
+    for tt in tables:
+        if ahead is None or tt[1] not in _AHEAD_TABLES:
+            conn.execute(_PLAN_INSERT + _classify_sql(*tt))
+    # the other tables first, while the largest is still being decided beside
+    for t, table in tables:
+        if ahead is None or table not in _AHEAD_TABLES:
+            decided_plans[t] = one(t, table)
+    if ahead is not None:
+        ahead.into_plan(conn)
+        for t, table in tables:
+            if table in _AHEAD_TABLES:
+                decided_plans[t] = one(t, table)
+    for t, table in tables:   # (in the tables' order, as they were decided one after the other)
+        tp = decided_plans[t]
+        if tp is not None:
+            plans[table] = tp
+        conflicts.extend(found[t][0])
+        groups.extend(found[t][1])
     return plans, conflicts, groups
 
 
@@ -618,6 +722,11 @@ def _foresee(store: Store, plans: dict[str, _TablePlan]) -> Any:
     try:
         with store.transaction(notify=False):
             mark(store, marked)
+            found_ids: dict[str, list[str]] = {}
+            for table, rid in conn.execute("SELECT tbl, id FROM temp.repair_touched"):
+                found_ids.setdefault(table, []).append(rid)
+            for table in marked:
+                plans[table].taken_ids = found_ids.get(table, [])
             for table, tp in plans.items():
                 t = tp.t
                 cols = ["rev", "updated_at", "office", "clerk", "deleted"] + own_columns(table)
@@ -639,6 +748,16 @@ def _foresee(store: Store, plans: dict[str, _TablePlan]) -> Any:
     finally:
         store.last_clock = clock
     return found
+
+
+def _mark_taken(store: Store, plans: dict[str, _TablePlan]) -> None:
+    """Mark for the settling pass the rows ``_taken_ids_sql`` gives (as the preview found them, when
+    it did: ``_TablePlan.taken_ids``)."""
+    from ..storage.repair import mark
+    taken = {table: tp for table, tp in plans.items() if tp.n(_TAKE, _TAKE_IX, _NEW)}
+    mark(store, {table: _taken_ids_sql(tp.t, table) for table, tp in taken.items() if tp.taken_ids is None})
+    store.conn.executemany("INSERT OR IGNORE INTO temp.repair_touched(tbl, id) VALUES (?, ?)",
+                           [(table, rid) for table, tp in taken.items() for rid in tp.taken_ids or ()])
 
 
 def _write_mixed(store: Store, table: str, tp: _TablePlan) -> None:
@@ -664,9 +783,9 @@ def _mixed_sql(plans: dict[str, _TablePlan]) -> dict[str, str]:
 def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictInfo], source: str,
            report: "MergeReport | None" = None, settling: bool = True) -> int:
     conn = store.conn
-    from ..storage.repair import Settled, mark, settle
+    from ..storage.repair import Settled, settle
     if settling:
-        mark(store, {table: _taken_ids_sql(tp.t, table) for table, tp in plans.items() if tp.n(_TAKE, _TAKE_IX, _NEW)})
+        _mark_taken(store, plans)
     for table, tp in plans.items():
         t = tp.t
         cols = ", ".join(["id", "rev", "updated_at", "office", "clerk", "deleted"] + own_columns(table))
@@ -930,10 +1049,17 @@ class _IncomingChanged(Exception):
     """The incoming file is no longer the one the preview checked: merge it afresh."""
 
 
-def _compare(store: Store, report: MergeReport, check: bool = True) -> tuple[dict[str, _TablePlan], list[ConflictInfo]]:
-    """Decide every row and fill the report's counts (``inc`` attached)."""
+def _compare(store: Store, report: MergeReport, check: bool = True, copy: Path | None = None
+             ) -> tuple[dict[str, _TablePlan], list[ConflictInfo]]:
+    """Decide every row and fill the report's counts (``inc`` attached; ``copy``: its file, see
+    ``_decide``)."""
     grouper = _Grouper(store)
-    plans, conflicts, groups = _decide(store, grouper)
+    ahead = _ClassifyAhead.start(store, copy)
+    try:
+        plans, conflicts, groups = _decide(store, grouper, ahead)
+    finally:
+        if ahead is not None:
+            ahead.close()
     for c, key in zip(conflicts, groups):
         c.group = grouper.label(key)
     report.groups = {}
@@ -1072,7 +1198,8 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                                 name=incoming_path.name))
                         verify_schema(store.conn, incoming_path, db="inc")
                         version = store.conn.execute("PRAGMA main.data_version").fetchone()[0]
-                        plans, conflicts = _compare(store, report, not checked)
+                        plans, conflicts = _compare(store, report, not checked,
+                                                    None if checked or staged else copy)
                     except BaseException:
                         res.wait()  # a damaged file: the check's message, not what reading it met
                         raise
@@ -1095,15 +1222,23 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                     if same_bytes is not None and not same_bytes.result():
                         raise _IncomingChanged(None)
                     return report
+                beside = None
                 if backup:
-                    from .backup import backup_now
-                    report.backup = backup_now(store, "merge")
+                    from .backup import BackupBeside, backup_now
+                    if BackupBeside.available(store):
+                        # copied while the merge works; listed, synced, before it commits
+                        beside = BackupBeside(store.path, "merge")
+                        stack.callback(beside.close)   # (after the transaction has ended)
+                    else:
+                        report.backup = backup_now(store, "merge")
                 with store.transaction():
                     if _state(store) != state:  # written to since the comparison: compare again
                         plans, conflicts = _compare(store, report, not checked)
                     if carried:
                         conflicts = report.conflicts = [*conflicts, *carried]
                     report.history_added = _apply(store, plans, conflicts, incoming_path.name, report, settling=not staged)
+                    if beside is not None:
+                        report.backup = beside.finish()   # (raises if it could not be made: rolled back)
                     if same_bytes is not None and not same_bytes.result():
                         raise _IncomingChanged(report.backup)  # rolls the transaction back
                 report.applied = True
