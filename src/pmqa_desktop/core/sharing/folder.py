@@ -184,9 +184,10 @@ def _stage(store: Store, folder: Path, files: list[Path], dry_run: bool) -> _Sta
                             continue
                         alike = seen.alike(copy)
                         done = merge(staging, copy, backup=False, checked=True)
-                        if alike and not (done.settled is not None and done.settled.changed):
+                        if alike:
                             # it touches no row and no history version the files before it
-                            # brought: what it does to the staging copy is what it does to ours
+                            # brought (nor a row their settling wrote): what its comparison
+                            # decides in the staging copy is what it decides in ours
                             own = _as_preview(done)
                         else:
                             own = merge(store, copy, dry_run=True, checked=True)
@@ -212,8 +213,11 @@ def _stage(store: Store, folder: Path, files: list[Path], dry_run: bool) -> _Sta
 
 
 def _as_preview(done: MergeReport) -> MergeReport:
-    """A staging merge's report as the preview of the same file against our file."""
-    return MergeReport(done.source, True, groups=done.groups, conflicts=list(done.conflicts),
+    """A staging merge's report as the preview of the same file against our file (its
+    comparison's: the conflicts its settling pass listed, last in the list, left out, as a
+    preview of a checked copy does not foresee the pass)."""
+    conflicts = done.conflicts[:len(done.conflicts) - len(done.settled.conflicts)] if done.settled else done.conflicts
+    return MergeReport(done.source, True, groups=done.groups, conflicts=list(conflicts),
                        history_added=done.history_added, rows_taken=done.rows_taken,
                        versions_kept_aside=done.versions_kept_aside, same_both=done.same_both)
 
@@ -223,8 +227,9 @@ class _Touched:
 
     A file that meets none of them is decided alike against the staging copy and against our
     file (every row it holds is there as in ours), so its counts against our file are those of
-    its staging merge and it is not compared a second time. Rows a settling pass changed are
-    not followed: after one, every later file is compared with our file again."""
+    its staging merge and it is not compared a second time. The rows a settling pass wrote
+    (twins made one, rows moved, parents restored: noted by the staging store at each commit)
+    are followed too; their old versions went into the staging copy's history."""
 
     def __init__(self, staging: Store):
         self.conn = staging.conn
@@ -232,7 +237,14 @@ class _Touched:
                           "PRIMARY KEY (tbl, id)) WITHOUT ROWID")
         self.conn.execute("DELETE FROM temp.folder_touched")
         self.history = self.conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM main.history").fetchone()[0]
-        self.settled = False
+        self.numbers = {table: t for t, table in enumerate(schema.SYNCED_TABLES)}
+        self.written: list[tuple[int, str]] = []
+        staging.subscribe(self.noted)
+
+    def noted(self, changes: list) -> None:
+        """The staging store's changes at a commit: rows written one by one (a settling pass),
+        not the merge's own (noted per table, ``*``: those are in its plan)."""
+        self.written.extend((self.numbers.get(c.table, -1), c.row_id) for c in changes if c.row_id != "*")
 
     @contextlib.contextmanager
     def _attached(self, copy: Path):
@@ -243,8 +255,6 @@ class _Touched:
             self.conn.execute("DETACH DATABASE fold")
 
     def alike(self, copy: Path) -> bool:
-        if self.settled:
-            return False
         meets = " UNION ALL ".join(
             f"SELECT 1 FROM fold.{table} i WHERE EXISTS (SELECT 1 FROM temp.folder_touched f "
             f"WHERE f.tbl = {t} AND f.id = i.id)" for t, table in enumerate(schema.SYNCED_TABLES))
@@ -255,11 +265,10 @@ class _Touched:
         return not hit
 
     def add(self, copy: Path, done: MergeReport) -> None:
-        """Note the rows the staging merge of ``copy`` decided (its plan, left by ``merge``)."""
-        if done.settled is not None and done.settled.changed:
-            self.settled = True
-        if self.settled:
-            return
+        """Note the rows the staging merge of ``copy`` decided (its plan, left by ``merge``) and
+        those its settling pass wrote."""
+        self.conn.executemany("INSERT OR IGNORE INTO temp.folder_touched(tbl, id) VALUES (?, ?)", self.written)
+        self.written.clear()
         with self._attached(copy):
             for t, table in enumerate(schema.SYNCED_TABLES):
                 self.conn.execute(
