@@ -297,3 +297,34 @@ def test_rows_settled_in_the_staging_copy_send_back_only_the_files_holding_them(
         assert data_digest(store) == expected and _conflicts(store) == expected_conflicts
     finally:
         store.close()
+
+
+def test_no_private_copy_is_left_when_a_merge_stops_or_a_file_is_refused(demo_db, received, tmp_path, monkeypatch):
+    """The next file is copied and checked ahead (in a thread) while one merges: whether a file is
+    refused or a merge stops on an error, every private copy made is removed."""
+    import tempfile
+    import pmqa_desktop.core.sharing.folder as folder_mod
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    store = Store.open(demo_db, Actor("province", "clerk"))
+    try:
+        real = folder_mod.merge
+        calls = []
+
+        def failing(st, p, *a, **k):
+            calls.append(p)
+            if len(calls) == 2:
+                raise sqlite3.OperationalError("disk I/O error")
+            return real(st, p, *a, **k)
+        monkeypatch.setattr(folder_mod, "merge", failing)
+        with pytest.raises(sqlite3.OperationalError):
+            merge_folder(store, received, dry_run=True)
+        assert list(temp.iterdir()) == []
+        monkeypatch.setattr(folder_mod, "merge", real)
+        _foreign(received / "agency2.db")
+        with pytest.raises(FileProblem, match="agency2.db"):
+            merge_folder(store, received, dry_run=True)
+        assert list(temp.iterdir()) == []
+    finally:
+        store.close()

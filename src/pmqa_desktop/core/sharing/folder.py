@@ -12,6 +12,7 @@ changed, not even the private copy is kept.
 from __future__ import annotations
 
 import atexit
+import concurrent.futures
 import contextlib
 import sqlite3
 import tempfile
@@ -19,7 +20,7 @@ import threading
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 
 from ...i18n import _
 from ..errors import FileProblem
@@ -180,9 +181,9 @@ def _stage(store: Store, folder: Path, files: list[Path], dry_run: bool) -> _Sta
             first = staging.conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM conflict").fetchone()[0]
             seen = _Touched(staging)
             bad: list[str] = []
-            for p in files:
+            for p, opened in _checked_ahead(files):
                 try:   # each file copied and checked once; both merges below read that copy
-                    with open_incoming(p, thorough=False) as (copy, res):
+                    with opened() as (copy, res):
                         if res.newer:
                             bad.append(f"{p.name}: " + _newer(p))
                             continue
@@ -216,6 +217,48 @@ def _stage(store: Store, folder: Path, files: list[Path], dry_run: bool) -> _Sta
     except BaseException:
         tmp.cleanup()
         raise
+
+
+def _checked_ahead(files: list[Path]) -> Iterator[tuple[Path, Callable[[], Any]]]:
+    """Each file with its checked private copy (``open_incoming``, as a context manager to enter),
+    in order; the next file is copied and checked in a thread while the caller merges this one
+    (SQLite works without Python's lock: the checks run on a second core beside the merge). A
+    check's FileProblem is raised when its file's copy is entered, as without the thread."""
+    def enter(p: Path):
+        cm = open_incoming(p, thorough=False)
+        return cm, cm.__enter__()
+
+    def exit_(fut: concurrent.futures.Future) -> None:
+        with contextlib.suppress(BaseException):
+            fut.result()[0].__exit__(None, None, None)
+
+    @contextlib.contextmanager
+    def opened(fut: concurrent.futures.Future):
+        cm, value = fut.result()   # (raises the check's FileProblem; its copy is then removed)
+        try:
+            yield value
+        finally:   # (entered in the thread, left here: the copy is removed)
+            cm.__exit__(None, None, None)
+
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="pmqa-folder-check") as pool:
+        ahead = pool.submit(enter, files[0]) if files else None
+        try:
+            for i, p in enumerate(files):
+                fut, ahead = ahead, (pool.submit(enter, files[i + 1]) if i + 1 < len(files) else None)
+                used = False
+
+                def take(fut=fut):
+                    nonlocal used
+                    used = True
+                    return opened(fut)
+                try:
+                    yield p, take
+                finally:
+                    if not used:
+                        exit_(fut)
+        finally:
+            if ahead is not None:   # (left early: the copy made ahead is removed)
+                exit_(ahead)
 
 
 def _as_preview(done: MergeReport) -> MergeReport:
