@@ -335,10 +335,12 @@ def _up_sql(table: str, key: str) -> str:
             f"(SELECT x.{up} FROM main.{parent} x WHERE x.id = {key}))")
 
 
-def _decide(store: Store, grouper: "_Grouper") -> tuple[dict[str, _TablePlan], list[ConflictInfo], list[tuple]]:
+def _decide(store: Store, grouper: "_Grouper", count: bool = True) -> tuple[dict[str, _TablePlan], list[ConflictInfo],
+                                                                         list[tuple]]:
     """Decide every incoming row that differs from ours into ``temp.merge_plan``
     (``_classify_sql``); only rows changed on both sides come back to Python. The rows are
-    counted per group (plan, year...) and kind in SQL, and each conflict's group is returned."""
+    counted per group (plan, year...) and kind in SQL (unless not ``count``: the folder merge's
+    final merge, whose lines are the files'), and each conflict's group is returned."""
     conn = store.conn
     conn.execute(_PLAN_SQL)
     conn.execute("DELETE FROM temp.merge_plan")
@@ -425,7 +427,7 @@ def _decide(store: Store, grouper: "_Grouper") -> tuple[dict[str, _TablePlan], l
                        f"FROM (SELECT *, {_up_sql(table, 'key')} AS up FROM ({per_key})) GROUP BY key IS NULL, up")
         else:
             counted = f"SELECT key, NULL, {', '.join(f'n_{k}' for k in _COUNTED)} FROM ({per_key})"
-        for k, up, *ns in conn.execute(counted):
+        for k, up, *ns in (conn.execute(counted) if count else ()):
             g = grouper.of(table, k, up)
             for kind, n in zip(_COUNTED, ns):
                 if n:
@@ -930,10 +932,12 @@ class _IncomingChanged(Exception):
     """The incoming file is no longer the one the preview checked: merge it afresh."""
 
 
-def _compare(store: Store, report: MergeReport, check: bool = True) -> tuple[dict[str, _TablePlan], list[ConflictInfo]]:
-    """Decide every row and fill the report's counts (``inc`` attached)."""
+def _compare(store: Store, report: MergeReport, check: bool = True,
+             count: bool = True) -> tuple[dict[str, _TablePlan], list[ConflictInfo]]:
+    """Decide every row and fill the report's counts (``inc`` attached; not the counts per
+    group unless ``count``)."""
     grouper = _Grouper(store)
-    plans, conflicts, groups = _decide(store, grouper)
+    plans, conflicts, groups = _decide(store, grouper, count)
     for c, key in zip(conflicts, groups):
         c.group = grouper.label(key)
     report.groups = {}
@@ -980,7 +984,8 @@ def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, bac
 
     ``staged``: the incoming file is our own file with other files merged into it and settled
     there (the folder merge's staging copy, taken while our file was as it is now): every row it
-    brings is a later version of ours, so the settling pass has nothing left to do and is not run.
+    brings is a later version of ours, so the settling pass has nothing left to do and is not run;
+    its rows are not counted per group (the folder's lines are its files').
     """
     incoming_path = Path(incoming_path)
     _log.info("merge %s into %s%s", incoming_path, store.path, " (preview)" if dry_run else "")
@@ -1072,7 +1077,7 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                                 name=incoming_path.name))
                         verify_schema(store.conn, incoming_path, db="inc")
                         version = store.conn.execute("PRAGMA main.data_version").fetchone()[0]
-                        plans, conflicts = _compare(store, report, not checked)
+                        plans, conflicts = _compare(store, report, not checked, not staged)
                     except BaseException:
                         res.wait()  # a damaged file: the check's message, not what reading it met
                         raise
@@ -1100,7 +1105,7 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                     report.backup = backup_now(store, "merge")
                 with store.transaction():
                     if _state(store) != state:  # written to since the comparison: compare again
-                        plans, conflicts = _compare(store, report, not checked)
+                        plans, conflicts = _compare(store, report, not checked, not staged)
                     if carried:
                         conflicts = report.conflicts = [*conflicts, *carried]
                     report.history_added = _apply(store, plans, conflicts, incoming_path.name, report, settling=not staged)
