@@ -46,6 +46,9 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
 # natural keys whose index holds only the parent column (NOT NULL there), a parent with many rows
 _BY_PARENT = ("weekly_activity",)
 
+# touched rows of a table from which its orphans are looked for from the deleted parents (when few)
+_FEW_DELETED_FROM = 1000
+
 _TS = "%Y-%m-%dT%H:%M:%S.%fZ"
 _BOOK = ("id", "rev", "updated_at", "office", "clerk", "deleted")
 
@@ -131,10 +134,16 @@ class _Pass:
         if table not in schema.PARENTS:
             return False
         parent, fk = schema.PARENTS[table]
-        # (driven by the touched rows: a large file has hundreds of thousands of others)
+        # (driven by the touched rows: a large file has hundreds of thousands of others; or, when
+        # the deleted parents are far fewer than the touched rows, by them: a whole agency's
+        # file merged touches ten thousand weekly activities, under a handful of deleted rows)
+        under = (f"SELECT c.* FROM main.{parent} p CROSS JOIN main.{table} c ON c.{fk} = p.id "
+                 f"WHERE p.deleted <> 0 AND c.deleted = 0 AND EXISTS (SELECT 1 FROM temp.repair_touched t "
+                 f"WHERE t.tbl = ? AND t.id = c.id) " if self._few_deleted(table, parent) else
+                 f"SELECT c.* FROM temp.repair_touched t CROSS JOIN main.{table} c ON c.id = t.id "
+                 f"CROSS JOIN main.{parent} p ON p.id = c.{fk} WHERE t.tbl = ? AND c.deleted = 0 AND p.deleted <> 0 ")
         rows = self._rows(
-            f"SELECT c.* FROM temp.repair_touched t CROSS JOIN main.{table} c ON c.id = t.id "
-            f"CROSS JOIN main.{parent} p ON p.id = c.{fk} WHERE t.tbl = ? AND c.deleted = 0 AND p.deleted <> 0 "
+            f"{under}"
             f"UNION SELECT c.* FROM temp.repair_touched t CROSS JOIN main.{parent} p ON p.id = t.id "
             f"CROSS JOIN main.{table} c ON c.{fk} = p.id WHERE t.tbl = ? AND p.deleted <> 0 AND c.deleted = 0 "
             f"ORDER BY 1", (table, parent))
@@ -155,6 +164,17 @@ class _Pass:
                 self.out.conflicts.append((parent, p["id"], new, p["rev"]))
                 restored = True
         return restored
+
+    def _few_deleted(self, table: str, parent: str) -> bool:
+        """Whether the deleted rows of ``parent`` are far fewer than the touched rows of ``table``
+        (its children, each with an index on its parent column): then reading them (one pass over
+        ``parent``) is cheaper than looking up every touched row and its parent."""
+        touched = self.conn.execute("SELECT count(*) FROM temp.repair_touched WHERE tbl = ?", (table,)).fetchone()[0]
+        if touched < _FEW_DELETED_FROM:
+            return False
+        few = touched // 32
+        return self.conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM main.{parent} WHERE deleted <> 0 "
+                                 f"LIMIT ?)", (few + 1,)).fetchone()[0] <= few
 
     def _twin(self, table: str, row: dict[str, Any]) -> dict[str, Any] | None:
         cols = NATURAL_KEYS.get(table)
