@@ -26,7 +26,7 @@ from ...i18n import _
 from ..errors import FileProblem
 from ..storage import schema, search
 from ..storage.store import Store, read_only_uri
-from .merge import (_KEEP, _TAKE, _TAKE_IX, ConflictInfo, MergeReport, _stat_key, _state, conflict_fields, merge,
+from .merge import (_KEEP, _NEW, _TAKE, _TAKE_IX, ConflictInfo, MergeReport, _stat_key, _state, conflict_fields, merge,
                     outcome_lines, table_label)
 from .safety import check_file, open_incoming
 
@@ -179,7 +179,7 @@ def _stage(store: Store, folder: Path, files: list[Path], dry_run: bool) -> _Sta
             # nor to note every row written for find's index (closed without indexing)
             search.detach(staging.conn)
             first = staging.conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM conflict").fetchone()[0]
-            seen = _Touched(staging)
+            seen = _Touched(staging, store.path)
             bad: list[str] = []
             for p, opened in _checked_ahead(files):
                 try:   # each file copied and checked once; both merges below read that copy
@@ -278,9 +278,13 @@ class _Touched:
     file (every row it holds is there as in ours), so its counts against our file are those of
     its staging merge and it is not compared a second time. The rows a settling pass wrote
     (twins made one, rows moved, parents restored: noted by the staging store at each commit)
-    are followed too; their old versions went into the staging copy's history."""
+    are followed too; their old versions went into the staging copy's history.
 
-    def __init__(self, staging: Store):
+    The rows the files added (nearly all of a roll-up's) are not noted one by one: they are the
+    staging copy's rows that our file (attached read-only, unchanged meanwhile: a preview writes
+    nothing to it) does not hold. Only when our file cannot be read so are they noted too."""
+
+    def __init__(self, staging: Store, ours: Path | None):
         self.conn = staging.conn
         self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS folder_touched(tbl INTEGER NOT NULL, id TEXT NOT NULL, "
                           "PRIMARY KEY (tbl, id)) WITHOUT ROWID")
@@ -288,6 +292,8 @@ class _Touched:
         self.history = self.conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM main.history").fetchone()[0]
         self.numbers = {table: t for t, table in enumerate(schema.SYNCED_TABLES)}
         self.written: list[tuple[int, str]] = []
+        self.ours = ours
+        self.added_noted = ours is None   # (our file is read beside the staging copy, else)
         staging.subscribe(self.noted)
 
     def noted(self, changes: list) -> None:
@@ -296,35 +302,48 @@ class _Touched:
         self.written.extend((self.numbers.get(c.table, -1), c.row_id) for c in changes if c.row_id != "*")
 
     @contextlib.contextmanager
-    def _attached(self, copy: Path):
+    def _attached(self, copy: Path, ours: bool = False):
         self.conn.execute("ATTACH DATABASE ? AS fold", (read_only_uri(copy),))
         try:
-            yield
+            if ours:
+                self.conn.execute("ATTACH DATABASE ? AS ours", (read_only_uri(self.ours),))
+            try:
+                yield
+            finally:
+                if ours:
+                    self.conn.execute("DETACH DATABASE ours")
         finally:
             self.conn.execute("DETACH DATABASE fold")
 
     def alike(self, copy: Path) -> bool:
-        meets = " UNION ALL ".join(
-            f"SELECT 1 FROM fold.{table} i WHERE EXISTS (SELECT 1 FROM temp.folder_touched f "
-            f"WHERE f.tbl = {t} AND f.id = i.id)" for t, table in enumerate(schema.SYNCED_TABLES))
-        with self._attached(copy):
-            hit = self.conn.execute(f"SELECT EXISTS ({meets}) OR EXISTS (SELECT 1 FROM fold.history h "
-                                    f"WHERE EXISTS (SELECT 1 FROM main.history m WHERE m.rev = h.rev "
-                                    f"AND m.rowid > ?))", (self.history,)).fetchone()[0]
+        meets = [f"SELECT 1 FROM fold.{table} i WHERE EXISTS (SELECT 1 FROM temp.folder_touched f "
+                 f"WHERE f.tbl = {t} AND f.id = i.id)" for t, table in enumerate(schema.SYNCED_TABLES)]
+        if not self.added_noted:   # a row an earlier file added: in the staging copy, not in ours
+            meets += [f"SELECT 1 FROM fold.{table} i WHERE EXISTS (SELECT 1 FROM main.{table} s WHERE s.id = i.id) "
+                      f"AND NOT EXISTS (SELECT 1 FROM ours.{table} o WHERE o.id = i.id)"
+                      for table in schema.SYNCED_TABLES]
+        try:
+            with self._attached(copy, ours=not self.added_noted):
+                hit = self.conn.execute(f"SELECT EXISTS ({' UNION ALL '.join(meets)}) OR EXISTS (SELECT 1 "
+                                        f"FROM fold.history h WHERE EXISTS (SELECT 1 FROM main.history m "
+                                        f"WHERE m.rev = h.rev AND m.rowid > ?))", (self.history,)).fetchone()[0]
+        except sqlite3.Error:   # (our file locked by another program, say: compared with ours again)
+            return False
         return not hit
 
     def add(self, copy: Path, done: MergeReport) -> None:
-        """Note the rows the staging merge of ``copy`` decided (its plan, left by ``merge``) and
-        those its settling pass wrote."""
+        """Note the rows the staging merge of ``copy`` decided (its plan, left by ``merge``; the
+        rows it added only if our file cannot be read beside it) and those its settling pass wrote."""
         self.conn.executemany("INSERT OR IGNORE INTO temp.folder_touched(tbl, id) VALUES (?, ?)", self.written)
         self.written.clear()
+        which = f"p.what <> {_KEEP}" + ("" if self.added_noted else f" AND p.what <> {_NEW}")
         with self._attached(copy):
             for t, table in enumerate(schema.SYNCED_TABLES):
                 self.conn.execute(
                     f"INSERT OR IGNORE INTO temp.folder_touched(tbl, id) "
                     f"SELECT {t}, i.id FROM temp.merge_plan p CROSS JOIN fold.{table} i "
                     f"ON i.rowid = CASE WHEN p.what IN ({_TAKE}, {_TAKE_IX}) THEN p.o ELSE p.r END "
-                    f"WHERE p.t = {t} AND p.what <> {_KEEP} UNION ALL "
+                    f"WHERE p.t = {t} AND {which} UNION ALL "
                     f"SELECT {t}, l.id FROM temp.merge_plan p CROSS JOIN main.{table} l ON l.rowid = p.r "
                     f"WHERE p.t = {t} AND p.what = {_KEEP}")
 
