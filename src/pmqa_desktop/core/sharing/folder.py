@@ -181,28 +181,32 @@ def _stage(store: Store, folder: Path, files: list[Path], dry_run: bool) -> _Sta
             first = staging.conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM conflict").fetchone()[0]
             seen = _Touched(staging, store.path)
             bad: list[str] = []
-            for p, opened in _checked_ahead(files):
-                try:   # each file copied and checked once; both merges below read that copy
-                    with opened() as (copy, res):
-                        if res.newer:
-                            bad.append(f"{p.name}: " + _newer(p))
-                            continue
-                        if bad:   # (the folder is refused: the others are only checked)
-                            continue
-                        alike = seen.alike(copy)
-                        done = merge(staging, copy, backup=False, checked=True)
-                        if alike:
-                            # it touches no row and no history version the files before it
-                            # brought (nor a row their settling wrote): what its comparison
-                            # decides in the staging copy is what it decides in ours
-                            own = _as_preview(done)
-                        else:
-                            own = merge(store, copy, dry_run=True, checked=True)
-                        own.source = p
-                        report.files.append(own)
-                        seen.add(copy, done)
-                except FileProblem as exc:
-                    bad.append(f"{p.name}: {exc}")
+            ahead = _checked_ahead(files)
+            try:
+                for p, opened in ahead:
+                    try:   # each file copied and checked once; both merges below read that copy
+                        with opened() as (copy, res):
+                            if res.newer:
+                                bad.append(f"{p.name}: " + _newer(p))
+                                continue
+                            if bad:   # (the folder is refused: the others are only checked)
+                                continue
+                            alike = seen.alike(copy)
+                            done = merge(staging, copy, backup=False, checked=True)
+                            if alike:
+                                # it touches no row and no history version the files before it
+                                # brought (nor a row their settling wrote): what its comparison
+                                # decides in the staging copy is what it decides in ours
+                                own = _as_preview(done)
+                            else:
+                                own = merge(store, copy, dry_run=True, checked=True)
+                            own.source = p
+                            report.files.append(own)
+                            seen.add(copy, done)
+                    except FileProblem as exc:
+                        bad.append(f"{p.name}: {exc}")
+            finally:
+                ahead.close()   # (a merge stopped: the copy made ahead is removed now)
             _refuse(bad)
             carried = [ConflictInfo(r["table_name"], r["row_id"], r["kept_rev"], r["other_rev"], True,
                                     table_label(r["table_name"]), source=r["source"],
