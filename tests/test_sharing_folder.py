@@ -252,7 +252,8 @@ def with_twin_year(path: Path, n: int) -> Path:
         cur = conn.execute("SELECT * FROM fiscal_year WHERE org_id = ?", (org,))
         names = [d[0] for d in cur.description]
         row = dict(zip(names, cur.fetchone()))
-        row.update(id=f"{'0' * 31}{n}", rev=f"twin-{n}")   # (the smaller id: the one that stays)
+        # (the smaller id: the one that stays; another title: the pass lists a conflict)
+        row.update(id=f"{'0' * 31}{n}", rev=f"twin-{n}", calendar_note=f"note of clerk {n}")
         conn.execute(f"INSERT INTO fiscal_year ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
                      [row[c] for c in names])
         conn.commit()
@@ -278,7 +279,8 @@ def test_rows_settled_in_the_staging_copy_send_back_only_the_files_holding_them(
     s = Store.open(one_by_one, Actor("province", "clerk"))
     try:
         for p in sorted(folder.iterdir()):   # (agency4's twin is settled by then)
-            assert merge(s, p, backup=False).settled.changed == (p.name != "agency4.db")
+            done = merge(s, p, backup=False)
+            assert done.settled.changed == (p.name != "agency4.db") and len(done.settled.conflicts) == done.settled.twins
         expected, expected_conflicts = data_digest(s), _conflicts(s)
     finally:
         s.close()
