@@ -185,3 +185,20 @@ def test_orphans_of_many_touched_rows_are_found_from_the_few_deleted_parents_ali
         finally:
             s.close()
     assert results[0] == results[1]
+
+
+def test_the_same_weekly_activity_added_in_two_offices_becomes_one(offices, tmp_path):
+    # (the twins of weekly activities are looked for under the parents their merge's mark noted)
+    a, b = offices["A"], offices["B"]
+    row = a.select("weekly_row", order_by="id")[0]
+    used = {(w["month"], w["week"]) for w in a.select("weekly_activity", {"row_id": row["id"]}, order_by="")}
+    month = str(planning.calendar_months(a.get("fiscal_year", row["year_id"]))[5])
+    week = next(w for w in (1, 2, 3, 4) if (month, w) not in used)
+    planning.add_weekly_activity(a, row["id"], month, week, "ประชุม A")
+    planning.add_weekly_activity(b, row["id"], month, week, "ประชุม B")   # later: wins
+    with merged_both_ways(a.path, b.path, tmp_path) as (ab, ba, r1, r2):
+        for s in (ab, ba):
+            live = _live(s, "weekly_activity", row_id=row["id"], month=month, week=week)
+            assert [w["text"] for w in live] == ["ประชุม B"]
+            assert any(c["table_name"] == "weekly_activity" for c in open_conflicts(s))
+        assert data_digest(ab) == data_digest(ba)

@@ -589,12 +589,14 @@ def _into_history(conn, db: str, table: str, t: int, what: int) -> None:
 def _taken_ids_sql(t: int, table: str) -> str:
     """SQL for the ids of the incoming rows of ``table`` that the plan adds, or takes with another
     natural key, parent or deleted mark than ours (only those can make twins or orphans); read
-    before the plan is applied."""
-    from ..storage.repair import key_columns
+    before the plan is applied. With each row's parent (``up``) where the settling pass uses it."""
+    from ..storage.repair import key_columns, parent_column
     differ = " OR ".join(f"i.{c} IS NOT l.{c}" for c in key_columns(table))
-    return (f"SELECT i.id FROM temp.merge_plan p CROSS JOIN inc.{table} i ON i.rowid = p.r "
+    up = parent_column(table)
+    ids = f"i.id, i.{up} AS up" if up else "i.id"
+    return (f"SELECT {ids} FROM temp.merge_plan p CROSS JOIN inc.{table} i ON i.rowid = p.r "
             f"WHERE p.t = {t} AND p.what = {_NEW} UNION ALL "
-            f"SELECT i.id FROM temp.merge_plan p CROSS JOIN inc.{table} i ON i.rowid = p.o "
+            f"SELECT {ids} FROM temp.merge_plan p CROSS JOIN inc.{table} i ON i.rowid = p.o "
             f"CROSS JOIN main.{table} l ON l.rowid = p.r "
             f"WHERE p.t = {t} AND p.what IN ({_TAKE}, {_TAKE_IX}) AND ({differ})")
 
