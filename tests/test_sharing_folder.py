@@ -241,3 +241,92 @@ def test_files_meeting_nothing_merged_before_are_compared_once_and_counted_alike
         assert [p.name for p in against_ours] == ["agency4.db"]
     finally:
         store.close()
+
+
+def with_twin_year(path: Path, n: int) -> Path:
+    """Agency ``n``'s file holding its year twice (two live rows for one fiscal year of its own
+    organisation, as two of its clerks can make them): merging it, the settling pass makes them one."""
+    conn = sqlite3.connect(path)
+    try:
+        org = conn.execute("SELECT id FROM organisation WHERE name = ?", (f"ส่วนราชการที่ {n}",)).fetchone()[0]
+        cur = conn.execute("SELECT * FROM fiscal_year WHERE org_id = ?", (org,))
+        names = [d[0] for d in cur.description]
+        row = dict(zip(names, cur.fetchone()))
+        # (the smaller id: the one that stays; another title: the pass lists a conflict)
+        row.update(id=f"{'0' * 31}{n}", rev=f"twin-{n}", calendar_note=f"note of clerk {n}")
+        conn.execute(f"INSERT INTO fiscal_year ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                     [row[c] for c in names])
+        conn.commit()
+    finally:
+        conn.close()
+    return path
+
+
+def test_rows_settled_in_the_staging_copy_send_back_only_the_files_holding_them(demo_db, tmp_path, monkeypatch):
+    """Every agency's file holds a twin of its own: settling it in the staging copy changes only
+    that agency's rows, so a later file that holds none of them is still counted from its staging
+    merge (not compared with our file again); agency4, made from agency3's file, is compared
+    again. Each line equals the file previewed alone, and the result equals the files merged one
+    by one."""
+    import pmqa_desktop.core.sharing.folder as folder_mod
+    folder = tmp_path / "received"
+    folder.mkdir()
+    for n in (3, 5, 6):
+        with_twin_year(agency_file(demo_db, folder, n), n)
+    passed_through(folder / "agency3.db", folder / "agency4.db")
+    one_by_one = tmp_path / "one_by_one.db"
+    shutil.copy(demo_db, one_by_one)
+    s = Store.open(one_by_one, Actor("province", "clerk"))
+    try:
+        for p in sorted(folder.iterdir()):   # (agency4's twin is settled by then)
+            done = merge(s, p, backup=False)
+            assert done.settled.changed == (p.name != "agency4.db") and len(done.settled.conflicts) == done.settled.twins
+        expected, expected_conflicts = data_digest(s), _conflicts(s)
+    finally:
+        s.close()
+    store = Store.open(demo_db, Actor("province", "clerk"))
+    try:
+        alone = {p.name: _summary(merge(store, p, dry_run=True)) for p in sorted(folder.iterdir())}
+        against_ours = []
+        real = folder_mod.merge
+        monkeypatch.setattr(folder_mod, "merge", lambda st, p, *a, **k: (
+            against_ours.append(p) if st is store and k.get("dry_run") else None) or real(st, p, *a, **k))
+        preview = merge_folder(store, folder, dry_run=True)
+        assert {r.source.name: _summary(r) for r in preview.files} == alone
+        assert [p.name for p in against_ours] == ["agency4.db"]
+        done = merge_folder(store, folder)
+        assert done.applied
+        assert data_digest(store) == expected and _conflicts(store) == expected_conflicts
+    finally:
+        store.close()
+
+
+def test_no_private_copy_is_left_when_a_merge_stops_or_a_file_is_refused(demo_db, received, tmp_path, monkeypatch):
+    """The next file is copied and checked ahead (in a thread) while one merges: whether a file is
+    refused or a merge stops on an error, every private copy made is removed."""
+    import tempfile
+    import pmqa_desktop.core.sharing.folder as folder_mod
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    store = Store.open(demo_db, Actor("province", "clerk"))
+    try:
+        real = folder_mod.merge
+        calls = []
+
+        def failing(st, p, *a, **k):
+            calls.append(p)
+            if len(calls) == 2:
+                raise sqlite3.OperationalError("disk I/O error")
+            return real(st, p, *a, **k)
+        monkeypatch.setattr(folder_mod, "merge", failing)
+        with pytest.raises(sqlite3.OperationalError):
+            merge_folder(store, received, dry_run=True)
+        assert list(temp.iterdir()) == []
+        monkeypatch.setattr(folder_mod, "merge", real)
+        _foreign(received / "agency2.db")
+        with pytest.raises(FileProblem, match="agency2.db"):
+            merge_folder(store, received, dry_run=True)
+        assert list(temp.iterdir()) == []
+    finally:
+        store.close()

@@ -156,3 +156,49 @@ def test_the_preview_foresees_what_merging_will_make_one_or_restore(offices, tmp
     st, pv = done.settled, preview.settled
     assert (pv.twins, pv.moved, sorted(pv.restored)) == (st.twins, st.moved, sorted(st.restored))
     assert _settled_lines(preview) == _settled_lines(done) and _settled_lines(done)
+
+
+def test_orphans_of_many_touched_rows_are_found_from_the_few_deleted_parents_alike(demo_db, tmp_path, monkeypatch):
+    """With many touched rows and few deleted parents, the live rows under a deleted parent are
+    looked for from the deleted parents (not by looking up every touched row): the pass does the
+    very same either way (parents restored, conflicts listed, rows written)."""
+    import shutil
+    from pmqa_desktop.core.storage import repair
+    from pmqa_desktop.core.storage.store import Actor, Store
+    results = []
+    for threshold in (10 ** 9, 1):   # (never, always from the deleted parents)
+        monkeypatch.setattr(repair, "_FEW_DELETED_FROM", threshold)
+        path = tmp_path / f"copy{threshold}.db"
+        shutil.copy(demo_db, path)
+        s = Store.open(path, Actor("province", "clerk"))
+        try:
+            with s.transaction():
+                rows = s.conn.execute("SELECT id FROM weekly_row ORDER BY id LIMIT 2").fetchall()
+                s.conn.execute("UPDATE weekly_row SET deleted = 1 WHERE id = ?", rows[0])
+                s.conn.execute("UPDATE plan_step SET deleted = 1 WHERE id = (SELECT min(id) FROM plan_step)")
+                touched = {t: [r for (r,) in s.conn.execute(f"SELECT id FROM {t}")]
+                           for t in ("weekly_activity", "step_progress", "calendar_cell")}
+                assert len(touched["weekly_activity"]) > 32
+                done = repair.settle(s, touched)
+            results.append((done.restored, sorted(done.conflicts), done.moved, done.twins, data_digest(s)))
+            assert ("weekly_row", rows[0][0]) in done.restored
+        finally:
+            s.close()
+    assert results[0] == results[1]
+
+
+def test_the_same_weekly_activity_added_in_two_offices_becomes_one(offices, tmp_path):
+    # (the twins of weekly activities are looked for under the parents their merge's mark noted)
+    a, b = offices["A"], offices["B"]
+    row = a.select("weekly_row", order_by="id")[0]
+    used = {(w["month"], w["week"]) for w in a.select("weekly_activity", {"row_id": row["id"]}, order_by="")}
+    month = str(planning.calendar_months(a.get("fiscal_year", row["year_id"]))[5])
+    week = next(w for w in (1, 2, 3, 4) if (month, w) not in used)
+    planning.add_weekly_activity(a, row["id"], month, week, "ประชุม A")
+    planning.add_weekly_activity(b, row["id"], month, week, "ประชุม B")   # later: wins
+    with merged_both_ways(a.path, b.path, tmp_path) as (ab, ba, r1, r2):
+        for s in (ab, ba):
+            live = _live(s, "weekly_activity", row_id=row["id"], month=month, week=week)
+            assert [w["text"] for w in live] == ["ประชุม B"]
+            assert any(c["table_name"] == "weekly_activity" for c in open_conflicts(s))
+        assert data_digest(ab) == data_digest(ba)

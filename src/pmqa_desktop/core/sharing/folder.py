@@ -12,6 +12,7 @@ changed, not even the private copy is kept.
 from __future__ import annotations
 
 import atexit
+import concurrent.futures
 import contextlib
 import sqlite3
 import tempfile
@@ -19,13 +20,13 @@ import threading
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 
 from ...i18n import _
 from ..errors import FileProblem
-from ..storage import schema
+from ..storage import schema, search
 from ..storage.store import Store, read_only_uri
-from .merge import (_KEEP, _TAKE, _TAKE_IX, ConflictInfo, MergeReport, _stat_key, _state, conflict_fields, merge,
+from .merge import (_KEEP, _NEW, _TAKE, _TAKE_IX, ConflictInfo, MergeReport, _stat_key, _state, conflict_fields, merge,
                     outcome_lines, table_label)
 from .safety import check_file, open_incoming
 
@@ -169,32 +170,43 @@ def _stage(store: Store, folder: Path, files: list[Path], dry_run: bool) -> _Sta
         stats = [_stat_key(p) for p in files]
         staging = Store.open(staging_path, store.actor, check="")
         try:
-            # our own private copy, thrown away after the final merge: no need to sync it to disk
+            # our own private copy, thrown away after the final merge: no need to sync it to disk,
+            # nor to write its rollback journal to a file (a failed merge still rolls back), and
+            # a page cache kept between the merges (as large as a merge's own: ``_speed_up``)
             staging.conn.execute("PRAGMA synchronous = OFF")
+            staging.conn.execute("PRAGMA journal_mode = MEMORY")
+            staging.conn.execute("PRAGMA main.cache_size = -98304")
+            # nor to note every row written for find's index (closed without indexing)
+            search.detach(staging.conn)
             first = staging.conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM conflict").fetchone()[0]
-            seen = _Touched(staging)
+            seen = _Touched(staging, store.path)
             bad: list[str] = []
-            for p in files:
-                try:   # each file copied and checked once; both merges below read that copy
-                    with open_incoming(p, thorough=False) as (copy, res):
-                        if res.newer:
-                            bad.append(f"{p.name}: " + _newer(p))
-                            continue
-                        if bad:   # (the folder is refused: the others are only checked)
-                            continue
-                        alike = seen.alike(copy)
-                        done = merge(staging, copy, backup=False, checked=True)
-                        if alike and not (done.settled is not None and done.settled.changed):
-                            # it touches no row and no history version the files before it
-                            # brought: what it does to the staging copy is what it does to ours
-                            own = _as_preview(done)
-                        else:
-                            own = merge(store, copy, dry_run=True, checked=True)
-                        own.source = p
-                        report.files.append(own)
-                        seen.add(copy, done)
-                except FileProblem as exc:
-                    bad.append(f"{p.name}: {exc}")
+            ahead = _checked_ahead(files)
+            try:
+                for p, opened in ahead:
+                    try:   # each file copied and checked once; both merges below read that copy
+                        with opened() as (copy, res):
+                            if res.newer:
+                                bad.append(f"{p.name}: " + _newer(p))
+                                continue
+                            if bad:   # (the folder is refused: the others are only checked)
+                                continue
+                            alike = seen.alike(copy)
+                            done = merge(staging, copy, backup=False, checked=True)
+                            if alike:
+                                # it touches no row and no history version the files before it
+                                # brought (nor a row their settling wrote): what its comparison
+                                # decides in the staging copy is what it decides in ours
+                                own = _as_preview(done)
+                            else:
+                                own = merge(store, copy, dry_run=True, checked=True)
+                            own.source = p
+                            report.files.append(own)
+                            seen.add(copy, done)
+                    except FileProblem as exc:
+                        bad.append(f"{p.name}: {exc}")
+            finally:
+                ahead.close()   # (a merge stopped: the copy made ahead is removed now)
             _refuse(bad)
             carried = [ConflictInfo(r["table_name"], r["row_id"], r["kept_rev"], r["other_rev"], True,
                                     table_label(r["table_name"]), source=r["source"],
@@ -211,9 +223,54 @@ def _stage(store: Store, folder: Path, files: list[Path], dry_run: bool) -> _Sta
         raise
 
 
+def _checked_ahead(files: list[Path]) -> Iterator[tuple[Path, Callable[[], Any]]]:
+    """Each file with its checked private copy (``open_incoming``, as a context manager to enter),
+    in order; the next file is copied and checked in a thread while the caller merges this one
+    (SQLite works without Python's lock: the checks run on a second core beside the merge). A
+    check's FileProblem is raised when its file's copy is entered, as without the thread."""
+    def enter(p: Path):
+        cm = open_incoming(p, thorough=False)
+        return cm, cm.__enter__()
+
+    def exit_(fut: concurrent.futures.Future) -> None:
+        with contextlib.suppress(BaseException):
+            fut.result()[0].__exit__(None, None, None)
+
+    @contextlib.contextmanager
+    def opened(fut: concurrent.futures.Future):
+        cm, value = fut.result()   # (raises the check's FileProblem; its copy is then removed)
+        try:
+            yield value
+        finally:   # (entered in the thread, left here: the copy is removed)
+            cm.__exit__(None, None, None)
+
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="pmqa-folder-check") as pool:
+        ahead = pool.submit(enter, files[0]) if files else None
+        try:
+            for i, p in enumerate(files):
+                fut, ahead = ahead, (pool.submit(enter, files[i + 1]) if i + 1 < len(files) else None)
+                used = False
+
+                def take(fut=fut):
+                    nonlocal used
+                    used = True
+                    return opened(fut)
+                try:
+                    yield p, take
+                finally:
+                    if not used:
+                        exit_(fut)
+        finally:
+            if ahead is not None:   # (left early: the copy made ahead is removed)
+                exit_(ahead)
+
+
 def _as_preview(done: MergeReport) -> MergeReport:
-    """A staging merge's report as the preview of the same file against our file."""
-    return MergeReport(done.source, True, groups=done.groups, conflicts=list(done.conflicts),
+    """A staging merge's report as the preview of the same file against our file (its
+    comparison's: the conflicts its settling pass listed, last in the list, left out, as a
+    preview of a checked copy does not foresee the pass)."""
+    conflicts = done.conflicts[:len(done.conflicts) - len(done.settled.conflicts)] if done.settled else done.conflicts
+    return MergeReport(done.source, True, groups=done.groups, conflicts=list(conflicts),
                        history_added=done.history_added, rows_taken=done.rows_taken,
                        versions_kept_aside=done.versions_kept_aside, same_both=done.same_both)
 
@@ -223,50 +280,74 @@ class _Touched:
 
     A file that meets none of them is decided alike against the staging copy and against our
     file (every row it holds is there as in ours), so its counts against our file are those of
-    its staging merge and it is not compared a second time. Rows a settling pass changed are
-    not followed: after one, every later file is compared with our file again."""
+    its staging merge and it is not compared a second time. The rows a settling pass wrote
+    (twins made one, rows moved, parents restored: noted by the staging store at each commit)
+    are followed too; their old versions went into the staging copy's history.
 
-    def __init__(self, staging: Store):
+    The rows the files added (nearly all of a roll-up's) are not noted one by one: they are the
+    staging copy's rows that our file (attached read-only, unchanged meanwhile: a preview writes
+    nothing to it) does not hold. Only when our file cannot be read so are they noted too."""
+
+    def __init__(self, staging: Store, ours: Path | None):
         self.conn = staging.conn
         self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS folder_touched(tbl INTEGER NOT NULL, id TEXT NOT NULL, "
                           "PRIMARY KEY (tbl, id)) WITHOUT ROWID")
         self.conn.execute("DELETE FROM temp.folder_touched")
         self.history = self.conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM main.history").fetchone()[0]
-        self.settled = False
+        self.numbers = {table: t for t, table in enumerate(schema.SYNCED_TABLES)}
+        self.written: list[tuple[int, str]] = []
+        self.ours = ours
+        self.added_noted = ours is None   # (our file is read beside the staging copy, else)
+        staging.subscribe(self.noted)
+
+    def noted(self, changes: list) -> None:
+        """The staging store's changes at a commit: rows written one by one (a settling pass),
+        not the merge's own (noted per table, ``*``: those are in its plan)."""
+        self.written.extend((self.numbers.get(c.table, -1), c.row_id) for c in changes if c.row_id != "*")
 
     @contextlib.contextmanager
-    def _attached(self, copy: Path):
+    def _attached(self, copy: Path, ours: bool = False):
         self.conn.execute("ATTACH DATABASE ? AS fold", (read_only_uri(copy),))
         try:
-            yield
+            if ours:
+                self.conn.execute("ATTACH DATABASE ? AS ours", (read_only_uri(self.ours),))
+            try:
+                yield
+            finally:
+                if ours:
+                    self.conn.execute("DETACH DATABASE ours")
         finally:
             self.conn.execute("DETACH DATABASE fold")
 
     def alike(self, copy: Path) -> bool:
-        if self.settled:
+        meets = [f"SELECT 1 FROM fold.{table} i WHERE EXISTS (SELECT 1 FROM temp.folder_touched f "
+                 f"WHERE f.tbl = {t} AND f.id = i.id)" for t, table in enumerate(schema.SYNCED_TABLES)]
+        if not self.added_noted:   # a row an earlier file added: in the staging copy, not in ours
+            meets += [f"SELECT 1 FROM fold.{table} i WHERE EXISTS (SELECT 1 FROM main.{table} s WHERE s.id = i.id) "
+                      f"AND NOT EXISTS (SELECT 1 FROM ours.{table} o WHERE o.id = i.id)"
+                      for table in schema.SYNCED_TABLES]
+        try:
+            with self._attached(copy, ours=not self.added_noted):
+                hit = self.conn.execute(f"SELECT EXISTS ({' UNION ALL '.join(meets)}) OR EXISTS (SELECT 1 "
+                                        f"FROM fold.history h WHERE EXISTS (SELECT 1 FROM main.history m "
+                                        f"WHERE m.rev = h.rev AND m.rowid > ?))", (self.history,)).fetchone()[0]
+        except sqlite3.Error:   # (our file locked by another program, say: compared with ours again)
             return False
-        meets = " UNION ALL ".join(
-            f"SELECT 1 FROM fold.{table} i WHERE EXISTS (SELECT 1 FROM temp.folder_touched f "
-            f"WHERE f.tbl = {t} AND f.id = i.id)" for t, table in enumerate(schema.SYNCED_TABLES))
-        with self._attached(copy):
-            hit = self.conn.execute(f"SELECT EXISTS ({meets}) OR EXISTS (SELECT 1 FROM fold.history h "
-                                    f"WHERE EXISTS (SELECT 1 FROM main.history m WHERE m.rev = h.rev "
-                                    f"AND m.rowid > ?))", (self.history,)).fetchone()[0]
         return not hit
 
     def add(self, copy: Path, done: MergeReport) -> None:
-        """Note the rows the staging merge of ``copy`` decided (its plan, left by ``merge``)."""
-        if done.settled is not None and done.settled.changed:
-            self.settled = True
-        if self.settled:
-            return
+        """Note the rows the staging merge of ``copy`` decided (its plan, left by ``merge``; the
+        rows it added only if our file cannot be read beside it) and those its settling pass wrote."""
+        self.conn.executemany("INSERT OR IGNORE INTO temp.folder_touched(tbl, id) VALUES (?, ?)", self.written)
+        self.written.clear()
+        which = f"p.what <> {_KEEP}" + ("" if self.added_noted else f" AND p.what <> {_NEW}")
         with self._attached(copy):
             for t, table in enumerate(schema.SYNCED_TABLES):
                 self.conn.execute(
                     f"INSERT OR IGNORE INTO temp.folder_touched(tbl, id) "
                     f"SELECT {t}, i.id FROM temp.merge_plan p CROSS JOIN fold.{table} i "
                     f"ON i.rowid = CASE WHEN p.what IN ({_TAKE}, {_TAKE_IX}) THEN p.o ELSE p.r END "
-                    f"WHERE p.t = {t} AND p.what <> {_KEEP} UNION ALL "
+                    f"WHERE p.t = {t} AND {which} UNION ALL "
                     f"SELECT {t}, l.id FROM temp.merge_plan p CROSS JOIN main.{table} l ON l.rowid = p.r "
                     f"WHERE p.t = {t} AND p.what = {_KEEP}")
 

@@ -412,11 +412,12 @@ class _ClassifyAhead:
         self.conn.close()
 
 
-def _decide(store: Store, grouper: "_Grouper", ahead: _ClassifyAhead | None = None
+def _decide(store: Store, grouper: "_Grouper", ahead: _ClassifyAhead | None = None, count: bool = True
             ) -> tuple[dict[str, _TablePlan], list[ConflictInfo], list[tuple]]:
     """Decide every incoming row that differs from ours into ``temp.merge_plan``
     (``_classify_sql``); only rows changed on both sides come back to Python. The rows are
-    counted per group (plan, year...) and kind in SQL, and each conflict's group is returned.
+    counted per group (plan, year...) and kind in SQL (unless not ``count``: the folder merge's
+    final merge, whose lines are the files'), and each conflict's group is returned.
     ``ahead``: the largest table decided in a thread beside (its owner closes it)."""
     conn = store.conn
     conn.execute(_PLAN_SQL)
@@ -508,7 +509,7 @@ def _decide(store: Store, grouper: "_Grouper", ahead: _ClassifyAhead | None = No
                        f"FROM (SELECT *, {_up_sql(table, 'key')} AS up FROM ({per_key})) GROUP BY key IS NULL, up")
         else:
             counted = f"SELECT key, NULL, {', '.join(f'n_{k}' for k in _COUNTED)} FROM ({per_key})"
-        for k, up, *ns in conn.execute(counted):
+        for k, up, *ns in (conn.execute(counted) if count else ()):
             g = grouper.of(table, k, up)
             for kind, n in zip(_COUNTED, ns):
                 if n:
@@ -691,12 +692,14 @@ def _into_history(conn, db: str, table: str, t: int, what: int) -> None:
 def _taken_ids_sql(t: int, table: str) -> str:
     """SQL for the ids of the incoming rows of ``table`` that the plan adds, or takes with another
     natural key, parent or deleted mark than ours (only those can make twins or orphans); read
-    before the plan is applied."""
-    from ..storage.repair import key_columns
+    before the plan is applied. With each row's parent (``up``) where the settling pass uses it."""
+    from ..storage.repair import key_columns, parent_column
     differ = " OR ".join(f"i.{c} IS NOT l.{c}" for c in key_columns(table))
-    return (f"SELECT i.id FROM temp.merge_plan p CROSS JOIN inc.{table} i ON i.rowid = p.r "
+    up = parent_column(table)
+    ids = f"i.id, i.{up} AS up" if up else "i.id"
+    return (f"SELECT {ids} FROM temp.merge_plan p CROSS JOIN inc.{table} i ON i.rowid = p.r "
             f"WHERE p.t = {t} AND p.what = {_NEW} UNION ALL "
-            f"SELECT i.id FROM temp.merge_plan p CROSS JOIN inc.{table} i ON i.rowid = p.o "
+            f"SELECT {ids} FROM temp.merge_plan p CROSS JOIN inc.{table} i ON i.rowid = p.o "
             f"CROSS JOIN main.{table} l ON l.rowid = p.r "
             f"WHERE p.t = {t} AND p.what IN ({_TAKE}, {_TAKE_IX}) AND ({differ})")
 
@@ -1049,14 +1052,14 @@ class _IncomingChanged(Exception):
     """The incoming file is no longer the one the preview checked: merge it afresh."""
 
 
-def _compare(store: Store, report: MergeReport, check: bool = True, copy: Path | None = None
-             ) -> tuple[dict[str, _TablePlan], list[ConflictInfo]]:
+def _compare(store: Store, report: MergeReport, check: bool = True, copy: Path | None = None,
+             count: bool = True) -> tuple[dict[str, _TablePlan], list[ConflictInfo]]:
     """Decide every row and fill the report's counts (``inc`` attached; ``copy``: its file, see
-    ``_decide``)."""
+    ``_decide``; not the counts per group unless ``count``)."""
     grouper = _Grouper(store)
     ahead = _ClassifyAhead.start(store, copy)
     try:
-        plans, conflicts, groups = _decide(store, grouper, ahead)
+        plans, conflicts, groups = _decide(store, grouper, ahead, count)
     finally:
         if ahead is not None:
             ahead.close()
@@ -1106,7 +1109,8 @@ def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, bac
 
     ``staged``: the incoming file is our own file with other files merged into it and settled
     there (the folder merge's staging copy, taken while our file was as it is now): every row it
-    brings is a later version of ours, so the settling pass has nothing left to do and is not run.
+    brings is a later version of ours, so the settling pass has nothing left to do and is not run;
+    its rows are not counted per group (the folder's lines are its files').
     """
     incoming_path = Path(incoming_path)
     _log.info("merge %s into %s%s", incoming_path, store.path, " (preview)" if dry_run else "")
@@ -1199,7 +1203,7 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                         verify_schema(store.conn, incoming_path, db="inc")
                         version = store.conn.execute("PRAGMA main.data_version").fetchone()[0]
                         plans, conflicts = _compare(store, report, not checked,
-                                                    None if checked or staged else copy)
+                                                    None if checked or staged else copy, not staged)
                     except BaseException:
                         res.wait()  # a damaged file: the check's message, not what reading it met
                         raise
@@ -1233,7 +1237,7 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                         report.backup = backup_now(store, "merge")
                 with store.transaction():
                     if _state(store) != state:  # written to since the comparison: compare again
-                        plans, conflicts = _compare(store, report, not checked)
+                        plans, conflicts = _compare(store, report, not checked, count=not staged)
                     if carried:
                         conflicts = report.conflicts = [*conflicts, *carried]
                     report.history_added = _apply(store, plans, conflicts, incoming_path.name, report, settling=not staged)

@@ -46,6 +46,21 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
 # natural keys whose index holds only the parent column (NOT NULL there), a parent with many rows
 _BY_PARENT = ("weekly_activity",)
 
+
+
+def parent_column(table: str) -> str | None:
+    """The parent column a mark's SQL may give beside the ids (as ``up``) for ``table``: the
+    twins of its rows are looked for under these parents, not each row's read again (None: ids
+    only)."""
+    return NATURAL_KEYS[table][0] if table in _BY_PARENT else None
+
+
+_TOUCHED = ("CREATE TEMP TABLE IF NOT EXISTS repair_touched(tbl TEXT NOT NULL, id TEXT NOT NULL, up TEXT, "
+            "PRIMARY KEY (tbl, id)) WITHOUT ROWID")
+
+# touched rows of a table from which its orphans are looked for from the deleted parents (when few)
+_FEW_DELETED_FROM = 1000
+
 _TS = "%Y-%m-%dT%H:%M:%S.%fZ"
 _BOOK = ("id", "rev", "updated_at", "office", "clerk", "deleted")
 
@@ -103,8 +118,9 @@ class _Pass:
 
     # -------------------------------------------------------------- touched rows
     def touch(self, table: str, ids) -> None:
-        self.conn.executemany("INSERT OR IGNORE INTO temp.repair_touched(tbl, id) VALUES (?, ?)",
-                              ((table, i) for i in ids))
+        # (a parent noted with a mark is forgotten: the row is read again, as written now)
+        self.conn.executemany("INSERT INTO temp.repair_touched(tbl, id) VALUES (?, ?) "
+                              "ON CONFLICT (tbl, id) DO UPDATE SET up = NULL", ((table, i) for i in ids))
 
     def _rows(self, sql: str, params=()) -> list[dict[str, Any]]:
         cur = self.conn.execute(sql, params)
@@ -131,10 +147,16 @@ class _Pass:
         if table not in schema.PARENTS:
             return False
         parent, fk = schema.PARENTS[table]
-        # (driven by the touched rows: a large file has hundreds of thousands of others)
+        # (driven by the touched rows: a large file has hundreds of thousands of others; or, when
+        # the deleted parents are far fewer than the touched rows, by them: a whole agency's
+        # file merged touches ten thousand weekly activities, under a handful of deleted rows)
+        under = (f"SELECT c.* FROM main.{parent} p CROSS JOIN main.{table} c ON c.{fk} = p.id "
+                 f"WHERE p.deleted <> 0 AND c.deleted = 0 AND EXISTS (SELECT 1 FROM temp.repair_touched t "
+                 f"WHERE t.tbl = ? AND t.id = c.id) " if self._few_deleted(table, parent) else
+                 f"SELECT c.* FROM temp.repair_touched t CROSS JOIN main.{table} c ON c.id = t.id "
+                 f"CROSS JOIN main.{parent} p ON p.id = c.{fk} WHERE t.tbl = ? AND c.deleted = 0 AND p.deleted <> 0 ")
         rows = self._rows(
-            f"SELECT c.* FROM temp.repair_touched t CROSS JOIN main.{table} c ON c.id = t.id "
-            f"CROSS JOIN main.{parent} p ON p.id = c.{fk} WHERE t.tbl = ? AND c.deleted = 0 AND p.deleted <> 0 "
+            f"{under}"
             f"UNION SELECT c.* FROM temp.repair_touched t CROSS JOIN main.{parent} p ON p.id = t.id "
             f"CROSS JOIN main.{table} c ON c.{fk} = p.id WHERE t.tbl = ? AND p.deleted <> 0 AND c.deleted = 0 "
             f"ORDER BY 1", (table, parent))
@@ -156,6 +178,17 @@ class _Pass:
                 restored = True
         return restored
 
+    def _few_deleted(self, table: str, parent: str) -> bool:
+        """Whether the deleted rows of ``parent`` are far fewer than the touched rows of ``table``
+        (its children, each with an index on its parent column): then reading them (one pass over
+        ``parent``) is cheaper than looking up every touched row and its parent."""
+        touched = self.conn.execute("SELECT count(*) FROM temp.repair_touched WHERE tbl = ?", (table,)).fetchone()[0]
+        if touched < _FEW_DELETED_FROM:
+            return False
+        few = touched // 32
+        return self.conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM main.{parent} WHERE deleted <> 0 "
+                                 f"LIMIT ?)", (few + 1,)).fetchone()[0] <= few
+
     def _twin(self, table: str, row: dict[str, Any]) -> dict[str, Any] | None:
         cols = NATURAL_KEYS.get(table)
         if not cols:
@@ -175,11 +208,15 @@ class _Pass:
         if table in _BY_PARENT:
             # its index holds the parent only: each touched parent's rows are grouped once (not
             # all of a parent's rows searched again for every touched row under it); of the keys
-            # held twice, those with a live touched row
+            # held twice, those with a live touched row. A touched row's parent is the one its
+            # mark noted (the row as the merge wrote it; a few more parents than the live rows'
+            # only add keys no live touched row holds), else the row is read
             parent = cols[0]
             twinned = (f"SELECT {', '.join('x.' + c for c in cols)} FROM main.{table} x "
-                       f"WHERE x.deleted = 0 AND x.{parent} IN (SELECT y.{parent} FROM temp.repair_touched t "
-                       f"CROSS JOIN main.{table} y ON y.id = t.id WHERE t.tbl = ?1 AND y.deleted = 0) "
+                       f"WHERE x.deleted = 0 AND x.{parent} IN (SELECT t.up FROM temp.repair_touched t "
+                       f"WHERE t.tbl = ?1 AND t.up IS NOT NULL UNION ALL SELECT y.{parent} "
+                       f"FROM temp.repair_touched t CROSS JOIN main.{table} y ON y.id = t.id "
+                       f"WHERE t.tbl = ?1 AND t.up IS NULL AND y.deleted = 0) "
                        f"GROUP BY {', '.join('x.' + c for c in cols)} HAVING count(*) > 1")
             twinned = (f"SELECT * FROM ({twinned}) k WHERE EXISTS (SELECT 1 FROM main.{table} x "
                        f"CROSS JOIN temp.repair_touched t ON t.tbl = ?1 AND t.id = x.id "
@@ -229,13 +266,17 @@ class _Pass:
 
 def mark(store: Any, sql: dict[str, str]) -> None:
     """Note the rows to settle (table -> SQL giving their ids) before they are written: a merge
-    marks the rows whose natural key, parent or deleted mark it is about to change."""
+    marks the rows whose natural key, parent or deleted mark it is about to change. The SQL may
+    give, as ``up``, each row's parent column (``parent_column``) as the merge writes it."""
     conn = store.conn
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS repair_touched(tbl TEXT NOT NULL, id TEXT NOT NULL, "
-                 "PRIMARY KEY (tbl, id)) WITHOUT ROWID")
+    conn.execute(_TOUCHED)
     conn.execute("DELETE FROM temp.repair_touched")
     for t, q in sql.items():
-        conn.execute(f"INSERT OR IGNORE INTO temp.repair_touched(tbl, id) SELECT '{t}', id FROM ({q})")
+        if "up" in [d[0] for d in conn.execute(f"SELECT * FROM ({q}) LIMIT 0").description]:
+            conn.execute(f"INSERT INTO temp.repair_touched(tbl, id, up) SELECT '{t}', id, up FROM ({q}) WHERE 1 "
+                         f"ON CONFLICT (tbl, id) DO UPDATE SET up = NULL WHERE up IS NOT excluded.up")
+        else:
+            conn.execute(f"INSERT OR IGNORE INTO temp.repair_touched(tbl, id) SELECT '{t}', id FROM ({q})")
 
 
 def key_columns(table: str) -> list[str]:
@@ -252,8 +293,7 @@ def settle(store: Any, touched: dict[str, Any] | None = None, *, sql: dict[str, 
     (table -> SQL giving ids) or ``marked`` before, or among all rows when none is given.
     Call inside a transaction."""
     conn = store.conn
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS repair_touched(tbl TEXT NOT NULL, id TEXT NOT NULL, "
-                 "PRIMARY KEY (tbl, id)) WITHOUT ROWID")
+    conn.execute(_TOUCHED)
     if not marked:
         conn.execute("DELETE FROM temp.repair_touched")
     p = _Pass(store)
@@ -262,8 +302,9 @@ def settle(store: Any, touched: dict[str, Any] | None = None, *, sql: dict[str, 
             conn.execute(f"INSERT OR IGNORE INTO temp.repair_touched(tbl, id) SELECT '{t}', id FROM main.{t}")
     for t, ids in (touched or {}).items():
         p.touch(t, ids)
-    for t, q in (sql or {}).items():
-        conn.execute(f"INSERT OR IGNORE INTO temp.repair_touched(tbl, id) SELECT '{t}', id FROM ({q})")
+    for t, q in (sql or {}).items():   # (rows also marked with a parent: read again, as written now)
+        conn.execute(f"INSERT INTO temp.repair_touched(tbl, id) SELECT '{t}', id FROM ({q}) WHERE 1 "
+                     f"ON CONFLICT (tbl, id) DO UPDATE SET up = NULL")
     try:
         return p.run()
     finally:
