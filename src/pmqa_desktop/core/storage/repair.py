@@ -21,8 +21,6 @@ very same versions, and files merged in any order end alike.
 from __future__ import annotations
 
 import hashlib
-import json
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
