@@ -330,3 +330,30 @@ def test_no_private_copy_is_left_when_a_merge_stops_or_a_file_is_refused(demo_db
         assert list(temp.iterdir()) == []
     finally:
         store.close()
+
+
+def test_no_private_copy_is_left_when_the_program_ends_after_a_preview(demo_db, tmp_path):
+    """A clerk previews a file and a folder, then closes the program without merging: the private
+    copies (kept for a merge right after the preview, removed in a thread) are gone when it ends."""
+    import os
+    import subprocess
+    import sys
+    folder = tmp_path / "received"
+    folder.mkdir()
+    a3 = agency_file(demo_db, folder, 3)
+    passed_through(a3, folder / "agency4.db")
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    code = ("import sys\n"
+            "from pmqa_desktop.core.sharing import merge\n"
+            "from pmqa_desktop.core.sharing.folder import merge_folder\n"
+            "from pmqa_desktop.core.storage.store import Actor, Store\n"
+            "store = Store.open(sys.argv[1], Actor('province', 'clerk'))\n"
+            "merge(store, sys.argv[2], dry_run=True)\n"
+            "merge_folder(store, sys.argv[3], dry_run=True)\n"
+            "merge(store, sys.argv[2], dry_run=True)\n")
+    env = dict(os.environ, TMPDIR=str(temp), TEMP=str(temp), TMP=str(temp))
+    done = subprocess.run([sys.executable, "-c", code, str(demo_db), str(folder / "agency4.db"), str(folder)],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in temp.iterdir() if p.name.startswith("pmqa-check-")] == []

@@ -15,10 +15,12 @@ Connections are made with ``trusted_schema`` off and SQLite's defensive mode on
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
 import sqlite3
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -209,24 +211,42 @@ def private_copy(path: Path) -> Iterator[Path]:
         _remove_soon(folder)
 
 
-_removals: list[threading.Thread] = []
+_removals: list[tuple[threading.Thread, Path]] = []
+_exiting = False
 
 
 def _remove_soon(folder: Path) -> None:
     """A private folder gone at once under its name (renamed), and its files removed in a thread:
-    unlinking a copy of a 400 MB file takes a tenth of a second that nobody need wait for. (A
-    thread of its own, not a daemon: the program ends only once it is done.)"""
+    unlinking a copy of a 400 MB file takes a tenth of a second that nobody need wait for. The
+    program's end waits for what is still being removed (``_finish_removals``), and once it is
+    ending, or from a worker thread, the folder is removed here and now (a new thread might no
+    longer run to its end)."""
+    if _exiting or sys.is_finalizing() or threading.current_thread() is not threading.main_thread():
+        shutil.rmtree(folder, ignore_errors=True)
+        return
     try:
         gone = folder.with_name(folder.name + "-gone")
         os.rename(folder, gone)
     except OSError:   # (e.g. a file still open in it on Windows: removed as far as it can be now)
         shutil.rmtree(folder, ignore_errors=True)
         return
-    _removals[:] = [t for t in _removals if t.is_alive()]
+    _removals[:] = [(t, g) for t, g in _removals if t.is_alive()]
     thread = threading.Thread(target=shutil.rmtree, args=(gone,), kwargs={"ignore_errors": True},
-                              name="pmqa-remove-copy")
+                              name="pmqa-remove-copy", daemon=False)
+    _removals.append((thread, gone))
     thread.start()
-    _removals.append(thread)
+
+
+@atexit.register
+def _finish_removals() -> None:
+    """At the program's end: every private copy still being removed is gone before it ends
+    (a thread started while the program was already ending is not waited for by Python)."""
+    global _exiting
+    _exiting = True
+    for thread, gone in list(_removals):
+        thread.join(timeout=30)
+        shutil.rmtree(gone, ignore_errors=True)
+    _removals.clear()
 
 
 def _bring_forward(copy: Path, res: CheckResult) -> None:
