@@ -35,3 +35,17 @@ def test_a_list_with_blank_and_overlong_lines_keeps_only_the_words(tmp_path, mon
         words, lengths = tt._read_word_list()
         assert words == {"กา", "ขา", "คน"}
         assert lengths == {"กา": 1 << 2, "ขา": 1 << 2, "คน": 1 << 2}
+
+
+def test_loading_the_word_list_does_not_import_importlib_resources():
+    # (in the print's start, beside the imports: importlib.resources alone cost ~20 ms)
+    import subprocess
+    import sys
+    from pathlib import Path
+    src = Path(__file__).resolve().parents[1] / "src"
+    code = ("import sys; sys.path.insert(0, %r)\n"
+            "from pmqa_desktop.core import thai_text as tt\n"
+            "words = tt.dictionary()\n"
+            "print(len(words) > 50000, 'importlib.resources' in sys.modules)\n") % str(src)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "False"], out
