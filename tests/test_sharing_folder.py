@@ -301,6 +301,15 @@ def test_rows_settled_in_the_staging_copy_send_back_only_the_files_holding_them(
         store.close()
 
 
+def _left(temp):
+    """What is left in ``temp`` once the private copies being removed in a thread are gone
+    (``safety._remove_soon``: renamed at once, unlinked in a thread)."""
+    from pmqa_desktop.core.sharing import safety
+    for thread, _gone in list(safety._removals):
+        thread.join(timeout=30)
+    return list(temp.iterdir())
+
+
 def test_no_private_copy_is_left_when_a_merge_stops_or_a_file_is_refused(demo_db, received, tmp_path, monkeypatch):
     """The next file is copied and checked ahead (in a thread) while one merges: whether a file is
     refused or a merge stops on an error, every private copy made is removed."""
@@ -322,12 +331,12 @@ def test_no_private_copy_is_left_when_a_merge_stops_or_a_file_is_refused(demo_db
         monkeypatch.setattr(folder_mod, "merge", failing)
         with pytest.raises(sqlite3.OperationalError):
             merge_folder(store, received, dry_run=True)
-        assert list(temp.iterdir()) == []
+        assert _left(temp) == []
         monkeypatch.setattr(folder_mod, "merge", real)
         _foreign(received / "agency2.db")
         with pytest.raises(FileProblem, match="agency2.db"):
             merge_folder(store, received, dry_run=True)
-        assert list(temp.iterdir()) == []
+        assert _left(temp) == []
     finally:
         store.close()
 

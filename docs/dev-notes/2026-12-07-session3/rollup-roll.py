@@ -42,16 +42,16 @@ try:
     shutil.copy(SRC / "province.db", target)
     Store.open(target, Actor("สำนักงานจังหวัด", "clerk")).close()
     store = Store.open(target, Actor("สำนักงานจังหวัด", "clerk"))
-    t0, c0 = time.perf_counter(), time.process_time()
+    t0, c0, m0 = time.perf_counter(), time.process_time(), time.thread_time()
     pre = merge_folder(store, received, dry_run=True)
     t1, c1 = time.perf_counter(), time.process_time()
     PHASE[0] = "APPLY"
     done = merge_folder(store, received)
     PHASE[0] = "close"
-    t2, c2 = time.perf_counter(), time.process_time()
+    t2, c2, m2 = time.perf_counter(), time.process_time(), time.thread_time()
     assert done.applied
     store.close()
-    print(f"RESULT wall={t2-t0:.2f} cpu={c2-c0:.2f} preview_wall={t1-t0:.2f} preview_cpu={c1-c0:.2f} "
+    print(f"RESULT wall={t2-t0:.2f} cpu={c2-c0:.2f} main={m2-m0:.2f} preview_wall={t1-t0:.2f} preview_cpu={c1-c0:.2f} "
           f"apply_wall={t2-t1:.2f} apply_cpu={c2-c1:.2f} load={os.getloadavg()[0]:.2f}")
     # digest: report lines and the final file
     h = hashlib.sha256()
@@ -75,6 +75,7 @@ try:
     conn.close()
 finally:
     shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(os.environ['PMQA_DATA_DIR'], ignore_errors=True)   # (its backup: 34 MB a run)
 if prof:
     tot = sum(v[1] for v in stats.values())
     print(f"SQL CPU total {tot:.2f}")
