@@ -9,37 +9,22 @@ from __future__ import annotations
 import sys
 import threading
 import traceback
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QApplication, QPlainTextEdit
+from PySide6.QtWidgets import QApplication
 
-from ...i18n import _
-from ...logfile import log_error, log_path
-from ..qt_util import MessageDialog
+from ...logfile import log_error
+
+if TYPE_CHECKING:
+    from .crash_box import CrashDialog
 
 
-class CrashDialog(MessageDialog):
-    def __init__(self, parent, details: str):
-        try:
-            where = str(log_path())
-        except OSError:
-            where = _("(the data folder cannot be written)")
-        text = _("PMQA Desktop hit an unexpected error and did not finish what it was doing.\n"
-                 "Your work is safe: every edit was saved to the file when you made it.\n"
-                 "The details are in the log file {path}.\n"
-                 "If it happens again, copy the details and send them to IT support.").format(path=where)
-        super().__init__(parent, _("Unexpected error"), text, error=True)
-        self.setObjectName("crash_dialog")
-        self.details = QPlainTextEdit(details, self)
-        self.details.setObjectName("crash_details")
-        self.details.setReadOnly(True)
-        self.details.setMinimumHeight(140)
-        self.layout().insertWidget(1, self.details)
-        self.copy_button = self.add_button(_("Copy details"), self.copy_details, close=False)
-        self.copy_button.setObjectName("copy_details")
-
-    def copy_details(self) -> None:
-        QApplication.clipboard().setText(self._text + "\n\n" + self.details.toPlainText())
+def __getattr__(name: str):
+    if name == "CrashDialog":   # (in its own module: imported when an error first shows it)
+        from .crash_box import CrashDialog
+        return CrashDialog
+    raise AttributeError(name)
 
 
 class _Relay(QObject):
@@ -72,6 +57,7 @@ class CrashHandler:
         if self.dialog is not None and self.dialog.isVisible():   # one dialog, however many errors follow
             self.dialog.details.appendPlainText("\n" + details)
             return
+        from .crash_box import CrashDialog
         parent = self.app.activeWindow()
         self.dialog = CrashDialog(parent, details)
         self.dialog.open()

@@ -13,11 +13,17 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 from ...core.storage.store import Store
 from ...i18n import _
 from .. import qt_settings
-from ..common import file_places
 from ..features import Window
 from ..qt_util import MessageDialog
 
 MAX_RECENT = 8
+
+
+def _save_copy(window: Window) -> None:
+    """File > Save a copy as… (its module, with Qt's standard-paths and desktop-services types,
+    is imported when first used, not at the start)."""
+    from ..common import file_places
+    file_places.save_copy(window)
 
 
 class FileActions:
@@ -94,7 +100,7 @@ def install(window: Window) -> None:
     window.add_action("file", _("&Open…"), actions.open_file_dialog, QKeySequence.Open, "action_open")
     actions.recent_menu = window.add_submenu("file", _("Open &recent"), "menu_recent")
     actions.recent_menu.aboutToShow.connect(actions._fill_recent)
-    copy = window.add_action("file", _("Save a &copy as…"), lambda: file_places.save_copy(window), None,
+    copy = window.add_action("file", _("Save a &copy as…"), lambda: _save_copy(window), None,
                              "action_save_copy")
     copy.setToolTip(_("A copy of the whole file, for safekeeping or to hand on; this one stays open"))
     window.add_action("file", _("Show file &location"), actions.show_file_location, None, "action_show_location")
