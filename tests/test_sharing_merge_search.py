@@ -2,9 +2,11 @@
 find sees exactly what it saw before, the trigger is back afterwards, and a merge rolled back
 leaves the trigger and the noted rows as they were."""
 import importlib
+import sqlite3
 
 import pytest
 
+from pmqa_desktop.core.errors import UserError
 from pmqa_desktop.core.sharing import merge
 from pmqa_desktop.core.storage import search
 from sharing_helpers import office_copies
@@ -70,5 +72,42 @@ def test_a_merge_rolled_back_keeps_the_trigger(offices, monkeypatch):
     assert _triggers(b) == before
     assert not list(b.conn.execute("SELECT 1 FROM temp.search_dirty"))
     monkeypatch.undo()
+    b.update("weekly_activity", b.select("weekly_activity")[0]["id"], {"text": "แก้ที่บี"})
+    assert [h.row_id for h in search.search(b, "แก้ที่บี")]
+
+
+class _FailingUpdate:
+    """The store's connection, whose UPDATE of the weekly activities taken fails (a disk error)."""
+
+    def __init__(self, conn):
+        self.__dict__["_conn"] = conn
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+    def __setattr__(self, name, value):
+        setattr(self._conn, name, value)
+
+    def execute(self, sql, *args):
+        if sql.startswith("UPDATE main.weekly_activity AS l SET"):
+            raise sqlite3.OperationalError("disk I/O error")
+        return self._conn.execute(sql, *args)
+
+
+def test_a_merge_failing_while_the_trigger_is_dropped_gives_it_back(offices, monkeypatch):
+    monkeypatch.setattr(merge_mod, "_NOTE_AT_ONCE_MIN", 0)
+    a, b = offices["A"], offices["B"]
+    _edit(a, "แก้ที่เอ")
+    b.index_edits()
+    before = _triggers(b)
+    real = b.conn
+    b.conn = _FailingUpdate(real)
+    try:
+        with pytest.raises(UserError):
+            merge(b, a.path, backup=False)
+    finally:
+        b.conn = real
+    assert _triggers(b) == before
+    assert not list(b.conn.execute("SELECT 1 FROM temp.search_dirty"))
     b.update("weekly_activity", b.select("weekly_activity")[0]["id"], {"text": "แก้ที่บี"})
     assert [h.row_id for h in search.search(b, "แก้ที่บี")]

@@ -807,8 +807,11 @@ def _noted_at_once(conn: sqlite3.Connection, table: str, t: int, rows: int) -> I
         yield
         conn.execute(f"INSERT OR IGNORE INTO temp.search_dirty (code, r) SELECT {int(entry[0])}, r "
                      f"FROM temp.merge_plan WHERE t = {t} AND what IN ({_TAKE}, {_TAKE_IX})")
-    finally:
-        search.attach(conn)
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):   # (the rollback that follows restores it as well)
+            search.attach(conn)
+        raise
+    search.attach(conn)
 
 
 def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictInfo], source: str,
