@@ -31,6 +31,29 @@ def readings(text: str, labels: list[str]) -> int:
                if text == lab or text.startswith(lab + " "))
 
 
+def ladder_readings(text: str, labels: list[str], digits: str = "12345") -> int:
+    """In how many ways ``text`` is a whole ladder: each level's number, then labels or "k คะแนน"."""
+    def level(rest: str, k: int) -> int:   # ``rest`` starts at level k's number
+        if k == len(digits):
+            return 1 if not rest else 0
+        d = digits[k]
+        if not rest.startswith(d + " "):
+            return 0
+        body = rest[len(d) + 1:]
+        empty = f"{d} คะแนน"
+        n = level(body[len(empty) + 1:], k + 1) if body == empty or body.startswith(empty + " ") else 0
+        return n + items(body, k)
+
+    def items(body: str, k: int) -> int:   # one or more labels, then the next level (or the end)
+        n = 0
+        for lab in labels:
+            if body == lab or body.startswith(lab + " "):
+                after = body[len(lab) + 1:]
+                n += level(after, k + 1) + (items(after, k) if after else 0)
+        return n
+    return level(text, 0)
+
+
 @settings(max_examples=200, deadline=None)
 @given(labels_st, st.data())
 def test_a_milestone_ladder_splits_back_into_its_levels(labels, data):
@@ -38,7 +61,16 @@ def test_a_milestone_ladder_splits_back_into_its_levels(labels, data):
     # steps "1 ประชุม" + "ประชุม" and a step "1 ประชุม ประชุม" print alike: no reader can tell them apart
     assume(all(readings(" ".join(lvl), labels) == 1 for lvl in levels if lvl))
     text = printed(levels)
+    # nor a cell that reads as another ladder across its levels: steps "1 จัดทำแผน 2" and "1 จัดทำแผน"
+    # in level 1, "1 ประชุม" in level 2 print as "1 จัดทำแผน" in level 1, then both in level 2
+    assume(ladder_readings(text, labels) == 1)
     assert milestone_levels(text, labels) == levels
+
+
+def test_a_cell_that_reads_two_ways_is_counted_so():
+    labels = ["1 จัดทำแผน 2", "1 จัดทำแผน", "1 ประชุม"]
+    assert ladder_readings(printed([["1 จัดทำแผน 2", "1 จัดทำแผน"], ["1 ประชุม"], [], [], []]), labels) == 2
+    assert ladder_readings(printed([["1 จัดทำแผน"], ["1 ประชุม"], [], [], []]), labels) == 1
 
 
 def test_thai_digits_and_a_level_with_no_steps():
