@@ -105,6 +105,30 @@ def test_the_check_ahead_yields_the_processor_to_the_start(demo_db, tmp_path, mo
     assert seen and seen[0] > mine
 
 
+def watch_check_connection(monkeypatch, on_check, on_close) -> None:
+    """The check ahead's connection calls ``on_check()`` as its page check starts and
+    ``on_close()`` as it is closed (in the check's thread)."""
+    real = store_mod._connect
+
+    class Watched:
+        def __init__(self, conn):
+            self.conn = conn
+
+        def execute(self, sql, *args):
+            if sql.startswith("PRAGMA quick_check"):
+                on_check()
+            return self.conn.execute(sql, *args)
+
+        def close(self):
+            on_close()
+            self.conn.close()
+
+    def connect(*args, **kwargs):
+        conn = real(*args, **kwargs)
+        return Watched(conn) if threading.current_thread().name == "check-ahead" else conn
+    monkeypatch.setattr(store_mod, "_connect", connect)
+
+
 @pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="thread scheduling classes: Linux")
 def test_the_check_ahead_takes_only_idle_time_until_the_window_is_shown(demo_db, tmp_path, monkeypatch):
     if not store_mod._may_leave_idle_class():
@@ -115,27 +139,12 @@ def test_the_check_ahead_takes_only_idle_time_until_the_window_is_shown(demo_db,
     shutil.copy(demo_db, received)
     policies = []
     shown = threading.Event()
-    real = store_mod._connect
 
-    class Watched:   # the check's connection: the thread's scheduling while the check runs
-        def __init__(self, conn):
-            self.conn = conn
-
-        def execute(self, sql, *args):
-            if sql.startswith("PRAGMA quick_check"):
-                policies.append(os.sched_getscheduler(0))
-                shown.wait(30)
-                policies.append(os.sched_getscheduler(0))
-            return self.conn.execute(sql, *args)
-
-        def close(self):
-            policies.append(os.sched_getscheduler(0))
-            self.conn.close()
-
-    def connect(*args, **kwargs):
-        conn = real(*args, **kwargs)
-        return Watched(conn) if threading.current_thread().name == "check-ahead" else conn
-    monkeypatch.setattr(store_mod, "_connect", connect)
+    def on_check():   # while the check runs: its thread's scheduling, before and after the paint
+        policies.append(os.sched_getscheduler(0))
+        shown.wait(30)
+        policies.append(os.sched_getscheduler(0))
+    watch_check_connection(monkeypatch, on_check, lambda: policies.append(os.sched_getscheduler(0)))
     check_ahead(received)
     try:
         while not policies:
@@ -159,23 +168,7 @@ def test_a_check_ending_before_the_window_is_shown_holds_python_s_lock_at_its_us
     received = tmp_path / "from-office.db"
     shutil.copy(demo_db, received)
     after = []
-    real = store_mod._connect
-
-    class Watched:
-        def __init__(self, conn):
-            self.conn = conn
-
-        def execute(self, sql, *args):
-            return self.conn.execute(sql, *args)
-
-        def close(self):
-            after.append(os.sched_getscheduler(0))
-            self.conn.close()
-
-    def connect(*args, **kwargs):
-        conn = real(*args, **kwargs)
-        return Watched(conn) if threading.current_thread().name == "check-ahead" else conn
-    monkeypatch.setattr(store_mod, "_connect", connect)
+    watch_check_connection(monkeypatch, lambda: None, lambda: after.append(os.sched_getscheduler(0)))
     check_ahead(received)
     store_mod._ahead[str(received.resolve())][1].join()   # (not wait_check_ahead: no release)
     store_mod._ahead.clear()

@@ -221,7 +221,6 @@ def test_files_meeting_nothing_merged_before_are_compared_once_and_counted_alike
     """A file that touches no row an earlier file brought is counted from its merge into the
     staging copy (not compared with our file a second time); the others are compared with our
     file again. Either way each line equals that file previewed alone against our file."""
-    import pmqa_desktop.core.sharing.folder as folder_mod
     folder = tmp_path / "received"
     folder.mkdir()
     for n in (3, 5, 6):   # each only adds its own rows
@@ -229,18 +228,33 @@ def test_files_meeting_nothing_merged_before_are_compared_once_and_counted_alike
     passed_through(folder / "agency3.db", folder / "agency4.db")   # holds agency 3's rows too
     store = Store.open(demo_db, Actor("province", "clerk"))
     try:
-        alone = {p.name: _summary(merge(store, p, dry_run=True)) for p in sorted(folder.iterdir())}
-        against_ours = []
-        real = folder_mod.merge
-        monkeypatch.setattr(folder_mod, "merge", lambda st, p, *a, **k: (
-            against_ours.append(p) if st is store and k.get("dry_run") else None) or real(st, p, *a, **k))
-        preview = merge_folder(store, folder, dry_run=True)
-        assert {r.source.name: _summary(r) for r in preview.files} == alone
+        against_ours = previewed_as_alone(monkeypatch, store, folder)
         # agency4 (agency3's rows) is compared with our file; agency3, 5 and 6 meet nothing
         # merged before them
         assert [p.name for p in against_ours] == ["agency4.db"]
     finally:
         store.close()
+
+
+def previewed_as_alone(monkeypatch, store, folder: Path) -> list[Path]:
+    """Preview the folder: each file's line equals that file previewed alone against our file.
+    Returns the files the folder's preview compared with our file."""
+    alone = {p.name: _summary(merge(store, p, dry_run=True)) for p in sorted(folder.iterdir())}
+    against_ours = compared_with_ours(monkeypatch, store)
+    preview = merge_folder(store, folder, dry_run=True)
+    assert {r.source.name: _summary(r) for r in preview.files} == alone
+    return against_ours
+
+
+def compared_with_ours(monkeypatch, store) -> list[Path]:
+    """The files the folder merge compares with our file (a preview of each against ``store``)
+    from now on, in order."""
+    import pmqa_desktop.core.sharing.folder as folder_mod
+    seen: list[Path] = []
+    real = folder_mod.merge
+    monkeypatch.setattr(folder_mod, "merge", lambda st, p, *a, **k: (
+        seen.append(p) if st is store and k.get("dry_run") else None) or real(st, p, *a, **k))
+    return seen
 
 
 def with_twin_year(path: Path, n: int) -> Path:
@@ -268,7 +282,6 @@ def test_rows_settled_in_the_staging_copy_send_back_only_the_files_holding_them(
     merge (not compared with our file again); agency4, made from agency3's file, is compared
     again. Each line equals the file previewed alone, and the result equals the files merged one
     by one."""
-    import pmqa_desktop.core.sharing.folder as folder_mod
     folder = tmp_path / "received"
     folder.mkdir()
     for n in (3, 5, 6):
@@ -286,13 +299,7 @@ def test_rows_settled_in_the_staging_copy_send_back_only_the_files_holding_them(
         s.close()
     store = Store.open(demo_db, Actor("province", "clerk"))
     try:
-        alone = {p.name: _summary(merge(store, p, dry_run=True)) for p in sorted(folder.iterdir())}
-        against_ours = []
-        real = folder_mod.merge
-        monkeypatch.setattr(folder_mod, "merge", lambda st, p, *a, **k: (
-            against_ours.append(p) if st is store and k.get("dry_run") else None) or real(st, p, *a, **k))
-        preview = merge_folder(store, folder, dry_run=True)
-        assert {r.source.name: _summary(r) for r in preview.files} == alone
+        against_ours = previewed_as_alone(monkeypatch, store, folder)
         assert [p.name for p in against_ours] == ["agency4.db"]
         done = merge_folder(store, folder)
         assert done.applied
