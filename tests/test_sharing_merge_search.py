@@ -57,23 +57,34 @@ def test_rows_taken_are_found_as_when_the_trigger_noted_them(demo_db, tmp_path, 
     assert at_once[1] and at_once[3] >= 45
 
 
-def test_a_merge_rolled_back_keeps_the_trigger(offices, monkeypatch):
+def _about_to_merge(offices, monkeypatch):
+    """Office A's edits, office B's index up to date, rows noted at once from the first: (a, b,
+    B's triggers)."""
     monkeypatch.setattr(merge_mod, "_NOTE_AT_ONCE_MIN", 0)
     a, b = offices["A"], offices["B"]
     _edit(a, "แก้ที่เอ")
     b.index_edits()
-    before = _triggers(b)
+    return a, b, _triggers(b)
+
+
+def _index_as_before(b, before):
+    """After a failed merge: B's triggers as before, nothing noted, and a later edit is found."""
+    assert _triggers(b) == before
+    assert not list(b.conn.execute("SELECT 1 FROM temp.search_dirty"))
+    b.update("weekly_activity", b.select("weekly_activity")[0]["id"], {"text": "แก้ที่บี"})
+    assert [h.row_id for h in search.search(b, "แก้ที่บี")]
+
+
+def test_a_merge_rolled_back_keeps_the_trigger(offices, monkeypatch):
+    a, b, before = _about_to_merge(offices, monkeypatch)
 
     def boom(*args):
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(merge_mod, "_write_mixed", boom)
     with pytest.raises(Exception):
         merge(b, a.path, backup=False)
-    assert _triggers(b) == before
-    assert not list(b.conn.execute("SELECT 1 FROM temp.search_dirty"))
     monkeypatch.undo()
-    b.update("weekly_activity", b.select("weekly_activity")[0]["id"], {"text": "แก้ที่บี"})
-    assert [h.row_id for h in search.search(b, "แก้ที่บี")]
+    _index_as_before(b, before)
 
 
 class _FailingUpdate:
@@ -95,11 +106,7 @@ class _FailingUpdate:
 
 
 def test_a_merge_failing_while_the_trigger_is_dropped_gives_it_back(offices, monkeypatch):
-    monkeypatch.setattr(merge_mod, "_NOTE_AT_ONCE_MIN", 0)
-    a, b = offices["A"], offices["B"]
-    _edit(a, "แก้ที่เอ")
-    b.index_edits()
-    before = _triggers(b)
+    a, b, before = _about_to_merge(offices, monkeypatch)
     real = b.conn
     b.conn = _FailingUpdate(real)
     try:
@@ -107,7 +114,4 @@ def test_a_merge_failing_while_the_trigger_is_dropped_gives_it_back(offices, mon
             merge(b, a.path, backup=False)
     finally:
         b.conn = real
-    assert _triggers(b) == before
-    assert not list(b.conn.execute("SELECT 1 FROM temp.search_dirty"))
-    b.update("weekly_activity", b.select("weekly_activity")[0]["id"], {"text": "แก้ที่บี"})
-    assert [h.row_id for h in search.search(b, "แก้ที่บี")]
+    _index_as_before(b, before)
