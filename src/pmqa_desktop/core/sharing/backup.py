@@ -156,6 +156,10 @@ def _backup(db_path: Path, reason: str, skip_if_unchanged: bool, own: sqlite3.Co
     return _publish(db_path, _write_part(db_path, own), stamp, reason, counter)
 
 
+def _failed(db_path: Path, exc: BaseException) -> FileProblem:
+    return FileProblem(_("A backup of {name} could not be made: {error}").format(name=db_path.name, error=exc))
+
+
 def _write_part(db_path: Path, own: sqlite3.Connection | None) -> Path:
     """A synced copy of the file under a temporary name in its backup folder."""
     tmp = backup_folder(db_path) / f".{uuid.uuid4().hex}.part"
@@ -175,8 +179,7 @@ def _write_part(db_path: Path, own: sqlite3.Connection | None) -> Path:
     except (OSError, sqlite3.Error) as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise FileProblem(_("A backup of {name} could not be made: {error}").format(
-            name=db_path.name, error=exc)) from exc
+        raise _failed(db_path, exc) from exc
     return tmp
 
 
@@ -190,14 +193,9 @@ def _publish(db_path: Path, tmp: Path, stamp: datetime, reason: str, counter: in
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise FileProblem(_("A backup of {name} could not be made: {error}").format(
-            name=db_path.name, error=exc)) from exc
+        raise _failed(db_path, exc) from exc
     rotate(db_path)
     return final
-
-
-def _failed(db_path: Path, exc: BaseException) -> FileProblem:
-    return FileProblem(_("A backup of {name} could not be made: {error}").format(name=db_path.name, error=exc))
 
 
 class BackupBeside:
