@@ -787,31 +787,16 @@ def _mixed_sql(plans: dict[str, _TablePlan]) -> dict[str, str]:
 _NOTE_AT_ONCE_MIN = 1000
 
 
-@contextlib.contextmanager
-def _noted_at_once(conn: sqlite3.Connection, table: str, t: int, rows: int) -> Iterator[None]:
+def _noted_at_once(conn: sqlite3.Connection, table: str, t: int, rows: int):
     """The rows of ``table`` taken in place (``_TAKE``/``_TAKE_IX``) noted for find's index in one
-    statement instead of by its TEMP trigger once per row (``search.attach``: a quarter of a second
-    of a 50% merge's 170,000 weekly activities). The UPDATEs set ``deleted`` (never indexed), so the
-    trigger fired for every row they write; every planned row is noted (a row the UPDATE passes
-    over, whose id differs, is only indexed again as it is). The trigger is made again as
-    ``search.attach`` makes it, before anything else writes (and a rollback restores it anyway)."""
+    statement instead of by its TEMP trigger once per row (``search.noted_in_one``: a quarter of a
+    second of a 50% merge's 170,000 weekly activities). The UPDATEs set ``deleted`` (never indexed),
+    so the trigger fired for every row they write; every planned row is noted (a row the UPDATE
+    passes over, whose id differs, is only indexed again as it is)."""
     from ..storage import search
-    entry = search.SEARCHABLE.get(table)
-    name = f"search_{table}_u"
-    if entry is None or rows < _NOTE_AT_ONCE_MIN or conn.execute(
-            "SELECT 1 FROM temp.sqlite_master WHERE type = 'trigger' AND name = ?", (name,)).fetchone() is None:
-        yield
-        return
-    conn.execute(f"DROP TRIGGER temp.{name}")
-    try:
-        yield
-        conn.execute(f"INSERT OR IGNORE INTO temp.search_dirty (code, r) SELECT {int(entry[0])}, r "
-                     f"FROM temp.merge_plan WHERE t = {t} AND what IN ({_TAKE}, {_TAKE_IX})")
-    except BaseException:
-        with contextlib.suppress(sqlite3.Error):   # (the rollback that follows restores it as well)
-            search.attach(conn)
-        raise
-    search.attach(conn)
+    if rows < _NOTE_AT_ONCE_MIN:
+        return contextlib.nullcontext()
+    return search.noted_in_one(conn, table, f"SELECT r FROM temp.merge_plan WHERE t = {t} AND what IN ({_TAKE}, {_TAKE_IX})")
 
 
 def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictInfo], source: str,

@@ -27,11 +27,12 @@ the other organisations' texts do not travel in it).
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from ...i18n import _
 from ..thai_calendar import MonthKey
@@ -134,6 +135,29 @@ def attach(conn: sqlite3.Connection) -> None:
                      f"BEGIN {note.format(row='new')} END")
         conn.execute(f"CREATE TEMP TRIGGER IF NOT EXISTS search_{table}_d AFTER DELETE ON main.{table} "
                      f"BEGIN {note.format(row='old')} END")
+
+
+@contextlib.contextmanager
+def noted_in_one(conn: sqlite3.Connection, table: str, rowids_sql: str) -> Iterator[None]:
+    """Inside: UPDATEs of ``table`` are not noted row by row by ``attach``'s trigger; after: the
+    rows ``rowids_sql`` selects (their rowids) are noted in one statement and the trigger is made
+    again, as ``attach`` makes it (also when the block fails; a rollback restores it anyway). For
+    writes of many rows whose every row is known beforehand (a merge's rows taken in place)."""
+    entry = SEARCHABLE.get(table)
+    name = f"search_{table}_u"
+    if entry is None or conn.execute(
+            "SELECT 1 FROM temp.sqlite_master WHERE type = 'trigger' AND name = ?", (name,)).fetchone() is None:
+        yield
+        return
+    conn.execute(f"DROP TRIGGER temp.{name}")
+    try:
+        yield
+        conn.execute(f"INSERT OR IGNORE INTO temp.search_dirty (code, r) SELECT {int(entry[0])}, r FROM ({rowids_sql})")
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            attach(conn)
+        raise
+    attach(conn)
 
 
 def detach(conn: sqlite3.Connection) -> None:
