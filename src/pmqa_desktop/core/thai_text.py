@@ -83,10 +83,15 @@ def dictionary() -> frozenset[str]:
     return _words
 
 
+def _kept_words(text: str) -> frozenset[str]:
+    """The words of ``text`` (one a line) that the search can use: no blank line, none too long."""
+    return frozenset(w for w in text.split("\n") if w and len(w) <= MAX_WORD)
+
+
 def _build_word_list(text: str) -> tuple[frozenset[str], dict[str, int], bool]:
     """The words of ``text`` (one a line), the lengths of the words under each prefix (``_lengths``),
     and whether the words are exactly the text's lines (no blank line, none too long)."""
-    kept = frozenset(w for w in text.split("\n") if w and len(w) <= MAX_WORD)
+    kept = _kept_words(text)
     lengths: dict[str, int] = {}
     get = lengths.get
     for w in kept:
@@ -110,8 +115,7 @@ def _read_word_list() -> tuple[frozenset[str], dict[str, int]]:
         cached = cache_dir() / "words" / f"words_th-{key}-m{marshal.version}.bin"
         plain, lengths = marshal.loads(cached.read_bytes())
         if isinstance(lengths, dict) and plain in (True, False):
-            kept = (frozenset(text.rstrip("\n").split("\n")) if plain else
-                    frozenset(w for w in text.split("\n") if w and len(w) <= MAX_WORD))
+            kept = frozenset(text.rstrip("\n").split("\n")) if plain else _kept_words(text)
             return kept, lengths
     except Exception:   # no cache yet, or a damaged one: build it
         pass
