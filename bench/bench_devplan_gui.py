@@ -10,6 +10,7 @@ one undo, and a bar drag's final command. Target for the dashboard page: under 2
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -125,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if ok else 1
     finally:
         store.close()
+        shutil.rmtree(work.parent, ignore_errors=True)
 
 
 if __name__ == "__main__":

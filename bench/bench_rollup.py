@@ -71,7 +71,9 @@ def main(argv: list[str] | None = None) -> None:
         i = argv.index("--agencies")
         agencies = int(argv[i + 1])
         del argv[i:i + 2]
-    os.environ.setdefault("PMQA_DATA_DIR", tempfile.mkdtemp(prefix="pmqa-bench-data-"))
+    own_data = None
+    if "PMQA_DATA_DIR" not in os.environ:   # (it holds the merges' backups: removed at the end)
+        own_data = os.environ["PMQA_DATA_DIR"] = tempfile.mkdtemp(prefix="pmqa-bench-data-")
     from pmqa_desktop.core.demo import write_demo
     from pmqa_desktop.core.sharing import merge
     from pmqa_desktop.core.sharing.backup import backup_now
@@ -182,6 +184,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"machine_ref_s={_machine_ref():.2f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        if own_data:
+            shutil.rmtree(own_data, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -48,8 +48,11 @@ def pair(tmp_path_factory):
     return base, incoming, data_digest(base), data_digest(done)
 
 
-def _run(args, env_extra=None, **kw):
-    env = dict(os.environ, PYTHONPATH=SRC, **(env_extra or {}))
+def _run(args, tmp_path, env_extra=None, **kw):
+    # the child's temporary folder is the test's: a killed child leaves its private copies there
+    tmp = tmp_path / "child-tmp"
+    tmp.mkdir(exist_ok=True)
+    env = dict(os.environ, PYTHONPATH=SRC, TMPDIR=str(tmp), **(env_extra or {}))
     code = "import sys; from pmqa_desktop.cli import main; sys.exit(main(sys.argv[1:]))"
     return subprocess.Popen([sys.executable, "-c", code, *args], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, **kw)
@@ -92,7 +95,7 @@ def test_merge_killed_inside_its_transaction_changes_nothing(pair, tmp_path):
     base, incoming, before, after = pair
     live = tmp_path / "live.db"
     shutil.copy(base, live)
-    proc = _run(["merge", "--db", str(live), str(incoming)], {"PMQA_FAULT_PAUSE": "merge-apply"})
+    proc = _run(["merge", "--db", str(live), str(incoming)], tmp_path, {"PMQA_FAULT_PAUSE": "merge-apply"})
     _wait_for_point(proc, "merge-apply")
     assert _write_locked(live)  # really in the middle of writing
     proc.send_signal(signal.SIGKILL)
@@ -113,7 +116,7 @@ def test_merge_killed_at_random_moments_is_all_or_nothing(pair, tmp_path):
     live = tmp_path / "live.db"
     shutil.copy(base, live)
     t0 = time.time()
-    proc = _run(["merge", "--db", str(live), str(incoming)])
+    proc = _run(["merge", "--db", str(live), str(incoming)], tmp_path)
     proc.wait()
     full = time.time() - t0
     assert proc.returncode == 0, proc.stderr.read()
@@ -126,7 +129,7 @@ def test_merge_killed_at_random_moments_is_all_or_nothing(pair, tmp_path):
             p = tmp_path / ("live.db" + extra)
             if p.exists():
                 p.unlink()
-        proc = _run(["merge", "--db", str(live), str(incoming)])
+        proc = _run(["merge", "--db", str(live), str(incoming)], tmp_path)
         time.sleep(rnd.uniform(0.3, 1.0) * full)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -141,14 +144,14 @@ def test_merge_killed_at_random_moments_is_all_or_nothing(pair, tmp_path):
 def test_export_killed_leaves_no_half_file(pair, tmp_path, point):
     base, incoming, before, after = pair
     out = tmp_path / "exchange.db"
-    proc = _run(["export", "--db", str(base), "--out", str(out)], {"PMQA_FAULT_PAUSE": point})
+    proc = _run(["export", "--db", str(base), "--out", str(out)], tmp_path, {"PMQA_FAULT_PAUSE": point})
     _wait_for_point(proc, point)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert not out.exists()
     assert integrity_ok(base) and data_digest(base) == before
     # a second export afterwards works and produces a sound file
-    proc = _run(["export", "--db", str(base), "--out", str(out)])
+    proc = _run(["export", "--db", str(base), "--out", str(out)], tmp_path)
     proc.wait()
     assert proc.returncode == 0 and check_file(out).message.startswith("OK")
 
@@ -158,7 +161,7 @@ def test_export_killed_at_random_moments(pair, tmp_path):
     rnd = random.Random(7)
     for i in range(3):
         out = tmp_path / f"exchange{i}.db"
-        proc = _run(["export", "--db", str(base), "--out", str(out), "--year", "2560"])
+        proc = _run(["export", "--db", str(base), "--out", str(out), "--year", "2560"], tmp_path)
         time.sleep(rnd.uniform(0.2, 1.5))
         proc.send_signal(signal.SIGKILL)
         proc.wait()

@@ -10,6 +10,7 @@ PMQA_STATEMACHINE_EXAMPLES (default 8) sets how many runs Hypothesis makes.
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import itertools
 import json
@@ -116,6 +117,7 @@ def base_file() -> Path:
     """One organisation with a year, a few criteria, steps, a weekly row and a plan (made once)."""
     if "base" not in _BASE:
         folder = Path(tempfile.mkdtemp(prefix="pmqa-province-base-"))
+        atexit.register(shutil.rmtree, folder, True)   # (kept for the whole test run, then removed)
         s = Store.open(folder / "base.db", Actor("base", "base"))
         cat = s.insert("category", {"code": "1", "name": "การนำองค์กร"})
         for i in range(3):
