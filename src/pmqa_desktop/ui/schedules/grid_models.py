@@ -519,7 +519,6 @@ class WeeklyPlanModel(GridModel):
         self.spansChanged.emit()
 
     def _load(self) -> None:
-        self.read_later = None
         self.year = self.store.get("fiscal_year", self.year_id) if (self.store and self.year_id) else None
         if self.year is None:
             self.columns, self._month_labels, self._rows = [], [], []
