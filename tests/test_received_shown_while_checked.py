@@ -28,13 +28,7 @@ def _digest(path):
 def slow_check(monkeypatch):
     """The check ahead waits for ``release.set()`` before it starts (a large file's check)."""
     release = threading.Event()
-    real = store_mod._connect
-
-    def connect(*args, **kwargs):
-        if threading.current_thread().name == "check-ahead":
-            release.wait(30)
-        return real(*args, **kwargs)
-    monkeypatch.setattr(store_mod, "_connect", connect)
+    watch_check_connection(monkeypatch, lambda: release.wait(30), lambda: None)
     yield release
     release.set()
 
@@ -91,13 +85,8 @@ def test_the_check_ahead_yields_the_processor_to_the_start(demo_db, tmp_path, mo
     received = tmp_path / "from-office.db"
     shutil.copy(demo_db, received)
     seen = []
-    real = store_mod._connect
-
-    def connect(*args, **kwargs):
-        if threading.current_thread().name == "check-ahead":
-            seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
-        return real(*args, **kwargs)
-    monkeypatch.setattr(store_mod, "_connect", connect)
+    watch_check_connection(monkeypatch, lambda: seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id())),
+                           lambda: None)
     check_ahead(received)
     store_mod.wait_check_ahead()
     store_mod._ahead.clear()
@@ -107,8 +96,8 @@ def test_the_check_ahead_yields_the_processor_to_the_start(demo_db, tmp_path, mo
 
 def watch_check_connection(monkeypatch, on_check, on_close) -> None:
     """The check ahead's connection calls ``on_check()`` as its page check starts and
-    ``on_close()`` as it is closed (in the check's thread)."""
-    real = store_mod._connect
+    ``on_close()`` as it is closed (both in the check's thread)."""
+    real = store_mod._check_connection
 
     class Watched:
         def __init__(self, conn):
@@ -123,10 +112,32 @@ def watch_check_connection(monkeypatch, on_check, on_close) -> None:
             on_close()
             self.conn.close()
 
+    monkeypatch.setattr(store_mod, "_check_connection", lambda path: Watched(real(path)))
+
+
+def test_the_check_ahead_s_thread_only_runs_the_check(demo_db, tmp_path, monkeypatch):
+    """Its connection is opened before ``check_ahead`` returns: the thread takes Python's lock
+    only to start the check, and does not take it from the start-up again and again while
+    the check is being set up (it used to start the check up to half a second late)."""
+    received = tmp_path / "from-office.db"
+    shutil.copy(demo_db, received)
+    opened_in = []
+    real = store_mod._connect
+
     def connect(*args, **kwargs):
-        conn = real(*args, **kwargs)
-        return Watched(conn) if threading.current_thread().name == "check-ahead" else conn
+        opened_in.append(threading.current_thread().name)
+        return real(*args, **kwargs)
     monkeypatch.setattr(store_mod, "_connect", connect)
+    check_ahead(received)
+    try:
+        opened = list(opened_in)
+        store_mod.wait_check_ahead()
+        verdict = store_mod._verdict_ahead(received)
+    finally:
+        store_mod._ahead.clear()
+    assert opened == [threading.current_thread().name]
+    assert opened_in == opened   # (nothing opened in the thread)
+    assert verdict == [("ok",)]
 
 
 @pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="thread scheduling classes: Linux")

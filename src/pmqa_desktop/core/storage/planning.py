@@ -244,17 +244,40 @@ def calendar_rows(store: Store, year_id: str) -> list[tuple[str, float, str, str
     """What the calendar grid shows of each step, in order: (id, sort_key, text, remark, month key ->
     cell text). The rows of ``calendar_steps`` without their bookkeeping columns, read as tuples
     (the grid of a 2,000-step year opens in half the time)."""
-    conn = store.conn
-    steps = conn.execute("SELECT id, sort_key, text, remark FROM calendar_step WHERE year_id = ? AND deleted = 0 "
-                         "ORDER BY sort_key, id", (year_id,)).fetchall()
+    steps = calendar_step_rows(store, year_id)
     if not steps:
         return []
+    cells = calendar_cells(store, year_id)
+    return [(sid, key, text, remark, cells.pop(sid, None) or {}) for sid, key, text, remark in steps]
+
+
+def calendar_step_rows(store: Store, year_id: str) -> list[tuple[str, float, str, str]]:
+    """The year's steps in order, without their cells: (id, sort_key, text, remark)."""
+    return store.conn.execute("SELECT id, sort_key, text, remark FROM calendar_step WHERE year_id = ? AND deleted = 0 "
+                              "ORDER BY sort_key, id", (year_id,)).fetchall()
+
+
+def calendar_cells(store: Store, year_id: str) -> dict[str, dict[str, str]]:
+    """The cells of the year's steps: step id -> month key -> text (steps without cells left out)."""
     cells: dict[str, dict[str, str]] = defaultdict(dict)
-    for step_id, month, text in conn.execute(
+    for step_id, month, text in store.conn.execute(
             "SELECT c.step_id, c.month, c.text FROM calendar_cell c JOIN calendar_step s ON s.id = c.step_id "
             "WHERE s.year_id = ? AND c.deleted = 0 AND s.deleted = 0", (year_id,)):
         cells[step_id][month] = text
-    return [(sid, key, text, remark, cells.pop(sid, None) or {}) for sid, key, text, remark in steps]
+    return cells
+
+
+def calendar_cells_of(store: Store, step_ids: list[str]) -> dict[str, dict[str, str]]:
+    """The cells of these steps only (a first screenful of the grid), as ``calendar_cells``:
+    a step's cells come in the same order (its index, by month), so the same text wins."""
+    cells: dict[str, dict[str, str]] = defaultdict(dict)
+    for i in range(0, len(step_ids), 500):
+        part = step_ids[i:i + 500]
+        for step_id, month, text in store.conn.execute(
+                "SELECT step_id, month, text FROM calendar_cell WHERE step_id IN (%s) AND deleted = 0"
+                % ",".join("?" * len(part)), part):
+            cells[step_id][month] = text
+    return cells
 
 
 def add_calendar_step(store: Store, year_id: str, text: str = "", remark: str = "",

@@ -747,13 +747,21 @@ def check_ahead(path: str | os.PathLike) -> None:
     verdict: list = []
 
     idle = path.stat().st_size >= CHECK_IDLE_MIN_BYTES
+    # The connection is opened here (under a millisecond), not in the thread: a thread that runs
+    # Python code beside the start-up takes Python's lock from it again and again (each SQLite
+    # call gives the lock up and takes it back), and waits for it itself, so the check started
+    # from 5 ms to over half a second late. The thread now takes the lock only to start the check.
+    try:
+        opened = _check_connection(path)
+    except Exception:
+        opened = None   # (the thread tries again, as before)
 
     def work() -> None:
         if hasattr(os, "setpriority"):   # (Linux: this thread only) the window's start goes first
             with contextlib.suppress(Exception):
                 os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), CHECK_AHEAD_NICENESS)
         try:
-            conn = _connect(read_only_uri(path), uri=True)
+            conn = opened if opened is not None else _check_connection(path)
             try:
                 # idle time only for the check itself, which runs without Python's lock: a thread
                 # holding that lock must never wait for idle time (the window would wait with it)
@@ -771,6 +779,11 @@ def check_ahead(path: str | os.PathLike) -> None:
     thread = threading.Thread(target=work, name="check-ahead", daemon=True)
     _ahead[str(path.resolve())] = (fingerprint, thread, verdict)
     thread.start()
+
+
+def _check_connection(path: Path) -> sqlite3.Connection:
+    """The check ahead's own read-only connection (its thread runs the check on it)."""
+    return _connect(read_only_uri(path), uri=True)
 
 
 def checking_ahead(path: str | os.PathLike) -> bool | None:

@@ -179,6 +179,8 @@ class GridTableView(QTableView):
         cover (row spans, other delegates) are left to Qt.
         """
         model = self.model()
+        if getattr(model, "read_later", None) is not None:   # (a large calendar: its other rows' cells)
+            QTimer.singleShot(0, model.read_rest)   # (queued after this paint)
         if self.empty_hint and model is not None and self.is_empty():
             return self._paint_hint()
         if (self._row_spans is None or not hasattr(model, "paint_row")
