@@ -22,6 +22,7 @@ from reportlab.pdfgen.canvas import PATH_OPS, Canvas
 
 from ..core.thai_calendar import from_thai_digits, to_thai_digits
 from ..i18n import _
+from . import layout_helper
 from .fonts import ThaiFont
 from .form_text import thai
 from .thai_text_layout import TextWriter, fp_str, longest_word_width, num, surely_wider, words_surely_fit, wrap
@@ -32,6 +33,7 @@ LINE_FACTOR = 1.08        # leading / nominal size
 PAD_X = 2.5
 PAD_Y = 1.5
 FOOTER_ROOM = 7 * MM      # the page number line, inside the frame (nothing in the margins)
+HELPER_MIN_CHARS = 40000  # a form with this much text in its grids has its line breaks found by the helper too
 MIN_SIZE = 12.0           # no text is set smaller (nominal TH Sarabun points), even to fit a long word
 
 
@@ -358,6 +360,42 @@ class FormDocument:
         return _Laid(first, height(first)), _Laid(rest, height(rest))
 
     def _units(self) -> list[_Unit]:
+        helped = self._ask_helper()
+        try:
+            return self._lay_units()
+        finally:
+            if helped:
+                layout_helper.ask(self.opts.font, self.opts.thai_digits, [], {})   # done: the helper stops
+
+    def _ask_helper(self) -> bool:
+        """A large form's text cells, in the order ``_lay_row`` wraps them, go to the helper process
+        that wraps them on the PC's other core (``layout_helper``); what it has not done when a cell
+        is reached is wrapped here, as without it, by the same code."""
+        if not layout_helper.running():
+            return False
+        cells: dict[tuple, None] = {}
+        chars = 0
+        texts = self._wrapped_texts
+        for item in self.items:
+            if not isinstance(item, Grid):
+                continue
+            widths, size = item.widths, item.size
+            for row in (*item.header, *item.body):
+                col = 0
+                for cell in row.cells:
+                    span = cell.colspan
+                    if cell.draw is None:
+                        w = widths[col] if span == 1 else sum(widths[col:col + span])
+                        like = (cell.text, cell.bold, cell.size, cell.pad, cell.min_lines, w, size)
+                        if like not in cells and like not in texts:
+                            cells[like] = None
+                            chars += len(cell.text) if type(cell.text) is str else 0
+                    col += span
+        if chars < HELPER_MIN_CHARS:
+            return False
+        return layout_helper.ask(self.opts.font, self.opts.thai_digits, list(cells), texts)
+
+    def _lay_units(self) -> list[_Unit]:
         units: list[_Unit] = []
         # grids sharing their heading rows and columns (the weekly plan's pages, one Grid each)
         # share the laid-out rows too, so _draw_heading repeats their operators from page to page

@@ -1,0 +1,219 @@
+"""A helper process that wraps a large form's cells on the PC's second core, ahead of the print
+that lays them out.
+
+Laying out the large calendar (finding where its Thai texts may break between words, measuring
+the pieces, filling the lines) took ~0.3 s of its ~0.6 s, on one core while the PC's second one
+was idle. Wrapping a cell (``FormDocument._wrap_cell``) depends only on its text and look, its
+width and the font and digits chosen, so another process can do part of it while the print goes
+on: the print hands it every cell it will lay out, in order (``ask``); the helper works from the
+last one back and sends its results in small batches, which a thread of the program files in the
+document's table of wrapped texts; the print works from the first one forward, taking from that
+table what has arrived and wrapping the rest itself, until the two meet. Nothing waits for the
+helper: a cell it has not done yet is wrapped by the print, with the same code, so the pages are
+the same whether the helper is fast, slow, absent or dead; only the time differs.
+
+The helper is a fresh interpreter (``sys.executable``, as Windows would spawn one anyway) started
+by the print's warm-up (``render.prewarm``), while the program opens its file. It imports the
+layout code, loads the word list and the print font, then waits for jobs. It ends when the
+program closes its input (``stop``, registered for the program's exit). Not started in a frozen
+build (there ``sys.executable`` is the program itself), nor where the PC has one core.
+
+Messages are length-prefixed ``marshal`` data (plain tuples, lists, strings and numbers):
+to the helper ``(job, font, thai_digits, cells)``, from it ``(job, index, results)``, the
+results of cells ``index``, ``index - 1``, ... in turn. An empty job stops the current one.
+"""
+from __future__ import annotations
+
+import atexit
+import marshal
+import os
+import struct
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+BATCH = 24             # cells per message back (a few ms of work: results arrive steadily)
+_HEAD = struct.Struct("<I")
+
+_lock = threading.Lock()
+_proc: subprocess.Popen | None = None
+_job = 0
+_cells: list = []       # the current job's cells (results come back by index) ...
+_table: dict = {}       # ... and the document's table their results go to
+
+
+def wanted() -> bool:
+    """True where a helper can be started: a plain interpreter and more than one core."""
+    return not getattr(sys, "frozen", False) and (os.cpu_count() or 1) > 1 and bool(sys.executable)
+
+
+def start(font: str = "auto") -> bool:
+    """Start the helper process unless it runs already (it loads ``font``, a
+    ``fonts.get_font`` choice, while it waits). False when it cannot be started."""
+    global _proc
+    with _lock:
+        if _proc is not None and _proc.poll() is None:
+            return True
+        if not wanted():
+            return False
+        package_parent = str(Path(__file__).resolve().parents[2])
+        code = ("import sys; sys.path.insert(0, %r)\n"
+                "from pmqa_desktop.printing.layout_helper import serve; serve(%r)" % (package_parent, font))
+        env = dict(os.environ)
+        if sys.pycache_prefix:   # the compiled modules where this program keeps them (paths.py)
+            env["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0
+        try:
+            proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                    stderr=subprocess.DEVNULL, env=env, creationflags=flags)
+        except OSError:
+            return False
+        _proc = proc
+    threading.Thread(target=_read, args=(proc,), name="print-layout-helper", daemon=True).start()
+    return True
+
+
+def running() -> bool:
+    return _proc is not None and _proc.poll() is None
+
+
+def font_key(font) -> tuple:
+    """What the helper needs to make the same ``fonts.ThaiFont``: label, key, scale, face files."""
+    return (font.label, font.key, font.scale, str(font.faces[False].path), str(font.faces[True].path))
+
+
+def ask(font, thai_digits: bool, cells: list[tuple], table: dict) -> bool:
+    """Hand the helper the cells a print will wrap, in the order it will wrap them: each as
+    ``(text, bold, size, pad, min_lines, width, grid size)``, the key of ``table`` (the document's
+    wrapped texts) its result ``(lines, nominal size)`` is filed under. No cells: stop the
+    current job. Returns False when no helper runs (nothing is sent)."""
+    global _job, _cells, _table
+    proc = _proc
+    if proc is None or proc.poll() is not None:
+        return False
+    with _lock:
+        _job += 1
+        _cells, _table = cells, table
+        try:
+            data = marshal.dumps((_job, font_key(font) if cells else None, thai_digits, cells))
+            proc.stdin.write(_HEAD.pack(len(data)) + data)
+            proc.stdin.flush()
+        except (OSError, ValueError):
+            return False
+    return True
+
+
+def _read(proc: subprocess.Popen) -> None:
+    """The program's side: file the helper's results in the document's table."""
+    out = proc.stdout
+    try:
+        while True:
+            head = out.read(4)
+            if len(head) < 4:
+                return
+            (n,) = _HEAD.unpack(head)
+            job, first, results = marshal.loads(out.read(n))
+            cells, table = _cells, _table
+            if job != _job:
+                continue    # a stopped job's results: not needed any more
+            for i, r in enumerate(results):
+                table.setdefault(cells[first - i], r)
+    except (OSError, ValueError, EOFError, IndexError, TypeError):
+        return
+
+
+def stop() -> None:
+    """Close the helper's input (it ends) and wait for it briefly; at the program's exit too."""
+    global _proc
+    with _lock:
+        proc, _proc = _proc, None
+    if proc is None:
+        return
+    try:
+        proc.stdin.close()
+    except OSError:
+        pass
+    try:
+        proc.wait(timeout=2)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+atexit.register(stop)
+
+
+# ---------------------------------------------------------------- the helper process
+def serve(font: str = "auto") -> None:
+    """The helper's main loop: the newest job's cells, from the last one back, in batches."""
+    inp, out = sys.stdin.buffer, sys.stdout.buffer
+    cond = threading.Condition()
+    latest: list = [None]    # the job received and not started yet
+    closed = [False]
+
+    def receive() -> None:
+        try:
+            while True:
+                head = inp.read(4)
+                if len(head) < 4:
+                    break
+                (n,) = _HEAD.unpack(head)
+                msg = marshal.loads(inp.read(n))
+                with cond:
+                    latest[0] = msg
+                    cond.notify()
+        except Exception:
+            pass
+        with cond:
+            closed[0] = True
+            cond.notify()
+
+    threading.Thread(target=receive, daemon=True).start()
+    from ..core.thai_text import line_breaks
+    from . import fonts
+    from .layout import Cell, FormDocument, Options
+    line_breaks("ทดสอบการตัดคำ")    # the word list, before the first job comes
+    made: dict[tuple, fonts.ThaiFont] = {}
+    try:
+        f = fonts.get_font(font)
+        made[font_key(f)] = f
+    except Exception:   # the print reports a missing font itself
+        pass
+    docs: dict[tuple, FormDocument] = {}
+    while True:
+        with cond:
+            while latest[0] is None and not closed[0]:
+                cond.wait()
+            if closed[0]:
+                break
+            job, key, thai_digits, cells = latest[0]
+            latest[0] = None
+        if not cells:
+            continue
+        doc = docs.get((key, thai_digits))
+        if doc is None:
+            f = made.get(key)
+            if f is None:
+                label, fkey, scale, regular, bold = key
+                f = made[key] = fonts.ThaiFont(label, {False: Path(regular), True: Path(bold)}, fkey,
+                                               force_scale=scale)
+            doc = docs[(key, thai_digits)] = FormDocument(Options(font=f, thai_digits=thai_digits))
+        i = len(cells) - 1
+        while i >= 0 and latest[0] is None and not closed[0]:
+            j = max(-1, i - BATCH)
+            results = []
+            for k in range(i, j, -1):
+                text, bold, size, pad, min_lines, width, grid_size = cells[k]
+                cell = Cell(text, bold=bold, size=size, pad=pad, min_lines=min_lines)
+                results.append(doc._wrap_cell(cell, width, grid_size))
+            data = marshal.dumps((job, i, results))
+            try:
+                out.write(_HEAD.pack(len(data)) + data)
+                out.flush()
+            except OSError:
+                closed[0] = True
+                break
+            i = j
+    os._exit(0)   # at once: taking the word list and the fonts apart would only delay the exit
