@@ -58,13 +58,17 @@ def start(font: str = "auto") -> bool:
         if not wanted():
             return False
         package_parent = str(Path(__file__).resolve().parents[2])
-        code = ("import sys; sys.path.insert(0, %r)\n"
+        # at the lowest priority: it takes only a core nothing else wants (on a busy PC it would
+        # take time from the print itself, which does the helper's share anyway)
+        code = ("import os, sys\nif hasattr(os, 'nice'): os.nice(19)\nsys.path.insert(0, %r)\n"
                 "from pmqa_desktop.printing.layout_helper import serve; serve(%r)" % (package_parent, font))
         env = dict(os.environ)
         if sys.pycache_prefix:   # the compiled modules where this program keeps them (paths.py)
             env["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix
             env.pop("PYTHONDONTWRITEBYTECODE", None)
-        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0
+        flags = 0
+        if sys.platform == "win32":
+            flags = subprocess.CREATE_NO_WINDOW | subprocess.IDLE_PRIORITY_CLASS
         try:
             proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                     stderr=subprocess.DEVNULL, env=env, creationflags=flags)
