@@ -34,6 +34,7 @@ PAD_X = 2.5
 PAD_Y = 1.5
 FOOTER_ROOM = 7 * MM      # the page number line, inside the frame (nothing in the margins)
 HELPER_MIN_CHARS = 40000  # a form with this much text in its grids has its line breaks found by the helper too
+HELPER_MIN_PAGES = 20     # a form of this many pages has its pages compressed by the helper
 MIN_SIZE = 12.0           # no text is set smaller (nominal TH Sarabun points), even to fit a long word
 
 
@@ -45,15 +46,24 @@ _THAI_DIGIT = re.compile("[\u0e50-\u0e59]").search
 class _Flate(pdfdoc.PDFStreamFilterZCompress):
     """ReportLab's Flate filter at a low level: a long form's page streams compress about 2.5
     times faster than at zlib's default and come out about a fifth bigger. (Compressing
-    finished pages in a helper thread was tried: the thread switches cost what it saved.)"""
+    finished pages in a helper thread was tried: the thread switches cost what it saved.) A large
+    form's pages are compressed by the helper process as they are finished (``layout_helper``,
+    the same call to zlib); a page whose result is not back when the file is written is
+    compressed here."""
+
+    def __init__(self):
+        self.done: dict[str, bytes] = {}   # streams compressed by the helper process (layout_helper)
 
     def encode(self, text):
+        if self.done:
+            got = self.done.pop(text, None)
+            if got is not None:
+                return got
         if isinstance(text, str):
             text = text.encode("utf8")
         return zlib.compress(text, FLATE_LEVEL)
 
 
-_FLATE = _Flate()
 _TOP, _BOTTOM = "\x00t", "\x00b"    # stand for a row's top and bottom in its rules' template
 
 
@@ -675,7 +685,8 @@ class FormDocument:
         tmp = path.with_name(path.name + ".part")
         old_a85, old_flate = rl_config.useA85, pdfdoc.PDFZCompress
         rl_config.useA85 = 0   # Flate only: ASCII85 doubles the time of writing the file
-        pdfdoc.PDFZCompress = _FLATE
+        pdfdoc.PDFZCompress = flate = _Flate()
+        helped = n >= HELPER_MIN_PAGES and layout_helper.running()
         # the initial font is ours: ReportLab's default would name an unused, unembedded Helvetica
         canvas = Canvas(str(tmp), pagesize=self.pagesize, pageCompression=1,
                         initialFontName=self.opts.font.face(False).rl_name)
@@ -722,6 +733,8 @@ class FormDocument:
                 if self.footer_left:
                     ctx.text(self.left, base, self.footer_left, 12)
                 canvas.showPage()
+                if helped:
+                    helped = layout_helper.compress(canvas._doc.Pages[-1].stream, FLATE_LEVEL, flate.done)
                 if progress:
                     progress(pno, n)
             if cancelled and cancelled():
@@ -737,4 +750,6 @@ class FormDocument:
             raise
         finally:
             rl_config.useA85, pdfdoc.PDFZCompress = old_a85, old_flate
+            if helped:
+                layout_helper.forget_streams()
         return n

@@ -41,6 +41,8 @@ _proc: subprocess.Popen | None = None
 _job = 0
 _cells: list = []       # the current job's cells (results come back by index) ...
 _table: dict = {}       # ... and the document's table their results go to
+_sent = 0
+_streams: dict[int, tuple[str, dict]] = {}   # page streams sent to be compressed, by number
 
 
 def wanted() -> bool:
@@ -101,7 +103,7 @@ def ask(font, thai_digits: bool, cells: list[tuple], table: dict) -> bool:
         _job += 1
         _cells, _table = cells, table
         try:
-            data = marshal.dumps((_job, font_key(font) if cells else None, thai_digits, cells))
+            data = marshal.dumps(("wrap", _job, font_key(font) if cells else None, thai_digits, cells))
             proc.stdin.write(_HEAD.pack(len(data)) + data)
             proc.stdin.flush()
         except (OSError, ValueError):
@@ -109,8 +111,34 @@ def ask(font, thai_digits: bool, cells: list[tuple], table: dict) -> bool:
     return True
 
 
+def compress(stream: str, level: int, into: dict) -> bool:
+    """Have the helper compress a finished page's content stream (``zlib.compress(stream as UTF-8,
+    level)``); the result is filed as ``into[stream]`` when it comes back. False when no helper
+    runs (nothing is sent)."""
+    global _sent
+    proc = _proc
+    if proc is None or proc.poll() is not None:
+        return False
+    with _lock:
+        _sent += 1
+        _streams[_sent] = (stream, into)
+        data = marshal.dumps(("zip", _sent, level, stream.encode("utf8")))
+        try:
+            proc.stdin.write(_HEAD.pack(len(data)) + data)
+            proc.stdin.flush()
+        except (OSError, ValueError):
+            _streams.pop(_sent, None)
+            return False
+    return True
+
+
+def forget_streams() -> None:
+    """Streams sent and not back yet are not wanted any more (their document is written)."""
+    _streams.clear()
+
+
 def _read(proc: subprocess.Popen) -> None:
-    """The program's side: file the helper's results in the document's table."""
+    """The program's side: file the helper's results in the document's tables."""
     out = proc.stdout
     try:
         while True:
@@ -118,7 +146,13 @@ def _read(proc: subprocess.Popen) -> None:
             if len(head) < 4:
                 return
             (n,) = _HEAD.unpack(head)
-            job, first, results = marshal.loads(out.read(n))
+            msg = marshal.loads(out.read(n))
+            if msg[0] == "zip":
+                got = _streams.pop(msg[1], None)
+                if got is not None:
+                    got[1][got[0]] = msg[2]
+                continue
+            _kind, job, first, results = msg
             cells, table = _cells, _table
             if job != _job:
                 continue    # a stopped job's results: not needed any more
@@ -151,10 +185,14 @@ atexit.register(stop)
 
 # ---------------------------------------------------------------- the helper process
 def serve(font: str = "auto") -> None:
-    """The helper's main loop: the newest job's cells, from the last one back, in batches."""
+    """The helper's main loop: page streams to compress first, as they come; else the newest
+    wrapping job's cells, from the last one back, in batches."""
+    import zlib
+    from collections import deque
     inp, out = sys.stdin.buffer, sys.stdout.buffer
     cond = threading.Condition()
-    latest: list = [None]    # the job received and not started yet
+    latest: list = [None]    # the wrapping job received and not started yet
+    zips: deque = deque()    # streams to compress
     closed = [False]
 
     def receive() -> None:
@@ -166,13 +204,26 @@ def serve(font: str = "auto") -> None:
                 (n,) = _HEAD.unpack(head)
                 msg = marshal.loads(inp.read(n))
                 with cond:
-                    latest[0] = msg
+                    if msg[0] == "zip":
+                        zips.append(msg)
+                    else:
+                        latest[0] = msg
                     cond.notify()
         except Exception:
             pass
         with cond:
             closed[0] = True
             cond.notify()
+
+    def send(msg) -> None:
+        data = marshal.dumps(msg)
+        out.write(_HEAD.pack(len(data)) + data)
+        out.flush()
+
+    def compress_waiting() -> None:
+        while zips:
+            _kind, n, level, data = zips.popleft()
+            send(("zip", n, zlib.compress(data, level)))
 
     threading.Thread(target=receive, daemon=True).start()
     from ..core.thai_text import line_breaks
@@ -186,38 +237,38 @@ def serve(font: str = "auto") -> None:
     except Exception:   # the print reports a missing font itself
         pass
     docs: dict[tuple, FormDocument] = {}
-    while True:
-        with cond:
-            while latest[0] is None and not closed[0]:
-                cond.wait()
-            if closed[0]:
-                break
-            job, key, thai_digits, cells = latest[0]
-            latest[0] = None
-        if not cells:
-            continue
-        doc = docs.get((key, thai_digits))
-        if doc is None:
-            f = made.get(key)
-            if f is None:
-                label, fkey, scale, regular, bold = key
-                f = made[key] = fonts.ThaiFont(label, {False: Path(regular), True: Path(bold)}, fkey,
-                                               force_scale=scale)
-            doc = docs[(key, thai_digits)] = FormDocument(Options(font=f, thai_digits=thai_digits))
-        i = len(cells) - 1
-        while i >= 0 and latest[0] is None and not closed[0]:
-            j = max(-1, i - BATCH)
-            results = []
-            for k in range(i, j, -1):
-                text, bold, size, pad, min_lines, width, grid_size = cells[k]
-                cell = Cell(text, bold=bold, size=size, pad=pad, min_lines=min_lines)
-                results.append(doc._wrap_cell(cell, width, grid_size))
-            data = marshal.dumps((job, i, results))
-            try:
-                out.write(_HEAD.pack(len(data)) + data)
-                out.flush()
-            except OSError:
-                closed[0] = True
-                break
-            i = j
+    try:
+        while True:
+            with cond:
+                while latest[0] is None and not zips and not closed[0]:
+                    cond.wait()
+                if closed[0]:
+                    break
+                job = latest[0]
+                latest[0] = None
+            compress_waiting()
+            if job is None or not job[4]:
+                continue
+            _kind, job, key, thai_digits, cells = job
+            doc = docs.get((key, thai_digits))
+            if doc is None:
+                f = made.get(key)
+                if f is None:
+                    label, fkey, scale, regular, bold = key
+                    f = made[key] = fonts.ThaiFont(label, {False: Path(regular), True: Path(bold)}, fkey,
+                                                   force_scale=scale)
+                doc = docs[(key, thai_digits)] = FormDocument(Options(font=f, thai_digits=thai_digits))
+            i = len(cells) - 1
+            while i >= 0 and latest[0] is None and not closed[0]:
+                compress_waiting()
+                j = max(-1, i - BATCH)
+                results = []
+                for k in range(i, j, -1):
+                    text, bold, size, pad, min_lines, width, grid_size = cells[k]
+                    cell = Cell(text, bold=bold, size=size, pad=pad, min_lines=min_lines)
+                    results.append(doc._wrap_cell(cell, width, grid_size))
+                send(("wrap", job, i, results))
+                i = j
+    except OSError:
+        pass
     os._exit(0)   # at once: taking the word list and the fonts apart would only delay the exit
