@@ -1,26 +1,34 @@
-"""A helper process that wraps a large form's cells on the PC's second core, ahead of the print
-that lays them out.
+"""A helper process that does part of a large print's work on the PC's second core, which sat
+idle while the print kept one core busy: it wraps the form's cells ahead of the layout, and
+compresses the finished pages while the next ones are drawn.
 
-Laying out the large calendar (finding where its Thai texts may break between words, measuring
-the pieces, filling the lines) took ~0.3 s of its ~0.6 s, on one core while the PC's second one
-was idle. Wrapping a cell (``FormDocument._wrap_cell``) depends only on its text and look, its
-width and the font and digits chosen, so another process can do part of it while the print goes
-on: the print hands it every cell it will lay out, in order (``ask``); the helper works from the
-last one back and sends its results in small batches, which a thread of the program files in the
-document's table of wrapped texts; the print works from the first one forward, taking from that
-table what has arrived and wrapping the rest itself, until the two meet. Nothing waits for the
-helper: a cell it has not done yet is wrapped by the print, with the same code, so the pages are
-the same whether the helper is fast, slow, absent or dead; only the time differs.
+* Wrapping. Laying out the large calendar (finding where its Thai texts may break between
+  words, measuring the pieces, filling the lines) took ~0.3 s of its ~0.6 s. Wrapping a cell
+  (``FormDocument._wrap_cell``) depends only on its text and look, its width, and the font and
+  digits chosen. The print hands the helper every cell it will lay out, in order (``ask``); the
+  helper wraps them from the last one back and sends its results in small batches, which a
+  thread of the program files in the document's table of wrapped texts; the print wraps from
+  the first one forward, taking from that table what has arrived, until the two meet.
+* Compressing. Each finished page's content stream goes to the helper (``compress``), which
+  makes the same ``zlib.compress`` call ReportLab would make when the file is written; the
+  result waits in the document's Flate filter (``layout._Flate``) for that moment.
 
-The helper is a fresh interpreter (``sys.executable``, as Windows would spawn one anyway) started
-by the print's warm-up (``render.prewarm``), while the program opens its file. It imports the
-layout code, loads the word list and the print font, then waits for jobs. It ends when the
-program closes its input (``stop``, registered for the program's exit). Not started in a frozen
-build (there ``sys.executable`` is the program itself), nor where the PC has one core.
+Nothing waits for the helper: a cell or a page it has not done yet is done by the print itself,
+with the same code, so the file is the same, byte for byte, whether the helper is fast, slow,
+absent or dead; only the time differs. The helper runs at the lowest priority, so on a busy PC
+it takes no time from the print (which then does everything itself, as before).
 
-Messages are length-prefixed ``marshal`` data (plain tuples, lists, strings and numbers):
-to the helper ``(job, font, thai_digits, cells)``, from it ``(job, index, results)``, the
-results of cells ``index``, ``index - 1``, ... in turn. An empty job stops the current one.
+The helper is a fresh interpreter (``sys.executable``, as Windows would spawn one anyway) running
+``layout_helper_process.serve``, started by the print's warm-up (``render.prewarm``) while the
+program opens its file: it imports the layout code, loads the word list and the print font,
+then waits. It ends when the program closes its input (``stop``, registered for the program's
+exit). Not started in a frozen build (there ``sys.executable`` is the program itself), nor
+where the PC has one core.
+
+Messages are length-prefixed ``marshal`` data (plain tuples, lists, strings, bytes, numbers).
+To the helper: ``("wrap", job, font, thai_digits, cells)`` (no cells: stop that job) and
+``("zip", number, level, data)``. From it: ``("wrap", job, index, results)``, the results of cells
+``index``, ``index - 1``, ... in turn, and ``("zip", number, compressed)``.
 """
 from __future__ import annotations
 
@@ -63,7 +71,7 @@ def start(font: str = "auto") -> bool:
         # at the lowest priority: it takes only a core nothing else wants (on a busy PC it would
         # take time from the print itself, which does the helper's share anyway)
         code = ("import os, sys\nif hasattr(os, 'nice'): os.nice(19)\nsys.path.insert(0, %r)\n"
-                "from pmqa_desktop.printing.layout_helper import serve; serve(%r)" % (package_parent, font))
+                "from pmqa_desktop.printing.layout_helper_process import serve; serve(%r)" % (package_parent, font))
         env = dict(os.environ)
         if sys.pycache_prefix:   # the compiled modules where this program keeps them (paths.py)
             env["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix
@@ -181,94 +189,3 @@ def stop() -> None:
 
 
 atexit.register(stop)
-
-
-# ---------------------------------------------------------------- the helper process
-def serve(font: str = "auto") -> None:
-    """The helper's main loop: page streams to compress first, as they come; else the newest
-    wrapping job's cells, from the last one back, in batches."""
-    import zlib
-    from collections import deque
-    inp, out = sys.stdin.buffer, sys.stdout.buffer
-    cond = threading.Condition()
-    latest: list = [None]    # the wrapping job received and not started yet
-    zips: deque = deque()    # streams to compress
-    closed = [False]
-
-    def receive() -> None:
-        try:
-            while True:
-                head = inp.read(4)
-                if len(head) < 4:
-                    break
-                (n,) = _HEAD.unpack(head)
-                msg = marshal.loads(inp.read(n))
-                with cond:
-                    if msg[0] == "zip":
-                        zips.append(msg)
-                    else:
-                        latest[0] = msg
-                    cond.notify()
-        except Exception:
-            pass
-        with cond:
-            closed[0] = True
-            cond.notify()
-
-    def send(msg) -> None:
-        data = marshal.dumps(msg)
-        out.write(_HEAD.pack(len(data)) + data)
-        out.flush()
-
-    def compress_waiting() -> None:
-        while zips:
-            _kind, n, level, data = zips.popleft()
-            send(("zip", n, zlib.compress(data, level)))
-
-    threading.Thread(target=receive, daemon=True).start()
-    from ..core.thai_text import line_breaks
-    from . import fonts
-    from .layout import Cell, FormDocument, Options
-    line_breaks("ทดสอบการตัดคำ")    # the word list, before the first job comes
-    made: dict[tuple, fonts.ThaiFont] = {}
-    try:
-        f = fonts.get_font(font)
-        made[font_key(f)] = f
-    except Exception:   # the print reports a missing font itself
-        pass
-    docs: dict[tuple, FormDocument] = {}
-    try:
-        while True:
-            with cond:
-                while latest[0] is None and not zips and not closed[0]:
-                    cond.wait()
-                if closed[0]:
-                    break
-                job = latest[0]
-                latest[0] = None
-            compress_waiting()
-            if job is None or not job[4]:
-                continue
-            _kind, job, key, thai_digits, cells = job
-            doc = docs.get((key, thai_digits))
-            if doc is None:
-                f = made.get(key)
-                if f is None:
-                    label, fkey, scale, regular, bold = key
-                    f = made[key] = fonts.ThaiFont(label, {False: Path(regular), True: Path(bold)}, fkey,
-                                                   force_scale=scale)
-                doc = docs[(key, thai_digits)] = FormDocument(Options(font=f, thai_digits=thai_digits))
-            i = len(cells) - 1
-            while i >= 0 and latest[0] is None and not closed[0]:
-                compress_waiting()
-                j = max(-1, i - BATCH)
-                results = []
-                for k in range(i, j, -1):
-                    text, bold, size, pad, min_lines, width, grid_size = cells[k]
-                    cell = Cell(text, bold=bold, size=size, pad=pad, min_lines=min_lines)
-                    results.append(doc._wrap_cell(cell, width, grid_size))
-                send(("wrap", job, i, results))
-                i = j
-    except OSError:
-        pass
-    os._exit(0)   # at once: taking the word list and the fonts apart would only delay the exit
