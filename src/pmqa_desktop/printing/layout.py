@@ -33,7 +33,8 @@ LINE_FACTOR = 1.08        # leading / nominal size
 PAD_X = 2.5
 PAD_Y = 1.5
 FOOTER_ROOM = 7 * MM      # the page number line, inside the frame (nothing in the margins)
-HELPER_MIN_CHARS = 40000  # a form with this much text in its grids has its line breaks found by the helper too
+HELPER_MIN_CHARS = 40000  # a form with this much text in its grids has part of its cells wrapped by the helper ...
+HELPER_MIN_TEXT = 16      # ... counting only its cells of this many characters or more
 HELPER_MIN_PAGES = 20     # a form of this many pages has its pages compressed by the helper
 MIN_SIZE = 12.0           # no text is set smaller (nominal TH Sarabun points), even to fit a long word
 
@@ -380,30 +381,44 @@ class FormDocument:
     def _ask_helper(self) -> bool:
         """A large form's text cells, in the order ``_lay_row`` wraps them, go to the helper process
         that wraps them on the PC's other core (``layout_helper``); what it has not done when a cell
-        is reached is wrapped here, as without it, by the same code."""
+        is reached is wrapped here, as without it, by the same code. Only texts of
+        ``HELPER_MIN_TEXT`` characters or more: a shorter one is quicker to wrap than to hand over."""
         if not layout_helper.running():
             return False
         cells: dict[tuple, None] = {}
         chars = 0
-        texts = self._wrapped_texts
+        shortest = HELPER_MIN_TEXT
         for item in self.items:
             if not isinstance(item, Grid):
                 continue
             widths, size = item.widths, item.size
-            for row in (*item.header, *item.body):
-                col = 0
-                for cell in row.cells:
-                    span = cell.colspan
-                    if cell.draw is None:
-                        w = widths[col] if span == 1 else sum(widths[col:col + span])
-                        like = (cell.text, cell.bold, cell.size, cell.pad, cell.min_lines, w, size)
-                        if like not in cells and like not in texts:
+            n = len(widths)
+            rows = (*item.header, *item.body)
+            # the columns worth it: those with a long text in the grid's first rows (the calendar's
+            # step texts and remarks, not its twelve months)
+            wordy = [j for j in range(n) if any(len(r.cells) == n and type(r.cells[j].text) is str
+                                                and len(r.cells[j].text) >= shortest for r in rows[:64])]
+            for row in rows:
+                rc = row.cells
+                if len(rc) == n:   # one cell a column (a key made wrong would only never be looked up)
+                    pairs = [(rc[j], widths[j]) for j in wordy]
+                else:
+                    pairs = []
+                    col = 0
+                    for c in rc:
+                        span = c.colspan
+                        pairs.append((c, widths[col] if span == 1 else sum(widths[col:col + span])))
+                        col += span
+                for cell, w in pairs:
+                    text = cell.text
+                    if type(text) is str and len(text) >= shortest and cell.draw is None:
+                        like = (text, cell.bold, cell.size, cell.pad, cell.min_lines, w, size)
+                        if like not in cells:
                             cells[like] = None
-                            chars += len(cell.text) if type(cell.text) is str else 0
-                    col += span
+                            chars += len(text)
         if chars < HELPER_MIN_CHARS:
             return False
-        return layout_helper.ask(self.opts.font, self.opts.thai_digits, list(cells), texts)
+        return layout_helper.ask(self.opts.font, self.opts.thai_digits, list(cells), self._wrapped_texts)
 
     def _lay_units(self) -> list[_Unit]:
         units: list[_Unit] = []
@@ -733,8 +748,8 @@ class FormDocument:
                 if self.footer_left:
                     ctx.text(self.left, base, self.footer_left, 12)
                 canvas.showPage()
-                if helped:
-                    helped = layout_helper.compress(canvas._doc.Pages[-1].stream, FLATE_LEVEL, flate.done)
+                if helped:   # (unless the helper is not ready, or behind: then this page is compressed here)
+                    layout_helper.compress(canvas._doc.Pages[-1].stream, FLATE_LEVEL, flate.done)
                 if progress:
                     progress(pno, n)
             if cancelled and cancelled():

@@ -35,6 +35,7 @@ from __future__ import annotations
 import atexit
 import marshal
 import os
+import queue
 import struct
 import subprocess
 import sys
@@ -51,6 +52,9 @@ _cells: list = []       # the current job's cells (results come back by index) .
 _table: dict = {}       # ... and the document's table their results go to
 _sent = 0
 _streams: dict[int, tuple[str, dict]] = {}   # page streams sent to be compressed, by number
+_ready = False          # the helper has loaded what it needs
+_outbox: queue.SimpleQueue = queue.SimpleQueue()
+MAX_PAGES_OUT = 16
 
 
 def wanted() -> bool:
@@ -61,10 +65,11 @@ def wanted() -> bool:
 def start(font: str = "auto") -> bool:
     """Start the helper process unless it runs already (it loads ``font``, a
     ``fonts.get_font`` choice, while it waits). False when it cannot be started."""
-    global _proc
+    global _proc, _outbox, _ready
     with _lock:
         if _proc is not None and _proc.poll() is None:
             return True
+        _ready = False
         if not wanted():
             return False
         package_parent = str(Path(__file__).resolve().parents[2])
@@ -85,7 +90,9 @@ def start(font: str = "auto") -> bool:
         except OSError:
             return False
         _proc = proc
+        _outbox = queue.SimpleQueue()
     threading.Thread(target=_read, args=(proc,), name="print-layout-helper", daemon=True).start()
+    threading.Thread(target=_write, args=(proc, _outbox), name="print-layout-helper-input", daemon=True).start()
     return True
 
 
@@ -104,39 +111,31 @@ def ask(font, thai_digits: bool, cells: list[tuple], table: dict) -> bool:
     wrapped texts) its result ``(lines, nominal size)`` is filed under. No cells: stop the
     current job. Returns False when no helper runs (nothing is sent)."""
     global _job, _cells, _table
-    proc = _proc
-    if proc is None or proc.poll() is not None:
+    if not running():
         return False
     with _lock:
         _job += 1
         _cells, _table = cells, table
         try:
             data = marshal.dumps(("wrap", _job, font_key(font) if cells else None, thai_digits, cells))
-            proc.stdin.write(_HEAD.pack(len(data)) + data)
-            proc.stdin.flush()
-        except (OSError, ValueError):
+        except ValueError:   # a value marshal cannot write (the print wraps everything itself)
             return False
+        _send(data)
     return True
 
 
 def compress(stream: str, level: int, into: dict) -> bool:
     """Have the helper compress a finished page's content stream (``zlib.compress(stream as UTF-8,
-    level)``); the result is filed as ``into[stream]`` when it comes back. False when no helper
-    runs (nothing is sent)."""
+    level)``); the result is filed as ``into[stream]`` when it comes back. False, and nothing sent,
+    when no helper runs, it is not ready yet, or it is behind (``MAX_PAGES_OUT`` pages sent and
+    not back: on a busy PC it gets little time, and the print compresses them as before)."""
     global _sent
-    proc = _proc
-    if proc is None or proc.poll() is not None:
+    if not _ready or len(_streams) >= MAX_PAGES_OUT or not running():
         return False
     with _lock:
         _sent += 1
         _streams[_sent] = (stream, into)
-        data = marshal.dumps(("zip", _sent, level, stream.encode("utf8")))
-        try:
-            proc.stdin.write(_HEAD.pack(len(data)) + data)
-            proc.stdin.flush()
-        except (OSError, ValueError):
-            _streams.pop(_sent, None)
-            return False
+        _send(marshal.dumps(("zip", _sent, level, stream.encode("utf8"))))
     return True
 
 
@@ -145,8 +144,34 @@ def forget_streams() -> None:
     _streams.clear()
 
 
+def _send(data: bytes | None) -> None:
+    """Queue a message for the writing thread (None: close the helper's input). The print never
+    waits on the pipe: the helper reads it when it gets the time."""
+    _outbox.put(data)
+
+
+def _write(proc: subprocess.Popen, outbox: queue.SimpleQueue) -> None:
+    pipe = proc.stdin
+    try:
+        while True:
+            data = outbox.get()
+            if data is None:
+                break
+            pipe.write(_HEAD.pack(len(data)))
+            pipe.write(data)
+            if outbox.empty():
+                pipe.flush()
+    except (OSError, ValueError):
+        pass
+    try:
+        pipe.close()
+    except OSError:
+        pass
+
+
 def _read(proc: subprocess.Popen) -> None:
     """The program's side: file the helper's results in the document's tables."""
+    global _ready
     out = proc.stdout
     try:
         while True:
@@ -155,32 +180,35 @@ def _read(proc: subprocess.Popen) -> None:
                 return
             (n,) = _HEAD.unpack(head)
             msg = marshal.loads(out.read(n))
-            if msg[0] == "zip":
+            kind = msg[0]
+            if kind == "zip":
                 got = _streams.pop(msg[1], None)
                 if got is not None:
                     got[1][got[0]] = msg[2]
-                continue
-            _kind, job, first, results = msg
-            cells, table = _cells, _table
-            if job != _job:
-                continue    # a stopped job's results: not needed any more
-            for i, r in enumerate(results):
-                table.setdefault(cells[first - i], r)
+            elif kind == "ready":
+                _ready = True
+            else:
+                _kind, job, first, results = msg
+                cells, table = _cells, _table
+                if job != _job:
+                    continue    # a stopped job's results: not needed any more
+                for i, r in enumerate(results):
+                    table.setdefault(cells[first - i], r)
     except (OSError, ValueError, EOFError, IndexError, TypeError):
         return
+    finally:
+        _ready = False
 
 
 def stop() -> None:
     """Close the helper's input (it ends) and wait for it briefly; at the program's exit too."""
-    global _proc
+    global _proc, _ready
     with _lock:
         proc, _proc = _proc, None
+        _ready = False
+        _send(None)
     if proc is None:
         return
-    try:
-        proc.stdin.close()
-    except OSError:
-        pass
     try:
         proc.wait(timeout=2)
     except subprocess.TimeoutExpired:

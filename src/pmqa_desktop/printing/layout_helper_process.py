@@ -65,6 +65,7 @@ def serve(font: str = "auto") -> None:
     except Exception:   # the print reports a missing font itself
         pass
     docs: dict[tuple, FormDocument] = {}
+    send(("ready",))
     try:
         while True:
             with cond:
