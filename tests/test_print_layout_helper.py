@@ -109,12 +109,13 @@ def test_the_helper_wraps_cells_as_the_print_does(helper, thai_digits):
         assert table[key] == mine and type(table[key][1]) is type(mine[1]), key
 
 
-def test_the_helper_compresses_a_page_as_zlib_does(helper):
-    stream = "BT /F1 12 Tf (ทดสอบ) Tj ET\n" * 500
+def test_the_helper_compresses_pages_as_zlib_does(helper):
+    streams = [f"BT /F1 12 Tf ({i} ทดสอบ) Tj ET\n" * 500 for i in range(helper.PAGES_A_MESSAGE)]
     done: dict = {}
-    assert helper.compress(stream, layout.FLATE_LEVEL, done)
-    assert _wait(lambda: stream in done)
-    assert done[stream] == zlib.compress(stream.encode("utf8"), layout.FLATE_LEVEL)
+    for s in streams:
+        assert helper.compress(s, layout.FLATE_LEVEL, done)
+    assert _wait(lambda: all(s in done for s in streams))
+    assert [done[s] for s in streams] == [zlib.compress(s.encode("utf8"), layout.FLATE_LEVEL) for s in streams]
 
 
 def test_a_large_form_prints_the_same_with_the_helper_and_uses_it(helper, tmp_path, monkeypatch):
@@ -148,7 +149,8 @@ def test_a_large_form_prints_the_same_with_the_helper_and_uses_it(helper, tmp_pa
             sent.add(stream)
         return ok
     monkeypatch.setattr(layout_helper, "compress", compress)
-    monkeypatch.setattr(layout_helper, "MAX_PAGES_OUT", 10 ** 6)   # never behind: every page goes
+    monkeypatch.setattr(layout_helper, "MAX_GROUPS_OUT", 10 ** 6)   # never behind: every page goes
+    monkeypatch.setattr(layout_helper, "PAGES_A_MESSAGE", 1)
     taken: list = []
     real_encode = layout._Flate.encode
 

@@ -9,7 +9,7 @@ compresses the finished pages while the next ones are drawn.
   helper wraps them from the last one back and sends its results in small batches, which a
   thread of the program files in the document's table of wrapped texts; the print wraps from
   the first one forward, taking from that table what has arrived, until the two meet.
-* Compressing. Each finished page's content stream goes to the helper (``compress``), which
+* Compressing. The finished pages' content streams go to the helper (``compress``), which
   makes the same ``zlib.compress`` call ReportLab would make when the file is written; the
   result waits in the document's Flate filter (``layout._Flate``) for that moment.
 
@@ -27,8 +27,8 @@ where the PC has one core.
 
 Messages are length-prefixed ``marshal`` data (plain tuples, lists, strings, bytes, numbers).
 To the helper: ``("wrap", job, font, thai_digits, cells)`` (no cells: stop that job) and
-``("zip", number, level, data)``. From it: ``("wrap", job, index, results)``, the results of cells
-``index``, ``index - 1``, ... in turn, and ``("zip", number, compressed)``.
+``("zip", number, level, [data, ...])``. From it: ``("ready",)``, ``("wrap", job, index, results)``,
+the results of cells ``index``, ``index - 1``, ... in turn, and ``("zip", number, [compressed, ...])``.
 """
 from __future__ import annotations
 
@@ -42,7 +42,8 @@ import sys
 import threading
 from pathlib import Path
 
-BATCH = 24             # cells per message back (a few ms of work: results arrive steadily)
+BATCH = 48             # cells per message back (~5 ms of work: results arrive steadily, and rarely
+#                        enough that the program's thread filing them seldom takes Python's lock)
 _HEAD = struct.Struct("<I")
 
 _lock = threading.Lock()
@@ -51,10 +52,12 @@ _job = 0
 _cells: list = []       # the current job's cells (results come back by index) ...
 _table: dict = {}       # ... and the document's table their results go to
 _sent = 0
-_streams: dict[int, tuple[str, dict]] = {}   # page streams sent to be compressed, by number
+_streams: dict[int, tuple[list[str], dict]] = {}   # groups of page streams sent to be compressed, by number
+_pending: list[str] = []   # page streams of the group not sent yet
 _ready = False          # the helper has loaded what it needs
 _outbox: queue.SimpleQueue = queue.SimpleQueue()
-MAX_PAGES_OUT = 16
+PAGES_A_MESSAGE = 8
+MAX_GROUPS_OUT = 3
 
 
 def wanted() -> bool:
@@ -126,21 +129,29 @@ def ask(font, thai_digits: bool, cells: list[tuple], table: dict) -> bool:
 
 def compress(stream: str, level: int, into: dict) -> bool:
     """Have the helper compress a finished page's content stream (``zlib.compress(stream as UTF-8,
-    level)``); the result is filed as ``into[stream]`` when it comes back. False, and nothing sent,
-    when no helper runs, it is not ready yet, or it is behind (``MAX_PAGES_OUT`` pages sent and
-    not back: on a busy PC it gets little time, and the print compresses them as before)."""
+    level)``); the result is filed as ``into[stream]`` when it comes back. Pages go in groups of
+    ``PAGES_A_MESSAGE`` (each message wakes a thread of the program: few of them, few switches).
+    False, and nothing kept, when no helper runs, it is not ready yet, or it is behind
+    (``MAX_GROUPS_OUT`` groups sent and not back: on a busy PC it gets little time, and the print
+    compresses the pages itself when the file is written, as before)."""
     global _sent
-    if not _ready or len(_streams) >= MAX_PAGES_OUT or not running():
+    if not _ready or len(_streams) >= MAX_GROUPS_OUT or not running():
         return False
-    with _lock:
-        _sent += 1
-        _streams[_sent] = (stream, into)
-        _send(marshal.dumps(("zip", _sent, level, stream.encode("utf8"))))
+    _pending.append(stream)
+    if len(_pending) >= PAGES_A_MESSAGE:
+        with _lock:
+            _sent += 1
+            group = _pending[:]
+            _pending.clear()
+            _streams[_sent] = (group, into)
+            _send(marshal.dumps(("zip", _sent, level, [s.encode("utf8") for s in group])))
     return True
 
 
 def forget_streams() -> None:
-    """Streams sent and not back yet are not wanted any more (their document is written)."""
+    """Streams not sent yet or not back yet are not wanted any more (their document is written:
+    the print compressed them itself)."""
+    _pending.clear()
     _streams.clear()
 
 
@@ -184,7 +195,9 @@ def _read(proc: subprocess.Popen) -> None:
             if kind == "zip":
                 got = _streams.pop(msg[1], None)
                 if got is not None:
-                    got[1][got[0]] = msg[2]
+                    into = got[1]
+                    for stream, data in zip(got[0], msg[2]):
+                        into[stream] = data
             elif kind == "ready":
                 _ready = True
             else:

@@ -53,8 +53,8 @@ def serve(font: str = "auto") -> None:
 
     def compress_waiting() -> None:
         while zips:
-            _kind, n, level, data = zips.popleft()
-            send(("zip", n, zlib.compress(data, level)))
+            _kind, n, level, group = zips.popleft()
+            send(("zip", n, [zlib.compress(data, level) for data in group]))
 
     threading.Thread(target=receive, daemon=True).start()
     line_breaks("ทดสอบการตัดคำ")    # the word list, before the first job comes
