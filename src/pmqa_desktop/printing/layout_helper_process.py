@@ -20,7 +20,10 @@ from .layout_helper import BATCH, _HEAD, font_key
 def serve(font: str = "auto") -> None:
     """The helper's main loop: page streams to compress first, as they come; else the newest
     wrapping job's cells, from the last one back, in batches."""
-    inp, out = sys.stdin.buffer, sys.stdout.buffer
+    inp = sys.stdin.buffer
+    # the messages get the output pipe to themselves: anything printed goes where errors go
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     cond = threading.Condition()
     latest: list = [None]    # the wrapping job received and not started yet
     zips: deque = deque()    # streams to compress
