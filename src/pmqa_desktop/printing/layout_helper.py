@@ -213,20 +213,27 @@ def _read(proc: subprocess.Popen) -> None:
         _ready = False
 
 
-def stop() -> None:
-    """Close the helper's input (it ends) and wait for it briefly; at the program's exit too."""
+def stop(wait: float = 2.0) -> None:
+    """Close the helper's input: it ends as soon as it reads that. Waits up to ``wait`` seconds
+    for it (then ends it), unless ``wait`` is 0."""
     global _proc, _ready
     with _lock:
         proc, _proc = _proc, None
         _ready = False
         _send(None)
-    if proc is None:
+    if proc is None or not wait:
         return
     try:
-        proc.wait(timeout=2)
+        proc.wait(timeout=wait)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
 
 
-atexit.register(stop)
+def _at_exit() -> None:
+    """At the program's exit the helper is only told to end, not waited for: at its low priority,
+    on a busy PC, it could take a second to get the time to do so."""
+    stop(wait=0)
+
+
+atexit.register(_at_exit)
