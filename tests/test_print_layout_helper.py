@@ -56,6 +56,7 @@ def _cells(doc: FormDocument) -> list[tuple]:
 def _wait(cond, seconds: float = 60.0) -> bool:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
+        layout_helper.poll()   # (where the print reads the helper's pipe itself, it does so when it can)
         if cond():
             return True
         time.sleep(0.01)
@@ -89,8 +90,12 @@ def _start() -> None:
     assert _wait(lambda: layout_helper._ready), "the helper is ready (it runs at the lowest priority)"
 
 
-@pytest.fixture
-def helper():
+@pytest.fixture(params=[True, False], ids=["polled", "threads"])
+def helper(request, monkeypatch):
+    """The helper, talked to by the print itself (POSIX) or by two threads (as on Windows)."""
+    if request.param and not layout_helper._POLLED:
+        pytest.skip("pipes cannot be polled here")
+    monkeypatch.setattr(layout_helper, "_POLLED", request.param)
     _start()
     yield layout_helper
     layout_helper.stop()

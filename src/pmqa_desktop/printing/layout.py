@@ -283,6 +283,7 @@ class FormDocument:
         self._headings: dict[tuple, tuple] = {}   # a heading row where it stands -> its operators
         self._wrapped: dict[tuple, tuple] = {}   # (id(cell), width, size) -> (cell, lines, size)
         self._wrapped_texts: dict[tuple, tuple] = {}   # (text, look, width, size) -> (lines, size)
+        self._helped = False    # the helper process wraps some of the cells being laid out
 
     def add(self, item) -> None:
         self.items.append(item)
@@ -371,10 +372,11 @@ class FormDocument:
         return _Laid(first, height(first)), _Laid(rest, height(rest))
 
     def _units(self) -> list[_Unit]:
-        helped = self._ask_helper()
+        helped = self._helped = self._ask_helper()
         try:
             return self._lay_units()
         finally:
+            self._helped = False
             if helped:
                 layout_helper.ask(self.opts.font, self.opts.thai_digits, [], {})   # done: the helper stops
 
@@ -457,7 +459,10 @@ class FormDocument:
                     gl.continued_lines = [ln.text for ln in wrap(face, BODY_SIZE * self.opts.font.scale,
                                                                  self.opts.digits(item.continued), self.frame_w)]
                     gl.continued_height = len(gl.continued_lines) * leading(BODY_SIZE) + 2
+                poll = layout_helper.poll if self._helped else None
                 for i, r in enumerate(item.body):
+                    if poll is not None and not i & 15:
+                        poll()   # the helper's lines come in (``_ask_helper``)
                     laid = self._lay_row(r, item.widths, item.size)
                     units.append(_Unit(laid.height, "row", grid=gl, laid=laid, keep_next=r.keep_with_next,
                                        continues=i > 0, row=i))
@@ -754,6 +759,8 @@ class FormDocument:
                     progress(pno, n)
             if cancelled and cancelled():
                 raise Cancelled()
+            if helped:
+                layout_helper.poll()   # the last pages the helper compressed
             canvas.save()
             os.replace(tmp, path)
             self.missing = set(ctx.writer.missing)

@@ -40,6 +40,7 @@ import struct
 import subprocess
 import sys
 import threading
+from collections import deque
 from pathlib import Path
 
 BATCH = 48             # cells per message back (~5 ms of work: results arrive steadily, and rarely
@@ -58,6 +59,13 @@ _ready = False          # the helper has loaded what it needs
 _outbox: queue.SimpleQueue = queue.SimpleQueue()
 PAGES_A_MESSAGE = 8
 MAX_GROUPS_OUT = 3
+# Where pipes can be read and written without waiting (not Windows' before Python 3.12), the print
+# itself reads and writes them, at moments it chooses (``poll``): no thread of the program wakes
+# for each message, and so none takes Python's lock from the print (on a busy PC each such switch
+# could keep the print waiting for a few milliseconds). Elsewhere two threads do it.
+_POLLED = sys.platform != "win32" and hasattr(os, "set_blocking")
+_rbuf = bytearray()            # (polled) bytes read from the helper, not a whole message yet
+_wbuf: deque = deque()         # (polled) messages, or what is left of them, not written yet
 
 
 def wanted() -> bool:
@@ -93,6 +101,17 @@ def start(font: str = "auto") -> bool:
         except OSError:
             return False
         _proc = proc
+        if _POLLED:
+            _rbuf.clear()
+            _wbuf.clear()
+            for f in (proc.stdin, proc.stdout):
+                os.set_blocking(f.fileno(), False)
+                try:   # (Linux) room for a whole job in the pipe: the helper gets it at once
+                    import fcntl
+                    fcntl.fcntl(f.fileno(), 1031, 1 << 20)   # F_SETPIPE_SZ
+                except (ImportError, OSError):
+                    pass
+            return True
         _outbox = queue.SimpleQueue()
     threading.Thread(target=_read, args=(proc,), name="print-layout-helper", daemon=True).start()
     threading.Thread(target=_write, args=(proc, _outbox), name="print-layout-helper-input", daemon=True).start()
@@ -135,6 +154,7 @@ def compress(stream: str, level: int, into: dict) -> bool:
     (``MAX_GROUPS_OUT`` groups sent and not back: on a busy PC it gets little time, and the print
     compresses the pages itself when the file is written, as before)."""
     global _sent
+    poll()
     if not _ready or len(_streams) >= MAX_GROUPS_OUT or not running():
         return False
     _pending.append(stream)
@@ -155,13 +175,91 @@ def forget_streams() -> None:
     _streams.clear()
 
 
-def _send(data: bytes | None) -> None:
-    """Queue a message for the writing thread (None: close the helper's input). The print never
-    waits on the pipe: the helper reads it when it gets the time."""
-    _outbox.put(data)
+def _send(data: bytes) -> None:
+    """Send a message. The print never waits on the pipe: what
+    the helper has not read yet is written later (``poll``), or by the writing thread."""
+    if not _POLLED:
+        _outbox.put(data)
+        return
+    proc = _proc
+    _wbuf.append(memoryview(_HEAD.pack(len(data)) + data))
+    _flush(proc)
+
+
+def _flush(proc) -> None:
+    if proc is None:
+        return
+    try:
+        fd = proc.stdin.fileno()
+        while _wbuf:
+            n = os.write(fd, _wbuf[0])
+            if n < len(_wbuf[0]):
+                _wbuf[0] = _wbuf[0][n:]
+                return
+            _wbuf.popleft()
+    except BlockingIOError:
+        return
+    except (OSError, ValueError):   # the helper has ended
+        _wbuf.clear()
+
+
+def poll() -> None:
+    """Write what waits for the helper and take in what it sent back (polled mode; elsewhere the
+    threads do it). Cheap: the print calls it every few rows and after each page."""
+    proc = _proc
+    if not _POLLED or proc is None:
+        return
+    _flush(proc)
+    global _ready
+    try:
+        fd = proc.stdout.fileno()
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                _ready = False
+                break
+            _rbuf.extend(chunk)
+    except BlockingIOError:
+        pass
+    except (OSError, ValueError):
+        _ready = False
+    pos, end = 0, len(_rbuf)
+    try:
+        while end - pos >= 4:
+            (n,) = _HEAD.unpack_from(_rbuf, pos)
+            if end - pos - 4 < n:
+                break
+            msg = marshal.loads(_rbuf[pos + 4:pos + 4 + n])
+            pos += 4 + n
+            _take(msg)
+    except (ValueError, EOFError, IndexError, TypeError, struct.error):
+        _ready = False   # not the helper's messages: nothing more is taken from it
+        stop(wait=0)
+    del _rbuf[:pos]
+
+
+def _take(msg) -> None:
+    """File one of the helper's messages."""
+    global _ready
+    kind = msg[0]
+    if kind == "zip":
+        got = _streams.pop(msg[1], None)
+        if got is not None:
+            into = got[1]
+            for stream, data in zip(got[0], msg[2]):
+                into[stream] = data
+    elif kind == "ready":
+        _ready = True
+    else:
+        _kind, job, first, results = msg
+        cells, table = _cells, _table
+        if job == _job:   # (else a stopped job's results: not needed any more)
+            for i, r in enumerate(results):
+                table.setdefault(cells[first - i], r)
 
 
 def _write(proc: subprocess.Popen, outbox: queue.SimpleQueue) -> None:
+    """(Threaded mode) the writing thread."""
     pipe = proc.stdin
     try:
         while True:
@@ -181,7 +279,7 @@ def _write(proc: subprocess.Popen, outbox: queue.SimpleQueue) -> None:
 
 
 def _read(proc: subprocess.Popen) -> None:
-    """The program's side: file the helper's results in the document's tables."""
+    """(Threaded mode) the reading thread: files the helper's results in the document's tables."""
     global _ready
     out = proc.stdout
     try:
@@ -190,23 +288,7 @@ def _read(proc: subprocess.Popen) -> None:
             if len(head) < 4:
                 return
             (n,) = _HEAD.unpack(head)
-            msg = marshal.loads(out.read(n))
-            kind = msg[0]
-            if kind == "zip":
-                got = _streams.pop(msg[1], None)
-                if got is not None:
-                    into = got[1]
-                    for stream, data in zip(got[0], msg[2]):
-                        into[stream] = data
-            elif kind == "ready":
-                _ready = True
-            else:
-                _kind, job, first, results = msg
-                cells, table = _cells, _table
-                if job != _job:
-                    continue    # a stopped job's results: not needed any more
-                for i, r in enumerate(results):
-                    table.setdefault(cells[first - i], r)
+            _take(marshal.loads(out.read(n)))
     except (OSError, ValueError, EOFError, IndexError, TypeError):
         return
     finally:
@@ -220,7 +302,15 @@ def stop(wait: float = 2.0) -> None:
     with _lock:
         proc, _proc = _proc, None
         _ready = False
-        _send(None)
+        if not _POLLED:
+            _outbox.put(None)
+        else:
+            _wbuf.clear()
+            try:
+                if proc is not None:
+                    proc.stdin.close()
+            except OSError:
+                pass
     if proc is None or not wait:
         return
     try:
