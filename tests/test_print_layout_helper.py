@@ -96,6 +96,7 @@ def helper(request, monkeypatch):
     if request.param and not layout_helper._POLLED:
         pytest.skip("pipes cannot be polled here")
     monkeypatch.setattr(layout_helper, "_POLLED", request.param)
+    monkeypatch.setattr(layout_helper, "BUSY_MARGIN", -1000)   # however busy the PC running the tests
     _start()
     yield layout_helper
     layout_helper.stop()
@@ -191,6 +192,15 @@ def test_the_helper_ends_when_the_program_stops_it(helper):
     assert proc.poll() is None
     helper.stop()
     assert proc.poll() is not None and not helper.running()
+
+
+def test_on_a_busy_pc_the_print_does_everything_itself(helper, tmp_path, monkeypatch):
+    monkeypatch.setattr(layout_helper, "BUSY_MARGIN", 1000)   # as busy as can be
+    assert helper.running() and not helper.idle_core()
+    sent: list = []
+    monkeypatch.setattr(layout_helper, "_send", sent.append)
+    _doc().render(tmp_path / "busy.pdf")
+    assert sent == []
 
 
 def test_the_print_warm_up_starts_the_helper(monkeypatch):

@@ -385,7 +385,7 @@ class FormDocument:
         that wraps them on the PC's other core (``layout_helper``); what it has not done when a cell
         is reached is wrapped here, as without it, by the same code. Only texts of
         ``HELPER_MIN_TEXT`` characters or more: a shorter one is quicker to wrap than to hand over."""
-        if not layout_helper.running():
+        if not layout_helper.idle_core():
             return False
         cells: dict[tuple, None] = {}
         chars = 0
@@ -706,7 +706,7 @@ class FormDocument:
         old_a85, old_flate = rl_config.useA85, pdfdoc.PDFZCompress
         rl_config.useA85 = 0   # Flate only: ASCII85 doubles the time of writing the file
         pdfdoc.PDFZCompress = flate = _Flate()
-        helped = n >= HELPER_MIN_PAGES and layout_helper.running()
+        helped = n >= HELPER_MIN_PAGES and layout_helper.idle_core()
         # the initial font is ours: ReportLab's default would name an unused, unembedded Helvetica
         canvas = Canvas(str(tmp), pagesize=self.pagesize, pageCompression=1,
                         initialFontName=self.opts.font.face(False).rl_name)

@@ -122,6 +122,23 @@ def running() -> bool:
     return _proc is not None and _proc.poll() is None
 
 
+# the PC counts as busy when its load average (where the system gives one) is above its cores less this
+BUSY_MARGIN = 0.25
+
+
+def idle_core() -> bool:
+    """True when the helper can have a core to itself: it runs and the PC is not busy with other
+    work (load average over the last minute below the number of cores, less ``BUSY_MARGIN``:
+    about one core free). On a busy PC the print does everything itself, as without a helper: the
+    helper would get little time at its low priority, and talking to it would only cost the print."""
+    if not running():
+        return False
+    try:
+        return os.getloadavg()[0] < (os.cpu_count() or 1) - BUSY_MARGIN
+    except (AttributeError, OSError):   # (Windows: no load average; the helper's priority decides)
+        return True
+
+
 def font_key(font) -> tuple:
     """What the helper needs to make the same ``fonts.ThaiFont``: label, key, scale, face files."""
     return (font.label, font.key, font.scale, str(font.faces[False].path), str(font.faces[True].path))
