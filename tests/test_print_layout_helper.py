@@ -203,9 +203,16 @@ def test_on_a_busy_pc_the_print_does_everything_itself(helper, tmp_path, monkeyp
     assert sent == []
 
 
+def test_on_a_busy_pc_no_helper_is_started(monkeypatch):
+    layout_helper.stop()
+    monkeypatch.setattr(layout_helper, "BUSY_MARGIN", 1000)
+    assert not layout_helper.start("laksaman") and not layout_helper.running()
+
+
 def test_the_print_warm_up_starts_the_helper(monkeypatch):
     from pmqa_desktop.printing import render
     layout_helper.stop()
+    monkeypatch.setattr(layout_helper, "BUSY_MARGIN", -1000)
     try:
         render.prewarm("laksaman").join(60)
         assert layout_helper.running()

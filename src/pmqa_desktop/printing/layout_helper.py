@@ -75,13 +75,14 @@ def wanted() -> bool:
 
 def start(font: str = "auto") -> bool:
     """Start the helper process unless it runs already (it loads ``font``, a
-    ``fonts.get_font`` choice, while it waits). False when it cannot be started."""
+    ``fonts.get_font`` choice, while it waits). False when it cannot be started, or the PC is
+    busy (``idle_core``)."""
     global _proc, _outbox, _ready
     with _lock:
         if _proc is not None and _proc.poll() is None:
             return True
         _ready = False
-        if not wanted():
+        if not wanted() or _busy():   # (a busy PC has no core for it; the next print's warm-up tries again)
             return False
         package_parent = str(Path(__file__).resolve().parents[2])
         # at the lowest priority: it takes only a core nothing else wants (on a busy PC it would
@@ -131,12 +132,14 @@ def idle_core() -> bool:
     work (load average over the last minute below the number of cores, less ``BUSY_MARGIN``:
     about one core free). On a busy PC the print does everything itself, as without a helper: the
     helper would get little time at its low priority, and talking to it would only cost the print."""
-    if not running():
-        return False
+    return running() and not _busy()
+
+
+def _busy() -> bool:
     try:
-        return os.getloadavg()[0] < (os.cpu_count() or 1) - BUSY_MARGIN
+        return os.getloadavg()[0] >= (os.cpu_count() or 1) - BUSY_MARGIN
     except (AttributeError, OSError):   # (Windows: no load average; the helper's priority decides)
-        return True
+        return False
 
 
 def font_key(font) -> tuple:
