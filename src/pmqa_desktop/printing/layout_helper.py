@@ -64,6 +64,7 @@ MAX_GROUPS_OUT = 3
 # for each message, and so none takes Python's lock from the print (on a busy PC each such switch
 # could keep the print waiting for a few milliseconds). Elsewhere two threads do it.
 _POLLED = sys.platform != "win32" and hasattr(os, "set_blocking")
+_poll_lock = threading.Lock()
 _rbuf = bytearray()            # (polled) bytes read from the helper, not a whole message yet
 _wbuf: deque = deque()         # (polled) messages, or what is left of them, not written yet
 
@@ -227,10 +228,18 @@ def poll() -> None:
     """Write what waits for the helper and take in what it sent back (polled mode; elsewhere the
     threads do it). Cheap: the print calls it every few rows and after each page."""
     proc = _proc
-    if not _POLLED or proc is None:
-        return
-    _flush(proc)
+    if not _POLLED or proc is None or not _poll_lock.acquire(blocking=False):
+        return   # (another thread of the program is taking them in: it will file them)
+    try:
+        _take_in(proc)
+    finally:
+        _poll_lock.release()
+
+
+def _take_in(proc) -> None:
     global _ready
+    with _lock:   # (the writing side: ask and compress write under it too)
+        _flush(proc)
     try:
         fd = proc.stdout.fileno()
         while True:
