@@ -6,8 +6,8 @@ compresses the finished pages while the next ones are drawn.
   words, measuring the pieces, filling the lines) took ~0.3 s of its ~0.6 s. Wrapping a cell
   (``FormDocument._wrap_cell``) depends only on its text and look, its width, and the font and
   digits chosen. The print hands the helper every cell it will lay out, in order (``ask``); the
-  helper wraps them from the last one back and sends its results in small batches, which a
-  thread of the program files in the document's table of wrapped texts; the print wraps from
+  helper wraps them from the last one back and sends its results in small batches, which the
+  print takes in (``poll``) and files in the document's table of wrapped texts; the print wraps from
   the first one forward, taking from that table what has arrived, until the two meet.
 * Compressing. The finished pages' content streams go to the helper (``compress``), which
   makes the same ``zlib.compress`` call ReportLab would make when the file is written; the
@@ -44,7 +44,7 @@ from collections import deque
 from pathlib import Path
 
 BATCH = 48             # cells per message back (~5 ms of work: results arrive steadily, and rarely
-#                        enough that the program's thread filing them seldom takes Python's lock)
+#                        enough that, on Windows, the program's thread filing them seldom takes Python's lock)
 _HEAD = struct.Struct("<I")
 
 _lock = threading.Lock()

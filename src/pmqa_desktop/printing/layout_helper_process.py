@@ -23,7 +23,10 @@ def serve(font: str = "auto") -> None:
     inp = sys.stdin.buffer
     # the messages get the output pipe to themselves: anything printed goes where errors go
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    try:
+        os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):   # (no error output: pythonw.exe)
+        pass
     cond = threading.Condition()
     latest: list = [None]    # the wrapping job received and not started yet
     zips: deque = deque()    # streams to compress
