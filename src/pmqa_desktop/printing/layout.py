@@ -22,6 +22,7 @@ from reportlab.pdfgen.canvas import PATH_OPS, Canvas
 
 from ..core.thai_calendar import from_thai_digits, to_thai_digits
 from ..i18n import _
+from . import layout_helper
 from .fonts import ThaiFont
 from .form_text import thai
 from .thai_text_layout import TextWriter, fp_str, longest_word_width, num, surely_wider, words_surely_fit, wrap
@@ -32,6 +33,9 @@ LINE_FACTOR = 1.08        # leading / nominal size
 PAD_X = 2.5
 PAD_Y = 1.5
 FOOTER_ROOM = 7 * MM      # the page number line, inside the frame (nothing in the margins)
+HELPER_MIN_CHARS = 40000  # a form with this much text in its grids has part of its cells wrapped by the helper ...
+HELPER_MIN_TEXT = 16      # ... counting only its cells of this many characters or more
+HELPER_MIN_PAGES = 20     # a form of this many pages has its pages compressed by the helper
 MIN_SIZE = 12.0           # no text is set smaller (nominal TH Sarabun points), even to fit a long word
 
 
@@ -43,15 +47,24 @@ _THAI_DIGIT = re.compile("[\u0e50-\u0e59]").search
 class _Flate(pdfdoc.PDFStreamFilterZCompress):
     """ReportLab's Flate filter at a low level: a long form's page streams compress about 2.5
     times faster than at zlib's default and come out about a fifth bigger. (Compressing
-    finished pages in a helper thread was tried: the thread switches cost what it saved.)"""
+    finished pages in a helper thread was tried: the thread switches cost what it saved.) A large
+    form's pages are compressed by the helper process as they are finished (``layout_helper``,
+    the same call to zlib); a page whose result is not back when the file is written is
+    compressed here."""
+
+    def __init__(self):
+        self.done: dict[str, bytes] = {}   # streams compressed by the helper process (layout_helper)
 
     def encode(self, text):
+        if self.done:
+            got = self.done.pop(text, None)
+            if got is not None:
+                return got
         if isinstance(text, str):
             text = text.encode("utf8")
         return zlib.compress(text, FLATE_LEVEL)
 
 
-_FLATE = _Flate()
 _TOP, _BOTTOM = "\x00t", "\x00b"    # stand for a row's top and bottom in its rules' template
 
 
@@ -270,6 +283,7 @@ class FormDocument:
         self._headings: dict[tuple, tuple] = {}   # a heading row where it stands -> its operators
         self._wrapped: dict[tuple, tuple] = {}   # (id(cell), width, size) -> (cell, lines, size)
         self._wrapped_texts: dict[tuple, tuple] = {}   # (text, look, width, size) -> (lines, size)
+        self._helped = False    # the helper process wraps some of the cells being laid out
 
     def add(self, item) -> None:
         self.items.append(item)
@@ -358,6 +372,57 @@ class FormDocument:
         return _Laid(first, height(first)), _Laid(rest, height(rest))
 
     def _units(self) -> list[_Unit]:
+        helped = self._helped = self._ask_helper()
+        try:
+            return self._lay_units()
+        finally:
+            self._helped = False
+            if helped:
+                layout_helper.ask(self.opts.font, self.opts.thai_digits, [], {})   # done: the helper stops
+
+    def _ask_helper(self) -> bool:
+        """A large form's text cells, in the order ``_lay_row`` wraps them, go to the helper process
+        that wraps them on the PC's other core (``layout_helper``); what it has not done when a cell
+        is reached is wrapped here, as without it, by the same code. Only texts of
+        ``HELPER_MIN_TEXT`` characters or more: a shorter one is quicker to wrap than to hand over."""
+        if not layout_helper.idle_core():
+            return False
+        cells: dict[tuple, None] = {}
+        chars = 0
+        shortest = HELPER_MIN_TEXT
+        for item in self.items:
+            if not isinstance(item, Grid):
+                continue
+            widths, size = item.widths, item.size
+            n = len(widths)
+            rows = (*item.header, *item.body)
+            # the columns worth it: those with a long text in the grid's first rows (the calendar's
+            # step texts and remarks, not its twelve months)
+            wordy = [j for j in range(n) if any(len(r.cells) == n and type(r.cells[j].text) is str
+                                                and len(r.cells[j].text) >= shortest for r in rows[:64])]
+            for row in rows:
+                rc = row.cells
+                if len(rc) == n:   # one cell a column (a key made wrong would only never be looked up)
+                    pairs = [(rc[j], widths[j]) for j in wordy]
+                else:
+                    pairs = []
+                    col = 0
+                    for c in rc:
+                        span = c.colspan
+                        pairs.append((c, widths[col] if span == 1 else sum(widths[col:col + span])))
+                        col += span
+                for cell, w in pairs:
+                    text = cell.text
+                    if type(text) is str and len(text) >= shortest and cell.draw is None:
+                        like = (text, cell.bold, cell.size, cell.pad, cell.min_lines, w, size)
+                        if like not in cells:
+                            cells[like] = None
+                            chars += len(text)
+        if chars < HELPER_MIN_CHARS:
+            return False
+        return layout_helper.ask(self.opts.font, self.opts.thai_digits, list(cells), self._wrapped_texts)
+
+    def _lay_units(self) -> list[_Unit]:
         units: list[_Unit] = []
         # grids sharing their heading rows and columns (the weekly plan's pages, one Grid each)
         # share the laid-out rows too, so _draw_heading repeats their operators from page to page
@@ -394,7 +459,10 @@ class FormDocument:
                     gl.continued_lines = [ln.text for ln in wrap(face, BODY_SIZE * self.opts.font.scale,
                                                                  self.opts.digits(item.continued), self.frame_w)]
                     gl.continued_height = len(gl.continued_lines) * leading(BODY_SIZE) + 2
+                poll = layout_helper.poll if self._helped else None
                 for i, r in enumerate(item.body):
+                    if poll is not None and not i & 15:
+                        poll()   # the helper's lines come in (``_ask_helper``)
                     laid = self._lay_row(r, item.widths, item.size)
                     units.append(_Unit(laid.height, "row", grid=gl, laid=laid, keep_next=r.keep_with_next,
                                        continues=i > 0, row=i))
@@ -637,7 +705,8 @@ class FormDocument:
         tmp = path.with_name(path.name + ".part")
         old_a85, old_flate = rl_config.useA85, pdfdoc.PDFZCompress
         rl_config.useA85 = 0   # Flate only: ASCII85 doubles the time of writing the file
-        pdfdoc.PDFZCompress = _FLATE
+        pdfdoc.PDFZCompress = flate = _Flate()
+        helped = n >= HELPER_MIN_PAGES and layout_helper.idle_core()
         # the initial font is ours: ReportLab's default would name an unused, unembedded Helvetica
         canvas = Canvas(str(tmp), pagesize=self.pagesize, pageCompression=1,
                         initialFontName=self.opts.font.face(False).rl_name)
@@ -684,10 +753,14 @@ class FormDocument:
                 if self.footer_left:
                     ctx.text(self.left, base, self.footer_left, 12)
                 canvas.showPage()
+                if helped:   # (unless the helper is not ready, or behind: then this page is compressed here)
+                    layout_helper.compress(canvas._doc.Pages[-1].stream, FLATE_LEVEL, flate.done)
                 if progress:
                     progress(pno, n)
             if cancelled and cancelled():
                 raise Cancelled()
+            if helped:
+                layout_helper.poll()   # the last pages the helper compressed
             canvas.save()
             os.replace(tmp, path)
             self.missing = set(ctx.writer.missing)
@@ -699,4 +772,6 @@ class FormDocument:
             raise
         finally:
             rl_config.useA85, pdfdoc.PDFZCompress = old_a85, old_flate
+            if helped:
+                layout_helper.forget_streams()
         return n

@@ -19,7 +19,7 @@ from ..core.errors import UserError
 from ..core.storage import planning
 from ..core.storage.store import Store
 from ..i18n import _
-from . import forms
+from . import forms, layout_helper
 from .fonts import get_font
 from .layout import BINDING_MM, OTHER_MM, Cancelled, FormDocument, Options
 
@@ -116,7 +116,11 @@ class PrintSettings:
 def prewarm(font: str = "auto") -> threading.Thread:
     """Load the word list and the print font in a background thread,
     while the caller opens and checks the file: SQLite's check runs without the GIL, so the
-    two overlap. Harmless if the caller gets there first (it then simply waits for them)."""
+    two overlap. Harmless if the caller gets there first (it then simply waits for them).
+    Also starts the helper process that wraps a large form's cells on the PC's other core
+    (``layout_helper``)."""
+    layout_helper.start(font)
+
     def work() -> None:
         try:
             from ..core.thai_text import line_breaks
