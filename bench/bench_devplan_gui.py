@@ -50,7 +50,6 @@ def main(argv: list[str] | None = None) -> int:
         write_demo(db, large=True)
         print(f"built large file {db} in {time.perf_counter() - t0:.1f} s")
     work = Path(tempfile.mkdtemp()) / "bench.db"
-    import shutil
     shutil.copy(db, work)
     os.environ.setdefault("PMQA_SETTINGS_DIR", str(work.parent / "settings"))
     store = Store.open(work, Actor("bench", "bench"))
