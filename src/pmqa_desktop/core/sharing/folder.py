@@ -390,19 +390,21 @@ class _Added:
                 self.conn = _connect(":memory:")
                 self.conn.execute("CREATE TABLE added(tbl INTEGER NOT NULL, id NOT NULL, PRIMARY KEY (tbl, id)) "
                                   "WITHOUT ROWID")
+                self.conn.execute("CREATE TABLE new(tbl INTEGER NOT NULL, id NOT NULL)")
             conn = self.conn
             conn.execute("ATTACH DATABASE ? AS fold", (read_only_uri(copy),))
             try:
                 conn.execute("ATTACH DATABASE ? AS ours", (read_only_uri(self.ours),))
                 try:
-                    hit = conn.execute("SELECT EXISTS (" + " UNION ALL ".join(
-                        f"SELECT 1 FROM fold.{table} i WHERE EXISTS (SELECT 1 FROM main.added a "
-                        f"WHERE a.tbl = {t} AND a.id = i.id)" for t, table in enumerate(schema.SYNCED_TABLES))
-                        + ")").fetchone()[0]
                     conn.execute("BEGIN")
-                    for t, table in enumerate(schema.SYNCED_TABLES):
-                        conn.execute(f"INSERT OR IGNORE INTO main.added(tbl, id) SELECT {t}, i.id FROM fold.{table} i "
+                    conn.execute("DELETE FROM main.new")
+                    for t, table in enumerate(schema.SYNCED_TABLES):   # (its rows our file does not hold)
+                        conn.execute(f"INSERT INTO main.new(tbl, id) SELECT {t}, i.id FROM fold.{table} i "
                                      f"WHERE NOT EXISTS (SELECT 1 FROM ours.{table} o WHERE o.id = i.id)")
+                    n = conn.execute("SELECT count(*) FROM main.new").fetchone()[0]
+                    # one of them already noted (an earlier file's, or twice in this one) is not noted again
+                    noted = conn.execute("INSERT OR IGNORE INTO main.added(tbl, id) SELECT tbl, id FROM main.new "
+                                         "ORDER BY tbl, id").rowcount
                     conn.execute("COMMIT")
                 finally:
                     if conn.in_transaction:
@@ -413,7 +415,7 @@ class _Added:
         except sqlite3.Error:
             self.failed = True   # (a file's added rows not noted: no later file is told "none")
             return None
-        return bool(hit)
+        return noted != n
 
     def close(self) -> None:
         if self.conn is not None:
