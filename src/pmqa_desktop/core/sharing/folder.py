@@ -186,14 +186,16 @@ def _stage(store: Store, folder: Path, files: list[Path], dry_run: bool) -> _Sta
             try:
                 for p, opened in ahead:
                     try:   # each file copied and checked once; both merges below read that copy
-                        with opened() as (copy, res, meets_added):
+                        with opened() as (copy, res, looked):
                             if res.newer:
                                 bad.append(f"{p.name}: " + _newer(p))
                                 continue
                             if bad:   # (the folder is refused: the others are only checked)
                                 continue
+                            meets_added, new = looked if looked is not None else (None, frozenset())
                             alike = seen.alike(copy, meets_added)
-                            done = merge(staging, copy, backup=False, checked=True)
+                            # (the tables whose rows are all new to the staging copy: not looked up one by one)
+                            done = merge(staging, copy, backup=False, checked=True, new=new)
                             if alike:
                                 # it touches no row and no history version the files before it
                                 # brought (nor a row their settling wrote): what its comparison
@@ -228,7 +230,7 @@ def _stage(store: Store, folder: Path, files: list[Path], dry_run: bool) -> _Sta
 
 def _checked_ahead(files: list[Path], added: "_Added | None" = None) -> Iterator[tuple[Path, Callable[[], Any]]]:
     """Each file with its checked private copy (``open_incoming``, as a context manager to enter,
-    giving the copy, its check's result and ``added.meets(copy)``: None without ``added``), in
+    giving the copy, its check's result and ``added.look(copy)``: None without ``added``), in
     order; the next file is copied and checked in a thread while the caller merges this one
     (SQLite works without Python's lock: the checks run on a second core beside the merge). A
     check's FileProblem is raised when its file's copy is entered, as without the thread."""
@@ -236,11 +238,11 @@ def _checked_ahead(files: list[Path], added: "_Added | None" = None) -> Iterator
         cm = open_incoming(p, thorough=False)
         copy, res = cm.__enter__()
         try:   # (in the thread too, in the files' order: see _Added)
-            meets = added.meets(copy) if added is not None and not res.newer else None
+            looked = added.look(copy) if added is not None and not res.newer else None
         except BaseException:
             cm.__exit__(None, None, None)
             raise
-        return cm, (copy, res, meets)
+        return cm, (copy, res, looked)
 
     def exit_(fut: concurrent.futures.Future) -> None:
         with contextlib.suppress(BaseException):
@@ -331,7 +333,7 @@ class _Touched:
 
     def alike(self, copy: Path, meets_added: bool | None = None) -> bool:
         """Whether ``copy`` meets none of the rows and history versions the files before it
-        brought. ``meets_added``: whether it holds a row they added (``_Added.meets``, worked out
+        brought. ``meets_added``: whether it holds a row they added (``_Added.look``, worked out
         in the check thread; None: not known there, looked up here)."""
         if not self.added_noted and meets_added:
             return False
@@ -371,40 +373,49 @@ class _Touched:
 class _Added:
     """The rows the files merged so far added to the staging copy (those of their files that our
     file does not hold), followed in the check thread, in the files' order: each file, once
-    checked, is looked up there and its own such rows are noted (``meets``), beside the merge of
-    the file before it. Our file is read read-only (a preview writes nothing to it); if it cannot
-    be read, this and every later file are looked up by the staging merge's side (None)."""
+    checked, is looked up there and its own such rows are noted (``look``), beside the merge of
+    the file before it. Our file is read read-only (a preview writes nothing to it; rows are never
+    removed from it); if it cannot be read, this and every later file are looked up by the
+    staging merge's side (None)."""
 
     def __init__(self, ours: Path):
         self.ours = ours
         self.conn: sqlite3.Connection | None = None
         self.failed = False
 
-    def meets(self, copy: Path) -> bool | None:
-        """Whether ``copy`` holds a row an earlier file added (None: not known). Its own rows
-        that our file does not hold are then noted, for the files after it."""
+    def look(self, copy: Path) -> tuple[bool, frozenset[str]] | None:
+        """(whether ``copy`` holds a row an earlier file added, the tables of ``copy`` none of
+        whose rows is in the staging copy: neither in our file nor added), or None: not known.
+        Its own rows that our file does not hold are then noted, for the files after it."""
         if self.failed:
             return None
+        meets, new = False, set()
         try:
             if self.conn is None:
                 self.conn = _connect(":memory:")
                 self.conn.execute("CREATE TABLE added(tbl INTEGER NOT NULL, id NOT NULL, PRIMARY KEY (tbl, id)) "
                                   "WITHOUT ROWID")
-                self.conn.execute("CREATE TABLE new(tbl INTEGER NOT NULL, id NOT NULL)")
+                self.conn.execute("CREATE TABLE new(id)")
             conn = self.conn
             conn.execute("ATTACH DATABASE ? AS fold", (read_only_uri(copy),))
             try:
                 conn.execute("ATTACH DATABASE ? AS ours", (read_only_uri(self.ours),))
                 try:
                     conn.execute("BEGIN")
-                    conn.execute("DELETE FROM main.new")
-                    for t, table in enumerate(schema.SYNCED_TABLES):   # (its rows our file does not hold)
-                        conn.execute(f"INSERT INTO main.new(tbl, id) SELECT {t}, i.id FROM fold.{table} i "
-                                     f"WHERE NOT EXISTS (SELECT 1 FROM ours.{table} o WHERE o.id = i.id)")
-                    n = conn.execute("SELECT count(*) FROM main.new").fetchone()[0]
-                    # one of them already noted (an earlier file's, or twice in this one) is not noted again
-                    noted = conn.execute("INSERT OR IGNORE INTO main.added(tbl, id) SELECT tbl, id FROM main.new "
-                                         "ORDER BY tbl, id").rowcount
+                    for t, table in enumerate(schema.SYNCED_TABLES):
+                        conn.execute("DELETE FROM main.new")
+                        # its rows our file does not hold
+                        n = conn.execute(f"INSERT INTO main.new(id) SELECT i.id FROM fold.{table} i WHERE NOT EXISTS "
+                                         f"(SELECT 1 FROM ours.{table} o WHERE o.id = i.id)").rowcount
+                        if not n:
+                            continue
+                        # one of them noted already (an earlier file's, or twice in this file) is not noted again
+                        noted = conn.execute(f"INSERT OR IGNORE INTO main.added(tbl, id) SELECT {t}, id FROM main.new "
+                                             f"ORDER BY id").rowcount
+                        if noted != n:
+                            meets = True
+                        elif n == conn.execute(f"SELECT count(*) FROM fold.{table}").fetchone()[0]:
+                            new.add(table)
                     conn.execute("COMMIT")
                 finally:
                     if conn.in_transaction:
@@ -415,7 +426,7 @@ class _Added:
         except sqlite3.Error:
             self.failed = True   # (a file's added rows not noted: no later file is told "none")
             return None
-        return noted != n
+        return meets, frozenset(new)
 
     def close(self) -> None:
         if self.conn is not None:
