@@ -1146,7 +1146,8 @@ def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, bac
 
     ``new`` (with ``checked`` only): tables of the incoming file none of whose rows' ids is in our
     file, as the caller knows (the folder merge's check thread): their rows are all added, not
-    looked up one by one. (Compared again in the transaction, if our file changed meanwhile, they are.)
+    looked up one by one. (If our file changed between the comparison and the transaction, it is
+    compared again without this.)
     """
     incoming_path = Path(incoming_path)
     _log.info("merge %s into %s%s", incoming_path, store.path, " (preview)" if dry_run else "")
