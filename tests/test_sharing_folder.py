@@ -373,3 +373,97 @@ def test_no_private_copy_is_left_when_the_program_ends_after_a_preview(demo_db, 
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert [p.name for p in temp.iterdir() if p.name.startswith("pmqa-check-")] == []
+
+
+def own_calendar_only(path: Path, n: int) -> Path:
+    """Agency ``n``'s file sending only its own organisation's calendar (the province's steps and
+    their cells left out), as the roll-up's agencies send it: every calendar step in it is new to
+    the province."""
+    conn = sqlite3.connect(path)
+    try:
+        org = conn.execute("SELECT id FROM organisation WHERE name = ?", (f"ส่วนราชการที่ {n}",)).fetchone()[0]
+        conn.execute("DELETE FROM calendar_step WHERE year_id NOT IN (SELECT id FROM fiscal_year WHERE org_id = ?)",
+                     (org,))
+        conn.execute("DELETE FROM calendar_cell WHERE step_id NOT IN (SELECT id FROM calendar_step)")
+        conn.commit()
+    finally:
+        conn.close()
+    return path
+
+
+def test_tables_whose_rows_are_all_new_are_merged_into_the_staging_copy_alike(demo_db, tmp_path, monkeypatch):
+    """The check thread tells the staging merge which tables of a file hold only rows that neither
+    our file nor an earlier file holds (their rows are then added without being looked up one by
+    one): agency 3's and 5's calendar steps, not agency 4's (it holds agency 3's step too). Each
+    line equals the file previewed alone, and the result equals the files merged one by one."""
+    import pmqa_desktop.core.sharing.folder as folder_mod
+    folder = tmp_path / "received"
+    folder.mkdir()
+    for n in (3, 5):
+        own_calendar_only(agency_file(demo_db, folder, n), n)
+    passed_through(folder / "agency3.db", folder / "agency4.db")
+    one_by_one = tmp_path / "one_by_one.db"
+    shutil.copy(demo_db, one_by_one)
+    s = Store.open(one_by_one, Actor("province", "clerk"))
+    try:
+        for p in sorted(folder.iterdir()):
+            merge(s, p, backup=False)
+        expected, expected_conflicts = data_digest(s), _conflicts(s)
+    finally:
+        s.close()
+    store = Store.open(demo_db, Actor("province", "clerk"))
+    try:
+        new: list[frozenset] = []   # each staging merge's, in the files' order
+        real = folder_mod.merge
+
+        def staging_merge(st, p, *a, **k):
+            if st is not store:
+                new.append(k.get("new"))
+            return real(st, p, *a, **k)
+        monkeypatch.setattr(folder_mod, "merge", staging_merge)
+        previewed_as_alone(monkeypatch, store, folder)
+        done = merge_folder(store, folder)   # (the preview's staging copy, merged into ours)
+        assert done.applied
+        assert data_digest(store) == expected and _conflicts(store) == expected_conflicts
+        assert len(new) == 3
+        agency3, agency4, agency5 = new
+        assert "calendar_step" in agency3 and "calendar_step" in agency5
+        assert "calendar_step" not in agency4
+        # (the province's rows are in every file: their tables are looked up)
+        assert not {"organisation", "fiscal_year"} & (agency3 | agency5)
+    finally:
+        store.close()
+
+
+def test_the_rows_of_a_table_all_new_are_decided_as_when_looked_up(demo_db, tmp_path):
+    """``merge``'s ``new``: a table whose incoming rows are all new here is decided without looking
+    them up, into the very plan rows that looking them up gives."""
+    from pmqa_desktop.core.sharing.merge import _NEW, _PLAN_INSERT, _PLAN_SQL, _classify_sql, _new_rows_sql
+    from pmqa_desktop.core.storage import schema
+    folder = tmp_path / "received"
+    folder.mkdir()
+    path = agency_file(demo_db, folder, 3)
+    s = Store.open(path, Actor("ส่วนราชการที่ 3", "clerk 3"))
+    try:   # (and a step added, then deleted: a tombstone, added but not counted)
+        year = planning.fiscal_years(s, planning.find_organisation(s, "ส่วนราชการที่ 3")["id"])[0]["id"]
+        gone = planning.add_calendar_step(s, year, "ขั้นตอนที่ลบแล้ว")
+        with s.transaction():
+            s.delete("calendar_step", gone)
+    finally:
+        s.close()
+    own_calendar_only(path, 3)
+    store = Store.open(demo_db, Actor("province", "clerk"))
+    try:
+        store.conn.execute("ATTACH DATABASE ? AS inc", (f"file:{path}?mode=ro",))
+        store.conn.execute(_PLAN_SQL)
+        plans = []
+        for sql in (_classify_sql, _new_rows_sql):
+            store.conn.execute("DELETE FROM temp.merge_plan")
+            t = schema.SYNCED_TABLES.index("calendar_step")
+            store.conn.execute(_PLAN_INSERT + sql(t, "calendar_step"))
+            plans.append(store.conn.execute("SELECT * FROM temp.merge_plan ORDER BY t, what, r").fetchall())
+        store.conn.execute("DETACH DATABASE inc")
+        assert plans[0] == plans[1] and len(plans[0]) == 2
+        assert {row[1] for row in plans[0]} == {_NEW} and sorted(row[4] or "" for row in plans[0]) == ["", "add"]
+    finally:
+        store.close()

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterator
 from ...i18n import _
 from ..errors import FileProblem
 from ..storage import schema, search
-from ..storage.store import Store, read_only_uri
+from ..storage.store import Store, read_only_uri, set_defensive
 from .merge import (_KEEP, _NEW, _TAKE, _TAKE_IX, ConflictInfo, MergeReport, _stat_key, _state, conflict_fields, merge,
                     outcome_lines, table_label)
 from .safety import check_file, open_incoming
@@ -181,18 +181,21 @@ def _stage(store: Store, folder: Path, files: list[Path], dry_run: bool) -> _Sta
             first = staging.conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM conflict").fetchone()[0]
             seen = _Touched(staging, store.path)
             bad: list[str] = []
-            ahead = _checked_ahead(files)
+            added = _Added(store.path) if store.path is not None else None
+            ahead = _checked_ahead(files, added)
             try:
                 for p, opened in ahead:
                     try:   # each file copied and checked once; both merges below read that copy
-                        with opened() as (copy, res):
+                        with opened() as (copy, res, looked):
                             if res.newer:
                                 bad.append(f"{p.name}: " + _newer(p))
                                 continue
                             if bad:   # (the folder is refused: the others are only checked)
                                 continue
-                            alike = seen.alike(copy)
-                            done = merge(staging, copy, backup=False, checked=True)
+                            meets_added, new = looked if looked is not None else (None, frozenset())
+                            alike = seen.alike(copy, meets_added)
+                            # (the tables whose rows are all new to the staging copy: not looked up one by one)
+                            done = merge(staging, copy, backup=False, checked=True, new=new)
                             if alike:
                                 # it touches no row and no history version the files before it
                                 # brought (nor a row their settling wrote): what its comparison
@@ -207,6 +210,8 @@ def _stage(store: Store, folder: Path, files: list[Path], dry_run: bool) -> _Sta
                         bad.append(f"{p.name}: {exc}")
             finally:
                 ahead.close()   # (a merge stopped: the copy made ahead is removed now)
+                if added is not None:
+                    added.close()
             _refuse(bad)
             carried = [ConflictInfo(r["table_name"], r["row_id"], r["kept_rev"], r["other_rev"], True,
                                     table_label(r["table_name"]), source=r["source"],
@@ -223,14 +228,21 @@ def _stage(store: Store, folder: Path, files: list[Path], dry_run: bool) -> _Sta
         raise
 
 
-def _checked_ahead(files: list[Path]) -> Iterator[tuple[Path, Callable[[], Any]]]:
-    """Each file with its checked private copy (``open_incoming``, as a context manager to enter),
-    in order; the next file is copied and checked in a thread while the caller merges this one
+def _checked_ahead(files: list[Path], added: "_Added | None" = None) -> Iterator[tuple[Path, Callable[[], Any]]]:
+    """Each file with its checked private copy (``open_incoming``, as a context manager to enter,
+    giving the copy, its check's result and ``added.look(copy)``: None without ``added``), in
+    order; the next file is copied and checked in a thread while the caller merges this one
     (SQLite works without Python's lock: the checks run on a second core beside the merge). A
     check's FileProblem is raised when its file's copy is entered, as without the thread."""
     def enter(p: Path):
         cm = open_incoming(p, thorough=False)
-        return cm, cm.__enter__()
+        copy, res = cm.__enter__()
+        try:   # (in the thread too, in the files' order: see _Added)
+            looked = added.look(copy) if added is not None and not res.newer else None
+        except BaseException:
+            cm.__exit__(None, None, None)
+            raise
+        return cm, (copy, res, looked)
 
     def exit_(fut: concurrent.futures.Future) -> None:
         with contextlib.suppress(BaseException):
@@ -319,15 +331,21 @@ class _Touched:
         finally:
             self.conn.execute("DETACH DATABASE fold")
 
-    def alike(self, copy: Path) -> bool:
+    def alike(self, copy: Path, meets_added: bool | None = None) -> bool:
+        """Whether ``copy`` meets none of the rows and history versions the files before it
+        brought. ``meets_added``: whether it holds a row they added (``_Added.look``, worked out
+        in the check thread; None: not known there, looked up here)."""
+        if not self.added_noted and meets_added:
+            return False
         meets = [f"SELECT 1 FROM fold.{table} i WHERE EXISTS (SELECT 1 FROM temp.folder_touched f "
                  f"WHERE f.tbl = {t} AND f.id = i.id)" for t, table in enumerate(schema.SYNCED_TABLES)]
-        if not self.added_noted:   # a row an earlier file added: in the staging copy, not in ours
+        lookup = not self.added_noted and meets_added is None
+        if lookup:   # a row an earlier file added: in the staging copy, not in ours
             meets += [f"SELECT 1 FROM fold.{table} i WHERE EXISTS (SELECT 1 FROM main.{table} s WHERE s.id = i.id) "
                       f"AND NOT EXISTS (SELECT 1 FROM ours.{table} o WHERE o.id = i.id)"
                       for table in schema.SYNCED_TABLES]
         try:
-            with self._attached(copy, ours=not self.added_noted):
+            with self._attached(copy, ours=lookup):
                 hit = self.conn.execute(f"SELECT EXISTS ({' UNION ALL '.join(meets)}) OR EXISTS (SELECT 1 "
                                         f"FROM fold.history h WHERE EXISTS (SELECT 1 FROM main.history m "
                                         f"WHERE m.rev = h.rev AND m.rowid > ?))", (self.history,)).fetchone()[0]
@@ -350,6 +368,78 @@ class _Touched:
                     f"WHERE p.t = {t} AND {which} UNION ALL "
                     f"SELECT {t}, l.id FROM temp.merge_plan p CROSS JOIN main.{table} l ON l.rowid = p.r "
                     f"WHERE p.t = {t} AND p.what = {_KEEP}")
+
+
+class _Added:
+    """The rows the files merged so far added to the staging copy (those of their files that our
+    file does not hold), followed in the check thread, in the files' order: each file, once
+    checked, is looked up there and its own such rows are noted (``look``), beside the merge of
+    the file before it. Our file is read read-only (a preview writes nothing to it; rows are never
+    removed from it); if it cannot be read, this and every later file are looked up by the
+    staging merge's side (None)."""
+
+    def __init__(self, ours: Path):
+        self.ours = ours
+        self.conn: sqlite3.Connection | None = None
+        self.failed = False
+
+    def look(self, copy: Path) -> tuple[bool, frozenset[str]] | None:
+        """(whether ``copy`` holds a row an earlier file added, the tables of ``copy`` none of
+        whose rows is in the staging copy: neither in our file nor added), or None: not known.
+        Its own rows that our file does not hold are then noted, for the files after it."""
+        if self.failed:
+            return None
+        meets, new = False, set()
+        try:
+            if self.conn is None:
+                # (its own in-memory table, without a rollback journal: a failed statement ends its
+                # use, see below; with one, each file's insert copied most of the table's pages
+                # first, ~20 MB more at the peak. Set before the defensive mode, which forbids it;
+                # the files are read as any incoming copy: ``_connect``'s settings)
+                conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+                conn.execute("PRAGMA journal_mode = OFF")
+                conn.execute("PRAGMA trusted_schema = OFF")
+                set_defensive(conn)
+                self.conn = conn
+                self.conn.execute("CREATE TABLE added(tbl INTEGER NOT NULL, id NOT NULL, PRIMARY KEY (tbl, id)) "
+                                  "WITHOUT ROWID")
+                self.conn.execute("CREATE TABLE new(id)")
+            conn = self.conn
+            conn.execute("ATTACH DATABASE ? AS fold", (read_only_uri(copy),))
+            try:
+                conn.execute("ATTACH DATABASE ? AS ours", (read_only_uri(self.ours),))
+                try:
+                    conn.execute("BEGIN")
+                    for t, table in enumerate(schema.SYNCED_TABLES):
+                        conn.execute("DELETE FROM main.new")
+                        # its rows our file does not hold
+                        n = conn.execute(f"INSERT INTO main.new(id) SELECT i.id FROM fold.{table} i WHERE NOT EXISTS "
+                                         f"(SELECT 1 FROM ours.{table} o WHERE o.id = i.id)").rowcount
+                        if not n:
+                            continue
+                        # one of them noted already (an earlier file's, or twice in this file) is not noted again
+                        noted = conn.execute(f"INSERT OR IGNORE INTO main.added(tbl, id) SELECT {t}, id FROM main.new "
+                                             f"ORDER BY id").rowcount
+                        if noted != n:
+                            meets = True
+                        elif n == conn.execute(f"SELECT count(*) FROM fold.{table}").fetchone()[0]:
+                            new.add(table)
+                    conn.execute("COMMIT")
+                finally:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    conn.execute("DETACH DATABASE ours")
+            finally:
+                conn.execute("DETACH DATABASE fold")
+        except sqlite3.Error:
+            self.failed = True   # (a file's added rows not noted: no later file is told "none")
+            return None
+        return meets, frozenset(new)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
 
 
 def merge_folder(store: Store, folder: str | Path, dry_run: bool = False, *, backup: bool = True) -> FolderReport:

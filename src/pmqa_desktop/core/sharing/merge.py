@@ -311,6 +311,17 @@ def _classify_sql(t: int, table: str) -> str:
             f"FROM ({inner}) WHERE s <> 5")
 
 
+def _new_rows_sql(t: int, table: str) -> str:
+    """``_classify_sql`` of a table none of whose incoming rows' ids is here (the caller knows it:
+    ``merge``'s ``new``): every row is added, as ``_classify_sql`` decides it then (s = 0), without
+    looking each one up by rowid and id (a row without a rev, which it passes over, is left out)."""
+    fk = schema.PARENTS.get(table, (None, None))[1]
+    key_sql = "i.id" if table in _OWN_GROUP else (f"i.{fk}" if fk else "NULL")
+    return (f"SELECT {t}, {_NEW}, i.rowid, NULL, CASE WHEN {_truthy('i.deleted')} THEN NULL ELSE 'add' END, "
+            f"{key_sql}, CASE WHEN typeof(i.updated_at) = 'text' THEN i.updated_at END "
+            f"FROM inc.{table} i WHERE i.rev IS NOT NULL")
+
+
 # (OR IGNORE: a crafted file may hold one id twice behind a damaged index; the first one counts)
 _PLAN_INSERT = "INSERT OR IGNORE INTO temp.merge_plan(t, what, r, o, kind, key, c) "
 
@@ -412,13 +423,14 @@ class _ClassifyAhead:
         self.conn.close()
 
 
-def _decide(store: Store, grouper: "_Grouper", ahead: _ClassifyAhead | None = None, count: bool = True
-            ) -> tuple[dict[str, _TablePlan], list[ConflictInfo], list[tuple]]:
+def _decide(store: Store, grouper: "_Grouper", ahead: _ClassifyAhead | None = None, count: bool = True,
+            new: frozenset[str] = frozenset()) -> tuple[dict[str, _TablePlan], list[ConflictInfo], list[tuple]]:
     """Decide every incoming row that differs from ours into ``temp.merge_plan``
     (``_classify_sql``); only rows changed on both sides come back to Python. The rows are
     counted per group (plan, year...) and kind in SQL (unless not ``count``: the folder merge's
     final merge, whose lines are the files'), and each conflict's group is returned.
-    ``ahead``: the largest table decided in a thread beside (its owner closes it)."""
+    ``ahead``: the largest table decided in a thread beside (its owner closes it). ``new``: tables
+    whose incoming rows are all new here (``_new_rows_sql``)."""
     conn = store.conn
     conn.execute(_PLAN_SQL)
     conn.execute("DELETE FROM temp.merge_plan")
@@ -519,16 +531,18 @@ def _decide(store: Store, grouper: "_Grouper", ahead: _ClassifyAhead | None = No
     found: dict[int, tuple[list[ConflictInfo], list[tuple]]] = {}
     decided_plans: dict[int, _TablePlan | None] = {}
     for tt in tables:
-        if ahead is None or tt[1] not in _AHEAD_TABLES:
+        if tt[1] in new:
+            conn.execute(_PLAN_INSERT + _new_rows_sql(*tt))
+        elif ahead is None or tt[1] not in _AHEAD_TABLES:
             conn.execute(_PLAN_INSERT + _classify_sql(*tt))
     # the other tables first, while the largest is still being decided beside
     for t, table in tables:
-        if ahead is None or table not in _AHEAD_TABLES:
+        if ahead is None or table not in _AHEAD_TABLES or table in new:
             decided_plans[t] = one(t, table)
     if ahead is not None:
         ahead.into_plan(conn)
         for t, table in tables:
-            if table in _AHEAD_TABLES:
+            if table in _AHEAD_TABLES and table not in new:
                 decided_plans[t] = one(t, table)
     for t, table in tables:   # (in the tables' order, as they were decided one after the other)
         tp = decided_plans[t]
@@ -1070,13 +1084,13 @@ class _IncomingChanged(Exception):
 
 
 def _compare(store: Store, report: MergeReport, check: bool = True, copy: Path | None = None,
-             count: bool = True) -> tuple[dict[str, _TablePlan], list[ConflictInfo]]:
+             count: bool = True, new: frozenset[str] = frozenset()) -> tuple[dict[str, _TablePlan], list[ConflictInfo]]:
     """Decide every row and fill the report's counts (``inc`` attached; ``copy``: its file, see
-    ``_decide``; not the counts per group unless ``count``)."""
+    ``_decide``; not the counts per group unless ``count``; ``new``: see ``merge``)."""
     grouper = _Grouper(store)
     ahead = _ClassifyAhead.start(store, copy)
     try:
-        plans, conflicts, groups = _decide(store, grouper, ahead, count)
+        plans, conflicts, groups = _decide(store, grouper, ahead, count, new)
     finally:
         if ahead is not None:
             ahead.close()
@@ -1105,7 +1119,8 @@ def _compare(store: Store, report: MergeReport, check: bool = True, copy: Path |
 
 
 def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, backup: bool = True,
-          carried: list[ConflictInfo] | None = None, checked: bool = False, staged: bool = False) -> MergeReport:
+          carried: list[ConflictInfo] | None = None, checked: bool = False, staged: bool = False,
+          new: frozenset[str] = frozenset()) -> MergeReport:
     """Merge another office's file into ``store`` (or only preview it with ``dry_run``).
 
     A preview keeps its checked private copy and its decisions; merging the same file into the
@@ -1128,6 +1143,11 @@ def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, bac
     there (the folder merge's staging copy, taken while our file was as it is now): every row it
     brings is a later version of ours, so the settling pass has nothing left to do and is not run;
     its rows are not counted per group (the folder's lines are its files').
+
+    ``new`` (with ``checked`` only): tables of the incoming file none of whose rows' ids is in our
+    file, as the caller knows (the folder merge's check thread): their rows are all added, not
+    looked up one by one. (If our file changed between the comparison and the transaction, it is
+    compared again without this.)
     """
     incoming_path = Path(incoming_path)
     _log.info("merge %s into %s%s", incoming_path, store.path, " (preview)" if dry_run else "")
@@ -1141,7 +1161,8 @@ def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, bac
     clock = store.last_clock
     try:
         try:
-            return _merge(store, incoming_path, dry_run, backup, prev, carried, checked, staged)
+            return _merge(store, incoming_path, dry_run, backup, prev, carried, checked, staged,
+                          new if checked else frozenset())
         except _IncomingChanged as exc:  # (rolled back: nothing of it was kept)
             store.last_clock = clock
             report = _merge(store, incoming_path, dry_run, backup and exc.args[0] is None, None, carried, checked,
@@ -1175,7 +1196,8 @@ def failure_message(exc: BaseException, db: Path | None, incoming: Path) -> str:
 
 
 def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev: _Prepared | None,
-           carried: list[ConflictInfo] | None = None, checked: bool = False, staged: bool = False) -> MergeReport:
+           carried: list[ConflictInfo] | None = None, checked: bool = False, staged: bool = False,
+           new: frozenset[str] = frozenset()) -> MergeReport:
     report = MergeReport(source=incoming_path, dry_run=dry_run)
     keep_plan = False
     same_bytes: _BytesCheck | None = None
@@ -1220,7 +1242,7 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                         verify_schema(store.conn, incoming_path, db="inc")
                         version = store.conn.execute("PRAGMA main.data_version").fetchone()[0]
                         plans, conflicts = _compare(store, report, not checked,
-                                                    None if checked or staged else copy, not staged)
+                                                    None if checked or staged else copy, not staged, new)
                     except BaseException:
                         res.wait()  # a damaged file: the check's message, not what reading it met
                         raise
