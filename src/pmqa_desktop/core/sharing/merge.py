@@ -203,6 +203,9 @@ class _TablePlan:
     # the ids ``_taken_ids_sql`` gives, as the preview found them (``_foresee``): used by the apply
     # that reuses the preview's decisions (both files then as they were), not looked up again
     taken_ids: list[str] | None = None
+    # the rows decided in SQL beside (``_ClassifyAhead``) that ``_taken_ids_sql`` gives, as (id,) or
+    # (id, up), found by the thread: the rest (taken rows decided in Python) is looked up here
+    taken_beside: list[tuple] | None = None
 
     def n(self, *what: int) -> int:
         return sum(self.rows.get(w, 0) for w in what)
@@ -351,14 +354,19 @@ class _ClassifyAhead:
     ``temp.merge_plan`` in the order the statement gave them (as ``INSERT OR IGNORE ... SELECT``
     put them: the first of two rows for one key stays). Only while nobody writes our file (the
     merge holds the store, outside a transaction) and with the incoming copy's schema verified.
-    (Its values are checked with the other tables' by ``_compare``: checking them here as well took
-    20 MB more memory at the peak of a large merge.)"""
+    Once its rows are handed over, while the store's connection decides what is left of the
+    table in Python and checks the other tables' values, the thread reads what the rows it
+    decided need later: their values' faults (``_compare``) and the ids the settling pass is to
+    look at (``_taken_ids_sql``, for ``_foresee`` / ``_mark_taken``); ``after()`` hands them over.
+    """
 
-    def __init__(self, ours: Path, copy: Path):
+    def __init__(self, ours: Path, copy: Path, check: bool = True):
         self.tables = [(t, name) for t, name in enumerate(schema.SYNCED_TABLES) if name in _AHEAD_TABLES]
         self.uri = f"file:pmqa-plan-{new_id()}?mode=memory&cache=shared"
         self.error: BaseException | None = None
         self.classified = threading.Event()
+        self.check = check
+        self.found: tuple[dict[str, list[tuple]], bool] | None = None   # (taken ids per table, faulty)
         from ..storage.store import _connect
         self.conn = _connect(read_only_uri(ours), uri=True)
         try:
@@ -368,7 +376,8 @@ class _ClassifyAhead:
                 self.conn.execute(f"PRAGMA {db}.mmap_size = 0")   # (mapped pages count in our memory)
             for db in ("main", "inc", "temp"):   # (read once, row by row: the system's file cache serves them)
                 self.conn.execute(f"PRAGMA {db}.cache_size = -2048")
-            self.conn.execute("CREATE TABLE ahead.plan(t, what, r, o, kind, key, c)")
+            # (the first row of a key kept, as INSERT OR IGNORE into temp.merge_plan keeps it)
+            self.conn.execute("CREATE TABLE ahead.plan(t, what, r, o, kind, key, c, UNIQUE (t, what, r))")
         except BaseException:
             self.conn.close()
             raise
@@ -376,24 +385,41 @@ class _ClassifyAhead:
         self.thread.start()
 
     @staticmethod
-    def start(store: Store, copy: Path | None) -> "_ClassifyAhead | None":
+    def start(store: Store, copy: Path | None, check: bool = True) -> "_ClassifyAhead | None":
         if copy is None or store.path is None or store.conn.in_transaction:
             return None
         try:
             if Path(copy).stat().st_size < _AHEAD_MIN_BYTES:
                 return None
-            return _ClassifyAhead(Path(store.path), Path(copy))
+            return _ClassifyAhead(Path(store.path), Path(copy), check)
         except (OSError, sqlite3.Error):
             return None   # (decided on the store's connection, as before)
 
     def _run(self) -> None:
         try:
             for t, table in self.tables:
-                self.conn.execute("INSERT INTO ahead.plan(t, what, r, o, kind, key, c) " + _classify_sql(t, table))
+                self.conn.execute("INSERT OR IGNORE INTO ahead.plan(t, what, r, o, kind, key, c) "
+                                  + _classify_sql(t, table))
         except BaseException as exc:  # handed to into_plan()
             self.error = exc
+            return
         finally:
             self.classified.set()
+        try:
+            from .values import value_faults
+            taken = {table: self.conn.execute(_taken_ids_sql(t, table, "ahead.plan")).fetchall()
+                     for t, table in self.tables}
+            faulty = self.check and bool(value_faults(self.conn, "inc", also="main", limit=1, rows={
+                table: _checked_rows_sql(t, "ahead.plan") for t, table in self.tables}))
+            self.found = (taken, faulty)
+        except BaseException:  # (only work done ahead: the store's connection does it itself)
+            self.found = None
+
+    def after(self) -> tuple[dict[str, list[tuple]], bool] | None:
+        """(the ids ``_taken_ids_sql`` gives for the rows decided here, per table; whether a value
+        of those rows does not fit), or None if the thread could not read them."""
+        self.thread.join()
+        return self.found
 
     def into_plan(self, conn: sqlite3.Connection) -> None:
         self.classified.wait()
@@ -689,19 +715,35 @@ def _into_history(conn, db: str, table: str, t: int, what: int) -> None:
                      _history_rows(conn, db, table, t, what, f"AND NOT ({plain})"))
 
 
-def _taken_ids_sql(t: int, table: str) -> str:
+def _taken_ids_sql(t: int, table: str, plan: str = "temp.merge_plan", beside: bool = False) -> str:
     """SQL for the ids of the incoming rows of ``table`` that the plan adds, or takes with another
     natural key, parent or deleted mark than ours (only those can make twins or orphans); read
-    before the plan is applied. With each row's parent (``up``) where the settling pass uses it."""
+    before the plan is applied. With each row's parent (``up``) where the settling pass uses it.
+    ``beside``: the rows decided in SQL were looked at by the thread that decided them
+    (``_TablePlan.taken_beside``): only the rows taken that were decided in Python (no kind)."""
     from ..storage.repair import key_columns, parent_column
     differ = " OR ".join(f"i.{c} IS NOT l.{c}" for c in key_columns(table))
     up = parent_column(table)
     ids = f"i.id, i.{up} AS up" if up else "i.id"
-    return (f"SELECT {ids} FROM temp.merge_plan p CROSS JOIN inc.{table} i ON i.rowid = p.r "
-            f"WHERE p.t = {t} AND p.what = {_NEW} UNION ALL "
-            f"SELECT {ids} FROM temp.merge_plan p CROSS JOIN inc.{table} i ON i.rowid = p.o "
+    take = (f"SELECT {ids} FROM {plan} p CROSS JOIN inc.{table} i ON i.rowid = p.o "
             f"CROSS JOIN main.{table} l ON l.rowid = p.r "
             f"WHERE p.t = {t} AND p.what IN ({_TAKE}, {_TAKE_IX}) AND ({differ})")
+    if beside:
+        return take + " AND p.kind IS NULL"
+    return (f"SELECT {ids} FROM {plan} p CROSS JOIN inc.{table} i ON i.rowid = p.r "
+            f"WHERE p.t = {t} AND p.what = {_NEW} UNION ALL " + take)
+
+
+def _checked_rows_sql(t: int, plan: str = "temp.merge_plan", beside: bool = False) -> str:
+    """SQL for the rowids of the incoming rows of table ``t`` whose values the merge would write
+    (as a row or into the history). ``beside``: only those decided in Python (the thread that
+    decided the others checked theirs: ``_ClassifyAhead``)."""
+    if beside:
+        return (f"SELECT p.r FROM {plan} p WHERE p.t = {t} AND p.what = {_LOSE} "
+                f"UNION ALL SELECT p.o FROM {plan} p WHERE p.t = {t} AND p.what IN ({_TAKE}, {_TAKE_IX}) "
+                f"AND p.kind IS NULL")
+    return (f"SELECT p.r FROM {plan} p WHERE p.t = {t} AND p.what IN ({_NEW}, {_LOSE}) "
+            f"UNION ALL SELECT p.o FROM {plan} p WHERE p.t = {t} AND p.what IN ({_TAKE}, {_TAKE_IX})")
 
 
 class _Rollback(Exception):
@@ -715,8 +757,8 @@ def _foresee(store: Store, plans: dict[str, _TablePlan]) -> Any:
     the merge writes them, the pass runs over them exactly as after applying, and all of it is
     rolled back. The other rows taken keep their key, parent and deleted mark, so they change
     none of the pass's counts; only these few hundred rows are written, not the whole merge."""
-    from ..storage.repair import Settled, mark, settle
-    marked = {table: _taken_ids_sql(tp.t, table) for table, tp in plans.items() if tp.n(_TAKE, _TAKE_IX, _NEW)}
+    from ..storage.repair import Settled, settle
+    marked = {table: tp for table, tp in plans.items() if tp.n(_TAKE, _TAKE_IX, _NEW)}
     if store.read_only or not (marked or any(tp.mixed for tp in plans.values())):
         return Settled() if not store.read_only else None
     conn = store.conn
@@ -724,7 +766,7 @@ def _foresee(store: Store, plans: dict[str, _TablePlan]) -> Any:
     found = None
     try:
         with store.transaction(notify=False):
-            mark(store, marked)
+            _mark(store, marked)
             found_ids: dict[str, list[str]] = {}
             for table, rid in conn.execute("SELECT tbl, id FROM temp.repair_touched"):
                 found_ids.setdefault(table, []).append(rid)
@@ -756,11 +798,29 @@ def _foresee(store: Store, plans: dict[str, _TablePlan]) -> Any:
 def _mark_taken(store: Store, plans: dict[str, _TablePlan]) -> None:
     """Mark for the settling pass the rows ``_taken_ids_sql`` gives (as the preview found them, when
     it did: ``_TablePlan.taken_ids``)."""
-    from ..storage.repair import mark
     taken = {table: tp for table, tp in plans.items() if tp.n(_TAKE, _TAKE_IX, _NEW)}
-    mark(store, {table: _taken_ids_sql(tp.t, table) for table, tp in taken.items() if tp.taken_ids is None})
+    _mark(store, {table: tp for table, tp in taken.items() if tp.taken_ids is None})
     store.conn.executemany("INSERT OR IGNORE INTO temp.repair_touched(tbl, id) VALUES (?, ?)",
                            [(table, rid) for table, tp in taken.items() for rid in tp.taken_ids or ()])
+
+
+def _mark(store: Store, plans: dict[str, _TablePlan]) -> None:
+    """``repair.mark`` of the rows ``_taken_ids_sql`` gives for these tables; those the thread
+    beside found (``taken_beside``) are added as ``mark`` adds a statement's rows (its rows are a
+    set: the order they come in changes nothing)."""
+    from ..storage.repair import mark, parent_column
+    mark(store, {table: _taken_ids_sql(tp.t, table, beside=tp.taken_beside is not None)
+                 for table, tp in plans.items()})
+    for table, tp in plans.items():
+        if not tp.taken_beside:
+            continue
+        if parent_column(table):
+            store.conn.executemany("INSERT INTO temp.repair_touched(tbl, id, up) VALUES (?, ?, ?) "
+                                   "ON CONFLICT (tbl, id) DO UPDATE SET up = NULL WHERE up IS NOT excluded.up",
+                                   [(table, *row) for row in tp.taken_beside])
+        else:
+            store.conn.executemany("INSERT OR IGNORE INTO temp.repair_touched(tbl, id) VALUES (?, ?)",
+                                   [(table, row[0]) for row in tp.taken_beside])
 
 
 def _write_mixed(store: Store, table: str, tp: _TablePlan) -> None:
@@ -1074,12 +1134,42 @@ def _compare(store: Store, report: MergeReport, check: bool = True, copy: Path |
     """Decide every row and fill the report's counts (``inc`` attached; ``copy``: its file, see
     ``_decide``; not the counts per group unless ``count``)."""
     grouper = _Grouper(store)
-    ahead = _ClassifyAhead.start(store, copy)
+    ahead = _ClassifyAhead.start(store, copy, check)
     try:
         plans, conflicts, groups = _decide(store, grouper, ahead, count)
+        _report_counts(report, grouper, plans, conflicts, groups)
+        # every incoming value the merge would write (as a row or into the history) must fit its column
+        # (not again for a copy whose every value was checked: ``checked``)
+        rows = {table: _checked_rows_sql(tp.t) for table, tp in plans.items()}
+        found = None
+        if ahead is not None:
+            # the rows decided in Python here, beside the thread checking those it decided; any
+            # fault found, the whole check as without the thread (the same faults named)
+            from .values import value_faults
+            faulty = check and bool(value_faults(store.conn, "inc", also="main", limit=1, rows={
+                table: _checked_rows_sql(tp.t, beside=table in _AHEAD_TABLES) for table, tp in plans.items()}))
+            found = ahead.after()
+            if found is not None and not faulty and not found[1]:
+                check = False
+        if check:
+            check_values(store.conn, report.source, db="inc", also="main", rows=rows)
+        if found is not None:
+            for table, ids in found[0].items():
+                if table in plans:
+                    plans[table].taken_beside = ids
     finally:
         if ahead is not None:
             ahead.close()
+    report.conflicts = conflicts
+    report.rows_taken = sum(tp.n(_TAKE, _TAKE_IX, _NEW) + len(tp.mixed) for tp in plans.values())
+    report.versions_kept_aside = sum(tp.n(_LOSE) for tp in plans.values())
+    report.same_both = sum(tp.same for tp in plans.values())
+    return plans, conflicts
+
+
+def _report_counts(report: MergeReport, grouper: "_Grouper", plans: dict[str, _TablePlan],
+                   conflicts: list[ConflictInfo], groups: list[tuple]) -> None:
+    """Each conflict's group, and the report's counts per group and table."""
     for c, key in zip(conflicts, groups):
         c.group = grouper.label(key)
     report.groups = {}
@@ -1090,18 +1180,6 @@ def _compare(store: Store, report: MergeReport, check: bool = True, copy: Path |
                 g = report.groups[key] = GroupReport(key, grouper.label(key))
             c = g.tables.setdefault(table, Counts())
             setattr(c, kind, getattr(c, kind) + n)
-    # every incoming value the merge would write (as a row or into the history) must fit its column
-    # (not again for a copy whose every value was checked: ``checked``)
-    if check:
-        check_values(store.conn, report.source, db="inc", also="main", rows={
-            table: (f"SELECT p.r FROM temp.merge_plan p WHERE p.t = {tp.t} AND p.what IN ({_NEW}, {_LOSE}) "
-                    f"UNION ALL SELECT p.o FROM temp.merge_plan p WHERE p.t = {tp.t} AND p.what IN ({_TAKE}, {_TAKE_IX})")
-            for table, tp in plans.items()})
-    report.conflicts = conflicts
-    report.rows_taken = sum(tp.n(_TAKE, _TAKE_IX, _NEW) + len(tp.mixed) for tp in plans.values())
-    report.versions_kept_aside = sum(tp.n(_LOSE) for tp in plans.values())
-    report.same_both = sum(tp.same for tp in plans.values())
-    return plans, conflicts
 
 
 def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, backup: bool = True,
