@@ -40,6 +40,7 @@ import logging
 import os
 import re
 import sqlite3
+import sys
 import threading
 import weakref
 from dataclasses import dataclass, field
@@ -1160,11 +1161,30 @@ def _compare(store: Store, report: MergeReport, check: bool = True, copy: Path |
     finally:
         if ahead is not None:
             ahead.close()
+            _give_back_freed_memory()
     report.conflicts = conflicts
     report.rows_taken = sum(tp.n(_TAKE, _TAKE_IX, _NEW) + len(tp.mixed) for tp in plans.values())
     report.versions_kept_aside = sum(tp.n(_LOSE) for tp in plans.values())
     report.same_both = sum(tp.same for tp in plans.values())
     return plans, conflicts
+
+
+def _give_back_freed_memory() -> None:
+    """Return to the system the memory the comparison of a large file freed (glibc's
+    ``malloc_trim``). glibc keeps freed memory for later use in the arena of the thread that
+    freed it, and much of it between blocks still in use; the apply that follows, on the main
+    thread, cannot use the comparison's thread's and its own memory is added on top: a 50% merge's
+    peak was 266 MB with the thread's reading of its rows' faults and ids, 242 MB with this
+    (as without that reading). Nothing where there is no glibc."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):   # (another C library)
+        return
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    trim(0)
 
 
 def _report_counts(report: MergeReport, grouper: "_Grouper", plans: dict[str, _TablePlan],
