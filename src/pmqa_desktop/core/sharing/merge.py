@@ -342,6 +342,19 @@ def _up_sql(table: str, key: str) -> str:
             f"(SELECT x.{up} FROM main.{parent} x WHERE x.id = {key}))")
 
 
+def _counted_sql(t: int, table: str, plan: str = "temp.merge_plan") -> str:
+    """SQL counting the rows of table ``t`` decided in SQL (only they have a kind) per group key
+    and kind: (key, the key's own parent for tables in ``_HOPS``, adds, changes, deletes)."""
+    taken = f"FROM {plan} WHERE t = {t} AND what IN ({_TAKE}, {_TAKE_IX}, {_NEW})"
+    per_key = (f"SELECT key, {', '.join(f'sum(kind = {k!r}) AS n_{k}' for k in _COUNTED)} {taken} "
+               f"AND kind IS NOT NULL GROUP BY key")
+    if table in _HOPS:
+        return (f"SELECT CASE WHEN key IS NOT NULL THEN '' END, up, "
+                f"{', '.join(f'sum(n_{k})' for k in _COUNTED)} "
+                f"FROM (SELECT *, {_up_sql(table, 'key')} AS up FROM ({per_key})) GROUP BY key IS NULL, up")
+    return f"SELECT key, NULL, {', '.join(f'n_{k}' for k in _COUNTED)} FROM ({per_key})"
+
+
 _AHEAD_TABLES = ("weekly_activity",)   # the largest table by far (a third of a large file's rows)
 # incoming files smaller than this are decided on the store's connection alone: a thread and its
 # connection cost 2 ms, more than deciding a small file's weekly activities (an agency's file, 6 MB)
@@ -357,16 +370,19 @@ class _ClassifyAhead:
     merge holds the store, outside a transaction) and with the incoming copy's schema verified.
     Once its rows are handed over, while the store's connection decides what is left of the
     table in Python and checks the other tables' values, the thread reads what the rows it
-    decided need later: their values' faults (``_compare``) and the ids the settling pass is to
-    look at (``_taken_ids_sql``, for ``_foresee`` / ``_mark_taken``); ``after()`` hands them over.
+    decided need later: their counts per group (``_counted_sql``, ``counted()``), their values'
+    faults (``_compare``) and the ids the settling pass is to look at (``_taken_ids_sql``, for
+    ``_foresee`` / ``_mark_taken``); ``after()`` hands the last two over.
     """
 
-    def __init__(self, ours: Path, copy: Path, check: bool = True):
+    def __init__(self, ours: Path, copy: Path, check: bool = True, count: bool = True):
         self.tables = [(t, name) for t, name in enumerate(schema.SYNCED_TABLES) if name in _AHEAD_TABLES]
         self.uri = f"file:pmqa-plan-{new_id()}?mode=memory&cache=shared"
         self.error: BaseException | None = None
         self.classified = threading.Event()
-        self.check = check
+        self.check, self.count = check, count
+        self.counts: dict[int, list] | None = None
+        self.counted_ready = threading.Event()
         self.found: tuple[dict[str, list[tuple]], bool] | None = None   # (taken ids per table, faulty)
         from ..storage.store import _connect
         self.conn = _connect(read_only_uri(ours), uri=True)
@@ -386,13 +402,13 @@ class _ClassifyAhead:
         self.thread.start()
 
     @staticmethod
-    def start(store: Store, copy: Path | None, check: bool = True) -> "_ClassifyAhead | None":
+    def start(store: Store, copy: Path | None, check: bool = True, count: bool = True) -> "_ClassifyAhead | None":
         if copy is None or store.path is None or store.conn.in_transaction:
             return None
         try:
             if Path(copy).stat().st_size < _AHEAD_MIN_BYTES:
                 return None
-            return _ClassifyAhead(Path(store.path), Path(copy), check)
+            return _ClassifyAhead(Path(store.path), Path(copy), check, count)
         except (OSError, sqlite3.Error):
             return None   # (decided on the store's connection, as before)
 
@@ -403,9 +419,18 @@ class _ClassifyAhead:
                                   + _classify_sql(t, table))
         except BaseException as exc:  # handed to into_plan()
             self.error = exc
+            self.counted_ready.set()
             return
         finally:
             self.classified.set()
+        try:
+            if self.count:
+                self.counts = {t: self.conn.execute(_counted_sql(t, table, "ahead.plan")).fetchall()
+                               for t, table in self.tables}
+        except BaseException:  # (the store's connection counts them itself)
+            self.counts = None
+        finally:
+            self.counted_ready.set()
         try:
             from .values import value_faults
             taken = {table: self.conn.execute(_taken_ids_sql(t, table, "ahead.plan")).fetchall()
@@ -415,6 +440,11 @@ class _ClassifyAhead:
             self.found = (taken, faulty)
         except BaseException:  # (only work done ahead: the store's connection does it itself)
             self.found = None
+
+    def counted(self, t: int) -> list | None:
+        """``_counted_sql``'s rows of table ``t`` (decided here), or None if not counted here."""
+        self.counted_ready.wait()
+        return None if self.counts is None else self.counts.get(t)
 
     def after(self) -> tuple[dict[str, list[tuple]], bool] | None:
         """(the ids ``_taken_ids_sql`` gives for the rows decided here, per table; whether a value
@@ -524,19 +554,16 @@ def _decide(store: Store, grouper: "_Grouper", ahead: _ClassifyAhead | None = No
             return None
         # the rows counted per group and kind, from the plan alone (through the parent's parent
         # where the key is a parent with one), and the latest time stamp of the versions taken
-        taken = f"FROM temp.merge_plan WHERE t = {t} AND what IN ({_TAKE}, {_TAKE_IX}, {_NEW})"
-        clock = conn.execute(f"SELECT max(c) {taken}").fetchone()[0]
+        clock = conn.execute(f"SELECT max(c) FROM temp.merge_plan WHERE t = {t} "
+                             f"AND what IN ({_TAKE}, {_TAKE_IX}, {_NEW})").fetchone()[0]
         if clock is not None and clock > tp.max_clock:
             tp.max_clock = clock
-        per_key = (f"SELECT key, {', '.join(f'sum(kind = {k!r}) AS n_{k}' for k in _COUNTED)} {taken} "
-                   f"AND kind IS NOT NULL GROUP BY key")
-        if table in _HOPS:
-            counted = (f"SELECT CASE WHEN key IS NOT NULL THEN '' END, up, "
-                       f"{', '.join(f'sum(n_{k})' for k in _COUNTED)} "
-                       f"FROM (SELECT *, {_up_sql(table, 'key')} AS up FROM ({per_key})) GROUP BY key IS NULL, up")
-        else:
-            counted = f"SELECT key, NULL, {', '.join(f'n_{k}' for k in _COUNTED)} FROM ({per_key})"
-        for k, up, *ns in (conn.execute(counted) if count else ()):
+        counted = None
+        if count and ahead is not None and table in _AHEAD_TABLES:
+            counted = ahead.counted(t)   # (counted by the thread that decided them, from its rows)
+        if count and counted is None:
+            counted = conn.execute(_counted_sql(t, table))
+        for k, up, *ns in (counted if count else ()):
             g = grouper.of(table, k, up)
             for kind, n in zip(_COUNTED, ns):
                 if n:
@@ -1135,7 +1162,7 @@ def _compare(store: Store, report: MergeReport, check: bool = True, copy: Path |
     """Decide every row and fill the report's counts (``inc`` attached; ``copy``: its file, see
     ``_decide``; not the counts per group unless ``count``)."""
     grouper = _Grouper(store)
-    ahead = _ClassifyAhead.start(store, copy, check)
+    ahead = _ClassifyAhead.start(store, copy, check, count)
     try:
         plans, conflicts, groups = _decide(store, grouper, ahead, count)
         _report_counts(report, grouper, plans, conflicts, groups)
