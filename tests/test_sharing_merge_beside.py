@@ -18,13 +18,14 @@ fsutil = importlib.import_module("pmqa_desktop.core.sharing.fsutil")
 
 
 def _edits(a, b):
-    """Weekly activities the settling pass must look at: one moved to another week at A, one added
+    """Weekly activities the settling pass must look at: one moved at A onto another's week, one added
     in both offices for the same week (twins), one changed in both offices and moved at A onto the
     week of another activity (A's the later edit: decided in Python, taken with another key: twins)."""
     acts = a.select("weekly_activity", order_by="id")
     assert len(acts) > 5
     moved, both = acts[0], acts[2]
-    a.update("weekly_activity", moved["id"], {"week": 9})
+    onto = acts[4]
+    a.update("weekly_activity", moved["id"], {"row_id": onto["row_id"], "month": onto["month"], "week": onto["week"]})
     twin = {"row_id": acts[1]["row_id"], "month": acts[1]["month"], "week": 8, "text": "the same new activity"}
     b.insert("weekly_activity", dict(twin))
     b.update("weekly_activity", both["id"], {"text": "B's"})

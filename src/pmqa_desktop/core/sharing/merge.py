@@ -271,10 +271,13 @@ def _truthy(expr: str) -> str:
     return f"({expr} IS NOT NULL AND {expr} NOT IN (0, '', x''))"
 
 
-def _classify_sql(t: int, table: str) -> str:
+def _classify_sql(t: int, table: str, flagged: bool = False) -> str:
     """The rows of ``inc.table`` that differ from ours in ``main``, decided where SQL can decide
     them, as ``temp.merge_plan`` rows (t, what, r, o, kind, key, c): ``c`` is the time stamp of an
     incoming version that is taken.
+
+    ``flagged``: an eighth column says whether a row taken has another natural key, parent or
+    deleted mark than ours (``_taken_ids_sql``'s test, made here on the two rows already read).
 
     Rows of both files at the same rowid (copies of one file keep their rowids) with the same id
     and rev are passed over at once; a row not found there is looked up by id. Whether a version
@@ -292,8 +295,11 @@ def _classify_sql(t: int, table: str) -> str:
     # with the older version in the history; only its conflict record is not made.
     seen_ours = "EXISTS(SELECT 1 FROM main.history h WHERE h.rev = i.rev)"
     seen_theirs = "EXISTS(SELECT 1 FROM inc.history h WHERE h.rev = l.rev)"
+    if flagged:
+        from ..storage.repair import key_columns
+        differ = " OR ".join(f"i.{c} IS NOT l.{c}" for c in key_columns(table))
     inner = (f"SELECT i.rowid AS ir, l.rowid AS lr, i.deleted AS idel, l.deleted AS ldel, "
-             f"       {key_sql} AS k, ({ix_same}) AS ixs, "
+             f"       {key_sql} AS k, ({ix_same}) AS ixs, " + (f"({differ}) AS kd, " if flagged else "") +
              f"       CASE WHEN typeof(i.updated_at) = 'text' THEN i.updated_at END AS ic, "
              f"       CASE WHEN l.rowid IS NULL THEN 0 "
              f"            WHEN (i.updated_at, i.office, i.rev) > (l.updated_at, l.office, l.rev) "
@@ -312,7 +318,7 @@ def _classify_sql(t: int, table: str) -> str:
             f"       CASE s WHEN 0 THEN (CASE WHEN {_truthy('idel')} THEN NULL ELSE 'add' END) "
             f"              WHEN 6 THEN (CASE WHEN {_truthy('idel')} AND NOT {_truthy('ldel')} THEN 'delete' "
             f"                           ELSE 'change' END) END, k, CASE WHEN s IN (0, 6) THEN ic END "
-            f"FROM ({inner}) WHERE s <> 5")
+            + (", kd " if flagged else "") + f"FROM ({inner}) WHERE s <> 5")
 
 
 # (OR IGNORE: a crafted file may hold one id twice behind a damaged index; the first one counts)
@@ -394,7 +400,7 @@ class _ClassifyAhead:
             for db in ("main", "inc", "temp"):   # (read once, row by row: the system's file cache serves them)
                 self.conn.execute(f"PRAGMA {db}.cache_size = -2048")
             # (the first row of a key kept, as INSERT OR IGNORE into temp.merge_plan keeps it)
-            self.conn.execute("CREATE TABLE ahead.plan(t, what, r, o, kind, key, c, UNIQUE (t, what, r))")
+            self.conn.execute("CREATE TABLE ahead.plan(t, what, r, o, kind, key, c, kd, UNIQUE (t, what, r))")
         except BaseException:
             self.conn.close()
             raise
@@ -415,8 +421,8 @@ class _ClassifyAhead:
     def _run(self) -> None:
         try:
             for t, table in self.tables:
-                self.conn.execute("INSERT OR IGNORE INTO ahead.plan(t, what, r, o, kind, key, c) "
-                                  + _classify_sql(t, table))
+                self.conn.execute("INSERT OR IGNORE INTO ahead.plan(t, what, r, o, kind, key, c, kd) "
+                                  + _classify_sql(t, table, flagged=True))
         except BaseException as exc:  # handed to into_plan()
             self.error = exc
             self.counted_ready.set()
@@ -433,7 +439,7 @@ class _ClassifyAhead:
             self.counted_ready.set()
         try:
             from .values import value_faults
-            taken = {table: self.conn.execute(_taken_ids_sql(t, table, "ahead.plan")).fetchall()
+            taken = {table: self.conn.execute(_taken_ids_sql(t, table, "ahead.plan", flagged=True)).fetchall()
                      for t, table in self.tables}
             faulty = self.check and bool(value_faults(self.conn, "inc", also="main", limit=1, rows={
                 table: _checked_rows_sql(t, "ahead.plan") for t, table in self.tables}))
@@ -743,19 +749,25 @@ def _into_history(conn, db: str, table: str, t: int, what: int) -> None:
                      _history_rows(conn, db, table, t, what, f"AND NOT ({plain})"))
 
 
-def _taken_ids_sql(t: int, table: str, plan: str = "temp.merge_plan", beside: bool = False) -> str:
+def _taken_ids_sql(t: int, table: str, plan: str = "temp.merge_plan", beside: bool = False,
+                   flagged: bool = False) -> str:
     """SQL for the ids of the incoming rows of ``table`` that the plan adds, or takes with another
     natural key, parent or deleted mark than ours (only those can make twins or orphans); read
     before the plan is applied. With each row's parent (``up``) where the settling pass uses it.
     ``beside``: the rows decided in SQL were looked at by the thread that decided them
-    (``_TablePlan.taken_beside``): only the rows taken that were decided in Python (no kind)."""
+    (``_TablePlan.taken_beside``): only the rows taken that were decided in Python (no kind).
+    ``flagged``: the plan says which rows taken differ so (``_classify_sql(flagged=True)``)."""
     from ..storage.repair import key_columns, parent_column
     differ = " OR ".join(f"i.{c} IS NOT l.{c}" for c in key_columns(table))
     up = parent_column(table)
     ids = f"i.id, i.{up} AS up" if up else "i.id"
-    take = (f"SELECT {ids} FROM {plan} p CROSS JOIN inc.{table} i ON i.rowid = p.o "
-            f"CROSS JOIN main.{table} l ON l.rowid = p.r "
-            f"WHERE p.t = {t} AND p.what IN ({_TAKE}, {_TAKE_IX}) AND ({differ})")
+    if flagged:
+        take = (f"SELECT {ids} FROM {plan} p CROSS JOIN inc.{table} i ON i.rowid = p.o "
+                f"WHERE p.t = {t} AND p.what IN ({_TAKE}, {_TAKE_IX}) AND p.kd")
+    else:
+        take = (f"SELECT {ids} FROM {plan} p CROSS JOIN inc.{table} i ON i.rowid = p.o "
+                f"CROSS JOIN main.{table} l ON l.rowid = p.r "
+                f"WHERE p.t = {t} AND p.what IN ({_TAKE}, {_TAKE_IX}) AND ({differ})")
     if beside:
         return take + " AND p.kind IS NULL"
     return (f"SELECT {ids} FROM {plan} p CROSS JOIN inc.{table} i ON i.rowid = p.r "
