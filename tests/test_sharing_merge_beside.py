@@ -127,3 +127,27 @@ def test_a_copy_the_system_cannot_make_in_halves_is_made_whole(tmp_path, monkeyp
     (tmp_path / "dst.db").unlink()
     fsutil.copy_file(tmp_path / "src.db", tmp_path / "dst.db")
     assert (tmp_path / "dst.db").read_bytes() == data
+
+
+def test_a_fault_in_another_table_is_named_alike_with_the_thread(offices, tmp_path, monkeypatch):
+    """The other tables' values are checked while the thread decides the weekly activities: a
+    faulty calendar step the merge would take is refused with the same words as without it."""
+    import sqlite3
+    from pmqa_desktop.core.errors import FileProblem
+    monkeypatch.setattr(merge_mod, "_AHEAD_MIN_BYTES", 0)
+    a, b = offices["A"], offices["B"]
+    _edits(a, b)
+    step = a.select("calendar_step", order_by="id")[1]["id"]
+    a.update("calendar_step", step, {"text": "A's"})
+    a.close()
+    b.close()
+    conn = sqlite3.connect(a.path)
+    conn.execute("UPDATE calendar_step SET text = ? WHERE id = ?", (b"\x00\x01binary", step))
+    conn.commit()
+    conn.close()
+    outcomes = []
+    for beside in (True, False):
+        with pytest.raises(FileProblem) as err:
+            _merged(b.path, a.path, tmp_path, f"{beside}.db", beside, monkeypatch)
+        outcomes.append((str(err.value), err.value.detail))
+    assert outcomes[0] == outcomes[1] and "must be text but holds binary data" in outcomes[0][1]

@@ -475,13 +475,16 @@ class _ClassifyAhead:
         self.conn.close()
 
 
-def _decide(store: Store, grouper: "_Grouper", ahead: _ClassifyAhead | None = None, count: bool = True
+def _decide(store: Store, grouper: "_Grouper", ahead: _ClassifyAhead | None = None, count: bool = True,
+            meanwhile: Callable[[dict[str, _TablePlan]], None] | None = None
             ) -> tuple[dict[str, _TablePlan], list[ConflictInfo], list[tuple]]:
     """Decide every incoming row that differs from ours into ``temp.merge_plan``
     (``_classify_sql``); only rows changed on both sides come back to Python. The rows are
     counted per group (plan, year...) and kind in SQL (unless not ``count``: the folder merge's
     final merge, whose lines are the files'), and each conflict's group is returned.
-    ``ahead``: the largest table decided in a thread beside (its owner closes it)."""
+    ``ahead``: the largest table decided in a thread beside (its owner closes it); ``meanwhile``
+    is then called with the plans of the other tables once they are decided, before the thread's
+    rows are taken over."""
     conn = store.conn
     conn.execute(_PLAN_SQL)
     conn.execute("DELETE FROM temp.merge_plan")
@@ -586,6 +589,8 @@ def _decide(store: Store, grouper: "_Grouper", ahead: _ClassifyAhead | None = No
         if ahead is None or table not in _AHEAD_TABLES:
             decided_plans[t] = one(t, table)
     if ahead is not None:
+        if meanwhile is not None:
+            meanwhile({table: tp for t, table in tables if (tp := decided_plans.get(t)) is not None})
         ahead.into_plan(conn)
         for t, table in tables:
             if table in _AHEAD_TABLES:
@@ -1175,8 +1180,16 @@ def _compare(store: Store, report: MergeReport, check: bool = True, copy: Path |
     ``_decide``; not the counts per group unless ``count``)."""
     grouper = _Grouper(store)
     ahead = _ClassifyAhead.start(store, copy, check, count)
+    from .values import value_faults
+    faulty = False
+
+    def meanwhile(others: dict[str, _TablePlan]) -> None:
+        # the other tables' values, while the thread still decides its table
+        nonlocal faulty
+        faulty = check and bool(value_faults(store.conn, "inc", also="main", limit=1, rows={
+            table: _checked_rows_sql(tp.t) for table, tp in others.items()}))
     try:
-        plans, conflicts, groups = _decide(store, grouper, ahead, count)
+        plans, conflicts, groups = _decide(store, grouper, ahead, count, meanwhile)
         _report_counts(report, grouper, plans, conflicts, groups)
         # every incoming value the merge would write (as a row or into the history) must fit its column
         # (not again for a copy whose every value was checked: ``checked``)
@@ -1185,9 +1198,8 @@ def _compare(store: Store, report: MergeReport, check: bool = True, copy: Path |
         if ahead is not None:
             # the rows decided in Python here, beside the thread checking those it decided; any
             # fault found, the whole check as without the thread (the same faults named)
-            from .values import value_faults
-            faulty = check and bool(value_faults(store.conn, "inc", also="main", limit=1, rows={
-                table: _checked_rows_sql(tp.t, beside=table in _AHEAD_TABLES) for table, tp in plans.items()}))
+            faulty = faulty or (check and bool(value_faults(store.conn, "inc", also="main", limit=1, rows={
+                table: _checked_rows_sql(tp.t, beside=True) for table, tp in plans.items() if table in _AHEAD_TABLES})))
             found = ahead.after()
             if found is not None and not faulty and not found[1]:
                 check = False
