@@ -151,3 +151,36 @@ def test_a_fault_in_another_table_is_named_alike_with_the_thread(offices, tmp_pa
             _merged(b.path, a.path, tmp_path, f"{beside}.db", beside, monkeypatch)
         outcomes.append((str(err.value), err.value.detail))
     assert outcomes[0] == outcomes[1] and "must be text but holds binary data" in outcomes[0][1]
+
+
+@pytest.mark.parametrize("checker", ["thread", "store"])
+def test_a_faulty_weekly_activity_is_named_alike_whoever_checks_it(offices, tmp_path, monkeypatch, checker):
+    """The values of the rows the thread decided are checked by whichever of the two is free first:
+    a faulty weekly activity that would be taken is refused with the same words either way."""
+    import sqlite3
+    from pmqa_desktop.core.errors import FileProblem
+    monkeypatch.setattr(merge_mod, "_AHEAD_MIN_BYTES", 0)
+    a, b = offices["A"], offices["B"]
+    _edits(a, b)
+    act = a.select("weekly_activity", order_by="id")[5]["id"]
+    a.update("weekly_activity", act, {"text": "A's"})
+    a.close()
+    b.close()
+    conn = sqlite3.connect(a.path)
+    conn.execute("UPDATE weekly_activity SET text = ? WHERE id = ?", (b"\x00\x01binary", act))
+    conn.commit()
+    conn.close()
+    claims = []
+
+    def claim(self, who):
+        claims.append(who)
+        return who == checker
+    outcomes = []
+    for beside in (True, False):
+        with monkeypatch.context() as m:
+            m.setattr(merge_mod._ClassifyAhead, "claim", claim)
+            with pytest.raises(FileProblem) as err:
+                _merged(b.path, a.path, tmp_path, f"{beside}.db", beside, m)
+        outcomes.append((str(err.value), err.value.detail))
+    assert outcomes[0] == outcomes[1] and "must be text but holds binary data" in outcomes[0][1]
+    assert act[:12] in outcomes[0][1] and checker in claims

@@ -389,6 +389,8 @@ class _ClassifyAhead:
         self.check, self.count = check, count
         self.counts: dict[int, list] | None = None
         self.counted_ready = threading.Event()
+        self.claim_lock = threading.Lock()
+        self.checked_by: str | None = None
         self.found: tuple[dict[str, list[tuple]], bool] | None = None   # (taken ids per table, faulty)
         from ..storage.store import _connect
         self.conn = _connect(read_only_uri(ours), uri=True)
@@ -441,11 +443,21 @@ class _ClassifyAhead:
             from .values import value_faults
             taken = {table: self.conn.execute(_taken_ids_sql(t, table, "ahead.plan", flagged=True)).fetchall()
                      for t, table in self.tables}
-            faulty = self.check and bool(value_faults(self.conn, "inc", also="main", limit=1, rows={
-                table: _checked_rows_sql(t, "ahead.plan") for t, table in self.tables}))
+            faulty = self.check and self.claim("thread") and bool(value_faults(
+                self.conn, "inc", also="main", limit=1,
+                rows={table: _checked_rows_sql(t, "ahead.plan") for t, table in self.tables}))
             self.found = (taken, faulty)
         except BaseException:  # (only work done ahead: the store's connection does it itself)
             self.found = None
+
+    def claim(self, who: str) -> bool:
+        """Whether ``who`` ("thread" or "store") checks the values of the rows decided here: the
+        first to ask (the store's connection when it is done with its own part first: its page
+        caches are larger)."""
+        with self.claim_lock:
+            if self.checked_by is None:
+                self.checked_by = who
+            return self.checked_by == who
 
     def counted(self, t: int) -> list | None:
         """``_counted_sql``'s rows of table ``t`` (decided here), or None if not counted here."""
@@ -1200,6 +1212,9 @@ def _compare(store: Store, report: MergeReport, check: bool = True, copy: Path |
             # fault found, the whole check as without the thread (the same faults named)
             faulty = faulty or (check and bool(value_faults(store.conn, "inc", also="main", limit=1, rows={
                 table: _checked_rows_sql(tp.t, beside=True) for table, tp in plans.items() if table in _AHEAD_TABLES})))
+            if check and not faulty and ahead.claim("store"):   # (the thread has not begun them: here)
+                faulty = bool(value_faults(store.conn, "inc", also="main", limit=1, rows={
+                    table: _checked_rows_sql(tp.t) for table, tp in plans.items() if table in _AHEAD_TABLES}))
             found = ahead.after()
             if found is not None and not faulty and not found[1]:
                 check = False
