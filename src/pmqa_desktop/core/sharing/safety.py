@@ -33,6 +33,7 @@ from ..storage import schema
 from ..storage.schema_check import (CraftedFileError, expected_schema, optional_schema, schema_problems,  # noqa: F401
                                     verify_schema)
 from ..storage.store import read_only_uri, SQLITE_HEADER, _connect, inspect_file
+from .fsutil import copy_file
 
 
 @dataclass
@@ -202,7 +203,7 @@ def private_copy(path: Path) -> Iterator[Path]:
     try:
         copy = folder / (path.name or "incoming.db")
         try:
-            shutil.copyfile(path, copy)
+            copy_file(path, copy)
         except OSError as exc:
             raise FileProblem(_("The file {path} cannot be read: {error}").format(
                 path=path, error=exc.strerror or exc)) from exc
