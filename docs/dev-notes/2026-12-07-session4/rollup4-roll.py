@@ -1,4 +1,5 @@
-"""Folder roll-up timing: python roll.py OUT_DIGEST [--prof]  (run with the venv of the checkout to test)."""
+"""Folder roll-up timing: python rollup4-roll.py OUT_DIGEST [--prof] [--find]  (run with the venv of the checkout
+to test). --prof: SQL CPU by statement, thread time (the main thread's own); --find: also digests of find's index."""
 import os
 os.makedirs("/tmp/rollup4-work", exist_ok=True)
 import os, sys, time, shutil, tempfile, hashlib, sqlite3, collections, re
@@ -15,17 +16,17 @@ if prof:
         return s[:150]
     class TC(sqlite3.Connection):
         def execute(self, sql, *a):
-            c0, t0 = time.process_time(), time.perf_counter()
+            c0, t0 = time.thread_time(), time.perf_counter()
             try:
                 return super().execute(sql, *a)
             finally:
-                st = stats[PHASE[0] + " " + norm(sql)]; st[0] += 1; st[1] += time.process_time() - c0; st[2] += time.perf_counter() - t0
+                st = stats[PHASE[0] + " " + norm(sql)]; st[0] += 1; st[1] += time.thread_time() - c0; st[2] += time.perf_counter() - t0
         def executemany(self, sql, *a):
-            c0, t0 = time.process_time(), time.perf_counter()
+            c0, t0 = time.thread_time(), time.perf_counter()
             try:
                 return super().executemany(sql, *a)
             finally:
-                st = stats[PHASE[0] + " MANY " + norm(sql)]; st[0] += 1; st[1] += time.process_time() - c0; st[2] += time.perf_counter() - t0
+                st = stats[PHASE[0] + " MANY " + norm(sql)]; st[0] += 1; st[1] += time.thread_time() - c0; st[2] += time.perf_counter() - t0
     def connect(*a, **k):
         k.setdefault("factory", TC)
         return _connect(*a, **k)
@@ -75,6 +76,11 @@ try:
     for row in conn.execute("SELECT table_name, row_id, kept_rev, other_rev, source, fields, resolved FROM conflict ORDER BY table_name, row_id, kept_rev, other_rev, source"):
         h.update(repr(row).encode())
     print(f"DIGEST report={rep} file={h.hexdigest()[:16]} conflicts={conn.execute('select count(*) from conflict').fetchone()[0]}")
+    for tb in ("search_index_content", "search_index_data", "search_index_idx", "search_index_config") if "--find" in sys.argv else ():
+        hh = hashlib.sha256()
+        for row in conn.execute(f"SELECT * FROM {tb} ORDER BY 1, 2"):
+            hh.update(repr(row).encode())
+        print("FIND", tb, hh.hexdigest()[:16], conn.execute(f"SELECT count(*) FROM {tb}").fetchone()[0])
     conn.close()
 finally:
     shutil.rmtree(work, ignore_errors=True)
