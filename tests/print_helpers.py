@@ -4,9 +4,26 @@ from __future__ import annotations
 
 import re
 import subprocess
+import zlib
 from pathlib import Path
 
 from pmqa_desktop.printing.thai_text_layout import break_positions, part_breaks
+
+
+def pdf_streams(path: Path) -> list[bytes]:
+    """Every stream of a PDF, decompressed where it is Flate data (compare pages' content, not bytes)."""
+    data = path.read_bytes()
+    out = []
+    for m in re.finditer(rb"(?<!end)stream\r?\n", data):
+        end = data.find(b"endstream", m.end())
+        if end < 0:
+            continue
+        raw = data[m.end():end].rstrip(b"\r\n")
+        try:
+            out.append(zlib.decompress(raw))
+        except zlib.error:
+            out.append(raw)
+    return out
 
 
 def pdftotext(pdf: Path, *flags: str) -> str:

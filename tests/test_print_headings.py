@@ -2,11 +2,9 @@
 PDF is the same as drawing it anew on each page, and a document printed twice prints the same."""
 from __future__ import annotations
 
-import re
-import zlib
-
 from pmqa_desktop.printing.fonts import get_font
 from pmqa_desktop.printing.layout import Cell, FormDocument, Grid, Options, Row, Title
+from print_helpers import pdf_streams
 
 
 def _doc() -> FormDocument:
@@ -20,21 +18,6 @@ def _doc() -> FormDocument:
     return doc
 
 
-def _streams(path) -> list[bytes]:
-    data = path.read_bytes()
-    out = []
-    for m in re.finditer(rb"stream\r?\n", data):
-        end = data.find(b"endstream", m.end())
-        if end < 0:
-            continue
-        raw = data[m.end():end].rstrip(b"\r\n")
-        try:
-            out.append(zlib.decompress(raw))
-        except zlib.error:
-            out.append(raw)
-    return out
-
-
 def test_repeated_headings_print_as_drawn_anew(tmp_path, monkeypatch):
     doc = _doc()
     assert doc.render(tmp_path / "a.pdf") > 3
@@ -43,7 +26,7 @@ def test_repeated_headings_print_as_drawn_anew(tmp_path, monkeypatch):
     monkeypatch.setattr(FormDocument, "_draw_heading",
                         lambda self, ctx, laid, y, size, fill: self._draw_laid(ctx, laid, self.left, y, size, fill))
     fresh.render(tmp_path / "c.pdf")
-    a, b, c = (_streams(tmp_path / n) for n in ("a.pdf", "b.pdf", "c.pdf"))
+    a, b, c = (pdf_streams(tmp_path / n) for n in ("a.pdf", "b.pdf", "c.pdf"))
     assert a == c and b == c
     assert sum(s.count("ลำดับ".encode("utf-16-be").hex().upper().encode()) for s in a) > 3   # on every page
 
@@ -75,4 +58,4 @@ def test_grids_sharing_their_headings_share_the_laid_rows(tmp_path, monkeypatch)
     monkeypatch.setattr(FormDocument, "_draw_heading",
                         lambda self, ctx, laid, y, size, fill: self._draw_laid(ctx, laid, self.left, y, size, fill))
     fresh.render(tmp_path / "b.pdf")
-    assert _streams(tmp_path / "a.pdf") == _streams(tmp_path / "b.pdf")
+    assert pdf_streams(tmp_path / "a.pdf") == pdf_streams(tmp_path / "b.pdf")

@@ -12,6 +12,7 @@ import pytest
 from pmqa_desktop.printing import layout, layout_helper
 from pmqa_desktop.printing.fonts import get_font
 from pmqa_desktop.printing.layout import Cell, FormDocument, Grid, Options, Row, Title
+from print_helpers import pdf_streams
 
 pytestmark = pytest.mark.skipif(not layout_helper.wanted(), reason="no helper on this PC (one core or frozen)")
 
@@ -61,21 +62,6 @@ def _wait(cond, seconds: float = 60.0) -> bool:
             return True
         time.sleep(0.01)
     return False
-
-
-def _streams(path) -> list[bytes]:
-    data = path.read_bytes()
-    out = []
-    for m in re.finditer(rb"(?<!end)stream\r?\n", data):
-        end = data.find(b"endstream", m.end())
-        if end < 0:
-            continue
-        raw = data[m.end():end].rstrip(b"\r\n")
-        try:
-            out.append(zlib.decompress(raw))
-        except zlib.error:
-            out.append(raw)
-    return out
 
 
 def _pages_of(path) -> bytes:
@@ -172,7 +158,7 @@ def test_a_large_form_prints_the_same_with_the_helper_and_uses_it(helper, tmp_pa
     here = {(c.text, c.bold, c.size, c.pad, c.min_lines, w, size) for c, w, size in wrapped_here}
     assert here and not here & set(asked), "the print took the helper's lines, and wrapped only the others"
     assert len(taken) == pages, "every page was compressed by the helper"
-    assert _streams(tmp_path / "helped.pdf") == _streams(tmp_path / "plain.pdf")
+    assert pdf_streams(tmp_path / "helped.pdf") == pdf_streams(tmp_path / "plain.pdf")
     assert _pages_of(tmp_path / "helped.pdf") == _pages_of(tmp_path / "plain.pdf")
 
 
