@@ -68,3 +68,13 @@ def integrity_ok(path: Path) -> bool:
         return conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     finally:
         conn.close()
+
+
+def tampered(path: Path, sql: str, params: tuple = ()) -> None:
+    """Write into a file behind the program's back (a damaged or crafted file), committed."""
+    conn = sqlite3.connect(str(path))
+    try:
+        conn.execute(sql, params)
+        conn.commit()
+    finally:
+        conn.close()

@@ -10,6 +10,7 @@ import pytest
 
 from pmqa_desktop.core.sharing import merge
 from pmqa_desktop.core.storage.store import Actor, Store
+from sharing_helpers import tampered
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -129,22 +130,25 @@ def test_a_copy_the_system_cannot_make_in_halves_is_made_whole(tmp_path, monkeyp
     assert (tmp_path / "dst.db").read_bytes() == data
 
 
-def test_a_fault_in_another_table_is_named_alike_with_the_thread(offices, tmp_path, monkeypatch):
-    """The other tables' values are checked while the thread decides the weekly activities: a
-    faulty calendar step the merge would take is refused with the same words as without it."""
-    import sqlite3
-    from pmqa_desktop.core.errors import FileProblem
+def _a_binary_value(offices, monkeypatch, table: str, nth: int):
+    """Offices A and B edited (closed), A's ``nth`` row of ``table`` changed and then given binary
+    data as its text behind the program's back (the merge would take it); the thread always used."""
     monkeypatch.setattr(merge_mod, "_AHEAD_MIN_BYTES", 0)
     a, b = offices["A"], offices["B"]
     _edits(a, b)
-    step = a.select("calendar_step", order_by="id")[1]["id"]
-    a.update("calendar_step", step, {"text": "A's"})
+    rid = a.select(table, order_by="id")[nth]["id"]
+    a.update(table, rid, {"text": "A's"})
     a.close()
     b.close()
-    conn = sqlite3.connect(a.path)
-    conn.execute("UPDATE calendar_step SET text = ? WHERE id = ?", (b"\x00\x01binary", step))
-    conn.commit()
-    conn.close()
+    tampered(a.path, f"UPDATE {table} SET text = ? WHERE id = ?", (b"\x00\x01binary", rid))
+    return a, b, rid
+
+
+def test_a_fault_in_another_table_is_named_alike_with_the_thread(offices, tmp_path, monkeypatch):
+    """The other tables' values are checked while the thread decides the weekly activities: a
+    faulty calendar step the merge would take is refused with the same words as without it."""
+    from pmqa_desktop.core.errors import FileProblem
+    a, b, step = _a_binary_value(offices, monkeypatch, "calendar_step", 1)
     outcomes = []
     for beside in (True, False):
         with pytest.raises(FileProblem) as err:
@@ -157,19 +161,8 @@ def test_a_fault_in_another_table_is_named_alike_with_the_thread(offices, tmp_pa
 def test_a_faulty_weekly_activity_is_named_alike_whoever_checks_it(offices, tmp_path, monkeypatch, checker):
     """The values of the rows the thread decided are checked by whichever of the two is free first:
     a faulty weekly activity that would be taken is refused with the same words either way."""
-    import sqlite3
     from pmqa_desktop.core.errors import FileProblem
-    monkeypatch.setattr(merge_mod, "_AHEAD_MIN_BYTES", 0)
-    a, b = offices["A"], offices["B"]
-    _edits(a, b)
-    act = a.select("weekly_activity", order_by="id")[5]["id"]
-    a.update("weekly_activity", act, {"text": "A's"})
-    a.close()
-    b.close()
-    conn = sqlite3.connect(a.path)
-    conn.execute("UPDATE weekly_activity SET text = ? WHERE id = ?", (b"\x00\x01binary", act))
-    conn.commit()
-    conn.close()
+    a, b, act = _a_binary_value(offices, monkeypatch, "weekly_activity", 5)
     claims = []
 
     def claim(self, who):
