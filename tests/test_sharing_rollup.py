@@ -230,6 +230,26 @@ def test_backups_before_merges_stay_within_the_budget_and_the_newest_stays(demo_
     assert main(["backup", "--db", str(demo_db), "--budget", "1"]) == 1   # too small: a sentence
 
 
+def test_backups_of_many_received_files_stay_within_the_budget_together(demo_db, tmp_path):
+    """A province opens the files its agencies send, round after round, each under a name of its
+    own, and each gets a backup when opened: all backups together stay within the budget (the oldest
+    go first), and the file in hand always keeps its newest."""
+    from pmqa_desktop.core.sharing import backup as backups
+    backups.set_budget_mb(backups.MIN_BUDGET_MB)
+    limit = backups.MIN_BUDGET_MB * 1024 * 1024
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    files = []
+    for i in range(limit // demo_db.stat().st_size + 6):
+        p = inbox / f"round{i // 5 + 1}-agency{i % 5 + 1}.db"
+        shutil.copy(demo_db, p)
+        assert backups.backup_file(p, "open") is not None   # as opening it in the window does
+        files.append(p)
+        assert backups.list_backups(p)   # the file in hand keeps its newest
+        assert sum(b.size for f in files for b in backups.list_backups(f)) <= limit
+    assert not backups.list_backups(files[0]) and backups.list_backups(files[-2])
+
+
 def _agency_copy(demo_db, tmp_path, n):
     p = tmp_path / f"agency{n}.db"
     shutil.copy(demo_db, p)
@@ -245,7 +265,7 @@ def test_the_clerk_sees_and_changes_the_backup_budget_in_the_window(qtbot, windo
     from pmqa_desktop.core.sharing import backup as backups
     window.action_backups.trigger()
     dlg = window.sharing.last_dialog
-    assert dlg.budget.value() == backups.budget_mb() and "backups take" in dlg.usage.text()
+    assert dlg.budget.value() == backups.budget_mb() and "backups of this file take" in dlg.usage.text()
     dlg.budget.selectAll()
     qtbot.keyClicks(dlg.budget, "300")
     qtbot.keyClick(dlg.budget, Qt.Key_Return)

@@ -149,7 +149,7 @@ def _sub_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("backup", help=_("back up a database now"))
     s.add_argument("--db", required=True)
     s.add_argument("--list", action="store_true")
-    s.add_argument("--budget", type=int, metavar="MB", help=_("the disk space all backups of a file may take"))
+    s.add_argument("--budget", type=int, metavar="MB", help=_("the disk space all backups may take together, every file's"))
 
     s = sub.add_parser("restore", help=_("restore a database from a backup"))
     s.add_argument("--db", required=True)

@@ -30,7 +30,7 @@ from .fsutil import fsync_dir, fsync_file
 
 KEEP_NEWEST = 20
 KEEP_DAYS = 14
-DEFAULT_BUDGET_MB = 2048   # all backups of one file together (a province merges 35 files a round)
+DEFAULT_BUDGET_MB = 2048   # all backups together, every file's (a province opens and merges 35 files a round)
 MIN_BUDGET_MB = 10
 _NAME = re.compile(r"^(\d{8}T\d{12})Z_([a-z0-9-]+)_c(\d+)\.db$")
 
@@ -97,8 +97,12 @@ def _stamp_time(stamp: str) -> datetime:
 
 def list_backups(db_path: str | Path) -> list[BackupInfo]:
     """Backups of this file, newest first."""
+    return _backups_in(backup_folder(db_path))
+
+
+def _backups_in(folder: Path) -> list[BackupInfo]:
     out = []
-    for p in backup_folder(db_path).iterdir():
+    for p in folder.iterdir():
         m = _NAME.match(p.name)
         if not m or not p.is_file():
             continue
@@ -349,7 +353,7 @@ def _budget_file() -> Path:
 
 
 def budget_mb() -> int:
-    """The disk space (MB) the backups of one file may take together; the clerk can change it."""
+    """The disk space (MB) all backups may take together, every file's; the clerk can change it."""
     import json
     try:
         value = int(json.loads(_budget_file().read_text(encoding="utf-8"))["mb"])
@@ -359,7 +363,7 @@ def budget_mb() -> int:
 
 
 def set_budget_mb(mb: int, db_path: str | Path | None = None) -> list[Path]:
-    """Set the backup budget (at least ``MIN_BUDGET_MB``); a file's backups beyond it go now."""
+    """Set the backup budget (at least ``MIN_BUDGET_MB``); backups beyond it go now."""
     import json
     from ..errors import ValidationError
     if int(mb) < MIN_BUDGET_MB:
@@ -375,11 +379,38 @@ def backups_size(db_path: str | Path) -> int:
     return sum(b.size for b in list_backups(db_path))
 
 
+def human_size(n: float) -> str:
+    """A file size as a clerk reads it: 512 B, 752.0 KB, 34.2 MB, 2.1 GB."""
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+def all_backups_size() -> int:
+    """The disk space every file's backups take together (what the budget bounds)."""
+    total = 0
+    for folder in paths.backups_dir().iterdir():
+        if folder.is_dir():
+            with contextlib.suppress(OSError):
+                total += sum(b.size for b in _backups_in(folder))
+    return total
+
+
+def usage_line(items: list[BackupInfo]) -> str:
+    """What a file's backups (``items``) and all backups take, against the budget."""
+    return _("{n} backups of this file take {used}; all backups together take {all} of the {mb} MB they may take.").format(
+        n=len(items), used=human_size(sum(b.size for b in items)), all=human_size(all_backups_size()),
+        mb=budget_mb())
+
+
 def rotate(db_path: str | Path, keep_newest: int = KEEP_NEWEST, keep_days: int = KEEP_DAYS,
            now: datetime | None = None, budget: int | None = None) -> list[Path]:
     """Delete old backups: keep the newest ``keep_newest`` and the newest of each of the last days,
     within the disk budget (``budget`` MB, else ``budget_mb()``): past it the oldest go first,
-    thinned so that the newest backup always stays."""
+    thinned so that the newest backup always stays. Then every file's backups together are kept
+    within the same budget (``_fit_all``)."""
     now = now or datetime.now(timezone.utc)
     backups = list_backups(db_path)
     keep = {b.path for b in backups[:keep_newest]}
@@ -407,6 +438,33 @@ def rotate(db_path: str | Path, keep_newest: int = KEEP_NEWEST, keep_days: int =
             with contextlib.suppress(OSError):
                 b.path.unlink()
                 removed.append(b.path)
+    return removed + _fit_all(db_path, limit)
+
+
+def _fit_all(db_path: str | Path, limit: int) -> list[Path]:
+    """Every file's backups together within ``limit`` bytes (a province opens dozens of received
+    files a round, each backed up under its own name): past it the oldest go first, each file's
+    newest only after every older backup; the newest backup of ``db_path`` always stays."""
+    own = backup_folder(db_path)
+    candidates: list[tuple[bool, datetime, BackupInfo]] = []
+    total = 0
+    for folder in paths.backups_dir().iterdir():
+        if not folder.is_dir():
+            continue
+        with contextlib.suppress(OSError):
+            for i, b in enumerate(_backups_in(folder)):   # newest first
+                total += b.size
+                if i == 0 and folder == own:
+                    continue
+                candidates.append((i == 0, b.created, b))
+    removed = []
+    for _newest, _created, b in sorted(candidates, key=lambda c: (c[0], c[1])):
+        if total <= limit:
+            break
+        with contextlib.suppress(OSError):
+            b.path.unlink()
+            total -= b.size
+            removed.append(b.path)
     return removed
 
 

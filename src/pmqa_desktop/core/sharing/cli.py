@@ -24,18 +24,10 @@ def _actor() -> Actor:
     return Actor(office=ident.office, clerk=ident.clerk)
 
 
-def _human_size(n: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return str(n)
-
-
 def run_export(args: argparse.Namespace) -> int:
     res = export(Path(args.db), Path(args.out), orgs=args.org, years=args.year, plans=args.plan,
                  without_plans=getattr(args, "without_plan", None))
-    print(_("Exchange file written: {path} ({size}).").format(path=res.path, size=_human_size(res.size)))
+    print(_("Exchange file written: {path} ({size}).").format(path=res.path, size=backups.human_size(res.size)))
     if res.selection:
         print(_("Selection: {sel}").format(sel=res.selection))
     return 0
@@ -100,17 +92,16 @@ def run_backup(args: argparse.Namespace) -> int:
     db = Path(args.db)
     if getattr(args, "budget", None) is not None:
         removed = backups.set_budget_mb(args.budget, db)
-        print(_("Backups may now take {mb} MB per file; {n} old backups were removed to fit.").format(
+        print(_("All backups together may now take {mb} MB; {n} old backups were removed to fit.").format(
             mb=backups.budget_mb(), n=len(removed)))
         return 0
     if args.list:
         items = backups.list_backups(db)
-        print(_("{n} backups, {used} of the {mb} MB they may take.").format(
-            n=len(items), used=_human_size(sum(b.size for b in items)), mb=backups.budget_mb()))
+        print(backups.usage_line(items))
         if not items:
             print(_("There are no backups of {name} yet.").format(name=db.name))
         for i, b in enumerate(items, 1):
-            print(f"{i:3d}  {b.local_time.strftime('%Y-%m-%d %H:%M:%S')}  {_human_size(b.size):>9}  "
+            print(f"{i:3d}  {b.local_time.strftime('%Y-%m-%d %H:%M:%S')}  {backups.human_size(b.size):>9}  "
                   f"{b.reason_label}  {b.path.name}")
         return 0
     if not db.is_file():

@@ -105,14 +105,6 @@ def _item(text: str) -> QTableWidgetItem:
     return it
 
 
-def _human_size(n: int) -> str:
-    if n < 1024:
-        return f"{n} B"
-    if n < 1024 * 1024:
-        return f"{n / 1024:.0f} KB"
-    return f"{n / 1024 / 1024:.1f} MB"
-
-
 def _error(window: "MainWindow", exc: Exception) -> None:
     window.show_message(str(exc), error=True)
 
@@ -244,7 +236,7 @@ class ExportDialog(QDialog):
             QApplication.restoreOverrideCursor()
         self.result_value = res
         self.window.show_message(_("Exchange file written: {path} ({size}).").format(
-            path=res.path, size=_human_size(res.size)))
+            path=res.path, size=backups.human_size(res.size)))
         self.accept()
         from ..common.file_places import saved_notice
         self.window.last_message_box = saved_notice(self.window, Path(res.path))   # where it went, its folder
@@ -633,14 +625,16 @@ class BackupsDialog(QDialog):
         self.budget.setValue(backups.budget_mb())
         self.budget.editingFinished.connect(self.set_budget)
         budget_row = QHBoxLayout()
-        budget_row.addWidget(QLabel(_("Space for backups of each file:"), self))
+        budget_row.addWidget(QLabel(_("Space for all backups (every file's):"), self))
         budget_row.addWidget(self.budget)
-        budget_row.addWidget(self.usage, 1)
+        budget_row.addStretch(1)
+        self.usage.setWordWrap(True)   # (this file's backups and all of them: a line of its own)
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel(_("Backups of {name} are made when it is opened and closed, and before every "
                                "merge, import and restore. Kept in:").format(name=self.db_path.name), self))
         lay.addWidget(self.folder_label)
         lay.addLayout(budget_row)
+        lay.addWidget(self.usage)
         lay.addWidget(self.table, 1)
         lay.addLayout(row)
         self.setMinimumSize(600, 420)
@@ -655,9 +649,8 @@ class BackupsDialog(QDialog):
             self.table.setItem(r, 0, _item(f"{t.day:02d}/{t.month:02d}/{t.year + 543} "
                                            f"{t.hour:02d}:{t.minute:02d}:{t.second:02d}"))
             self.table.setItem(r, 1, _item(b.reason_label))
-            self.table.setItem(r, 2, _item(_human_size(b.size)))
-        self.usage.setText(_("{n} backups take {used}.").format(
-            n=len(self.items), used=_human_size(sum(b.size for b in self.items))))
+            self.table.setItem(r, 2, _item(backups.human_size(b.size)))
+        self.usage.setText(backups.usage_line(self.items))
         self._selection_changed()
 
     def set_budget(self) -> None:
