@@ -81,6 +81,9 @@ def helper(request, monkeypatch):
     """The helper, talked to by the print itself (POSIX) or by two threads (as on Windows)."""
     if request.param and not layout_helper._POLLED:
         pytest.skip("pipes cannot be polled here")
+    # a helper left running by an earlier test (a window's warm-up starts one) is talked to the
+    # platform's way: ended before the other way is tried, or nothing would read its pipe
+    layout_helper.stop()
     monkeypatch.setattr(layout_helper, "_POLLED", request.param)
     monkeypatch.setattr(layout_helper, "BUSY_MARGIN", -1000)   # however busy the PC running the tests
     _start()

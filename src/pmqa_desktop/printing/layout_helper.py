@@ -321,7 +321,8 @@ def _read(proc: subprocess.Popen) -> None:
     except (OSError, ValueError, EOFError, IndexError, TypeError):
         return
     finally:
-        _ready = False
+        if _proc is proc:   # (a helper stopped earlier: its reader ends late, after a new one is ready)
+            _ready = False
 
 
 def stop(wait: float = 2.0) -> None:
