@@ -295,11 +295,8 @@ def _classify_sql(t: int, table: str, flagged: bool = False) -> str:
     # with the older version in the history; only its conflict record is not made.
     seen_ours = "EXISTS(SELECT 1 FROM main.history h WHERE h.rev = i.rev)"
     seen_theirs = "EXISTS(SELECT 1 FROM inc.history h WHERE h.rev = l.rev)"
-    if flagged:
-        from ..storage.repair import key_columns
-        differ = " OR ".join(f"i.{c} IS NOT l.{c}" for c in key_columns(table))
     inner = (f"SELECT i.rowid AS ir, l.rowid AS lr, i.deleted AS idel, l.deleted AS ldel, "
-             f"       {key_sql} AS k, ({ix_same}) AS ixs, " + (f"({differ}) AS kd, " if flagged else "") +
+             f"       {key_sql} AS k, ({ix_same}) AS ixs, " + (f"({_key_differs(table)}) AS kd, " if flagged else "") +
              f"       CASE WHEN typeof(i.updated_at) = 'text' THEN i.updated_at END AS ic, "
              f"       CASE WHEN l.rowid IS NULL THEN 0 "
              f"            WHEN (i.updated_at, i.office, i.rev) > (l.updated_at, l.office, l.rev) "
@@ -319,6 +316,13 @@ def _classify_sql(t: int, table: str, flagged: bool = False) -> str:
             f"              WHEN 6 THEN (CASE WHEN {_truthy('idel')} AND NOT {_truthy('ldel')} THEN 'delete' "
             f"                           ELSE 'change' END) END, k, CASE WHEN s IN (0, 6) THEN ic END "
             + (", kd " if flagged else "") + f"FROM ({inner}) WHERE s <> 5")
+
+
+def _key_differs(table: str) -> str:
+    """SQL: the incoming row ``i`` has another natural key, parent or deleted mark than ours ``l``
+    (only such a row taken can make twins or orphans: the settling pass looks at it)."""
+    from ..storage.repair import key_columns
+    return " OR ".join(f"i.{c} IS NOT l.{c}" for c in key_columns(table))
 
 
 def _new_rows_sql(t: int, table: str) -> str:
@@ -788,8 +792,7 @@ def _taken_ids_sql(t: int, table: str, plan: str = "temp.merge_plan", beside: bo
     ``beside``: the rows decided in SQL were looked at by the thread that decided them
     (``_TablePlan.taken_beside``): only the rows taken that were decided in Python (no kind).
     ``flagged``: the plan says which rows taken differ so (``_classify_sql(flagged=True)``)."""
-    from ..storage.repair import key_columns, parent_column
-    differ = " OR ".join(f"i.{c} IS NOT l.{c}" for c in key_columns(table))
+    from ..storage.repair import parent_column
     up = parent_column(table)
     ids = f"i.id, i.{up} AS up" if up else "i.id"
     if flagged:
@@ -798,7 +801,7 @@ def _taken_ids_sql(t: int, table: str, plan: str = "temp.merge_plan", beside: bo
     else:
         take = (f"SELECT {ids} FROM {plan} p CROSS JOIN inc.{table} i ON i.rowid = p.o "
                 f"CROSS JOIN main.{table} l ON l.rowid = p.r "
-                f"WHERE p.t = {t} AND p.what IN ({_TAKE}, {_TAKE_IX}) AND ({differ})")
+                f"WHERE p.t = {t} AND p.what IN ({_TAKE}, {_TAKE_IX}) AND ({_key_differs(table)})")
     if beside:
         return take + " AND p.kind IS NULL"
     return (f"SELECT {ids} FROM {plan} p CROSS JOIN inc.{table} i ON i.rowid = p.r "
@@ -869,29 +872,23 @@ def _foresee(store: Store, plans: dict[str, _TablePlan]) -> Any:
 def _mark_taken(store: Store, plans: dict[str, _TablePlan]) -> None:
     """Mark for the settling pass the rows ``_taken_ids_sql`` gives (as the preview found them, when
     it did: ``_TablePlan.taken_ids``)."""
+    from ..storage.repair import mark_rows
     taken = {table: tp for table, tp in plans.items() if tp.n(_TAKE, _TAKE_IX, _NEW)}
     _mark(store, {table: tp for table, tp in taken.items() if tp.taken_ids is None})
-    store.conn.executemany("INSERT OR IGNORE INTO temp.repair_touched(tbl, id) VALUES (?, ?)",
-                           [(table, rid) for table, tp in taken.items() for rid in tp.taken_ids or ()])
+    for table, tp in taken.items():
+        mark_rows(store, table, [(rid,) for rid in tp.taken_ids or ()])
 
 
 def _mark(store: Store, plans: dict[str, _TablePlan]) -> None:
     """``repair.mark`` of the rows ``_taken_ids_sql`` gives for these tables; those the thread
     beside found (``taken_beside``) are added as ``mark`` adds a statement's rows (its rows are a
     set: the order they come in changes nothing)."""
-    from ..storage.repair import mark, parent_column
+    from ..storage.repair import mark, mark_rows
     mark(store, {table: _taken_ids_sql(tp.t, table, beside=tp.taken_beside is not None)
                  for table, tp in plans.items()})
     for table, tp in plans.items():
-        if not tp.taken_beside:
-            continue
-        if parent_column(table):
-            store.conn.executemany("INSERT INTO temp.repair_touched(tbl, id, up) VALUES (?, ?, ?) "
-                                   "ON CONFLICT (tbl, id) DO UPDATE SET up = NULL WHERE up IS NOT excluded.up",
-                                   [(table, *row) for row in tp.taken_beside])
-        else:
-            store.conn.executemany("INSERT OR IGNORE INTO temp.repair_touched(tbl, id) VALUES (?, ?)",
-                                   [(table, row[0]) for row in tp.taken_beside])
+        if tp.taken_beside:
+            mark_rows(store, table, tp.taken_beside)
 
 
 def _write_mixed(store: Store, table: str, tp: _TablePlan) -> None:
@@ -1209,11 +1206,14 @@ def _compare(store: Store, report: MergeReport, check: bool = True, copy: Path |
     from .values import value_faults
     faulty = False
 
+    def any_fault(rows: dict[str, str]) -> bool:
+        """Whether a value of these incoming rows (table -> SQL of their rowids) does not fit."""
+        return bool(value_faults(store.conn, "inc", also="main", limit=1, rows=rows))
+
     def meanwhile(others: dict[str, _TablePlan]) -> None:
         # the other tables' values, while the thread still decides its table
         nonlocal faulty
-        faulty = check and bool(value_faults(store.conn, "inc", also="main", limit=1, rows={
-            table: _checked_rows_sql(tp.t) for table, tp in others.items()}))
+        faulty = check and any_fault({table: _checked_rows_sql(tp.t) for table, tp in others.items()})
     try:
         plans, conflicts, groups = _decide(store, grouper, ahead, count, new, meanwhile)
         _report_counts(report, grouper, plans, conflicts, groups)
@@ -1224,11 +1224,11 @@ def _compare(store: Store, report: MergeReport, check: bool = True, copy: Path |
         if ahead is not None:
             # the rows decided in Python here, beside the thread checking those it decided; any
             # fault found, the whole check as without the thread (the same faults named)
-            faulty = faulty or (check and bool(value_faults(store.conn, "inc", also="main", limit=1, rows={
-                table: _checked_rows_sql(tp.t, beside=True) for table, tp in plans.items() if table in _AHEAD_TABLES})))
+            faulty = faulty or (check and any_fault({table: _checked_rows_sql(tp.t, beside=True)
+                                                     for table, tp in plans.items() if table in _AHEAD_TABLES}))
             if check and not faulty and ahead.claim("store"):   # (the thread has not begun them: here)
-                faulty = bool(value_faults(store.conn, "inc", also="main", limit=1, rows={
-                    table: _checked_rows_sql(tp.t) for table, tp in plans.items() if table in _AHEAD_TABLES}))
+                faulty = any_fault({table: _checked_rows_sql(tp.t) for table, tp in plans.items()
+                                    if table in _AHEAD_TABLES})
             found = ahead.after()
             if found is not None and not faulty and not found[1]:
                 check = False

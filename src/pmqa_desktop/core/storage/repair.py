@@ -45,7 +45,6 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
 _BY_PARENT = ("weekly_activity",)
 
 
-
 def parent_column(table: str) -> str | None:
     """The parent column a mark's SQL may give beside the ids (as ``up``) for ``table``: the
     twins of its rows are looked for under these parents, not each row's read again (None: ids
@@ -272,9 +271,26 @@ def mark(store: Any, sql: dict[str, str]) -> None:
     for t, q in sql.items():
         if "up" in [d[0] for d in conn.execute(f"SELECT * FROM ({q}) LIMIT 0").description]:
             conn.execute(f"INSERT INTO temp.repair_touched(tbl, id, up) SELECT '{t}', id, up FROM ({q}) WHERE 1 "
-                         f"ON CONFLICT (tbl, id) DO UPDATE SET up = NULL WHERE up IS NOT excluded.up")
+                         f"{_UP_CONFLICT}")
         else:
             conn.execute(f"INSERT OR IGNORE INTO temp.repair_touched(tbl, id) SELECT '{t}', id FROM ({q})")
+
+
+# a row marked twice with two parents: neither is trusted (the row is read again)
+_UP_CONFLICT = "ON CONFLICT (tbl, id) DO UPDATE SET up = NULL WHERE up IS NOT excluded.up"
+
+
+def mark_rows(store: Any, table: str, rows: list[tuple]) -> None:
+    """Note more rows to settle after ``mark``, given as they were read: (id,) or, for a table with
+    a ``parent_column``, (id, parent) as ``mark``'s ``up``; the same rules as ``mark``."""
+    if not rows:
+        return
+    if len(rows[0]) > 1:
+        store.conn.executemany(f"INSERT INTO temp.repair_touched(tbl, id, up) VALUES (?, ?, ?) {_UP_CONFLICT}",
+                               [(table, *row) for row in rows])
+    else:
+        store.conn.executemany("INSERT OR IGNORE INTO temp.repair_touched(tbl, id) VALUES (?, ?)",
+                               [(table, row[0]) for row in rows])
 
 
 def key_columns(table: str) -> list[str]:
