@@ -19,6 +19,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Iterator
 
 from ... import paths
 from ...i18n import _
@@ -388,14 +389,20 @@ def human_size(n: float) -> str:
     return str(n)
 
 
-def all_backups_size() -> int:
-    """The disk space every file's backups take together (what the budget bounds)."""
-    total = 0
+def _every_files_backups() -> Iterator[tuple[Path, list[BackupInfo]]]:
+    """Each file's backup folder with its backups, newest first (a folder that cannot be read is
+    passed over)."""
     for folder in paths.backups_dir().iterdir():
         if folder.is_dir():
-            with contextlib.suppress(OSError):
-                total += sum(b.size for b in _backups_in(folder))
-    return total
+            try:
+                yield folder, _backups_in(folder)
+            except OSError:
+                continue
+
+
+def all_backups_size() -> int:
+    """The disk space every file's backups take together (what the budget bounds)."""
+    return sum(b.size for _folder, items in _every_files_backups() for b in items)
 
 
 def usage_line(items: list[BackupInfo]) -> str:
@@ -448,15 +455,12 @@ def _fit_all(db_path: str | Path, limit: int) -> list[Path]:
     own = backup_folder(db_path)
     candidates: list[tuple[bool, datetime, BackupInfo]] = []
     total = 0
-    for folder in paths.backups_dir().iterdir():
-        if not folder.is_dir():
-            continue
-        with contextlib.suppress(OSError):
-            for i, b in enumerate(_backups_in(folder)):   # newest first
-                total += b.size
-                if i == 0 and folder == own:
-                    continue
-                candidates.append((i == 0, b.created, b))
+    for folder, items in _every_files_backups():
+        for i, b in enumerate(items):   # newest first
+            total += b.size
+            if i == 0 and folder == own:
+                continue
+            candidates.append((i == 0, b.created, b))
     removed = []
     for _newest, _created, b in sorted(candidates, key=lambda c: (c[0], c[1])):
         if total <= limit:

@@ -43,19 +43,19 @@ def copy_file(src: Path, dst: Path) -> None:
     size meanwhile, any error) the file is copied again by ``shutil.copyfile``, whose error is
     the one raised."""
     import shutil
-    import threading
     if not hasattr(os, "copy_file_range"):
         shutil.copyfile(src, dst)
         return
     try:
-        done = _copy_in_halves(src, dst, threading)
+        done = _copy_in_halves(src, dst)
     except OSError:
         done = False
     if not done:
         shutil.copyfile(src, dst)
 
 
-def _copy_in_halves(src: Path, dst: Path, threading) -> bool:
+def _copy_in_halves(src: Path, dst: Path) -> bool:
+    import threading
     with open(src, "rb") as fsrc:
         size = os.fstat(fsrc.fileno()).st_size
         if size < _HALVES_MIN_BYTES:
