@@ -240,17 +240,6 @@ def calendar_steps(store: Store, year_id: str) -> list[dict[str, Any]]:
     return steps
 
 
-def calendar_rows(store: Store, year_id: str) -> list[tuple[str, float, str, str, dict[str, str]]]:
-    """What the calendar grid shows of each step, in order: (id, sort_key, text, remark, month key ->
-    cell text). The rows of ``calendar_steps`` without their bookkeeping columns, read as tuples
-    (the grid of a 2,000-step year opens in half the time)."""
-    steps = calendar_step_rows(store, year_id)
-    if not steps:
-        return []
-    cells = calendar_cells(store, year_id)
-    return [(sid, key, text, remark, cells.pop(sid, None) or {}) for sid, key, text, remark in steps]
-
-
 def calendar_step_rows(store: Store, year_id: str) -> list[tuple[str, float, str, str]]:
     """The year's steps in order, without their cells: (id, sort_key, text, remark)."""
     return store.conn.execute("SELECT id, sort_key, text, remark FROM calendar_step WHERE year_id = ? AND deleted = 0 "
