@@ -65,6 +65,12 @@ class _Flate(pdfdoc.PDFStreamFilterZCompress):
         return zlib.compress(text, FLATE_LEVEL)
 
 
+def _wrap_key(cell: "Cell", width: float, size: float) -> tuple:
+    """What a text cell wraps by: its text and look, its width and its grid's size. The key of the
+    document's wrapped texts, and the cell as the helper process is handed it (``layout_helper``)."""
+    return (cell.text, cell.bold, cell.size, cell.pad, cell.min_lines, width, size)
+
+
 _TOP, _BOTTOM = "\x00t", "\x00b"    # stand for a row's top and bottom in its rules' template
 
 
@@ -343,7 +349,7 @@ class FormDocument:
                 if cell.draw is None:
                     # another Cell of the same text and look wraps the same way too (the weekly
                     # plan makes each row's cells anew for each band of months)
-                    like = (cell.text, cell.bold, cell.size, cell.pad, cell.min_lines, w, size)
+                    like = _wrap_key(cell, w, size)
                     wrapped = texts.get(like)
                     if wrapped is None:
                         wrapped = texts[like] = self._wrap_cell(cell, w, size)
@@ -414,7 +420,7 @@ class FormDocument:
                 for cell, w in pairs:
                     text = cell.text
                     if type(text) is str and len(text) >= shortest and cell.draw is None:
-                        like = (text, cell.bold, cell.size, cell.pad, cell.min_lines, w, size)
+                        like = _wrap_key(cell, w, size)
                         if like not in cells:
                             cells[like] = None
                             chars += len(text)
