@@ -64,6 +64,15 @@ def demo_store(demo_db):
 
 
 @pytest.fixture
+def year_id(demo_store):
+    """The demo file's calendar year (Ratchaburi FY 2554, from the seed documents); a test file
+    whose year comes from elsewhere defines its own ``year_id``."""
+    from pmqa_desktop.core.storage import planning
+    org = planning.find_organisation(demo_store, "จังหวัดราชบุรี")
+    return planning.find_year(demo_store, org["id"], 2554)["id"]
+
+
+@pytest.fixture
 def window(qtbot, demo_db):
     """The main window on a fresh copy of the demo database, shown."""
     from pmqa_desktop.ui.main_window import MainWindow

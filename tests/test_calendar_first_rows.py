@@ -18,12 +18,6 @@ FIRST = 3   # (the demo year has a few dozen steps: only its first three rows' c
 
 
 @pytest.fixture
-def year_id(demo_store):
-    org = planning.find_organisation(demo_store, "จังหวัดราชบุรี")
-    return planning.find_year(demo_store, org["id"], 2554)["id"]
-
-
-@pytest.fixture
 def first_rows(monkeypatch):
     monkeypatch.setattr(CalendarModel, "FIRST_CELLS", FIRST, raising=False)
 

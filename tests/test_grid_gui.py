@@ -23,12 +23,6 @@ ALT = Qt.KeyboardModifier.AltModifier
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 
-@pytest.fixture
-def year_id(demo_store):
-    org = planning.find_organisation(demo_store, "จังหวัดราชบุรี")
-    return planning.find_year(demo_store, org["id"], 2554)["id"]
-
-
 def _shown(qtbot, view_class, store, year_id):
     """A grid page on its own, over one year, shown (its undo stack kept alive with it)."""
     stack = QUndoStack()

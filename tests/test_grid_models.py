@@ -24,12 +24,6 @@ def seed() -> str:
 
 
 @pytest.fixture
-def year_id(demo_store):
-    org = planning.find_organisation(demo_store, "จังหวัดราชบุรี")
-    return planning.find_year(demo_store, org["id"], 2554)["id"]
-
-
-@pytest.fixture
 def stack(qapp):
     return QUndoStack()
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from pmqa_desktop.ui.common.delegates import TextLayouts
 from pmqa_desktop.ui.schedules.grid_models import CalendarModel
 from gui_helpers import type_into_cell
-from test_grid_gui import _ready, cal, go, month_col, year_id  # noqa: F401 (fixtures)
+from test_grid_gui import _ready, cal, go, month_col  # noqa: F401 (fixtures; year_id is conftest's)
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
