@@ -283,3 +283,33 @@ def test_an_imported_table_is_found(demo_db, capsys):
         assert len(hits) == n + 1 and {h.year_be for h in hits} == {2554, 2556}
     finally:
         after.close()
+
+
+def _entries(conn):
+    return conn.execute(f"SELECT rowid, text FROM {search.INDEX} ORDER BY rowid").fetchall()
+
+
+def test_many_edits_of_every_table_and_field_at_once_index_as_a_fresh_build(demo_store):
+    """One flush of many rows of every searchable table (fields filled, changed, emptied, rows
+    deleted): the index then holds what building it afresh gives, entry for entry."""
+    store = demo_store
+    changed = 0
+    with store.transaction():
+        for table, (_code, fields) in search.SEARCHABLE.items():
+            rows = store.select(table, order_by="")
+            for k, row in enumerate(reversed(rows)):        # (noted out of the rows' order)
+                if k % 5 == 4 and table not in ("criterion", "criterion_owner"):
+                    store.delete(table, row["id"])
+                    continue
+                f = fields[k % len(fields)]
+                if f in ("email", "phone", "code"):
+                    continue
+                store.update(table, row["id"], {f: "" if k % 3 == 0 else f"ข้อความใหม่{k}ของ{table}"})
+                changed += 1
+    assert changed > 100 and search.pending(store.conn)
+    store.index_edits()
+    flushed = _entries(store.conn)
+    with store.transaction():
+        search.rebuild(store.conn)
+    assert flushed == _entries(store.conn)
+    assert found(store, "ข้อความใหม่") == scanned(store, "ข้อความใหม่")
