@@ -15,6 +15,8 @@ Prints ``name=value`` lines:
                             median of >= 5 runs alternated with its baseline (SQLite copying every
                             agency's rows in one transaction), with _min/_max, and its CPU time
                             (``_cpu_s``) beside it
+    rollup_35_agencies_find_index_s  after each of those runs, find's index brought up to date with
+                            the rows taken (the clerk waits for it at the first find, or when closing)
     rollup_merge_median_s   one agency's merge, median; _min/_max alongside
     rollup_backup_s         the backup before the roll-up
     rollup_peak_rss_mb      the whole process's peak memory after the roll-ups (builds the files too)
@@ -128,6 +130,7 @@ def main(argv: list[str] | None = None) -> None:
         for f in files:
             os.symlink(f, received / f.name)
         cpu: dict[str, list[float]] = {"folder": [], "sqlite": []}
+        find_index: list[float] = []
 
         def fresh() -> Path:
             target2 = work / "province_folder.db"
@@ -146,6 +149,9 @@ def main(argv: list[str] | None = None) -> None:
                 wall = time.perf_counter() - t0
                 cpu["folder"].append(time.process_time() - c0)
                 assert done.applied, done.lines()
+                t1 = time.perf_counter()
+                store.index_edits()   # what the clerk waits for at the first find after it, or at closing
+                find_index.append(time.perf_counter() - t1)
             finally:
                 store.close()
             return wall
@@ -180,6 +186,8 @@ def main(argv: list[str] | None = None) -> None:
         bl.baseline_figure(name, baseline, "SQLite copying every agency's rows, one transaction")
         bl.baseline_figure(f"rollup_{len(files)}_agencies_folder_cpu_s", cpu["sqlite"])
         bl.target_line(name, med, 10.0, unit=" s")
+        bl.figure(f"rollup_{len(files)}_agencies_find_index_s", find_index,
+                  "after it, find's index brought up to date (waited for at the first find, or at closing)")
         print(f"rollup_peak_rss_mb={_peak_rss_mb():.0f}  (this whole process: building the files, 35 merges one by one, the folder runs)")
         print(f"machine_ref_s={_machine_ref():.2f}")
     finally:
