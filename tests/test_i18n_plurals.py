@@ -249,3 +249,55 @@ def test_grid_commands_name_one_cell(demo_store, year_id, qapp, restore_language
         assert [stack.text(i) for i in range(stack.count())] == ["Clear 1 cell", "Clear 2 cells", "Delete 1 step"]
     finally:
         cal.detach()
+
+
+def test_every_plural_entry_through_the_programs_loading(restore_language):
+    """Each plural entry, read the way the program reads its catalogs: English has both forms,
+    Thai its one form for every count."""
+    th = {m.id: m.string[0] for m in _read("th") if m.id and not isinstance(m.id, str)}
+    i18n.set_language("en")
+    for (s, p) in th:
+        assert (i18n.ngettext(s, p, 1), i18n.ngettext(s, p, 2), i18n.ngettext(s, p, 0)) == (s, p, p)
+    i18n.set_language("th")
+    for (s, p), text in th.items():
+        assert i18n.ngettext(s, p, 1) == i18n.ngettext(s, p, 2) == text != s
+
+
+def test_multi_count_sentences_keep_their_thai_wording(restore_language):
+    """The dashboard's summary line, built from one plural message per count: in Thai the very
+    sentence it was ("ปีงบประมาณ {year}: {status} มี {plans} แผน ขั้นตอนที่เกินกำหนด {n} ขั้นตอน")."""
+    def summary(overdue: int, plans: int) -> str:
+        return i18n._("FY {year}: {status}, {steps}, {plans}").format(
+            year=2554, status="S", steps=i18n.ngettext("{n} overdue step", "{n} overdue steps", overdue).format(n=overdue),
+            plans=i18n.ngettext("{n} plan", "{n} plans", plans).format(n=plans))
+    i18n.set_language("en")
+    assert summary(1, 1) == "FY 2554: S, 1 overdue step, 1 plan"
+    assert summary(2, 3) == "FY 2554: S, 2 overdue steps, 3 plans"
+    i18n.set_language("th")
+    assert summary(2, 3) == "ปีงบประมาณ 2554: S มี 3 แผน ขั้นตอนที่เกินกำหนด 2 ขั้นตอน"
+
+
+def test_the_update_script_extracts_ngettext_with_both_forms():
+    """scripts/i18n_update.sh must name ngettext's two arguments (a bare "-k ngettext" makes Babel
+    take the singular only, and the next update would turn every plural entry fuzzy)."""
+    from babel.messages.frontend import parse_keywords
+    script = (ROOT / "scripts" / "i18n_update.sh").read_text(encoding="utf-8")
+    keywords = parse_keywords(re.findall(r"-k (\S+)", script))
+    assert keywords["ngettext"] == (1, 2) and keywords["_"] is None
+
+
+def test_spin_box_suffix_follows_its_value(qapp, restore_language):
+    from PySide6.QtWidgets import QSpinBox
+    from pmqa_desktop.ui.qt_util import suffix_follows_value
+    i18n.set_language("en")
+    spin = QSpinBox()
+    spin.setRange(1, 36)
+    suffix_follows_value(spin, lambda n: i18n.ngettext(" month", " months", n))
+    assert spin.suffix() == " month"
+    spin.setValue(2)
+    assert spin.suffix() == " months"
+    spin.blockSignals(True)
+    spin.setValue(1)
+    spin.blockSignals(False)
+    spin.update_suffix()
+    assert spin.text() == "1 month"

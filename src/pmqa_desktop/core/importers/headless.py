@@ -68,8 +68,8 @@ def import_file(db: Path, kind: str, year_be: int, org_name: str | None, source:
             n=len(fixes), old=fixes[0][0][:40]), file=sys.stderr)
     if preview.errors:
         raise ImportProblem(ngettext("Nothing was imported: {n} row could not be read (listed above).",
-                 "Nothing was imported: {n} rows could not be read (listed above).", len(preview.errors)).format(
-            n=len(preview.errors)))
+                                     "Nothing was imported: {n} rows could not be read (listed above).",
+                                     len(preview.errors)).format(n=len(preview.errors)))
     ident = identity()
     store = Store.open(db, Actor(office=ident.office, clerk=ident.clerk))
     try:

@@ -398,7 +398,7 @@ class ImportDialog(QDialog):
         year = w.store.get("fiscal_year", self.year_id)
         org = w.store.get("organisation", year["org_id"]) if year else None
         w.show_message(ngettext("Imported {n} row into {org}, fiscal year {year}.",
-                                  "Imported {n} rows into {org}, fiscal year {year}.", self.imported).format(
+                                "Imported {n} rows into {org}, fiscal year {year}.", self.imported).format(
             n=self.imported, org=org["name"] if org else "", year=year_be))
         if kind in ("calendar", "weekly"):
             w.select_key((kind, self.year_id))

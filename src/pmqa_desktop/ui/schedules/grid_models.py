@@ -354,8 +354,8 @@ class CalendarModel(GridModel):
             return False
         block = [[strip_zwsp(c) for c in r] for r in block]
         n_rows = len(self._steps)
-        text = _("Edit cell") if edit else ngettext("Paste {rows} x {cols} cell", "Paste {rows} x {cols} cells", len(block) * len(block[0])).format(
-            rows=len(block), cols=len(block[0]))
+        text = _("Edit cell") if edit else ngettext("Paste {rows} x {cols} cell", "Paste {rows} x {cols} cells",
+                                                    len(block) * len(block[0])).format(rows=len(block), cols=len(block[0]))
         cmd = self.command(text, focus=(lambda k=self._steps[top].id if top < n_rows else None: k, left)
                            if top < n_rows else None)
         last_key = self._steps[-1].sort_key if self._steps else 0.0
@@ -789,8 +789,8 @@ class WeeklyPlanModel(GridModel):
         rows = [i for i in range(top, len(self._rows)) if self._rows[i].kind == "row"][:len(block)]
         if not rows:
             return False
-        text = _("Edit cell") if edit else ngettext("Paste {rows} x {cols} cell", "Paste {rows} x {cols} cells", len(block) * len(block[0])).format(
-            rows=len(block), cols=len(block[0]))
+        text = _("Edit cell") if edit else ngettext("Paste {rows} x {cols} cell", "Paste {rows} x {cols} cells",
+                                                    len(block) * len(block[0])).format(rows=len(block), cols=len(block[0]))
         key = self._rows[rows[0]].key
         cmd = self.command(text, focus=(lambda: key, left))
         for row, values in zip(rows, block):
