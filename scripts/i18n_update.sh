@@ -18,7 +18,7 @@ POT=i18n/$DOMAIN.pot
 OBSOLETE=""; [ "${I18N_KEEP_OBSOLETE:-1}" = 0 ] && OBSOLETE=--ignore-obsolete
 
 VERSION=$(sed -n 's/^version *= *"\(.*\)"/\1/p' pyproject.toml | head -1)
-"$PYBABEL" extract -F i18n/babel.cfg -k _ -k ngettext \
+"$PYBABEL" extract -F i18n/babel.cfg -k _ -k ngettext:1,2 \
     --project="PMQA Desktop" --version="${VERSION:-0}" --copyright-holder="PMQA Desktop contributors" \
     --msgid-bugs-address="" --sort-by-file --width=100 -o "$POT" src 2>/dev/null
 

@@ -42,7 +42,7 @@ def test_diagnose_exits_1_when_a_part_of_the_window_is_missing(capsys, english, 
     out = capsys.readouterr().out
     line = next(line for line in out.splitlines() if missing in line)
     assert line.startswith("MISSING") and "ModuleNotFoundError" in line
-    assert "1 part(s) missing" in out
+    assert "1 part missing:" in out
 
 
 def test_diagnose_names_the_word_and_excel_libraries(capsys, english, monkeypatch):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from . import __version__
-from .i18n import _
+from .i18n import _, ngettext
 
 # Libraries the program loads only when a feature is used; a frozen build must carry them all.
 LIBRARIES = ("PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "PySide6.QtSvg", "reportlab",
@@ -48,7 +48,7 @@ def _font():
 def _words():
     from .core.thai_text import dictionary
     n = len(dictionary())
-    return _("{n} words").format(n=f"{n:,}"), n >= MIN_WORDS
+    return ngettext("{n} word", "{n} words", n).format(n=f"{n:,}"), n >= MIN_WORDS
 
 
 def _translations():
@@ -115,7 +115,9 @@ def format_report(lines: list[Line]) -> str:
         out.append(f"{mark}{' ' * (mark_width - _columns(mark))} {label}{' ' * (width - _columns(label))}  {line.value}")
     missing = sum(not line.ok for line in lines)
     out.append(_("Everything the program needs is present.") if not missing
-               else _("{n} part(s) missing: reinstall the program or send this text to IT support.").format(n=missing))
+               else ngettext("{n} part missing: reinstall the program or send this text to IT support.",
+                             "{n} parts missing: reinstall the program or send this text to IT support.",
+                             missing).format(n=missing))
     return "\n".join(out)
 
 

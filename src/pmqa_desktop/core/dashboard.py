@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Iterable
 
-from ..i18n import _
+from ..i18n import _, ngettext
 from .scoring import PlanScore, milestones_of, plan_value, prepare, score_plan
 from .storage import devplan as dp
 from .storage.store import Store
@@ -323,7 +323,9 @@ def _plan_status(p: dict, steps: list[dict], prog: dict[str, dict[int, dict]], k
     # colour
     if ps.overdue_steps:
         ps.status = "red"
-        ps.reasons.append(_("{n} step(s) past their end month and not done.").format(n=len(ps.overdue_steps)))
+        ps.reasons.append(ngettext("{n} step past its end month and not done.",
+                                   "{n} steps past their end month and not done.",
+                                   len(ps.overdue_steps)).format(n=len(ps.overdue_steps)))
     expected = expected_sum / expected_n if expected_n else None
     ps.expected_percent = expected
     if latest is not None:

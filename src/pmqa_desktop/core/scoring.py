@@ -45,7 +45,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..i18n import language as _language
 from .errors import ValidationError
 from .thai_calendar import from_thai_digits, to_thai_digits
@@ -350,8 +350,9 @@ def score_plan(kpis: Sequence[Mapping[str, Any]], actual_by_kpi: Mapping[str, fl
         flags.append(Flag("kpi_flags", _("A KPI's ladder needs checking (see its row).")))
     scored = sum(1 for s in scores.values() if s.value is not None)
     if kpis and 0 < scored < len(kpis):
-        flags.append(Flag("partial", _("{n} of {total} KPIs have a score; the weighted result covers those only.").format(
-            n=scored, total=len(kpis))))
+        flags.append(Flag("partial", ngettext("{n} of {total} KPIs has a score; the weighted result covers that one only.",
+                                              "{n} of {total} KPIs have a score; the weighted result covers those only.",
+                                              scored).format(n=scored, total=len(kpis))))
     value = weighted_score(pairs)
     ws = [k.get("weight") for k in kpis if k.get("weight") is not None]
     return PlanScore(value, float(sum(ws)), scored, len(kpis), flags, scores)

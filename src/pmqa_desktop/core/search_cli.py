@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..i18n import _
+from ..i18n import _, ngettext
 from .errors import UserError
 from .storage import search
 from .storage.store import Store
@@ -28,9 +28,12 @@ def run_search(db: Path, text: str) -> int:
     for hit in hits:
         print(hit_line(hit))
     if hits.more:
-        print(_("More than {n} places hold “{text}”: the first {n} are listed. Give more of the text "
-                "to narrow the search.").format(n=len(hits), text=text))
+        print(ngettext("More than {n} place holds “{text}”: the first {n} is listed. Give more of the text "
+                       "to narrow the search.",
+                       "More than {n} places hold “{text}”: the first {n} are listed. Give more of the text "
+                       "to narrow the search.", len(hits)).format(n=len(hits), text=text))
     else:
-        print(_("{n} places hold “{text}”.").format(n=len(hits), text=text) if hits else
+        print(ngettext("{n} place holds “{text}”.", "{n} places hold “{text}”.", len(hits)).format(
+            n=len(hits), text=text) if hits else
               _("“{text}” is not in this file.").format(text=text))
     return 0

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..core.errors import UserError
 from ..core.storage.store import Actor, Store
-from ..i18n import _
+from ..i18n import _, ngettext
 from .render import PrintSettings, missing_message, prewarm, print_to_pdf, resolve
 
 
@@ -33,14 +33,16 @@ def run_print(args: argparse.Namespace) -> int:
         if Path(args.out).suffix.lower() in (".xlsx", ".docx"):   # the format follows the file's extension
             from .office_export import export_form
             rows = export_form(store, req, ps.options(), args.out)
-            print(_("{rows} rows written to {path}").format(rows=rows, path=args.out), file=sys.stderr)
+            print(ngettext("{rows} row written to {path}", "{rows} rows written to {path}", rows).format(
+                rows=rows, path=args.out), file=sys.stderr)
             return 0
         missing: set[str] = set()
         pages = print_to_pdf(store, req, args.out, ps.options(), missing=missing)
         dt = time.perf_counter() - t0
     finally:
         store.close()
-    print(_("{pages} pages written to {path} in {secs:.1f} s").format(pages=pages, path=args.out, secs=dt),
+    print(ngettext("{pages} page written to {path} in {secs:.1f} s", "{pages} pages written to {path} in {secs:.1f} s",
+                   pages).format(pages=pages, path=args.out, secs=dt),
           file=sys.stderr)
     if missing:
         print(missing_message(missing), file=sys.stderr)

@@ -65,6 +65,7 @@ THAI: dict[str, str] = {
     "Target (form 7.2)": "เป้าหมาย Target",
     "Weight (form 7.2)": "น้ำหนักคะแนน",
     "Scoring criteria": "เกณฑ์การให้คะแนน",
+    "{n} point": "{n} คะแนน",     # ngettext's English singular: Thai has one form
     "{n} points": "{n} คะแนน",
     "7.1 Effectiveness": "7.1 ด้านประสิทธิผล",
     "7.2 Quality of service": "7.2 ด้านคุณภาพการให้บริการ",

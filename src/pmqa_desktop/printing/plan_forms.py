@@ -15,7 +15,7 @@ from ..core.storage import devplan as dp
 from ..core.storage import planning
 from ..core.storage.store import Store
 from ..core.thai_calendar import MONTH_FULL, MonthKey, fiscal_months, format_month
-from ..i18n import _
+from ..i18n import _, ngettext
 from .form_text import thai
 from .forms import GROUP_FILL, HEAD_SIZE, FormRequest, _fit, _org_name, _year_text, approval_block
 from .layout import BODY_SIZE, MIN_SIZE, Cell, FormDocument, Grid, Options, Row, Section, Title, leading
@@ -272,7 +272,7 @@ def _ladder_lines(k: dict, opts: Options) -> list[tuple[str, str]]:
         out = []
         for lvl, items in enumerate(milestones_of(k), start=1):
             text = " ".join((it.get("text") or "") for it in items).strip()
-            out.append((opts.digits(str(lvl)), text or thai(_("{n} points")).format(n=opts.digits(str(lvl)))))
+            out.append((opts.digits(str(lvl)), text or _points(lvl, opts)))
         return out
     unit = k.get("unit") or ""
     out = []
@@ -280,8 +280,13 @@ def _ladder_lines(k: dict, opts: Options) -> list[tuple[str, str]]:
         t = k.get(f"t{lvl}")
         if t is None:
             continue
-        out.append((opts.digits(format_plain(t) + unit), thai(_("{n} points")).format(n=opts.digits(str(lvl)))))
+        out.append((opts.digits(format_plain(t) + unit), _points(lvl, opts)))
     return out
+
+
+def _points(n: int, opts: Options) -> str:
+    """"{n} คะแนน" (the printed forms are Thai; Thai has one form for every count)."""
+    return thai(ngettext("{n} point", "{n} points", n)).format(n=opts.digits(str(n)))
 
 
 def _ladder_cell(pairs: list[tuple[str, str]], size: float):

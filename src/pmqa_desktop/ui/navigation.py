@@ -18,7 +18,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QMenu, QSplitter, QStackedWidget, QTreeView, QWidget
 
 from ..core.storage import planning
-from ..i18n import _
+from ..i18n import _, ngettext
 from .tree_model import TreeModel
 
 if TYPE_CHECKING:
@@ -299,8 +299,10 @@ class TreeNavigation:
         if kind == "org":
             years = len(node._children or []) if node._children is not None else len(
                 planning.fiscal_years(self.store, node.key[1]))
-            self.welcome.setText(_("<h2>{name}</h2><p>{n} fiscal years in this file.</p>"
-                                   "<p>Tools > New fiscal year or Roll over adds another.</p>").format(
+            self.welcome.setText(ngettext("<h2>{name}</h2><p>{n} fiscal year in this file.</p>"
+                                          "<p>Tools > New fiscal year or Roll over adds another.</p>",
+                                          "<h2>{name}</h2><p>{n} fiscal years in this file.</p>"
+                                          "<p>Tools > New fiscal year or Roll over adds another.</p>", years).format(
                 name=node.label, n=years))
             self.stack.setCurrentWidget(self.welcome)
         elif kind in ("year", "calendar"):

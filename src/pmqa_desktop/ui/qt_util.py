@@ -10,6 +10,16 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
 from ..i18n import _
 
 
+def suffix_follows_value(spin, suffix: Callable[[int], str]) -> None:
+    """A spin box's suffix that agrees with its value ("1 month", "2 months"): ``suffix(n)`` is
+    asked again at each change (``spin.update_suffix()`` after a value set with signals blocked)."""
+    def update(*_args) -> None:
+        spin.setSuffix(suffix(round(spin.value())))
+    spin.update_suffix = update
+    spin.valueChanged.connect(update)
+    update()
+
+
 def translate_buttons(box: QDialogButtonBox) -> None:
     """Our own words on the standard buttons (Qt ships no Thai translation of its own)."""
     words = {QDialogButtonBox.Ok: _("OK"), QDialogButtonBox.Cancel: _("Cancel"), QDialogButtonBox.Close: _("Close")}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ...i18n import _
+from ...i18n import _, ngettext
 from ..storage import planning
 from ..storage.store import Store
 from .text_tables import Line, Problem, as_lines
@@ -94,7 +94,9 @@ def apply_catalog(store: Store, preview: CatalogPreview, year_id: str | None = N
     ``year_id``), in one transaction. Criteria already in the catalog keep their wording."""
     from ..errors import ImportProblem
     if preview.errors:
-        raise ImportProblem(_("The import was not applied: {n} rows could not be read.").format(n=len(preview.errors)))
+        raise ImportProblem(ngettext("The import was not applied: {n} row could not be read.",
+                                    "The import was not applied: {n} rows could not be read.",
+                                    len(preview.errors)).format(n=len(preview.errors)))
     n = 0
     with store.transaction():
         if catalog_is_empty(store):

@@ -32,7 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from ...i18n import _
+from ...i18n import _, ngettext
 from ..budget import format_baht, is_budget_like, parse_budget
 from ..errors import ImportProblem, ValidationError
 from ..scoring import check_ladder, parse_number
@@ -201,9 +201,15 @@ class DevPlanPreview:
         return [p.approval for p in self.plans if p.approval]
 
     def summary(self) -> str:
-        return _("{plans} plans, {acts} activities, {steps} steps, {kpis} KPIs, {appr} approvals").format(
-            plans=len(self.plans), acts=len(self.activities), steps=len(self.steps), kpis=len(self.kpis),
-            appr=len(self.approvals))
+        # one plural message for each count (Thai: "{n} แผน {n} กิจกรรม ...", as before)
+        plans, acts, steps = len(self.plans), len(self.activities), len(self.steps)
+        kpis, appr = len(self.kpis), len(self.approvals)
+        return _("{plans}, {acts}, {steps}, {kpis}, {appr}").format(
+            plans=ngettext("{n} plan", "{n} plans", plans).format(n=plans),
+            acts=ngettext("{n} activity", "{n} activities", acts).format(n=acts),
+            steps=ngettext("{n} step", "{n} steps", steps).format(n=steps),
+            kpis=ngettext("{n} KPI", "{n} KPIs", kpis).format(n=kpis),
+            appr=ngettext("{n} approval", "{n} approvals", appr).format(n=appr))
 
 
 # ---------------------------------------------------------------- cell readers
@@ -924,7 +930,9 @@ def apply_devplan(store: Store, preview: DevPlanPreview, year_id: str) -> int:
     """
     _log.info("import development plans into fiscal year %s", year_id)
     if preview.errors:
-        raise ImportProblem(_("Nothing was imported: {n} rows could not be read.").format(n=len(preview.errors)),
+        raise ImportProblem(ngettext("Nothing was imported: {n} row could not be read.",
+                                     "Nothing was imported: {n} rows could not be read.",
+                                     len(preview.errors)).format(n=len(preview.errors)),
                             "\n".join(f"{p.line}: {p.message}" for p in preview.errors[:20]))
     cats = {c["code"]: c["id"] for c in planning.categories(store)}
     n = 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ...i18n import _
+from ...i18n import _, ngettext
 from ..errors import UserError
 from .text_tables import Line, Problem, clean_cell
 
@@ -144,10 +144,14 @@ class _Reader:
             cells += [""] * after
             self.add(cells, where, spans=spans, merged_down=down, on_grid=True)
         if looks_merged:
-            self.problems.append(Problem(0, _(
+            self.problems.append(Problem(0, ngettext(
+                "{n} empty cell of table {t} has no border to the cell before it, so it looks merged with that "
+                "cell but is not (at {where}); it was read as its own empty cell. Merge the two in Word if one "
+                "text covers them.",
                 "{n} empty cells of table {t} have no border to the cell before them, so they look merged with it "
                 "but are not (first at {where}); each was read as its own empty cell. Merge them in Word if "
-                "one text covers them.").format(n=len(looks_merged), t=t, where=looks_merged[0]), "warning"))
+                "one text covers them.", len(looks_merged)).format(n=len(looks_merged), t=t, where=looks_merged[0]),
+                "warning"))
         self.add([""], _("after table {t}").format(t=t))
 
 

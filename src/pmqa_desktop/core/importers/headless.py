@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ...i18n import _
+from ...i18n import _, ngettext
 from ...settings import identity
 from ..errors import ImportProblem, UserError
 from ..storage import planning
@@ -58,14 +58,18 @@ def import_file(db: Path, kind: str, year_be: int, org_name: str | None, source:
     fixes = wrap_fixes(preview)
     if join_wrapped:
         n = remove_wrap_spaces(preview)
-        print(_("Spaces typed only to wrap lines were removed from {n} texts.").format(n=n), file=sys.stderr)
+        print(ngettext("Spaces typed only to wrap lines were removed from {n} text.",
+                       "Spaces typed only to wrap lines were removed from {n} texts.", n).format(n=n), file=sys.stderr)
     elif fixes:
-        print(_("{n} texts hold spaces between Thai letters that may only wrap lines in a narrow cell "
-                "(e.g. '{old}'); kept as written. --join-wrapped removes them.").format(
+        print(ngettext("{n} text holds spaces between Thai letters that may only wrap lines in a narrow cell "
+                       "(e.g. '{old}'); kept as written. --join-wrapped removes them.",
+                       "{n} texts hold spaces between Thai letters that may only wrap lines in a narrow cell "
+                       "(e.g. '{old}'); kept as written. --join-wrapped removes them.", len(fixes)).format(
             n=len(fixes), old=fixes[0][0][:40]), file=sys.stderr)
     if preview.errors:
-        raise ImportProblem(_("Nothing was imported: {n} rows could not be read (listed above).").format(
-            n=len(preview.errors)))
+        raise ImportProblem(ngettext("Nothing was imported: {n} row could not be read (listed above).",
+                                     "Nothing was imported: {n} rows could not be read (listed above).",
+                                     len(preview.errors)).format(n=len(preview.errors)))
     ident = identity()
     store = Store.open(db, Actor(office=ident.office, clerk=ident.clerk))
     try:
@@ -96,5 +100,6 @@ def import_file(db: Path, kind: str, year_be: int, org_name: str | None, source:
                 n = apply_devplan(store, preview, year_id)
     finally:
         store.close()
-    print(_("Imported {n} rows into {org}, fiscal year {year}.").format(n=n, org=org["name"], year=year_be))
+    print(ngettext("Imported {n} row into {org}, fiscal year {year}.",
+                   "Imported {n} rows into {org}, fiscal year {year}.", n).format(n=n, org=org["name"], year=year_be))
     return 0

@@ -14,7 +14,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from ...i18n import _, gettext_in
+from ...i18n import _, ngettext, gettext_in
 from ..errors import ImportProblem, ValidationError
 from ..scoring import parse_number
 from ..storage import devplan as dp
@@ -81,9 +81,13 @@ class ProgressPreview:
         return [p for p in self.problems if p.severity == "error"]
 
     def summary(self) -> str:
-        return _("Round {r}: {plans} plans, {kpis} KPI results, {steps} step reports").format(
-            r=self.round, plans=len(self.plans), kpis=sum(len(p.kpis) for p in self.plans),
-            steps=sum(len(p.steps) for p in self.plans))
+        # one plural message for each count (the Thai sentence as before)
+        plans = len(self.plans)
+        kpis, steps = sum(len(p.kpis) for p in self.plans), sum(len(p.steps) for p in self.plans)
+        return _("Round {r}: {plans}, {kpis}, {steps}").format(
+            r=self.round, plans=ngettext("{n} plan", "{n} plans", plans).format(n=plans),
+            kpis=ngettext("{n} KPI result", "{n} KPI results", kpis).format(n=kpis),
+            steps=ngettext("{n} step report", "{n} step reports", steps).format(n=steps))
 
 
 def parse_progress(source: "str | list[Line]", year_be: int | None = None) -> ProgressPreview:
@@ -212,7 +216,9 @@ def apply_progress(store: Store, preview: ProgressPreview, year_id: str) -> int:
     with store.transaction():
         writes = match_progress(store, preview, year_id)
         if preview.errors:
-            raise ImportProblem(_("Nothing was imported: {n} rows could not be read.").format(n=len(preview.errors)),
+            raise ImportProblem(ngettext("Nothing was imported: {n} row could not be read.",
+                                     "Nothing was imported: {n} rows could not be read.",
+                                     len(preview.errors)).format(n=len(preview.errors)),
                                 "\n".join(f"{p.line}: {p.message}" for p in preview.errors[:20]))
         for table, row_id, values in writes:
             if table == "kpi_result":

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from ...i18n import _
+from ...i18n import _, ngettext
 from ..errors import ImportProblem
 from ..storage import planning
 from ..storage.store import Store, new_id
@@ -218,7 +218,9 @@ def apply_calendar(store: Store, preview: CalendarPreview, year_id: str) -> int:
     """Append the previewed steps to a year's calendar, all or nothing."""
     _log.info("import calendar into fiscal year %s", year_id)
     if preview.errors:
-        raise ImportProblem(_("The import was not applied: {n} rows could not be read.").format(n=len(preview.errors)))
+        raise ImportProblem(ngettext("The import was not applied: {n} row could not be read.",
+                                    "The import was not applied: {n} rows could not be read.",
+                                    len(preview.errors)).format(n=len(preview.errors)))
     year = store.get("fiscal_year", year_id)
     with store.transaction():
         if preview.months:
@@ -349,8 +351,9 @@ def parse_weekly(text: "str | list[Line]", year_be: int | None = None) -> Weekly
                 overflow.append(cell)
         row.remark = " | ".join(remarks + overflow)
         if overflow:
-            prev.problems.append(Problem(ln.number, _(
-                "{code}: {n} cells stand beyond the last week column; kept in the row's remark.").format(
+            prev.problems.append(Problem(ln.number, ngettext(
+                "{code}: {n} cell stands beyond the last week column; kept in the row's remark.",
+                "{code}: {n} cells stand beyond the last week column; kept in the row's remark.", len(overflow)).format(
                 code=code, n=len(overflow)), "warning"))
         if earlier is not None:
             _join_band(earlier, row, prev.months)
@@ -389,7 +392,9 @@ def apply_weekly(store: Store, preview: WeeklyPreview, year_id: str) -> int:
     """
     _log.info("import weekly plan into fiscal year %s", year_id)
     if preview.errors:
-        raise ImportProblem(_("The import was not applied: {n} rows could not be read.").format(n=len(preview.errors)))
+        raise ImportProblem(ngettext("The import was not applied: {n} row could not be read.",
+                                    "The import was not applied: {n} rows could not be read.",
+                                    len(preview.errors)).format(n=len(preview.errors)))
     year = store.get("fiscal_year", year_id)
     with store.transaction():
         if preview.months:

@@ -13,7 +13,7 @@ from html import unescape
 import zipfile
 from pathlib import Path
 
-from ...i18n import _
+from ...i18n import _, ngettext
 from ..errors import UserError
 from ..thai_calendar import MonthKey, format_thai_date
 from .text_tables import Line, Problem, clean_cell
@@ -264,6 +264,8 @@ def _read(wb, path: Path, sheet: str | None) -> tuple[list[Line], list[Problem]]
                                          "it, and import it again.").format(formula="=" + formula),
                                 "error", _("sheet {sheet}, cell {cell}").format(sheet=sheet, cell=ref)))
     if be_dates:
-        problems.append(Problem(0, _("{n} dates carry a Buddhist-era year in Excel's own date; read as that year.")
+        problems.append(Problem(0, ngettext("{n} date carries a Buddhist-era year in Excel's own date; read as that year.",
+                                         "{n} dates carry a Buddhist-era year in Excel's own date; read as that year.",
+                                         be_dates)
                                 .format(n=be_dates), "warning"))
     return lines, problems

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ... import paths
-from ...i18n import _
+from ...i18n import _, ngettext
 from ..errors import FileProblem
 from ..storage.store import read_only_uri, Actor, Store, _connect, hot_journal
 from . import locking
@@ -407,7 +407,9 @@ def all_backups_size() -> int:
 
 def usage_line(items: list[BackupInfo]) -> str:
     """What a file's backups (``items``) and all backups take, against the budget."""
-    return _("{n} backups of this file take {used}; all backups together take {all} of the {mb} MB they may take.").format(
+    return ngettext("{n} backup of this file takes {used}; all backups together take {all} of the {mb} MB they may take.",
+                    "{n} backups of this file take {used}; all backups together take {all} of the {mb} MB they may take.",
+                    len(items)).format(
         n=len(items), used=human_size(sum(b.size for b in items)), all=human_size(all_backups_size()),
         mb=budget_mb())
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from ... import settings
-from ...i18n import _
+from ...i18n import _, ngettext
 from ..storage.store import Actor
 from . import backup as backups
 from . import open_for_editing, release
@@ -73,8 +73,9 @@ def run_merge(args: argparse.Namespace) -> int:
             print(_("Backup made before merging: {path}").format(path=report.backup))
         conflicts = report.conflicts if isinstance(report.conflicts, int) else len(report.conflicts)
         if report.applied and conflicts:
-            print(_("{n} conflicts: the newer edit was kept; review them in the program "
-                    "(File > Merge a file...).").format(n=conflicts))
+            print(ngettext("{n} conflict: the newer edit was kept; review it in the program (File > Merge a file...).",
+                           "{n} conflicts: the newer edit was kept; review them in the program "
+                           "(File > Merge a file...).", conflicts).format(n=conflicts))
     finally:
         release(store, backup=False)
     return 0
@@ -92,7 +93,9 @@ def run_backup(args: argparse.Namespace) -> int:
     db = Path(args.db)
     if getattr(args, "budget", None) is not None:
         removed = backups.set_budget_mb(args.budget, db)
-        print(_("All backups together may now take {mb} MB; {n} old backups were removed to fit.").format(
+        print(ngettext("All backups together may now take {mb} MB; {n} old backup was removed to fit.",
+                       "All backups together may now take {mb} MB; {n} old backups were removed to fit.",
+                       len(removed)).format(
             mb=backups.budget_mb(), n=len(removed)))
         return 0
     if args.list:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from ...i18n import _
+from ...i18n import _, ngettext
 from ..errors import FileProblem
 from ..storage import schema, search
 from ..storage.store import Store, read_only_uri, set_defensive
@@ -55,11 +55,13 @@ class FolderReport:
         return all(r.changes_nothing for r in self.files)
 
     def lines(self) -> list[str]:
-        out = [_("Merge of every file in {folder}: {n} files.").format(folder=self.folder.name or str(self.folder),
-                                                                        n=len(self.files))]
+        out = [ngettext("Merge of every file in {folder}: {n} file.", "Merge of every file in {folder}: {n} files.",
+                        len(self.files)).format(folder=self.folder.name or str(self.folder), n=len(self.files))]
         for r in self.files:
             t = r.totals()
-            out.append("  " + _("{name}: {add} added, {change} changed, {delete} deleted, {conflict} conflicts").format(
+            out.append("  " + ngettext("{name}: {add} added, {change} changed, {delete} deleted, {conflict} conflict",
+                                        "{name}: {add} added, {change} changed, {delete} deleted, {conflict} conflicts",
+                                        t.conflict).format(
                 name=r.source.name, add=t.add, change=t.change, delete=t.delete, conflict=t.conflict))
         return out + outcome_lines(self)
 

@@ -48,7 +48,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from ...i18n import _
+from ...i18n import _, ngettext
 from ..errors import FileProblem, NewerFileError, UserError
 from ..storage import schema
 from ..storage.store import Change, Store, busy_message, journal_path, new_id, now_iso, own_columns, read_only_uri
@@ -137,29 +137,42 @@ class MergeReport:
     def lines(self) -> list[str]:
         """The summary as printed by ``pmqa-desktop merge`` (and shown before applying)."""
         t = self.totals()
-        head = _("Merge of {name}: {add} added, {change} changed, {delete} deleted, {conflict} conflicts.").format(
+        head = ngettext("Merge of {name}: {add} added, {change} changed, {delete} deleted, {conflict} conflict.",
+                        "Merge of {name}: {add} added, {change} changed, {delete} deleted, {conflict} conflicts.",
+                        t.conflict).format(
             name=self.source.name, add=t.add, change=t.change, delete=t.delete, conflict=t.conflict)
         out = [head]
         for g in self.sorted_groups():
             gt = g.totals()
-            out.append("  " + _("{label}: {add} added, {change} changed, {delete} deleted, {conflict} conflicts").format(
+            out.append("  " + ngettext("{label}: {add} added, {change} changed, {delete} deleted, {conflict} conflict",
+                                        "{label}: {add} added, {change} changed, {delete} deleted, {conflict} conflicts",
+                                        gt.conflict).format(
                 label=g.label, add=gt.add, change=gt.change, delete=gt.delete, conflict=gt.conflict))
             for table, c in sorted(g.tables.items()):
                 out.append("      " + _("{table}: +{add} ~{change} -{delete} !{conflict}").format(
                     table=table_label(table), add=c.add, change=c.change, delete=c.delete, conflict=c.conflict))
         if self.same_both:
-            out.append(_("{n} rows were changed the same way in both offices.").format(n=self.same_both))
+            out.append(ngettext("{n} row was changed the same way in both offices.",
+                                "{n} rows were changed the same way in both offices.", self.same_both).format(
+                n=self.same_both))
         if self.history_added:
-            out.append(_("{n} earlier versions added to the history.").format(n=self.history_added))
+            out.append(ngettext("{n} earlier version added to the history.", "{n} earlier versions added to the history.",
+                                self.history_added).format(n=self.history_added))
         st = self.settled
         if st is not None and st.twins:
-            out.append(_("{n} rows created in two offices for the same thing were made one (the other values "
-                         "are in the history).").format(n=st.twins))
+            out.append(ngettext("{n} row created in two offices for the same thing was made one (the other values "
+                                "are in the history).",
+                                "{n} rows created in two offices for the same thing were made one (the other values "
+                                "are in the history).", st.twins).format(n=st.twins))
         if st is not None and st.moved:
-            out.append(_("{n} rows were moved under the row that stays.").format(n=st.moved))
+            out.append(ngettext("{n} row was moved under the row that stays.",
+                                "{n} rows were moved under the row that stays.", st.moved).format(n=st.moved))
         if st is not None and st.restored:
-            out.append(_("{n} rows deleted in one office had new rows added under them in another: they were "
-                         "restored and are listed among the conflicts for review.").format(n=len(st.restored)))
+            out.append(ngettext("{n} row deleted in one office had new rows added under it in another: it was "
+                                "restored and is listed among the conflicts for review.",
+                                "{n} rows deleted in one office had new rows added under them in another: they were "
+                                "restored and are listed among the conflicts for review.", len(st.restored)).format(
+                n=len(st.restored)))
         return out + outcome_lines(self)
 
 

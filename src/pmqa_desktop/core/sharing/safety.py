@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from ...i18n import _
+from ...i18n import _, ngettext
 from ..errors import DamagedFileError, FileProblem, ForeignFileError
 from ..storage import schema
 from ..storage.schema_check import (CraftedFileError, expected_schema, optional_schema, schema_problems,  # noqa: F401
@@ -66,8 +66,10 @@ def _check_header(path: Path) -> None:
     if page_size < 512 or page_size & (page_size - 1):
         raise DamagedFileError(_("{name} is damaged: its header is not valid.").format(name=path.name))
     if counter == valid_for and pages and size < pages * page_size:
-        raise DamagedFileError(_("{name} is cut short ({size} of {expected} bytes): it was not copied "
-                                 "completely. Ask for the file again.").format(
+        raise DamagedFileError(ngettext("{name} is cut short ({size} of {expected} byte): it was not copied "
+                                        "completely. Ask for the file again.",
+                                        "{name} is cut short ({size} of {expected} bytes): it was not copied "
+                                        "completely. Ask for the file again.", pages * page_size).format(
             name=path.name, size=size, expected=pages * page_size))
 
 

@@ -12,7 +12,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from ...i18n import _
+from ...i18n import _, ngettext
 from ..storage import schema
 from .labels import table_label
 
@@ -140,7 +140,8 @@ def value_faults(conn: sqlite3.Connection, db: str = "main", *, rows: dict[str, 
                     what = _("must be {expected} but holds {found}").format(
                         expected=_type_name(c.kind), found=_found_name(types[col]))
                 elif kind.startswith("size:"):
-                    what = _("is longer than {n} characters").format(n=kind.split(":")[1])
+                    size = int(kind.split(":")[1])
+                    what = ngettext("is longer than {n} character", "is longer than {n} characters", size).format(n=size)
                 elif kind == "flag":
                     what = _("the deleted mark must be 0 or 1")
                 else:

@@ -13,7 +13,7 @@ from ...core.errors import UserError
 from ...core.storage import planning
 from ...core.storage.store import Change, Store
 from ...core.thai_text import with_zwsp
-from ...i18n import _
+from ...i18n import _, ngettext
 from . import commands as cc
 from ..common.save_notice import SAVES_ON_LEAVE
 from ..tree_model import category_label, criterion_label
@@ -326,7 +326,7 @@ class DetailPane(QWidget):
             self.criterion_id = None
             self.title.setText(category_label(cat) if cat else "")
             n = len(planning.criteria(store, cat["id"])) if cat else 0
-            self.subtitle.setText(_("{n} criteria").format(n=n) if cat else "")
+            self.subtitle.setText(ngettext("{n} criterion", "{n} criteria", n).format(n=n) if cat else "")
             self.full_text.setText("")
             self.full_text.hide()
             for b in (self.edit_button, self.up_button, self.down_button, self.retire_button, self.weekly_button):

@@ -24,7 +24,8 @@ from ...core.storage import devplan as dp
 from ...core.storage.store import Store
 from ...core.thai_calendar import MonthKey, fiscal_months
 from ..common.layout_memory import remember_splitter
-from ...i18n import _, english_screen
+from ...i18n import _, ngettext, english_screen
+from ..qt_util import suffix_follows_value
 from ..common.flow_layout import FlowLayout
 from .models import PLAN_TABLES, _listen, month_label
 
@@ -114,7 +115,7 @@ class RoundsChart(QWidget):
         p.setPen(QColor("#555555"))
         for r, x in xs.items():
             p.drawText(QRectF(x - 50, plot.bottom() + 2, 100, fm.height() + 12), Qt.AlignmentFlag.AlignCenter,
-                       _("{n} months").format(n=r))
+                       ngettext("{n} month", "{n} months", r).format(n=r))
         p.setPen(QPen(QColor("#888888"), 1))
         p.drawLine(plot.bottomLeft(), plot.bottomRight())
         n = max(1, len(self.series))
@@ -205,7 +206,7 @@ class DashboardView(QWidget):
         self.lag.setObjectName("lag_points")
         self.lag.setRange(0, 100)
         self.lag.setDecimals(0)
-        self.lag.setSuffix(_(" points"))
+        suffix_follows_value(self.lag, lambda n: ngettext(" point", " points", n))
         sl.addWidget(self.lag)
         self.use_score = QCheckBox(_("or the weighted KPI score below"), box)
         self.use_score.setObjectName("use_score")
@@ -336,8 +337,11 @@ class DashboardView(QWidget):
                 self._kpi_scores[ps.plan_id] = dash.plan_scores(self.store, ps.plan_id)
         self._fill_tree(cur_target)
         d = self.data
-        self.summary.setText(_("FY {year}: {status}, {n} overdue step(s), {plans} plan(s)").format(
-            year=self.year_be, status=dash.status_label(d.status), n=d.overdue, plans=len(d.plans)))
+        # one plural message for each count (the Thai sentence as before)
+        self.summary.setText(_("FY {year}: {status}, {steps}, {plans}").format(
+            year=self.year_be, status=dash.status_label(d.status),
+            steps=ngettext("{n} overdue step", "{n} overdue steps", d.overdue).format(n=d.overdue),
+            plans=ngettext("{n} plan", "{n} plans", len(d.plans)).format(n=len(d.plans))))
         self._update_chart()
 
     def _set_status(self, item: QTreeWidgetItem, status: str) -> None:

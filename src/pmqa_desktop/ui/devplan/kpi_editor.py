@@ -19,7 +19,7 @@ from ...core.storage import devplan as dp
 from ...core.storage.store import Store
 from ..common.forms import guarded
 from ..common.layout_memory import remember_splitter
-from ...i18n import _
+from ...i18n import _, ngettext
 from . import commands as cmd
 from .models import (K_ACTUAL, K_COLS, K_CURRENT, K_DIR, K_LADDER, K_NUM, K_RULE, K_SCORE, K_T1, K_TARGET,
                              K_TEXT, K_UNIT, K_WEIGHT, P_DATE, P_EVIDENCE, P_PERCENT, P_SPAN, P_STATUS, P_STEP,
@@ -85,7 +85,7 @@ class KpiEditor(QWidget):
         self.round_combo = QComboBox(self)
         self.round_combo.setObjectName("round_combo")
         for r in dp.ROUNDS:
-            self.round_combo.addItem(_("{n} months").format(n=r), r)
+            self.round_combo.addItem(ngettext("{n} month", "{n} months", r).format(n=r), r)
         self.round_combo.currentIndexChanged.connect(self._round_changed)
         top.addWidget(self.round_combo)
         self.add_button = QPushButton(_("Add KPI…"), self)
@@ -217,8 +217,9 @@ class KpiEditor(QWidget):
         ps = self.model.plan_score()
         kpis = self.model.kpis()
         if ps is not None and kpis:
-            self.score_label.setText(_("Weighted score of the plan, round {r}: {score} ({n} of {total} KPIs scored)")
-                                     .format(r=rnd, score=ps.display(4), n=ps.scored, total=ps.total))
+            self.score_label.setText(ngettext("Weighted score of the plan, round {r}: {score} ({n} of {total} KPI scored)",
+                                              "Weighted score of the plan, round {r}: {score} ({n} of {total} KPIs scored)",
+                                              ps.total).format(r=rnd, score=ps.display(4), n=ps.scored, total=ps.total))
         else:
             self.score_label.setText(_("Weighted score of the plan, round {r}: -").format(r=rnd))
         wf = self.model.weight_flag()

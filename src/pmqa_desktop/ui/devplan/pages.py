@@ -22,7 +22,7 @@ from ...core.storage import devplan as dp
 from ...core.storage import planning
 from ...core.storage.store import Change, Store
 from ...core.thai_calendar import MonthKey, format_thai_date
-from ...i18n import _
+from ...i18n import _, ngettext
 from . import commands as cmd
 from .models import (COL_BUDGET, COL_DURATION, COL_END, COL_M0, COL_OUTPUT, COL_REL, COL_RESP, COL_START,
                              COL_TEXT, N_MONTHS, KpiModel, PlanGridModel, PlanListModel, _listen, plan_state_text)
@@ -429,7 +429,9 @@ class DevPlanPage(QWidget):
                 and a["stated_budget"] != a.get("total", 0)]
         text = _("Budget of the plan: {total} baht").format(total=format_baht(tree.get("total", 0)))
         if mism:
-            text += "  ⚠ " + _("{n} activity budget(s) differ from the sum of their steps.").format(n=len(mism))
+            text += "  ⚠ " + ngettext("{n} activity budget differs from the sum of its steps.",
+                                      "{n} activity budgets differ from the sum of their steps.", len(mism)).format(
+                n=len(mism))
         self.budget_label.setText(text)
         current = self.versions_combo.currentData()
         self.versions_combo.blockSignals(True)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QGridLayout, QHBoxLay
 
 from ...core.errors import UserError
 from ...core.storage import planning, search
-from ...i18n import _
+from ...i18n import _, ngettext
 from ..common import undo as cc
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -97,10 +97,13 @@ class FindDialog(QDialog):
         if not self.query.strip():
             self._say(_("Type the text to find."))
         elif getattr(self.hits, "more", False):
-            self._say(_("More than {n} places hold “{text}”: the first {n} are listed. Give more of the text "
-                        "to narrow the search.").format(n=len(self.hits), text=self.query))
+            self._say(ngettext("More than {n} place holds “{text}”: the first {n} is listed. Give more of the text "
+                               "to narrow the search.",
+                               "More than {n} places hold “{text}”: the first {n} are listed. Give more of the text "
+                               "to narrow the search.", len(self.hits)).format(n=len(self.hits), text=self.query))
         elif self.hits:
-            self._say(_("{n} places hold “{text}”.").format(n=len(self.hits), text=self.query))
+            self._say(ngettext("{n} place holds “{text}”.", "{n} places hold “{text}”.", len(self.hits)).format(
+                n=len(self.hits), text=self.query))
         else:
             self._say(_("“{text}” is not in this file.").format(text=self.query))
 
@@ -149,7 +152,8 @@ class FindDialog(QDialog):
             return 0
         self.find_text.setText(query)
         self.find()
-        self._say(_("Replaced in {n} places (Edit > Undo takes it back).").format(n=n or 0))
+        self._say(ngettext("Replaced in {n} place (Edit > Undo takes it back).",
+                           "Replaced in {n} places (Edit > Undo takes it back).", n or 0).format(n=n or 0))
         return n or 0
 
 

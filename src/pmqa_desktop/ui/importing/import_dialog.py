@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 from ...core.errors import UserError
 from ...core.storage import planning
 from ..common.layout_memory import remember_splitter
-from ...i18n import _, english_screen
+from ...i18n import _, ngettext, english_screen
 from ..common import undo as cc
 from ..common.forms import _error_label, _year_spin, current_fiscal_year_be
 from ..qt_util import translate_buttons
@@ -191,8 +191,10 @@ class ImportDialog(QDialog):
         fixes = wrap_fixes(preview)
         self.join_wrapped.setVisible(bool(fixes) or self.join_wrapped.isChecked())
         if fixes:
-            self.join_wrapped.setText(_("Remove spaces typed only to wrap lines inside words ({n} texts, e.g. "
-                                        "'{old}' → '{new}')").format(n=len(fixes), old=fixes[0][0][:30],
+            self.join_wrapped.setText(ngettext("Remove spaces typed only to wrap lines inside words ({n} text, e.g. "
+                                               "'{old}' → '{new}')",
+                                               "Remove spaces typed only to wrap lines inside words ({n} texts, e.g. "
+                                               "'{old}' → '{new}')", len(fixes)).format(n=len(fixes), old=fixes[0][0][:30],
                                                                       new=fixes[0][1][:30]))
         if self.join_wrapped.isChecked():
             remove_wrap_spaces(preview)
@@ -210,7 +212,7 @@ class ImportDialog(QDialog):
         if kind == "calendar":
             self._fill_calendar(preview)
             n = len(preview.steps)
-            what = _("{n} steps to import").format(n=n)
+            what = ngettext("{n} step to import", "{n} steps to import", n).format(n=n)
         elif kind == "devplan":
             self._fill_devplan(preview)
             n = len(preview.steps) + len(preview.kpis)
@@ -218,7 +220,7 @@ class ImportDialog(QDialog):
         elif kind == "catalog":
             self._fill_catalog(preview)
             n = len(preview.criteria)
-            what = _("{n} criteria to import").format(n=n)
+            what = ngettext("{n} criterion to import", "{n} criteria to import", n).format(n=n)
         elif kind == "progress":
             self._fill_progress(preview)
             n = sum(len(p.kpis) + len(p.steps) for p in preview.plans)
@@ -226,14 +228,17 @@ class ImportDialog(QDialog):
         else:
             self._fill_weekly(preview)
             n = len(preview.rows)
-            what = _("{n} weekly-plan rows to import").format(n=n)
+            what = ngettext("{n} weekly-plan row to import", "{n} weekly-plan rows to import", n).format(n=n)
         self._list_problems(preview)
         errors = len(preview.errors)
         if errors:
-            self.summary.setText(_("{what}; {e} rows cannot be read. Nothing will be imported until they are "
-                                   "fixed in the file.").format(what=what, e=errors))
+            self.summary.setText(ngettext("{what}; {e} row cannot be read. Nothing will be imported until it is "
+                                          "fixed in the file.",
+                                          "{what}; {e} rows cannot be read. Nothing will be imported until they are "
+                                          "fixed in the file.", errors).format(what=what, e=errors))
         else:
-            self.summary.setText(_("{what}; {p} notes.").format(what=what, p=len(preview.problems)))
+            self.summary.setText(ngettext("{what}; {p} note.", "{what}; {p} notes.", len(preview.problems)).format(
+                what=what, p=len(preview.problems)))
         self.import_button.setEnabled(errors == 0 and n > 0 and not self.window.store.read_only)
 
     def _list_problems(self, preview) -> None:
@@ -392,7 +397,8 @@ class ImportDialog(QDialog):
             return
         year = w.store.get("fiscal_year", self.year_id)
         org = w.store.get("organisation", year["org_id"]) if year else None
-        w.show_message(_("Imported {n} rows into {org}, fiscal year {year}.").format(
+        w.show_message(ngettext("Imported {n} row into {org}, fiscal year {year}.",
+                                "Imported {n} rows into {org}, fiscal year {year}.", self.imported).format(
             n=self.imported, org=org["name"] if org else "", year=year_be))
         if kind in ("calendar", "weekly"):
             w.select_key((kind, self.year_id))

@@ -10,7 +10,7 @@ from typing import Any, Callable
 from PySide6.QtWidgets import QMenu
 
 from ...core.storage import planning
-from ...i18n import _
+from ...i18n import _, ngettext
 from ..common import undo as cc
 from ..features import AddEntry, Window
 from ..qt_util import MessageDialog
@@ -82,8 +82,10 @@ class OrganisationActions:
         if org is None:
             return None
         years = planning.fiscal_years(store, org_id)
-        text = _("Delete {org} and its {n} fiscal years?\n\nEdit > Undo brings it back. The deletion goes with "
-                 "this file to the offices you share it with.").format(org=org["name"], n=len(years))
+        text = ngettext("Delete {org} and its {n} fiscal year?\n\nEdit > Undo brings it back. The deletion goes with "
+                        "this file to the offices you share it with.",
+                        "Delete {org} and its {n} fiscal years?\n\nEdit > Undo brings it back. The deletion goes with "
+                        "this file to the offices you share it with.", len(years)).format(org=org["name"], n=len(years))
         label = _("Delete organisation {name}").format(name=org["name"])
         return self._confirm_delete(text, label, lambda: planning.delete_organisation(self.window.store, org_id))
 

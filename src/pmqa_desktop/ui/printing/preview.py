@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 
 from ...core.errors import UserError
 from ...core.storage import devplan as dp
-from ...i18n import _
+from ...i18n import _, ngettext
 from ...printing.fonts import FONT_CHOICES
 from ...printing.layout import Cancelled
 from ...printing.render import MARGIN_RANGE_MM, PAPERS, PLAN_FORMS, PrintSettings, build, form_labels
@@ -126,7 +126,7 @@ class PreviewDialog(QDialog):
         self.round_box = QComboBox()
         self.round_box.setObjectName("print_round")
         for r in (6, 9, 12):
-            self.round_box.addItem(_("{n} months").format(n=r), r)
+            self.round_box.addItem(ngettext("{n} month", "{n} months", r).format(n=r), r)
         self.round_box.setCurrentIndex(2)
         self.digits_box = QCheckBox(_("Thai digits"))
         self.digits_box.setObjectName("print_thai_digits")

@@ -18,7 +18,7 @@ from ...core.storage import planning
 from ...core.storage.store import Change, Store
 from ...core.thai_calendar import MonthKey, format_thai_date, header_labels, parse_cell_date
 from ...core.thai_text import strip_zwsp
-from ...i18n import _, english_screen
+from ...i18n import _, ngettext, english_screen
 from ..common.delegates import display_text
 from ..common.grid_model import (ALIGN, BACKGROUND, DISPLAY, EDIT, EDITABLE, FONT, HEADING, RAW, READ_ONLY, TOOLTIP,
                                  TOP_CENTER, TOP_LEFT, GridModel, RowKeyRole)
@@ -354,7 +354,8 @@ class CalendarModel(GridModel):
             return False
         block = [[strip_zwsp(c) for c in r] for r in block]
         n_rows = len(self._steps)
-        text = _("Edit cell") if edit else _("Paste {rows} x {cols} cells").format(rows=len(block), cols=len(block[0]))
+        text = _("Edit cell") if edit else ngettext("Paste {rows} x {cols} cell", "Paste {rows} x {cols} cells",
+                                                    len(block) * len(block[0])).format(rows=len(block), cols=len(block[0]))
         cmd = self.command(text, focus=(lambda k=self._steps[top].id if top < n_rows else None: k, left)
                            if top < n_rows else None)
         last_key = self._steps[-1].sort_key if self._steps else 0.0
@@ -385,7 +386,7 @@ class CalendarModel(GridModel):
         return self.run(cmd)
 
     def clear_cells(self, cells: list[tuple[int, int]]) -> bool:
-        cmd = self.command(_("Clear {n} cells").format(n=len(cells)))
+        cmd = self.command(ngettext("Clear {n} cell", "Clear {n} cells", len(cells)).format(n=len(cells)))
         for row, col in cells:
             op = self._cell_op(row, col, "")
             if op is not None:
@@ -416,7 +417,7 @@ class CalendarModel(GridModel):
         rows = sorted(set(r for r in rows if 0 <= r < len(self._steps)))
         if not rows:
             return False
-        cmd = self.command(_("Delete {n} steps").format(n=len(rows)))
+        cmd = self.command(ngettext("Delete {n} step", "Delete {n} steps", len(rows)).format(n=len(rows)))
         for r in rows:
             cmd.add(DeleteOp("calendar_step", self._steps[r].id))
         return self.run(cmd)
@@ -733,7 +734,8 @@ class WeeklyPlanModel(GridModel):
             w = self.week_of_column(col)
             if w is not None and w in r.starts:
                 span = r.dspan.get(w, 1)
-                return _("{text}\n({n} weeks)").format(text=r.starts[w]["text"], n=span) if span > 1 else None
+                return ngettext("{text}\n({n} week)", "{text}\n({n} weeks)", span).format(
+                    text=r.starts[w]["text"], n=span) if span > 1 else None
         return None
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
@@ -787,7 +789,8 @@ class WeeklyPlanModel(GridModel):
         rows = [i for i in range(top, len(self._rows)) if self._rows[i].kind == "row"][:len(block)]
         if not rows:
             return False
-        text = _("Edit cell") if edit else _("Paste {rows} x {cols} cells").format(rows=len(block), cols=len(block[0]))
+        text = _("Edit cell") if edit else ngettext("Paste {rows} x {cols} cell", "Paste {rows} x {cols} cells",
+                                                    len(block) * len(block[0])).format(rows=len(block), cols=len(block[0]))
         key = self._rows[rows[0]].key
         cmd = self.command(text, focus=(lambda: key, left))
         for row, values in zip(rows, block):
@@ -798,7 +801,7 @@ class WeeklyPlanModel(GridModel):
         return self.run(cmd)
 
     def clear_cells(self, cells: list[tuple[int, int]]) -> bool:
-        cmd = self.command(_("Clear {n} cells").format(n=len(cells)))
+        cmd = self.command(ngettext("Clear {n} cell", "Clear {n} cells", len(cells)).format(n=len(cells)))
         done = set()
         for row, col in cells:
             hit = self.activity_at(row, col)
@@ -865,7 +868,7 @@ class WeeklyPlanModel(GridModel):
         rows = sorted(set(r for r in rows if 0 <= r < len(self._rows) and self._rows[r].kind == "row"))
         if not rows:
             return False
-        cmd = self.command(_("Delete {n} weekly rows").format(n=len(rows)))
+        cmd = self.command(ngettext("Delete {n} weekly row", "Delete {n} weekly rows", len(rows)).format(n=len(rows)))
         for r in rows:
             cmd.add(DeleteOp("weekly_row", self._rows[r].key))
         return self.run(cmd)

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 from ...core.storage import planning
 from ...core.storage.store import Store
 from ...core.thai_calendar import MonthKey, fiscal_year_start
-from ...i18n import _, english_screen
+from ...i18n import _, ngettext, english_screen
+from ..qt_util import suffix_follows_value
 from ..common.frozen_view import freeze_columns
 from ..common.grid_view import GridTableView
 from ..common.layout_memory import remember_grid
@@ -152,7 +153,7 @@ class _GridPage(QWidget):
         combo = QComboBox(box)
         spin = QSpinBox(box)
         spin.setRange(1, 36)
-        spin.setSuffix(_(" months"))
+        suffix_follows_value(spin, lambda n: ngettext(" month", " months", n))
         lay.addWidget(combo)
         lay.addWidget(spin)
         self.toolbar.addWidget(box)
@@ -177,6 +178,7 @@ class _GridPage(QWidget):
         spin.setEnabled(fy_be is not None)
         combo.blockSignals(False)
         spin.blockSignals(False)
+        spin.update_suffix()   # set while its signals were blocked
 
 
 class CalendarView(_GridPage):

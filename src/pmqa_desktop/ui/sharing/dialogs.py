@@ -19,7 +19,7 @@ from ...core import sharing
 from ...core.errors import UserError
 from ...core.sharing import backup as backups
 from ...core.sharing import locking
-from ...i18n import _
+from ...i18n import _, ngettext
 from ..qt_util import MessageDialog
 
 
@@ -484,11 +484,14 @@ class MergeDialog(QDialog):
         report = merge_folder(self.window.store, self.report.folder)   # (its one backup made first)
         self.report = report
         self.window.reload()
-        self.window.show_message(_("Merged {n} files from {folder}.").format(n=len(report.files),
-                                                                            folder=report.folder.name))
+        self.window.show_message(ngettext("Merged {n} file from {folder}.", "Merged {n} files from {folder}.",
+                                          len(report.files)).format(n=len(report.files), folder=report.folder.name))
         if report.conflicts:
-            self.show_conflicts(_("{n} rows were changed in both offices. The newer edit was kept; the other "
-                                  "version is kept in the history. Swap where the other one is right.").format(
+            self.show_conflicts(ngettext("{n} row was changed in both offices. The newer edit was kept; the other "
+                                         "version is kept in the history. Swap it if the other one is right.",
+                                         "{n} rows were changed in both offices. The newer edit was kept; the other "
+                                         "version is kept in the history. Swap where the other one is right.",
+                                         report.conflicts).format(
                 n=report.conflicts))
         else:
             self.accept()
@@ -519,13 +522,18 @@ class MergeDialog(QDialog):
         self.report = report
         self.window.reload()
         t = report.totals()
-        self.window.show_message(_("Merged {name}: {add} added, {change} changed, {delete} deleted, "
-                                   "{conflict} conflicts.").format(name=report.source.name, add=t.add,
+        self.window.show_message(ngettext("Merged {name}: {add} added, {change} changed, {delete} deleted, "
+                                          "{conflict} conflict.",
+                                          "Merged {name}: {add} added, {change} changed, {delete} deleted, "
+                                          "{conflict} conflicts.", t.conflict).format(name=report.source.name, add=t.add,
                                                                    change=t.change, delete=t.delete,
                                                                    conflict=t.conflict))
         if report.conflicts:
-            self.show_conflicts(_("{n} rows were changed in both offices. The newer edit was kept; the other "
-                                  "version is kept in the history. Swap where the other one is right.").format(
+            self.show_conflicts(ngettext("{n} row was changed in both offices. The newer edit was kept; the other "
+                                         "version is kept in the history. Swap it if the other one is right.",
+                                         "{n} rows were changed in both offices. The newer edit was kept; the other "
+                                         "version is kept in the history. Swap where the other one is right.",
+                                         len(report.conflicts)).format(
                 n=len(report.conflicts)))
         else:
             self.accept()
