@@ -13,20 +13,7 @@ from pmqa_desktop.cli import main
 from pmqa_desktop.core.importers.document_year import fiscal_year_of_months, year_clash, years_named
 from pmqa_desktop.core.importers.sources import parse_lines, parse_source, read_source
 from pmqa_desktop.core.importers.text_tables import read_lines
-from pmqa_desktop.core.storage import Actor, Store, planning
 from pmqa_desktop.core.thai_calendar import MonthKey, fiscal_months, month_span, to_thai_digits
-
-TITLE_2554 = "ประจำปีงบประมาณ พ.ศ. 2554"
-
-
-def files_under(folder):
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
-
-
-def write(tmp_path, name, text):
-    p = tmp_path / name
-    p.write_text(text, encoding="utf-8")
-    return p
 
 
 def undated(seed_text):

@@ -105,7 +105,8 @@ def test_development_plans_of_2553_into_2555_ask(qtbot, window, tmp_path, devpla
     qtbot.mouseClick(dlg.import_button, Qt.LeftButton)
     box = question(dlg)
     assert "2553" in box.text() and "2555" in box.text()
-    qtbot.mouseClick(box.buttons.button(QDialogButtonBox.Close), Qt.LeftButton)
+    qtbot.keyClick(box.focusWidget(), Qt.Key_Return)          # Enter is Cancel: no import is the default
+    assert not box.isVisible() and dlg.isVisible()
     assert year_of(store, "จังหวัดระยอง", 2555) is None and window.undo_stack.count() == 0
 
 

@@ -203,14 +203,15 @@ class ImportDialog(QDialog):
         if len(source.sheets) > 1 and not self.sheet.count():
             self._offer_sheets(source.sheets)
         kind = self.kind.currentData()
-        preview = parse_source(kind, source)
         new_file = self._loaded_path != self._guessed_for
-        if getattr(preview, "year_be", None) is not None and new_file:
-            # a new file: its title says where it belongs; after that the clerk decides
-            self.year.blockSignals(True)
-            self.year.setValue(preview.year_be)
-            self.year.blockSignals(False)
-        if getattr(preview, "year_be", None) != self.year.value():
+        preview = None
+        if new_file:   # a new file: its title says where it belongs; after that the clerk decides
+            preview = parse_source(kind, source)
+            if getattr(preview, "year_be", None) is not None:
+                self.year.blockSignals(True)
+                self.year.setValue(preview.year_be)
+                self.year.blockSignals(False)
+        if preview is None or getattr(preview, "year_be", None) != self.year.value():
             preview = parse_source(kind, source, self.year.value())   # read as the import will write it
         fixes = wrap_fixes(preview)
         self.join_wrapped.setVisible(bool(fixes) or self.join_wrapped.isChecked())
@@ -275,7 +276,8 @@ class ImportDialog(QDialog):
         box = MessageDialog(self, _("Another fiscal year"), clash.sentence() + "\n\n" + self._year_advice(clash),
                             error=True)
         box.setObjectName("import_year_question")
-        box.buttons.button(QDialogButtonBox.Close).setText(_("Cancel"))
+        cancel = box.buttons.button(QDialogButtonBox.Close)
+        cancel.setText(_("Cancel"))
 
         def into_document_year() -> None:
             self.year.setValue(clash.document)      # the preview is read again for that year
@@ -288,6 +290,8 @@ class ImportDialog(QDialog):
         anyway.setObjectName("import_year_anyway")
         self.year_question = box
         box.open()
+        cancel.setDefault(True)     # Enter writes nothing: either import is a choice made on purpose
+        cancel.setFocus()
         return box
 
     def _list_problems(self, preview) -> None:
