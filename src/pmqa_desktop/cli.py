@@ -1,7 +1,8 @@
 """The ``pmqa-desktop`` command: the GUI, and its command-line face on the same entry point.
 
     pmqa-desktop [FILE | --db FILE] [--lang th|en] [--smoke]      the application
-    pmqa-desktop import-text --db FILE --kind calendar|weekly|devplan --year 2554 [--org NAME] SOURCE.txt
+    pmqa-desktop import-text --db FILE --kind calendar|weekly|devplan --year 2554 [--org NAME] [--year-anyway]
+                 SOURCE.txt
     pmqa-desktop import --db FILE --kind calendar|weekly|devplan|catalog|progress --year 2554 [--org NAME] [--sheet S]
                  [--join-wrapped] [--year-anyway] SOURCE.docx|.xlsx|.txt
     pmqa-desktop demo --db FILE [--large]
