@@ -54,11 +54,11 @@ def test_import_keeps_the_footnote_from_text_word_and_excel(demo_db, tmp_path, s
     else:
         src = (seed_docx if kind == "docx" else seed_xlsx)(seed_text, tmp_path / f"seed.{kind}")
     assert main(["import", "--db", str(demo_db), "--kind", "calendar", "--year", "2560",
-                 "--org", "จังหวัดราชบุรี", str(src)]) == 0
+                 "--org", "จังหวัดราชบุรี", "--year-anyway", str(src)]) == 0
     assert _note(demo_db, be=2560).startswith(NOTE)
     # importing the same file again does not write the note twice
     assert main(["import", "--db", str(demo_db), "--kind", "calendar", "--year", "2560",
-                 "--org", "จังหวัดราชบุรี", str(src)]) == 0
+                 "--org", "จังหวัดราชบุรี", "--year-anyway", str(src)]) == 0
     assert _note(demo_db, be=2560).count("หมายเหตุ") == 1
 
 
@@ -78,7 +78,7 @@ def test_the_exports_hold_the_note_and_the_workbook_imports_it_back(demo_db, tmp
     paras = [p.text for p in docx.Document(str(docx_path)).paragraphs if p.text.strip()]
     assert paras[-1] == "หมายเหตุ : ดูรายละเอียดในภาคผนวก ก"
     assert main(["import", "--db", str(demo_db), "--kind", "calendar", "--year", "2561",
-                 "--org", "จังหวัดราชบุรี", str(xlsx)]) == 0
+                 "--org", "จังหวัดราชบุรี", "--year-anyway", str(xlsx)]) == 0
     assert _note(demo_db, be=2561) == "หมายเหตุ : ดูรายละเอียดในภาคผนวก ก"
     # and what it prints is what the first year printed
     a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"

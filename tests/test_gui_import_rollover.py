@@ -22,6 +22,14 @@ def set_spin(qtbot, spin, value):
     assert spin.value() == value
 
 
+def confirm_other_year(qtbot, dlg):
+    """The seeds name their fiscal year: imported into another one, the dialog asks first."""
+    from PySide6.QtWidgets import QPushButton
+    box = dlg.year_question
+    assert box is not None and box.isVisible()
+    qtbot.mouseClick(box.findChild(QPushButton, "import_year_anyway"), Qt.LeftButton)
+
+
 def org_id(store, name):
     return planning.find_organisation(store, name)["id"]
 
@@ -138,6 +146,7 @@ def test_import_preview_shows_problems_and_blocks_errors(qtbot, window, tmp_path
     dlg.org.setCurrentIndex(dlg.org.findText("จังหวัดระยอง"))
     set_spin(qtbot, dlg.year, 2553)
     qtbot.mouseClick(dlg.import_button, Qt.LeftButton)
+    confirm_other_year(qtbot, dlg)       # the seed names 2554
     assert not dlg.isVisible()
     rayong = year_of(window.store, "จังหวัดระยอง", 2553)
     steps = planning.calendar_steps(window.store, rayong["id"])
@@ -173,11 +182,13 @@ def test_import_is_all_or_nothing(qtbot, window, tmp_path, monkeypatch):
         return real(*args, **kwargs)
     monkeypatch.setattr(planning, "add_weekly_activity", failing)
     qtbot.mouseClick(dlg.import_button, Qt.LeftButton)
+    confirm_other_year(qtbot, dlg)       # the seed names 2554
     assert dlg.isVisible() and dlg.error.isVisible() and "simulated" in dlg.error.text()
     assert year_of(window.store, "จังหวัดระยอง", 2556) is None       # nothing at all was stored
     assert window.undo_stack.count() == 0
     monkeypatch.setattr(planning, "add_weekly_activity", real)
     qtbot.mouseClick(dlg.import_button, Qt.LeftButton)
+    confirm_other_year(qtbot, dlg)
     assert not dlg.isVisible()
     y = year_of(window.store, "จังหวัดระยอง", 2556)
     rows = planning.weekly_rows(window.store, y["id"])
@@ -257,6 +268,7 @@ def test_import_for_a_province_not_in_the_file_creates_it(qtbot, window, tmp_pat
     qtbot.mouseClick(dlg.preview_button, Qt.LeftButton)      # previewing again keeps the clerk's choices
     assert dlg.year.value() == 2555 and dlg.org.currentData() == ("new", "จังหวัดเพชรบุรี")
     qtbot.mouseClick(dlg.import_button, Qt.LeftButton)
+    confirm_other_year(qtbot, dlg)       # the seed names 2554
     assert not dlg.isVisible()
     org = planning.find_organisation(window.store, "จังหวัดเพชรบุรี")
     assert org["province"] == "เพชรบุรี"
@@ -281,6 +293,7 @@ def test_import_development_plans_with_preview_then_undo(qtbot, window, tmp_path
     dlg.org.setCurrentIndex(dlg.org.findData(org_id(window.store, "จังหวัดระยอง")))
     set_spin(qtbot, dlg.year, 2554)
     qtbot.mouseClick(dlg.import_button, Qt.LeftButton)
+    confirm_other_year(qtbot, dlg)       # the seed names 2553
     assert not dlg.isVisible()
     y = year_of(window.store, "จังหวัดระยอง", 2554)
     plans = dp.plans(window.store, y["id"])

@@ -1,9 +1,10 @@
 """The ``pmqa-desktop`` command: the GUI, and its command-line face on the same entry point.
 
     pmqa-desktop [FILE | --db FILE] [--lang th|en] [--smoke]      the application
-    pmqa-desktop import-text --db FILE --kind calendar|weekly|devplan --year 2554 [--org NAME] SOURCE.txt
+    pmqa-desktop import-text --db FILE --kind calendar|weekly|devplan --year 2554 [--org NAME] [--year-anyway]
+                 SOURCE.txt
     pmqa-desktop import --db FILE --kind calendar|weekly|devplan|catalog|progress --year 2554 [--org NAME] [--sheet S]
-                 [--join-wrapped] SOURCE.docx|.xlsx|.txt
+                 [--join-wrapped] [--year-anyway] SOURCE.docx|.xlsx|.txt
     pmqa-desktop demo --db FILE [--large]
     pmqa-desktop print FORM --db FILE --year 2554 [--org NAME] [--plan ID] [--round 6|9|12] --out F.pdf|F.xlsx|F.docx
     pmqa-desktop export --db FILE --out EXCHANGE [--org NAME] [--year 2554] [--plan ID] [--without-plan ID]
@@ -101,6 +102,8 @@ def _sub_parser() -> argparse.ArgumentParser:
     s.add_argument("--kind", required=True, choices=("calendar", "weekly", "devplan"))
     s.add_argument("--year", type=int, required=True)
     s.add_argument("--org")
+    s.add_argument("--year-anyway", action="store_true",
+                   help=_("import even when the document names another fiscal year than --year"))
     s.add_argument("source")
 
     s = sub.add_parser("import", help=_("import a form from a Word (.docx) or Excel (.xlsx) file or a text table"))
@@ -111,6 +114,8 @@ def _sub_parser() -> argparse.ArgumentParser:
     s.add_argument("--sheet", help=_("the sheet of an Excel workbook to import"))
     s.add_argument("--join-wrapped", action="store_true",
                    help=_("remove spaces typed between Thai letters to wrap lines in a narrow cell"))
+    s.add_argument("--year-anyway", action="store_true",
+                   help=_("import even when the document names another fiscal year than --year"))
     s.add_argument("source")
 
     s = sub.add_parser("demo", help=_("write the demo database"))
@@ -269,11 +274,12 @@ def _run_command(args: argparse.Namespace) -> int:
         return 0
     if cmd == "import-text":
         from .core.importers.headless import import_text
-        return import_text(Path(args.db), args.kind, args.year, args.org, Path(args.source))
+        return import_text(Path(args.db), args.kind, args.year, args.org, Path(args.source),
+                           year_anyway=args.year_anyway)
     if cmd == "import":
         from .core.importers.headless import import_file
         return import_file(Path(args.db), args.kind, args.year, args.org, Path(args.source), sheet=args.sheet,
-                           join_wrapped=args.join_wrapped)
+                           join_wrapped=args.join_wrapped, year_anyway=args.year_anyway)
     if cmd == "print":
         from .printing.cli import run_print
         return run_print(args)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from ...i18n import _, ngettext
 from ..storage import planning
 from ..storage.store import Store
+from .document_year import years_named
 from .text_tables import Line, Problem, as_lines
 
 CATEGORY_RE = re.compile(r"^หมวด\s*([P1-7])\s+(.+)$")
@@ -35,6 +36,7 @@ class CatalogPreview:
     problems: list[Problem] = field(default_factory=list)
     year_be: int | None = None
     province: str | None = None
+    named_years: list[int] = field(default_factory=list)   # named by the owners form's title
 
     @property
     def errors(self) -> list[Problem]:
@@ -77,6 +79,7 @@ def parse_catalog(text: "str | list[Line]") -> CatalogPreview:
             prev.categories[-1].criteria.append(last)
             continue
         if not prev.categories:
+            prev.named_years += years_named(cell)   # the title above the first หมวด
             prev.problems.append(Problem(ln.number, _("Text before the first หมวด: {t}").format(t=cell[:60]), "warning"))
             continue
         if last is not None and len(ln.cells) == 1:

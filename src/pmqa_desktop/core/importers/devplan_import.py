@@ -41,6 +41,7 @@ from ..storage import planning
 from ..storage.store import Store
 from ..thai_calendar import (MONTH_ABBR, MonthKey, fiscal_months, from_thai_digits, month_candidates,
                              parse_cell_date, parse_month_header)
+from .document_year import years_named
 from .text_tables import Line, Problem, as_lines, dewrap, with_merged_down
 
 _log = logging.getLogger(__name__)  # the log file (logfile.py)
@@ -175,6 +176,7 @@ class DevPlanPreview:
     province: str | None = None
     plans: list[PlanIn] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    named_years: list[int] = field(default_factory=list)   # named by the titles and table headings
 
     @property
     def errors(self) -> list[Problem]:
@@ -421,6 +423,7 @@ class _Parser:
 
     def step_table(self, i: int) -> int:
         head = self.lines[i]
+        self.prev.named_years += years_named(head.text)
         m = YEAR_IN_HEAD.search(from_thai_digits(head.text))
         if m:
             yr = int(m.group(1))
@@ -496,6 +499,8 @@ class _Parser:
                 break
             heads.append(self.tidy(ln.filled[0][1]))
             i += 1
+        for text in [head.text] + heads:
+            self.prev.named_years += years_named(text)
         for k, text in enumerate(heads):
             if "นโยบาย" in text and not self.plan.policy:
                 self.plan.policy = text
@@ -688,6 +693,7 @@ class _Parser:
                 self.problem(head_line, _("Form 7.2 has no table."), "error")
                 return i
             if ln.filled and len(ln.filled) == 1:
+                self.prev.named_years += years_named(ln.text)
                 m = re.search(r"พ\.ศ\.\s*([\d๐-๙]{4})", from_thai_digits(ln.text))
                 if m and self.year_be and int(m.group(1)) != self.year_be:
                     self.problem(ln.number, _("Form 7.2 says fiscal year {found}; importing into {year}.").format(

@@ -40,14 +40,20 @@ def resolve_target(store: Store, org_name: str | None, title_province: str | Non
     return org, year_id
 
 
-def import_text(db: Path, kind: str, year_be: int, org_name: str | None, source: Path) -> int:
-    return import_file(db, kind, year_be, org_name, source)
+def import_text(db: Path, kind: str, year_be: int, org_name: str | None, source: Path,
+                year_anyway: bool = False) -> int:
+    return import_file(db, kind, year_be, org_name, source, year_anyway=year_anyway)
 
 
 def import_file(db: Path, kind: str, year_be: int, org_name: str | None, source: Path, sheet: str | None = None,
-                join_wrapped: bool = False) -> int:
+                join_wrapped: bool = False, year_anyway: bool = False) -> int:
     """``pmqa-desktop import``: a Word, Excel or text file read, every problem listed, then
-    written all or nothing (after a backup of the file as it was)."""
+    written all or nothing (after a backup of the file as it was).
+
+    A document that names another fiscal year than ``year_be`` is refused before the file is
+    opened (nothing written, no backup) unless ``year_anyway``: a form mixing two years would
+    otherwise reach the governor unnoticed."""
+    from .document_year import year_clash
     from ..demo import ensure_catalog
     from . import schedule_import
     from .sources import parse_source, problem_text, read_source, remove_wrap_spaces, wrap_fixes
@@ -70,6 +76,11 @@ def import_file(db: Path, kind: str, year_be: int, org_name: str | None, source:
         raise ImportProblem(ngettext("Nothing was imported: {n} row could not be read (listed above).",
                                      "Nothing was imported: {n} rows could not be read (listed above).",
                                      len(preview.errors)).format(n=len(preview.errors)))
+    clash = year_clash(preview, year_be)
+    if clash is not None:
+        if not year_anyway:
+            raise UserError(clash.cli_text())
+        print(clash.sentence() + " " + _("Imported anyway (--year-anyway)."), file=sys.stderr)
     ident = identity()
     store = Store.open(db, Actor(office=ident.office, clerk=ident.clerk))
     try:

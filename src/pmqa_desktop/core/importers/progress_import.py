@@ -75,6 +75,7 @@ class ProgressPreview:
     province: str | None = None
     plans: list[PlanReportIn] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    named_years: list[int] = field(default_factory=list)   # named by the report's title
 
     @property
     def errors(self) -> list[Problem]:
@@ -91,6 +92,7 @@ class ProgressPreview:
 
 
 def parse_progress(source: "str | list[Line]", year_be: int | None = None) -> ProgressPreview:
+    from .document_year import years_named
     from .text_tables import title_facts
     prev = ProgressPreview(year_be=year_be)
     heading: list[str] = []
@@ -107,6 +109,7 @@ def parse_progress(source: "str | list[Line]", year_be: int | None = None) -> Pr
                 prev.round = int(m.group(1) or m.group(2))
                 prov, year = title_facts(ln.text)
                 prev.province, prev.year_be = prov, year_be or year
+                prev.named_years = years_named(ln.text)
                 continue
         if len(filled) == 1:
             if first.startswith(("หมายเหตุ", "เกณฑ์", "Note", "Rule")) or (mode == "steps" and ACTIVITY_RE.match(first)):

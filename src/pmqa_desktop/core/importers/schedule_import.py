@@ -7,6 +7,7 @@ an import is all or nothing.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 from ...i18n import _, ngettext
@@ -14,6 +15,7 @@ from ..errors import ImportProblem
 from ..storage import planning
 from ..storage.store import Store, new_id
 from ..thai_calendar import MonthKey, parse_cell_date, parse_month_header
+from .document_year import years_named
 from .text_tables import Line, Problem, as_lines, split_code, title_facts, with_merged_down
 
 _log = logging.getLogger(__name__)  # the log file (logfile.py)
@@ -36,6 +38,10 @@ class _Preview:
     year_be: int | None = None
     months: list[MonthKey] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # the fiscal years the title and headings name, and whether the month headings carry years
+    # (document_year.year_clash compares them with the year the import goes into)
+    named_years: list[int] = field(default_factory=list)
+    months_dated: bool = False
 
     @property
     def errors(self) -> list[Problem]:
@@ -94,12 +100,24 @@ def _read_month_row(cells: list[str], start: int, default_be: int | None, line: 
         mk = parse_month_header(text, expected=expected, default_be=default_be)
         if mk is None:
             break
+        if expected is None and default_be and mk.month >= 10 and not _has_digit(text):
+            # a first heading without its year ("ต.ค.") in fiscal year N is ต.ค. of N-1, not of N
+            mk = MonthKey(mk.year - 1, mk.month)
         if expected is not None and mk != expected:
             problems.append(Problem(line, _("Month heading '{text}' read as {month}, expected {expected}.").format(
                 text=text, month=mk.abbr(), expected=expected.abbr()), "warning"))
         found.append((i, mk))
         expected = mk.shifted(1)
     return found
+
+
+def _has_digit(text: str) -> bool:
+    return re.search(r"[0-9๐-๙]", text) is not None
+
+
+def _dated(cells: list[str], months: list[tuple[int, MonthKey]]) -> bool:
+    """Whether any month heading read carries its year ("ต.ค.53", "ต.ค. ๕๓"), not only the month."""
+    return any(_has_digit(cells[i]) for i, _m in months if i < len(cells))
 
 
 # ---------------------------------------------------------------- calendar
@@ -109,6 +127,7 @@ def parse_calendar(text: "str | list[Line]", year_be: int | None = None) -> Cale
     prev = CalendarPreview()
     prev.title = _first_title(lines, "ปฏิทิน") or _first_title(lines, "จังหวัด")
     prev.province, title_year = title_facts(prev.title)
+    prev.named_years = years_named(prev.title)
     prev.year_be = year_be or title_year
     default_be = prev.year_be
     month_cols: dict[int, MonthKey] = {}
@@ -127,6 +146,8 @@ def parse_calendar(text: "str | list[Line]", year_be: int | None = None) -> Cale
                     prev.problems.append(Problem(lines[i + 1].number, _("No month headings under the table heading.")))
                 else:
                     month_cols = dict(months)
+                    prev.named_years += years_named(ln.text)   # "ระยะเวลาดำเนินการ ปีงบประมาณ 2554"
+                    prev.months_dated |= _dated(lines[i + 1].cells, months)
                     if not prev.months:
                         prev.months = [m for _i, m in months]
                     elif [m for _i, m in months] != prev.months:
@@ -251,6 +272,7 @@ def parse_weekly(text: "str | list[Line]", year_be: int | None = None) -> Weekly
     prev = WeeklyPreview()
     prev.title = _first_title(lines, "แผนการดำเนินงาน") or _first_title(lines, "จังหวัด")
     prev.province, title_year = title_facts(prev.title)
+    prev.named_years = years_named(prev.title)
     prev.year_be = year_be or title_year
     default_be = prev.year_be
     week_cols: dict[int, tuple[str, int]] = {}
@@ -272,6 +294,7 @@ def parse_weekly(text: "str | list[Line]", year_be: int | None = None) -> Weekly
                 prev.problems.append(Problem(ln.number, _("No month headings in the weekly-plan heading row.")))
                 week_cols = {}
             else:
+                prev.months_dated |= _dated(ln.cells, months)
                 week_cols = {}
                 for col, mk in months:
                     for w in range(4):

@@ -1,6 +1,9 @@
 """Importing a text table (a Word table saved as text) into a fiscal year's operations calendar,
 weekly plan or development plans, with a preview and a report of every row that could not be read;
 nothing is imported while one cannot. The whole import is one undo command.
+
+A document that names another fiscal year than the one chosen is said so under the preview, and
+Import asks first: into the document's year, into the chosen one anyway, or not at all.
 """
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ from ..common.layout_memory import remember_splitter
 from ...i18n import _, ngettext, english_screen
 from ..common import undo as cc
 from ..common.forms import _error_label, _year_spin, current_fiscal_year_be
-from ..qt_util import translate_buttons
+from ..qt_util import MessageDialog, translate_buttons
 
 if TYPE_CHECKING:
     from ..features import Window as MainWindow
@@ -39,6 +42,8 @@ class ImportDialog(QDialog):
         self._text: str | None = None
         self._loaded_path: str | None = None
         self._guessed_for: str | None = None
+        self._source: Any = None             # the file as read, kept while only the year changes
+        self.year_question: MessageDialog | None = None
 
         self.path = QLineEdit(str(path) if path else "", self)
         self.path.setObjectName("import_path")
@@ -64,9 +69,11 @@ class ImportDialog(QDialog):
         cur_year = window.store.get("fiscal_year", window.current_year_id()) if window.current_year_id() else None
         self.year = _year_spin(self, cur_year["year_be"] if cur_year else current_fiscal_year_be())
         self.year.setObjectName("import_year")
+        # the preview follows the year: months without a year of their own are read in it
+        self.year.valueChanged.connect(lambda _v: self.reload(read_again=False))
         self.preview_button = QPushButton(_("Preview"), self)
         self.preview_button.setObjectName("import_preview")
-        self.preview_button.clicked.connect(self.reload)
+        self.preview_button.clicked.connect(lambda: self.reload())
 
         top = QFormLayout()
         row = QHBoxLayout()
@@ -93,7 +100,7 @@ class ImportDialog(QDialog):
         self.join_wrapped = QCheckBox(self)
         self.join_wrapped.setObjectName("import_join_wrapped")
         self.join_wrapped.hide()
-        self.join_wrapped.toggled.connect(lambda _on: self.reload())
+        self.join_wrapped.toggled.connect(lambda _on: self.reload(read_again=False))
         top.addRow(self.join_wrapped)
 
         self.table = QTableWidget(self)
@@ -106,6 +113,12 @@ class ImportDialog(QDialog):
         self.summary = QLabel(self)
         self.summary.setObjectName("import_summary")
         self.summary.setWordWrap(True)
+        # the document names another fiscal year than the one chosen: said before Import is pressed
+        self.year_notice = QLabel(self)
+        self.year_notice.setObjectName("import_year_notice")
+        self.year_notice.setWordWrap(True)
+        self.year_notice.setStyleSheet("color: #b26a00; font-weight: bold;")
+        self.year_notice.hide()
         split = QSplitter(Qt.Vertical, self)
         split.addWidget(self.table)
         box = QWidget(split)
@@ -130,11 +143,12 @@ class ImportDialog(QDialog):
         lay.addLayout(top)
         lay.addWidget(split, 1)
         lay.addWidget(self.summary)
+        lay.addWidget(self.year_notice)
         lay.addWidget(self.error)
         lay.addWidget(self.buttons)
         self.setMinimumSize(640, 420)
         self.resize(980, 640)
-        self.kind.currentIndexChanged.connect(self.reload)
+        self.kind.currentIndexChanged.connect(lambda _i: self.reload(read_again=False))
         self.path.editingFinished.connect(self._path_edited)
         if path:
             self.reload()
@@ -152,13 +166,16 @@ class ImportDialog(QDialog):
         if self.path.text().strip() != (self._loaded_path or ""):
             self.reload()
 
-    def reload(self) -> None:
+    def reload(self, read_again: bool = True) -> None:
+        from ...core.importers.document_year import year_clash
         from ...core.importers.sources import parse_source, read_source, remove_wrap_spaces, wrap_fixes
         self.error.hide()
+        self.year_notice.hide()
         self.preview = None
         path = self.path.text().strip()
         if path != self._loaded_path:
             self.sheet.clear()
+            read_again = True
         self._loaded_path = path
         self.table.clear()
         self.table.setRowCount(0)
@@ -168,8 +185,12 @@ class ImportDialog(QDialog):
         if not self._loaded_path:
             self.summary.setText("")
             return
+        sheet = self.sheet.currentData() if self.sheet.count() else None
         try:
-            source = read_source(self._loaded_path, self.sheet.currentData() if self.sheet.count() else None)
+            if read_again or self._source is None or self._source[0] != (path, sheet):
+                self._source = None
+                self._source = ((path, sheet), read_source(self._loaded_path, sheet))
+            source = self._source[1]
         except UserError as exc:
             sheets = self._sheets_of(self._loaded_path)
             if len(sheets) > 1 and not self.sheet.count():   # several sheets: offer them, read the first
@@ -182,12 +203,16 @@ class ImportDialog(QDialog):
         if len(source.sheets) > 1 and not self.sheet.count():
             self._offer_sheets(source.sheets)
         kind = self.kind.currentData()
-        preview = parse_source(kind, source)
         new_file = self._loaded_path != self._guessed_for
-        if getattr(preview, "year_be", None) is None:
-            preview = parse_source(kind, source, self.year.value())
-        elif new_file:   # a new file: its title says where it belongs; after that the clerk decides
-            self.year.setValue(preview.year_be)
+        preview = None
+        if new_file:   # a new file: its title says where it belongs; after that the clerk decides
+            preview = parse_source(kind, source)
+            if getattr(preview, "year_be", None) is not None:
+                self.year.blockSignals(True)
+                self.year.setValue(preview.year_be)
+                self.year.blockSignals(False)
+        if preview is None or getattr(preview, "year_be", None) != self.year.value():
+            preview = parse_source(kind, source, self.year.value())   # read as the import will write it
         fixes = wrap_fixes(preview)
         self.join_wrapped.setVisible(bool(fixes) or self.join_wrapped.isChecked())
         if fixes:
@@ -240,6 +265,39 @@ class ImportDialog(QDialog):
             self.summary.setText(ngettext("{what}; {p} note.", "{what}; {p} notes.", len(preview.problems)).format(
                 what=what, p=len(preview.problems)))
         self.import_button.setEnabled(errors == 0 and n > 0 and not self.window.store.read_only)
+        clash = year_clash(preview, self.year.value())
+        if clash is not None:
+            self.year_notice.setText(clash.sentence() + " " + self._year_advice(clash))
+            self.year_notice.show()
+
+    @staticmethod
+    def _year_advice(clash) -> str:
+        return _("Import it into fiscal year {doc} and carry it into {target} with Tools > Roll over a fiscal "
+                 "year…; or import it into {target} as it is.").format(doc=clash.document, target=clash.target)
+
+    def _ask_year(self, clash) -> MessageDialog:
+        """Import pressed while the document names another year: the clerk chooses, nothing is
+        written (not even the backup) until then."""
+        box = MessageDialog(self, _("Another fiscal year"), clash.sentence() + "\n\n" + self._year_advice(clash),
+                            error=True)
+        box.setObjectName("import_year_question")
+        cancel = box.buttons.button(QDialogButtonBox.Close)
+        cancel.setText(_("Cancel"))
+
+        def into_document_year() -> None:
+            self.year.setValue(clash.document)      # the preview is read again for that year
+            self._apply()
+
+        own = box.add_button(_("Import into fiscal year {year}").format(year=clash.document), into_document_year)
+        own.setObjectName("import_year_document")
+        anyway = box.add_button(_("Import into fiscal year {year} anyway").format(year=clash.target),
+                                lambda: self._apply(year_confirmed=True))
+        anyway.setObjectName("import_year_anyway")
+        self.year_question = box
+        box.open()
+        cancel.setDefault(True)     # Enter writes nothing: either import is a choice made on purpose
+        cancel.setFocus()
+        return box
 
     def _list_problems(self, preview) -> None:
         from ...core.importers.sources import problem_text
@@ -347,13 +405,18 @@ class ImportDialog(QDialog):
         self.table.setColumnWidth(1, 320)
 
     # ------------------------------------------------------------ applying
-    def _apply(self) -> None:
+    def _apply(self, year_confirmed: bool = False) -> None:
         from ...core.demo import ensure_catalog
         from ...core.importers import schedule_import
+        from ...core.importers.document_year import year_clash
         w = self.window
         prev, kind = self.preview, self.kind.currentData()
         org_id, year_be = self.org.currentData(), self.year.value()
         if prev is None or prev.errors:
+            return
+        clash = year_clash(prev, year_be)
+        if clash is not None and not year_confirmed:
+            self._ask_year(clash)
             return
         if not org_id:
             self.error.setText(_("Add an organisation first (Tools > Add organisation)."))
