@@ -47,7 +47,7 @@ FIELD = re.compile(r"\{([a-z_]+)(?:[:!][^{}]*)?\}")
 # placeholders that hold names, texts and places, never a count
 NOT_COUNTS = {"name", "path", "org", "folder", "label", "code", "what", "table", "error", "reason", "text",
               "incoming", "backup", "host", "status", "title", "old", "new", "field", "sheet", "where", "month",
-              "col", "start", "end", "stated", "raw"}
+              "col", "start", "end", "stated", "raw", "doc", "target"}   # (doc, target: fiscal years)
 # words ending in s after a placeholder that are verbs or such, not plural nouns ("Step {n} appears twice")
 NOT_NOUNS = {"is", "was", "has", "as", "does", "this", "its", "his", "yes", "plus", "less", "unless", "thus",
              "always", "appears", "fits", "starts", "states", "names", "stays", "differs", "holds", "ends",
