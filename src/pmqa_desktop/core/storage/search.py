@@ -80,7 +80,7 @@ def ensure(conn: sqlite3.Connection) -> bool:
             return False
         conn.execute(f"DROP TABLE {INDEX}")
     create(conn)
-    _index_rows(conn, dict.fromkeys(SEARCHABLE))
+    _index_rows(conn)
     _set_state(conn, "current")
     return True
 
@@ -167,7 +167,7 @@ def detach(conn: sqlite3.Connection) -> None:
 def flush(conn: sqlite3.Connection) -> None:
     """Re-index the rows noted since the last flush (inside the caller's transaction)."""
     try:
-        noted = conn.execute("SELECT code, r FROM search_dirty").fetchall()
+        noted = conn.execute("SELECT 1 FROM search_dirty LIMIT 1").fetchone() is not None
     except sqlite3.OperationalError:   # the temporary objects were dropped (temp_store changed)
         attach(conn)
         if index_exists(conn):
@@ -188,28 +188,20 @@ def flush(conn: sqlite3.Connection) -> None:
                                 for code, names in SEARCHABLE.values() for i in range(len(names)))
     conn.execute(f"DELETE FROM {INDEX} WHERE rowid IN (SELECT (d.r * 16 + d.code) * 8 + f.n "
                  f"FROM temp.search_dirty d JOIN ({fields}) f ON f.code = d.code)")
+    _index_rows(conn, noted=True)
     conn.execute("DELETE FROM search_dirty")
     _set_state(conn, "current")
-    by_table: dict[str, list[int]] = {}
-    for code, r in noted:
-        by_table.setdefault(_BY_CODE[code], []).append(r)
-    _index_rows(conn, by_table)
 
 
-def _index_rows(conn: sqlite3.Connection, rowids: dict[str, list[int] | None]) -> None:
-    """Index the fields of the rows ``rowids`` gives per table (None: all its rows), in one
-    statement."""
-    parts, params = [], []
-    for table, some in rowids.items():
-        code, fields = SEARCHABLE[table]
-        for i, f in enumerate(fields):
-            parts.append(f"SELECT (rowid * 16 + {code}) * 8 + {i}, {f} FROM main.{table} WHERE deleted = 0 AND {f} != ''"
-                         + ("" if some is None else " AND rowid IN (SELECT value FROM json_each(?))"))
-            if some is not None:
-                params.append(json.dumps(some))
+def _index_rows(conn: sqlite3.Connection, noted: bool = False) -> None:
+    """Index the fields of every row, or (``noted``) of the rows noted in ``temp.search_dirty``,
+    in one statement."""
+    parts = [f"SELECT (rowid * 16 + {code}) * 8 + {i}, {f} FROM main.{table} WHERE deleted = 0 AND {f} != ''"
+             + (f" AND rowid IN (SELECT r FROM temp.search_dirty WHERE code = {code})" if noted else "")
+             for table, (code, fields) in SEARCHABLE.items() for i, f in enumerate(fields)]
     # (each part comes in its rowids' order; sorting them all took longer than FTS5's few writes
     # between parts)
-    conn.execute(f"INSERT INTO {INDEX} (rowid, text) " + " UNION ALL ".join(parts), params)
+    conn.execute(f"INSERT INTO {INDEX} (rowid, text) " + " UNION ALL ".join(parts))
 
 
 def rebuild(conn: sqlite3.Connection) -> None:
