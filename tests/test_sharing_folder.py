@@ -62,14 +62,25 @@ def _conflicts(store):
                   for c in open_conflicts(store))
 
 
-def test_a_folder_merges_in_one_go_like_the_files_one_by_one(demo_db, received, tmp_path):
+def merged_one_by_one(demo_db, folder, tmp_path, each=None):
+    """(data digest, conflicts) of a copy of ``demo_db`` that merged the files of ``folder`` one
+    after the other, in their names' order (what merging the folder at once must give);
+    ``each(path, report)`` looks at each merge."""
     one_by_one = tmp_path / "one_by_one.db"
     shutil.copy(demo_db, one_by_one)
     s = Store.open(one_by_one, Actor("province", "clerk"))
-    for p in sorted(received.iterdir()):
-        merge(s, p, backup=False)
-    expected, expected_conflicts = data_digest(s), _conflicts(s)
-    s.close()
+    try:
+        for p in sorted(folder.iterdir()):
+            done = merge(s, p, backup=False)
+            if each is not None:
+                each(p, done)
+        return data_digest(s), _conflicts(s)
+    finally:
+        s.close()
+
+
+def test_a_folder_merges_in_one_go_like_the_files_one_by_one(demo_db, received, tmp_path):
+    expected, expected_conflicts = merged_one_by_one(demo_db, received, tmp_path)
 
     store = Store.open(demo_db, Actor("province", "clerk"))
     try:
@@ -287,16 +298,9 @@ def test_rows_settled_in_the_staging_copy_send_back_only_the_files_holding_them(
     for n in (3, 5, 6):
         with_twin_year(agency_file(demo_db, folder, n), n)
     passed_through(folder / "agency3.db", folder / "agency4.db")
-    one_by_one = tmp_path / "one_by_one.db"
-    shutil.copy(demo_db, one_by_one)
-    s = Store.open(one_by_one, Actor("province", "clerk"))
-    try:
-        for p in sorted(folder.iterdir()):   # (agency4's twin is settled by then)
-            done = merge(s, p, backup=False)
-            assert done.settled.changed == (p.name != "agency4.db") and len(done.settled.conflicts) == done.settled.twins
-        expected, expected_conflicts = data_digest(s), _conflicts(s)
-    finally:
-        s.close()
+    def settled(p, done):   # (agency4's twin is settled by then)
+        assert done.settled.changed == (p.name != "agency4.db") and len(done.settled.conflicts) == done.settled.twins
+    expected, expected_conflicts = merged_one_by_one(demo_db, folder, tmp_path, settled)
     store = Store.open(demo_db, Actor("province", "clerk"))
     try:
         against_ours = previewed_as_alone(monkeypatch, store, folder)
@@ -402,15 +406,7 @@ def test_tables_whose_rows_are_all_new_are_merged_into_the_staging_copy_alike(de
     for n in (3, 5):
         own_calendar_only(agency_file(demo_db, folder, n), n)
     passed_through(folder / "agency3.db", folder / "agency4.db")
-    one_by_one = tmp_path / "one_by_one.db"
-    shutil.copy(demo_db, one_by_one)
-    s = Store.open(one_by_one, Actor("province", "clerk"))
-    try:
-        for p in sorted(folder.iterdir()):
-            merge(s, p, backup=False)
-        expected, expected_conflicts = data_digest(s), _conflicts(s)
-    finally:
-        s.close()
+    expected, expected_conflicts = merged_one_by_one(demo_db, folder, tmp_path)
     store = Store.open(demo_db, Actor("province", "clerk"))
     try:
         new: list[frozenset] = []   # each staging merge's, in the files' order
