@@ -111,6 +111,28 @@ def test_merge_killed_inside_its_transaction_changes_nothing(pair, tmp_path):
         s.close()
 
 
+
+def test_folder_merge_killed_while_copying_its_result_changes_nothing(pair, tmp_path):
+    """A folder's merge copies its staging copy's pages over our file in steps, in one transaction:
+    killed between two steps, the file is as before (its journal rolls it back at the next open)."""
+    base, incoming, before, after = pair
+    live = tmp_path / "live.db"
+    shutil.copy(base, live)
+    folder = tmp_path / "received"
+    folder.mkdir()
+    shutil.copy(incoming, folder / "office.db")
+    proc = _run(["merge", "--db", str(live), "--folder", str(folder)], tmp_path, {"PMQA_FAULT_PAUSE": "folder-copy"})
+    _wait_for_point(proc, "folder-copy")
+    assert _write_locked(live)  # really in the middle of writing
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert _after_kill_state(live) == before
+    assert integrity_ok(live)
+    proc = _run(["merge", "--db", str(live), "--folder", str(folder)], tmp_path)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert data_digest(live) == after
+
 def test_merge_killed_at_random_moments_is_all_or_nothing(pair, tmp_path):
     base, incoming, before, after = pair
     live = tmp_path / "live.db"

@@ -11,7 +11,7 @@ from pmqa_desktop.core.sharing import list_backups, merge, open_conflicts
 from pmqa_desktop.core.sharing.folder import merge_folder
 from pmqa_desktop.core.storage import planning
 from pmqa_desktop.core.storage.store import Actor, Store
-from sharing_helpers import data_digest, file_state
+from sharing_helpers import data_digest, file_state, integrity_ok
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -461,5 +461,90 @@ def test_the_rows_of_a_table_all_new_are_decided_as_when_looked_up(demo_db, tmp_
         store.conn.execute("DETACH DATABASE inc")
         assert plans[0] == plans[1] and len(plans[0]) == 2
         assert {row[1] for row in plans[0]} == {_NEW} and sorted(row[4] or "" for row in plans[0]) == ["", "add"]
+    finally:
+        store.close()
+
+
+def _index_entries(store):
+    """Find's index as a fresh build of it must hold it: (rowid, text) of every entry."""
+    store.index_edits()
+    return sorted(store.conn.execute("SELECT rowid, text FROM search_index").fetchall())
+
+
+def test_the_merge_takes_the_staging_copy_as_it_is_and_gives_what_merging_it_gives(demo_db, received, tmp_path,
+                                                                                   monkeypatch):
+    """Our file unchanged since its staging copy was taken: the Merge copies that copy's pages over
+    our file instead of merging it row by row. Everything the clerk sees is what the row-by-row
+    merge gives: rows, history, conflicts (their ids those of the report), find's index."""
+    import pmqa_desktop.core.sharing.folder as folder_mod
+    from pmqa_desktop.core.storage import search
+    other = tmp_path / "row_by_row.db"
+    shutil.copy(demo_db, other)
+    # the staging copy merged row by row, as before
+    with monkeypatch.context() as m:
+        m.setattr(folder_mod, "_fast_forward", lambda *a: None)
+        s = Store.open(other, Actor("province", "clerk"))
+        try:
+            slow = merge_folder(s, received)
+            slow_data, slow_conflicts, slow_index = data_digest(s), _conflicts(s), _index_entries(s)
+        finally:
+            s.close()
+    copied = []
+    real = folder_mod._fast_forward
+
+    def spy(*a):
+        copied.append(real(*a))
+        return copied[-1]
+    monkeypatch.setattr(folder_mod, "_fast_forward", spy)
+    store = Store.open(demo_db, Actor("province", "clerk"))
+    try:
+        merge_folder(store, received, dry_run=True)
+        done = merge_folder(store, received)
+        assert copied and copied[0] is not None   # (the pages were copied)
+        assert done.applied and len(list_backups(demo_db)) == 1
+        assert data_digest(store) == slow_data
+        assert _conflicts(store) == slow_conflicts and slow_conflicts
+        assert sorted(c.conflict_id for c in done.total.conflicts) == sorted(c["id"] for c in open_conflicts(store))
+        assert (done.conflicts, done.total.history_added, done.total.rows_taken) == \
+            (slow.conflicts, slow.total.history_added, slow.total.rows_taken)
+        # find sees the agencies' rows before the file is closed, and its index is what the
+        # row-by-row merge's is
+        hits = search.search(store, "ประชุมของส่วนราชการที่ 2")
+        assert [h.text for h in hits] == ["ประชุมของส่วนราชการที่ 2"]
+        assert _index_entries(store) == slow_index
+        # and the file takes edits as before, indexed for find too
+        planning.add_calendar_step(store, planning.fiscal_years(
+            store, planning.find_organisation(store, "ส่วนราชการที่ 3")["id"])[0]["id"], "ขั้นตอนหลังการรวม")
+    finally:
+        store.close()
+    assert integrity_ok(demo_db)
+    s = Store.open(demo_db, Actor("province", "clerk"))
+    try:
+        assert [h.text for h in search.search(s, "ขั้นตอนหลังการรวม")] == ["ขั้นตอนหลังการรวม"]
+    finally:
+        s.close()
+
+
+def test_an_edit_made_after_the_staging_copy_was_taken_is_not_lost(demo_db, received, tmp_path, monkeypatch):
+    """Our file written between the staging copy and the Merge: the copy is not our file with the
+    agencies merged into it any more, so it is merged row by row (the edit and the agencies' rows)."""
+    import pmqa_desktop.core.sharing.folder as folder_mod
+    real = folder_mod._stage
+    store = Store.open(demo_db, Actor("province", "clerk"))
+    try:
+        step = store.select("calendar_step", order_by="id")[0]
+
+        def stage_then_edit(*a, **k):
+            st = real(*a, **k)
+            with store.transaction():   # (a row the copy holds too, edited: only the file's counter tells)
+                store.update("calendar_step", step["id"], {"text": "ขั้นตอนที่แก้ระหว่างการรวม"})
+            return st
+        monkeypatch.setattr(folder_mod, "_stage", stage_then_edit)
+        done = merge_folder(store, received)
+        assert done.applied
+        assert store.get("calendar_step", step["id"])["text"] == "ขั้นตอนที่แก้ระหว่างการรวม"
+        texts = [r["text"] for r in store.select("calendar_step")]
+        for n in (1, 2, 3):
+            assert f"ประชุมของส่วนราชการที่ {n}" in texts
     finally:
         store.close()

@@ -23,11 +23,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from ...i18n import _, ngettext
-from ..errors import FileProblem
+from ..errors import FileProblem, UserError
 from ..storage import schema, search
-from ..storage.store import Store, read_only_uri, set_defensive
-from .merge import (_KEEP, _NEW, _TAKE, _TAKE_IX, ConflictInfo, MergeReport, _stat_key, _state, conflict_fields, merge,
-                    outcome_lines, table_label)
+from ..storage.store import Change, Store, read_only_uri, set_defensive
+from .faults import fault_point
+from .merge import (_KEEP, _NEW, _TAKE, _TAKE_IX, ConflictInfo, MergeReport, _stat_key, _state, conflict_fields,
+                    failure_message, merge, outcome_lines, table_label)
 from .safety import check_file, open_incoming
 
 _SKIP_SUFFIXES = ("-journal", "-wal", "-shm", ".lock", ".tmp", ".part")
@@ -105,6 +106,11 @@ def _refuse(bad: list[str]) -> None:
                             "changed:") + "\n" + "\n".join(bad))
 
 
+# the fast-forward copies its pages in steps (one transaction all the same): a point between them
+_COPY_STEPS, _COPY_MIN_PAGES = 8, 256
+SEARCH_CODE = {table: code for table, (code, _fields) in search.SEARCHABLE.items()}
+
+
 @dataclass
 class _Staged:
     """A preview's work, kept for the Apply right after it: the files merged into a private copy
@@ -118,6 +124,8 @@ class _Staged:
     staging: Path
     report: FolderReport
     carried: list[ConflictInfo]
+    counter: int | None = None   # our file's change counter when the staging copy was taken
+    first: int = 0               # the last conflict row our file had then (the staging copy's own after it)
 
     def close(self) -> None:
         self.tmp.cleanup()
@@ -166,7 +174,10 @@ def _stage(store: Store, folder: Path, files: list[Path], dry_run: bool) -> _Sta
         with store._lock:
             target = sqlite3.connect(staging_path)
             try:
+                counter = _counter(store)
                 store.conn.backup(target)   # (a consistent copy, even while the window has the file open)
+                if counter != _counter(store):
+                    counter = None
             finally:
                 target.close()
         stats = [_stat_key(p) for p in files]
@@ -224,7 +235,8 @@ def _stage(store: Store, folder: Path, files: list[Path], dry_run: bool) -> _Sta
         with store._lock:   # (after the previews against our file: their plans count as changes)
             state = _state(store)
         report.found = len(carried)
-        return _Staged(weakref.ref(store), folder.resolve(), stats, state, tmp, staging_path, report, carried)
+        return _Staged(weakref.ref(store), folder.resolve(), stats, state, tmp, staging_path, report, carried,
+                       counter, first)
     except BaseException:
         tmp.cleanup()
         raise
@@ -471,10 +483,154 @@ def merge_folder(store: Store, folder: str | Path, dry_run: bool = False, *, bac
     try:
         if report.changes_nothing:
             return report
-        # the staging copy is ours, merged above: attached as it is, not copied and checked again
-        report.total = merge(store, st.staging, backup=backup, carried=st.carried, checked=True, staged=True)
+        # our file unchanged since the staging copy was taken: that copy is the result (fast-forward)
+        try:
+            report.total = _fast_forward(store, st, backup)
+        except (sqlite3.Error, OSError) as exc:   # (the copy was rolled back: nothing was kept)
+            raise UserError(failure_message(exc, store.path, st.staging), str(exc)) from exc
+        if report.total is None:
+            # the staging copy is ours, merged above: attached as it is, not copied and checked again
+            report.total = merge(store, st.staging, backup=backup, carried=st.carried, checked=True, staged=True)
         report.applied = report.total.applied
         report.backup = report.total.backup
     finally:
         st.close()
     return report
+
+
+# ---------------------------------------------------------------- the apply as a fast-forward
+
+def _counter(store: Store) -> int | None:
+    """Our file's change counter (SQLite raises it at every commit that writes the file, in the
+    rollback-journal modes we use); None when it cannot tell (no file, or another journal mode)."""
+    if store.path is None:
+        return None
+    mode = store.conn.execute("PRAGMA main.journal_mode").fetchone()[0]
+    if str(mode).lower() not in ("delete", "persist", "truncate"):
+        return None
+    from .backup import change_counter
+    return change_counter(Path(store.path)) or None
+
+
+def _changed_rows(conn: sqlite3.Connection) -> dict[str, int] | None:
+    """Note in ``temp.ff_changed`` every row of the staging copy (attached as ``ff``) that our file
+    lacks or holds otherwise, by table; the count of them per table, or None when a row of ours
+    is not in the copy under the same rowid (never so for a copy of our file that merges only
+    added to: then the merge is done the ordinary way)."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS ff_changed(t INTEGER NOT NULL, r INTEGER NOT NULL, "
+                 "ours INTEGER NOT NULL, PRIMARY KEY (t, r)) WITHOUT ROWID")
+    conn.execute("DELETE FROM temp.ff_changed")
+    counts: dict[str, int] = {}
+    for t, table in enumerate(schema.SYNCED_TABLES):
+        cols = [r[1] for r in conn.execute(f"PRAGMA main.table_info({table})")]
+        if cols != [r[1] for r in conn.execute(f"PRAGMA ff.table_info({table})")]:
+            return None
+        same = " AND ".join(f"m.{c} IS s.{c}" for c in cols)
+        conn.execute(f"INSERT INTO temp.ff_changed(t, r, ours) SELECT {t}, s.rowid, m.id IS s.id "
+                     f"FROM ff.{table} s LEFT JOIN main.{table} m ON m.rowid = s.rowid "
+                     f"WHERE m.rowid IS NULL OR NOT ({same})")
+        changed, ours_kept = conn.execute(
+            "SELECT count(*), coalesce(sum(ours), 0) FROM temp.ff_changed WHERE t = ?", (t,)).fetchone()
+        (theirs,) = conn.execute(f"SELECT count(*) FROM ff.{table}").fetchone()
+        (ours,) = conn.execute(f"SELECT count(*) FROM main.{table}").fetchone()
+        if theirs - changed + ours_kept != ours:   # (rows of ours matched in the copy, by rowid and id)
+            return None
+        counts[table] = changed
+    return counts
+
+
+def _fast_forward(store: Store, st: _Staged, backup: bool) -> MergeReport | None:
+    """Apply the staged merge by copying the staging copy's pages over our file, when our file
+    has not changed since that copy was taken (its change counter): the staging copy is then our
+    file with every agency's file merged into it and settled, which is what merging it into our
+    file writes, row for row (every synced row, the history, the conflicts listed). SQLite's
+    backup copies it in one transaction of our file (rolled back whole if it fails), after the
+    merge's backup of our file is made and listed. Find's index: the rows that differ are noted
+    for it, as the merge's writes would be. None when the merge must be done the ordinary way."""
+    if st.counter is None or store.path is None or store._depth:
+        return None
+    with store._lock:
+        if store.conn.in_transaction or _counter(store) != st.counter:
+            return None
+        try:
+            done = _copy_staged(store, st, backup)
+        finally:
+            store.conn.execute("DROP TABLE IF EXISTS temp.ff_changed")
+    if done is None:
+        return None
+    report, changes = done
+    if changes:   # (what the merge's transaction tells the window)
+        for listener in list(store._listeners):
+            listener(changes)
+    return report
+
+
+def _copy_staged(store: Store, st: _Staged, backup: bool) -> tuple[MergeReport, list[Change]] | None:
+    from .backup import BackupBeside, backup_now
+    from ..storage.store import now_iso
+    conn = store.conn
+    report = MergeReport(source=st.staging, dry_run=False)
+    with contextlib.ExitStack() as stack:
+        beside = None
+        if backup and BackupBeside.available(store):
+            beside = BackupBeside(store.path, "merge")   # (copied while the rows are compared)
+            stack.callback(beside.close)   # (after the copy: its handle's close drops our locks)
+        conn.execute("ATTACH DATABASE ? AS ff", (read_only_uri(st.staging),))
+        try:
+            counts = _changed_rows(conn)
+            if counts is None:
+                return None
+            (history,) = conn.execute(
+                "SELECT count(*) FROM ff.history h WHERE NOT EXISTS (SELECT 1 FROM main.history m "
+                "WHERE m.rev = h.rev)").fetchone()
+            ids = [r for (r,) in conn.execute("SELECT id FROM ff.conflict WHERE rowid > ? ORDER BY rowid",
+                                              (st.first,))]
+        finally:
+            conn.execute("DETACH DATABASE ff")
+        if len(ids) != len(st.carried):
+            return None
+        noted = {t: SEARCH_CODE[table] for t, table in enumerate(schema.SYNCED_TABLES)
+                 if counts[table] and table in SEARCH_CODE}
+        # the staging copy's last touches: its conflicts found now (as a merge lists them), and
+        # find's index behind until the noted rows are indexed (a crash before: rebuilt at open)
+        staging = sqlite3.connect(st.staging)
+        try:
+            with staging:
+                staging.execute("UPDATE conflict SET found_at = ? WHERE rowid > ?", (now_iso(), st.first))
+                if noted and search.index_exists(staging):
+                    search.mark_behind(staging)
+        finally:
+            staging.close()
+        if beside is not None:
+            report.backup = beside.finish()
+        elif backup:
+            report.backup = backup_now(store, "merge")
+        if _counter(store) != st.counter:   # (nothing of ours may change before the copy)
+            return None
+        source = sqlite3.connect(read_only_uri(st.staging), uri=True)
+        try:
+            (pages,) = source.execute("PRAGMA page_count").fetchone()
+
+            def step(_status: int, remaining: int, _total: int) -> None:
+                if remaining:
+                    fault_point("folder-copy")
+            # one transaction of our file, all of it or nothing, whatever the steps
+            source.backup(conn, pages=max(_COPY_MIN_PAGES, -(-pages // _COPY_STEPS)), progress=step, sleep=0)
+        finally:
+            source.close()
+    # find's index: the rows copied in are indexed when it is next used, as a merge's are
+    for t, code in noted.items():
+        conn.execute("INSERT OR IGNORE INTO temp.search_dirty (code, r) "
+                     "SELECT ?, r FROM temp.ff_changed WHERE t = ?", (code, t))
+    if noted:
+        store._search_behind = True
+    clock = store.meta("clock") or ""
+    if clock > store.last_clock:
+        store.last_clock = clock
+    for c, cid in zip(st.carried, ids):
+        c.conflict_id = cid
+    report.conflicts = list(st.carried)
+    report.history_added = history
+    report.rows_taken = sum(counts.values())
+    report.applied = True
+    return report, [Change(table, "*", "merge") for table in schema.SYNCED_TABLES if counts[table]]
