@@ -758,8 +758,9 @@ def check_ahead(path: str | os.PathLike) -> None:
 
     def work() -> None:
         if hasattr(os, "setpriority"):   # (Linux: this thread only) the window's start goes first
-            with contextlib.suppress(Exception):
-                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), CHECK_AHEAD_NICENESS)
+            with contextlib.suppress(Exception):   # (below the program's own, if it was started niced)
+                me = threading.get_native_id()
+                os.setpriority(os.PRIO_PROCESS, me, min(19, os.getpriority(os.PRIO_PROCESS, me) + CHECK_AHEAD_NICENESS))
         try:
             conn = opened if opened is not None else _check_connection(path)
             try:
