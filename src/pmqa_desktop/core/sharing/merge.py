@@ -1343,7 +1343,7 @@ def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, bac
         except _IncomingChanged as exc:  # (rolled back: nothing of it was kept)
             store.last_clock = clock
             report = _merge(store, incoming_path, dry_run, backup and exc.args[0] is None, None, carried, checked,
-                            staged)
+                            staged, in_place=False)   # (this time from a private copy)
             report.backup = report.backup or exc.args[0]
             return report
     except (sqlite3.Error, OSError) as exc:  # (the transaction was rolled back: nothing was kept)
@@ -1374,10 +1374,11 @@ def failure_message(exc: BaseException, db: Path | None, incoming: Path) -> str:
 
 def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev: _Prepared | None,
            carried: list[ConflictInfo] | None = None, checked: bool = False, staged: bool = False,
-           new: frozenset[str] = frozenset()) -> MergeReport:
+           new: frozenset[str] = frozenset(), in_place: bool = True) -> MergeReport:
     report = MergeReport(source=incoming_path, dry_run=dry_run)
     keep_plan = False
     same_bytes: _BytesCheck | None = None
+    read_in_place = False   # the incoming file itself read, not a private copy: unchanged until the end?
     with contextlib.ExitStack() as stack:
         if checked:   # (a preview of a checked copy is not kept: the caller keeps the copy)
             if prev is not None:
@@ -1386,8 +1387,12 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
         reuse = not dry_run and not checked and _reusable(prev, store, incoming_path)
         if reuse:
             stack.callback(prev.close)
-            same_bytes = _BytesCheck(incoming_path, prev.copy)
-            stack.callback(same_bytes.result)  # (joined before the copy is removed)
+            stat = prev.stat
+            if prev.copy == incoming_path:   # (read where it is: the same file, unchanged since)
+                read_in_place = True
+            else:
+                same_bytes = _BytesCheck(incoming_path, prev.copy)
+                stack.callback(same_bytes.result)  # (joined before the copy is removed)
             copy = prev.copy
             plans, conflicts, state = prev.plans, prev.conflicts, prev.state
             report.groups = prev.report.groups
@@ -1404,8 +1409,10 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                 from .safety import CheckResult
                 copy, res = incoming_path, CheckResult(incoming_path, schema.SCHEMA_VERSION, False, "")
             else:
-                copy, res = stack.enter_context(open_incoming(incoming_path, thorough=False, background=True,
-                                                              also=_side_work(store.path)))
+                copy, res = stack.enter_context(open_incoming(
+                    incoming_path, thorough=False, background=True, also=_side_work(store.path),
+                    in_place_of=store.path if in_place and store.path is not None else None))
+                read_in_place = res.in_place
         with store._lock:
             store.conn.execute("ATTACH DATABASE ? AS inc", (read_only_uri(copy),))
             saved = _speed_up(store)
@@ -1433,6 +1440,8 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                     report.history_added = _count_new_history(store) if count is None else count
                     if dry_run and not checked:   # what Apply will report of twins and restored parents
                         report.settled = _foresee(store, plans)
+                    if read_in_place and _stat_key(incoming_path) != stat:
+                        raise _IncomingChanged(None)   # (written meanwhile: compared again from a copy)
                     state = (store.conn.total_changes, version)
                     if dry_run and not checked:
                         _put_prepared(_Prepared(weakref.ref(store), stat, stack.pop_all(), copy, state,
@@ -1461,6 +1470,8 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                         report.backup = beside.finish()   # (raises if it could not be made: rolled back)
                     if same_bytes is not None and not same_bytes.result():
                         raise _IncomingChanged(report.backup)  # rolls the transaction back
+                    if read_in_place and _stat_key(incoming_path) != stat:
+                        raise _IncomingChanged(report.backup)  # (written while it was read: the same)
                 report.applied = True
             except BaseException:
                 if not keep_plan:

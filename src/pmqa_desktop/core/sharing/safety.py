@@ -1,7 +1,8 @@
 """Checking a database file before anything in it is trusted.
 
 An incoming file (USB stick, e-mail, shared folder) is untrusted input. Before the program
-reads a single row it checks, on a private copy so the original is never touched:
+reads a single row it checks, on a private copy so the original is never touched (or, for a
+merge, on the file itself opened read-only when a copy would buy nothing: ``in_place_ok``):
 
 * the SQLite header, that the file is not cut short, and PMQA's ``application_id``;
 * ``user_version``: a file from a newer program opens read-only and is not merged;
@@ -43,6 +44,7 @@ class CheckResult:
     newer: bool
     message: str
     empty: bool = False
+    in_place: bool = False   # the file itself is read (read-only), not a private copy of it
     # with ``open_incoming(background=True)``: waits for the page check (raises if damaged)
     wait: Callable[[], Any] = field(default=lambda: None, repr=False, compare=False)
 
@@ -269,10 +271,41 @@ def _bring_forward(copy: Path, res: CheckResult) -> None:
     res.version = schema.SCHEMA_VERSION
 
 
+def in_place_ok(path: Path, ours: Path | None = None) -> bool:
+    """Whether a merge may read the incoming file where it is, opened read-only, instead of a
+    private copy of it: the copy would go to the same disk (the temporary folder's), so it buys
+    nothing but the wait and the space (400 MB for a large file); a file on a stick or a share
+    is still copied (read once, in order, and then never again from there). Only a file of this
+    program's version (nothing to bring forward in it), in the rollback-journal format, with no
+    journal or log beside it (SQLite, opening it read-only, then has nothing to roll back or to
+    read from another file), and not our own file. Such a file is never written: SQLite opens it
+    read-only, and the merge checks before it commits that the file was not changed meanwhile."""
+    try:
+        st = path.stat()
+        if st.st_dev != os.stat(tempfile.gettempdir()).st_dev:
+            return False
+        if ours is not None:
+            o = os.stat(ours)
+            if (o.st_dev, o.st_ino) == (st.st_dev, st.st_ino):
+                return False
+        if any(os.path.lexists(f"{path}{suffix}") for suffix in ("-journal", "-wal", "-shm")):
+            return False
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+    except OSError:
+        return False
+    return (len(head) == 100 and head.startswith(SQLITE_HEADER) and head[18] == 1 and head[19] == 1
+            and int.from_bytes(head[60:64], "big") == schema.SCHEMA_VERSION)
+
+
 @contextlib.contextmanager
 def open_incoming(path: str | Path, thorough: bool = True, background: bool = False,
-                  also: Callable[[sqlite3.Connection], Any] | None = None) -> Iterator[tuple[Path, CheckResult]]:
+                  also: Callable[[sqlite3.Connection], Any] | None = None,
+                  in_place_of: Path | None = None) -> Iterator[tuple[Path, CheckResult]]:
     """A checked private copy of an incoming file, ready to be attached read-only.
+
+    ``in_place_of`` (with ``background``): our file, when merging into it; the incoming file
+    itself is then given, not a copy, where ``in_place_ok`` says so (``res.in_place``).
 
     With ``background`` the header, ``application_id``, version and schema are checked before
     this returns, and the page check runs on in a thread while the caller reads the copy: the
@@ -283,7 +316,8 @@ def open_incoming(path: str | Path, thorough: bool = True, background: bool = Fa
     path = Path(path)
     if not path.is_file():
         raise FileProblem(_("The file {path} does not exist.").format(path=path))
-    with private_copy(path) as copy:
+    in_place = background and in_place_of is not None and in_place_ok(path, in_place_of)
+    with (contextlib.nullcontext(path) if in_place else private_copy(path)) as copy:
         if not background:
             res = check_file(copy, thorough=thorough, _copy=False)
             _bring_forward(copy, res)
@@ -314,6 +348,7 @@ def open_incoming(path: str | Path, thorough: bool = True, background: bool = Fa
         pages = PageCheck(copy, thorough, None if res.newer else also)
         try:
             res.path = path
+            res.in_place = in_place
             res.wait = pages.wait
             yield copy, res
         finally:

@@ -1,0 +1,145 @@
+"""An incoming file on the same disk as the temporary folder is merged where it is, read-only,
+instead of from a private copy: the same result, the file never written, and a file changed
+while it is read is merged again from a copy."""
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from pmqa_desktop.core.sharing import merge, safety
+from pmqa_desktop.core.storage.store import Actor, Store
+from sharing_helpers import data_digest, file_state
+
+merge_module = sys.modules["pmqa_desktop.core.sharing.merge"]   # (sharing.merge is the function)
+
+
+@pytest.fixture
+def incoming(demo_db, tmp_path):
+    """Another office's file: the demo file with a step's remark and a weekly text edited there."""
+    other = tmp_path / "other.db"
+    shutil.copy(demo_db, other)
+    s = Store.open(other, Actor("Rayong office", "Suda"))
+    try:
+        with s.transaction():
+            s.update("calendar_step", s.select("calendar_step", order_by="id")[0]["id"], {"remark": "theirs"})
+            s.update("weekly_activity", s.select("weekly_activity", order_by="id")[0]["id"], {"text": "theirs"})
+    finally:
+        s.close()
+    return other
+
+
+@pytest.fixture
+def copies(monkeypatch):
+    """The private copies made (``safety.copy_file`` calls)."""
+    made = []
+    real = safety.copy_file
+
+    def spy(src, dst):
+        made.append(Path(src))
+        return real(src, dst)
+    monkeypatch.setattr(safety, "copy_file", spy)
+    return made
+
+
+def _merged(demo_db, incoming, tmp_path, name):
+    target = tmp_path / name
+    shutil.copy(demo_db, target)
+    s = Store.open(target, Actor("home", "h"))
+    try:
+        preview = merge(s, incoming, dry_run=True)
+        done = merge(s, incoming)
+        return data_digest(s), preview.lines(), done.lines(), len(done.conflicts)
+    finally:
+        s.close()
+
+
+def test_a_file_on_the_same_disk_is_merged_where_it_is_never_written_and_alike(demo_db, incoming, tmp_path,
+                                                                                copies, monkeypatch):
+    before = file_state(incoming)
+    assert safety.in_place_ok(incoming, demo_db)
+    in_place = _merged(demo_db, incoming, tmp_path, "a.db")
+    assert copies == []                          # read where it is
+    assert file_state(incoming) == before        # not a byte, not its time, changed
+    assert not any(Path(f"{incoming}{s}").exists() for s in ("-journal", "-wal", "-shm"))
+    monkeypatch.setattr(safety, "in_place_ok", lambda path, ours=None: False)
+    copied = _merged(demo_db, incoming, tmp_path, "b.db")
+    assert copies == [incoming]                  # (the preview's copy, which the merge reuses)
+    assert in_place == copied
+
+
+def test_only_a_plain_file_of_this_version_on_the_temporary_folders_disk_is_read_in_place(demo_db, incoming,
+                                                                                          tmp_path, monkeypatch):
+    assert safety.in_place_ok(incoming, demo_db)
+    assert not safety.in_place_ok(demo_db, demo_db)          # our own file
+    journal = Path(f"{incoming}-journal")
+    journal.write_bytes(b"")                                  # a journal beside it (hot or not)
+    assert not safety.in_place_ok(incoming, demo_db)
+    journal.unlink()
+
+    def with_header(offset, value, name):
+        p = tmp_path / name
+        shutil.copy(incoming, p)
+        with open(p, "r+b") as fh:
+            fh.seek(offset)
+            fh.write(value)
+        return p
+    assert safety.in_place_ok(with_header(18, bytes([1, 1]), "plain.db"), demo_db)
+    assert not safety.in_place_ok(with_header(18, bytes([2, 2]), "wal.db"), demo_db)          # WAL format
+    assert not safety.in_place_ok(with_header(60, (1).to_bytes(4, "big"), "old.db"), demo_db)  # to bring forward
+    assert not safety.in_place_ok(tmp_path / "missing.db", demo_db)
+    other_disk = Path("/dev/shm")
+    if other_disk.is_dir() and os.stat(other_disk).st_dev != os.stat(incoming).st_dev:
+        monkeypatch.setattr(safety.tempfile, "gettempdir", lambda: str(other_disk))
+        assert not safety.in_place_ok(incoming, demo_db)       # a copy to another disk: as before
+
+
+def test_a_file_with_a_journal_beside_it_is_merged_from_a_copy(demo_db, incoming, tmp_path, copies):
+    Path(f"{incoming}-journal").write_bytes(b"")
+    target = tmp_path / "t.db"
+    shutil.copy(demo_db, target)
+    s = Store.open(target, Actor("home", "h"))
+    try:
+        merge(s, incoming)
+        assert copies == [incoming]
+        assert s.select("calendar_step", order_by="id")[0]["remark"] == "theirs"
+    finally:
+        s.close()
+
+
+@pytest.mark.parametrize("when", ["preview", "merge"])
+def test_a_file_written_while_it_is_read_is_merged_again_from_a_copy(demo_db, incoming, tmp_path, copies,
+                                                                      monkeypatch, when):
+    """The other office's program (or a copy over it) writes the file half-way: what was read of it
+    is not used; it is read again from a private copy, so the result is that of the file as it is
+    now."""
+    target = tmp_path / "t.db"
+    shutil.copy(demo_db, target)
+    real = merge_module._compare
+    calls = []
+
+    def compare_then_write(*a, **k):
+        out = real(*a, **k)
+        calls.append(1)
+        if len(calls) == 1:
+            s = Store.open(incoming, Actor("Rayong office", "Suda"))
+            try:
+                with s.transaction():
+                    s.update("calendar_step", s.select("calendar_step", order_by="id")[0]["id"],
+                             {"remark": "theirs, again"})
+            finally:
+                s.close()
+        return out
+    monkeypatch.setattr(merge_module, "_compare", compare_then_write)
+    s = Store.open(target, Actor("home", "h"))
+    try:
+        if when == "preview":
+            merge(s, incoming, dry_run=True)
+            assert copies == [incoming] and len(calls) == 2   # compared again, from a copy
+        else:
+            merge(s, incoming)
+            assert copies == [incoming] and len(calls) == 2
+            assert s.select("calendar_step", order_by="id")[0]["remark"] == "theirs, again"
+    finally:
+        s.close()
