@@ -91,17 +91,22 @@ def _after_kill_state(live):
         s.close()
 
 
-def test_merge_killed_inside_its_transaction_changes_nothing(pair, tmp_path):
-    base, incoming, before, after = pair
-    live = tmp_path / "live.db"
-    shutil.copy(base, live)
-    proc = _run(["merge", "--db", str(live), str(incoming)], tmp_path, {"PMQA_FAULT_PAUSE": "merge-apply"})
-    _wait_for_point(proc, "merge-apply")
+def _kill_while_writing(args, point, live, before, tmp_path):
+    """Run the command line until it waits at ``point`` inside its transaction, kill it there, and
+    check the file is as ``before`` and sound."""
+    proc = _run(args, tmp_path, {"PMQA_FAULT_PAUSE": point})
+    _wait_for_point(proc, point)
     assert _write_locked(live)  # really in the middle of writing
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert _after_kill_state(live) == before
     assert integrity_ok(live)
+
+def test_merge_killed_inside_its_transaction_changes_nothing(pair, tmp_path):
+    base, incoming, before, after = pair
+    live = tmp_path / "live.db"
+    shutil.copy(base, live)
+    _kill_while_writing(["merge", "--db", str(live), str(incoming)], "merge-apply", live, before, tmp_path)
     # and the merge can simply be done again
     s = Store.open(live, Actor("home", "h"))
     try:
@@ -121,13 +126,7 @@ def test_folder_merge_killed_while_copying_its_result_changes_nothing(pair, tmp_
     folder = tmp_path / "received"
     folder.mkdir()
     shutil.copy(incoming, folder / "office.db")
-    proc = _run(["merge", "--db", str(live), "--folder", str(folder)], tmp_path, {"PMQA_FAULT_PAUSE": "folder-copy"})
-    _wait_for_point(proc, "folder-copy")
-    assert _write_locked(live)  # really in the middle of writing
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert _after_kill_state(live) == before
-    assert integrity_ok(live)
+    _kill_while_writing(["merge", "--db", str(live), "--folder", str(folder)], "folder-copy", live, before, tmp_path)
     proc = _run(["merge", "--db", str(live), "--folder", str(folder)], tmp_path)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err

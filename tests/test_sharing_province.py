@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule
 
 from pmqa_desktop.core.sharing import merge
+from pmqa_desktop.core.sharing.folder import merge_folder
 from pmqa_desktop.core.storage.repair import NATURAL_KEYS
 from pmqa_desktop.core.storage import devplan, planning, schema
 from pmqa_desktop.core.storage import store as store_module
@@ -292,6 +293,44 @@ class Province(RuleBasedStateMachine):
             assert (present_values(target), clerk_view(target)) == after
         lost = self.known[dst] - present_values(target)
         assert not lost, sorted(lost)[:5]
+
+    @rule(dst=office, srcs=st.lists(office, min_size=1, max_size=3, unique=True))
+    def merge_folder_into(self, dst, srcs):
+        """The province's clerk merges a folder of offices' files at once (preview, then Merge): the
+        same as merging them one by one, in the folder's order, into a copy of the file."""
+        srcs = [x for x in srcs if x != dst]
+        if not srcs:
+            return
+        self.counter += 1
+        folder = self.dir / f"folder{self.counter}"
+        folder.mkdir()
+        for i, x in enumerate(srcs):
+            shutil.copy(self.stores[x].path, folder / f"{i}-{x}.db")
+        target = self.stores[dst]
+        expect_path = self.dir / f"expect{self.counter}.db"
+        shutil.copy(target.path, expect_path)
+        expect = Store.open(expect_path, target.actor)
+        try:
+            with pc_clock(dst):
+                for f in sorted(folder.iterdir()):
+                    merge(expect, f, backup=False)
+            expected = clerk_view(expect), present_values(expect)
+        finally:
+            expect.close()
+            expect_path.unlink()
+        before = target.query("SELECT count(*) AS n FROM conflict")[0]["n"]
+        with pc_clock(dst):
+            merge_folder(target, folder, dry_run=True)
+            done = merge_folder(target, folder, backup=False)
+        listed = target.query("SELECT count(*) AS n FROM conflict")[0]["n"] - before
+        assert listed == done.conflicts
+        assert (clerk_view(target), present_values(target)) == expected
+        check_sound(target)
+        for x in srcs:
+            self.known[dst] |= self.known[x]
+        lost = self.known[dst] - present_values(target)
+        assert not lost, sorted(lost)[:5]
+        shutil.rmtree(folder)
 
     def teardown(self):
         try:
