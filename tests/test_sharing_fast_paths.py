@@ -132,3 +132,89 @@ def test_a_file_replaced_after_its_preview_by_an_older_one_of_the_same_size_and_
         assert len(done.conflicts) == 1
     finally:
         store.close()
+
+
+def _conflict_rows(store):
+    return sorted((c["table_name"], c["row_id"], c["kept_rev"], c["other_rev"], c["source"], c["resolved"])
+                  for c in store.query("SELECT * FROM conflict"))
+
+
+@pytest.mark.parametrize("beside", [True, False], ids=["posix", "windows"])
+def test_a_folder_merged_in_the_window_by_the_copy_is_reviewed_undone_found_and_restored_as_merged_row_by_row(
+        qtbot, window, demo_db, tmp_path, monkeypatch, ff_used, beside):
+    """Through the real dialog: the folder previewed and merged (the staging copy's pages copied over
+    our file, its agencies 1 and 2 adding twin owners: settled there), then its conflict swapped,
+    undone, redone, its row's history read, a merged row found, and the backup made before the
+    merge restored. Every step sees what the row-by-row merge of the same folder gives; on Windows
+    (no backup beside the merge) the backup is made first as there."""
+    from pmqa_desktop.core.sharing import backup as backup_mod
+    from pmqa_desktop.core.storage import search
+    from pmqa_desktop.ui.sharing.dialogs import HistoryDialog
+    from test_sharing_folder import agency_file
+    from test_sharing_gui import click
+    if not beside:
+        monkeypatch.setattr(backup_mod.BackupBeside, "available", staticmethod(lambda store: False))
+    folder = tmp_path / "received"
+    folder.mkdir()
+    for n in (1, 2, 3):
+        agency_file(demo_db, folder, n)
+    window.sharing.auto_backup.wait()
+    before = data_digest(window.store)
+    # the same folder merged row by row into a copy of our file (the reference)
+    slow_path = tmp_path / "row_by_row.db"
+    shutil.copy(demo_db, slow_path)
+    with monkeypatch.context() as m:
+        m.setattr(folder_mod, "_fast_forward", lambda *a: None)
+        slow = Store.open(slow_path, Actor("province", "clerk"))
+        try:
+            merge_folder(slow, folder, backup=False)
+            slow_data, slow_conflicts = data_digest(slow), _conflict_rows(slow)
+        finally:
+            slow.close()
+
+    window.sharing.action_merge_folder.trigger()
+    dlg = window.sharing.last_dialog
+    qtbot.keyClicks(dlg.path, str(folder))
+    click(qtbot, dlg.preview_button)
+    click(qtbot, dlg.apply_button)
+    assert len(ff_used) == 1 and ff_used[0] is not None      # (the pages were copied)
+    store = window.store
+    assert data_digest(store) == slow_data
+    assert _conflict_rows(store) == slow_conflicts
+    assert dlg.pages.currentIndex() == 1 and dlg.conflict_model.rowCount() == len(open_conflicts(store)) >= 1
+    dlg.conflicts.selectRow(0)
+    cid = dlg.conflict_model.conflict_id(0)
+    conflict = store.query("SELECT * FROM conflict WHERE id = ?", (cid,))[0]
+    table, rid = conflict["table_name"], conflict["row_id"]
+    merged_row = store.get(table, rid, include_deleted=True)
+    state = merge_module.conflict_state(store, cid)
+    click(qtbot, dlg.swap_button)
+    swapped_row = store.get(table, rid, include_deleted=True)
+    assert swapped_row["rev"] != merged_row["rev"]
+    assert merge_module.conflict_state(store, cid)[1] == state[0]
+    own = merge_module.own_columns(table) + ["deleted"]
+    assert [swapped_row[c] for c in own] != [merged_row[c] for c in own]
+    window.undo_stack.undo()
+    assert [store.get(table, rid, include_deleted=True)[c] for c in own] == [merged_row[c] for c in own]
+    assert merge_module.conflict_state(store, cid) == state
+    window.undo_stack.redo()
+    assert [store.get(table, rid, include_deleted=True)[c] for c in own] == [swapped_row[c] for c in own]
+    # the row's history: both offices' versions, as the row-by-row merge keeps them
+    hd = HistoryDialog(window, table, rid)
+    qtbot.addWidget(hd)
+    assert hd.list.rowCount() >= 2
+    hd.close()
+    # find: the agencies' rows, now and after the file is opened again
+    assert [h.text for h in search.search(store, "ประชุมของส่วนราชการที่ 2")] == ["ประชุมของส่วนราชการที่ 2"]
+    dlg.close()
+    window.reload()
+    assert [h.text for h in search.search(window.store, "ประชุมของส่วนราชการที่ 3")] == ["ประชุมของส่วนราชการที่ 3"]
+    # the backup made before the merge holds our file as it was
+    window.action_backups.trigger()
+    bd = window.sharing.last_dialog
+    reasons = [bd.table.item(r, 1).text() for r in range(bd.table.rowCount())]
+    bd.table.selectRow(reasons.index("before a merge"))
+    click(qtbot, bd.restore_button)
+    click(qtbot, [b for b in bd.confirm.buttons.buttons() if b.text() == "Restore"][0])
+    assert data_digest(window.store) == before
+    assert search.search(window.store, "ประชุมของส่วนราชการที่ 2") == []
