@@ -12,7 +12,7 @@ from pmqa_desktop.core.sharing import list_backups, merge, open_conflicts
 from pmqa_desktop.core.sharing import folder as folder_mod
 from pmqa_desktop.core.sharing.folder import merge_folder
 from pmqa_desktop.core.storage.store import Actor, Store
-from sharing_helpers import data_digest
+from sharing_helpers import data_digest, integrity_ok
 
 merge_module = sys.modules["pmqa_desktop.core.sharing.merge"]   # (sharing.merge is the function)
 
@@ -218,3 +218,49 @@ def test_a_folder_merged_in_the_window_by_the_copy_is_reviewed_undone_found_and_
     click(qtbot, [b for b in bd.confirm.buttons.buttons() if b.text() == "Restore"][0])
     assert data_digest(window.store) == before
     assert search.search(window.store, "ประชุมของส่วนราชการที่ 2") == []
+
+
+@pytest.mark.parametrize("error", [OSError(28, "No space left on device"),
+                                   __import__("sqlite3").OperationalError("database or disk is full"),
+                                   __import__("sqlite3").OperationalError("attempt to write a readonly database")])
+def test_a_folder_merge_stopped_half_way_through_its_copy_changes_nothing_and_says_why(
+        demo_db, tmp_path, monkeypatch, ff_used, error):
+    """The staging copy's pages copied over our file stop half-way (a full disk, a folder made
+    read-only): a sentence for the clerk, our file as it was (rows, find, its next edits), and the
+    same Merge done again afterwards gives what it gives at once."""
+    from pmqa_desktop.core.errors import UserError
+    from pmqa_desktop.core.storage import planning, search
+    from test_sharing_folder import agency_file
+    folder = tmp_path / "received"
+    folder.mkdir()
+    for n in (1, 2, 3):
+        agency_file(demo_db, folder, n)
+    monkeypatch.setattr(folder_mod, "_COPY_MIN_PAGES", 1)
+    monkeypatch.setattr(folder_mod, "_COPY_STEPS", 50)
+    steps = []
+
+    def fault(name):
+        steps.append(name)
+        if len(steps) == 3:
+            raise error
+    monkeypatch.setattr(folder_mod, "fault_point", fault)
+    store = Store.open(demo_db, Actor("province", "clerk"))
+    try:
+        before = data_digest(store)
+        merge_folder(store, folder, dry_run=True)
+        with pytest.raises(UserError) as exc:
+            merge_folder(store, folder)
+        assert len(steps) == 3 and "Traceback" not in str(exc.value)
+        assert str(exc.value).startswith(("There is not enough free space", "demo.db cannot be written"))
+        assert data_digest(store) == before
+        assert search.search(store, "ประชุมของส่วนราชการที่ 1") == []
+        year = planning.fiscal_years(store, planning.find_organisation(store, "จังหวัดราชบุรี")["id"])[0]["id"]
+        planning.add_calendar_step(store, year, "ขั้นตอนหลังการรวมที่ไม่สำเร็จ")
+        assert [h.text for h in search.search(store, "ขั้นตอนหลังการรวมที่ไม่สำเร็จ")] == ["ขั้นตอนหลังการรวมที่ไม่สำเร็จ"]
+        monkeypatch.setattr(folder_mod, "fault_point", lambda name: None)
+        assert merge_folder(store, folder).applied
+        assert [h.text for h in search.search(store, "ประชุมของส่วนราชการที่ 1")] == ["ประชุมของส่วนราชการที่ 1"]
+        assert store.query("SELECT 1 FROM calendar_step WHERE text = 'ขั้นตอนหลังการรวมที่ไม่สำเร็จ'")
+    finally:
+        store.close()
+    assert integrity_ok(demo_db)
