@@ -264,3 +264,86 @@ def test_a_folder_merge_stopped_half_way_through_its_copy_changes_nothing_and_sa
     finally:
         store.close()
     assert integrity_ok(demo_db)
+
+
+def _merged_folder(demo_db, folder, target, monkeypatch, fast, cli=False):
+    """(rows and history, conflicts, find's index, hits) of a copy of ``demo_db`` that merged
+    ``folder`` (previewed first), by the page copy or row by row."""
+    from pmqa_desktop.cli import main
+    from pmqa_desktop.core.storage import search
+    shutil.copy(demo_db, target)
+    used = []
+    real = folder_mod._fast_forward
+    with monkeypatch.context() as m:
+        m.setattr(folder_mod, "_fast_forward", (lambda *a: used.append(real(*a)) or used[-1]) if fast else
+                  (lambda *a: None))
+        if cli:
+            assert main(["merge", "--db", str(target), "--folder", str(folder)]) == 0
+        else:
+            s = Store.open(target, Actor("province", "clerk"))
+            try:
+                merge_folder(s, folder, dry_run=True)
+                assert merge_folder(s, folder).applied
+            finally:
+                s.close()
+    assert bool(used) == fast and all(u is not None for u in used)
+    s = Store.open(target, Actor("province", "clerk"))
+    try:
+        s.index_edits()
+        hits = sorted((h.table, h.row_id, h.field) for q in ("ประชุม", "ขั้นตอน", "น่าน") for h in search.search(s, q))
+        return (data_digest(s), _conflict_rows(s), sorted(s.conn.execute("SELECT rowid, text FROM search_index")),
+                hits, sorted(s.conn.execute("SELECT key, value FROM meta WHERE key NOT IN ('created_at')")))
+    finally:
+        s.close()
+
+
+@pytest.mark.parametrize("cli", [False, True], ids=["api", "cli"])
+def test_a_folder_with_a_version_1_file_with_twins_and_orphans_is_merged_by_the_copy_as_row_by_row(
+        demo_db, tmp_path, monkeypatch, cli):
+    """The agencies' files and an old (version-1) file holding twins and a row under a deleted
+    parent: brought forward in its copy, settled in the staging copy; the page copy gives every
+    row, version, conflict, find's index and hit that the row-by-row merge gives."""
+    from test_schema_migration import version_1_file
+    from test_sharing_folder import agency_file
+    folder = tmp_path / "received"
+    folder.mkdir()
+    for n in (1, 2):
+        agency_file(demo_db, folder, n)
+    version_1_file(folder / "old.db")
+    fast = _merged_folder(demo_db, folder, tmp_path / "fast.db", monkeypatch, True, cli)
+    slow = _merged_folder(demo_db, folder, tmp_path / "slow.db", monkeypatch, False, cli)
+    assert fast[1] and fast[3]
+    for a, b in zip(fast, slow):
+        assert a == b
+
+
+def test_the_files_clock_after_a_folder_merge_by_the_copy_keeps_our_own_latest_edit(demo_db, tmp_path, monkeypatch):
+    """Our edit made (in this session) after the agencies' files were: the file's clock after the
+    merge is that edit's stamp, as the row-by-row merge leaves it (later edits, once the file is
+    opened again, sort after it), not the staging copy's, which never saw our session's clock."""
+    from test_sharing_folder import agency_file
+    folder = tmp_path / "received"
+    folder.mkdir()
+    for n in (1, 2):
+        agency_file(demo_db, folder, n)
+    clocks = {}
+    real = folder_mod._fast_forward
+    for fast in (True, False):
+        target = tmp_path / f"{fast}.db"
+        shutil.copy(demo_db, target)
+        used = []
+        monkeypatch.setattr(folder_mod, "_fast_forward",
+                            (lambda *a: used.append(real(*a)) or used[-1]) if fast else (lambda *a: None))
+        s = Store.open(target, Actor("province", "clerk"))
+        try:
+            with s.transaction():
+                s.update("calendar_step", _first_step(s)["id"], {"remark": "ours, the latest"})
+            edited = s.last_clock
+            merge_folder(s, folder, dry_run=True)
+            assert merge_folder(s, folder).applied and bool(used) == fast
+            clocks[fast] = (edited, s.last_clock, s.meta("clock"))
+        finally:
+            s.close()
+    for fast in (True, False):
+        edited, last, meta = clocks[fast]
+        assert last == meta == edited

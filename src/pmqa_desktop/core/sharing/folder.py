@@ -597,6 +597,10 @@ def _copy_staged(store: Store, st: _Staged, backup: bool) -> tuple[MergeReport, 
         try:
             with staging:
                 staging.execute("UPDATE conflict SET found_at = ? WHERE rowid > ?", (now_iso(), st.first))
+                if store.last_clock:   # (our session's latest stamp, as a merge into our file keeps it)
+                    staging.execute("INSERT INTO meta(key, value) VALUES ('clock', ?) ON CONFLICT(key) DO UPDATE "
+                                    "SET value = excluded.value WHERE excluded.value > meta.value",
+                                    (store.last_clock,))
                 if noted and search.index_exists(staging):
                     search.mark_behind(staging)
         finally:
