@@ -347,3 +347,81 @@ def test_the_files_clock_after_a_folder_merge_by_the_copy_keeps_our_own_latest_e
     for fast in (True, False):
         edited, last, meta = clocks[fast]
         assert last == meta == edited
+
+
+@pytest.mark.parametrize("link", ["symlink", "hard link"])
+def test_our_own_file_under_another_name_is_merged_from_a_copy_and_changes_nothing(demo_db, tmp_path, capsys,
+                                                                                 link):
+    """``merge --db X Y`` where Y is X itself (a link to it): never read in place (it is our file,
+    written by the merge), merged from a copy: nothing changes, nothing is written to it twice."""
+    from pmqa_desktop.cli import main
+    from pmqa_desktop.core.sharing import safety
+    other = tmp_path / "links" / "same.db"
+    other.parent.mkdir()
+    (os.symlink if link == "symlink" else os.link)(demo_db, other)
+    assert not safety.in_place_ok(other, demo_db)
+    before = data_digest(demo_db)
+    assert main(["merge", "--db", str(demo_db), str(other)]) == 0
+    assert main(["merge", "--db", str(demo_db), str(other)]) == 0
+    assert data_digest(demo_db) == before
+    assert integrity_ok(demo_db)
+
+
+def test_a_file_read_in_place_merged_twice_is_merged_once(demo_db, tmp_path, capsys):
+    """The same office file merged a second time (in place both times, from the CLI): the second
+    merge finds nothing new, and the file read in place is not changed by either."""
+    from pmqa_desktop.cli import main
+    incoming = _edited(demo_db, tmp_path / "office.db", "office X", "theirs")
+    data = incoming.read_bytes()
+    assert main(["merge", "--db", str(demo_db), str(incoming)]) == 0
+    once = data_digest(demo_db)
+    assert main(["merge", "--db", str(demo_db), str(incoming), "--dry-run"]) == 0
+    assert main(["merge", "--db", str(demo_db), str(incoming)]) == 0
+    assert data_digest(demo_db) == once and incoming.read_bytes() == data
+    s = Store.open(demo_db, Actor("province", "clerk"))
+    try:
+        assert _first_step(s)["remark"] == "theirs" and not open_conflicts(s)
+    finally:
+        s.close()
+
+
+@pytest.mark.parametrize("between", ["review", "find", "swap"])
+def test_what_the_clerk_does_between_the_folder_preview_and_merge_is_kept(demo_db, tmp_path, monkeypatch, ff_used,
+                                                                          between):
+    """Conflicts from an earlier merge; an edit not yet indexed for find; the folder previewed;
+    then a conflict marked reviewed, or Find run (indexing the edit), or a conflict swapped; then
+    Merge: what was done in between is in the file after it (never the staging copy's older
+    picture of it), the agencies' rows too, and find finds both."""
+    from pmqa_desktop.core import sharing
+    from pmqa_desktop.core.storage import planning, search
+    from test_sharing_folder import agency_file
+    earlier = tmp_path / "earlier"
+    earlier.mkdir()
+    for n in (1, 2):
+        agency_file(demo_db, earlier, n)
+    folder = tmp_path / "received"
+    folder.mkdir()
+    agency_file(demo_db, folder, 3)
+    store = Store.open(demo_db, Actor("province", "clerk"))
+    try:
+        merge_folder(store, earlier)
+        cid = open_conflicts(store)[0]["id"]
+        year = planning.fiscal_years(store, planning.find_organisation(store, "จังหวัดราชบุรี")["id"])[0]["id"]
+        planning.add_calendar_step(store, year, "ขั้นตอนก่อนดูตัวอย่าง")
+        merge_folder(store, folder, dry_run=True)
+        state = sharing.conflict_state(store, cid)
+        if between == "review":
+            sharing.resolve_conflict(store, cid)
+        elif between == "find":
+            assert [h.text for h in search.search(store, "ขั้นตอนก่อนดูตัวอย่าง")] == ["ขั้นตอนก่อนดูตัวอย่าง"]
+        else:
+            sharing.swap_conflict(store, cid)
+        after = sharing.conflict_state(store, cid)
+        assert (after != state) == (between != "find")
+        assert merge_folder(store, folder).applied and ff_used[-1] is not None   # (by the copy)
+        assert sharing.conflict_state(store, cid) == after
+        assert (cid in {c["id"] for c in open_conflicts(store)}) == (between != "review")
+        for text in ("ขั้นตอนก่อนดูตัวอย่าง", "ประชุมของส่วนราชการที่ 3", "ประชุมของส่วนราชการที่ 1"):
+            assert [h.text for h in search.search(store, text)] == [text]
+    finally:
+        store.close()
