@@ -425,3 +425,51 @@ def test_what_the_clerk_does_between_the_folder_preview_and_merge_is_kept(demo_d
             assert [h.text for h in search.search(store, text)] == [text]
     finally:
         store.close()
+
+
+def test_a_folder_merge_by_the_copy_while_another_program_reads_our_file_says_so_and_does_not_hang(
+        demo_db, tmp_path, monkeypatch, ff_used):
+    """Another program holds a read of our file (a viewer left open on it): the page copy cannot
+    end its transaction. As the row-by-row merge, it waits as long as a commit waits and then says
+    so, our file unchanged; it never spins until the other program lets go. Once it has, the same
+    Merge takes."""
+    import subprocess
+    import time
+    from pmqa_desktop.core.errors import UserError
+    from test_sharing_folder import agency_file
+    folder = tmp_path / "received"
+    folder.mkdir()
+    for n in (1, 2):
+        agency_file(demo_db, folder, n)
+    store = Store.open(demo_db, Actor("province", "clerk"))
+    reader = None
+    try:
+        store.conn.execute("PRAGMA busy_timeout = 300")   # (a commit's wait, made short here)
+        before = data_digest(store)
+        merge_folder(store, folder, dry_run=True)
+        reader = subprocess.Popen(
+            [sys.executable, "-c", "import sqlite3, sys, time\n"
+             f"c = sqlite3.connect({Path(demo_db).as_uri() + '?mode=ro'!r}, uri=True, isolation_level=None)\n"
+             "c.execute('BEGIN'); c.execute('SELECT count(*) FROM meta').fetchone()\n"
+             "print('reading', flush=True); time.sleep(60)\n"], stdout=subprocess.PIPE, text=True)
+        assert reader.stdout.readline().strip() == "reading"
+        copying = []
+        real = folder_mod._copy_staged
+        monkeypatch.setattr(folder_mod, "_copy_staged", lambda *a: copying.append(1) or real(*a))
+        t = time.monotonic()
+        with pytest.raises(UserError) as exc:
+            merge_folder(store, folder)
+        assert time.monotonic() - t < 20
+        assert copying and "another program" in str(exc.value)
+        assert data_digest(store) == before
+        reader.kill()
+        reader.wait()
+        assert merge_folder(store, folder).applied and ff_used[-1] is not None
+        assert [r["text"] for r in store.query("SELECT text FROM calendar_step WHERE text = "
+                                               "'ประชุมของส่วนราชการที่ 2'")]
+    finally:
+        if reader is not None and reader.poll() is None:
+            reader.kill()
+            reader.wait()
+        store.close()
+    assert integrity_ok(demo_db)

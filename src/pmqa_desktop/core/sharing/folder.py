@@ -108,6 +108,7 @@ def _refuse(bad: list[str]) -> None:
 
 # the fast-forward copies its pages in steps (one transaction all the same): a point between them
 _COPY_STEPS, _COPY_MIN_PAGES = 8, 256
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6   # (a step's status: our file held by another connection)
 SEARCH_CODE = {table: code for table, (code, _fields) in search.SEARCHABLE.items()}
 
 
@@ -615,7 +616,12 @@ def _copy_staged(store: Store, st: _Staged, backup: bool) -> tuple[MergeReport, 
         try:
             (pages,) = source.execute("PRAGMA page_count").fetchone()
 
-            def step(_status: int, remaining: int, _total: int) -> None:
+            def step(status: int, remaining: int, _total: int) -> None:
+                # another program reading our file: the step waited as long as a commit waits
+                # (the busy timeout); given up then, as a merge's commit (Python's backup would
+                # retry at once, for as long as the other program reads)
+                if status in (_SQLITE_BUSY, _SQLITE_LOCKED):
+                    raise sqlite3.OperationalError("database is locked")
                 if remaining:
                     fault_point("folder-copy")
             # one transaction of our file, all of it or nothing, whatever the steps
