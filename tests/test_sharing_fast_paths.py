@@ -473,3 +473,35 @@ def test_a_folder_merge_by_the_copy_while_another_program_reads_our_file_says_so
             reader.wait()
         store.close()
     assert integrity_ok(demo_db)
+
+
+def test_two_folders_merged_by_the_copy_one_after_the_other_leave_finds_index_as_a_rebuild_makes_it(
+        demo_db, tmp_path, ff_used):
+    """A second folder merged by the page copy before find has indexed the first one's rows (the
+    file says its index is behind): every row of both is found, and the index is the one a fresh
+    build makes, before and after the file is opened again."""
+    from pmqa_desktop.core.storage import search
+    from test_sharing_folder import agency_file
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    agency_file(demo_db, first, 1)
+    agency_file(demo_db, second, 2)
+    agency_file(demo_db, second, 3)
+
+    def index(s):
+        s.index_edits()
+        return sorted(s.conn.execute("SELECT rowid, text FROM search_index"))
+    store = Store.open(demo_db, Actor("province", "clerk"))
+    try:
+        assert merge_folder(store, first).applied
+        assert merge_folder(store, second).applied
+        assert len(ff_used) == 2 and None not in ff_used
+        got = index(store)
+        for n in (1, 2, 3):
+            assert [h.text for h in search.search(store, f"ประชุมของส่วนราชการที่ {n}")] == [f"ประชุมของส่วนราชการที่ {n}"]
+        with store.transaction():
+            search.rebuild(store.conn)
+        assert index(store) == got
+    finally:
+        store.close()
