@@ -28,7 +28,7 @@ from ..storage import schema, search
 from ..storage.store import Change, Store, read_only_uri, set_defensive
 from .faults import fault_point
 from .merge import (_KEEP, _NEW, _TAKE, _TAKE_IX, ConflictInfo, MergeReport, _stat_key, _state, conflict_fields,
-                    failure_message, merge, outcome_lines, table_label)
+                    discard_preview, failure_message, merge, outcome_lines, table_label)
 from .safety import check_file, open_incoming
 
 _SKIP_SUFFIXES = ("-journal", "-wal", "-shm", ".lock", ".tmp", ".part")
@@ -559,6 +559,9 @@ def _fast_forward(store: Store, st: _Staged, backup: bool) -> MergeReport | None
             store.conn.execute("DROP TABLE IF EXISTS temp.ff_changed")
     if done is None:
         return None
+    # a file's preview kept (``merge``) was decided against our file as it was; the page copy
+    # changes neither count it is checked against (``merge._state``), as a write of ours would
+    discard_preview()
     report, changes = done
     if changes:   # (what the merge's transaction tells the window)
         for listener in list(store._listeners):
