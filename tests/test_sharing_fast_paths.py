@@ -10,6 +10,7 @@ import pytest
 
 from pmqa_desktop.core.sharing import list_backups, merge, open_conflicts
 from pmqa_desktop.core.sharing import folder as folder_mod
+from pmqa_desktop.core.sharing import safety
 from pmqa_desktop.core.sharing.folder import merge_folder
 from pmqa_desktop.core.storage.store import Actor, Store
 from sharing_helpers import data_digest, integrity_ok
@@ -133,6 +134,34 @@ def test_a_file_replaced_after_its_preview_by_an_older_one_of_the_same_size_and_
     finally:
         store.close()
 
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the change time is the system's own on POSIX only")
+def test_a_file_rewritten_during_a_merge_read_in_place_with_its_size_and_time_kept_is_merged_again(
+        demo_db, tmp_path, monkeypatch):
+    """Merged straight away (read in place, no preview): a file of the same size written over it
+    while it is compared, its modification time put back. Its change time (set by the system, not
+    by any program) tells: what was read is thrown away and the file merged again from a copy."""
+    incoming = _edited(demo_db, tmp_path / "office.db", "office X", "first")
+    corrected = _edited(demo_db, tmp_path / "corrected.db", "office X", "corrected")
+    assert safety.in_place_ok(incoming, demo_db)
+    real = merge_module._compare
+    calls = []
+
+    def compare_then_rewrite(*a, **k):
+        out = real(*a, **k)
+        calls.append(1)
+        if len(calls) == 1:
+            _rewrite_keeping_stat(incoming, corrected)
+        return out
+    monkeypatch.setattr(merge_module, "_compare", compare_then_rewrite)
+    store = Store.open(demo_db, Actor("province", "clerk"))
+    try:
+        merge(store, incoming)
+        assert len(calls) == 2
+        assert _first_step(store)["remark"] == "corrected"
+    finally:
+        store.close()
 
 def _conflict_rows(store):
     return sorted((c["table_name"], c["row_id"], c["kept_rev"], c["other_rev"], c["source"], c["resolved"])

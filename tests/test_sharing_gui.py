@@ -1,7 +1,6 @@
 """File > Export / Merge / Backups and Edit > History, driven through the real widgets."""
 import contextlib
 import shutil
-from pathlib import Path
 import sqlite3
 
 import pytest
@@ -188,13 +187,9 @@ def test_read_only_file_cannot_be_merged_into(qtbot, window, demo_db):
     assert window.action_merge.isEnabled()
 
 
-@pytest.mark.parametrize("in_place", [False, True])
-def test_cancelled_preview_lets_its_private_copy_go(qtbot, window, demo_db, tmp_path, monkeypatch, in_place):
-    """A private copy is removed; a file read where it is (no copy) is of course left alone."""
+def test_cancelled_preview_lets_its_private_copy_go(qtbot, window, demo_db, tmp_path):
     import sys
-    from pmqa_desktop.core.sharing import safety
     merge_module = sys.modules["pmqa_desktop.core.sharing.merge"]   # (sharing.merge is the function)
-    monkeypatch.setattr(safety, "in_place_ok", lambda path, ours=None: in_place)
     with another_office(demo_db, tmp_path) as s:
         sid = s.select("calendar_step")[0]["id"]
         s.update("calendar_step", sid, {"remark": "theirs"})
@@ -202,11 +197,9 @@ def test_cancelled_preview_lets_its_private_copy_go(qtbot, window, demo_db, tmp_
     assert dlg.apply_button.isEnabled()
     kept = merge_module._prepared
     assert kept is not None and kept.copy.exists()      # kept for the Apply that may follow
-    assert (kept.copy == Path(s.path)) == in_place
     click(qtbot, dlg.apply_buttons.button(QDialogButtonBox.Cancel))
     assert not dlg.isVisible()
-    assert merge_module._prepared is None and kept.copy.exists() == in_place
-    assert Path(s.path).exists()
+    assert merge_module._prepared is None and not kept.copy.exists()
     assert window.store.get("calendar_step", sid)["remark"] != "theirs"   # nothing merged
 
 

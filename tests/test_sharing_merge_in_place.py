@@ -1,6 +1,7 @@
 """An incoming file on the same disk as the temporary folder is merged where it is, read-only,
-instead of from a private copy: the same result, the file never written, and a file changed
-while it is read is merged again from a copy."""
+instead of from a private copy, when no preview of it is kept (a preview keeps its private copy:
+its decisions are reused only for the bytes it read): the same result, the file never written,
+and a file changed while it is read is merged again from a copy."""
 import os
 import shutil
 import sys
@@ -44,13 +45,13 @@ def copies(monkeypatch):
 
 
 def _merged(demo_db, incoming, tmp_path, name):
+    """Merged straight away (no preview), as ``pmqa-desktop merge`` does."""
     target = tmp_path / name
     shutil.copy(demo_db, target)
     s = Store.open(target, Actor("home", "h"))
     try:
-        preview = merge(s, incoming, dry_run=True)
         done = merge(s, incoming)
-        return data_digest(s), preview.lines(), done.lines(), len(done.conflicts)
+        return data_digest(s), done.lines(), len(done.conflicts), done.rows_taken
     finally:
         s.close()
 
@@ -65,8 +66,21 @@ def test_a_file_on_the_same_disk_is_merged_where_it_is_never_written_and_alike(d
     assert not any(Path(f"{incoming}{s}").exists() for s in ("-journal", "-wal", "-shm"))
     monkeypatch.setattr(safety, "in_place_ok", lambda path, ours=None: False)
     copied = _merged(demo_db, incoming, tmp_path, "b.db")
-    assert copies == [incoming]                  # (the preview's copy, which the merge reuses)
+    assert copies == [incoming]
     assert in_place == copied
+
+
+def test_a_preview_keeps_a_private_copy_that_its_merge_reuses(demo_db, incoming, tmp_path, copies):
+    target = tmp_path / "t.db"
+    shutil.copy(demo_db, target)
+    s = Store.open(target, Actor("home", "h"))
+    try:
+        merge(s, incoming, dry_run=True)
+        merge(s, incoming)
+        assert copies == [incoming]
+        assert s.select("calendar_step", order_by="id")[0]["remark"] == "theirs"
+    finally:
+        s.close()
 
 
 def test_only_a_plain_file_of_this_version_on_the_temporary_folders_disk_is_read_in_place(demo_db, incoming,
@@ -108,9 +122,8 @@ def test_a_file_with_a_journal_beside_it_is_merged_from_a_copy(demo_db, incoming
         s.close()
 
 
-@pytest.mark.parametrize("when", ["preview", "merge"])
 def test_a_file_written_while_it_is_read_is_merged_again_from_a_copy(demo_db, incoming, tmp_path, copies,
-                                                                      monkeypatch, when):
+                                                                      monkeypatch):
     """The other office's program (or a copy over it) writes the file half-way: what was read of it
     is not used; it is read again from a private copy, so the result is that of the file as it is
     now."""
@@ -134,12 +147,8 @@ def test_a_file_written_while_it_is_read_is_merged_again_from_a_copy(demo_db, in
     monkeypatch.setattr(merge_module, "_compare", compare_then_write)
     s = Store.open(target, Actor("home", "h"))
     try:
-        if when == "preview":
-            merge(s, incoming, dry_run=True)
-            assert copies == [incoming] and len(calls) == 2   # compared again, from a copy
-        else:
-            merge(s, incoming)
-            assert copies == [incoming] and len(calls) == 2
-            assert s.select("calendar_step", order_by="id")[0]["remark"] == "theirs, again"
+        merge(s, incoming)
+        assert copies == [incoming] and len(calls) == 2   # compared again, from a copy
+        assert s.select("calendar_step", order_by="id")[0]["remark"] == "theirs, again"
     finally:
         s.close()

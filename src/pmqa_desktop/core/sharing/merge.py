@@ -35,7 +35,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import errno
-import hashlib
 import json
 import logging
 import os
@@ -1121,28 +1120,13 @@ def _same_bytes(a: Path, b: Path, chunk: int = 1 << 22) -> bool:
         return False
 
 
-def _digest(path: Path, chunk: int = 1 << 22) -> bytes | None:
-    """A digest of every byte of ``path`` (None if it cannot be read): a file read in place, not
-    copied, is known by it to be the same bytes at the Apply as at its preview (its size, time and
-    inode can be kept by a copy over it)."""
-    h = hashlib.blake2b(digest_size=32)
-    try:
-        with open(path, "rb") as fh:
-            while True:
-                x = fh.read(chunk)
-                if not x:
-                    return h.digest()
-                h.update(x)
-    except OSError:
-        return None
-
-
 def _stat_key(path: Path) -> tuple | None:
     try:
         st = path.stat()
     except OSError:
         return None
-    return (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
+    # (the change time too, where the system keeps one: a write or a time set back changes it)
+    return (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns if os.name == "posix" else 0)
 
 
 @dataclass
@@ -1160,7 +1144,6 @@ class _Prepared:
     plans: dict[str, _TablePlan]
     conflicts: list[ConflictInfo]
     report: MergeReport
-    digest: "_Digest | None" = None   # (read in place: the file's digest, taken while it was compared)
 
     def close(self) -> None:
         self.stack.close()
@@ -1207,38 +1190,17 @@ def _reusable(p: _Prepared | None, store: Store, incoming_path: Path) -> bool:
     return True  # (and the incoming file byte for byte the copy: _BytesCheck, before anything is kept)
 
 
-class _Digest:
-    """``_digest`` of a file read in place, in a thread beside its preview's comparison."""
-
-    def __init__(self, path: Path):
-        self.digest: bytes | None = None
-        self.thread = threading.Thread(target=self._run, args=(path,), name="pmqa-digest", daemon=True)
-        self.thread.start()
-
-    def _run(self, path: Path) -> None:
-        self.digest = _digest(path)
-
-    def value(self) -> bytes | None:
-        self.thread.join()
-        return self.digest
-
-
 class _BytesCheck:
     """``_same_bytes`` in a thread, beside the apply: its answer is awaited before the transaction
-    commits (a different file rolls the apply back and everything is done again). ``b`` a
-    ``_Digest`` (or None: not known): the file read in place, compared with its digest at the preview."""
+    commits (a different file rolls the apply back and everything is done again)."""
 
-    def __init__(self, a: Path, b: "Path | _Digest | None"):
+    def __init__(self, a: Path, b: Path):
         self.same = False
         self.thread = threading.Thread(target=self._run, args=(a, b), name="pmqa-same-bytes", daemon=True)
         self.thread.start()
 
-    def _run(self, a: Path, b: "Path | _Digest | None") -> None:
-        if b is None or isinstance(b, _Digest):
-            before = b.value() if b is not None else None
-            self.same = before is not None and _digest(a) == before
-        else:
-            self.same = _same_bytes(a, b)
+    def _run(self, a: Path, b: Path) -> None:
+        self.same = _same_bytes(a, b)
 
     def result(self) -> bool:
         self.thread.join()
@@ -1418,7 +1380,6 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
     keep_plan = False
     same_bytes: _BytesCheck | None = None
     read_in_place = False   # the incoming file itself read, not a private copy: unchanged until the end?
-    digest: _Digest | None = None
     with contextlib.ExitStack() as stack:
         if checked:   # (a preview of a checked copy is not kept: the caller keeps the copy)
             if prev is not None:
@@ -1428,9 +1389,7 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
         if reuse:
             stack.callback(prev.close)
             stat = prev.stat
-            # read where it is (the same file; its bytes those its preview read: their digest)
-            read_in_place = prev.copy == incoming_path
-            same_bytes = _BytesCheck(incoming_path, prev.digest if read_in_place else prev.copy)
+            same_bytes = _BytesCheck(incoming_path, prev.copy)
             stack.callback(same_bytes.result)  # (joined before the copy is removed)
             copy = prev.copy
             plans, conflicts, state = prev.plans, prev.conflicts, prev.state
@@ -1450,10 +1409,10 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
             else:
                 copy, res = stack.enter_context(open_incoming(
                     incoming_path, thorough=False, background=True, also=_side_work(store.path),
-                    in_place_of=store.path if in_place and store.path is not None else None))
+                    # (a preview keeps a private copy: its decisions are reused only for the
+                    # bytes it read, compared with the file byte for byte at the Merge)
+                    in_place_of=store.path if in_place and not dry_run and store.path is not None else None))
                 read_in_place = res.in_place
-                if read_in_place and dry_run:   # (for the Apply: the bytes it will take, as read now)
-                    digest = _Digest(incoming_path)
         with store._lock:
             store.conn.execute("ATTACH DATABASE ? AS inc", (read_only_uri(copy),))
             saved = _speed_up(store)
@@ -1486,7 +1445,7 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                     state = (store.conn.total_changes, version)
                     if dry_run and not checked:
                         _put_prepared(_Prepared(weakref.ref(store), stat, stack.pop_all(), copy, state,
-                                                plans, conflicts, report, digest))
+                                                plans, conflicts, report))
                         keep_plan = True
                 if dry_run or report.changes_nothing:
                     if same_bytes is not None and not same_bytes.result():

@@ -272,8 +272,9 @@ def _bring_forward(copy: Path, res: CheckResult) -> None:
 
 
 def in_place_ok(path: Path, ours: Path | None = None) -> bool:
-    """Whether a merge may read the incoming file where it is, opened read-only, instead of a
-    private copy of it: the copy would go to the same disk (the temporary folder's), so it buys
+    """Whether a merge (one that keeps no preview: a preview's decisions are reused only for the
+    bytes it read, kept in its private copy) may read the incoming file where it is, opened
+    read-only, instead of a private copy of it: the copy would go to the same disk (the temporary folder's), so it buys
     nothing but the wait and the space (400 MB for a large file); a file on a stick or a share
     is still copied (read once, in order, and then never again from there). Only a file of this
     program's version (nothing to bring forward in it), in the rollback-journal format, with no
