@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pmqa_desktop.core.sharing import list_backups, merge, open_conflicts
+from pmqa_desktop.core.sharing import merge, open_conflicts
 from pmqa_desktop.core.sharing import folder as folder_mod
 from pmqa_desktop.core.sharing import safety
 from pmqa_desktop.core.sharing.folder import merge_folder
@@ -163,6 +163,7 @@ def test_a_file_rewritten_during_a_merge_read_in_place_with_its_size_and_time_ke
     finally:
         store.close()
 
+
 def _conflict_rows(store):
     return sorted((c["table_name"], c["row_id"], c["kept_rev"], c["other_rev"], c["source"], c["resolved"])
                   for c in store.query("SELECT * FROM conflict"))
@@ -281,6 +282,9 @@ def test_a_folder_merge_stopped_half_way_through_its_copy_changes_nothing_and_sa
             merge_folder(store, folder)
         assert len(steps) == 3 and "Traceback" not in str(exc.value)
         assert str(exc.value).startswith(("There is not enough free space", "demo.db cannot be written"))
+        assert "staging" not in str(exc.value)
+        if str(exc.value).startswith("There"):
+            assert "to merge received into demo.db" in str(exc.value)   # (the folder, by its name)
         assert data_digest(store) == before
         assert search.search(store, "ประชุมของส่วนราชการที่ 1") == []
         year = planning.fiscal_years(store, planning.find_organisation(store, "จังหวัดราชบุรี")["id"])[0]["id"]

@@ -371,6 +371,26 @@ def test_merge_every_file_in_a_folder_one_preview_one_backup(qtbot, window, demo
     assert dlg.pages.currentIndex() == 1 and dlg.conflict_model.rowCount() >= 1   # agencies 1 and 2 clashed
 
 
+
+def test_a_cancelled_folder_preview_lets_its_staging_copy_go(qtbot, window, demo_db, tmp_path):
+    """The folder's preview merged the files into a staging copy of our file (as large as it); the
+    dialog closed without Merge removes it now, not when the program ends."""
+    from pmqa_desktop.core.sharing import folder as folder_mod
+    from test_sharing_folder import agency_file
+    folder = tmp_path / "received"
+    folder.mkdir()
+    agency_file(demo_db, folder, 1)
+    window.sharing.action_merge_folder.trigger()
+    dlg = window.sharing.last_dialog
+    qtbot.keyClicks(dlg.path, str(folder))
+    click(qtbot, dlg.preview_button)
+    kept = folder_mod._staged
+    assert kept is not None and kept.staging.exists()
+    click(qtbot, dlg.apply_buttons.button(QDialogButtonBox.Cancel))
+    assert not dlg.isVisible()
+    assert folder_mod._staged is None and not kept.staging.exists()
+    assert window.store.query("SELECT 1 FROM organisation WHERE name = 'ส่วนราชการที่ 1'") == []
+
 def test_merge_folder_with_a_foreign_file_names_it_and_changes_nothing(qtbot, window, demo_db, tmp_path):
     from test_sharing_folder import _foreign, agency_file
     folder = tmp_path / "received"

@@ -171,7 +171,8 @@ def _stage(store: Store, folder: Path, files: list[Path], dry_run: bool) -> _Sta
     report = FolderReport(folder, dry_run)
     tmp = tempfile.TemporaryDirectory(prefix="pmqa-folder-")
     try:
-        staging_path = Path(tmp.name) / "staging.db"
+        # (named as the folder: what a message about merging it names is the folder, not a file of ours)
+        staging_path = Path(tmp.name) / (folder.resolve().name or "folder")
         with store._lock:
             target = sqlite3.connect(staging_path)
             try:

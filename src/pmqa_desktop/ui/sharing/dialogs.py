@@ -549,9 +549,13 @@ class MergeDialog(QDialog):
             self.fill_conflicts()
 
     def done(self, result: int) -> None:
-        # a preview keeps a checked private copy of the file for the Apply that may follow it;
-        # closing the dialog without applying lets it go now rather than when the program ends
+        # a preview keeps a checked private copy of the file (a folder's: a staging copy of our
+        # file) for the Apply that may follow it; closing the dialog without applying lets it go
+        # now rather than when the program ends
         sharing.discard_preview()
+        if self.folder:
+            from ...core.sharing.folder import discard_folder_preview
+            discard_folder_preview()
         self._drop_pending_backup()
         super().done(result)
 
