@@ -33,6 +33,20 @@ def offices(demo_db, tmp_path):
 
 
 @pytest.fixture
+def ff_used(monkeypatch):
+    """The folder merges' fast-forwards, as they return (None: merged row by row)."""
+    from pmqa_desktop.core.sharing import folder as folder_mod
+    used = []
+    real = folder_mod._fast_forward
+
+    def spy(*a):
+        used.append(real(*a))
+        return used[-1]
+    monkeypatch.setattr(folder_mod, "_fast_forward", spy)
+    return used
+
+
+@pytest.fixture
 def english(monkeypatch):
     """Messages in English, for assertions on their wording (also for the command lines the test
     starts); the language in force before is put back afterwards."""

@@ -10,7 +10,6 @@ import pytest
 
 from pmqa_desktop.core.sharing import merge, open_conflicts
 from pmqa_desktop.core.sharing import folder as folder_mod
-from pmqa_desktop.core.sharing import safety
 from pmqa_desktop.core.sharing.folder import merge_folder
 from pmqa_desktop.core.storage.store import Actor, Store
 from sharing_helpers import data_digest, integrity_ok
@@ -36,17 +35,14 @@ def _first_step(store):
     return store.select("calendar_step", order_by="id")[0]
 
 
-@pytest.fixture
-def ff_used(monkeypatch):
-    """The folder merges' fast-forwards (None: merged row by row)."""
-    used = []
-    real = folder_mod._fast_forward
-
-    def spy(*a):
-        used.append(real(*a))
-        return used[-1]
-    monkeypatch.setattr(folder_mod, "_fast_forward", spy)
-    return used
+def _edit_ours(demo_db, remark):
+    """Our own edit of the first step's remark (the file closed again)."""
+    store = Store.open(demo_db, Actor("province", "clerk"))
+    try:
+        with store.transaction():
+            store.update("calendar_step", _first_step(store)["id"], {"remark": remark})
+    finally:
+        store.close()
 
 
 @pytest.mark.parametrize("fast", [True, False])
@@ -116,12 +112,7 @@ def test_a_file_replaced_after_its_preview_by_an_older_one_of_the_same_size_and_
     row before our edit, never having seen it (a conflict, ours the newer). Our edit must stay,
     the other version kept in the history, as when the file is merged afresh."""
     older = _edited(demo_db, tmp_path / "older.db", "office X", "older, not seen by us")
-    store = Store.open(demo_db, Actor("province", "clerk"))
-    try:
-        with store.transaction():
-            store.update("calendar_step", _first_step(store)["id"], {"remark": "ours, newer"})
-    finally:
-        store.close()
+    _edit_ours(demo_db, "ours, newer")
     incoming = _edited(demo_db, tmp_path / "office.db", "office X", "theirs, after ours")
     store = Store.open(demo_db, Actor("province", "clerk"))
     try:
@@ -134,34 +125,6 @@ def test_a_file_replaced_after_its_preview_by_an_older_one_of_the_same_size_and_
     finally:
         store.close()
 
-
-
-@pytest.mark.skipif(os.name != "posix", reason="the change time is the system's own on POSIX only")
-def test_a_file_rewritten_during_a_merge_read_in_place_with_its_size_and_time_kept_is_merged_again(
-        demo_db, tmp_path, monkeypatch):
-    """Merged straight away (read in place, no preview): a file of the same size written over it
-    while it is compared, its modification time put back. Its change time (set by the system, not
-    by any program) tells: what was read is thrown away and the file merged again from a copy."""
-    incoming = _edited(demo_db, tmp_path / "office.db", "office X", "first")
-    corrected = _edited(demo_db, tmp_path / "corrected.db", "office X", "corrected")
-    assert safety.in_place_ok(incoming, demo_db)
-    real = merge_module._compare
-    calls = []
-
-    def compare_then_rewrite(*a, **k):
-        out = real(*a, **k)
-        calls.append(1)
-        if len(calls) == 1:
-            _rewrite_keeping_stat(incoming, corrected)
-        return out
-    monkeypatch.setattr(merge_module, "_compare", compare_then_rewrite)
-    store = Store.open(demo_db, Actor("province", "clerk"))
-    try:
-        merge(store, incoming)
-        assert len(calls) == 2
-        assert _first_step(store)["remark"] == "corrected"
-    finally:
-        store.close()
 
 
 def _conflict_rows(store):
@@ -550,12 +513,7 @@ def test_a_files_preview_made_before_a_folder_merge_that_only_adds_history_is_no
     folder = tmp_path / "received"
     folder.mkdir()
     y = _edited(demo_db, folder / "y.db", "office Y", "Y's, older")
-    store = Store.open(demo_db, Actor("province", "clerk"))
-    try:
-        with store.transaction():
-            store.update("calendar_step", _first_step(store)["id"], {"remark": "ours, newer"})
-    finally:
-        store.close()
+    _edit_ours(demo_db, "ours, newer")
     x = tmp_path / "x.db"
     shutil.copy(y, x)
     s = Store.open(x, Actor("office X", "clerk"))

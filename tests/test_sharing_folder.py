@@ -472,7 +472,7 @@ def _index_entries(store):
 
 
 def test_the_merge_takes_the_staging_copy_as_it_is_and_gives_what_merging_it_gives(demo_db, received, tmp_path,
-                                                                                   monkeypatch):
+                                                                                   monkeypatch, ff_used):
     """Our file unchanged since its staging copy was taken: the Merge copies that copy's pages over
     our file instead of merging it row by row. Everything the clerk sees is what the row-by-row
     merge gives: rows, history, conflicts (their ids those of the report), find's index."""
@@ -489,18 +489,11 @@ def test_the_merge_takes_the_staging_copy_as_it_is_and_gives_what_merging_it_giv
             slow_data, slow_conflicts, slow_index = data_digest(s), _conflicts(s), _index_entries(s)
         finally:
             s.close()
-    copied = []
-    real = folder_mod._fast_forward
-
-    def spy(*a):
-        copied.append(real(*a))
-        return copied[-1]
-    monkeypatch.setattr(folder_mod, "_fast_forward", spy)
     store = Store.open(demo_db, Actor("province", "clerk"))
     try:
         merge_folder(store, received, dry_run=True)
         done = merge_folder(store, received)
-        assert copied and copied[0] is not None   # (the pages were copied)
+        assert ff_used and ff_used[0] is not None   # (the pages were copied)
         assert done.applied and len(list_backups(demo_db)) == 1
         assert data_digest(store) == slow_data
         assert _conflicts(store) == slow_conflicts and slow_conflicts
