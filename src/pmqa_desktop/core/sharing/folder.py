@@ -108,8 +108,6 @@ def _refuse(bad: list[str]) -> None:
 
 # the fast-forward copies its pages in steps (one transaction all the same): a point between them
 _COPY_STEPS, _COPY_MIN_PAGES = 8, 256
-_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6   # (a step's status: our file held by another connection)
-SEARCH_CODE = {table: code for table, (code, _fields) in search.SEARCHABLE.items()}
 
 
 @dataclass
@@ -564,9 +562,7 @@ def _fast_forward(store: Store, st: _Staged, backup: bool) -> MergeReport | None
     # changes neither count it is checked against (``merge._state``), as a write of ours would
     discard_preview()
     report, changes = done
-    if changes:   # (what the merge's transaction tells the window)
-        for listener in list(store._listeners):
-            listener(changes)
+    store.notify(changes)   # (what the merge's transaction tells the window)
     return report
 
 
@@ -594,8 +590,8 @@ def _copy_staged(store: Store, st: _Staged, backup: bool) -> tuple[MergeReport, 
             conn.execute("DETACH DATABASE ff")
         if len(ids) != len(st.carried):
             return None
-        noted = {t: SEARCH_CODE[table] for t, table in enumerate(schema.SYNCED_TABLES)
-                 if counts[table] and table in SEARCH_CODE}
+        noted = {t: search.SEARCHABLE[table][0] for t, table in enumerate(schema.SYNCED_TABLES)
+                 if counts[table] and table in search.SEARCHABLE}
         # the staging copy's last touches: its conflicts found now (as a merge lists them), and
         # find's index behind until the noted rows are indexed (a crash before: rebuilt at open)
         staging = sqlite3.connect(st.staging)
@@ -624,7 +620,7 @@ def _copy_staged(store: Store, st: _Staged, backup: bool) -> tuple[MergeReport, 
                 # another program reading our file: the step waited as long as a commit waits
                 # (the busy timeout); given up then, as a merge's commit (Python's backup would
                 # retry at once, for as long as the other program reads)
-                if status in (_SQLITE_BUSY, _SQLITE_LOCKED):
+                if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
                     raise sqlite3.OperationalError("database is locked")
                 if remaining:
                     fault_point("folder-copy")

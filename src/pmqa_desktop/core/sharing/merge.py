@@ -1388,7 +1388,6 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
         reuse = not dry_run and not checked and _reusable(prev, store, incoming_path)
         if reuse:
             stack.callback(prev.close)
-            stat = prev.stat
             same_bytes = _BytesCheck(incoming_path, prev.copy)
             stack.callback(same_bytes.result)  # (joined before the copy is removed)
             copy = prev.copy

@@ -299,11 +299,16 @@ class Store:
                         raise
                 self.conn.execute("COMMIT")
                 changes, self._pending = self._pending, []
-                if notify and changes:
-                    for listener in list(self._listeners):
-                        listener(changes)
+                if notify:
+                    self.notify(changes)
             else:
                 self.conn.execute(f"RELEASE {name}")
+
+    def notify(self, changes: list[Change]) -> None:
+        """Tell the listeners of changes written (a transaction's, at its commit; or a merge's page copy)."""
+        if changes:
+            for listener in list(self._listeners):
+                listener(changes)
 
     def subscribe(self, listener: Callable[[list[Change]], None]) -> None:
         self._listeners.append(listener)
