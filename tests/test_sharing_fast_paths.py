@@ -143,7 +143,7 @@ def test_a_folder_merged_in_the_window_by_the_copy_is_reviewed_undone_found_and_
     from pmqa_desktop.core.sharing import backup as backup_mod
     from pmqa_desktop.core.storage import search
     from pmqa_desktop.ui.sharing.dialogs import HistoryDialog
-    from test_sharing_folder import agency_file
+    from test_sharing_folder import agency_file, merged_row_by_row
     from test_sharing_gui import click
     if not beside:
         monkeypatch.setattr(backup_mod.BackupBeside, "available", staticmethod(lambda store: False))
@@ -154,16 +154,8 @@ def test_a_folder_merged_in_the_window_by_the_copy_is_reviewed_undone_found_and_
     window.sharing.auto_backup.wait()
     before = data_digest(window.store)
     # the same folder merged row by row into a copy of our file (the reference)
-    slow_path = tmp_path / "row_by_row.db"
-    shutil.copy(demo_db, slow_path)
-    with monkeypatch.context() as m:
-        m.setattr(folder_mod, "_fast_forward", lambda *a: None)
-        slow = Store.open(slow_path, Actor("province", "clerk"))
-        try:
-            merge_folder(slow, folder, backup=False)
-            slow_data, slow_conflicts = data_digest(slow), _conflict_rows(slow)
-        finally:
-            slow.close()
+    slow_data, slow_conflicts = merged_row_by_row(demo_db, folder, tmp_path / "row_by_row.db", monkeypatch,
+                                                  lambda s, _r: (data_digest(s), _conflict_rows(s)), backup=False)
 
     window.sharing.action_merge_folder.trigger()
     dlg = window.sharing.last_dialog

@@ -79,6 +79,21 @@ def merged_one_by_one(demo_db, folder, tmp_path, each=None):
         s.close()
 
 
+def merged_row_by_row(demo_db, folder, target, monkeypatch, look, backup=True):
+    """``look(store, report)`` of a copy of ``demo_db`` (made at ``target``) that merged ``folder``
+    at once with the page copy switched off: the staging copy merged into it row by row (what
+    the page copy must give)."""
+    import pmqa_desktop.core.sharing.folder as folder_mod
+    shutil.copy(demo_db, target)
+    with monkeypatch.context() as m:
+        m.setattr(folder_mod, "_fast_forward", lambda *a: None)
+        s = Store.open(target, Actor("province", "clerk"))
+        try:
+            return look(s, merge_folder(s, folder, backup=backup))
+        finally:
+            s.close()
+
+
 def test_a_folder_merges_in_one_go_like_the_files_one_by_one(demo_db, received, tmp_path):
     expected, expected_conflicts = merged_one_by_one(demo_db, received, tmp_path)
 
@@ -476,19 +491,10 @@ def test_the_merge_takes_the_staging_copy_as_it_is_and_gives_what_merging_it_giv
     """Our file unchanged since its staging copy was taken: the Merge copies that copy's pages over
     our file instead of merging it row by row. Everything the clerk sees is what the row-by-row
     merge gives: rows, history, conflicts (their ids those of the report), find's index."""
-    import pmqa_desktop.core.sharing.folder as folder_mod
     from pmqa_desktop.core.storage import search
-    other = tmp_path / "row_by_row.db"
-    shutil.copy(demo_db, other)
-    # the staging copy merged row by row, as before
-    with monkeypatch.context() as m:
-        m.setattr(folder_mod, "_fast_forward", lambda *a: None)
-        s = Store.open(other, Actor("province", "clerk"))
-        try:
-            slow = merge_folder(s, received)
-            slow_data, slow_conflicts, slow_index = data_digest(s), _conflicts(s), _index_entries(s)
-        finally:
-            s.close()
+    slow, slow_data, slow_conflicts, slow_index = merged_row_by_row(
+        demo_db, received, tmp_path / "row_by_row.db", monkeypatch,
+        lambda s, report: (report, data_digest(s), _conflicts(s), _index_entries(s)))
     store = Store.open(demo_db, Actor("province", "clerk"))
     try:
         merge_folder(store, received, dry_run=True)
