@@ -19,6 +19,16 @@ merge_module = sys.modules["pmqa_desktop.core.sharing.merge"]   # (sharing.merge
 pytestmark = pytest.mark.usefixtures("english")
 
 
+@pytest.fixture(params=[True, False], ids=["change time (preview in place)", "no change time (private copy)"])
+def change_time(request, monkeypatch):
+    """Both ways a preview reads the file: where it is, trusted while its stat (change time
+    included: POSIX) is the same, or from a private copy compared byte for byte (Windows)."""
+    if request.param and os.name != "posix":
+        pytest.skip("the change time is the system's own on POSIX only")
+    monkeypatch.setattr(merge_module, "_change_time_kept", lambda: request.param)
+    return request.param
+
+
 def _edited(demo_db, path, office, remark):
     """A copy of the demo file whose first step's remark the other office changed."""
     shutil.copy(demo_db, path)
@@ -87,7 +97,7 @@ def _rewrite_keeping_stat(path: Path, new: Path) -> None:
 
 
 def test_a_file_replaced_between_preview_and_merge_with_the_same_size_and_time_is_merged_as_it_is_now(
-        demo_db, tmp_path):
+        demo_db, tmp_path, change_time):
     """The clerk previews a file, then copies the office's corrected file over it (same size, its
     time kept): the Merge merges the file as it is now, never the preview's decisions about the
     bytes that are gone (as with a private copy, compared byte for byte)."""
@@ -96,7 +106,7 @@ def test_a_file_replaced_between_preview_and_merge_with_the_same_size_and_time_i
     store = Store.open(demo_db, Actor("province", "clerk"))
     try:
         preview = merge(store, incoming, dry_run=True)
-        assert preview.rows_taken == 1
+        assert preview.rows_taken == 1 and merge_module._prepared.in_place == change_time
         _rewrite_keeping_stat(incoming, corrected)
         merge(store, incoming)
         assert _first_step(store)["remark"] == "corrected"
@@ -106,7 +116,7 @@ def test_a_file_replaced_between_preview_and_merge_with_the_same_size_and_time_i
 
 
 def test_a_file_replaced_after_its_preview_by_an_older_one_of_the_same_size_and_time_loses_no_edit(
-        demo_db, tmp_path):
+        demo_db, tmp_path, change_time):
     """Previewed: a file made from ours that changes a row we changed (it has our version: taken).
     Then, before Merge, a file of the same size and time is copied over it that changed the same
     row before our edit, never having seen it (a conflict, ours the newer). Our edit must stay,
@@ -117,7 +127,7 @@ def test_a_file_replaced_after_its_preview_by_an_older_one_of_the_same_size_and_
     store = Store.open(demo_db, Actor("province", "clerk"))
     try:
         preview = merge(store, incoming, dry_run=True)
-        assert preview.rows_taken == 1 and not preview.conflicts
+        assert preview.rows_taken == 1 and not preview.conflicts and merge_module._prepared.in_place == change_time
         _rewrite_keeping_stat(incoming, older)
         done = merge(store, incoming)
         assert _first_step(store)["remark"] == "ours, newer"

@@ -2,6 +2,7 @@
 import contextlib
 import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -187,19 +188,27 @@ def test_read_only_file_cannot_be_merged_into(qtbot, window, demo_db):
     assert window.action_merge.isEnabled()
 
 
-def test_cancelled_preview_lets_its_private_copy_go(qtbot, window, demo_db, tmp_path):
-    import sys
-    merge_module = sys.modules["pmqa_desktop.core.sharing.merge"]   # (sharing.merge is the function)
+@pytest.mark.parametrize("change_time", [True, False], ids=["read in place", "private copy"])
+def test_cancelled_preview_lets_its_private_copy_go(qtbot, window, demo_db, tmp_path, monkeypatch, change_time):
+    """Cancel after a preview: what it kept is let go at once: its private copy removed (Windows),
+    or, where the preview read the file in place (POSIX), nothing removed: the other office's file
+    stays as it was."""
+    import importlib
+    merge_module = importlib.import_module("pmqa_desktop.core.sharing.merge")   # (sharing.merge is the function)
+    monkeypatch.setattr(merge_module, "_change_time_kept", lambda: change_time)
     with another_office(demo_db, tmp_path) as s:
         sid = s.select("calendar_step")[0]["id"]
         s.update("calendar_step", sid, {"remark": "theirs"})
+    received = Path(s.path).read_bytes()
     dlg = preview(qtbot, window, s.path)
     assert dlg.apply_button.isEnabled()
     kept = merge_module._prepared
     assert kept is not None and kept.copy.exists()      # kept for the Apply that may follow
+    assert kept.in_place == change_time and (kept.copy == Path(s.path)) == change_time
     click(qtbot, dlg.apply_buttons.button(QDialogButtonBox.Cancel))
     assert not dlg.isVisible()
-    assert merge_module._prepared is None and not kept.copy.exists()
+    assert merge_module._prepared is None and kept.copy.exists() == change_time
+    assert Path(s.path).read_bytes() == received
     assert window.store.get("calendar_step", sid)["remark"] != "theirs"   # nothing merged
 
 

@@ -1,7 +1,7 @@
 """An incoming file on the same disk as the temporary folder is merged where it is, read-only,
-instead of from a private copy, when no preview of it is kept (a preview keeps its private copy:
-its decisions are reused only for the bytes it read): the same result, the file never written,
-and a file changed while it is read is merged again from a copy."""
+instead of from a private copy (previewed too where the system keeps a change time: a preview's
+decisions are reused only for the bytes it read): the same result, the file never written, and a
+file changed while it is read, or between the preview and the Merge, is merged again."""
 import os
 import shutil
 import sys
@@ -70,15 +70,77 @@ def test_a_file_on_the_same_disk_is_merged_where_it_is_never_written_and_alike(d
     assert in_place == copied
 
 
-def test_a_preview_keeps_a_private_copy_that_its_merge_reuses(demo_db, incoming, tmp_path, copies):
+def test_a_preview_reads_the_file_where_it_is_and_its_merge_reuses_what_it_read(demo_db, incoming, tmp_path,
+                                                                               copies, monkeypatch):
+    """Where the system keeps a change time (POSIX), a preview reads the file in place too: the
+    Merge reuses its decisions (nothing compared again) and the file is neither copied, written nor
+    removed."""
+    monkeypatch.setattr(merge_module, "_change_time_kept", lambda: True)
+    compared = []
+    real = merge_module._compare
+    monkeypatch.setattr(merge_module, "_compare", lambda *a, **k: compared.append(1) or real(*a, **k))
+    before = file_state(incoming)
     target = tmp_path / "t.db"
     shutil.copy(demo_db, target)
     s = Store.open(target, Actor("home", "h"))
     try:
         merge(s, incoming, dry_run=True)
-        merge(s, incoming)
-        assert copies == [incoming]
+        assert merge_module._prepared.in_place and merge_module._prepared.copy == incoming
+        done = merge(s, incoming)
+        assert copies == [] and len(compared) == 1 and done.applied
         assert s.select("calendar_step", order_by="id")[0]["remark"] == "theirs"
+        assert merge_module._prepared is None
+        assert file_state(incoming) == before          # still there, not a byte changed
+    finally:
+        s.close()
+
+
+def test_without_a_change_time_a_preview_keeps_a_private_copy_that_its_merge_reuses(demo_db, incoming, tmp_path,
+                                                                                    copies, monkeypatch):
+    """(Windows: a same stat does not prove the same bytes, so the preview reads a private copy and
+    the Merge compares the file with it byte for byte.)"""
+    monkeypatch.setattr(merge_module, "_change_time_kept", lambda: False)
+    target = tmp_path / "t.db"
+    shutil.copy(demo_db, target)
+    s = Store.open(target, Actor("home", "h"))
+    try:
+        merge(s, incoming, dry_run=True)
+        copy = merge_module._prepared.copy
+        assert not merge_module._prepared.in_place and copy != incoming and copy.exists()
+        merge(s, incoming)
+        assert copies == [incoming] and not copy.exists()
+        assert s.select("calendar_step", order_by="id")[0]["remark"] == "theirs"
+    finally:
+        s.close()
+
+
+def test_a_file_written_during_the_merge_after_its_preview_read_in_place_is_merged_again_from_a_copy(
+        demo_db, incoming, tmp_path, copies, monkeypatch):
+    """Previewed in place; while the Merge applies what the preview decided, the file is written
+    in place with its size and modification time put back: the transaction is rolled back and the
+    file merged again from a private copy, as it is now."""
+    from test_sharing_fast_paths import _edited, _rewrite_keeping_stat
+    monkeypatch.setattr(merge_module, "_change_time_kept", lambda: True)
+    target = tmp_path / "t.db"
+    shutil.copy(demo_db, target)
+    corrected = _edited(incoming, tmp_path / "corrected.db", "Rayong office", "theirs, again")
+    real = merge_module._apply
+    calls = []
+
+    def apply_then_write(*a, **k):
+        out = real(*a, **k)
+        calls.append(1)
+        if len(calls) == 1:
+            _rewrite_keeping_stat(incoming, corrected)
+        return out
+    monkeypatch.setattr(merge_module, "_apply", apply_then_write)
+    s = Store.open(target, Actor("home", "h"))
+    try:
+        merge(s, incoming, dry_run=True)
+        assert copies == []
+        merge(s, incoming)
+        assert copies == [incoming] and len(calls) == 2
+        assert s.select("calendar_step", order_by="id")[0]["remark"] == "theirs, again"
     finally:
         s.close()
 

@@ -1126,7 +1126,14 @@ def _stat_key(path: Path) -> tuple | None:
     except OSError:
         return None
     # (the change time too, where the system keeps one: a write or a time set back changes it)
-    return (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns if os.name == "posix" else 0)
+    return (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns if _change_time_kept() else 0)
+
+
+def _change_time_kept() -> bool:
+    """Whether the system stamps a file's change time at every write and at every time set back
+    (POSIX's st_ctime, which no program can set): then a file whose stat is the same has not been
+    written. Windows keeps no such time (its st_ctime is the creation time)."""
+    return os.name == "posix"
 
 
 @dataclass
@@ -1134,12 +1141,14 @@ class _Prepared:
     """What a preview found, kept so that applying right after it need not check and compare again.
 
     It is used only for the same store, with our file unchanged since (``_state``) and the
-    incoming file byte for byte the private copy that was checked and compared.
+    incoming file unchanged: byte for byte the private copy that was checked and compared, or,
+    read in place (``copy`` is the file itself), its stat the same, change time included.
     """
     store: Any        # weakref.ref to the Store
     stat: tuple | None
     stack: contextlib.ExitStack  # owns the private copy
     copy: Path
+    in_place: bool
     state: tuple[int, int]
     plans: dict[str, _TablePlan]
     conflicts: list[ConflictInfo]
@@ -1169,7 +1178,7 @@ def _put_prepared(p: _Prepared) -> None:
 
 
 def discard_preview() -> None:
-    """Forget the last preview (its private copy of the incoming file is removed now)."""
+    """Forget the last preview (its private copy of the incoming file, if it made one, is removed now)."""
     p = _take_prepared()
     if p is not None:
         p.close()
@@ -1187,7 +1196,9 @@ def _reusable(p: _Prepared | None, store: Store, incoming_path: Path) -> bool:
                 return False
     except sqlite3.Error:
         return False
-    return True  # (and the incoming file byte for byte the copy: _BytesCheck, before anything is kept)
+    # (and, before anything is kept, the incoming file byte for byte the copy (_BytesCheck), or,
+    # read in place, its stat still the same)
+    return True
 
 
 class _BytesCheck:
@@ -1301,9 +1312,10 @@ def merge(store: Store, incoming_path: str | Path, dry_run: bool = False, *, bac
           new: frozenset[str] = frozenset()) -> MergeReport:
     """Merge another office's file into ``store`` (or only preview it with ``dry_run``).
 
-    A preview keeps its checked private copy and its decisions; merging the same file into the
-    same store right after it reuses them if neither file has changed since (the incoming file
-    is compared byte for byte with the checked copy). Otherwise everything is done again.
+    A preview keeps its decisions (and its checked private copy, where it made one); merging the
+    same file into the same store right after it reuses them if neither file has changed since
+    (the incoming file is compared byte for byte with the checked copy, or, read in place, its
+    stat, change time included, is the same). Otherwise everything is done again.
 
     The page check of the incoming copy (``quick_check``) runs in a thread beside the
     comparison; nothing is reported or written before it has passed, and a damaged file is
@@ -1388,8 +1400,11 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
         reuse = not dry_run and not checked and _reusable(prev, store, incoming_path)
         if reuse:
             stack.callback(prev.close)
-            same_bytes = _BytesCheck(incoming_path, prev.copy)
-            stack.callback(same_bytes.result)  # (joined before the copy is removed)
+            if prev.in_place:
+                read_in_place, stat = True, prev.stat
+            else:
+                same_bytes = _BytesCheck(incoming_path, prev.copy)
+                stack.callback(same_bytes.result)  # (joined before the copy is removed)
             copy = prev.copy
             plans, conflicts, state = prev.plans, prev.conflicts, prev.state
             report.groups = prev.report.groups
@@ -1408,9 +1423,11 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
             else:
                 copy, res = stack.enter_context(open_incoming(
                     incoming_path, thorough=False, background=True, also=_side_work(store.path),
-                    # (a preview keeps a private copy: its decisions are reused only for the
-                    # bytes it read, compared with the file byte for byte at the Merge)
-                    in_place_of=store.path if in_place and not dry_run and store.path is not None else None))
+                    # (a preview's decisions are reused only for the bytes it read: where no
+                    # change time tells that a file was written, it keeps a private copy, compared
+                    # with the file byte for byte at the Merge)
+                    in_place_of=store.path if in_place and (not dry_run or _change_time_kept())
+                    and store.path is not None else None))
                 read_in_place = res.in_place
         with store._lock:
             store.conn.execute("ATTACH DATABASE ? AS inc", (read_only_uri(copy),))
@@ -1443,11 +1460,13 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                         raise _IncomingChanged(None)   # (written meanwhile: compared again from a copy)
                     state = (store.conn.total_changes, version)
                     if dry_run and not checked:
-                        _put_prepared(_Prepared(weakref.ref(store), stat, stack.pop_all(), copy, state,
-                                                plans, conflicts, report))
+                        _put_prepared(_Prepared(weakref.ref(store), stat, stack.pop_all(), copy, read_in_place,
+                                                state, plans, conflicts, report))
                         keep_plan = True
                 if dry_run or report.changes_nothing:
                     if same_bytes is not None and not same_bytes.result():
+                        raise _IncomingChanged(None)
+                    if reuse and read_in_place and _stat_key(incoming_path) != stat:
                         raise _IncomingChanged(None)
                     return report
                 beside = None

@@ -1,9 +1,8 @@
 """Checking a database file before anything in it is trusted.
 
 An incoming file (USB stick, e-mail, shared folder) is untrusted input. Before the program
-reads a single row it checks, on a private copy so the original is never touched (or, for a
-merge that keeps no preview, on the file itself opened read-only when a copy would buy nothing:
-``in_place_ok``):
+reads a single row it checks, on a private copy so the original is never touched (or on the
+file itself, opened read-only, when a copy would buy nothing: ``in_place_ok``):
 
 * the SQLite header, that the file is not cut short, and PMQA's ``application_id``;
 * ``user_version``: a file from a newer program opens read-only and is not merged;
@@ -273,12 +272,12 @@ def _bring_forward(copy: Path, res: CheckResult) -> None:
 
 
 def in_place_ok(path: Path, ours: Path | None = None) -> bool:
-    """Whether a merge (one that keeps no preview: a preview's decisions are reused only for the
-    bytes it read, kept in its private copy) may read the incoming file where it is, opened
-    read-only, instead of a private copy of it: the copy would go to the same disk (the temporary
-    folder's), so it buys nothing but the wait and the space (400 MB for a large file); a file on
-    a stick or a share is still copied (read once, in order, and then never again from there). Only a file of this
-    program's version (nothing to bring forward in it), in the rollback-journal format, with no
+    """Whether a merge (or a preview, where the system keeps a change time that tells whether the
+    file was written before its Merge reuses what it read: ``merge._change_time_kept``) may read
+    the incoming file where it is, opened read-only, instead of a private copy of it: the copy
+    would go to the same disk (the temporary folder's), so it buys nothing but the wait and the
+    space (400 MB for a large file); a file on a stick or a share is still copied (read once, in
+    order, and then never again from there). Only a file of this program's version (nothing to bring forward in it), in the rollback-journal format, with no
     journal or log beside it (SQLite, opening it read-only, then has nothing to roll back or to
     read from another file), and not our own file. Such a file is never written: SQLite opens it
     read-only, and the merge checks before it commits that the file was not changed meanwhile."""
