@@ -213,3 +213,20 @@ def test_versions_each_in_the_others_history_end_alike_both_ways(offices, tmp_pa
                 {r["rev"] for r in store.query("SELECT rev FROM history WHERE row_id = ?", (sid,))}
         assert data_digest(into_a)["calendar_step"] == data_digest(into_b)["calendar_step"]
         assert not ra.conflicts and not rb.conflicts
+
+
+def test_the_incoming_history_is_read_in_its_files_order_not_row_by_row_through_an_index(offices):
+    """Copying and counting the incoming versions scans the history table (0.2 s and 0.5 s of CPU
+    less for a 50% merge's 200,000 versions than SQLite's own choice, its (table, row) index with
+    a look-up of every row)."""
+    import importlib
+    merge_mod = importlib.import_module("pmqa_desktop.core.sharing.merge")
+    conn = offices["A"].conn
+    conn.execute("ATTACH DATABASE ? AS inc", (str(offices["B"].path),))
+    try:
+        for ours in (None, "main"):
+            plan = " ".join(r[-1] for r in conn.execute(
+                f"EXPLAIN QUERY PLAN SELECT h.data {merge_mod._new_history_sql('inc', ours, True)}", ("[]",)))
+            assert "SCAN h" in plan and "ix_history_row" not in plan, plan
+    finally:
+        conn.execute("DETACH DATABASE inc")

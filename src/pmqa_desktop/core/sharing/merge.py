@@ -1062,7 +1062,10 @@ def _new_history_sql(theirs: str, ours: str | None, bad: bool) -> str:
     left out (``bad``: a JSON list of their rowids is bound), and those we have (by rev) unless
     ``ours`` is None (INSERT OR IGNORE leaves them out by the rev key itself)."""
     names = ", ".join(f"'{t}'" for t in schema.SYNCED_TABLES)  # (our own names: plain identifiers)
-    return (f"FROM {theirs}.history h WHERE h.table_name IN ({names})"
+    # NOT INDEXED: read in the file's order. SQLite took the (table, row) index for the list of
+    # names, every row then looked up on its own: 0.2 s more CPU for the 50% merge's 200,000
+    # versions, 0.5 s more for counting them (the list only leaves out a crafted file's rows)
+    return (f"FROM {theirs}.history h NOT INDEXED WHERE h.table_name IN ({names})"
             + (f" AND NOT EXISTS (SELECT 1 FROM {ours}.history m WHERE m.rev = h.rev)" if ours else "")
             + (" AND h.rowid NOT IN (SELECT value FROM json_each(?))" if bad else ""))
 
