@@ -66,6 +66,37 @@ def choose_ui_font(app) -> str:
     return app.font().family()
 
 
+def spare_pyside_source_reads() -> None:
+    """Keep PySide from reading the source of every module imported after it.
+
+    PySide looks at each newly imported module once, to know whether it asks for one of its
+    ``__feature__`` switches (snake_case, true_property): it reads the module's whole source and
+    looks for "PySide6" in it. The start imports ~100 modules after PySide, so it read ~100
+    files (~0.7 MB, kept in ``linecache`` afterwards). This program asks for no switch anywhere,
+    so the modules loaded so far and the program's own modules are marked beforehand with the
+    mark PySide gives a module that takes no part in the switching (-1, "ignore this module").
+    Every module then sees Qt exactly as before (no switch is ever made). Where PySide keeps this
+    elsewhere (another version), nothing is marked and it reads the sources as before."""
+    try:
+        from shibokensupport import feature   # (PySide's own module, loaded with PySide6)
+        marks = feature.pyside_feature_dict
+    except (ImportError, AttributeError):
+        return
+    if not isinstance(marks, dict):
+        return
+    for name in list(sys.modules):
+        marks.setdefault(name, -1)
+    root = Path(__file__).resolve().parent.parent   # the pmqa_desktop package (absent in a frozen build)
+    package = root.name
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = [d for d in subfolders if d not in ("__pycache__", "data")]
+        prefix = ".".join((package, *Path(folder).relative_to(root).parts))
+        marks.setdefault(prefix, -1)
+        for file in files:
+            if file.endswith(".py") and file != "__init__.py":
+                marks.setdefault(f"{prefix}.{file[:-3]}", -1)
+
+
 _GC_PAUSED = [False]
 
 
@@ -210,7 +241,7 @@ def _open_for_editing(window, path: Path, smoke: bool) -> bool:
 def run_gui(db: str | None = None, smoke: bool = False, lang: str | None = None) -> int:
     from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
     from PySide6.QtWidgets import QApplication
-
+    spare_pyside_source_reads()   # before the window's ~100 modules are imported
 
     from . import qt_settings
     from ..i18n import LANGUAGES, _, language, set_language
