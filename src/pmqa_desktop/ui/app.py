@@ -309,6 +309,7 @@ def run_gui(db: str | None = None, smoke: bool = False, lang: str | None = None)
             from .qt_util import MessageDialog
             MessageDialog(None, _("PMQA Desktop"), str(exc), error=True).exec()
         raise
+    window.hold_until_painted()   # (the opening backup starts once the window is painted)
     ok = open_first_database(window, db, smoke)
     if smoke and not ok:
         return 1
@@ -321,6 +322,8 @@ def run_gui(db: str | None = None, smoke: bool = False, lang: str | None = None)
         start_shown()   # a received file's check: its usual share of the processor from now on
         if smoke:
             print(f"smoke ok: {ms_since_process_start():.0f}", flush=True)
+        window.painted()
+        if smoke:
             quit_when_checked()
 
     def quit_when_checked() -> None:   # --smoke ends once a received file's check has ended
@@ -340,6 +343,7 @@ def run_gui(db: str | None = None, smoke: bool = False, lang: str | None = None)
 
     watcher = FirstPaint(window)
     window.installEventFilter(watcher)
+    QTimer.singleShot(3000, window.painted)   # (a window never painted: what waited for it runs anyway)
     if smoke:
         def fallback() -> None:   # a platform that never paints an unexposed window
             if not state["done"]:
