@@ -55,3 +55,33 @@ def test_the_start_does_not_have_pyside_read_the_program_s_sources(demo_db, tmp_
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "smoke ok" in proc.stdout
     assert "sources read: 0 []" in proc.stdout, proc.stdout
+
+
+GRID_VIEWPORT = r"""
+import PySide6.QtWidgets as W
+app = W.QApplication([])
+from pmqa_desktop.ui.common.grid_view import GridTableView
+view = GridTableView()
+viewport = view.viewport()
+print("viewport", type(viewport).__name__, viewport.objectName(), viewport is view.viewport(),
+      viewport.parent() is view)
+print("built", sorted(n for n in ("QCalendarWidget", "QDial", "QLCDNumber", "QMdiArea") if n in vars(W)))
+"""
+
+
+def test_a_grid_s_viewport_comes_without_pyside_building_every_widget_class(tmp_path):
+    """The first viewport() of a grid made PySide build the Python types of all QtWidgets' widget
+    classes (it looks for the type of a widget Qt made by trying every one): ~70 enum types at
+    the start. The grid finds its viewport by name first, which needs none of them."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")])),
+               QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run([sys.executable, "-c", GRID_VIEWPORT], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "viewport QWidget qt_scrollarea_viewport True True" in proc.stdout, proc.stdout
+    assert "built []" in proc.stdout, proc.stdout
