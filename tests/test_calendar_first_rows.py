@@ -1,7 +1,8 @@
-"""A large year's calendar is shown before all its cells are read (issue 15): the grid reads every
-step (so its row count and scroll bar are right from the start) and the cells of its first rows,
-and the other rows' cells just after its first paint, or earlier when one of them is asked for.
-Whatever is asked, the grid answers as if it had read everything at once."""
+"""A large year's calendar is shown before all its steps are read whole (issue 15): the grid reads
+every step's id and place (so its row count and scroll bar are right from the start) and the text,
+remark and cells of its first rows, and the other rows' texts and cells just after its first paint,
+or earlier when one of them is asked for. Whatever is asked, the grid answers as if it had read
+everything at once."""
 from __future__ import annotations
 
 import pytest
@@ -23,9 +24,11 @@ def first_rows(monkeypatch):
 
 
 def _all_cells_read(store) -> list[str]:
-    """The statements that read all the year's cells, as they run (SQLite's trace)."""
+    """The statements that read all the year's cells or all its steps' texts, as they run (SQLite's trace)."""
     seen: list[str] = []
-    store.conn.set_trace_callback(lambda sql: seen.append(sql) if "SELECT c.step_id, c.month, c.text FROM calendar_cell c JOIN" in sql else None)
+    store.conn.set_trace_callback(lambda sql: seen.append(sql) if (
+        "SELECT c.step_id, c.month, c.text FROM calendar_cell c JOIN" in sql
+        or "SELECT id, text, remark FROM calendar_step WHERE year_id" in sql) else None)
     return seen
 
 
@@ -36,7 +39,7 @@ def _everything(m: CalendarModel) -> list:
             + [[m.index(r, c).data(Qt.ItemDataRole.ToolTipRole) for c in range(m.columnCount())] for r in rows])
 
 
-def test_the_cells_below_the_first_rows_are_read_once_just_after_the_grid_is_painted(
+def test_the_rows_below_the_first_ones_are_read_once_just_after_the_grid_is_painted(
         qtbot, demo_store, year_id, first_rows):
     n = len(planning.calendar_steps(demo_store, year_id))
     reads = _all_cells_read(demo_store)
@@ -50,9 +53,9 @@ def test_the_cells_below_the_first_rows_are_read_once_just_after_the_grid_is_pai
         view.resize(1300, 700)
         view.show()
         qtbot.waitExposed(view)
-        qtbot.waitUntil(lambda: len(reads) == 1)
+        qtbot.waitUntil(lambda: len(reads) == 2)
         qtbot.wait(50)
-        assert len(reads) == 1   # once
+        assert len(reads) == 2   # once: the texts and the cells
     finally:
         demo_store.conn.set_trace_callback(None)
         view.model.detach()
@@ -91,5 +94,19 @@ def test_an_edit_in_a_row_not_read_yet_shows_and_undoes(demo_store, year_id, qap
             fresh.detach()
         stack.undo()
         assert [m.cell_text(r, c) for r in range(m.rowCount()) for c in range(m.columnCount())] == before
+    finally:
+        m.detach()
+
+
+def test_a_change_to_a_row_not_read_yet_stays_when_the_rest_is_read(demo_store, year_id, qapp, first_rows):
+    """A step changed elsewhere (another window, a merge) before its row was read: the grid shows
+    the new text, before and after the rest of the rows are read."""
+    m = CalendarModel(demo_store, None, year_id)
+    try:
+        row = m.rowCount() - 1
+        demo_store.update("calendar_step", m.step_id(row), {"text": "changed elsewhere"})
+        assert m.cell_text(row, m.COL_TEXT) == "changed elsewhere"
+        m.read_rest()
+        assert m.cell_text(row, m.COL_TEXT) == "changed elsewhere"
     finally:
         m.detach()

@@ -413,3 +413,27 @@ def test_merge_folder_with_a_foreign_file_names_it_and_changes_nothing(qtbot, wi
     assert "accounts.db" in dlg.summary.text() and not dlg.apply_button.isEnabled()
     assert dlg.tree.topLevelItemCount() == 0
     assert window.store.query("SELECT 1 FROM organisation WHERE name = 'ส่วนราชการที่ 1'") == []
+
+
+def test_the_backup_on_opening_starts_once_the_starting_window_is_painted(qtbot, demo_db):
+    """At the program's start the opening backup (a thread that looks at the file and copies it
+    when it changed) waits for the window's first paint, which does not need it; it is then made
+    as before, and a window closed before its first paint still makes it."""
+    from pmqa_desktop.ui.app import open_first_database
+    from pmqa_desktop.ui.main_window import MainWindow
+    for close_first in (False, True):
+        db = demo_db if not close_first else demo_db.with_name("second.db")
+        if close_first:
+            import shutil
+            shutil.copy(demo_db, db)
+        w = MainWindow()
+        qtbot.addWidget(w)
+        w.hold_until_painted()   # (what run_gui does before it opens the first file)
+        assert open_first_database(w, str(db), smoke=False)
+        held = [t for t in w.sharing.auto_backup.threads if t.ident is None]
+        assert len(held) == 1 and list_backups(db) == []
+        if not close_first:
+            w.painted()
+            assert held[0].ident is not None
+        w.close_store()   # (waits for the backup)
+        assert [b.reason for b in list_backups(db)] == ["open"]

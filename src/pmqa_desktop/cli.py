@@ -234,9 +234,10 @@ def main(argv: list[str] | None = None) -> int:
         if db:   # a received file's check runs beside the start-up
             from .core.storage.store import check_ahead
             check_ahead(db)
-        from .ui.app import pause_gc_for_start, resume_gc, run_gui
+        from .ui.app import pause_gc_for_start, resume_gc, run_gui, start_font_warm_up
         if program_start:
             pause_gc_for_start()   # on again after the first paint
+            start_font_warm_up()   # fontconfig's lists read beside PySide's import
         try:
             return run_gui(db=db, smoke=args.smoke, lang=args.lang)
         finally:

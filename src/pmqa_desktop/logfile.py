@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import platform
 import sys
 from pathlib import Path
 
@@ -101,8 +100,19 @@ def start_logging(argv: list[str] | None = None) -> Path | None:
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     logger.info("start PMQA Desktop %s, Python %s on %s, command line: %s", __version__,
-                platform.python_version(), f"{platform.system()} {platform.release()}", " ".join(argv if argv is not None else sys.argv[1:]))
+                sys.version.split()[0], _system(), " ".join(argv if argv is not None else sys.argv[1:]))
     return path
+
+
+def _system() -> str:
+    """The system and its release as ``platform.system()`` and ``platform.release()`` give them.
+    Where ``os.uname`` exists they are its fields (what ``platform`` reads too), so the start
+    does not import ``platform`` (~3 ms of regular expressions) for one log line."""
+    if hasattr(os, "uname"):
+        u = os.uname()
+        return f"{u.sysname} {u.release}"
+    import platform
+    return f"{platform.system()} {platform.release()}"
 
 
 def log_error(what: str, exc_info=None) -> None:

@@ -164,7 +164,13 @@ def is_typo(token: str) -> bool:
 
 _MONTH_RE = r"(?P<mon>[\u0e01-\u0e4e]{1,4}\.\s?[\u0e01-\u0e4e]{1,2}\.?|[\u0e01-\u0e4e]{4,12})"
 _YEAR_RE = r"(?P<yr>\d{2,4})"
-_HEADER_RE = re.compile(r"^\s*" + _MONTH_RE + r"\s*" + _YEAR_RE + r"?\s*$")
+
+
+# The patterns are compiled when first used, not on import (~2 ms of the program's start for
+# patterns that only tooltips, imports and the roll-over read).
+@lru_cache(maxsize=None)
+def _header_re() -> re.Pattern:
+    return re.compile(r"^\s*" + _MONTH_RE + r"\s*" + _YEAR_RE + r"?\s*$")
 
 
 def parse_month_header(text: str, expected: MonthKey | None = None,
@@ -174,7 +180,7 @@ def parse_month_header(text: str, expected: MonthKey | None = None,
     ``expected`` settles typos and missing years: headers run in sequence, so the month
     we expect next decides between the readings of an ambiguous abbreviation.
     """
-    m = _HEADER_RE.match(from_thai_digits(text))
+    m = _header_re().match(from_thai_digits(text))
     if not m:
         return None
     cands = month_candidates(m.group("mon"))
@@ -228,10 +234,16 @@ class CellDate:
     typo: bool = False
 
 
-_DAYS_RE = re.compile(
-    r"^\s*(?P<d1>\d{1,2})(?:\s*(?P<sep>[-/,–])\s*(?P<d2>\d{1,2}))?\s+"
-    + _MONTH_RE + r"\s*" + _YEAR_RE + r"?\s*$")
-_RECURRING_RE = re.compile(r"^\s*ทุก\s*วัน\s*(จันทร์|อังคาร|พุธ|พฤหัส(?:บดี)?|ศุกร์|เสาร์|อาทิตย์)")
+@lru_cache(maxsize=None)
+def _days_re() -> re.Pattern:
+    return re.compile(
+        r"^\s*(?P<d1>\d{1,2})(?:\s*(?P<sep>[-/,–])\s*(?P<d2>\d{1,2}))?\s+"
+        + _MONTH_RE + r"\s*" + _YEAR_RE + r"?\s*$")
+
+
+@lru_cache(maxsize=None)
+def _recurring_re() -> re.Pattern:
+    return re.compile(r"^\s*ทุก\s*วัน\s*(จันทร์|อังคาร|พุธ|พฤหัส(?:บดี)?|ศุกร์|เสาร์|อาทิตย์)")
 
 
 def parse_cell_date(text: str, column_month: MonthKey | None = None,
@@ -244,9 +256,9 @@ def parse_cell_date(text: str, column_month: MonthKey | None = None,
     if not raw:
         return CellDate("text")
     plain = from_thai_digits(raw)
-    if _RECURRING_RE.match(plain):
+    if _recurring_re().match(plain):
         return CellDate("recurring", month=column_month, note=raw)
-    m = _DAYS_RE.match(plain)
+    m = _days_re().match(plain)
     if m:
         cands = month_candidates(m.group("mon"))
         if cands:
@@ -329,12 +341,18 @@ def _month_year_re() -> re.Pattern:
         rf"(?P<mon>{alternation})(?P<gap>\s*)(?P<yr>{_DIGIT}{{4}}|{_DIGIT}{{2}})(?!{_DIGIT})")
 
 
-_FULL_YEAR_RE = re.compile(rf"(?<![0-9๐-๙,.])(?P<yr>[2๒][4-6๔-๖]{_DIGIT}{{2}})(?![0-9๐-๙,])")
-# what is left after the readable dates: an abbreviation or a cut month name with a short year
-_UNREAD_RE = re.compile(
-    rf"(?:[\u0e01-\u0e4e]{{1,3}}\.\s?[\u0e01-\u0e4e]{{1,3}}\.?|"
-    r"(?:มกรา|กุมภา|มีนา|เมษา|พฤษภา|มิถุนา|กรกฎา|สิงหา|กันยา|ตุลา|พฤศจิกา|ธันวา)[\u0e01-\u0e4e]*)"
-    rf"\s*{_DIGIT}{{2}}(?!{_DIGIT})")
+@lru_cache(maxsize=None)
+def _full_year_re() -> re.Pattern:
+    return re.compile(rf"(?<![0-9๐-๙,.])(?P<yr>[2๒][4-6๔-๖]{_DIGIT}{{2}})(?![0-9๐-๙,])")
+
+
+@lru_cache(maxsize=None)
+def _unread_re() -> re.Pattern:
+    """What is left after the readable dates: an abbreviation or a cut month name with a short year."""
+    return re.compile(
+        rf"(?:[\u0e01-\u0e4e]{{1,3}}\.\s?[\u0e01-\u0e4e]{{1,3}}\.?|"
+        r"(?:มกรา|กุมภา|มีนา|เมษา|พฤษภา|มิถุนา|กรกฎา|สิงหา|กันยา|ตุลา|พฤศจิกา|ธันวา)[\u0e01-\u0e4e]*)"
+        rf"\s*{_DIGIT}{{2}}(?!{_DIGIT})")
 
 
 def _same_digits(template: str, value: str) -> str:
@@ -383,10 +401,10 @@ def shift_years(text: str, years: int) -> YearShift:
             return m.group(0)
         changed = True
         return _same_digits(m.group(0), str(int(from_thai_digits(m.group(0))) + years))
-    out = _FULL_YEAR_RE.sub(full_year, out)
+    out = _full_year_re().sub(full_year, out)
     rest = _month_year_re().sub("", text)
-    rest = _FULL_YEAR_RE.sub("", rest)
-    if _UNREAD_RE.search(rest):
+    rest = _full_year_re().sub("", rest)
+    if _unread_re().search(rest):
         return YearShift(out, "unread", tuple(check))
     return YearShift(out, "changed" if changed else "unchanged", tuple(check))
 

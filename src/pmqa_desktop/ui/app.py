@@ -66,6 +66,70 @@ def choose_ui_font(app) -> str:
     return app.font().family()
 
 
+def spare_pyside_source_reads() -> None:
+    """Keep PySide from reading the source of every module imported after it.
+
+    PySide looks at each newly imported module once, to know whether it asks for one of its
+    ``__feature__`` switches (snake_case, true_property): it reads the module's whole source and
+    looks for "PySide6" in it. The start imports ~100 modules after PySide, so it read ~100
+    files (~0.7 MB, kept in ``linecache`` afterwards). This program asks for no switch anywhere,
+    so the modules loaded so far and the program's own modules are marked beforehand with the
+    mark PySide gives a module that takes no part in the switching (-1, "ignore this module").
+    Every module then sees Qt exactly as before (no switch is ever made). Where PySide keeps this
+    elsewhere (another version), nothing is marked and it reads the sources as before."""
+    try:
+        from shibokensupport import feature   # (PySide's own module, loaded with PySide6)
+        marks = feature.pyside_feature_dict
+    except (ImportError, AttributeError):
+        return
+    if not isinstance(marks, dict):
+        return
+    for name in list(sys.modules):
+        marks.setdefault(name, -1)
+    root = Path(__file__).resolve().parent.parent   # the pmqa_desktop package (absent in a frozen build)
+    package = root.name
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = [d for d in subfolders if d not in ("__pycache__", "data")]
+        prefix = ".".join((package, *Path(folder).relative_to(root).parts))
+        marks.setdefault(prefix, -1)
+        for file in files:
+            if file.endswith(".py") and file != "__init__.py":
+                marks.setdefault(f"{prefix}.{file[:-3]}", -1)
+
+
+_FONT_WARM_UP: list[threading.Thread] = []
+
+
+def start_font_warm_up() -> None:
+    """Linux: fontconfig reads its configuration and its lists of the installed fonts (~5 ms)
+    in a thread while PySide is being imported, instead of when the window first asks for a font.
+
+    Qt's font database calls ``FcInit`` itself before it lists the fonts; here the same call is
+    made earlier, through ctypes, which lets go of Python's lock during it, so it runs beside the
+    start on another processor. ``run_gui`` waits for it before Qt starts (Qt never uses
+    fontconfig at the same time). Where there is no fontconfig (Windows, macOS) nothing is done."""
+    if not sys.platform.startswith("linux") or _FONT_WARM_UP:
+        return
+    try:
+        import ctypes
+    except ImportError:
+        return
+
+    def work() -> None:
+        try:
+            ctypes.CDLL("libfontconfig.so.1").FcInit()
+        except (OSError, AttributeError):   # (no fontconfig: Qt finds its fonts its own way)
+            pass
+    thread = threading.Thread(target=work, name="font-warm-up", daemon=True)
+    thread.start()
+    _FONT_WARM_UP.append(thread)
+
+
+def _wait_font_warm_up() -> None:
+    for thread in _FONT_WARM_UP:
+        thread.join(10)
+
+
 _GC_PAUSED = [False]
 
 
@@ -210,7 +274,7 @@ def _open_for_editing(window, path: Path, smoke: bool) -> bool:
 def run_gui(db: str | None = None, smoke: bool = False, lang: str | None = None) -> int:
     from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
     from PySide6.QtWidgets import QApplication
-
+    spare_pyside_source_reads()   # before the window's ~100 modules are imported
 
     from . import qt_settings
     from ..i18n import LANGUAGES, _, language, set_language
@@ -221,6 +285,7 @@ def run_gui(db: str | None = None, smoke: bool = False, lang: str | None = None)
     QCoreApplication.setApplicationName(APP_NAME)
     QCoreApplication.setOrganizationName(ORG_NAME)
     QCoreApplication.setOrganizationDomain(ORG_DOMAIN)
+    _wait_font_warm_up()   # (fontconfig ready before Qt may use it)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from .qt_texts import install_qt_translator
     install_qt_translator(app)   # Qt's own buttons and menus in the program's language
@@ -244,6 +309,7 @@ def run_gui(db: str | None = None, smoke: bool = False, lang: str | None = None)
             from .qt_util import MessageDialog
             MessageDialog(None, _("PMQA Desktop"), str(exc), error=True).exec()
         raise
+    window.hold_until_painted()   # (the opening backup starts once the window is painted)
     ok = open_first_database(window, db, smoke)
     if smoke and not ok:
         return 1
@@ -256,6 +322,8 @@ def run_gui(db: str | None = None, smoke: bool = False, lang: str | None = None)
         start_shown()   # a received file's check: its usual share of the processor from now on
         if smoke:
             print(f"smoke ok: {ms_since_process_start():.0f}", flush=True)
+        window.painted()
+        if smoke:
             quit_when_checked()
 
     def quit_when_checked() -> None:   # --smoke ends once a received file's check has ended
@@ -275,6 +343,7 @@ def run_gui(db: str | None = None, smoke: bool = False, lang: str | None = None)
 
     watcher = FirstPaint(window)
     window.installEventFilter(watcher)
+    QTimer.singleShot(3000, window.painted)   # (a window never painted: what waited for it runs anyway)
     if smoke:
         def fallback() -> None:   # a platform that never paints an unexposed window
             if not state["done"]:

@@ -71,6 +71,9 @@ class Window(Protocol):
     def register_opening_backup(self, wait: Callable[[], None]) -> None:
         """A feature backs up every file opened here, in the background: the window then does not back
         it up before showing it, and calls wait() before it lets go of a file."""
+    def after_first_paint(self, fn: Callable[[], None]) -> None:
+        """fn() once the window has been painted for the first time at the program's start (work the
+        first paint does not need); at once when the window is not starting."""
     def register_place(self, kind: str, show: Callable[..., bool]) -> None:
         """How to show a place of this kind (e.g. 'devplan': a plan, a step, a KPI): show(window, year_id,
         **where) -> shown; another feature asks for it with ``show_place`` without importing this one."""

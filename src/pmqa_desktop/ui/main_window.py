@@ -66,6 +66,7 @@ class MainWindow(TreeNavigation, QMainWindow):
         self.last_message_box: MessageDialog | None = None
         self.last_dialog: Any = None
         self._opening_backup_wait: Callable[[], None] | None = None   # see register_opening_backup
+        self._until_painted: list[Callable[[], None]] | None = None   # see hold_until_painted
         StoreCommand.report = staticmethod(lambda msg: self.show_message(msg, error=True))
 
         self._build_panes()
@@ -134,6 +135,23 @@ class MainWindow(TreeNavigation, QMainWindow):
 
     def register_opening_backup(self, wait: Callable[[], None]) -> None:
         self._opening_backup_wait = wait
+
+    def hold_until_painted(self) -> None:
+        """The program's start: what ``after_first_paint`` is given waits for ``painted()``."""
+        if self._until_painted is None:
+            self._until_painted = []
+
+    def painted(self) -> None:
+        """The window has been painted for the first time (run_gui): what waited for it runs now."""
+        held, self._until_painted = self._until_painted or [], None
+        for fn in held:
+            fn()
+
+    def after_first_paint(self, fn: Callable[[], None]) -> None:
+        if self._until_painted is not None:
+            self._until_painted.append(fn)
+        else:
+            fn()
 
     def backs_up_on_open(self) -> bool:
         """True when a feature backs up every file opened here, in the background (the sharing

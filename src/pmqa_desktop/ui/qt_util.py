@@ -1,11 +1,15 @@
 """Small Qt helpers shared by the window and the dialogs."""
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QStyle, QVBoxLayout,
-                               QWidget)
+# (QDialogButtonBox is imported where a dialog is made: the start, which imports this module,
+# makes none, and PySide builds a class's Python type, with its enums, on its first import)
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QStyle, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
 from ..i18n import _
 
@@ -22,6 +26,7 @@ def suffix_follows_value(spin, suffix: Callable[[int], str]) -> None:
 
 def translate_buttons(box: QDialogButtonBox) -> None:
     """Our own words on the standard buttons (Qt ships no Thai translation of its own)."""
+    from PySide6.QtWidgets import QDialogButtonBox
     words = {QDialogButtonBox.Ok: _("OK"), QDialogButtonBox.Cancel: _("Cancel"), QDialogButtonBox.Close: _("Close")}
     for which, text in words.items():
         b = box.button(which)
@@ -50,6 +55,7 @@ class MessageDialog(QDialog):
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.label.setMinimumWidth(380)
+        from PySide6.QtWidgets import QDialogButtonBox
         self.buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
         translate_buttons(self.buttons)
         self.buttons.rejected.connect(self.reject)
@@ -67,6 +73,7 @@ class MessageDialog(QDialog):
         return self._text
 
     def add_button(self, text: str, fn: Callable[[], None], close: bool = True) -> QPushButton:
+        from PySide6.QtWidgets import QDialogButtonBox
         b = self.buttons.addButton(text, QDialogButtonBox.ActionRole)
         b.clicked.connect(fn)
         if close:

@@ -240,10 +240,26 @@ def calendar_steps(store: Store, year_id: str) -> list[dict[str, Any]]:
     return steps
 
 
-def calendar_step_rows(store: Store, year_id: str) -> list[tuple[str, float, str, str]]:
-    """The year's steps in order, without their cells: (id, sort_key, text, remark)."""
-    return store.conn.execute("SELECT id, sort_key, text, remark FROM calendar_step WHERE year_id = ? AND deleted = 0 "
+def calendar_step_keys(store: Store, year_id: str) -> list[tuple[str, float]]:
+    """The year's steps in order, without their texts and cells: (id, sort_key)."""
+    return store.conn.execute("SELECT id, sort_key FROM calendar_step WHERE year_id = ? AND deleted = 0 "
                               "ORDER BY sort_key, id", (year_id,)).fetchall()
+
+
+def calendar_step_texts(store: Store, year_id: str) -> dict[str, tuple[str, str]]:
+    """The texts of the year's steps: step id -> (text, remark)."""
+    return {sid: (text, remark) for sid, text, remark in store.conn.execute(
+        "SELECT id, text, remark FROM calendar_step WHERE year_id = ? AND deleted = 0", (year_id,))}
+
+
+def calendar_step_texts_of(store: Store, step_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """The texts of these steps only (a first screenful of the grid): step id -> (text, remark)."""
+    out: dict[str, tuple[str, str]] = {}
+    for i in range(0, len(step_ids), 500):
+        part = step_ids[i:i + 500]
+        out.update((sid, (text, remark)) for sid, text, remark in store.conn.execute(
+            "SELECT id, text, remark FROM calendar_step WHERE id IN (%s)" % ",".join("?" * len(part)), part))
+    return out
 
 
 def calendar_cells(store: Store, year_id: str) -> dict[str, dict[str, str]]:

@@ -12,7 +12,6 @@ import json
 import os
 import sqlite3
 import threading
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -42,7 +41,18 @@ class Change:
 
 
 def new_id() -> str:
-    return uuid.uuid4().hex
+    return (_UUID4[0] if _UUID4 else _load_uuid4())().hex
+
+
+_UUID4: list = []
+
+
+def _load_uuid4():
+    """uuid is imported at the first new id, not with this module: it imports platform (~3 ms),
+    which a start that writes nothing need not wait for."""
+    from uuid import uuid4
+    _UUID4.append(uuid4)
+    return uuid4
 
 
 def _plausible(ts: str) -> bool:
@@ -591,9 +601,8 @@ def set_defensive(conn: sqlite3.Connection) -> bool:
             return False
     try:
         import ctypes
-        import platform
         import sys
-        if platform.python_implementation() != "CPython" or hasattr(sys, "gettotalrefcount"):
+        if sys.implementation.name != "cpython" or hasattr(sys, "gettotalrefcount"):
             return False
         lib = _sqlite_lib()
         if lib is None:

@@ -43,6 +43,12 @@ class GridTableView(QTableView):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        # The viewport is a widget Qt made: the first viewport() asked PySide to find its Python
+        # type, which it does by building the types of all QtWidgets' widget classes (70 enum
+        # types, ~5 ms at the start). Found by its name, the same widget comes as a plain QWidget
+        # at once, and viewport() then returns this object (kept here so that it stays the one).
+        self._viewport_found = self.findChild(QWidget, "qt_scrollarea_viewport",
+                                              Qt.FindChildOption.FindDirectChildrenOnly)
         self.cell_delegate = ThaiWrapDelegate(self)
         self.setItemDelegate(self.cell_delegate)
         self.setWordWrap(True)  # Qt wraps; the display text marks the Thai word breaks

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from ...core.storage.store import Store
 from ...i18n import _
@@ -89,6 +89,7 @@ class FileActions:
 
 
 def ask_open_file(parent: QWidget, start: str) -> str:
+    from PySide6.QtWidgets import QFileDialog   # (here: the start opens no dialog)
     fn, _filter = QFileDialog.getOpenFileName(parent, _("Open a PMQA Desktop database"), start,
                                               _("PMQA Desktop databases (*.db *.sqlite *.pmqa);;All files (*)"))
     return fn

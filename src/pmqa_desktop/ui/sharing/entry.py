@@ -118,14 +118,22 @@ class _AutoBackup(QObject):
                 except RuntimeError:   # the window is gone already
                     pass
         t = threading.Thread(target=run, name="pmqa-backup", daemon=True)
-        self.threads = [x for x in self.threads if x.is_alive()] + [t]
-        t.start()
+        self.threads = [x for x in self.threads if x.is_alive() or x.ident is None] + [t]
+        # at the program's start, once the window is painted: the first paint does not wait for
+        # the backup's look at the file, nor share Python's lock with it
+        self.window.after_first_paint(lambda: self._start(t))
+
+    @staticmethod
+    def _start(t: threading.Thread) -> None:
+        if t.ident is None:
+            t.start()
 
     def _report(self, text: str) -> None:
         self.window.show_message(text, error=True)
 
     def wait(self, timeout: float = 30.0) -> None:
         for t in list(self.threads):
+            self._start(t)   # (one still held for the first paint is made now)
             t.join(timeout)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
