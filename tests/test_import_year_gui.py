@@ -58,6 +58,7 @@ def test_a_2554_schedule_into_2555_asks_and_cancel_changes_nothing(qtbot, window
     assert dlg.year_notice.isVisible()
     assert "2554" in dlg.year_notice.text() and "2555" in dlg.year_notice.text()
     before_steps = count(store, year_of(store, org, 2554)["id"])
+    window.wait_for_opening_backup()   # (its .part file, being written, is no file of the import's)
     backups = files_under(tmp_path / "data")
     qtbot.mouseClick(dlg.import_button, Qt.LeftButton)
     box = question(dlg)

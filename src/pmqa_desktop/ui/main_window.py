@@ -311,10 +311,14 @@ class MainWindow(TreeNavigation, QMainWindow):
             raise FeatureError(_("A part of the program could not be loaded ({name}): {error}").format(
                 name=name, error=exc)) from exc
 
+    def wait_for_opening_backup(self) -> None:
+        """A backup on open still running in the background finishes (or fails) before this returns."""
+        if self._opening_backup_wait is not None:
+            self._opening_backup_wait()
+
     def close_store(self) -> None:
         """Let go of the file (tests, and before the process ends)."""
-        if self._opening_backup_wait is not None:
-            self._opening_backup_wait()   # a backup on open still running in the background finishes first
+        self.wait_for_opening_backup()
         if self.store is not None:
             from ..core.sharing import release
             self.tree_model.set_store(None)
