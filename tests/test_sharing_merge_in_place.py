@@ -44,6 +44,22 @@ def copies(monkeypatch):
     return made
 
 
+def _write_after_first(monkeypatch, step: str, write):
+    """``write()`` run right after the merge's first ``step`` (``_compare`` or ``_apply``); the list
+    returned gets an entry at each call of the step."""
+    real = getattr(merge_module, step)
+    calls = []
+
+    def step_then_write(*a, **k):
+        out = real(*a, **k)
+        calls.append(1)
+        if len(calls) == 1:
+            write()
+        return out
+    monkeypatch.setattr(merge_module, step, step_then_write)
+    return calls
+
+
 def _merged(demo_db, incoming, tmp_path, name):
     """Merged straight away (no preview), as ``pmqa-desktop merge`` does."""
     target = tmp_path / name
@@ -124,16 +140,7 @@ def test_a_file_written_during_the_merge_after_its_preview_read_in_place_is_merg
     target = tmp_path / "t.db"
     shutil.copy(demo_db, target)
     corrected = _edited(incoming, tmp_path / "corrected.db", "Rayong office", "theirs, again")
-    real = merge_module._apply
-    calls = []
-
-    def apply_then_write(*a, **k):
-        out = real(*a, **k)
-        calls.append(1)
-        if len(calls) == 1:
-            _rewrite_keeping_stat(incoming, corrected)
-        return out
-    monkeypatch.setattr(merge_module, "_apply", apply_then_write)
+    calls = _write_after_first(monkeypatch, "_apply", lambda: _rewrite_keeping_stat(incoming, corrected))
     s = Store.open(target, Actor("home", "h"))
     try:
         merge(s, incoming, dry_run=True)
@@ -197,19 +204,10 @@ def test_a_file_written_while_it_is_read_is_merged_again_from_a_copy(demo_db, in
     target = tmp_path / "t.db"
     shutil.copy(demo_db, target)
     corrected = _edited(incoming, tmp_path / "corrected.db", "Rayong office", "theirs, again")
-    real = merge_module._compare
-    calls = []
-
-    def compare_then_write(*a, **k):
-        out = real(*a, **k)
-        calls.append(1)
-        if len(calls) == 1:
-            if how == "by its program":
-                shutil.copy(corrected, incoming)   # (over it: the same file, new bytes and time)
-            else:
-                _rewrite_keeping_stat(incoming, corrected)
-        return out
-    monkeypatch.setattr(merge_module, "_compare", compare_then_write)
+    calls = _write_after_first(
+        monkeypatch, "_compare",
+        (lambda: shutil.copy(corrected, incoming)) if how == "by its program"   # (over it: new bytes and time)
+        else (lambda: _rewrite_keeping_stat(incoming, corrected)))
     s = Store.open(target, Actor("home", "h"))
     try:
         merge(s, incoming)
