@@ -215,3 +215,25 @@ def test_a_file_written_while_it_is_read_is_merged_again_from_a_copy(demo_db, in
         assert s.select("calendar_step", order_by="id")[0]["remark"] == "theirs, again"
     finally:
         s.close()
+
+
+def test_a_file_removed_after_its_preview_read_in_place_is_not_merged_and_says_so(demo_db, incoming, tmp_path,
+                                                                                  monkeypatch, english):
+    """Previewed where it is, then moved away before Merge (the clerk tidied the Downloads folder):
+    the Merge says the file does not exist and changes nothing; the preview's decisions are not used."""
+    from pmqa_desktop.core.errors import UserError
+    monkeypatch.setattr(merge_module, "_change_time_kept", lambda: True)
+    target = tmp_path / "t.db"
+    shutil.copy(demo_db, target)
+    s = Store.open(target, Actor("home", "h"))
+    try:
+        before = data_digest(s)
+        merge(s, incoming, dry_run=True)
+        assert merge_module._prepared.in_place
+        incoming.rename(tmp_path / "moved.db")
+        with pytest.raises(UserError) as err:
+            merge(s, incoming)
+        assert "does not exist" in str(err.value) and incoming.name in str(err.value)
+        assert data_digest(s) == before and merge_module._prepared is None
+    finally:
+        s.close()
