@@ -1395,6 +1395,12 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
     keep_plan = False
     same_bytes: _BytesCheck | None = None
     read_in_place = False   # the incoming file itself read, not a private copy: unchanged until the end?
+
+    def unchanged() -> bool:
+        """The incoming file is still the one read: byte for byte the preview's private copy, or,
+        read in place, its stat (change time included) the same."""
+        return ((same_bytes is None or same_bytes.result())
+                and not (read_in_place and _stat_key(incoming_path) != stat))
     with contextlib.ExitStack() as stack:
         if checked:   # (a preview of a checked copy is not kept: the caller keeps the copy)
             if prev is not None:
@@ -1429,8 +1435,7 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                     # (a preview's decisions are reused only for the bytes it read: where no
                     # change time tells that a file was written, it keeps a private copy, compared
                     # with the file byte for byte at the Merge)
-                    in_place_of=store.path if in_place and (not dry_run or _change_time_kept())
-                    and store.path is not None else None))
+                    in_place_of=store.path if in_place and (not dry_run or _change_time_kept()) else None))
                 read_in_place = res.in_place
         with store._lock:
             store.conn.execute("ATTACH DATABASE ? AS inc", (read_only_uri(copy),))
@@ -1459,7 +1464,7 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                     report.history_added = _count_new_history(store) if count is None else count
                     if dry_run and not checked:   # what Apply will report of twins and restored parents
                         report.settled = _foresee(store, plans)
-                    if read_in_place and _stat_key(incoming_path) != stat:
+                    if not unchanged():
                         raise _IncomingChanged(None)   # (written meanwhile: compared again from a copy)
                     state = (store.conn.total_changes, version)
                     if dry_run and not checked:
@@ -1467,9 +1472,7 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                                                 state, plans, conflicts, report))
                         keep_plan = True
                 if dry_run or report.changes_nothing:
-                    if same_bytes is not None and not same_bytes.result():
-                        raise _IncomingChanged(None)
-                    if reuse and read_in_place and _stat_key(incoming_path) != stat:
+                    if not unchanged():
                         raise _IncomingChanged(None)
                     return report
                 beside = None
@@ -1489,10 +1492,8 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                     report.history_added = _apply(store, plans, conflicts, incoming_path.name, report, settling=not staged)
                     if beside is not None:
                         report.backup = beside.finish()   # (raises if it could not be made: rolled back)
-                    if same_bytes is not None and not same_bytes.result():
+                    if not unchanged():
                         raise _IncomingChanged(report.backup)  # rolls the transaction back
-                    if read_in_place and _stat_key(incoming_path) != stat:
-                        raise _IncomingChanged(report.backup)  # (written while it was read: the same)
                 report.applied = True
             except BaseException:
                 if not keep_plan:

@@ -277,9 +277,10 @@ def in_place_ok(path: Path, ours: Path | None = None) -> bool:
     the incoming file where it is, opened read-only, instead of a private copy of it: the copy
     would go to the same disk (the temporary folder's), so it buys nothing but the wait and the
     space (400 MB for a large file); a file on a stick or a share is still copied (read once, in
-    order, and then never again from there). Only a file of this program's version (nothing to bring forward in it), in the rollback-journal format, with no
-    journal or log beside it (SQLite, opening it read-only, then has nothing to roll back or to
-    read from another file), and not our own file. Such a file is never written: SQLite opens it
+    order, and then never again from there). Only a file of this program's version (nothing to
+    bring forward in it), in the rollback-journal format, with no journal or log beside it
+    (SQLite, opening it read-only, then has nothing to roll back or to read from another file),
+    and not our own file. Such a file is never written: SQLite opens it
     read-only, and the merge checks before it commits that the file was not changed meanwhile."""
     try:
         st = path.stat()
