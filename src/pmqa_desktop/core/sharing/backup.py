@@ -23,7 +23,7 @@ from typing import Iterator
 from ... import paths
 from ...i18n import _, ngettext
 from ..errors import FileProblem
-from ..storage.store import read_only_uri, Actor, Store, _connect, hot_journal
+from ..storage.store import read_only_uri, Actor, Store, _connect, hot_journal, new_id
 from . import locking
 from .safety import check_file
 from .fsutil import fsync_dir, fsync_file
@@ -137,12 +137,6 @@ def _copy_bytes(conn: sqlite3.Connection, db_path: Path, target: Path) -> None:
         conn.execute("COMMIT")
 
 
-def _unique() -> str:
-    """A name no other file has (uuid imported here: it imports platform, which the start need not wait for)."""
-    import uuid
-    return uuid.uuid4().hex
-
-
 def backup_now(store: Store, reason: str = "manual", *, skip_if_unchanged: bool = False) -> Path | None:
     """Back up the store's file now (call it before a merge or an import); returns the backup."""
     if store.path is None:
@@ -172,7 +166,7 @@ def _failed(db_path: Path, exc: BaseException) -> FileProblem:
 
 def _write_part(db_path: Path, own: sqlite3.Connection | None) -> Path:
     """A synced copy of the file under a temporary name in its backup folder."""
-    tmp = backup_folder(db_path) / f".{_unique()}.part"
+    tmp = backup_folder(db_path) / f".{new_id()}.part"
     try:
         if own is not None and os.name == "posix" and not own.in_transaction:
             _copy_bytes(own, db_path, tmp)
@@ -233,7 +227,7 @@ class BackupBeside:
         self.tmp: Path | None = None
         self.fd: int | None = None
         try:
-            self.tmp = backup_folder(self.db_path) / f".{_unique()}.part"
+            self.tmp = backup_folder(self.db_path) / f".{new_id()}.part"
             self.conn = _connect(read_only_uri(self.db_path), uri=True)
             self.conn.execute("PRAGMA busy_timeout = 10000")
             self.conn.execute("BEGIN")
@@ -522,7 +516,7 @@ def restore_backup(db_path: str | Path, backup: str | Path, actor: Actor | None 
         if hot_journal(db_path):
             raise FileProblem(_("{name} has an unfinished change journal beside it; open it once in PMQA "
                                 "Desktop so it is repaired, then restore.").format(name=db_path.name))
-        tmp = db_path.with_name(f".{db_path.name}.{_unique()[:8]}.part")
+        tmp = db_path.with_name(f".{db_path.name}.{new_id()[:8]}.part")
         try:
             shutil.copyfile(backup, tmp)
             fsync_file(tmp)

@@ -41,18 +41,10 @@ class Change:
 
 
 def new_id() -> str:
-    return (_UUID4[0] if _UUID4 else _load_uuid4())().hex
-
-
-_UUID4: list = []
-
-
-def _load_uuid4():
-    """uuid is imported at the first new id, not with this module: it imports platform (~3 ms),
-    which a start that writes nothing need not wait for."""
-    from uuid import uuid4
-    _UUID4.append(uuid4)
-    return uuid4
+    # (uuid imported at the first new id, not with this module: it imports platform, ~3 ms that
+    # a start which writes nothing need not wait for)
+    import uuid
+    return uuid.uuid4().hex
 
 
 def _plausible(ts: str) -> bool:
