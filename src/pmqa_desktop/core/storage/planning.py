@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterator
 
 from ...i18n import _
 from ..errors import ValidationError
@@ -254,12 +254,16 @@ def calendar_step_texts(store: Store, year_id: str) -> dict[str, tuple[str, str]
 
 def calendar_step_texts_of(store: Store, step_ids: list[str]) -> dict[str, tuple[str, str]]:
     """The texts of these steps only (a first screenful of the grid): step id -> (text, remark)."""
-    out: dict[str, tuple[str, str]] = {}
-    for i in range(0, len(step_ids), 500):
-        part = step_ids[i:i + 500]
-        out.update((sid, (text, remark)) for sid, text, remark in store.conn.execute(
-            "SELECT id, text, remark FROM calendar_step WHERE id IN (%s)" % ",".join("?" * len(part)), part))
-    return out
+    return {sid: (text, remark) for sid, text, remark in _rows_of_ids(
+        store, "SELECT id, text, remark FROM calendar_step WHERE id IN (%s)", step_ids)}
+
+
+def _rows_of_ids(store: Store, sql: str, ids: list[str]) -> Iterator[tuple]:
+    """The rows of ``sql`` for these ids, its ``IN (%s)`` given 500 of them at a time (under
+    SQLite's limit of bound values), in the order of the parts."""
+    for i in range(0, len(ids), 500):
+        part = ids[i:i + 500]
+        yield from store.conn.execute(sql % ",".join("?" * len(part)), part)
 
 
 def calendar_cells(store: Store, year_id: str) -> dict[str, dict[str, str]]:
@@ -276,12 +280,9 @@ def calendar_cells_of(store: Store, step_ids: list[str]) -> dict[str, dict[str, 
     """The cells of these steps only (a first screenful of the grid), as ``calendar_cells``:
     a step's cells come in the same order (its index, by month), so the same text wins."""
     cells: dict[str, dict[str, str]] = defaultdict(dict)
-    for i in range(0, len(step_ids), 500):
-        part = step_ids[i:i + 500]
-        for step_id, month, text in store.conn.execute(
-                "SELECT step_id, month, text FROM calendar_cell WHERE step_id IN (%s) AND deleted = 0"
-                % ",".join("?" * len(part)), part):
-            cells[step_id][month] = text
+    for step_id, month, text in _rows_of_ids(
+            store, "SELECT step_id, month, text FROM calendar_cell WHERE step_id IN (%s) AND deleted = 0", step_ids):
+        cells[step_id][month] = text
     return cells
 
 
