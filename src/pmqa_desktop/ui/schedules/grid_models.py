@@ -44,7 +44,7 @@ MonthGroupRole = Qt.ItemDataRole.UserRole + 12   # header: (label, first column,
 # ====================================================================== operations calendar
 
 class _Step:
-    __slots__ = ("id", "sort_key", "text", "remark", "cells", "load_cells")
+    __slots__ = ("id", "sort_key", "text", "remark", "cells", "load")
 
     def __init__(self, row: dict[str, Any], cells: dict[str, str]):
         self.id = row["id"]
@@ -64,13 +64,13 @@ class _Step:
         """A step whose text, remark and cells are read when first asked for (``load`` reads them
         for all such steps)."""
         s = cls.__new__(cls)
-        s.id, s.sort_key, s.load_cells = step_id, sort_key, load
+        s.id, s.sort_key, s.load = step_id, sort_key, load
         return s
 
     def __getattr__(self, name: str) -> Any:   # (only for a slot never set: not read yet)
         if name not in ("cells", "text", "remark"):
             raise AttributeError(name)
-        object.__getattribute__(self, "load_cells")()
+        object.__getattribute__(self, "load")()
         return object.__getattribute__(self, name)
 
     def fill(self, text: str, remark: str, cells: dict[str, str]) -> None:
@@ -121,7 +121,7 @@ class CalendarModel(GridModel):
     # all at once just after the grid's first paint (``read_rest``), or before that the first time
     # one of them is asked for. A 2,000-step year: ~3 ms before the paint instead of ~14 ms.
     FIRST_CELLS = 200
-    read_later: Callable[[], None] | None = None   # reads the cells not read yet (None: all read)
+    read_later: Callable[[], None] | None = None   # reads the texts and cells not read yet (None: all read)
 
     def read_rest(self) -> None:
         """Read the cells not read yet (the grid calls it once it has been painted)."""

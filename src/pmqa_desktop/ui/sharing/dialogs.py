@@ -549,9 +549,9 @@ class MergeDialog(QDialog):
             self.fill_conflicts()
 
     def done(self, result: int) -> None:
-        # a preview keeps a checked private copy of the file (a folder's: a staging copy of our
-        # file) for the Apply that may follow it; closing the dialog without applying lets it go
-        # now rather than when the program ends
+        # a preview keeps what it found for the Apply that may follow it (a private copy of the
+        # file where it made one; a folder's: a staging copy of our file); closing the dialog
+        # without applying lets it go now rather than when the program ends
         sharing.discard_preview()
         if self.folder:
             from ...core.sharing.folder import discard_folder_preview
