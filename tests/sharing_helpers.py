@@ -32,6 +32,17 @@ def data_digest(path_or_store) -> dict:
             conn.close()
 
 
+@contextlib.contextmanager
+def office_copy(src: Path, dst: Path, office: str = "Rayong office", clerk: str = "Suda"):
+    """A copy of ``src`` (taken now) that another office edits; closed afterwards."""
+    shutil.copy(src, dst)
+    s = Store.open(dst, Actor(office, clerk))
+    try:
+        yield s
+    finally:
+        s.close()
+
+
 def file_state(path: Path) -> tuple[bytes, int]:
     st = os.stat(path)
     return Path(path).read_bytes(), st.st_mtime_ns

@@ -12,7 +12,7 @@ from pmqa_desktop.core.sharing import merge, open_conflicts
 from pmqa_desktop.core.sharing import folder as folder_mod
 from pmqa_desktop.core.sharing.folder import merge_folder
 from pmqa_desktop.core.storage.store import Actor, Store
-from sharing_helpers import data_digest, integrity_ok
+from sharing_helpers import data_digest, integrity_ok, office_copy
 
 merge_module = sys.modules["pmqa_desktop.core.sharing.merge"]   # (sharing.merge is the function)
 
@@ -31,13 +31,8 @@ def change_time(request, monkeypatch):
 
 def _edited(demo_db, path, office, remark):
     """A copy of the demo file whose first step's remark the other office changed."""
-    shutil.copy(demo_db, path)
-    s = Store.open(path, Actor(office, "clerk"))
-    try:
-        with s.transaction():
-            s.update("calendar_step", s.select("calendar_step", order_by="id")[0]["id"], {"remark": remark})
-    finally:
-        s.close()
+    with office_copy(demo_db, path, office, "clerk") as s, s.transaction():
+        s.update("calendar_step", s.select("calendar_step", order_by="id")[0]["id"], {"remark": remark})
     return path
 
 
@@ -517,13 +512,8 @@ def test_a_files_preview_made_before_a_folder_merge_that_only_adds_history_is_no
     y = _edited(demo_db, folder / "y.db", "office Y", "Y's, older")
     _edit_ours(demo_db, "ours, newer")
     x = tmp_path / "x.db"
-    shutil.copy(y, x)
-    s = Store.open(x, Actor("office X", "clerk"))
-    try:
-        with s.transaction():
-            s.update("calendar_step", s.select("calendar_step", order_by="id")[1]["id"], {"remark": "X's"})
-    finally:
-        s.close()
+    with office_copy(y, x, "office X", "clerk") as s, s.transaction():
+        s.update("calendar_step", s.select("calendar_step", order_by="id")[1]["id"], {"remark": "X's"})
     store = Store.open(demo_db, Actor("province", "clerk"))
     try:
         merge(store, x, dry_run=True)

@@ -1,6 +1,4 @@
 """File > Export / Merge / Backups and Edit > History, driven through the real widgets."""
-import contextlib
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -11,20 +9,14 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pmqa_desktop.core import sharing
 from pmqa_desktop.core.sharing import check_file, list_backups
 from pmqa_desktop.core.storage.store import Actor, Store
+from sharing_helpers import office_copy
 
 pytestmark = pytest.mark.usefixtures("english")  # assertions read the English wording
 
 
-@contextlib.contextmanager
 def another_office(demo_db, tmp_path):
     """A copy of the demo file (taken now) that another office edits; closed afterwards."""
-    other = tmp_path / "other.db"
-    shutil.copy(demo_db, other)
-    s = Store.open(other, Actor("Rayong office", "Suda"))
-    try:
-        yield s
-    finally:
-        s.close()
+    return office_copy(demo_db, tmp_path / "other.db")
 
 
 def preview(qtbot, window, path):

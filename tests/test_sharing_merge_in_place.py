@@ -11,7 +11,7 @@ import pytest
 
 from pmqa_desktop.core.sharing import merge, safety
 from pmqa_desktop.core.storage.store import Actor, Store
-from sharing_helpers import data_digest, file_state
+from sharing_helpers import data_digest, file_state, office_copy
 
 merge_module = sys.modules["pmqa_desktop.core.sharing.merge"]   # (sharing.merge is the function)
 
@@ -20,14 +20,9 @@ merge_module = sys.modules["pmqa_desktop.core.sharing.merge"]   # (sharing.merge
 def incoming(demo_db, tmp_path):
     """Another office's file: the demo file with a step's remark and a weekly text edited there."""
     other = tmp_path / "other.db"
-    shutil.copy(demo_db, other)
-    s = Store.open(other, Actor("Rayong office", "Suda"))
-    try:
-        with s.transaction():
-            s.update("calendar_step", s.select("calendar_step", order_by="id")[0]["id"], {"remark": "theirs"})
-            s.update("weekly_activity", s.select("weekly_activity", order_by="id")[0]["id"], {"text": "theirs"})
-    finally:
-        s.close()
+    with office_copy(demo_db, other) as s, s.transaction():
+        s.update("calendar_step", s.select("calendar_step", order_by="id")[0]["id"], {"remark": "theirs"})
+        s.update("weekly_activity", s.select("weekly_activity", order_by="id")[0]["id"], {"text": "theirs"})
     return other
 
 
