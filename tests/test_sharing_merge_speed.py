@@ -6,6 +6,7 @@ import json
 import random
 import shutil
 import sqlite3
+import tempfile
 
 import pytest
 
@@ -230,3 +231,118 @@ def test_the_incoming_history_is_read_in_its_files_order_not_row_by_row_through_
             assert "SCAN h" in plan and "ix_history_row" not in plan, plan
     finally:
         conn.execute("DETACH DATABASE inc")
+
+
+def _history_of(store):
+    """Every history row (in rowid order) and each row's own versions in rowid order."""
+    rows = store.conn.execute("SELECT rev, table_name, row_id, parent_rev, data, updated_at, office, clerk, deleted "
+                              "FROM history ORDER BY rowid").fetchall()
+    per_row = {}
+    for r in rows:
+        per_row.setdefault((r[1], r[2]), []).append(r[0])
+    return sorted(map(tuple, rows)), per_row
+
+
+def _many_versions(offices, tmp_path):
+    """A with two rounds of edits of 40 weekly activities and 20 steps (new versions in its
+    history), B with edits of its own (some of the same rows: versions kept aside too); B's file
+    copied twice, to merge A into each one way or the other."""
+    a, b = offices["A"], offices["B"]
+    acts, steps = a.select("weekly_activity")[:40], a.select("calendar_step")[:20]
+    for round_ in (1, 2):
+        for r in acts:
+            a.update("weekly_activity", r["id"], {"text": f"{r['text']} A{round_}"})
+        for r in steps:
+            a.update("calendar_step", r["id"], {"text": f"{r['text']} A{round_}"})
+    for r in acts[30:]:
+        b.update("weekly_activity", r["id"], {"text": r["text"] + " B"})
+    a.close()
+    b.close()
+    copies = []
+    for name in ("sorted.db", "plain.db"):
+        shutil.copy(b.path, tmp_path / name)
+        copies.append(Store.open(tmp_path / name, Actor("office-B", "clerk-B")))
+    return a.path, copies
+
+
+@pytest.mark.parametrize("dry_run_first", [False, True], ids=["cold", "after-preview"])
+def test_the_incoming_versions_sorted_beside_are_copied_as_they_were_from_the_file(
+        offices, tmp_path, monkeypatch, dry_run_first):
+    """Many new versions are sorted by (table, row) in a thread and copied into our history from
+    there: the same versions, each row's in the same order, the same report and rows, as copied
+    straight from the incoming file; the sorted file is removed afterwards."""
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    incoming, (sorted_, plain) = _many_versions(offices, tmp_path)
+    used = []
+    real = merge_mod._SortedHistory.copy_into
+    monkeypatch.setattr(merge_mod._SortedHistory, "copy_into", lambda self, conn: used.append(real(self, conn)) or used[-1])
+    try:
+        reports = []
+        for store, least in ((sorted_, 1), (plain, 10 ** 9)):
+            monkeypatch.setattr(merge_mod, "_SORTED_HISTORY_MIN", least)
+            if dry_run_first:
+                merge(store, incoming, dry_run=True)
+            reports.append(merge(store, incoming))
+        assert used == [True]   # (sorted once: the first merge; the second copied from the file)
+        assert reports[0].history_added == reports[1].history_added >= 100
+        assert reports[0].lines() == reports[1].lines()
+        assert data_digest(sorted_) == data_digest(plain)
+        assert _history_of(sorted_) == _history_of(plain)
+        assert list(temp.iterdir()) == []
+        assert "sorted_history" not in [r[1] for r in sorted_.conn.execute("PRAGMA database_list")]
+    finally:
+        sorted_.close()
+        plain.close()
+
+
+def test_if_the_sort_beside_fails_the_history_is_copied_from_the_file(offices, tmp_path, monkeypatch):
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    incoming, (failed, plain) = _many_versions(offices, tmp_path)
+    real_run = merge_mod._SortedHistory._run
+
+    def run(self):
+        self.conn.close()   # (every statement of the thread fails)
+        real_run(self)
+    monkeypatch.setattr(merge_mod._SortedHistory, "_run", run)
+    try:
+        monkeypatch.setattr(merge_mod, "_SORTED_HISTORY_MIN", 1)
+        r1 = merge(failed, incoming)
+        monkeypatch.setattr(merge_mod, "_SORTED_HISTORY_MIN", 10 ** 9)
+        r2 = merge(plain, incoming)
+        assert r1.history_added == r2.history_added >= 100
+        assert _history_of(failed) == _history_of(plain) and data_digest(failed) == data_digest(plain)
+        assert list(temp.iterdir()) == []
+    finally:
+        failed.close()
+        plain.close()
+
+
+def test_a_merge_failing_after_the_sorted_copy_is_rolled_back_and_leaves_no_file(offices, tmp_path, monkeypatch):
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    monkeypatch.setattr(merge_mod, "_SORTED_HISTORY_MIN", 1)
+    incoming, (store, other) = _many_versions(offices, tmp_path)
+    other.close()
+    real = merge_mod._SortedHistory.copy_into
+
+    def copy_then_fail(self, conn):
+        assert real(self, conn)
+        raise OSError(28, "No space left on device")
+    try:
+        before, history = data_digest(store), _history_of(store)
+        with monkeypatch.context() as m:
+            m.setattr(merge_mod._SortedHistory, "copy_into", copy_then_fail)
+            with pytest.raises(Exception):
+                merge(store, incoming)
+        assert data_digest(store) == before and _history_of(store) == history
+        assert "sorted_history" not in [r[1] for r in store.conn.execute("PRAGMA database_list")]
+        assert list(temp.iterdir()) == []
+        assert merge(store, incoming).applied   # (and merged fine afterwards)
+        assert list(temp.iterdir()) == []
+    finally:
+        store.close()

@@ -941,7 +941,7 @@ def _noted_at_once(conn: sqlite3.Connection, table: str, t: int, rows: int):
 
 
 def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictInfo], source: str,
-           report: "MergeReport | None" = None, settling: bool = True) -> int:
+           report: "MergeReport | None" = None, settling: bool = True, history: "_SortedHistory | None" = None) -> int:
     conn = store.conn
     from ..storage.repair import Settled, settle
     if settling:
@@ -994,9 +994,10 @@ def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictI
     flushed = _flush_journal_early(store)
     try:
         before = conn.total_changes
-        bad = _unreadable(conn)
-        conn.execute(f"INSERT OR IGNORE INTO main.history ({_HIST_COLS}) SELECT {_HIST_COLS} "
-                     f"{_new_history_sql('inc', None, bool(bad))}", bad)
+        if not (history is not None and history.copy_into(conn)):
+            bad = _unreadable(conn)
+            conn.execute(f"INSERT OR IGNORE INTO main.history ({_HIST_COLS}) SELECT {_HIST_COLS} "
+                         f"{_new_history_sql('inc', None, bool(bad))}", bad)
         added = conn.total_changes - before
         found = now_iso()
         for c in conflicts:
@@ -1008,6 +1009,107 @@ def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictI
     finally:
         flushed()
     return added
+
+
+# from this many new incoming versions on, the history copy reads them sorted in a thread (below)
+_SORTED_HISTORY_MIN = 20000
+
+
+class _SortedHistory:
+    """The incoming history's versions to copy, sorted by (table, row) in a thread beside the
+    apply, into a private file; the copy into our history then reads them from there.
+
+    Inserted in that order, they land next to each other in our history's (table, row) index
+    instead of at random places in it (the rows' ids are random): 0.35-0.4 s less CPU on the
+    store's connection for the 50% merge's 200,000 versions, for 0.8 s of CPU on the second core
+    while the apply writes the rows. The same statement's rows are copied the same way (INSERT OR
+    IGNORE, the rev key): the same versions are added; only their rowids come in another order, a
+    row's own versions keep the incoming file's. The store's connection opens the file read-only
+    (read, never written: still a one-file transaction). If the thread fails, the history is
+    copied from the incoming file as before. Only with a second core and room in the temporary
+    folder (the sorted file is about a fifth of the incoming file)."""
+
+    def __init__(self, incoming: Path, bad: tuple) -> None:
+        import tempfile
+        from ..storage.store import _connect
+        self.folder = Path(tempfile.mkdtemp(prefix="pmqa-history-"))
+        self.path = self.folder / "history.db"
+        self.incoming, self.bad = incoming, bad
+        self.ok = self.attached = False
+        try:
+            self.conn = _connect(str(self.path))
+        except BaseException:
+            self._remove()
+            raise
+        self.thread = threading.Thread(target=self._run, name="pmqa-history", daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    @contextlib.contextmanager
+    def start(conn: sqlite3.Connection, new_versions: int, incoming: Path, ours: str | Path | None
+              ) -> Iterator["_SortedHistory | None"]:
+        """Sorting, if worth it, until the end of the block (which must end after the transaction:
+        the store's connection reads the file until then)."""
+        ahead = None
+        if new_versions >= _SORTED_HISTORY_MIN and (os.cpu_count() or 1) > 1 and ours is not None:
+            with contextlib.suppress(OSError, sqlite3.Error):
+                import shutil
+                import tempfile
+                # (left afterwards: room for the journal, which is at most our file's size)
+                if shutil.disk_usage(tempfile.gettempdir()).free > incoming.stat().st_size + os.stat(ours).st_size:
+                    ahead = _SortedHistory(incoming, _unreadable(conn))
+        try:
+            yield ahead
+        finally:
+            if ahead is not None:
+                ahead.close(conn)
+
+    def _run(self) -> None:
+        conn = self.conn
+        try:
+            conn.execute("PRAGMA journal_mode = OFF")   # (a private file, thrown away after the merge)
+            conn.execute("PRAGMA synchronous = OFF")
+            # the sort spills to temporary files past 16 MB (in memory: 100 MB more at the peak)
+            conn.execute("PRAGMA temp_store = FILE")
+            conn.execute("PRAGMA main.cache_size = -16384")
+            conn.execute("ATTACH DATABASE ? AS inc", (read_only_uri(self.incoming),))
+            conn.execute("PRAGMA inc.mmap_size = 0")   # (mapped pages count in our memory)
+            conn.execute("PRAGMA inc.cache_size = -2048")
+            # (declared as our history's columns, without its keys: the values are stored as there)
+            conn.execute("CREATE TABLE h (rev TEXT, table_name TEXT, row_id TEXT, parent_rev TEXT, data TEXT, "
+                         "updated_at TEXT, office TEXT, clerk TEXT, deleted INTEGER)")
+            conn.execute(f"INSERT INTO h ({_HIST_COLS}) SELECT {_HIST_COLS} "
+                         f"{_new_history_sql('inc', None, bool(self.bad))} ORDER BY h.table_name, h.row_id, h.rowid",
+                         self.bad)
+            self.ok = True
+        except BaseException:   # (copied from the incoming file instead)
+            self.ok = False
+
+    def copy_into(self, conn: sqlite3.Connection) -> bool:
+        """The sorted versions copied into our history as ``_apply`` copies them; False if the
+        thread could not sort them (nothing done)."""
+        self.thread.join()
+        if not self.ok:
+            return False
+        conn.execute("ATTACH DATABASE ? AS sorted_history", (read_only_uri(self.path),))
+        self.attached = True   # (detached after the transaction: a file read in it stays in it until then)
+        conn.execute(f"INSERT OR IGNORE INTO main.history ({_HIST_COLS}) SELECT {_HIST_COLS} "
+                     f"FROM sorted_history.h ORDER BY rowid")
+        return True
+
+    def close(self, conn: sqlite3.Connection) -> None:
+        if self.thread.is_alive():
+            self.conn.interrupt()
+        self.thread.join()
+        self.conn.close()
+        if self.attached:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("DETACH DATABASE sorted_history")
+        self._remove()
+
+    def _remove(self) -> None:
+        import shutil
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _flush_journal_early(store: Store) -> Callable[[], None]:
@@ -1484,12 +1586,14 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                         stack.callback(beside.close)   # (after the transaction has ended)
                     else:
                         report.backup = backup_now(store, "merge")
-                with store.transaction():
+                with _SortedHistory.start(store.conn, report.history_added, Path(copy), store.path) as history, \
+                        store.transaction():
                     if _state(store) != state:  # written to since the comparison: compare again
                         plans, conflicts = _compare(store, report, not checked, count=not staged)
                     if carried:
                         conflicts = report.conflicts = [*conflicts, *carried]
-                    report.history_added = _apply(store, plans, conflicts, incoming_path.name, report, settling=not staged)
+                    report.history_added = _apply(store, plans, conflicts, incoming_path.name, report,
+                                                  settling=not staged, history=history)
                     if beside is not None:
                         report.backup = beside.finish()   # (raises if it could not be made: rolled back)
                     if not unchanged():
