@@ -70,7 +70,7 @@ def test_unreadable_and_foreign_history_rows_are_never_copied(offices, tmp_path,
                           ("r-not-json", "calendar_step", sid, "{not json"),
                           ("r-foreign", "evil_table", sid, json.dumps({"x": 1}))])
     if not ahead:  # the thread's reading ahead fails: the merge does it itself, alike
-        monkeypatch.setattr(merge_mod, "_side_work", lambda live: (lambda conn: 1 / 0))
+        monkeypatch.setattr(merge_mod, "_side_work", lambda live, upto=None: (lambda conn: 1 / 0))
     preview = merge(b, a.path, dry_run=True)
     # the version A's edit replaced, plus r-good
     assert preview.history_added == 2
@@ -346,3 +346,24 @@ def test_a_merge_failing_after_the_sorted_copy_is_rolled_back_and_leaves_no_file
         assert list(temp.iterdir()) == []
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("upto", [1, 3, 10 ** 9])
+def test_a_merge_bringing_only_new_versions_reports_them_all_however_far_they_were_counted_first(
+        offices, monkeypatch, upto):
+    """Before it is applied, a merge counts the new versions only as far as it needs (whether
+    there are any, or enough to sort them): the report still gives the number the copy added."""
+    a, b = offices["A"], offices["B"]
+    sid = a.select("calendar_step")[0]["id"]
+    a.close()
+    _add_history(a.path, [(f"r-{k}", "calendar_step", sid, json.dumps({"text": f"old {k}"})) for k in range(5)])
+    monkeypatch.setattr(merge_mod, "_SORTED_HISTORY_MIN", upto)
+    counted = []
+    real = merge_mod._side_work
+    monkeypatch.setattr(merge_mod, "_side_work", lambda live, n=None: (
+        lambda conn: counted.append(real(live, n)(conn)) or counted[-1]))
+    report = merge(b, a.path)
+    assert [c[1] for c in counted] == [min(5, upto)]
+    assert report.applied and report.history_added == 5 and report.rows_taken == 0
+    assert {f"r-{k}" for k in range(5)} <= {r["rev"] for r in b.query("SELECT rev FROM history")}
+    assert merge(b, a.path).changes_nothing

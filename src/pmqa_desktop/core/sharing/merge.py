@@ -1132,21 +1132,22 @@ def _flush_journal_early(store: Store) -> Callable[[], None]:
     return thread.join
 
 
-def _side_work(live: Path | None) -> Callable[[sqlite3.Connection], tuple]:
+def _side_work(live: Path | None, upto: int | None = None) -> Callable[[sqlite3.Connection], tuple]:
     """What the check's thread reads once the incoming copy has passed its page check, beside the
     comparison running on the store's connection: the rowids of incoming history rows whose data
-    is not JSON (never copied) and how many incoming history rows are new to us. ``conn`` is the
-    thread's read-only connection to the copy; our own file is attached read-only beside it
-    (nobody writes it meanwhile: the merge holds the store)."""
+    is not JSON (never copied) and how many incoming history rows are new to us (``upto``: counted
+    up to that many only, for a merge that is applied: it reports the number the copy adds, and
+    needs to know beforehand only whether there are any, or enough to sort them: ``_SortedHistory``).
+    ``conn`` is the thread's read-only connection to the copy; our own file is attached read-only
+    beside it (nobody writes it meanwhile: the merge holds the store)."""
     def run(conn: sqlite3.Connection) -> tuple[list[int], int | None]:
         bad = [r for (r,) in conn.execute("SELECT rowid FROM main.history WHERE json_valid(data) IS NOT 1")]
         if live is None:
             return bad, None
         conn.execute("ATTACH DATABASE ? AS live", (read_only_uri(live),))
         try:
-            count = conn.execute(
-                f"SELECT count(*) {_new_history_sql('main', 'live', bool(bad))}", (json.dumps(bad),) if bad else ()
-            ).fetchone()[0]
+            new = f"SELECT 1 {_new_history_sql('main', 'live', bool(bad))}" + (f" LIMIT {int(upto)}" if upto else "")
+            count = conn.execute(f"SELECT count(*) FROM ({new})", (json.dumps(bad),) if bad else ()).fetchone()[0]
         finally:
             conn.execute("DETACH DATABASE live")
         return bad, count
@@ -1533,7 +1534,8 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                 copy, res = incoming_path, CheckResult(incoming_path, schema.SCHEMA_VERSION, False, "")
             else:
                 copy, res = stack.enter_context(open_incoming(
-                    incoming_path, thorough=False, background=True, also=_side_work(store.path),
+                    incoming_path, thorough=False, background=True,
+                    also=_side_work(store.path, None if dry_run else _SORTED_HISTORY_MIN),
                     # (a preview's decisions are reused only for the bytes it read: where no
                     # change time tells that a file was written, it keeps a private copy, compared
                     # with the file byte for byte at the Merge)
