@@ -1068,6 +1068,9 @@ class _SortedHistory:
     def _run(self) -> None:
         conn = self.conn
         try:
+            # large pages: fewer of them to write here and to read on the store's connection
+            # (0.1 s of CPU less on each side for 200,000 versions than 4 KB pages)
+            conn.execute("PRAGMA page_size = 65536")
             conn.execute("PRAGMA journal_mode = OFF")   # (a private file, thrown away after the merge)
             conn.execute("PRAGMA synchronous = OFF")
             # the sort spills to temporary files past 16 MB (in memory: 100 MB more at the peak)
