@@ -1022,8 +1022,8 @@ class _SortedHistory:
 
     Inserted in that order, they land next to each other in our history's (table, row) index
     instead of at random places in it (the rows' ids are random): the 50% merge's 200,000
-    versions take 0.73 s of CPU on the store's connection instead of 1.1 s, for 0.7 s on the
-    second core while the apply writes the rows. The same statement's rows are copied the same way (INSERT OR
+    versions take about 0.7 s of CPU on the store's connection instead of 1.1 s, for about 0.55 s
+    on the second core while the apply writes the rows. The same statement's rows are copied the same way (INSERT OR
     IGNORE, the rev key): the same versions are added; only their rowids come in another order, a
     row's own versions keep the incoming file's. The store's connection opens the file read-only
     (read, never written: still a one-file transaction). If the thread fails, the history is
