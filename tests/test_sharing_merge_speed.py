@@ -69,7 +69,7 @@ def test_unreadable_and_foreign_history_rows_are_never_copied(offices, tmp_path,
                           ("r-not-json", "calendar_step", sid, "{not json"),
                           ("r-foreign", "evil_table", sid, json.dumps({"x": 1}))])
     if not ahead:  # the thread's reading ahead fails: the merge does it itself, alike
-        monkeypatch.setattr(merge_mod, "_side_work", lambda live: (lambda conn: 1 / 0))
+        monkeypatch.setattr(merge_mod, "_side_work", lambda live, **kw: (lambda conn: 1 / 0))
     preview = merge(b, a.path, dry_run=True)
     # the version A's edit replaced, plus r-good
     assert preview.history_added == 2
@@ -82,6 +82,22 @@ def test_unreadable_and_foreign_history_rows_are_never_copied(offices, tmp_path,
         json.loads(r["data"])
     again = merge(b, a.path)
     assert again.changes_nothing
+
+
+@pytest.mark.parametrize("ahead", [True, False], ids=["read-ahead", "read-ahead-failed"])
+def test_a_merge_without_preview_counts_the_history_it_copies(offices, monkeypatch, ahead):
+    """Only the preview counts the new history beforehand; a merge that applies asks only whether
+    there is any (1 or 0): what it reports is still the number it copied, and a file that brings
+    nothing new changes nothing."""
+    a, b = offices["A"], offices["B"]
+    sid = a.select("calendar_step")[0]["id"]
+    a.close()
+    _add_history(a.path, [(f"r-{i}", "calendar_step", sid, json.dumps({"text": f"old {i}"})) for i in range(3)])
+    if not ahead:
+        monkeypatch.setattr(merge_mod, "_side_work", lambda live, **kw: (lambda conn: 1 / 0))
+    report = merge(b, a.path)
+    assert report.applied and report.rows_taken == 0 and report.history_added == 3
+    assert merge(b, a.path).changes_nothing
 
 
 def test_preview_then_apply_equals_a_cold_merge(offices, tmp_path):

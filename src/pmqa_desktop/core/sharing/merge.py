@@ -1030,12 +1030,13 @@ def _flush_journal_early(store: Store) -> Callable[[], None]:
     return thread.join
 
 
-def _side_work(live: Path | None) -> Callable[[sqlite3.Connection], tuple]:
+def _side_work(live: Path | None, exact: bool = True) -> Callable[[sqlite3.Connection], tuple]:
     """What the check's thread reads once the incoming copy has passed its page check, beside the
     comparison running on the store's connection: the rowids of incoming history rows whose data
-    is not JSON (never copied) and how many incoming history rows are new to us. ``conn`` is the
-    thread's read-only connection to the copy; our own file is attached read-only beside it
-    (nobody writes it meanwhile: the merge holds the store)."""
+    is not JSON (never copied) and how many incoming history rows are new to us (``exact``, for a
+    preview's report; else only whether there is one: 1 or 0). ``conn`` is the thread's read-only
+    connection to the copy; our own file is attached read-only beside it (nobody writes it
+    meanwhile: the merge holds the store)."""
     def run(conn: sqlite3.Connection) -> tuple[list[int], int | None]:
         bad = [r for (r,) in conn.execute("SELECT rowid FROM main.history WHERE json_valid(data) IS NOT 1")]
         if live is None:
@@ -1043,7 +1044,7 @@ def _side_work(live: Path | None) -> Callable[[sqlite3.Connection], tuple]:
         conn.execute("ATTACH DATABASE ? AS live", (read_only_uri(live),))
         try:
             count = conn.execute(
-                f"SELECT count(*) {_new_history_sql('main', 'live', bool(bad))}", (json.dumps(bad),) if bad else ()
+                _new_history_count_sql("main", "live", bool(bad), exact), (json.dumps(bad),) if bad else ()
             ).fetchone()[0]
         finally:
             conn.execute("DETACH DATABASE live")
@@ -1075,9 +1076,17 @@ def _unreadable(conn: sqlite3.Connection) -> tuple:
     return (json.dumps(bad),) if bad else ()
 
 
-def _count_new_history(store: Store) -> int:
+def _new_history_count_sql(theirs: str, ours: str, bad: bool, exact: bool) -> str:
+    """How many incoming history rows are new to us, or (not ``exact``) whether one is: a merge
+    that applies counts what it copies anyway, and needs beforehand only whether it changes
+    anything (counting them all took a third of a second of a core in a 50% merge)."""
+    sql = _new_history_sql(theirs, ours, bad)
+    return f"SELECT count(*) {sql}" if exact else f"SELECT EXISTS (SELECT 1 {sql})"
+
+
+def _count_new_history(store: Store, exact: bool = True) -> int:
     bad = _unreadable(store.conn)
-    return store.conn.execute(f"SELECT count(*) {_new_history_sql('inc', 'main', bool(bad))}", bad).fetchone()[0]
+    return store.conn.execute(_new_history_count_sql("inc", "main", bool(bad), exact), bad).fetchone()[0]
 
 
 def _speed_up(store: Store) -> tuple[int, int]:
@@ -1431,7 +1440,7 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                 copy, res = incoming_path, CheckResult(incoming_path, schema.SCHEMA_VERSION, False, "")
             else:
                 copy, res = stack.enter_context(open_incoming(
-                    incoming_path, thorough=False, background=True, also=_side_work(store.path),
+                    incoming_path, thorough=False, background=True, also=_side_work(store.path, exact=dry_run),
                     # (a preview's decisions are reused only for the bytes it read: where no
                     # change time tells that a file was written, it keeps a private copy, compared
                     # with the file byte for byte at the Merge)
@@ -1461,7 +1470,8 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                             "SELECT rowid FROM inc.history WHERE json_valid(data) IS NOT 1")], None)
                     bad, count = side
                     _set_unreadable_history(store.conn, bad)
-                    report.history_added = _count_new_history(store) if count is None else count
+                    # (a merge that applies: 1 or 0 until the apply counts what it copied)
+                    report.history_added = _count_new_history(store, dry_run) if count is None else count
                     if dry_run and not checked:   # what Apply will report of twins and restored parents
                         report.settled = _foresee(store, plans)
                     if not unchanged():
