@@ -3,9 +3,11 @@ incoming copy and some reading ahead run in a thread; a damaged file is still re
 check's message and nothing changed, and unreadable history rows are still never copied."""
 import importlib
 import json
+import os
 import random
 import shutil
 import sqlite3
+import time
 
 import pytest
 
@@ -246,3 +248,66 @@ def test_the_incoming_history_is_read_in_its_files_order_not_row_by_row_through_
             assert "SCAN h" in plan and "ix_history_row" not in plan, plan
     finally:
         conn.execute("DETACH DATABASE inc")
+
+
+def _inode(path):
+    return os.stat(path).st_ino
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the write-back beside is POSIX only")
+def test_the_write_back_beside_syncs_the_journal_and_our_file_until_closed(offices, monkeypatch):
+    b = offices["B"]
+    synced = set()
+    real = os.fdatasync
+
+    def spy(fd):
+        synced.add(os.fstat(fd).st_ino)
+        real(fd)
+    monkeypatch.setattr(os, "fdatasync", spy)
+    monkeypatch.setattr(merge_mod._WriteBackBeside, "interval", 0.001)
+    sid = b.select("calendar_step")[0]["id"]
+    write_back = merge_mod._WriteBackBeside(b)
+    with b.transaction():
+        write_back.start()
+        b.update("calendar_step", sid, {"text": "written while the thread syncs"})
+        wanted = {_inode(b.path), _inode(str(b.path) + "-journal")}
+        for _ in range(2000):
+            if wanted <= synced:
+                break
+            time.sleep(0.001)
+    write_back.close()
+    assert wanted <= synced
+    assert write_back.fd is None and not write_back.thread.is_alive()
+    assert b.get("calendar_step", sid)["text"] == "written while the thread syncs"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the write-back beside is POSIX only")
+@pytest.mark.parametrize("preview", [True, False], ids=["after-preview", "at-once"])
+def test_a_merge_keeps_the_write_back_handle_open_until_its_transaction_has_ended(offices, preview, monkeypatch):
+    """Closing a handle of our file drops the POSIX locks this process holds on it, the writer's
+    too: the thread's handle is closed only after COMMIT (or ROLLBACK)."""
+    a, b = offices["A"], offices["B"]
+    for r in a.select("weekly_activity")[:30]:
+        a.update("weekly_activity", r["id"], {"text": r["text"] + " (A)"})
+    a.close()
+    seen = []
+    real_start, real_close = merge_mod._WriteBackBeside.start, merge_mod._WriteBackBeside.close
+
+    def start(self):
+        seen.append(("start", b.conn.in_transaction, self.fd is not None))
+        real_start(self)
+
+    def close(self):
+        seen.append(("close", b.conn.in_transaction, self.fd is not None))
+        real_close(self)
+    monkeypatch.setattr(merge_mod._WriteBackBeside, "start", start)
+    monkeypatch.setattr(merge_mod._WriteBackBeside, "close", close)
+    if preview:
+        merge(b, a.path, dry_run=True)
+        assert seen == []   # (a preview writes nothing)
+    report = merge(b, a.path)
+    assert report.applied and report.rows_taken == 30
+    assert seen[0] == ("start", True, True)
+    assert all(not in_tx for what, in_tx, _ in seen if what == "close")
+    assert ("close", False, True) in seen   # (the handle was open until then)
+    assert integrity_ok(b.path)
