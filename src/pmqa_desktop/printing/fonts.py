@@ -15,12 +15,13 @@ another font of the same design is sized right too.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import threading
 from array import array
 from itertools import chain
 from operator import attrgetter
-from typing import Iterator, NamedTuple
+from typing import NamedTuple
 from functools import lru_cache
 from pathlib import Path
 
@@ -112,12 +113,13 @@ class Shaped:
     and Python's cycle collector examined each of those objects once the print was over (60 ms
     after the large calendar), and freeing the million ints at the program's exit took ~0.1 s."""
 
-    __slots__ = ("gids", "pos", "scale", "_advance", "_glyphs", "_face", "_text")
+    __slots__ = ("gids", "pos", "tokens", "scale", "_advance", "_glyphs", "_face", "_text")
 
     def __init__(self, gids: "array[int] | list[int]", pos: "array[int] | list[int]", scale: float,
-                 face: "Face | None" = None, text: str = ""):
+                 face: "Face | None" = None, text: str = "", tokens: "list[str] | None" = None):
         self.gids = gids
         self.pos = pos
+        self.tokens = tokens if tokens is not None else []   # the glyphs as drawing reads them (Face.glyph_tokens)
         self.scale = scale
         self._advance: float | None = None
         self._glyphs: tuple | None = None
@@ -146,6 +148,14 @@ class Shaped:
 _EMPTY = Shaped([], [], 1.0)
 _CODEPOINT = attrgetter("codepoint")
 _POSITION = attrgetter("position")
+_SERIALIZE = hb.BufferSerializeFlags.NO_GLYPH_NAMES | hb.BufferSerializeFlags.NO_CLUSTERS
+# one glyph as HarfBuzz writes it out (font units): id, offsets when not zero, advances
+_TOKEN = re.compile(r"(\d+)(?:@(-?\d+),(-?\d+))?\+(-?\d+)(?:,-?\d+)?")
+
+
+def _tokens(buf: hb.Buffer, font: hb.Font) -> list[str]:
+    """The shaped glyphs of ``buf`` as HarfBuzz writes them out, one string a glyph."""
+    return buf.serialize(font, flags=_SERIALIZE)[1:-1].split("|")
 _FEATURES = {"kern": True, "liga": True}
 
 
@@ -170,6 +180,7 @@ class Face:
         self.piece_metrics: dict[str, tuple[bool, float, float, float]] = {}
         self.leaf_widths: dict[str, float] = {}   # piece -> advance of its widest part (1/1000 em)
         self._glyph_char: dict[int, int] = {}
+        self._token_glyphs: dict[str, tuple] = {}   # see token_glyph
         self.widths: dict[int, float] = {}   # code -> /Widths entry, filled as used
         self.ko_height = self._glyph_height("ก") or SARABUN_KO_HEIGHT
         self.ascent = self.ttf.face.ascent / 1000.0
@@ -199,30 +210,38 @@ class Face:
             return _EMPTY
         buf = self._shaped_buffer(text)
         got = Shaped(array("I", list(map(_CODEPOINT, buf.glyph_infos))),
-                     array("i", list(chain.from_iterable(map(_POSITION, buf.glyph_positions)))), self._k, self, text)
+                     array("i", list(chain.from_iterable(map(_POSITION, buf.glyph_positions)))), self._k, self, text,
+                     _tokens(buf, self.hb_font))
         if len(self._shape_cache) > 50000:
             self._shape_cache.clear()
         self._shape_cache[text] = got
         return got
 
-    def glyph_run(self, text: str) -> "tuple[list[int] | array[int], Iterator[tuple]]":
-        """What drawing a line needs: the glyph ids of ``text`` shaped, and an iterator over their
-        positions, (x_offset, y_offset, x_advance, y_advance) for each glyph in 1/1000 em. From
-        the shape cache when the text was shaped before (a centred text, measured first); else
-        shaped now and not kept: a line is drawn once per document, and building the arrays of a
-        ``Shaped`` to cache it cost more than shaping it again would."""
+    def glyph_tokens(self, text: str) -> list[str]:
+        """What drawing a line needs: its glyphs shaped, one string each as HarfBuzz writes them
+        out (one call in C; reading them as Python objects cost more than shaping them):
+        ``"id+x_advance"``, or ``"id@x_offset,y_offset+x_advance"`` for a glyph moved off its pen
+        position, in font units (``token_glyph`` reads one). From the shape cache when the text was
+        shaped before (a centred text, measured first); else shaped now and not kept: a line is
+        drawn once per document."""
         sh = self._shape_cache.get(text)
         if sh is not None:
-            it = iter(sh.pos if sh.scale == 1.0 else [v * sh.scale for v in sh.pos])
-            return sh.gids, zip(it, it, it, it)
+            return sh.tokens
         if not text:
-            return [], iter(())
-        buf = self._shaped_buffer(text)
-        quads = map(_POSITION, buf.glyph_positions)
-        if self._k != 1.0:
+            return []
+        return _tokens(self._shaped_buffer(text), self.hb_font)
+
+    def token_glyph(self, token: str) -> tuple:
+        """A glyph of ``glyph_tokens``: (glyph id, x offset, y offset, x advance) in 1/1000 em."""
+        got = self._token_glyphs.get(token)
+        if got is None:
+            gid, xo, yo, xa = _TOKEN.fullmatch(token).groups()
             k = self._k
-            quads = iter([(a * k, b * k, c * k, d * k) for a, b, c, d in quads])
-        return list(map(_CODEPOINT, buf.glyph_infos)), quads
+            vals = (int(xo or 0), int(yo or 0), int(xa))
+            if k != 1.0:
+                vals = tuple(v * k for v in vals)
+            got = self._token_glyphs[token] = (int(gid), *vals)
+        return got
 
     def _shaped_buffer(self, text: str) -> hb.Buffer:
         buf = hb.Buffer()
