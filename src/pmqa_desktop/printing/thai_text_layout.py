@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import atexit
+from codecs import utf_16_be_encode as _utf_16_be   # (str.encode looks the codec up at every call)
 from functools import lru_cache
 
 from reportlab.lib.rl_accel import fp_str as _rl_fp_str
@@ -339,7 +340,7 @@ class TextWriter:
         key = (face.rl_name, size, text)
         got = self._cache.get(key)
         if got is None:
-            actual = "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+            actual = "<FEFF" + _utf_16_be(text)[0].hex().upper() + ">"
             got = self._cache[key] = (f"/Span <</ActualText {actual}>> BDC BT 1 0 0 1 ",
                                       f" Tm {self._body(face, size, text)} ET EMC")
         self.canvas._code.append(got[0] + (_NUMS.get(x) or num(x)) + " " + (_NUMS.get(y) or num(y)) + got[1])
