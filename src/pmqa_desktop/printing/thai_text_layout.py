@@ -252,26 +252,31 @@ def _wrap_para(face: Face, size: float, text: str, width: float, base: int) -> l
         if t:
             lines.append(Line(t, base + a + lead, None, face, k))
 
+    limit = width + 0.01
     it = iter(_pieces(face, text))
     for a, b, blank, pw_em, full_em, _ws in zip(it, it, it, it, it, it):
         pw = pw_em * k
-        if not blank and pw > width:
-            # a word wider than the line: its parts become pieces of their own
-            sub = _sub_pieces(face, text, a, b, k, width)
-        else:
-            sub = ((a, b, pw, full_em * k),)
-        for a, b, pw, full in sub:
+        if pw <= width or blank:   # (most pieces: one that fits a line)
             if cur_start is not None:
-                if cur_w + pw <= width + 0.01:
+                if cur_w + pw <= limit:
+                    cur_end = b
+                    cur_w += full_em * k
+                    continue
+                emit(cur_start, cur_end)
+                cur_start = None
+            if not blank:   # a new line starts here (blanks at the start of a line are dropped)
+                cur_start, cur_end, cur_w = a, b, full_em * k
+            continue
+        # a word wider than the line: its parts become pieces of their own
+        for a, b, pw, full in _sub_pieces(face, text, a, b, k, width):
+            if cur_start is not None:
+                if cur_w + pw <= limit:
                     cur_end = b
                     cur_w += full
                     continue
                 emit(cur_start, cur_end)
                 cur_start = None
-            # a new line starts here (blanks at the start of a line are dropped)
-            if blank:
-                continue
-            if pw > width + 0.01:
+            if pw > limit:
                 for ha, hb_ in _hard_split(face, size, text, a, b, width):
                     emit(ha, hb_)
                 continue
