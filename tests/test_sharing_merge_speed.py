@@ -3,10 +3,12 @@ incoming copy and some reading ahead run in a thread; a damaged file is still re
 check's message and nothing changed, and unreadable history rows are still never copied."""
 import importlib
 import json
+import os
 import random
 import shutil
 import sqlite3
 import tempfile
+import time
 
 import pytest
 
@@ -70,7 +72,7 @@ def test_unreadable_and_foreign_history_rows_are_never_copied(offices, tmp_path,
                           ("r-not-json", "calendar_step", sid, "{not json"),
                           ("r-foreign", "evil_table", sid, json.dumps({"x": 1}))])
     if not ahead:  # the thread's reading ahead fails: the merge does it itself, alike
-        monkeypatch.setattr(merge_mod, "_side_work", lambda live, upto=None: (lambda conn: 1 / 0))
+        monkeypatch.setattr(merge_mod, "_side_work", lambda live, **kw: (lambda conn: 1 / 0))
     preview = merge(b, a.path, dry_run=True)
     # the version A's edit replaced, plus r-good
     assert preview.history_added == 2
@@ -83,6 +85,22 @@ def test_unreadable_and_foreign_history_rows_are_never_copied(offices, tmp_path,
         json.loads(r["data"])
     again = merge(b, a.path)
     assert again.changes_nothing
+
+
+@pytest.mark.parametrize("ahead", [True, False], ids=["read-ahead", "read-ahead-failed"])
+def test_a_merge_without_preview_counts_the_history_it_copies(offices, monkeypatch, ahead):
+    """Only the preview counts the new history beforehand; a merge that applies asks only whether
+    there is any (and whether enough to sort them): what it reports is still the number it
+    copied, and a file that brings nothing new changes nothing."""
+    a, b = offices["A"], offices["B"]
+    sid = a.select("calendar_step")[0]["id"]
+    a.close()
+    _add_history(a.path, [(f"r-{i}", "calendar_step", sid, json.dumps({"text": f"old {i}"})) for i in range(3)])
+    if not ahead:
+        monkeypatch.setattr(merge_mod, "_side_work", lambda live, **kw: (lambda conn: 1 / 0))
+    report = merge(b, a.path)
+    assert report.applied and report.rows_taken == 0 and report.history_added == 3
+    assert merge(b, a.path).changes_nothing
 
 
 def test_preview_then_apply_equals_a_cold_merge(offices, tmp_path):
@@ -233,6 +251,69 @@ def test_the_incoming_history_is_read_in_its_files_order_not_row_by_row_through_
         conn.execute("DETACH DATABASE inc")
 
 
+def _inode(path):
+    return os.stat(path).st_ino
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the write-back beside is POSIX only")
+def test_the_write_back_beside_syncs_the_journal_and_our_file_until_closed(offices, monkeypatch):
+    b = offices["B"]
+    synced = set()
+    real = os.fdatasync
+
+    def spy(fd):
+        synced.add(os.fstat(fd).st_ino)
+        real(fd)
+    monkeypatch.setattr(os, "fdatasync", spy)
+    monkeypatch.setattr(merge_mod._WriteBackBeside, "interval", 0.001)
+    sid = b.select("calendar_step")[0]["id"]
+    write_back = merge_mod._WriteBackBeside(b)
+    with b.transaction():
+        write_back.start()
+        b.update("calendar_step", sid, {"text": "written while the thread syncs"})
+        wanted = {_inode(b.path), _inode(str(b.path) + "-journal")}
+        for _ in range(2000):
+            if wanted <= synced:
+                break
+            time.sleep(0.001)
+    write_back.close()
+    assert wanted <= synced
+    assert write_back.fd is None and not write_back.thread.is_alive()
+    assert b.get("calendar_step", sid)["text"] == "written while the thread syncs"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the write-back beside is POSIX only")
+@pytest.mark.parametrize("preview", [True, False], ids=["after-preview", "at-once"])
+def test_a_merge_keeps_the_write_back_handle_open_until_its_transaction_has_ended(offices, preview, monkeypatch):
+    """Closing a handle of our file drops the POSIX locks this process holds on it, the writer's
+    too: the thread's handle is closed only after COMMIT (or ROLLBACK)."""
+    a, b = offices["A"], offices["B"]
+    for r in a.select("weekly_activity")[:30]:
+        a.update("weekly_activity", r["id"], {"text": r["text"] + " (A)"})
+    a.close()
+    seen = []
+    real_start, real_close = merge_mod._WriteBackBeside.start, merge_mod._WriteBackBeside.close
+
+    def start(self):
+        seen.append(("start", b.conn.in_transaction, self.fd is not None))
+        real_start(self)
+
+    def close(self):
+        seen.append(("close", b.conn.in_transaction, self.fd is not None))
+        real_close(self)
+    monkeypatch.setattr(merge_mod._WriteBackBeside, "start", start)
+    monkeypatch.setattr(merge_mod._WriteBackBeside, "close", close)
+    if preview:
+        merge(b, a.path, dry_run=True)
+        assert seen == []   # (a preview writes nothing)
+    report = merge(b, a.path)
+    assert report.applied and report.rows_taken == 30
+    assert seen[0] == ("start", True, True)
+    assert all(not in_tx for what, in_tx, _ in seen if what == "close")
+    assert ("close", False, True) in seen   # (the handle was open until then)
+    assert integrity_ok(b.path)
+
+
 def _history_of(store):
     """Every history row (in rowid order) and each row's own versions in rowid order."""
     rows = store.conn.execute("SELECT rev, table_name, row_id, parent_rev, data, updated_at, office, clerk, deleted "
@@ -352,7 +433,8 @@ def test_a_merge_failing_after_the_sorted_copy_is_rolled_back_and_leaves_no_file
 def test_a_merge_bringing_only_new_versions_reports_them_all_however_far_they_were_counted_first(
         offices, monkeypatch, upto):
     """Before it is applied, a merge counts the new versions only as far as it needs (whether
-    there are any, or enough to sort them): the report still gives the number the copy added."""
+    there are any, and whether there are enough to sort): the report still gives the number the
+    copy added."""
     a, b = offices["A"], offices["B"]
     sid = a.select("calendar_step")[0]["id"]
     a.close()
@@ -360,8 +442,8 @@ def test_a_merge_bringing_only_new_versions_reports_them_all_however_far_they_we
     monkeypatch.setattr(merge_mod, "_SORTED_HISTORY_MIN", upto)
     counted = []
     real = merge_mod._side_work
-    monkeypatch.setattr(merge_mod, "_side_work", lambda live, n=None: (
-        lambda conn: counted.append(real(live, n)(conn)) or counted[-1]))
+    monkeypatch.setattr(merge_mod, "_side_work", lambda live, **kw: (
+        lambda conn: counted.append(real(live, **kw)(conn)) or counted[-1]))
     report = merge(b, a.path)
     assert [c[1] for c in counted] == [min(5, upto)]
     assert report.applied and report.history_added == 5 and report.rows_taken == 0

@@ -219,13 +219,16 @@ def main(argv: list[str] | None = None) -> int:
             del argv[i]
             break
     _print_safely()
+    first = next((a for a in argv if not a.startswith("-")), None)
+    if program_start and first not in SUBCOMMANDS:
+        from .ui.app import pause_gc_for_start
+        pause_gc_for_start()   # (the GUI's start, from its first imports; on again after the first paint)
     from .core.errors import UserError
     from .i18n import use_language
     from .logfile import log_error, logger, start_logging
     use_language(lang)
     start_logging(argv)
     try:
-        first = next((a for a in argv if not a.startswith("-")), None)
         if first in SUBCOMMANDS:
             args = _sub_parser().parse_args(argv)
             return _run_command(args)
@@ -234,9 +237,8 @@ def main(argv: list[str] | None = None) -> int:
         if db:   # a received file's check runs beside the start-up
             from .core.storage.store import check_ahead
             check_ahead(db)
-        from .ui.app import pause_gc_for_start, resume_gc, run_gui, start_font_warm_up
+        from .ui.app import resume_gc, run_gui, start_font_warm_up
         if program_start:
-            pause_gc_for_start()   # on again after the first paint
             start_font_warm_up()   # fontconfig's lists read beside PySide's import
         try:
             return run_gui(db=db, smoke=args.smoke, lang=args.lang)

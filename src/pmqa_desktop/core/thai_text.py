@@ -220,7 +220,11 @@ def _segment_known(run: str, words: frozenset[str], exclude: str) -> list[tuple[
     reused = j1   # the rest, from here, came from a run cut before (which keeps its own tails)
     unknown_char = 1 << 32                # pieces and the two 6-bit fields fit below it
     lengths, long_lengths = _lengths, _LONG_LENGTHS
-    for i in reversed(starts[:todo]):
+    long_word = 1 << PREFIX
+    ends = starts[1:]   # the end of the cluster at each start
+    ends.append(size)
+    for k in range(todo - 1, -1, -1):
+        i = starts[k]
         rest = best[j1]
         piece = run[i:j1]
         n = j1 - i
@@ -230,19 +234,20 @@ def _segment_known(run: str, words: frozenset[str], exclude: str) -> list[tuple[
         else:   # one cluster no word covers: its letters count as unknown, first piece "0 long"
             cand = rest + n * unknown_char + (1 << 12) - (rest & 63) + 32
         at = j1
-        # words shorter than PREFIX letters
-        for j in range(j1 + 1, min(i + PREFIX, size + 1)):
-            if is_end[j]:
-                piece = run[i:j]
-                if piece in words and piece != exclude:
-                    rest = best[j]
-                    n = j - i
-                    lw = rest >> 6 & 63
-                    score = ((rest >> 12) + 1 << 12) | ((32 - n if 32 - n < lw else lw) << 6) | (32 - n)
-                    if score < cand:
-                        cand, at = score, j
+        # words shorter than PREFIX letters: they end at one of the next cluster ends
+        for j in ends[k + 1:k + PREFIX - 1]:
+            n = j - i
+            if n >= PREFIX:
+                break
+            piece = run[i:j]
+            if piece in words and piece != exclude:
+                rest = best[j]
+                lw = rest >> 6 & 63
+                score = ((rest >> 12) + 1 << 12) | ((32 - n if 32 - n < lw else lw) << 6) | (32 - n)
+                if score < cand:
+                    cand, at = score, j
         bits = lengths.get(run[i:i + PREFIX])
-        if bits is not None and bits >= 1 << PREFIX:
+        if bits is not None and bits >= long_word:
             todo_lengths = long_lengths.get(bits)
             if todo_lengths is None:
                 todo_lengths = long_lengths[bits] = tuple(n for n in range(PREFIX, MAX_WORD + 1) if bits >> n & 1)

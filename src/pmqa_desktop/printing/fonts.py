@@ -15,12 +15,11 @@ another font of the same design is sized right too.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import threading
 from array import array
-from itertools import chain
-from operator import attrgetter
-from typing import Iterator, NamedTuple
+from typing import NamedTuple
 from functools import lru_cache
 from pathlib import Path
 
@@ -104,32 +103,41 @@ class Shaped:
     """A shaped text: ``advance`` in 1/1000 em and ``glyphs`` as ``Glyph``-shaped tuples
     (gid, cluster, x_advance, x_offset, y_offset), 1/1000 em.
 
-    Kept as HarfBuzz gave it (``gids``; ``pos`` = HarfBuzz's x_offset, y_offset, x_advance,
-    y_advance of every glyph in turn, in font units, in one flat array; ``scale`` = 1000 / units
-    per em): drawing needs nothing more, and making the scaled tuples for thousands of lines
-    costs more than shaping them, so ``glyphs`` is made on demand. Flat, not a tuple per glyph,
-    and machine integers (``array``), not lists of Python ints: a form's shaped lines stay cached,
-    and Python's cycle collector examined each of those objects once the print was over (60 ms
-    after the large calendar), and freeing the million ints at the program's exit took ~0.1 s."""
+    Kept as HarfBuzz wrote it out (``tokens``, one string a glyph, see ``Face.glyph_tokens``):
+    drawing needs nothing more, and reading the glyphs as Python objects cost more than shaping
+    them. ``gids`` and ``pos`` (HarfBuzz's x_offset, y_offset, x_advance, y_advance of every
+    glyph in turn, in font units, in one flat array; ``scale`` = 1000 / units per em) and the
+    scaled ``glyphs`` are made on demand. No tuple or int per glyph is kept: a form's shaped
+    texts stay cached, and Python's cycle collector examined each of those objects once the print
+    was over (60 ms after the large calendar), and freeing the million ints at the program's exit
+    took ~0.1 s."""
 
-    __slots__ = ("gids", "pos", "scale", "_advance", "_glyphs", "_face", "_text")
+    __slots__ = ("tokens", "scale", "_advance", "_glyphs", "_face", "_text")
 
-    def __init__(self, gids: "array[int] | list[int]", pos: "array[int] | list[int]", scale: float,
-                 face: "Face | None" = None, text: str = ""):
-        self.gids = gids
-        self.pos = pos
-        self.scale = scale
+    def __init__(self, tokens: list[str], face: "Face | None" = None, text: str = ""):
+        self.tokens = tokens
+        self.scale = face._k if face is not None else 1.0
         self._advance: float | None = None
         self._glyphs: tuple | None = None
         self._face = face
         self._text = text
 
     @property
+    def gids(self) -> "array[int]":
+        raw = self._face.token_raw if self.tokens else None
+        return array("I", [raw(t)[0] for t in self.tokens])
+
+    @property
+    def pos(self) -> "array[int]":
+        raw = self._face.token_raw if self.tokens else None
+        return array("i", [v for t in self.tokens for v in raw(t)[1:]])
+
+    @property
     def advance(self) -> float:
         if self._advance is None:
-            k = self.scale
-            xa = self.pos[2::4]
-            self._advance = float(sum(xa)) if k == 1.0 else sum([v * k for v in xa])
+            glyph = self._face.token_glyph if self.tokens else None
+            # (the same sum, in the same order, as of the scaled x advances)
+            self._advance = float(sum([glyph(t)[3] for t in self.tokens]))
         return self._advance
 
     @property
@@ -143,10 +151,15 @@ class Shaped:
         return self._glyphs
 
 
-_EMPTY = Shaped([], [], 1.0)
-_CODEPOINT = attrgetter("codepoint")
-_POSITION = attrgetter("position")
-_FEATURES = {"kern": True, "liga": True}
+_EMPTY = Shaped([])
+_SERIALIZE = hb.BufferSerializeFlags.NO_GLYPH_NAMES | hb.BufferSerializeFlags.NO_CLUSTERS
+# one glyph as HarfBuzz writes it out (font units): id, offsets when not zero, advances
+_TOKEN = re.compile(r"(\d+)(?:@(-?\d+),(-?\d+))?\+(-?\d+)(?:,(-?\d+))?")
+
+
+def _tokens(buf: hb.Buffer, font: hb.Font) -> list[str]:
+    """The shaped glyphs of ``buf`` as HarfBuzz writes them out, one string a glyph."""
+    return buf.serialize(font, flags=_SERIALIZE)[1:-1].split("|")
 
 
 class Face:
@@ -170,6 +183,8 @@ class Face:
         self.piece_metrics: dict[str, tuple[bool, float, float, float]] = {}
         self.leaf_widths: dict[str, float] = {}   # piece -> advance of its widest part (1/1000 em)
         self._glyph_char: dict[int, int] = {}
+        self._token_glyphs: dict[str, tuple] = {}   # see token_glyph
+        self._token_raws: dict[str, tuple] = {}     # see token_raw
         self.widths: dict[int, float] = {}   # code -> /Widths entry, filled as used
         self.ko_height = self._glyph_height("ก") or SARABUN_KO_HEIGHT
         self.ascent = self.ttf.face.ascent / 1000.0
@@ -198,38 +213,51 @@ class Face:
         if not text:
             return _EMPTY
         buf = self._shaped_buffer(text)
-        got = Shaped(array("I", list(map(_CODEPOINT, buf.glyph_infos))),
-                     array("i", list(chain.from_iterable(map(_POSITION, buf.glyph_positions)))), self._k, self, text)
+        got = Shaped(_tokens(buf, self.hb_font), self, text)
         if len(self._shape_cache) > 50000:
             self._shape_cache.clear()
         self._shape_cache[text] = got
         return got
 
-    def glyph_run(self, text: str) -> "tuple[list[int] | array[int], Iterator[tuple]]":
-        """What drawing a line needs: the glyph ids of ``text`` shaped, and an iterator over their
-        positions, (x_offset, y_offset, x_advance, y_advance) for each glyph in 1/1000 em. From
-        the shape cache when the text was shaped before (a centred text, measured first); else
-        shaped now and not kept: a line is drawn once per document, and building the arrays of a
-        ``Shaped`` to cache it cost more than shaping it again would."""
+    def glyph_tokens(self, text: str) -> list[str]:
+        """What drawing a line needs: its glyphs shaped, one string each as HarfBuzz writes them
+        out (one call in C; reading them as Python objects cost more than shaping them):
+        ``"id+x_advance"``, or ``"id@x_offset,y_offset+x_advance"`` for a glyph moved off its pen
+        position, in font units (``token_glyph`` reads one). From the shape cache when the text was
+        shaped before (a centred text, measured first); else shaped now and not kept: a line is
+        drawn once per document."""
         sh = self._shape_cache.get(text)
         if sh is not None:
-            it = iter(sh.pos if sh.scale == 1.0 else [v * sh.scale for v in sh.pos])
-            return sh.gids, zip(it, it, it, it)
+            return sh.tokens
         if not text:
-            return [], iter(())
-        buf = self._shaped_buffer(text)
-        quads = map(_POSITION, buf.glyph_positions)
-        if self._k != 1.0:
+            return []
+        return _tokens(self._shaped_buffer(text), self.hb_font)
+
+    def token_glyph(self, token: str) -> tuple:
+        """A glyph of ``glyph_tokens``: (glyph id, x offset, y offset, x advance) in 1/1000 em."""
+        got = self._token_glyphs.get(token)
+        if got is None:
+            gid, xo, yo, xa, _ya = self.token_raw(token)
             k = self._k
-            quads = iter([(a * k, b * k, c * k, d * k) for a, b, c, d in quads])
-        return list(map(_CODEPOINT, buf.glyph_infos)), quads
+            got = self._token_glyphs[token] = (gid, xo, yo, xa) if k == 1.0 else (gid, xo * k, yo * k, xa * k)
+        return got
+
+    def token_raw(self, token: str) -> tuple:
+        """A glyph of ``glyph_tokens`` as HarfBuzz gave it: (glyph id, x offset, y offset, x advance,
+        y advance) in font units."""
+        got = self._token_raws.get(token)
+        if got is None:
+            gid, xo, yo, xa, ya = _TOKEN.fullmatch(token).groups()
+            got = self._token_raws[token] = (int(gid), int(xo or 0), int(yo or 0), int(xa), int(ya or 0))
+        return got
 
     def _shaped_buffer(self, text: str) -> hb.Buffer:
         buf = hb.Buffer()
         buf.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
         buf.add_str(text)
         buf.guess_segment_properties()
-        hb.shape(self.hb_font, buf, _FEATURES)
+        hb.shape(self.hb_font, buf)   # (kerning and ligatures are HarfBuzz's defaults: asking for them
+        #   again, as a features dict, cost a sixth of the shaping)
         return buf
 
     def _clusters(self, text: str) -> list[int]:
@@ -249,7 +277,7 @@ class Face:
             buf = hb.Buffer()
             buf.add_str(text)
             buf.guess_segment_properties()
-            hb.shape(self.hb_font, buf, _FEATURES)
+            hb.shape(self.hb_font, buf)
             got = sum([p.x_advance for p in buf.glyph_positions]) * 1000.0 / self.upem
         if len(self._advance_cache) > 200000:
             self._advance_cache.clear()

@@ -103,20 +103,24 @@ def build_calendar(store: Store, req: FormRequest, opts: Options) -> FormDocumen
     body = []
     keyed = [(m, m.key) for m in months]   # MonthKey.key formats a string on every call
     month_cells: dict = {}      # cells are never changed: one per distinct date text (and remark)
-    for i, step in enumerate(planning.calendar_steps(store, year["id"]), start=1):
-        cells = [Cell(str(i), align="center"), Cell(step["text"])]
+    # only the texts: the step rows' other columns, read and made into dicts, cost as much again
+    texts = planning.calendar_step_texts(store, year["id"])
+    cells_of = planning.calendar_cells(store, year["id"])
+    for i, (step_id, _sort_key) in enumerate(planning.calendar_step_keys(store, year["id"]), start=1):
+        step_text, step_remark = texts[step_id]
+        step_cells = cells_of.get(step_id, {})
+        cells = [Cell(str(i), align="center"), Cell(step_text)]
         for m, key in keyed:
-            c = step["cells"].get(key)
-            text = c["text"] if c else ""
+            text = step_cells.get(key, "")
             if text and opts.thai_digits and parse_cell_date(text, m).kind != "text":
                 text = opts.digits(text)
             cell = month_cells.get(text)
             if cell is None:
                 cell = month_cells[text] = Cell(text, align="center")
             cells.append(cell)
-        remark = month_cells.get((step["remark"],))   # (one per distinct remark too, most are alike)
+        remark = month_cells.get((step_remark,))   # (one per distinct remark too, most are alike)
         if remark is None:
-            remark = month_cells[(step["remark"],)] = Cell(step["remark"])
+            remark = month_cells[(step_remark,)] = Cell(step_remark)
         cells.append(remark)
         body.append(Row(cells))
     doc.add(Grid(widths, [head1, head2], body, size=14))

@@ -309,13 +309,15 @@ class FormDocument:
         text = self.opts.digits(cell.text)
         if "\n" not in text:
             s = nominal * self.opts.font.scale
-            # a text that will likely fit is shaped in full now (its drawing reuses it); a long one
-            # only measured (the same width either way); one far too long is measured by its words,
-            # which its wrapping needs anyway
+            # a text that will likely fit is shaped in full now (its drawing reuses it); a longer one
+            # is first measured by its words, which its wrapping needs anyway (of the large year's
+            # texts up to twice as long as the cell, 11 in 1,370 fit: shaping each in full only to
+            # learn that it does not cost more than finding the words of those few), and only
+            # measured in full when that does not settle it (the same width either way)
             guess = len(text) * s * 0.45
             if guess <= avail:
                 fits = face.drawn_advance(text) * s / 1000.0 <= avail
-            elif guess > 2 * avail and surely_wider(face, text, avail * 1000.0 / s):
+            elif surely_wider(face, text, avail * 1000.0 / s):
                 fits = False
             else:
                 fits = face.advance(text) * s / 1000.0 <= avail

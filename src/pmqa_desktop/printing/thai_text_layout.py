@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import atexit
+from codecs import utf_16_be_encode as _utf_16_be   # (str.encode looks the codec up at every call)
 from functools import lru_cache
 
 from reportlab.lib.rl_accel import fp_str as _rl_fp_str
@@ -251,26 +252,31 @@ def _wrap_para(face: Face, size: float, text: str, width: float, base: int) -> l
         if t:
             lines.append(Line(t, base + a + lead, None, face, k))
 
+    limit = width + 0.01
     it = iter(_pieces(face, text))
     for a, b, blank, pw_em, full_em, _ws in zip(it, it, it, it, it, it):
         pw = pw_em * k
-        if not blank and pw > width:
-            # a word wider than the line: its parts become pieces of their own
-            sub = _sub_pieces(face, text, a, b, k, width)
-        else:
-            sub = ((a, b, pw, full_em * k),)
-        for a, b, pw, full in sub:
+        if pw <= width or blank:   # (most pieces: one that fits a line)
             if cur_start is not None:
-                if cur_w + pw <= width + 0.01:
+                if cur_w + pw <= limit:
+                    cur_end = b
+                    cur_w += full_em * k
+                    continue
+                emit(cur_start, cur_end)
+                cur_start = None
+            if not blank:   # a new line starts here (blanks at the start of a line are dropped)
+                cur_start, cur_end, cur_w = a, b, full_em * k
+            continue
+        # a word wider than the line: its parts become pieces of their own
+        for a, b, pw, full in _sub_pieces(face, text, a, b, k, width):
+            if cur_start is not None:
+                if cur_w + pw <= limit:
                     cur_end = b
                     cur_w += full
                     continue
                 emit(cur_start, cur_end)
                 cur_start = None
-            # a new line starts here (blanks at the start of a line are dropped)
-            if blank:
-                continue
-            if pw > width + 0.01:
+            if pw > limit:
                 for ha, hb_ in _hard_split(face, size, text, a, b, width):
                     emit(ha, hb_)
                 continue
@@ -328,6 +334,8 @@ class TextWriter:
         # per face: glyph id -> (subset, the glyph's byte as written in a PDF string, /Widths entry)
         self._glyphs: dict[str, dict[int, tuple[int, str, float]]] = {}
         self._tf: dict[tuple, str] = {}   # (face, subset, size) -> its "Tf" operator
+        self._tokens: dict[tuple, dict] = {}   # (face, size) -> glyph token -> its entry (_add_tokens)
+        self._plain: dict[tuple, dict] = {}    # (face, size, subset) -> plain glyph token -> its byte
         self.missing: set[str] = set()    # characters the font has no glyph for (left out, reported)
 
     def draw(self, face: Face, size: float, x: float, y: float, text: str) -> None:
@@ -337,7 +345,7 @@ class TextWriter:
         key = (face.rl_name, size, text)
         got = self._cache.get(key)
         if got is None:
-            actual = "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+            actual = "<FEFF" + _utf_16_be(text)[0].hex().upper() + ">"
             got = self._cache[key] = (f"/Span <</ActualText {actual}>> BDC BT 1 0 0 1 ",
                                       f" Tm {self._body(face, size, text)} ET EMC")
         self.canvas._code.append(got[0] + (_NUMS.get(x) or num(x)) + " " + (_NUMS.get(y) or num(y)) + got[1])
@@ -384,27 +392,71 @@ class TextWriter:
                 table[g] = (subset, esc, w * k)
         return table
 
+    def _tf_op(self, face: Face, subset: int, size: float) -> str:
+        key = (face.rl_name, subset, size)
+        op = self._tf.get(key)
+        if op is None:
+            op = self._tf[key] = f"{face.ttf.getSubsetInternalName(subset, self.doc)} {num(size)} Tf"
+        return op
+
+    def _add_tokens(self, face: Face, size: float, tokens: list[str], known: dict) -> None:
+        """File the glyphs of a line's ``tokens`` not seen before at this size: (glyph id, subset,
+        byte as written, /Widths advance in points, x offset, y offset, x advance in 1/1000 em);
+        and those that stand where the pen is and move it by their /Widths advance in the
+        subset's table of plain glyphs."""
+        gids = [face.token_glyph(t)[0] for t in tokens]
+        table = self._glyph_table(face, size, [g for g in gids if g])
+        k = size / 1000.0
+        for t in tokens:
+            if t in known:
+                continue
+            gid, xo, yo, xa = face.token_glyph(t)
+            if not gid:
+                known[t] = (0, None, "", 0.0, xo, yo, xa)
+                continue
+            subset, esc, wk = table[gid]
+            known[t] = (gid, subset, esc, wk, xo, yo, xa)
+            if not xo and not yo and xa * k == wk:
+                plain = self._plain.get((face.rl_name, size, subset))
+                if plain is None:
+                    plain = self._plain[(face.rl_name, size, subset)] = {}
+                plain[t] = esc
+
     def _body(self, face: Face, size: float, text: str) -> str:
         """The text-object operators placing each shaped glyph where HarfBuzz put it:
-        ``TJ`` numbers move x to the glyph's pen position + x offset, ``Ts`` sets its y offset."""
-        gids, pos = face.glyph_run(text)   # positions in 1/1000 em
-        if 0 in gids:   # .notdef: a character the font cannot draw prints as nothing, and is reported
-            self.missing.update(face.missing_chars(text))
-        table = self._glyph_table(face, size, [g for g in gids if g] if 0 in gids else gids)
+        ``TJ`` numbers move x to the glyph's pen position + x offset, ``Ts`` sets its y offset.
+        A line whose glyphs all stand where the pen is, each moving it by its /Widths advance,
+        and in one subset (most lines) needs none of them: its bytes are joined in one go."""
+        tokens = face.glyph_tokens(text)
+        if not tokens:
+            return ""
+        key = (face.rl_name, size)
+        known = self._tokens.get(key)
+        if known is None:
+            known = self._tokens[key] = {}
+        if not known.keys() >= set(tokens):   # (most lines: every glyph seen before)
+            self._add_tokens(face, size, tokens, known)
+        subset = known[tokens[0]][1]
+        plain = self._plain.get((face.rl_name, size, subset))
+        if plain is not None:
+            try:
+                return self._tf_op(face, subset, size) + " [(" + "".join(map(plain.__getitem__, tokens)) + ")] TJ"
+            except KeyError:   # a glyph moved, kerned, in another subset or missing: placed one by one
+                pass
         k = size / 1000.0
         inv = 1000.0 / size
         fnum = num
-        tf = self._tf
         ops: list[str] = []
         tj: list[str] = []
         run: list[str] = []
         pen = cur_x = rise = 0.0
         cur_subset = -1
-        for gid, (xo, yo, xa, _ya) in zip(gids, pos):
+        notdef = False
+        for gid, subset, esc, wk, xo, yo, xa in map(known.__getitem__, tokens):
             if not gid:
+                notdef = True
                 pen += xa * k
                 continue
-            subset, esc, wk = table[gid]
             if subset != cur_subset:
                 if run:
                     tj.append("(" + "".join(run) + ")")
@@ -412,11 +464,7 @@ class TextWriter:
                 if tj:
                     ops.append("[" + " ".join(tj) + "] TJ")
                     tj = []
-                key = (face.rl_name, subset, size)
-                op = tf.get(key)
-                if op is None:
-                    op = tf[key] = f"{face.ttf.getSubsetInternalName(subset, self.doc)} {fnum(size)} Tf"
-                ops.append(op)
+                ops.append(self._tf_op(face, subset, size))
                 cur_subset = subset
             gx = pen + xo * k if xo else pen
             if yo or rise:
@@ -440,6 +488,8 @@ class TextWriter:
             run.append(esc)
             cur_x = gx + wk
             pen += xa * k
+        if notdef:   # .notdef: a character the font cannot draw prints as nothing, and is reported
+            self.missing.update(face.missing_chars(text))
         if run:
             tj.append("(" + "".join(run) + ")")
         if tj:

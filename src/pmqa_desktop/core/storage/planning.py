@@ -11,7 +11,7 @@ from typing import Any, Iterator
 from ...i18n import _
 from ..errors import ValidationError
 from ..thai_calendar import MonthKey, fiscal_year_start, shift_years
-from .owner_rules import EMAIL_RE, OWNER_FIELDS, PHONE_RE, validate_owner  # noqa: F401
+from .owner_rules import OWNER_FIELDS, validate_owner  # noqa: F401
 from .store import Store
 
 WEEKS_PER_MONTH = 4
