@@ -7,7 +7,6 @@ import os
 import random
 import shutil
 import sqlite3
-import tempfile
 import time
 
 import pytest
@@ -90,8 +89,8 @@ def test_unreadable_and_foreign_history_rows_are_never_copied(offices, tmp_path,
 @pytest.mark.parametrize("ahead", [True, False], ids=["read-ahead", "read-ahead-failed"])
 def test_a_merge_without_preview_counts_the_history_it_copies(offices, monkeypatch, ahead):
     """Only the preview counts the new history beforehand; a merge that applies asks only whether
-    there is any (and whether enough to sort them): what it reports is still the number it
-    copied, and a file that brings nothing new changes nothing."""
+    there is any (1 or 0): what it reports is still the number it copied, and a file that brings
+    nothing new changes nothing."""
     a, b = offices["A"], offices["B"]
     sid = a.select("calendar_step")[0]["id"]
     a.close()
@@ -312,140 +311,3 @@ def test_a_merge_keeps_the_write_back_handle_open_until_its_transaction_has_ende
     assert all(not in_tx for what, in_tx, _ in seen if what == "close")
     assert ("close", False, True) in seen   # (the handle was open until then)
     assert integrity_ok(b.path)
-
-
-def _history_of(store):
-    """Every history row (in rowid order) and each row's own versions in rowid order."""
-    rows = store.conn.execute("SELECT rev, table_name, row_id, parent_rev, data, updated_at, office, clerk, deleted "
-                              "FROM history ORDER BY rowid").fetchall()
-    per_row = {}
-    for r in rows:
-        per_row.setdefault((r[1], r[2]), []).append(r[0])
-    return sorted(map(tuple, rows)), per_row
-
-
-def _many_versions(offices, tmp_path):
-    """A with two rounds of edits of 40 weekly activities and 20 steps (new versions in its
-    history), B with edits of its own (some of the same rows: versions kept aside too); B's file
-    copied twice, to merge A into each one way or the other."""
-    a, b = offices["A"], offices["B"]
-    acts, steps = a.select("weekly_activity")[:40], a.select("calendar_step")[:20]
-    for round_ in (1, 2):
-        for r in acts:
-            a.update("weekly_activity", r["id"], {"text": f"{r['text']} A{round_}"})
-        for r in steps:
-            a.update("calendar_step", r["id"], {"text": f"{r['text']} A{round_}"})
-    for r in acts[30:]:
-        b.update("weekly_activity", r["id"], {"text": r["text"] + " B"})
-    a.close()
-    b.close()
-    copies = []
-    for name in ("sorted.db", "plain.db"):
-        shutil.copy(b.path, tmp_path / name)
-        copies.append(Store.open(tmp_path / name, Actor("office-B", "clerk-B")))
-    return a.path, copies
-
-
-@pytest.mark.parametrize("dry_run_first", [False, True], ids=["cold", "after-preview"])
-def test_the_incoming_versions_sorted_beside_are_copied_as_they_were_from_the_file(
-        offices, tmp_path, monkeypatch, dry_run_first):
-    """Many new versions are sorted by (table, row) in a thread and copied into our history from
-    there: the same versions, each row's in the same order, the same report and rows, as copied
-    straight from the incoming file; the sorted file is removed afterwards."""
-    temp = tmp_path / "temp"
-    temp.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(temp))
-    incoming, (sorted_, plain) = _many_versions(offices, tmp_path)
-    used = []
-    real = merge_mod._SortedHistory.copy_into
-    monkeypatch.setattr(merge_mod._SortedHistory, "copy_into", lambda self, conn: used.append(real(self, conn)) or used[-1])
-    try:
-        reports = []
-        for store, least in ((sorted_, 1), (plain, 10 ** 9)):
-            monkeypatch.setattr(merge_mod, "_SORTED_HISTORY_MIN", least)
-            if dry_run_first:
-                merge(store, incoming, dry_run=True)
-            reports.append(merge(store, incoming))
-        assert used == [True]   # (sorted once: the first merge; the second copied from the file)
-        assert reports[0].history_added == reports[1].history_added >= 100
-        assert reports[0].lines() == reports[1].lines()
-        assert data_digest(sorted_) == data_digest(plain)
-        assert _history_of(sorted_) == _history_of(plain)
-        assert list(temp.iterdir()) == []
-        assert "sorted_history" not in [r[1] for r in sorted_.conn.execute("PRAGMA database_list")]
-    finally:
-        sorted_.close()
-        plain.close()
-
-
-def test_if_the_sort_beside_fails_the_history_is_copied_from_the_file(offices, tmp_path, monkeypatch):
-    temp = tmp_path / "temp"
-    temp.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(temp))
-    incoming, (failed, plain) = _many_versions(offices, tmp_path)
-    real_run = merge_mod._SortedHistory._run
-
-    def run(self):
-        self.conn.close()   # (every statement of the thread fails)
-        real_run(self)
-    monkeypatch.setattr(merge_mod._SortedHistory, "_run", run)
-    try:
-        monkeypatch.setattr(merge_mod, "_SORTED_HISTORY_MIN", 1)
-        r1 = merge(failed, incoming)
-        monkeypatch.setattr(merge_mod, "_SORTED_HISTORY_MIN", 10 ** 9)
-        r2 = merge(plain, incoming)
-        assert r1.history_added == r2.history_added >= 100
-        assert _history_of(failed) == _history_of(plain) and data_digest(failed) == data_digest(plain)
-        assert list(temp.iterdir()) == []
-    finally:
-        failed.close()
-        plain.close()
-
-
-def test_a_merge_failing_after_the_sorted_copy_is_rolled_back_and_leaves_no_file(offices, tmp_path, monkeypatch):
-    temp = tmp_path / "temp"
-    temp.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(temp))
-    monkeypatch.setattr(merge_mod, "_SORTED_HISTORY_MIN", 1)
-    incoming, (store, other) = _many_versions(offices, tmp_path)
-    other.close()
-    real = merge_mod._SortedHistory.copy_into
-
-    def copy_then_fail(self, conn):
-        assert real(self, conn)
-        raise OSError(28, "No space left on device")
-    try:
-        before, history = data_digest(store), _history_of(store)
-        with monkeypatch.context() as m:
-            m.setattr(merge_mod._SortedHistory, "copy_into", copy_then_fail)
-            with pytest.raises(Exception):
-                merge(store, incoming)
-        assert data_digest(store) == before and _history_of(store) == history
-        assert "sorted_history" not in [r[1] for r in store.conn.execute("PRAGMA database_list")]
-        assert list(temp.iterdir()) == []
-        assert merge(store, incoming).applied   # (and merged fine afterwards)
-        assert list(temp.iterdir()) == []
-    finally:
-        store.close()
-
-
-@pytest.mark.parametrize("upto", [1, 3, 10 ** 9])
-def test_a_merge_bringing_only_new_versions_reports_them_all_however_far_they_were_counted_first(
-        offices, monkeypatch, upto):
-    """Before it is applied, a merge counts the new versions only as far as it needs (whether
-    there are any, and whether there are enough to sort): the report still gives the number the
-    copy added."""
-    a, b = offices["A"], offices["B"]
-    sid = a.select("calendar_step")[0]["id"]
-    a.close()
-    _add_history(a.path, [(f"r-{k}", "calendar_step", sid, json.dumps({"text": f"old {k}"})) for k in range(5)])
-    monkeypatch.setattr(merge_mod, "_SORTED_HISTORY_MIN", upto)
-    counted = []
-    real = merge_mod._side_work
-    monkeypatch.setattr(merge_mod, "_side_work", lambda live, **kw: (
-        lambda conn: counted.append(real(live, **kw)(conn)) or counted[-1]))
-    report = merge(b, a.path)
-    assert [c[1] for c in counted] == [min(5, upto)]
-    assert report.applied and report.history_added == 5 and report.rows_taken == 0
-    assert {f"r-{k}" for k in range(5)} <= {r["rev"] for r in b.query("SELECT rev FROM history")}
-    assert merge(b, a.path).changes_nothing

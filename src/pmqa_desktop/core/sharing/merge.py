@@ -28,8 +28,7 @@ incoming copy and some reading ahead run in a thread beside the comparison (awai
 anything is reported or written); an apply right after its preview compares the incoming file
 with the checked copy in a thread and awaits it before committing (a changed file rolls back
 and is merged afresh), and a thread pushes the journal and our file to disk while it works, so
-that SQLite's own syncs wait less (see ``_WriteBackBeside``); a large incoming history is sorted in a
-thread while the rows are applied (``_SortedHistory``).
+that SQLite's own syncs wait less (see ``_WriteBackBeside``).
 """
 from __future__ import annotations
 
@@ -941,7 +940,7 @@ def _noted_at_once(conn: sqlite3.Connection, table: str, t: int, rows: int):
 
 
 def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictInfo], source: str,
-           report: "MergeReport | None" = None, settling: bool = True, history: "_SortedHistory | None" = None) -> int:
+           report: "MergeReport | None" = None, settling: bool = True) -> int:
     conn = store.conn
     from ..storage.repair import Settled, settle
     if settling:
@@ -992,10 +991,9 @@ def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictI
     if store.last_clock > (store.meta("clock") or ""):
         store.set_meta("clock", store.last_clock)  # later edits, after the file is reopened, sort after
     before = conn.total_changes
-    if not (history is not None and history.copy_into(conn)):
-        bad = _unreadable(conn)
-        conn.execute(f"INSERT OR IGNORE INTO main.history ({_HIST_COLS}) SELECT {_HIST_COLS} "
-                     f"{_new_history_sql('inc', None, bool(bad))}", bad)
+    bad = _unreadable(conn)
+    conn.execute(f"INSERT OR IGNORE INTO main.history ({_HIST_COLS}) SELECT {_HIST_COLS} "
+                 f"{_new_history_sql('inc', None, bool(bad))}", bad)
     added = conn.total_changes - before
     found = now_iso()
     for c in conflicts:
@@ -1005,110 +1003,6 @@ def _apply(store: Store, plans: dict[str, _TablePlan], conflicts: list[ConflictI
                      [(c.conflict_id, c.table, c.row_id, c.kept_rev, c.other_rev, found, c.source or source,
                        json.dumps(list(c.fields)) if c.fields else "") for c in conflicts])
     return added
-
-
-# from this many new incoming versions on, the history copy reads them sorted in a thread (below)
-_SORTED_HISTORY_MIN = 20000
-
-
-class _SortedHistory:
-    """The incoming history's versions to copy, sorted by (table, row) in a thread beside the
-    apply, into a private file; the copy into our history then reads them from there.
-
-    Inserted in that order, they land next to each other in our history's (table, row) index
-    instead of at random places in it (the rows' ids are random): the 50% merge's 200,000
-    versions take about 0.7 s of CPU on the store's connection instead of 1.1 s, for about 0.55 s
-    on the second core while the apply writes the rows. The same statement's rows are copied the same way (INSERT OR
-    IGNORE, the rev key): the same versions are added; only their rowids come in another order, a
-    row's own versions keep the incoming file's. The store's connection opens the file read-only
-    (read, never written: still a one-file transaction). If the thread fails, the history is
-    copied from the incoming file as before. Only with a second core and room in the temporary
-    folder (the sorted file is about a fifth of the incoming file)."""
-
-    def __init__(self, incoming: Path, bad: tuple) -> None:
-        import tempfile
-        from ..storage.store import _connect
-        self.folder = Path(tempfile.mkdtemp(prefix="pmqa-history-"))
-        self.path = self.folder / "history.db"
-        self.incoming, self.bad = incoming, bad
-        self.ok = self.attached = False
-        try:
-            self.conn = _connect(str(self.path))
-        except BaseException:
-            self._remove()
-            raise
-        self.thread = threading.Thread(target=self._run, name="pmqa-history", daemon=True)
-        self.thread.start()
-
-    @staticmethod
-    @contextlib.contextmanager
-    def start(conn: sqlite3.Connection, new_versions: int, incoming: Path, ours: str | Path | None
-              ) -> Iterator["_SortedHistory | None"]:
-        """Sorting, if worth it, until the end of the block (which must end after the transaction:
-        the store's connection reads the file until then)."""
-        ahead = None
-        if new_versions >= _SORTED_HISTORY_MIN and (os.cpu_count() or 1) > 1 and ours is not None:
-            with contextlib.suppress(OSError, sqlite3.Error):
-                import shutil
-                import tempfile
-                # (left afterwards: room for the journal, which is at most our file's size)
-                if shutil.disk_usage(tempfile.gettempdir()).free > incoming.stat().st_size + os.stat(ours).st_size:
-                    ahead = _SortedHistory(incoming, _unreadable(conn))
-        try:
-            yield ahead
-        finally:
-            if ahead is not None:
-                ahead.close(conn)
-
-    def _run(self) -> None:
-        conn = self.conn
-        try:
-            # large pages: fewer of them to write here and to read on the store's connection
-            # (0.1 s of CPU less on each side for 200,000 versions than 4 KB pages)
-            conn.execute("PRAGMA page_size = 65536")
-            conn.execute("PRAGMA journal_mode = OFF")   # (a private file, thrown away after the merge)
-            conn.execute("PRAGMA synchronous = OFF")
-            # the sort spills to temporary files past 16 MB (in memory: 100 MB more at the peak)
-            conn.execute("PRAGMA temp_store = FILE")
-            conn.execute("PRAGMA main.cache_size = -16384")
-            conn.execute("ATTACH DATABASE ? AS inc", (read_only_uri(self.incoming),))
-            conn.execute("PRAGMA inc.mmap_size = 0")   # (mapped pages count in our memory)
-            conn.execute("PRAGMA inc.cache_size = -2048")
-            # (declared as our history's columns, without its keys: the values are stored as there)
-            conn.execute("CREATE TABLE h (rev TEXT, table_name TEXT, row_id TEXT, parent_rev TEXT, data TEXT, "
-                         "updated_at TEXT, office TEXT, clerk TEXT, deleted INTEGER)")
-            conn.execute(f"INSERT INTO h ({_HIST_COLS}) SELECT {_HIST_COLS} "
-                         f"{_new_history_sql('inc', None, bool(self.bad))} ORDER BY h.table_name, h.row_id, h.rowid",
-                         self.bad)
-            self.ok = True
-        except BaseException:   # (copied from the incoming file instead)
-            self.ok = False
-
-    def copy_into(self, conn: sqlite3.Connection) -> bool:
-        """The sorted versions copied into our history as ``_apply`` copies them; False if the
-        thread could not sort them (nothing done)."""
-        self.thread.join()
-        if not self.ok:
-            return False
-        conn.execute("ATTACH DATABASE ? AS sorted_history", (read_only_uri(self.path),))
-        self.attached = True   # (detached after the transaction: a file read in it stays in it until then)
-        conn.execute(f"INSERT OR IGNORE INTO main.history ({_HIST_COLS}) SELECT {_HIST_COLS} "
-                     f"FROM sorted_history.h ORDER BY rowid")
-        return True
-
-    def close(self, conn: sqlite3.Connection) -> None:
-        if self.thread.is_alive():
-            self.conn.interrupt()
-        self.thread.join()
-        self.conn.close()
-        if self.attached:
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("DETACH DATABASE sorted_history")
-        self._remove()
-
-    def _remove(self) -> None:
-        import shutil
-        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class _WriteBackBeside:
@@ -1220,12 +1114,11 @@ def _unreadable(conn: sqlite3.Connection) -> tuple:
 
 
 def _new_history_count_sql(theirs: str, ours: str, bad: bool, exact: bool) -> str:
-    """How many incoming history rows are new to us, or (not ``exact``) up to
-    ``_SORTED_HISTORY_MIN`` of them: a merge that applies counts what it copies anyway, and needs
-    beforehand only whether it changes anything and whether there are enough to sort
-    (``_SortedHistory``; counting them all took a third of a second of a core in a 50% merge)."""
+    """How many incoming history rows are new to us, or (not ``exact``) whether one is: a merge
+    that applies counts what it copies anyway, and needs beforehand only whether it changes
+    anything (counting them all took a third of a second of a core in a 50% merge)."""
     sql = _new_history_sql(theirs, ours, bad)
-    return f"SELECT count(*) {sql}" if exact else f"SELECT count(*) FROM (SELECT 1 {sql} LIMIT {_SORTED_HISTORY_MIN})"
+    return f"SELECT count(*) {sql}" if exact else f"SELECT EXISTS (SELECT 1 {sql})"
 
 
 def _count_new_history(store: Store, exact: bool = True) -> int:
@@ -1614,7 +1507,7 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                             "SELECT rowid FROM inc.history WHERE json_valid(data) IS NOT 1")], None)
                     bad, count = side
                     _set_unreadable_history(store.conn, bad)
-                    # (a merge that applies: up to _SORTED_HISTORY_MIN, until the apply counts what it copied)
+                    # (a merge that applies: 1 or 0 until the apply counts what it copied)
                     report.history_added = _count_new_history(store, dry_run) if count is None else count
                     if dry_run and not checked:   # what Apply will report of twins and restored parents
                         report.settled = _foresee(store, plans)
@@ -1640,15 +1533,13 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                         report.backup = backup_now(store, "merge")
                 write_back = _WriteBackBeside(store)
                 stack.callback(write_back.close)   # (after the transaction has ended)
-                with _SortedHistory.start(store.conn, report.history_added, Path(copy), store.path) as history, \
-                        store.transaction():
+                with store.transaction():
                     write_back.start()
                     if _state(store) != state:  # written to since the comparison: compare again
                         plans, conflicts = _compare(store, report, not checked, count=not staged)
                     if carried:
                         conflicts = report.conflicts = [*conflicts, *carried]
-                    report.history_added = _apply(store, plans, conflicts, incoming_path.name, report,
-                                                  settling=not staged, history=history)
+                    report.history_added = _apply(store, plans, conflicts, incoming_path.name, report, settling=not staged)
                     if beside is not None:
                         report.backup = beside.finish()   # (raises if it could not be made: rolled back)
                     if not unchanged():
