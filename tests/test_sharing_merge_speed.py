@@ -250,6 +250,26 @@ def test_the_incoming_history_is_read_in_its_files_order_not_row_by_row_through_
         conn.execute("DETACH DATABASE inc")
 
 
+def test_the_previews_write_of_marked_rows_starts_from_the_marked_rows(offices):
+    """The preview writes only the taken rows marked for the settling pass (a few hundred) to
+    foresee it: the statement goes from them to their plan rows, not through every row taken (tens
+    of thousands in a large merge, each looked up among the marked)."""
+    from pmqa_desktop.core.storage import repair
+    from pmqa_desktop.core.storage.store import own_columns
+    conn = offices["A"].conn
+    conn.execute(merge_mod._PLAN_SQL)
+    conn.execute(repair._TOUCHED)
+    conn.execute("ATTACH DATABASE ? AS inc", (str(offices["B"].path),))
+    try:
+        table = "weekly_activity"
+        cols = ["rev", "updated_at", "office", "clerk", "deleted"] + own_columns(table)
+        steps = [r[-1] for r in conn.execute("EXPLAIN QUERY PLAN " + merge_mod._marked_taken_sql(8, table, cols))]
+        assert steps[0].startswith("SEARCH rt "), steps
+        assert "SCAN" not in " ".join(steps), steps
+    finally:
+        conn.execute("DETACH DATABASE inc")
+
+
 def _inode(path):
     return os.stat(path).st_ino
 
