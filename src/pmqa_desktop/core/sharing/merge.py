@@ -1514,7 +1514,7 @@ def _merge(store: Store, incoming_path: Path, dry_run: bool, backup: bool, prev:
                     bad, count = side
                     _set_unreadable_history(store.conn, bad)
                     # (a merge that applies: 1 or 0 until the apply counts what it copied)
-                    report.history_added = _count_new_history(store, dry_run) if count is None else count
+                    report.history_added = _count_new_history(store, exact=dry_run) if count is None else count
                     if dry_run and not checked:   # what Apply will report of twins and restored parents
                         report.settled = _foresee(store, plans)
                     if not unchanged():
