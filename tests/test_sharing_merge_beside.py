@@ -83,10 +83,10 @@ def test_the_thread_not_reading_ahead_leaves_the_merge_to_the_store(offices, tmp
     alone, _none = _merged(b.path, a.path, tmp_path, "alone.db", False, monkeypatch)
     real = merge_mod._taken_ids_sql
 
-    def failing(t, table, plan="temp.merge_plan", beside=False):
+    def failing(t, table, plan="temp.merge_plan", **kw):
         if plan == "ahead.plan":
             raise RuntimeError("the thread cannot read")
-        return real(t, table, plan, beside)
+        return real(t, table, plan, **kw)
     monkeypatch.setattr(merge_mod, "_taken_ids_sql", failing)
     failed, found = _merged(b.path, a.path, tmp_path, "failed.db", True, monkeypatch)
     assert found is None and failed == alone

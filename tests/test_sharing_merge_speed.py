@@ -331,3 +331,49 @@ def test_a_merge_keeps_the_write_back_handle_open_until_its_transaction_has_ende
     assert all(not in_tx for what, in_tx, _ in seen if what == "close")
     assert ("close", False, True) in seen   # (the handle was open until then)
     assert integrity_ok(b.path)
+
+
+def test_the_rows_marked_for_settling_are_those_taken_with_another_key_parent_or_deleted_mark(offices, monkeypatch):
+    """The rows decided in SQL say in the plan whether they are taken with another natural key,
+    parent or deleted mark (read once, as they were compared): the settling pass's marks then
+    read both rows again only for those decided in Python. The same rows as reading them all."""
+    a, b = offices["A"], offices["B"]
+    rows = [r for r in a.select("weekly_activity") if not r["deleted"]]
+    weeks = {r["id"]: r["week"] for r in rows}
+    for r in rows[40:50]:   # changed on both sides, A's week later: taken in Python, with another week
+        b.update("weekly_activity", r["id"], {"week": weeks[r["id"]] % 4 + 1})
+    for i, r in enumerate(rows[:60]):
+        if 40 <= i < 50:   # (another week than B's)
+            a.update("weekly_activity", r["id"], {"week": (weeks[r["id"]] + 1) % 4 + 1})
+        elif i < 20:       # taken in SQL with another week; then deleted; then another text only
+            a.update("weekly_activity", r["id"], {"week": weeks[r["id"]] % 4 + 1})
+        elif i < 30:
+            a.delete("weekly_activity", r["id"])
+        else:
+            a.update("weekly_activity", r["id"], {"text": r["text"] + " A"})
+    a.close()
+    seen = {}
+    real = merge_mod._mark
+
+    def spy(store, plans):
+        for table, tp in plans.items():
+            assert tp.flagged   # (decided on the store's connection: the file is small)
+            both = [{tuple(x) for x in store.conn.execute(merge_mod._taken_ids_sql(tp.t, table, flagged_in_sql=f))}
+                    for f in (True, False)]
+            assert both[0] == both[1], table
+            seen[table] = both[0]
+            if table == "weekly_activity":   # (both kinds of rows taken are there)
+                kinds = dict(store.conn.execute(
+                    f"SELECT kind IS NULL, count(*) FROM temp.merge_plan WHERE t = {tp.t} "
+                    f"AND what IN ({merge_mod._TAKE}, {merge_mod._TAKE_IX}) GROUP BY 1"))
+                assert kinds.get(0) and kinds.get(1), kinds
+            # (the shortcut is taken: the rows decided in SQL are not read again in our file)
+            sql = merge_mod._taken_ids_sql(tp.t, table, flagged_in_sql=True)
+            assert sql.count(f"main.{table}") == 1, sql
+        return real(store, plans)
+    monkeypatch.setattr(merge_mod, "_mark", spy)
+    report = merge(b, a.path)
+    assert report.applied
+    ids = {x[0] for x in seen["weekly_activity"]}
+    assert {r["id"] for r in rows[:30] + rows[40:50]} <= ids   # another week or deleted, in SQL and in Python
+    assert not ids & {r["id"] for r in rows[50:60]}   # another text only

@@ -198,7 +198,8 @@ _OWN_GROUP = ("dev_plan", "fiscal_year")  # tables whose rows are a group of the
 _COUNTED = ("add", "change", "delete")    # the kinds the decisions in SQL count (conflicts: in Python)
 
 _PLAN_SQL = ("CREATE TEMP TABLE IF NOT EXISTS merge_plan(t INTEGER NOT NULL, what INTEGER NOT NULL, "
-             "r INTEGER NOT NULL, o INTEGER, kind TEXT, key TEXT, c TEXT, PRIMARY KEY (t, what, r)) WITHOUT ROWID")
+             "r INTEGER NOT NULL, o INTEGER, kind TEXT, key TEXT, c TEXT, kd INTEGER, PRIMARY KEY (t, what, r)) "
+             "WITHOUT ROWID")
 
 
 @dataclass
@@ -219,6 +220,9 @@ class _TablePlan:
     # the rows decided in SQL beside (``_ClassifyAhead``) that ``_taken_ids_sql`` gives, as (id,) or
     # (id, up), found by the thread: the rest (taken rows decided in Python) is looked up here
     taken_beside: list[tuple] | None = None
+    # the rows decided in SQL on the store's connection say in the plan (``kd``) whether they are
+    # taken with another natural key, parent or deleted mark (``_classify_sql(flagged=True)``)
+    flagged: bool = False
 
     def n(self, *what: int) -> int:
         return sum(self.rows.get(w, 0) for w in what)
@@ -352,6 +356,7 @@ def _new_rows_sql(t: int, table: str) -> str:
 
 # (OR IGNORE: a crafted file may hold one id twice behind a damaged index; the first one counts)
 _PLAN_INSERT = "INSERT OR IGNORE INTO temp.merge_plan(t, what, r, o, kind, key, c) "
+_PLAN_INSERT_FLAGGED = "INSERT OR IGNORE INTO temp.merge_plan(t, what, r, o, kind, key, c, kd) "
 
 
 def _hop(table: str) -> tuple[str, str] | None:
@@ -631,11 +636,14 @@ def _decide(store: Store, grouper: "_Grouper", ahead: _ClassifyAhead | None = No
 
     found: dict[int, tuple[list[ConflictInfo], list[tuple]]] = {}
     decided_plans: dict[int, _TablePlan | None] = {}
+    flagged: set[str] = set()
     for tt in tables:
         if tt[1] in new:
             conn.execute(_PLAN_INSERT + _new_rows_sql(*tt))
         elif ahead is None or tt[1] not in _AHEAD_TABLES:
-            conn.execute(_PLAN_INSERT + _classify_sql(*tt))
+            # (flagged: the settling pass's marks then need no second read of both rows taken)
+            conn.execute(_PLAN_INSERT_FLAGGED + _classify_sql(*tt, flagged=True))
+            flagged.add(tt[1])
     # the other tables first, while the largest is still being decided beside
     for t, table in tables:
         if ahead is None or table not in _AHEAD_TABLES or table in new:
@@ -650,6 +658,7 @@ def _decide(store: Store, grouper: "_Grouper", ahead: _ClassifyAhead | None = No
     for t, table in tables:   # (in the tables' order, as they were decided one after the other)
         tp = decided_plans[t]
         if tp is not None:
+            tp.flagged = table in flagged
             plans[table] = tp
         conflicts.extend(found[t][0])
         groups.extend(found[t][1])
@@ -807,23 +816,29 @@ def _into_history(conn, db: str, table: str, t: int, what: int) -> None:
 
 
 def _taken_ids_sql(t: int, table: str, plan: str = "temp.merge_plan", beside: bool = False,
-                   flagged: bool = False) -> str:
+                   flagged: bool = False, flagged_in_sql: bool = False) -> str:
     """SQL for the ids of the incoming rows of ``table`` that the plan adds, or takes with another
     natural key, parent or deleted mark than ours (only those can make twins or orphans); read
     before the plan is applied. With each row's parent (``up``) where the settling pass uses it.
     ``beside``: the rows decided in SQL were looked at by the thread that decided them
     (``_TablePlan.taken_beside``): only the rows taken that were decided in Python (no kind).
-    ``flagged``: the plan says which rows taken differ so (``_classify_sql(flagged=True)``)."""
+    ``flagged``: the plan says which rows taken differ so (``_classify_sql(flagged=True)``);
+    ``flagged_in_sql``: it says so of the rows decided in SQL (they have a kind), not of those
+    decided in Python (``_TablePlan.flagged``)."""
     from ..storage.repair import parent_column
     up = parent_column(table)
     ids = f"i.id, i.{up} AS up" if up else "i.id"
+    by_flag = (f"SELECT {ids} FROM {plan} p CROSS JOIN inc.{table} i ON i.rowid = p.o "
+               f"WHERE p.t = {t} AND p.what IN ({_TAKE}, {_TAKE_IX}) AND p.kd")
+    by_rows = (f"SELECT {ids} FROM {plan} p CROSS JOIN inc.{table} i ON i.rowid = p.o "
+               f"CROSS JOIN main.{table} l ON l.rowid = p.r "
+               f"WHERE p.t = {t} AND p.what IN ({_TAKE}, {_TAKE_IX}) AND ({_key_differs(table)})")
     if flagged:
-        take = (f"SELECT {ids} FROM {plan} p CROSS JOIN inc.{table} i ON i.rowid = p.o "
-                f"WHERE p.t = {t} AND p.what IN ({_TAKE}, {_TAKE_IX}) AND p.kd")
+        take = by_flag
+    elif flagged_in_sql and not beside:
+        take = f"{by_flag} AND p.kind IS NOT NULL UNION ALL {by_rows} AND p.kind IS NULL"
     else:
-        take = (f"SELECT {ids} FROM {plan} p CROSS JOIN inc.{table} i ON i.rowid = p.o "
-                f"CROSS JOIN main.{table} l ON l.rowid = p.r "
-                f"WHERE p.t = {t} AND p.what IN ({_TAKE}, {_TAKE_IX}) AND ({_key_differs(table)})")
+        take = by_rows
     if beside:
         return take + " AND p.kind IS NULL"
     return (f"SELECT {ids} FROM {plan} p CROSS JOIN inc.{table} i ON i.rowid = p.r "
@@ -912,7 +927,7 @@ def _mark(store: Store, plans: dict[str, _TablePlan]) -> None:
     beside found (``taken_beside``) are added as ``mark`` adds a statement's rows (its rows are a
     set: the order they come in changes nothing)."""
     from ..storage.repair import mark, mark_rows
-    mark(store, {table: _taken_ids_sql(tp.t, table, beside=tp.taken_beside is not None)
+    mark(store, {table: _taken_ids_sql(tp.t, table, beside=tp.taken_beside is not None, flagged_in_sql=tp.flagged)
                  for table, tp in plans.items()})
     for table, tp in plans.items():
         if tp.taken_beside:
