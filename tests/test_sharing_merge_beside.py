@@ -177,3 +177,33 @@ def test_a_faulty_weekly_activity_is_named_alike_whoever_checks_it(offices, tmp_
         outcomes.append((str(err.value), err.value.detail))
     assert outcomes[0] == outcomes[1] and "must be text but holds binary data" in outcomes[0][1]
     assert act[:12] in outcomes[0][1] and checker in claims
+
+
+def test_the_thread_looks_the_histories_up_through_attachments_of_their_own(offices, tmp_path, monkeypatch):
+    """The thread deciding the weekly activities looks each changed row's version up in both
+    histories through a second attachment of each file, whose page cache holds the rev index
+    (read from the system's file cache again and again when it shared the tables' small cache).
+    The merge is the same as without the thread (``_merged``)."""
+    monkeypatch.setattr(merge_mod, "_AHEAD_MIN_BYTES", 0)
+    a, b = offices["A"], offices["B"]
+    _edits(a, b)
+    a.close()
+    b.close()
+    caches, histories = [], []
+    real_run, real_sql = merge_mod._ClassifyAhead._run, merge_mod._classify_sql
+
+    def run(self):
+        caches.append({name: self.conn.execute(f"PRAGMA {name}.cache_size").fetchone()[0]
+                       for _, name, _ in self.conn.execute("PRAGMA database_list").fetchall()})
+        return real_run(self)
+
+    def classify_sql(*args, **kw):
+        histories.append(kw.get("histories", ("inc", "main")))
+        return real_sql(*args, **kw)
+    monkeypatch.setattr(merge_mod._ClassifyAhead, "_run", run)
+    monkeypatch.setattr(merge_mod, "_classify_sql", classify_sql)
+    beside, _found = _merged(b.path, a.path, tmp_path, "beside.db", True, monkeypatch)
+    assert caches and all(c["inc_history"] == -16384 and c["our_history"] == -8192 for c in caches), caches
+    assert ("inc_history", "our_history") in histories
+    alone, _none = _merged(b.path, a.path, tmp_path, "alone.db", False, monkeypatch)
+    assert beside == alone
