@@ -5,6 +5,7 @@ import errno
 import importlib
 import os
 import shutil
+import threading
 
 import pytest
 
@@ -207,3 +208,48 @@ def test_the_thread_looks_the_histories_up_through_attachments_of_their_own(offi
     assert ("inc_history", "our_history") in histories
     alone, _none = _merged(b.path, a.path, tmp_path, "alone.db", False, monkeypatch)
     assert beside == alone
+
+
+def test_the_thread_reads_its_rows_again_only_after_the_store_has_taken_them_over(offices, tmp_path, monkeypatch):
+    """SQLite holds a shared-cache database's mutex for a whole statement step: the thread's
+    counting of its rows made the store's connection wait to attach them. The thread now counts
+    them only once the store's connection has copied them; a comparison that stops before taking
+    them over still ends (the thread is let go)."""
+    monkeypatch.setattr(merge_mod, "_AHEAD_MIN_BYTES", 0)
+    a, b = offices["A"], offices["B"]
+    _edits(a, b)
+    a.close()
+    b.close()
+    started, seen = [], []
+    real_init, real_counted = merge_mod._ClassifyAhead.__init__, merge_mod._counted_sql
+
+    def init(self, *args, **kw):
+        started.append(self)
+        real_init(self, *args, **kw)
+
+    def counted(t, table, plan="temp.merge_plan"):
+        if plan == "ahead.plan":
+            seen.append(started[-1].handed.is_set())
+        return real_counted(t, table, plan)
+    monkeypatch.setattr(merge_mod._ClassifyAhead, "__init__", init)
+    monkeypatch.setattr(merge_mod, "_counted_sql", counted)
+    beside, _found = _merged(b.path, a.path, tmp_path, "beside.db", True, monkeypatch)
+    assert seen and all(seen), seen
+    alone, _none = _merged(b.path, a.path, tmp_path, "alone.db", False, monkeypatch)
+    assert beside == alone
+
+    values = importlib.import_module("pmqa_desktop.core.sharing.values")
+    real_faults = values.value_faults
+
+    def faults(conn, *args, **kw):   # (the store's own check of the other tables, before the take-over)
+        if threading.current_thread() is threading.main_thread():
+            raise RuntimeError("the check failed")
+        return real_faults(conn, *args, **kw)
+    monkeypatch.setattr(values, "value_faults", faults)
+    store = Store.open(shutil.copy(b.path, tmp_path / "stopped.db"), Actor(office="office-B", clerk="clerk-B"))
+    try:
+        with pytest.raises(RuntimeError, match="the check failed"):
+            merge(store, a.path, backup=False)
+        assert not started[-1].thread.is_alive()
+    finally:
+        store.close()
