@@ -37,6 +37,17 @@ def _edits(a, b):
                                              "month": other["month"], "week": other["week"]})
 
 
+def _edited(offices, monkeypatch):
+    """Offices A and B after ``_edits``, closed, the weekly activities decided by the thread beside
+    (the demo file is small)."""
+    monkeypatch.setattr(merge_mod, "_AHEAD_MIN_BYTES", 0)
+    a, b = offices["A"], offices["B"]
+    _edits(a, b)
+    a.close()
+    b.close()
+    return a, b
+
+
 def _rows(store):
     """Every weekly activity's id, own values and deleted mark (not its stamps: a merge's own
     versions are stamped when it runs)."""
@@ -61,11 +72,7 @@ def _merged(path, a_path, tmp_path, name, beside, monkeypatch):
 
 
 def test_the_rows_the_thread_marks_for_the_settling_pass_give_the_same_merge(offices, tmp_path, monkeypatch):
-    monkeypatch.setattr(merge_mod, "_AHEAD_MIN_BYTES", 0)   # (the demo file is small)
-    a, b = offices["A"], offices["B"]
-    _edits(a, b)
-    a.close()
-    b.close()
+    a, b = _edited(offices, monkeypatch)
     beside, found = _merged(b.path, a.path, tmp_path, "beside.db", True, monkeypatch)
     alone, none = _merged(b.path, a.path, tmp_path, "alone.db", False, monkeypatch)
     assert found and none is None   # (the thread found the moved and the added rows)
@@ -76,11 +83,7 @@ def test_the_rows_the_thread_marks_for_the_settling_pass_give_the_same_merge(off
 def test_the_thread_not_reading_ahead_leaves_the_merge_to_the_store(offices, tmp_path, monkeypatch):
     """A thread whose reading after the decisions fails: the store's connection looks the rows up
     and checks the values itself, alike."""
-    monkeypatch.setattr(merge_mod, "_AHEAD_MIN_BYTES", 0)
-    a, b = offices["A"], offices["B"]
-    _edits(a, b)
-    a.close()
-    b.close()
+    a, b = _edited(offices, monkeypatch)
     alone, _none = _merged(b.path, a.path, tmp_path, "alone.db", False, monkeypatch)
     real = merge_mod._taken_ids_sql
 
@@ -185,11 +188,7 @@ def test_the_thread_looks_the_histories_up_through_attachments_of_their_own(offi
     histories through a second attachment of each file, whose page cache holds the rev index
     (read from the system's file cache again and again when it shared the tables' small cache).
     The merge is the same as without the thread (``_merged``)."""
-    monkeypatch.setattr(merge_mod, "_AHEAD_MIN_BYTES", 0)
-    a, b = offices["A"], offices["B"]
-    _edits(a, b)
-    a.close()
-    b.close()
+    a, b = _edited(offices, monkeypatch)
     caches, histories = [], []
     real_run, real_sql = merge_mod._ClassifyAhead._run, merge_mod._classify_sql
 
@@ -215,11 +214,7 @@ def test_the_thread_reads_its_rows_again_only_after_the_store_has_taken_them_ove
     counting of its rows made the store's connection wait to attach them. The thread now counts
     them only once the store's connection has copied them; a comparison that stops before taking
     them over still ends (the thread is let go)."""
-    monkeypatch.setattr(merge_mod, "_AHEAD_MIN_BYTES", 0)
-    a, b = offices["A"], offices["B"]
-    _edits(a, b)
-    a.close()
-    b.close()
+    a, b = _edited(offices, monkeypatch)
     started, seen = [], []
     real_init, real_counted = merge_mod._ClassifyAhead.__init__, merge_mod._counted_sql
 
