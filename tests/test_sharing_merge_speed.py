@@ -355,20 +355,32 @@ def test_the_rows_marked_for_settling_are_those_taken_with_another_key_parent_or
     seen = {}
     real = merge_mod._mark
 
+    def read_again(conn, t, table):
+        """The ids the marks must give, read from both rows of every row taken (and the rows added)."""
+        from pmqa_desktop.core.storage import repair
+        up = repair.parent_column(table)
+        ids = f"i.id, i.{up}" if up else "i.id"
+        differs = " OR ".join(f"i.{c} IS NOT l.{c}" for c in repair.key_columns(table))
+        return set(conn.execute(
+            f"SELECT {ids} FROM temp.merge_plan p JOIN inc.{table} i ON i.rowid = p.r "
+            f"WHERE p.t = {t} AND p.what = {merge_mod._NEW} UNION ALL "
+            f"SELECT {ids} FROM temp.merge_plan p JOIN inc.{table} i ON i.rowid = p.o "
+            f"JOIN main.{table} l ON l.rowid = p.r "
+            f"WHERE p.t = {t} AND p.what IN ({merge_mod._TAKE}, {merge_mod._TAKE_IX}) AND ({differs})"))
+
     def spy(store, plans):
         for table, tp in plans.items():
-            assert tp.flagged   # (decided on the store's connection: the file is small)
-            both = [{tuple(x) for x in store.conn.execute(merge_mod._taken_ids_sql(tp.t, table, flagged_in_sql=f))}
-                    for f in (True, False)]
-            assert both[0] == both[1], table
-            seen[table] = both[0]
+            taken = f"FROM temp.merge_plan WHERE t = {tp.t} AND what IN ({merge_mod._TAKE}, {merge_mod._TAKE_IX})"
+            # (every row decided in SQL carries its flag)
+            assert not store.conn.execute(f"SELECT count(*) {taken} AND kind IS NOT NULL AND kd IS NULL").fetchone()[0]
+            marked = {tuple(x) for x in store.conn.execute(merge_mod._taken_ids_sql(tp.t, table))}
+            assert marked == read_again(store.conn, tp.t, table), table
+            seen[table] = marked
             if table == "weekly_activity":   # (both kinds of rows taken are there)
-                kinds = dict(store.conn.execute(
-                    f"SELECT kind IS NULL, count(*) FROM temp.merge_plan WHERE t = {tp.t} "
-                    f"AND what IN ({merge_mod._TAKE}, {merge_mod._TAKE_IX}) GROUP BY 1"))
+                kinds = dict(store.conn.execute(f"SELECT kind IS NULL, count(*) {taken} GROUP BY 1"))
                 assert kinds.get(0) and kinds.get(1), kinds
             # (the shortcut is taken: the rows decided in SQL are not read again in our file)
-            sql = merge_mod._taken_ids_sql(tp.t, table, flagged_in_sql=True)
+            sql = merge_mod._taken_ids_sql(tp.t, table)
             assert sql.count(f"main.{table}") == 1, sql
         return real(store, plans)
     monkeypatch.setattr(merge_mod, "_mark", spy)

@@ -220,9 +220,6 @@ class _TablePlan:
     # the rows decided in SQL beside (``_ClassifyAhead``) that ``_taken_ids_sql`` gives, as (id,) or
     # (id, up), found by the thread: the rest (taken rows decided in Python) is looked up here
     taken_beside: list[tuple] | None = None
-    # the rows decided in SQL on the store's connection say in the plan (``kd``) whether they are
-    # taken with another natural key, parent or deleted mark (``_classify_sql(flagged=True)``)
-    flagged: bool = False
 
     def n(self, *what: int) -> int:
         return sum(self.rows.get(w, 0) for w in what)
@@ -287,12 +284,10 @@ def _truthy(expr: str) -> str:
     return f"({expr} IS NOT NULL AND {expr} NOT IN (0, '', x''))"
 
 
-def _classify_sql(t: int, table: str, flagged: bool = False, histories: tuple[str, str] = ("inc", "main")) -> str:
+def _classify_sql(t: int, table: str, histories: tuple[str, str] = ("inc", "main")) -> str:
     """The rows of ``inc.table`` that differ from ours in ``main``, decided where SQL can decide
-    them, as ``temp.merge_plan`` rows (t, what, r, o, kind, key, c): ``c`` is the time stamp of an
-    incoming version that is taken.
-
-    ``flagged``: an eighth column says whether a row taken has another natural key, parent or
+    them, as ``temp.merge_plan`` rows (t, what, r, o, kind, key, c, kd): ``c`` is the time stamp of an
+    incoming version that is taken; ``kd`` (rows taken only) whether it has another natural key, parent or
     deleted mark than ours (``_taken_ids_sql``'s test, made here on the two rows already read).
     ``histories``: the schemas the two histories are looked up in (theirs, ours): the same files
     attached a second time, so that their look-ups have page caches of their own.
@@ -314,7 +309,7 @@ def _classify_sql(t: int, table: str, flagged: bool = False, histories: tuple[st
     seen_ours = f"EXISTS(SELECT 1 FROM {histories[1]}.history h WHERE h.rev = i.rev)"
     seen_theirs = f"EXISTS(SELECT 1 FROM {histories[0]}.history h WHERE h.rev = l.rev)"
     inner = (f"SELECT i.rowid AS ir, l.rowid AS lr, i.deleted AS idel, l.deleted AS ldel, "
-             f"       {key_sql} AS k, ({ix_same}) AS ixs, " + (f"({_key_differs(table)}) AS kd, " if flagged else "") +
+             f"       {key_sql} AS k, ({ix_same}) AS ixs, ({_key_differs(table)}) AS kd, "
              f"       CASE WHEN typeof(i.updated_at) = 'text' THEN i.updated_at END AS ic, "
              f"       CASE WHEN l.rowid IS NULL THEN 0 "
              f"            WHEN (i.updated_at, i.office, i.rev) > (l.updated_at, l.office, l.rev) "
@@ -332,8 +327,9 @@ def _classify_sql(t: int, table: str, flagged: bool = False, histories: tuple[st
             f"       CASE s WHEN 6 THEN lr ELSE ir END, CASE s WHEN 6 THEN ir ELSE lr END, "
             f"       CASE s WHEN 0 THEN (CASE WHEN {_truthy('idel')} THEN NULL ELSE 'add' END) "
             f"              WHEN 6 THEN (CASE WHEN {_truthy('idel')} AND NOT {_truthy('ldel')} THEN 'delete' "
-            f"                           ELSE 'change' END) END, k, CASE WHEN s IN (0, 6) THEN ic END "
-            + (", kd " if flagged else "") + f"FROM ({inner}) WHERE s <> 5")
+            f"                           ELSE 'change' END) END, k, CASE WHEN s IN (0, 6) THEN ic END, "
+            f"       CASE s WHEN 6 THEN kd END "   # (only rows taken have one)
+            f"FROM ({inner}) WHERE s <> 5")
 
 
 def _key_differs(table: str) -> str:
@@ -350,13 +346,12 @@ def _new_rows_sql(t: int, table: str) -> str:
     fk = schema.PARENTS.get(table, (None, None))[1]
     key_sql = "i.id" if table in _OWN_GROUP else (f"i.{fk}" if fk else "NULL")
     return (f"SELECT {t}, {_NEW}, i.rowid, NULL, CASE WHEN {_truthy('i.deleted')} THEN NULL ELSE 'add' END, "
-            f"{key_sql}, CASE WHEN typeof(i.updated_at) = 'text' THEN i.updated_at END "
-            f"FROM inc.{table} i WHERE i.rev IS NOT NULL")
+            f"{key_sql}, CASE WHEN typeof(i.updated_at) = 'text' THEN i.updated_at END, NULL "
+            f"FROM inc.{table} i WHERE i.rev IS NOT NULL")   # (kd: only rows taken have one)
 
 
 # (OR IGNORE: a crafted file may hold one id twice behind a damaged index; the first one counts)
-_PLAN_INSERT = "INSERT OR IGNORE INTO temp.merge_plan(t, what, r, o, kind, key, c) "
-_PLAN_INSERT_FLAGGED = "INSERT OR IGNORE INTO temp.merge_plan(t, what, r, o, kind, key, c, kd) "
+_PLAN_INSERT = "INSERT OR IGNORE INTO temp.merge_plan(t, what, r, o, kind, key, c, kd) "
 
 
 def _hop(table: str) -> tuple[str, str] | None:
@@ -471,7 +466,7 @@ class _ClassifyAhead:
         try:
             for t, table in self.tables:
                 self.conn.execute("INSERT OR IGNORE INTO ahead.plan(t, what, r, o, kind, key, c, kd) "
-                                  + _classify_sql(t, table, flagged=True, histories=("inc_history", "our_history")))
+                                  + _classify_sql(t, table, histories=("inc_history", "our_history")))
         except BaseException as exc:  # handed to into_plan()
             self.error = exc
             self.counted_ready.set()
@@ -525,7 +520,7 @@ class _ClassifyAhead:
         try:
             conn.execute("ATTACH DATABASE ? AS ahead", (self.uri,))
             try:
-                conn.execute(_PLAN_INSERT + "SELECT t, what, r, o, kind, key, c FROM ahead.plan ORDER BY rowid")
+                conn.execute(_PLAN_INSERT + "SELECT t, what, r, o, kind, key, c, kd FROM ahead.plan ORDER BY rowid")
             finally:
                 conn.execute("DETACH DATABASE ahead")
         finally:
@@ -646,14 +641,11 @@ def _decide(store: Store, grouper: "_Grouper", ahead: _ClassifyAhead | None = No
 
     found: dict[int, tuple[list[ConflictInfo], list[tuple]]] = {}
     decided_plans: dict[int, _TablePlan | None] = {}
-    flagged: set[str] = set()
     for tt in tables:
         if tt[1] in new:
             conn.execute(_PLAN_INSERT + _new_rows_sql(*tt))
         elif ahead is None or tt[1] not in _AHEAD_TABLES:
-            # (flagged: the settling pass's marks then need no second read of both rows taken)
-            conn.execute(_PLAN_INSERT_FLAGGED + _classify_sql(*tt, flagged=True))
-            flagged.add(tt[1])
+            conn.execute(_PLAN_INSERT + _classify_sql(*tt))
     # the other tables first, while the largest is still being decided beside
     for t, table in tables:
         if ahead is None or table not in _AHEAD_TABLES or table in new:
@@ -668,7 +660,6 @@ def _decide(store: Store, grouper: "_Grouper", ahead: _ClassifyAhead | None = No
     for t, table in tables:   # (in the tables' order, as they were decided one after the other)
         tp = decided_plans[t]
         if tp is not None:
-            tp.flagged = table in flagged
             plans[table] = tp
         conflicts.extend(found[t][0])
         groups.extend(found[t][1])
@@ -826,15 +817,15 @@ def _into_history(conn, db: str, table: str, t: int, what: int) -> None:
 
 
 def _taken_ids_sql(t: int, table: str, plan: str = "temp.merge_plan", beside: bool = False,
-                   flagged: bool = False, flagged_in_sql: bool = False) -> str:
+                   flagged: bool = False) -> str:
     """SQL for the ids of the incoming rows of ``table`` that the plan adds, or takes with another
     natural key, parent or deleted mark than ours (only those can make twins or orphans); read
     before the plan is applied. With each row's parent (``up``) where the settling pass uses it.
     ``beside``: the rows decided in SQL were looked at by the thread that decided them
     (``_TablePlan.taken_beside``): only the rows taken that were decided in Python (no kind).
-    ``flagged``: the plan says which rows taken differ so (``_classify_sql(flagged=True)``);
-    ``flagged_in_sql``: it says so of the rows decided in SQL (they have a kind), not of those
-    decided in Python (``_TablePlan.flagged``)."""
+    The rows decided in SQL (they have a kind) say so in the plan (``kd``, ``_classify_sql``): only
+    those decided in Python have both their rows read again. ``flagged``: every row of the plan
+    was decided in SQL (the thread's)."""
     from ..storage.repair import parent_column
     up = parent_column(table)
     ids = f"i.id, i.{up} AS up" if up else "i.id"
@@ -845,10 +836,10 @@ def _taken_ids_sql(t: int, table: str, plan: str = "temp.merge_plan", beside: bo
                f"WHERE p.t = {t} AND p.what IN ({_TAKE}, {_TAKE_IX}) AND ({_key_differs(table)})")
     if flagged:
         take = by_flag
-    elif flagged_in_sql and not beside:
-        take = f"{by_flag} AND p.kind IS NOT NULL UNION ALL {by_rows} AND p.kind IS NULL"
-    else:
+    elif beside:
         take = by_rows
+    else:
+        take = f"{by_flag} AND p.kind IS NOT NULL UNION ALL {by_rows} AND p.kind IS NULL"
     if beside:
         return take + " AND p.kind IS NULL"
     return (f"SELECT {ids} FROM {plan} p CROSS JOIN inc.{table} i ON i.rowid = p.r "
@@ -937,7 +928,7 @@ def _mark(store: Store, plans: dict[str, _TablePlan]) -> None:
     beside found (``taken_beside``) are added as ``mark`` adds a statement's rows (its rows are a
     set: the order they come in changes nothing)."""
     from ..storage.repair import mark, mark_rows
-    mark(store, {table: _taken_ids_sql(tp.t, table, beside=tp.taken_beside is not None, flagged_in_sql=tp.flagged)
+    mark(store, {table: _taken_ids_sql(tp.t, table, beside=tp.taken_beside is not None)
                  for table, tp in plans.items()})
     for table, tp in plans.items():
         if tp.taken_beside:
