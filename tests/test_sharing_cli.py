@@ -1,4 +1,5 @@
 """The command line: export, merge --dry-run, check, backup --list, restore."""
+import re
 import shutil
 import sqlite3
 
@@ -41,7 +42,8 @@ def test_export_merge_check_backup_restore(demo_db, tmp_path, capsys):
     assert "Backup written" in capsys.readouterr().out
     assert main(["backup", "--db", str(other), "--list"]) == 0
     listing = capsys.readouterr().out
-    assert "before a merge" in listing and "made by hand" in listing and "KB" in listing
+    assert "before a merge" in listing and "made by hand" in listing
+    assert re.search(r"\d+(\.\d)? (KB|MB) ", listing)   # (each backup's size, with its unit)
 
     # restore the backup taken before the merge: the edit from A is gone again
     merge_backup = [line.split()[-1] for line in listing.splitlines() if "before a merge" in line][0]

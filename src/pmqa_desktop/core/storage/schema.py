@@ -8,6 +8,12 @@ from __future__ import annotations
 
 APPLICATION_ID = 0x504D5141  # 'PMQA'
 SCHEMA_VERSION = 4
+# New files are written in 16 KB pages (SQLite's default is 4 KB): a merge of a large file
+# touches a quarter as many pages (journal records, b-tree levels, reads); the clerk's merge of
+# another office's export and a 50% merge of two 400 MB files take 20-30% less time (bench/,
+# merge_honest). Files written before keep their page size; copies (exports, backups) keep
+# their source's.
+PAGE_SIZE = 16384
 
 SYNC_COLUMNS = """
     id TEXT PRIMARY KEY,

@@ -129,6 +129,9 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
             # (opened as a URI, so that a file attached read-only by URI stays read-only)
             conn = _connect(file_uri(path), uri=True)
+            if not exists:   # (before the first write: a file's page size is fixed when it is created)
+                with contextlib.suppress(sqlite3.DatabaseError):
+                    conn.execute(f"PRAGMA page_size = {schema.PAGE_SIZE}")
             # The rollback journal is kept between transactions while the file is open and
             # removed at close: deleting a large journal after every commit cost a tenth of a
             # second on a large merge. Its zeroed header makes it harmless to any other opener.
